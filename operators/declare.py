@@ -1,0 +1,368 @@
+"""Operator declarations: one small frozen value type, :class:`Operator`.
+
+An operator is a map ``F : Δ^V × (0, ∞) → Δ^V``. Two kinds exist:
+
+* **separable** — a score ``g(x, T, V) ≥ 0`` with ``F_T(p)_i = g(p_i) / Σ_j g(p_j)``, held as a
+  SymPy expression in :data:`~skd.operators.symbols.x`, ``T``, ``V`` and named parameters;
+* **vector** — an exact algorithm ``algorithm(p, T, ar)`` written once against an arithmetic
+  ``ar`` (exact rationals, mpmath, Arb balls, floats — see :mod:`skd.operators.arith`), declared
+  for a finite set of vocabulary sizes that every verdict names in its scope.
+
+Operators are values: frozen, hashable, with a readable ``repr`` (the formula), a LaTeX form
+and a content hash that depends only on the definition (not on the name). Combinators return
+new operators.
+
+>>> from skd.operators import separable
+>>> op = separable("x**(1/T)", name="power")
+>>> op
+Operator('power', separable: x**(1/T))
+>>> op.latex
+'x^{\\\\frac{1}{T}}'
+>>> reparametrize(op, "T**2").definition
+'x**(T**(-2))'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Literal
+
+import sympy as sp
+
+from .errors import ExpressionError, InvalidArgument
+from .parse import parse_formula
+from .symbols import RESERVED, T, V, param_symbol, x
+
+__all__ = ["Param", "Operator", "separable", "vector", "reparametrize", "compose", "DEFAULT_SIZES"]
+
+#: Vocabulary sizes at which vector operators are handled unless declared otherwise.
+DEFAULT_SIZES: tuple[int, ...] = (2, 3, 4, 5)
+
+Number = int | Fraction | str
+
+
+def _rational(name: str, value: Number | None) -> sp.Rational | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction, str, float)):
+        raise InvalidArgument(name, value, "must be an int, Fraction, decimal string or None")
+    if isinstance(value, float):
+        raise InvalidArgument(name, value, "give bounds exactly (int, Fraction or a decimal string), not as a float")
+    try:
+        frac = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidArgument(name, value, "is not a rational number") from None
+    return sp.Rational(frac.numerator, frac.denominator)
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """A named parameter's domain: an interval with exact rational ends (``None`` = unbounded).
+
+    >>> Param("a", lower=0, upper=None, lower_closed=False)
+    Param('a' in (0, oo))
+    """
+
+    name: str
+    lower: Number | None = None
+    upper: Number | None = None
+    lower_closed: bool = True
+    upper_closed: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.isidentifier() or self.name in RESERVED:
+            raise InvalidArgument("name", self.name, "a parameter name must be an identifier other than x, T, V")
+        lo = _rational("lower", self.lower)
+        hi = _rational("upper", self.upper)
+        if lo is not None and hi is not None and (lo > hi or (lo == hi and not (self.lower_closed and self.upper_closed))):
+            raise InvalidArgument("upper", self.upper, f"the domain of {self.name!r} is empty (lower={self.lower})")
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return param_symbol(self.name)
+
+    @property
+    def bounds(self) -> tuple[sp.Rational | None, sp.Rational | None]:
+        return _rational("lower", self.lower), _rational("upper", self.upper)
+
+    def contains(self, value: Number) -> bool:
+        v = _rational("value", value)
+        lo, hi = self.bounds
+        if lo is not None and (v < lo or (v == lo and not self.lower_closed)):
+            return False
+        if hi is not None and (v > hi or (v == hi and not self.upper_closed)):
+            return False
+        return True
+
+    def describe(self) -> str:
+        lo, hi = self.bounds
+        left = ("[" if self.lower_closed else "(") + ("-oo" if lo is None else str(lo))
+        right = ("oo" if hi is None else str(hi)) + ("]" if self.upper_closed else ")")
+        if lo is None:
+            left = "(-oo"
+        if hi is None:
+            right = "oo)"
+        return f"{left}, {right}"
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r} in {self.describe()})"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Operator:
+    """A softening-operator candidate. Build with :func:`separable` or :func:`vector`."""
+
+    name: str
+    kind: Literal["separable", "vector"]
+    definition: str
+    score: sp.Expr | None = None
+    params: tuple[Param, ...] = ()
+    algorithm: Callable[..., list[Any]] | None = None
+    sizes: tuple[int, ...] = ()
+    kernel: Callable[..., Any] | None = None
+    cold_limit: Callable[..., Any] | None = None
+    hot_limit: Callable[..., Any] | None = None
+    doc: str = ""
+    reference: str = ""
+    latex_form: str = ""
+
+    # -- identity ------------------------------------------------------------------------
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the canonical definition (independent of ``name``, ``doc`` and kernels)."""
+        if self.kind == "separable":
+            body = {"kind": "separable", "score": sp.srepr(self.score)}
+        else:
+            src = _algorithm_source(self.algorithm)
+            body = {"kind": "vector", "definition": self.definition, "algorithm": src, "sizes": list(self.sizes)}
+        body["params"] = [[p.name, str(p.lower), str(p.upper), p.lower_closed, p.upper_closed] for p in self.params]
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Operator) and self.hash == other.hash and self.name == other.name
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.hash))
+
+    def __repr__(self) -> str:
+        return f"Operator({self.name!r}, {self.kind}: {self.definition})"
+
+    @property
+    def latex(self) -> str:
+        """LaTeX of the score (separable) or the declared LaTeX form (vector)."""
+        if self.latex_form:
+            return self.latex_form
+        if self.kind == "separable":
+            return sp.latex(self.score)
+        return r"\mathrm{" + self.name.replace("_", r"\_") + r"}_T(p)"
+
+    @property
+    def parameter_symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(p.symbol for p in self.params)
+
+    # -- combinators ---------------------------------------------------------------------
+    def fix(self, **values: Number) -> Operator:
+        """Fix parameters to exact values; the result quantifies over the rest.
+
+        >>> from skd.operators import separable, Param
+        >>> op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
+        >>> op.fix(a=2)
+        Operator('pa[a=2]', separable: x**(2/T))
+        """
+        if self.kind != "separable":
+            raise InvalidArgument("values", values, "only separable operators have parameters")
+        known = {p.name: p for p in self.params}
+        subs = {}
+        for key, value in values.items():
+            if key not in known:
+                raise InvalidArgument(key, value, f"{self.name!r} has no parameter {key!r}; it has {sorted(known) or 'none'}")
+            if not known[key].contains(value):
+                raise InvalidArgument(key, value, f"outside the declared domain {known[key].describe()}")
+            subs[known[key].symbol] = _rational(key, value)
+        score = self.score.subs(subs)
+        label = ",".join(f"{k}={v}" for k, v in values.items())
+        rest = tuple(p for p in self.params if p.name not in values)
+        return separable(score, name=f"{self.name}[{label}]", params=rest, doc=self.doc, reference=self.reference)
+
+
+def _algorithm_source(fn: Callable[..., Any] | None) -> str:
+    if fn is None:
+        return ""
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        return getattr(fn, "__qualname__", repr(fn))
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not name or len(name) > 80 or any(c.isspace() for c in name):
+        raise InvalidArgument("name", name, "must be a non-empty string without spaces, at most 80 characters")
+    return name
+
+
+def separable(
+    score: str | sp.Expr,
+    *,
+    name: str = "custom",
+    params: Iterable[Param] = (),
+    doc: str = "",
+    reference: str = "",
+    kernel: Callable[..., Any] | None = None,
+    cold_limit: Callable[..., Any] | None = None,
+    hot_limit: Callable[..., Any] | None = None,
+) -> Operator:
+    """Declare a separable operator ``F_T(p)_i ∝ g(p_i, T, V)`` from a score ``g``.
+
+    ``score`` is a string (parsed by the safe parser) or a SymPy expression in the symbols of
+    :mod:`skd.operators.symbols` and the parameters. Only built-ins pass ``kernel`` and the
+    limit functions; a user operator is always evaluated as declared.
+
+    >>> separable("x + Max(0, T - 1)**2/V", name="laplace")
+    Operator('laplace', separable: x + Max(0, T - 1)**2/V)
+    >>> separable("y**2")
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.ExpressionError: cannot parse 'y**2' at 'y' (column 0): unknown symbol 'y'; allowed symbols: T, V, x
+    """
+    _check_name(name)
+    params = tuple(params)
+    for p in params:
+        if not isinstance(p, Param):
+            raise InvalidArgument("params", p, "each parameter must be a Param")
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise InvalidArgument("params", names, "parameter names must be distinct")
+    if isinstance(score, str):
+        expr = parse_formula(score, names)
+    elif isinstance(score, sp.Expr):
+        expr = score
+        allowed = {x, T, V} | {p.symbol for p in params}
+        extra = expr.free_symbols - allowed
+        if extra:
+            raise ExpressionError(str(expr), f"unknown symbols {sorted(map(str, extra))}; allowed: x, T, V and declared parameters")
+    else:
+        raise InvalidArgument("score", score, "must be a formula string or a SymPy expression")
+    if x not in expr.free_symbols:
+        raise ExpressionError(str(expr), "the score does not depend on x, so every output is uniform")
+    return Operator(
+        name=name,
+        kind="separable",
+        definition=sp.sstr(expr),
+        score=expr,
+        params=params,
+        kernel=kernel,
+        cold_limit=cold_limit,
+        hot_limit=hot_limit,
+        doc=doc,
+        reference=reference,
+    )
+
+
+def vector(
+    algorithm: Callable[..., list[Any]],
+    *,
+    name: str,
+    definition: str,
+    sizes: Sequence[int] = DEFAULT_SIZES,
+    doc: str = "",
+    reference: str = "",
+    latex: str = "",
+    kernel: Callable[..., Any] | None = None,
+    cold_limit: Callable[..., Any] | None = None,
+    hot_limit: Callable[..., Any] | None = None,
+) -> Operator:
+    """Declare a non-separable operator by an exact algorithm ``algorithm(p, T, ar) -> list``.
+
+    ``p`` is a list of exact rationals (``fractions.Fraction``) or floats, ``T`` likewise, and
+    ``ar`` an arithmetic from :mod:`skd.operators.arith`. Comparisons of input entries are exact;
+    comparisons of derived values go through ``ar.gt`` so that ball arithmetic can report
+    "undecided" instead of guessing. ``sizes`` are the vocabulary sizes the verifier covers.
+
+    >>> from skd.operators.arith import FloatArith
+    >>> def identity(p, T, ar):
+    ...     return [ar.num(v) for v in p]
+    >>> op = vector(identity, name="identity", definition="p")
+    >>> op.sizes
+    (2, 3, 4, 5)
+    """
+    _check_name(name)
+    if not callable(algorithm):
+        raise InvalidArgument("algorithm", algorithm, "must be callable as algorithm(p, T, ar)")
+    sizes = tuple(sizes)
+    if not sizes or any(not isinstance(v, int) or isinstance(v, bool) or v < 2 for v in sizes):
+        raise InvalidArgument("sizes", sizes, "must be a non-empty sequence of integers >= 2")
+    if not isinstance(definition, str) or not definition:
+        raise InvalidArgument("definition", definition, "must be a non-empty description of the map")
+    return Operator(
+        name=name,
+        kind="vector",
+        definition=definition,
+        algorithm=algorithm,
+        sizes=tuple(sorted(set(sizes))),
+        kernel=kernel,
+        cold_limit=cold_limit,
+        hot_limit=hot_limit,
+        doc=doc,
+        reference=reference,
+        latex_form=latex,
+    )
+
+
+def reparametrize(op: Operator, phi: str | sp.Expr, *, name: str | None = None) -> Operator:
+    """The operator ``T ↦ F_{φ(T)}`` for a temperature map ``φ`` (a formula in ``T``).
+
+    Only the score changes; whether ``φ`` is an increasing bijection with ``φ(1) = 1`` is for
+    the verifier to decide, not assumed here.
+
+    >>> from skd.operators import separable
+    >>> reparametrize(separable("x**(1/T)", name="power"), "T**2", name="power_T2")
+    Operator('power_T2', separable: x**(T**(-2)))
+    """
+    if op.kind != "separable":
+        raise InvalidArgument("op", op, "reparametrize needs a separable operator; use compose for vector ones")
+    expr = parse_formula(phi, symbols=["T", "V"]) if isinstance(phi, str) else phi
+    if not isinstance(expr, sp.Expr) or expr.free_symbols - {T, V}:
+        raise InvalidArgument("phi", phi, "must be a formula in T (and V) only")
+    return separable(
+        op.score.subs(T, expr),
+        name=name or f"{op.name}∘φ",
+        params=op.params,
+        doc=f"{op.name} with temperature {expr}",
+    )
+
+
+def compose(outer: Operator, inner: Operator, *, name: str | None = None, sizes: Sequence[int] | None = None) -> Operator:
+    """The operator ``p ↦ outer_T(inner_T(p))`` as a vector operator.
+
+    A composition of separable operators is not separable in general (the inner normaliser
+    depends on all of ``p``), so the result is a vector operator on the given ``sizes``.
+
+    >>> from skd.operators import separable
+    >>> c = compose(separable("x**(1/T)", name="a"), separable("x**(1/T)", name="b"))
+    >>> c
+    Operator('a∘b', vector: a(b(p)))
+    """
+    from .evaluate import exact_algorithm  # local: evaluate imports this module
+
+    for arg, op in (("outer", outer), ("inner", inner)):
+        if not isinstance(op, Operator):
+            raise InvalidArgument(arg, op, "must be an Operator")
+    f_out = exact_algorithm(outer)
+    f_in = exact_algorithm(inner)
+
+    def algorithm(p: list[Any], T_: Any, ar: Any) -> list[Any]:
+        return f_out(f_in(p, T_, ar), T_, ar)
+
+    algorithm.__qualname__ = f"compose({outer.hash},{inner.hash})"
+    chosen = tuple(sizes) if sizes is not None else tuple(sorted(set(outer.sizes or DEFAULT_SIZES) & set(inner.sizes or DEFAULT_SIZES)))
+    return vector(
+        algorithm,
+        name=name or f"{outer.name}∘{inner.name}",
+        definition=f"{outer.name}({inner.name}(p))",
+        sizes=chosen or DEFAULT_SIZES,
+    )
