@@ -130,6 +130,9 @@ class Operator:
     doc: str = ""
     reference: str = ""
     latex_form: str = ""
+    #: vector only: the output depends on p only through the order of its entries (ties to the
+    #: lower index) and, within each order class, continuously on p (docs/theory/vector.md).
+    order_based: bool = False
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -193,10 +196,11 @@ class Operator:
 def _algorithm_source(fn: Callable[..., Any] | None) -> str:
     if fn is None:
         return ""
+    name = getattr(fn, "__qualname__", repr(fn))
     try:
-        return inspect.getsource(fn)
+        return name + "\n" + inspect.getsource(fn)
     except (OSError, TypeError):
-        return getattr(fn, "__qualname__", repr(fn))
+        return name
 
 
 def _check_name(name: object) -> str:
@@ -275,6 +279,7 @@ def vector(
     kernel: Callable[..., Any] | None = None,
     cold_limit: Callable[..., Any] | None = None,
     hot_limit: Callable[..., Any] | None = None,
+    order_based: bool = False,
 ) -> Operator:
     """Declare a non-separable operator by an exact algorithm ``algorithm(p, T, ar) -> list``.
 
@@ -310,6 +315,7 @@ def vector(
         doc=doc,
         reference=reference,
         latex_form=latex,
+        order_based=order_based,
     )
 
 

@@ -277,6 +277,7 @@ topk = vector(
     reference="theory-notes §5.6",
     latex=r"\frac{\mathbf 1[i \in K_2(p)]\, p_i^{1/T}}{\sum_{j \in K_2(p)} p_j^{1/T}}",
     kernel=_kernel("topk"),
+    order_based=True,
     cold_limit=topk_cold_limit,
     hot_limit=topk_hot_limit,
 )
@@ -291,6 +292,7 @@ sparsemax = vector(
     reference="Martins & Astudillo (2016)",
     latex=r"\mathrm{sparsemax}(\log p / T)",
     kernel=_kernel("sparsemax"),
+    order_based=True,
 )
 
 entmax15 = vector(
@@ -302,6 +304,7 @@ entmax15 = vector(
     reference="Peters, Niculae & Martins (2019)",
     latex=r"1.5\text{-}\mathrm{entmax}(\log p / T)",
     kernel=_kernel("entmax15"),
+    order_based=True,
 )
 
 ALL: tuple[Operator, ...] = (power, power_T2, hybrid, mixture, laplace, topk, sparsemax, entmax15)
