@@ -1,0 +1,178 @@
+"""``check(op) -> Report``: one verdict per axiom, each obligation under a time budget.
+
+For every axiom of the profile:
+
+1. separable operators go to the symbolic prover (:mod:`skd.verify.prove`) in a worker
+   process killed at ``timeout`` seconds; vector operators have no prover yet;
+2. a ``proved`` verdict is then attacked by the refuter (:mod:`skd.verify.refute`); a certified
+   counterexample against a proof raises :class:`InternalConsistencyError` instead of picking
+   a side;
+3. anything neither proved nor refuted goes to the refuter; what it tried becomes the reason of
+   an ``unknown`` verdict.
+
+>>> from skd.operators import library
+>>> report = check(library.power, timeout=30, attack_seconds=0.5)
+>>> report.qualifies, report.exit_code
+(True, 0)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from typing import Any
+
+from skd.operators import Operator
+from skd.operators.errors import InvalidArgument
+from skd.theory.axioms import PROFILES, Profile
+
+from .budget import BudgetExceeded, WorkerError, run_with_budget
+from .verdict import InternalConsistencyError, Report, Verdict, operator_json
+
+__all__ = ["check", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
+
+DEFAULT_TIMEOUT = 20.0
+Progress = Callable[[str, str | None], None]
+
+
+def _prove_job(axiom_id: str, op: Operator, profile_name: str) -> Any:
+    from .prove import prove
+
+    return prove(axiom_id, op, PROFILES[profile_name])
+
+
+def _refute_job(axiom_id: str, op: Operator, profile_name: str, seed: int, seconds: float,
+                values: Mapping[str, Any] | None) -> Any:
+    from .refute import refute
+
+    return refute(op, axiom_id, profile=profile_name, seed=seed, seconds=seconds, values=values)
+
+
+def _scope(op: Operator) -> str:
+    return "full" if op.kind == "separable" else f"V in {{{', '.join(map(str, op.sizes))}}}"
+
+
+def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, seed: int,
+               attack_seconds: float, values: Mapping[str, Any] | None) -> Verdict:
+    start = time.monotonic()
+    outcome = None
+    note = ""
+    if op.kind == "separable" and not values:
+        try:
+            outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name), seconds=timeout)
+        except BudgetExceeded as exc:
+            note = f"symbolic prover killed at its budget ({exc.seconds:g} s)"
+        except WorkerError as exc:
+            note = f"symbolic prover failed ({exc.kind})"
+    else:
+        note = ("vector operators are decided by certified counterexample search only"
+                if op.kind == "vector" else "fixed parameter values: refuter only")
+    if outcome is not None and outcome.status == "refuted":
+        return Verdict(axiom_id, "refuted", outcome.method, "full", counterexample=outcome.counterexample,
+                       seconds=time.monotonic() - start)
+    search_seconds = attack_seconds if (outcome is not None and outcome.status == "proved") else max(1.0, min(timeout, 10.0))
+    try:
+        found = run_with_budget(_refute_job, (axiom_id, op, profile.name, seed, search_seconds, values),
+                                seconds=search_seconds + 30.0)
+    except (BudgetExceeded, WorkerError, ImportError) as exc:
+        found = None
+        note += ("; " if note else "") + f"refuter did not finish ({type(exc).__name__})"
+    from .verdict import Counterexample
+
+    if outcome is not None and outcome.status == "proved":
+        if isinstance(found, Counterexample):
+            raise InternalConsistencyError(
+                f"{op.name}/{axiom_id}: proved by '{outcome.method}' but the refuter certified a counterexample: "
+                f"{json.dumps(found.to_json())}"
+            )
+        return Verdict(axiom_id, "proved", outcome.method, "full", certificate=tuple(outcome.steps),
+                       seconds=time.monotonic() - start)
+    if isinstance(found, Counterexample):
+        return Verdict(axiom_id, "refuted", "certified counterexample search", "full", counterexample=found,
+                       seconds=time.monotonic() - start)
+    parts = []
+    kind = "undecided"
+    if outcome is not None:
+        parts.append(f"prover: {outcome.reason}")
+        kind = outcome.reason_kind or kind
+    if note:
+        parts.append(note)
+        if "budget" in note:
+            kind = "budget"
+        elif op.kind == "vector" and outcome is None:
+            kind = "unsupported" if kind == "undecided" else kind
+    if found is not None:
+        parts.append(f"refuter: {getattr(found, 'summary', None) or found}")
+    return Verdict(axiom_id, "unknown", "prover and refuter", _scope(op), reason="; ".join(parts),
+                   reason_kind=kind, seconds=time.monotonic() - start)
+
+
+def check(op: Operator, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
+          values: Mapping[str, Any] | None = None, progress: Progress | None = None,
+          attack_seconds: float = 1.0, jobs: int = 2) -> Report:
+    """Check every axiom of ``profile`` for ``op``; see the module docstring."""
+    if not isinstance(op, Operator):
+        raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")
+    if profile not in PROFILES:
+        raise InvalidArgument("profile", profile, f"choose from {sorted(PROFILES)}")
+    if not (timeout > 0):
+        raise InvalidArgument("timeout", timeout, "must be > 0 seconds")
+    prof = PROFILES[profile]
+    ids = [a.id for a in prof.axioms]
+
+    def one(axiom_id: str) -> Verdict:
+        if progress:
+            progress(axiom_id, None)
+        v = _check_one(op, axiom_id, prof, timeout, seed, attack_seconds, values)
+        if progress:
+            progress(axiom_id, v.status)
+        return v
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        verdicts = list(pool.map(one, ids))
+    return Report(operator=operator_json(op), profile=profile, verdicts=tuple(verdicts), seed=seed)
+
+
+def check_library(*, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
+                  progress: Progress | None = None, attack_seconds: float = 1.0) -> list[Report]:
+    """Check every built-in operator."""
+    from skd.operators import library
+
+    reports = []
+    for op in library.ALL:
+        wrapped = (lambda a, s, _n=op.name: progress(f"{_n}/{a}", s)) if progress else None
+        reports.append(check(op, profile=profile, timeout=timeout, seed=seed, progress=wrapped,
+                             attack_seconds=attack_seconds))
+    return reports
+
+
+def load_expected_matrix() -> dict[str, Any]:
+    """The committed expected operator × axiom matrix (``verify/data/expected_matrix.json``)."""
+    text = resources.files("skd.verify").joinpath("data/expected_matrix.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def compare_with_expected(reports: list[Report], expected: Mapping[str, Any] | None = None) -> list[str]:
+    """Differences between ``reports`` and the expected matrix (empty list: all as expected)."""
+    expected = expected or load_expected_matrix()
+    table = expected["operators"]
+    diffs = []
+    seen = set()
+    for r in reports:
+        name = r.operator["name"]
+        seen.add(name)
+        want = table.get(name)
+        if want is None:
+            diffs.append(f"{name}: not in the expected matrix")
+            continue
+        for v in r.verdicts:
+            w = want.get(v.axiom)
+            if w != v.status:
+                diffs.append(f"{name}/{v.axiom}: expected {w}, got {v.status}")
+    for name in table:
+        if name not in seen:
+            diffs.append(f"{name}: expected in the matrix but not checked")
+    return diffs

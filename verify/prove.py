@@ -1,0 +1,670 @@
+"""Symbolic provers for separable operators: the reduction theorems of design.md §4.
+
+Each prover returns an :class:`Outcome`: ``proved`` with certificate steps (every step a sign
+fact about an expression re-derivable from the definition, re-decided by
+:mod:`skd.verify.proofcheck`), ``refuted`` with a certified counterexample (built by
+:mod:`skd.verify.certify` from an *exact* limit or exact inputs), or ``unknown`` with a reason.
+Theorem statements and proofs: ``docs/theory/reductions.md``.
+
+Obligations can be expensive; :mod:`skd.verify.check` runs each prover in a worker process
+under a time budget.
+
+>>> from skd.operators import library
+>>> prove("identity", library.power).status
+'proved'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+
+from skd.operators.evaluate import log_score
+from skd.operators.symbols import T, V, x
+
+from .regions import (
+    V_CASES,
+    Piece,
+    Unsupported,
+    expand_logs,
+    fresh_symbol,
+    normalize,
+    param_pieces,
+    t_pieces,
+    x_pieces,
+    _resolve,
+)
+from .signs import Sign, sign_of
+from .verdict import Counterexample, Step
+
+__all__ = ["Outcome", "prove", "PROVERS", "derive", "DERIVATIONS"]
+
+y = sp.Symbol("y", positive=True)  # a second probability entry
+
+
+@dataclasses.dataclass
+class Outcome:
+    status: str
+    method: str
+    steps: list[Step] = dataclasses.field(default_factory=list)
+    counterexample: Counterexample | None = None
+    reason: str | None = None
+    reason_kind: str | None = None
+    scope: str = "full"
+
+
+# -- derivations: named expressions that proofcheck recomputes from the definition ------------
+
+
+def _d_dx(g: sp.Expr) -> sp.Expr:
+    return sp.diff(g, x)
+
+
+def _cross(g: sp.Expr) -> sp.Expr:
+    return sp.diff(log_score(g), x, T)
+
+
+def _over_x(g: sp.Expr) -> sp.Expr:
+    return sp.diff(g / x, x)
+
+
+DERIVATIONS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "g": lambda g: g,
+    "dg/dx": _d_dx,
+    "d2(log g)/dxdT": _cross,
+    "d/dx (g/x)": _over_x,
+}
+
+
+def derive(name: str, g: sp.Expr) -> sp.Expr:
+    """The expression called ``name`` (a key of :data:`DERIVATIONS`, or ``a - b`` of two
+    point evaluations, see :func:`_glue_expr`) for piece expression ``g``."""
+    return DERIVATIONS[name](g)
+
+
+def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: str, where: str,
+               piece_expr: sp.Expr) -> tuple[Sign | None, Step, sp.Expr]:
+    e = expand_logs(sp.sympify(expr).subs(dict(subs), simultaneous=True))  # safe: SymPy object, not text
+    s = sign_of(e)
+    step = Step(
+        text=f"{what} is {_SIGN_WORDS.get(s, 'undecided')} on {where}",
+        check="sign",
+        args=(
+            ("derivation", what),
+            ("piece", sp.srepr(piece_expr)),
+            ("subs", sp.srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))),
+            ("expr", sp.srepr(e)),
+            ("sign", str(s)),
+        ),
+    )
+    return s, step, e
+
+
+_SIGN_WORDS = {"pos": "> 0", "neg": "< 0", "zero": "identically 0"}
+
+
+def _base_cases(op: Any) -> list[tuple[list[tuple[sp.Symbol, sp.Expr]], str]]:
+    """V cases × parameter cases, as substitution lists with labels."""
+    pcs = param_pieces(op.params)
+    import itertools
+
+    out = []
+    for v_sub, v_label in V_CASES:
+        for combo in itertools.product(*pcs) if pcs else [()]:
+            subs = [(V, v_sub)] + [(s, e) for s, e, _ in combo]
+            out.append((subs, ", ".join([v_label] + [lab for _, _, lab in combo])))
+    return out
+
+
+def _t_sub(tp: Piece) -> tuple[sp.Symbol, sp.Expr]:
+    return (T, tp.substitution(fresh_symbol(T)))
+
+
+def _x_sub(xp: Piece) -> tuple[sp.Symbol, sp.Expr]:
+    return (x, xp.substitution(fresh_symbol(x)))
+
+
+def _sample_values(subs: Sequence[tuple[sp.Symbol, sp.Expr]], k: int = 1) -> dict[sp.Symbol, sp.Expr]:
+    """Exact values of the original symbols at fresh symbols = k."""
+    vals = {}
+    for sym, e in subs:
+        vals[sym] = sp.nsimplify(e.subs({s: sp.Integer(k) for s in e.free_symbols}))
+    return vals
+
+
+def _frac(v: sp.Expr) -> Fraction | None:
+    v = sp.nsimplify(v)
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    return None
+
+
+def _p_with(entries: Sequence[Fraction], V_: int) -> list[Fraction] | None:
+    """A point of the open simplex of size V_ containing ``entries`` (rest equal), or None."""
+    rest = 1 - sum(entries)
+    k = V_ - len(entries)
+    if k < 0:
+        return None
+    if k == 0:
+        return list(entries) if rest == 0 else None
+    if rest <= 0:
+        return None
+    return list(entries) + [rest / k] * k
+
+
+def _certify(name: str, *args: Any, **kwargs: Any) -> Counterexample | None:
+    try:
+        from . import certify
+    except ImportError:
+        return None
+    fn = getattr(certify, name, None)
+    if fn is None:
+        return None
+    try:
+        return fn(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - a failed certification is simply no counterexample
+        return None
+
+
+def _values_dict(op: Any, base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> dict[str, Fraction] | None:
+    vals = _sample_values(base)
+    out = {}
+    for prm in op.params:
+        f = _frac(vals.get(prm.symbol, sp.nan))
+        if f is None:
+            return None
+        out[prm.name] = f
+    return out
+
+
+# -- the provers --------------------------------------------------------------------------------
+
+
+def _pieces_or_raise(op: Any) -> list[Piece]:
+    if op.kind != "separable":
+        raise Unsupported("symbolic provers handle separable operators only")
+    return t_pieces(op.score)
+
+
+def prove_well_defined(op: Any, profile: Any = None) -> Outcome:
+    steps: list[Step] = []
+    undecided = []
+    for tp in _pieces_or_raise(op):
+        for base, blabel in _base_cases(op):
+            if tp.expr is None:
+                return _refute_undefined(op, tp, base, f"no Piecewise branch applies for {tp.label}")
+            for xp in x_pieces(tp.expr):
+                where = f"{tp.label}, {xp.label}, {blabel}"
+                if xp.expr is None:
+                    return _refute_undefined(op, tp, base, f"no Piecewise branch applies for {where}", xp)
+                subs = [_t_sub(tp), _x_sub(xp)] + base
+                s, step, _ = _sign_step(xp.expr, subs, "g", where, xp.expr)
+                if s == "pos":
+                    steps.append(step)
+                    continue
+                if s in ("neg", "zero"):
+                    out = _refute_undefined(op, tp, base, f"g is {_SIGN_WORDS[s]} on {where}", xp)
+                    if out.status == "refuted":
+                        return out
+                undecided.append(where)
+    if undecided:
+        return Outcome("unknown", "sign analysis", reason=f"positivity of g undecided on {undecided[:3]}", reason_kind="undecided")
+    return Outcome("proved", "reduction: g finite and > 0 on every piece (docs/theory/reductions.md#well-defined)", steps)
+
+
+def _refute_undefined(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], why: str,
+                      xp: Piece | None = None) -> Outcome:
+    vals = _sample_values([_t_sub(tp)] + ([_x_sub(xp)] if xp else [(x, sp.Rational(1, 3))]) + list(base))
+    Tv, xv = _frac(vals[T]), _frac(vals[x])
+    values = _values_dict(op, base)
+    if Tv is not None and xv is not None:
+        for Vn in (2, 3, 4):
+            p = _p_with([xv], Vn)
+            if p is None:
+                continue
+            ce = _certify("certify_well_defined", op, p, Tv, values=values)
+            if ce is not None:
+                return Outcome("refuted", f"sign analysis: {why}", counterexample=ce)
+    return Outcome("unknown", "sign analysis", reason=f"{why}, but no certified counterexample was built", reason_kind="undecided")
+
+
+def _glue(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], blabel: str, strict_order: bool,
+          what: str) -> tuple[list[Step], list[str], list[tuple[str, Sign | None, sp.Expr, sp.Expr]]]:
+    """Shared walk over the x-pieces of one T-piece: derivative signs on open x-pieces and
+    jumps at x-breakpoints. ``what`` is ``"dg/dx"`` (ranking) or ``"d/dx (g/x)"`` (identity)."""
+    steps: list[Step] = []
+    undecided: list[str] = []
+    bad: list[tuple[str, Sign | None, sp.Expr, sp.Expr]] = []
+    xps = x_pieces(tp.expr)
+    f = (lambda g: g) if what == "dg/dx" else (lambda g: g / x)
+    for k, xp in enumerate(xps):
+        where = f"{tp.label}, {xp.label}, {blabel}"
+        if xp.expr is None:
+            undecided.append(f"undefined on {where}")
+            continue
+        if not xp.point:
+            subs = [_t_sub(tp), _x_sub(xp)] + list(base)
+            s, step, _ = _sign_step(derive(what, xp.expr), subs, what, where, xp.expr)
+            ok = (s == "pos" or (s == "zero" and not strict_order)) if what == "dg/dx" else s == "zero"
+            if ok:
+                steps.append(step)
+            elif s is None:
+                undecided.append(where)
+            else:
+                bad.append((where, s, xp.expr, sp.Integer(0)))
+            continue
+        c = xp.lo
+        for nb, direction in ((xps[k - 1], "left"), (xps[k + 1], "right")):
+            if nb.expr is None:
+                undecided.append(f"undefined next to {where}")
+                continue
+            at = f(xp.expr).subs(x, c)
+            near = f(nb.expr).subs(x, c)
+            diff = (at - near) if direction == "left" else (near - at)
+            subs = [_t_sub(tp)] + list(base)
+            label = f"jump at x = {c} from the {direction} ({what.split()[-1] if what != 'dg/dx' else 'g'})"
+            s, step, _ = _sign_step(diff, subs, label, f"{tp.label}, {blabel}", diff)
+            ok = s in ("pos", "zero") if what == "dg/dx" else s == "zero"
+            if ok:
+                steps.append(step)
+            elif s is None:
+                undecided.append(f"{label} on {tp.label}, {blabel}")
+            else:
+                bad.append((f"{label}, {tp.label}, {blabel}", s, xp.expr, nb.expr))
+    return steps, undecided, bad
+
+
+def prove_ranking(op: Any, profile: Any = None) -> Outcome:
+    strict = True if profile is None else profile.strict_ranking
+    steps: list[Step] = []
+    undecided: list[str] = []
+    bad: list[str] = []
+    for tp in _pieces_or_raise(op):
+        for base, blabel in _base_cases(op):
+            if tp.expr is None:
+                undecided.append(f"undefined on {tp.label}")
+                continue
+            st, und, bd = _glue(op, tp, base, blabel, strict, "dg/dx")
+            steps += st
+            undecided += und
+            bad += [b[0] for b in bd]
+    if not undecided and not bad:
+        word = "strictly increasing" if strict else "non-decreasing"
+        return Outcome("proved", f"reduction: g {word} in x on (0,1) (docs/theory/reductions.md#ranking)", steps)
+    if bad:
+        return Outcome("unknown", "sign analysis", reason=f"g is not increasing on {bad[:2]}; a counterexample search follows",
+                       reason_kind="undecided")
+    return Outcome("unknown", "sign analysis", reason=f"monotonicity of g undecided on {undecided[:3]}", reason_kind="undecided")
+
+
+def _at_T(expr: sp.Expr, value: sp.Expr) -> sp.Expr | None:
+    r = _resolve(normalize(expr), {T: value})
+    return None if r is None else r.subs(T, value)
+
+
+def prove_identity(op: Any, profile: Any = None) -> Outcome:
+    _pieces_or_raise(op)
+    g1 = _at_T(op.score, sp.Integer(1))
+    if g1 is None:
+        return Outcome("unknown", "sign analysis", reason="no Piecewise branch applies at T = 1", reason_kind="undecided")
+    tp = Piece(T, sp.Integer(1), sp.Integer(1), True, g1)
+    steps: list[Step] = []
+    undecided: list[str] = []
+    bad = []
+    for base, blabel in _base_cases(op):
+        st, und, bd = _glue(op, tp, base, blabel, True, "d/dx (g/x)")
+        steps += st
+        undecided += und
+        bad += [(b, base) for b in bd]
+    if not undecided and not bad:
+        return Outcome("proved", "reduction: g(x,1,V)/x independent of x (docs/theory/reductions.md#identity)", steps)
+    if bad:
+        ce = _identity_counterexample(op, g1, bad[0][1])
+        if ce is not None:
+            return Outcome("refuted", "reduction: g(x,1,V)/x depends on x, necessary for V >= 3", counterexample=ce)
+        return Outcome("unknown", "sign analysis", reason=f"g(x,1)/x depends on x on {bad[0][0][0]} but no certified counterexample was built",
+                       reason_kind="undecided")
+    return Outcome("unknown", "sign analysis", reason=f"constancy of g(x,1)/x undecided on {undecided[:3]}", reason_kind="undecided")
+
+
+_CANDIDATES = [
+    [Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)],
+    [Fraction(7, 10), Fraction(2, 10), Fraction(1, 10)],
+    [Fraction(2, 3), Fraction(1, 3)],
+    [Fraction(1, 10), Fraction(3, 10), Fraction(6, 10)],
+    [Fraction(9, 10), Fraction(1, 20), Fraction(1, 20)],
+]
+
+
+def _identity_counterexample(op: Any, g1: sp.Expr, base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> Counterexample | None:
+    values = _values_dict(op, base)
+    for p in _CANDIDATES:
+        ce = _certify("certify_identity", op, p, values=values)
+        if ce is not None:
+            return ce
+    return None
+
+
+def prove_continuity(op: Any, profile: Any = None) -> Outcome:
+    steps: list[Step] = []
+    undecided: list[str] = []
+    tps = _pieces_or_raise(op)
+    for k, tp in enumerate(tps):
+        for base, blabel in _base_cases(op):
+            if tp.expr is None:
+                undecided.append(f"undefined on {tp.label}")
+                continue
+            # g > 0 and elementary on every open piece: continuous there; x-pieces glue exactly.
+            if not tp.point:
+                for xp in x_pieces(tp.expr):
+                    where = f"{tp.label}, {xp.label}, {blabel}"
+                    if xp.expr is None:
+                        undecided.append(where)
+                        continue
+                    if xp.point:
+                        continue
+                    s, step, _ = _sign_step(xp.expr, [_t_sub(tp), _x_sub(xp)] + list(base), "g", where, xp.expr)
+                    (steps.append(step) if s == "pos" else undecided.append(f"positivity of g on {where}"))
+                st, und, bd = _x_continuity(tp, base, blabel)
+                steps += st
+                undecided += und
+                if bd:
+                    return Outcome("unknown", "sign analysis", reason=f"g jumps in x at {bd[0]}: the refuter decides",
+                                   reason_kind="undecided")
+                continue
+            # T-breakpoint b: each neighbouring piece, continued to b, must give the same ratios.
+            b = tp.lo
+            for nb in (tps[k - 1], tps[k + 1]):
+                if nb.expr is None:
+                    undecided.append(f"undefined next to {tp.label}")
+                    continue
+                g_nb = normalize(nb.expr).subs(T, b)
+                g_b = tp.expr.subs(T, b)
+                if g_nb.has(sp.Piecewise) or g_b.has(sp.Piecewise):
+                    undecided.append(f"pieces in x at the T-breakpoint {b}")
+                    continue
+                s_def, step_def, _ = _sign_step(g_nb, [(x, fresh_x())] + list(base), f"g of {nb.label} continued to T = {b}",
+                                                f"x in (0, 1), {blabel}", g_nb)
+                if s_def != "pos":
+                    undecided.append(f"continuation of {nb.label} to T = {b}")
+                    continue
+                ratio = sp.diff(g_nb / g_b, x)
+                s, step, _ = _sign_step(ratio, [(x, fresh_x())] + list(base),
+                                        f"d/dx [g({nb.label} at T = {b}) / g(T = {b})]", f"x in (0, 1), {blabel}", ratio)
+                if s == "zero":
+                    steps += [step_def, step]
+                elif s is None:
+                    undecided.append(f"gluing at T = {b}")
+                else:
+                    ce = _discontinuity_counterexample(op, b, g_nb, g_b, base, nb.label)
+                    if ce is not None:
+                        return Outcome("refuted", f"one-sided limits at T = {b} differ (docs/theory/reductions.md#continuity)",
+                                       counterexample=ce)
+                    undecided.append(f"jump at T = {b} without a certified counterexample")
+    if undecided:
+        return Outcome("unknown", "sign analysis", reason=f"continuity undecided: {undecided[:3]}", reason_kind="undecided")
+    return Outcome("proved", "reduction: ratios g(x,T)/g(y,T) jointly continuous (docs/theory/reductions.md#continuity)", steps)
+
+
+def fresh_x() -> sp.Expr:
+    return 1 / (1 + fresh_symbol(x))
+
+
+def _x_continuity(tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], blabel: str) -> tuple[list[Step], list[str], list[str]]:
+    steps, undecided, bad = [], [], []
+    xps = x_pieces(tp.expr)
+    for k, xp in enumerate(xps):
+        if not xp.point:
+            continue
+        c = xp.lo
+        for nb in (xps[k - 1], xps[k + 1]):
+            if nb.expr is None or xp.expr is None:
+                undecided.append(f"undefined at x = {c}")
+                continue
+            diff = nb.expr.subs(x, c) - xp.expr.subs(x, c)
+            s, step, _ = _sign_step(diff, [_t_sub(tp)] + list(base), f"jump of g at x = {c}", f"{tp.label}, {blabel}", diff)
+            if s == "zero":
+                steps.append(step)
+            elif s is None:
+                undecided.append(f"jump at x = {c}")
+            else:
+                bad.append(f"x = {c} ({tp.label})")
+    return steps, undecided, bad
+
+
+def _discontinuity_counterexample(op: Any, b: sp.Expr, g_nb: sp.Expr, g_b: sp.Expr,
+                                  base: Sequence[tuple[sp.Symbol, sp.Expr]], nb_label: str) -> Counterexample | None:
+    bf = _frac(b)
+    if bf is None:
+        return None
+    values = _values_dict(op, base)
+    vals = _sample_values(base)
+    for p in _CANDIDATES:
+        Vn = len(p)
+        env = {V: sp.Integer(Vn), **{s: v for s, v in vals.items() if s != V}}
+        lim = [g_nb.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
+        at = [g_b.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
+        lt, at_t = sum(lim), sum(at)
+        left = [sp.nsimplify(v / lt) if v.is_Rational else v / lt for v in lim]
+        here = [v / at_t for v in at]
+        ce = _certify("certify_discontinuity_T", op, p, bf, left, here, values=values)
+        if ce is not None:
+            return ce
+    return None
+
+
+def prove_entropy(op: Any, profile: Any = None) -> Outcome:
+    rank = prove_ranking(op, profile)
+    if rank.status != "proved":
+        return Outcome("unknown", "reduction", reason="needs ranking, which is not proved", reason_kind="undecided")
+    cont = prove_continuity(op, profile)
+    if cont.status != "proved":
+        return Outcome("unknown", "reduction", reason="needs continuity in T, which is not proved", reason_kind="undecided")
+    steps = [Step("ranking proved (g strictly increasing in x)", "lemma", (("axiom", "ranking"),)),
+             Step("continuity proved (F continuous in T across pieces)", "lemma", (("axiom", "continuity"),))]
+    undecided = []
+    for tp in _pieces_or_raise(op):
+        if tp.point or tp.expr is None:
+            continue
+        xps = x_pieces(tp.expr)
+        if len(xps) > 1:
+            return Outcome("unknown", "reduction", reason=f"the entropy reduction needs no pieces in x ({tp.label} has {len(xps)})",
+                           reason_kind="unsupported")
+        for base, blabel in _base_cases(op):
+            where = f"{tp.label}, x in (0, 1), {blabel}"
+            s, step, _ = _sign_step(derive("d2(log g)/dxdT", tp.expr), [_t_sub(tp), (x, fresh_x())] + list(base),
+                                    "d2(log g)/dxdT", where, tp.expr)
+            if s in ("neg", "zero"):
+                steps.append(step)
+            else:
+                undecided.append(where)
+    if undecided:
+        return Outcome("unknown", "reduction", reason=f"sign of d2(log g)/dxdT not <= 0 proved on {undecided[:3]}",
+                       reason_kind="undecided")
+    return Outcome("proved", "reduction: dH/dT = -Cov_q(d_T s, s) >= 0 by Chebyshev (docs/theory/reductions.md#entropy)", steps)
+
+
+# -- limits -----------------------------------------------------------------------------------
+
+beta = sp.Symbol("beta", positive=True)
+
+
+def _pair_subs() -> list[tuple[sp.Symbol, sp.Expr]]:
+    """0 < x < y < 1 as y = 1/(1+u), x = y/(1+w)."""
+    u, w = fresh_symbol(x), sp.Symbol("w", positive=True)
+    yv = 1 / (1 + u)
+    return [(y, yv), (x, yv / (1 + w))]
+
+
+def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
+    tps = [tp for tp in _pieces_or_raise(op) if not tp.point]
+    tp = tps[0] if which == "cold" else tps[-1]
+    if tp.expr is None:
+        return Outcome("unknown", "limit", reason=f"undefined on {tp.label}", reason_kind="undecided")
+    if len(x_pieces(tp.expr)) > 1:
+        return Outcome("unknown", "limit", reason="the limit lemma needs no pieces in x near the limit", reason_kind="unsupported")
+    g = tp.expr
+    D = log_score(g) - log_score(g).subs(x, y)
+    # T = 1/beta with beta -> oo (cold) or beta -> 0+ (hot)
+    Db = sp.expand(expand_logs(D.subs(T, 1 / beta)))
+    target = "0" if which == "cold" else "1"
+    steps: list[Step] = []
+    for base, blabel in _base_cases(op):
+        subs = _pair_subs() + list(base)
+        # eventually constant: D independent of T on the piece
+        dT = sp.diff(D, T)
+        s_const, step_const, _ = _sign_step(dT, [_t_sub(tp)] + subs, "d/dT log(g(x)/g(y))", f"{tp.label}, 0<x<y<1, {blabel}", dT)
+        if s_const == "zero":
+            return _eventually_constant(op, tp, base, which)
+        try:
+            poly = sp.Poly(Db, beta)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None and all(not c.has(beta) for c in poly.coeffs()):
+            deg = poly.degree()
+            if which == "cold":
+                if deg < 1:
+                    return Outcome("unknown", "limit", reason="log-ratio bounded as T -> 0+", reason_kind="undecided")
+                lc = poly.LC()
+                s, step, _ = _sign_step(lc, subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {deg})",
+                                        f"0<x<y<1, {blabel}", lc)
+                if s != "neg":
+                    return Outcome("unknown", "limit", reason=f"leading coefficient sign is {s} on {blabel}", reason_kind="undecided")
+                steps.append(step)
+            else:
+                c0 = poly.eval(0) if deg >= 0 else sp.Integer(0)
+                s, step, _ = _sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
+                if s == "zero":
+                    steps.append(step)
+                    continue
+                if s is None:
+                    return Outcome("unknown", "limit", reason="the hot limit of log(g(x)/g(y)) is undecided", reason_kind="undecided")
+                return _ratio_limit_refutation(op, sp.exp(c0), base, which)
+            continue
+        # rational in T: limit of the ratio by degrees
+        R = sp.cancel(sp.together(g / g.subs(x, y)))
+        num, den = sp.fraction(R)
+        try:
+            pn, pd = sp.Poly(num, T), sp.Poly(den, T)
+        except sp.PolynomialError:
+            return Outcome("unknown", "limit", reason="the limit lemma needs log(g(x)/g(y)) polynomial in 1/T or g rational in T",
+                           reason_kind="unsupported")
+        if which == "hot":
+            if pn.degree() != pd.degree():
+                return Outcome("unknown", "limit", reason="degrees differ", reason_kind="undecided")
+            L = pn.LC() / pd.LC()
+        else:
+            (ln, cn), (ld, cd) = _trailing(pn), _trailing(pd)
+            if ln < ld:
+                return Outcome("unknown", "limit", reason="the ratio g(x)/g(y) diverges as T -> 0+", reason_kind="undecided")
+            L = sp.Integer(0) if ln > ld else cn / cd
+        diff = L - (0 if which == "cold" else 1)
+        s, step, _ = _sign_step(diff, subs, f"lim g(x,T)/g(y,T) - {target} (ratio of rational functions in T)",
+                                f"0<x<y<1, {blabel}", diff)
+        if s == "zero":
+            steps.append(step)
+            continue
+        if s is None:
+            return Outcome("unknown", "limit", reason="limit of the ratio undecided", reason_kind="undecided")
+        return _ratio_limit_refutation(op, L, base, which)
+    lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
+    return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _trailing(p: sp.Poly) -> tuple[int, sp.Expr]:
+    """Lowest degree and its coefficient of a non-zero polynomial."""
+    (deg,), coeff = min(p.terms(), key=lambda t: t[0][0])
+    return deg, coeff
+
+
+def _target(p: Sequence[Fraction], which: str) -> list[Fraction]:
+    if which == "hot":
+        return [Fraction(1, len(p))] * len(p)
+    m = max(p)
+    k = sum(1 for v in p if v == m)
+    return [Fraction(1, k) if v == m else Fraction(0) for v in p]
+
+
+def _eventually_constant(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], which: str) -> Outcome:
+    values = _values_dict(op, base)
+    T_star = _frac(tp.sample())
+    if T_star is None:
+        return Outcome("unknown", "limit", reason="no rational sample temperature", reason_kind="undecided")
+    from skd.operators.evaluate import evaluate_in
+    from skd.operators.arith import Arith
+
+    for p in _CANDIDATES:
+        exact = _exact_F(op, p, T_star, values)
+        if exact is None:
+            continue
+        ce = _certify("certify_limit", op, p, which, exact, _target(p, which), values=values,
+                      proof=f"F_T(p) is constant for {tp.label} (the ratios g(x,T)/g(y,T) do not depend on T there), "
+                            f"so its limit is F_{T_star}(p)")
+        if ce is not None:
+            return Outcome("refuted", f"eventually constant: F_T = F_{{{T_star}}} on {tp.label} (docs/theory/reductions.md#boundary)",
+                           counterexample=ce)
+    return Outcome("unknown", "limit", reason="F is eventually constant but no certified counterexample was built", reason_kind="undecided")
+
+
+def _exact_F(op: Any, p: Sequence[Fraction], Tv: Fraction, values: dict[str, Fraction] | None) -> list[sp.Expr] | None:
+    env = {T: sp.Rational(Tv.numerator, Tv.denominator), V: sp.Integer(len(p))}
+    for prm in op.params:
+        if values is None:
+            return None
+        env[prm.symbol] = sp.Rational(values[prm.name].numerator, values[prm.name].denominator)
+    g = _resolve(normalize(op.score), env)
+    if g is None:
+        return None
+    g = g.subs(env)
+    gs = []
+    for q in p:
+        gv = _resolve(g, {x: sp.Rational(q.numerator, q.denominator)})
+        if gv is None:
+            return None
+        gs.append(gv.subs(x, sp.Rational(q.numerator, q.denominator)))
+    total = sp.Add(*gs)
+    return [sp.simplify(gi / total) if all(v.is_Rational for v in gs) else gi / total for gi in gs]
+
+
+def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol, sp.Expr]], which: str) -> Outcome:
+    """The ratio g(x)/g(y) tends to L(x, y) in (0, oo): F tends to the normalised L-weights."""
+    values = _values_dict(op, base)
+    vals = _sample_values(base)
+    for p in _CANDIDATES:
+        env = {V: sp.Integer(len(p)), **{s: v for s, v in vals.items() if s != V}}
+        ref = sp.Rational(p[0].numerator, p[0].denominator)
+        # weights w_i = lim g(p_i)/g(p_0) = L(p_i, p_0)
+        w = [L.subs(env).subs({x: sp.Rational(q.numerator, q.denominator), y: ref}, simultaneous=True) for q in p]
+        if any(v.has(sp.nan, sp.zoo, sp.oo) for v in w):
+            continue
+        total = sp.Add(*w)
+        limit = [wi / total for wi in w]
+        ce = _certify("certify_limit", op, p, which, limit, _target(p, which), values=values,
+                      proof=f"g(x,T)/g(y,T) -> {L} as T -> {'0+' if which == 'cold' else 'oo'}")
+        if ce is not None:
+            return Outcome("refuted", f"exact limit of the ratio: {L} (docs/theory/reductions.md#boundary)", counterexample=ce)
+    return Outcome("unknown", "limit", reason=f"ratio tends to {L}, not the target, but no certified counterexample was built",
+                   reason_kind="undecided")
+
+
+def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
+    """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.check`)."""
+    try:
+        return PROVERS[axiom_id](op, profile)
+    except Unsupported as exc:
+        return Outcome("unknown", "symbolic", reason=str(exc), reason_kind="unsupported")
+
+
+PROVERS: dict[str, Callable[[Any, Any], Outcome]] = {
+    "well_defined": prove_well_defined,
+    "ranking": prove_ranking,
+    "continuity": prove_continuity,
+    "entropy": prove_entropy,
+    "identity": prove_identity,
+    "boundary_cold": lambda op, profile=None: prove_boundary(op, "cold", profile),
+    "boundary_hot": lambda op, profile=None: prove_boundary(op, "hot", profile),
+}

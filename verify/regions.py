@@ -1,0 +1,327 @@
+"""Piece decomposition of a separable score and substitution to positive variables.
+
+``Min``, ``Max``, ``Abs``, ``Heaviside`` and ``sign`` are rewritten as ``Piecewise``; every
+condition must be a rational inequality in ``T`` alone or in ``x`` alone (anything else is
+``Unsupported``). The breakpoints (real roots of numerators and denominators) split
+``T ∈ (0, ∞)`` and ``x ∈ (0, 1)`` into open intervals and points; on each, every condition
+has one truth value, decided exactly at a sample point, and the score is one expression.
+
+Each region then maps the original symbols to expressions in fresh **strictly positive**
+symbols (``docs/theory/reductions.md#piecewise-scores``):
+
+* ``(0, ∞) ∋ T = t``; ``(a, ∞) ∋ T = a + t``; ``(0, b) ∋ T = b/(1 + t)``;
+  ``(a, b) ∋ T = (a + b t)/(1 + t)``; a breakpoint is substituted exactly;
+* ``x`` likewise on ``(0, 1)`` and its pieces; ``V = 2`` and ``V = 2 + v`` (real ``V ≥ 2``,
+  which covers every integer vocabulary size);
+* a parameter on its declared interval: interior as above, closed finite ends as points.
+
+>>> from skd.verify.regions import t_pieces
+>>> from skd.operators import library
+>>> [(str(p.label), str(p.expr)) for p in t_pieces(library.mixture.score)]
+[('T in (0, 1)', 'x'), ('T = 1', 'x'), ('T in (1, oo)', 'x/T + (1 - 1/T)/V')]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterable, Sequence
+
+import sympy as sp
+
+from skd.operators.symbols import T, V, x
+
+from .signs import Sign, _number_sign
+
+__all__ = ["Unsupported", "Piece", "Region", "normalize", "t_pieces", "x_pieces", "regions", "expand_logs"]
+
+
+class Unsupported(Exception):
+    """The score uses a construct the symbolic provers do not handle (reason in the message)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Piece:
+    """One interval (or point) of one variable and the score's expression on it."""
+
+    var: sp.Symbol
+    lo: sp.Expr | None  # None: 0 for T and x (open end)
+    hi: sp.Expr | None  # None: oo for T, 1 for x
+    point: bool
+    expr: sp.Expr | None  # None: no Piecewise branch applies (undefined)
+
+    @property
+    def label(self) -> str:
+        if self.point:
+            return f"{self.var} = {self.lo}"
+        lo = "0" if self.lo is None else str(self.lo)
+        hi = ("oo" if self.var == T else "1") if self.hi is None else str(self.hi)
+        return f"{self.var} in ({lo}, {hi})"
+
+    def substitution(self, fresh: sp.Symbol) -> sp.Expr:
+        """The original variable as an expression in the positive symbol ``fresh``."""
+        if self.point:
+            return self.lo  # type: ignore[return-value]
+        lo = sp.Integer(0) if self.lo is None else self.lo
+        if self.hi is None and self.var == T:
+            return fresh if lo == 0 else lo + fresh
+        hi = sp.Integer(1) if self.hi is None else self.hi
+        if lo == 0:
+            return hi / (1 + fresh)
+        return (lo + hi * fresh) / (1 + fresh)
+
+    def sample(self) -> sp.Expr:
+        """An exact interior point (or the point itself)."""
+        if self.point:
+            return self.lo  # type: ignore[return-value]
+        return self.substitution(sp.Integer(1))
+
+
+@dataclasses.dataclass(frozen=True)
+class Region:
+    """A product of pieces with the substitution to positive symbols."""
+
+    label: str
+    expr: sp.Expr | None
+    subs: tuple[tuple[sp.Symbol, sp.Expr], ...]
+
+    def apply(self, e: sp.Expr) -> sp.Expr:
+        return e.subs(dict(self.subs), simultaneous=True)
+
+
+# -- normalisation -----------------------------------------------------------------------------
+
+
+def normalize(expr: sp.Expr) -> sp.Expr:
+    """Rewrite Min/Max/Abs/Heaviside/sign as Piecewise, bottom-up."""
+    if not expr.args:
+        return expr
+    args = [normalize(a) if isinstance(a, sp.Expr) else a for a in expr.args]
+    if isinstance(expr, sp.Piecewise):
+        return sp.Piecewise(*[(normalize(v), c) for v, c in expr.args])
+    if isinstance(expr, (sp.Min, sp.Max)):
+        out = args[0]
+        for a in args[1:]:
+            if isinstance(expr, sp.Min):
+                out = sp.Piecewise((out, sp.Le(out - a, 0)), (a, True))
+            else:
+                out = sp.Piecewise((out, sp.Ge(out - a, 0)), (a, True))
+        return out
+    if isinstance(expr, sp.Abs):
+        a = args[0]
+        return sp.Piecewise((a, sp.Ge(a, 0)), (-a, True))
+    if isinstance(expr, sp.Heaviside):
+        a = args[0]
+        return sp.Piecewise((sp.Integer(0), sp.Lt(a, 0)), (sp.Integer(1), sp.Gt(a, 0)), (sp.Rational(1, 2), True))
+    if isinstance(expr, sp.sign):
+        a = args[0]
+        return sp.Piecewise((sp.Integer(-1), sp.Lt(a, 0)), (sp.Integer(1), sp.Gt(a, 0)), (sp.Integer(0), True))
+    if isinstance(expr, (sp.floor, sp.ceiling)):
+        raise Unsupported(f"{type(expr).__name__} is not supported by the symbolic provers")
+    return expr.func(*args)
+
+
+def _conditions(expr: sp.Basic) -> list[sp.Basic]:
+    out = []
+    for pw in expr.atoms(sp.Piecewise):
+        for _, c in pw.args:
+            out.extend(_relationals(c))
+    return out
+
+
+def _relationals(c: sp.Basic) -> list[sp.Basic]:
+    if c in (sp.true, sp.false):
+        return []
+    if isinstance(c, (sp.And, sp.Or, sp.Not)):
+        return [r for a in c.args for r in _relationals(a)]
+    if isinstance(c, sp.core.relational.Relational):
+        return [c]
+    raise Unsupported(f"condition {c} is not an inequality")
+
+
+def _breakpoints(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr | None) -> list[sp.Expr]:
+    points: set[sp.Expr] = set()
+    for rel in _conditions(expr):
+        diff = rel.lhs - rel.rhs
+        syms = diff.free_symbols
+        if not syms:
+            continue
+        if syms != {var}:
+            if var in syms or not (syms & {x, T}):
+                raise Unsupported(f"condition {rel} mixes variables {sorted(map(str, syms))}; only conditions in T alone or x alone are supported")
+            continue
+        num, den = sp.fraction(sp.cancel(sp.together(diff)))
+        for part in (num, den):
+            if not part.free_symbols:
+                continue
+            try:
+                poly = sp.Poly(part, var)
+            except sp.PolynomialError:
+                raise Unsupported(f"condition {rel} is not rational in {var}") from None
+            if poly.degree() > 8:
+                raise Unsupported(f"condition {rel} has degree {poly.degree()} in {var}")
+            for r in poly.real_roots():
+                if r > lo and (hi is None or r < hi):
+                    points.add(sp.nsimplify(r) if r.is_Rational else r)
+    return sorted(points, key=lambda r: sp.N(r, 50))
+
+
+def _decide(cond: sp.Basic, env: dict[sp.Symbol, sp.Expr]) -> bool:
+    if cond is sp.true:
+        return True
+    if cond is sp.false:
+        return False
+    if isinstance(cond, sp.And):
+        return all(_decide(c, env) for c in cond.args)
+    if isinstance(cond, sp.Or):
+        return any(_decide(c, env) for c in cond.args)
+    if isinstance(cond, sp.Not):
+        return not _decide(cond.args[0], env)
+    if isinstance(cond, sp.core.relational.Relational):
+        d = (cond.lhs - cond.rhs).subs(env)
+        if d.free_symbols:
+            raise _Open(cond)
+        s: Sign | None = _number_sign(sp.nsimplify(d) if d.is_Float else d)
+        if s is None:
+            raise Unsupported(f"cannot decide {cond} at {env}")
+        op = cond.rel_op
+        return {"<": s == "neg", "<=": s in ("neg", "zero"), ">": s == "pos", ">=": s in ("pos", "zero"),
+                "==": s == "zero", "!=": s != "zero"}[op]
+    raise Unsupported(f"condition {cond} is not supported")
+
+
+class _Open(Exception):
+    """A condition still depends on another variable; resolve it later."""
+
+
+def _resolve(expr: sp.Expr, env: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+    """Replace each Piecewise whose conditions are decided by ``env`` with its active branch."""
+    if isinstance(expr, sp.Piecewise):
+        for value, cond in expr.args:
+            try:
+                hit = _decide(cond, env)
+            except _Open:
+                rest = []
+                for v, c in expr.args[expr.args.index((value, cond)):]:
+                    rv = _resolve(v, env)
+                    if rv is None:
+                        return None
+                    rest.append((rv, c))
+                return sp.Piecewise(*rest)
+            if hit:
+                return _resolve(value, env)
+        return None
+    if not expr.args or not isinstance(expr, sp.Expr):
+        return expr
+    new_args = []
+    for a in expr.args:
+        if isinstance(a, sp.Expr):
+            r = _resolve(a, env)
+            if r is None:
+                return None
+            new_args.append(r)
+        else:
+            new_args.append(a)
+    return expr.func(*new_args)
+
+
+def _pieces(expr: sp.Expr, var: sp.Symbol, hi_default: sp.Expr | None) -> list[Piece]:
+    lo0 = sp.Integer(0)
+    pts = _breakpoints(expr, var, lo0, hi_default)
+    ends: list[sp.Expr | None] = [None, *pts, None]
+    out = []
+    for k in range(len(ends) - 1):
+        a, b = ends[k], ends[k + 1]
+        piece = Piece(var, a, b, False, None)
+        out.append(dataclasses.replace(piece, expr=_resolve(expr, {var: piece.sample()})))
+        if b is not None:
+            out.append(Piece(var, b, b, True, _resolve(expr, {var: b})))
+    return out
+
+
+def t_pieces(expr: sp.Expr) -> list[Piece]:
+    """The pieces of ``expr`` in ``T`` (conditions in ``x`` may remain)."""
+    return _pieces(normalize(expr), T, None)
+
+
+def x_pieces(expr: sp.Expr) -> list[Piece]:
+    """The pieces of a T-resolved ``expr`` in ``x`` on (0, 1)."""
+    return _pieces(normalize(expr), x, sp.Integer(1))
+
+
+# -- regions ------------------------------------------------------------------------------------
+
+_FRESH = {T: sp.Symbol("t", positive=True), x: sp.Symbol("u", positive=True), V: sp.Symbol("v", positive=True)}
+
+
+def fresh_symbol(var: sp.Symbol) -> sp.Symbol:
+    return _FRESH.get(var) or sp.Symbol(f"{var}_", positive=True)
+
+
+def param_pieces(params: Sequence[object]) -> list[list[tuple[sp.Symbol, sp.Expr, str]]]:
+    """For each parameter, its interior and closed finite ends as (symbol, substitution, label)."""
+    out = []
+    for prm in params:
+        sym = prm.symbol  # type: ignore[attr-defined]
+        lo, hi = prm.bounds  # type: ignore[attr-defined]
+        f = sp.Symbol(f"{prm.name}_", positive=True)  # type: ignore[attr-defined]
+        if lo is None and hi is None:
+            raise Unsupported(f"parameter {prm.name} has an unbounded two-sided domain; split it or bound it")  # type: ignore[attr-defined]
+        if lo is not None and hi is None:
+            interior = lo + f
+        elif lo is None:
+            interior = hi - f
+        else:
+            interior = (lo + hi * f) / (1 + f)
+        cases = [(sym, interior, f"{prm.name} in {prm.describe()} (interior)")]  # type: ignore[attr-defined]
+        if lo is not None and prm.lower_closed:  # type: ignore[attr-defined]
+            cases.append((sym, lo, f"{prm.name} = {lo}"))
+        if hi is not None and prm.upper_closed:  # type: ignore[attr-defined]
+            cases.append((sym, hi, f"{prm.name} = {hi}"))
+        out.append(cases)
+    return out
+
+
+V_CASES = ((sp.Integer(2), "V = 2"), (2 + _FRESH[V], "V > 2"))
+
+
+def regions(expr: sp.Expr, params: Sequence[object] = (), *, split_x: bool = True,
+            t_only: Iterable[Piece] | None = None) -> list[Region]:
+    """All regions of ``expr``: T-pieces × x-pieces × V cases × parameter cases."""
+    out = []
+    tps = list(t_only) if t_only is not None else t_pieces(expr)
+    pcases = list(itertools.product(*param_pieces(params))) if params else [()]
+    for tp in tps:
+        t_sub = tp.substitution(fresh_symbol(T))
+        xps = x_pieces(tp.expr) if (split_x and tp.expr is not None) else [Piece(x, None, None, False, tp.expr)]
+        for xp in xps:
+            x_sub = xp.substitution(fresh_symbol(x))
+            for v_sub, v_label in V_CASES:
+                for pc in pcases:
+                    subs = [(T, t_sub), (x, x_sub), (V, v_sub)] + [(s, e) for s, e, _ in pc]
+                    label = ", ".join([tp.label, xp.label, v_label] + [lab for _, _, lab in pc])
+                    out.append(Region(label, xp.expr, tuple(subs)))
+    return out
+
+
+def expand_logs(e: sp.Expr) -> sp.Expr:
+    """Split ``log`` of products/powers whose factors are provably positive (exact rewrite)."""
+    from .signs import sign_of
+
+    def rec(a: sp.Expr) -> sp.Expr:
+        if not a.args:
+            return a
+        if isinstance(a, sp.log):
+            inner = rec(a.args[0])
+            if isinstance(inner, sp.Mul):
+                facs = sp.Mul.make_args(inner)
+                if all(sign_of(f) == "pos" for f in facs):
+                    return sp.Add(*[rec(sp.log(f)) for f in facs])
+            if isinstance(inner, sp.Pow) and sign_of(inner.args[0]) == "pos" and inner.args[1].is_real:
+                return inner.args[1] * rec(sp.log(inner.args[0]))
+            if isinstance(inner, sp.exp):
+                return inner.args[0]
+            return sp.log(inner)
+        return a.func(*[rec(b) if isinstance(b, sp.Expr) else b for b in a.args])
+
+    return rec(e)

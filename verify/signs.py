@@ -1,0 +1,286 @@
+"""A sound sign prover for expressions in strictly positive variables.
+
+After the substitutions of :mod:`skd.verify.regions`, every free symbol of an obligation is a
+strictly positive real. :func:`sign_of` then returns ``"pos"``, ``"neg"``, ``"zero"`` or
+``None`` (undecided). It never guesses: every rule is a lemma of
+``docs/theory/reductions.md#piecewise-scores``:
+
+* **positivity lemma** — a polynomial with non-negative coefficients, not identically zero, is
+  positive at every point with positive coordinates; a rational function is handled through
+  its numerator and denominator after :func:`sympy.cancel`;
+* **opaque atoms** — a transcendental subterm whose sign is known is replaced by a fresh
+  positive symbol (times −1 if negative) before the polynomial test: the conclusion then holds
+  for *every* positive value of the atom, in particular the true one;
+* structural rules: ``exp(a) > 0``; ``log(a)`` has the sign of ``a − 1`` (for ``a > 0``);
+  ``b**e > 0`` for ``b > 0``; products multiply signs; ``Max``/``Min``/``Abs`` as usual;
+  odd increasing functions (``tanh``, ``sinh``, ``atan``, ``erf``) keep the sign.
+
+SymPy's own ``is_positive``/``ask`` are not used.
+
+>>> import sympy as sp
+>>> u, t = sp.symbols("u t", positive=True)
+>>> sign_of(-1 / ((1 + u) * t**2))
+'neg'
+>>> sign_of(sp.log(1 + u) + 1)
+'pos'
+>>> sign_of(u - t) is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import sympy as sp
+
+__all__ = ["Sign", "sign_of", "poly_sign", "positive_variables"]
+
+Sign = Literal["pos", "neg", "zero"]
+
+_ODD_INCREASING = (sp.tanh, sp.sinh, sp.atan, sp.asin, sp.erf)
+_MAX_POLY_TERMS = 4000
+
+
+def positive_variables(expr: sp.Basic) -> bool:
+    """True if every free symbol of ``expr`` is declared positive (the prover's precondition)."""
+    return all(s.is_positive is True for s in expr.free_symbols)
+
+
+def _neg(s: Sign | None) -> Sign | None:
+    return {"pos": "neg", "neg": "pos", "zero": "zero", None: None}[s]
+
+
+def poly_sign(expr: sp.Expr) -> Sign | None:
+    """Sign of a polynomial in positive symbols by the positivity lemma (None if mixed)."""
+    expr = sp.expand(expr)
+    if expr == 0:
+        return "zero"
+    gens = sorted(expr.free_symbols, key=str)
+    if not gens:
+        return _number_sign(expr)
+    try:
+        poly = sp.Poly(expr, *gens)
+    except sp.PolynomialError:
+        return None
+    coeffs = poly.coeffs()
+    if len(coeffs) > _MAX_POLY_TERMS:
+        return None
+    signs = set()
+    for c in coeffs:
+        if not c.is_Rational:
+            s = _number_sign(c)
+            if s is None:
+                return None
+            signs.add(s)
+        else:
+            signs.add("pos" if c > 0 else "neg" if c < 0 else "zero")
+    signs.discard("zero")
+    if signs == {"pos"}:
+        return "pos"
+    if signs == {"neg"}:
+        return "neg"
+    return None
+
+
+def _number_sign(c: sp.Expr) -> Sign | None:
+    if c.free_symbols:
+        return None
+    if c.is_Rational:
+        return "pos" if c > 0 else "neg" if c < 0 else "zero"
+    # A constant like log(2) - 1 or pi - 3: decide with a rigorous enclosure.
+    from skd.operators.arith import ArbArith, Undecided
+    from skd.operators.evaluate import eval_expr
+
+    ar = ArbArith(prec=256)
+    try:
+        v = eval_expr(c, {}, ar)
+    except (Undecided, TypeError, ValueError, KeyError, ZeroDivisionError):
+        return None
+    if v > 0:
+        return "pos"
+    if v < 0:
+        return "neg"
+    if v.is_zero():
+        return "zero"
+    return None
+
+
+class _Atoms:
+    """Replaces sign-known transcendental subterms by fresh positive symbols."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def fresh(self) -> sp.Symbol:
+        self.count += 1
+        return sp.Symbol(f"_atom{self.count}", positive=True)
+
+
+def _is_polynomial_node(e: sp.Basic) -> bool:
+    return isinstance(e, (sp.Add, sp.Mul)) or (
+        isinstance(e, sp.Pow) and isinstance(e.args[1], sp.Integer)
+    )
+
+
+def _opaque(expr: sp.Expr, atoms: _Atoms, depth: int) -> sp.Expr | None:
+    """``expr`` with every non-rational subterm replaced by ±(fresh positive symbol)."""
+    if isinstance(expr, sp.Symbol) or expr.is_Rational:
+        return expr
+    if isinstance(expr, sp.Number) or not expr.free_symbols:
+        s = _number_sign(expr)
+        if s is None:
+            return None
+        return sp.Integer(0) if s == "zero" else (atoms.fresh() if s == "pos" else -atoms.fresh())
+    if _is_polynomial_node(expr):
+        args = [_opaque(a, atoms, depth) for a in expr.args]
+        if any(a is None for a in args):
+            return None
+        return expr.func(*args)
+    s = _structural(expr, depth + 1)
+    if s is None:
+        return None
+    if s == "zero":
+        return sp.Integer(0)
+    return atoms.fresh() if s == "pos" else -atoms.fresh()
+
+
+def _rational_sign(expr: sp.Expr, depth: int) -> Sign | None:
+    atoms = _Atoms()
+    op = _opaque(expr, atoms, depth)
+    if op is None:
+        return None
+    if op == 0:
+        return "zero"
+    num, den = sp.fraction(sp.cancel(sp.together(op)))
+    sn = poly_sign(num)
+    if sn is None:
+        sn = _factored_sign(num)
+    if sn == "zero":
+        return "zero"
+    sd = poly_sign(den)
+    if sd is None:
+        sd = _factored_sign(den)
+    if sn is None or sd is None or sd == "zero":
+        return None
+    return sn if sd == "pos" else _neg(sn)
+
+
+def _factored_sign(poly_expr: sp.Expr) -> Sign | None:
+    """Sign of a polynomial from its factorisation (each factor by the positivity lemma)."""
+    if len(sp.Add.make_args(sp.expand(poly_expr))) > 200:
+        return None
+    factored = sp.factor(poly_expr)
+    if factored == poly_expr or not isinstance(factored, (sp.Mul, sp.Pow)):
+        return None
+    result: Sign = "pos"
+    for f in sp.Mul.make_args(factored):
+        base, e = (f.args if isinstance(f, sp.Pow) else (f, sp.Integer(1)))
+        sb = poly_sign(base) if base.free_symbols else _number_sign(base)
+        if sb is None:
+            return None
+        if sb == "zero":
+            return "zero"
+        if not (isinstance(e, sp.Integer) and e > 0):
+            return None
+        if sb == "neg" and int(e) % 2 == 1:
+            result = _neg(result)  # type: ignore[assignment]
+    return result
+
+
+def _structural(e: sp.Expr, depth: int) -> Sign | None:
+    if depth > 60:
+        return None
+    if isinstance(e, sp.Symbol):
+        return "pos" if e.is_positive is True else None
+    if not e.free_symbols:
+        return _number_sign(e)
+    if isinstance(e, sp.exp):
+        return "pos" if _is_real(e.args[0]) else None
+    if isinstance(e, sp.log):
+        a = e.args[0]
+        if sign_of(a, depth + 1) != "pos":
+            return None
+        return sign_of(sp.expand_log(a - 1, force=True), depth + 1) or sign_of(sp.together(a - 1), depth + 1)
+    if isinstance(e, sp.Pow):
+        b, ex = e.args
+        sb = sign_of(b, depth + 1)
+        if sb == "pos":
+            return "pos" if _is_real(ex) else None
+        if isinstance(ex, sp.Integer):
+            n = int(ex)
+            if sb == "zero":
+                return "zero" if n > 0 else None
+            if sb == "neg":
+                return "pos" if n % 2 == 0 else "neg"
+        return None
+    if isinstance(e, sp.Mul):
+        result: Sign = "pos"
+        for a in e.args:
+            s = sign_of(a, depth + 1)
+            if s is None:
+                return None
+            if s == "zero":
+                return "zero"
+            if s == "neg":
+                result = _neg(result)  # type: ignore[assignment]
+        return result
+    if isinstance(e, sp.Add):
+        signs = [sign_of(a, depth + 1) for a in e.args]
+        if None not in signs:
+            nz = set(signs) - {"zero"}
+            if not nz:
+                return "zero"
+            if nz == {"pos"}:
+                return "pos"
+            if nz == {"neg"}:
+                return "neg"
+        return None
+    if isinstance(e, sp.Abs):
+        s = sign_of(e.args[0], depth + 1)
+        return None if s is None else ("zero" if s == "zero" else "pos")
+    if isinstance(e, (sp.Max, sp.Min)):
+        signs = [sign_of(a, depth + 1) for a in e.args]
+        if isinstance(e, sp.Max):
+            if "pos" in signs:
+                return "pos"
+            if None not in signs and set(signs) == {"neg"}:
+                return "neg"
+            if None not in signs and set(signs) <= {"neg", "zero"}:
+                return "zero"
+        else:
+            if "neg" in signs:
+                return "neg"
+            if None not in signs and set(signs) == {"pos"}:
+                return "pos"
+            if None not in signs and set(signs) <= {"pos", "zero"}:
+                return "zero"
+        return None
+    if isinstance(e, _ODD_INCREASING):
+        return sign_of(e.args[0], depth + 1)
+    if isinstance(e, sp.cosh):
+        return "pos" if _is_real(e.args[0]) else None
+    return None
+
+
+def _is_real(e: sp.Expr) -> bool:
+    return all(s.is_real is True for s in e.free_symbols) and not e.has(sp.I, sp.zoo, sp.nan)
+
+
+def sign_of(expr: sp.Expr, depth: int = 0) -> Sign | None:
+    """The sign of ``expr`` for all positive values of its (positive) symbols, or None.
+
+    Raises ``ValueError`` if a free symbol is not declared positive: the caller must
+    substitute first.
+    """
+    expr = sp.sympify(expr)  # safe: expr is already a SymPy object built by skd
+    if depth == 0 and not positive_variables(expr):
+        bad = sorted(str(s) for s in expr.free_symbols if s.is_positive is not True)
+        raise ValueError(f"sign_of needs positive symbols; substitute {bad} first")
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return None
+    if not expr.free_symbols:
+        return _number_sign(expr)
+    s = _structural(expr, depth)
+    if s is not None:
+        return s
+    return _rational_sign(expr, depth)
