@@ -55,6 +55,11 @@ class Outcome:
     reason: str | None = None
     reason_kind: str | None = None
     scope: str = "full"
+    #: the SymPy expressions of sign steps, keyed by their srepr (for proofcheck's spot checks)
+    exprs: dict[str, sp.Expr] = dataclasses.field(default_factory=dict)
+
+
+_EXPRS: dict[str, sp.Expr] = {}
 
 
 # -- derivations: named expressions that proofcheck recomputes from the definition ------------
@@ -90,6 +95,7 @@ def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: s
                piece_expr: sp.Expr) -> tuple[Sign | None, Step, sp.Expr]:
     e = expand_logs(sp.sympify(expr).subs(dict(subs), simultaneous=True))  # safe: SymPy object, not text
     s = sign_of(e)
+    _EXPRS[sp.srepr(e)] = e
     step = Step(
         text=f"{what} is {_SIGN_WORDS.get(s, 'undecided')} on {where}",
         check="sign",
@@ -653,10 +659,15 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.check`)."""
+    _EXPRS.clear()
     try:
-        return PROVERS[axiom_id](op, profile)
+        out = PROVERS[axiom_id](op, profile)
     except Unsupported as exc:
         return Outcome("unknown", "symbolic", reason=str(exc), reason_kind="unsupported")
+    if out.status == "proved":
+        wanted = {dict(s.args).get("expr") for s in out.steps}
+        out.exprs = {k: v for k, v in _EXPRS.items() if k in wanted}
+    return out
 
 
 PROVERS: dict[str, Callable[[Any, Any], Outcome]] = {
