@@ -1,0 +1,435 @@
+"""Accuracy and behaviour of the numeric kernels of the built-in operators.
+
+Every kernel variant (NumPy for all eight built-ins, Numba for the five separable ones), in
+float64 and float32, is compared entry by entry with the 50-digit mpmath reference
+(:func:`skd.operators.evaluate_mp`, inputs taken as exact rationals). The bound is the one in
+the :mod:`skd.operators.kernels` docstring, with ``u = finfo(dtype).eps / 2``,
+``L_i = log(p_i / p_max)`` and ``T_eff = T`` (``T²`` for ``power_T2``)::
+
+    |computed_i − exact_i| <= 8u·(1 + (1 + |L_i|)/T_eff)·exact_i + finfo(dtype).tiny
+
+* the ``tiny`` term is the absolute allowance for entries whose exact value underflows (an
+  entry below the smallest normal number cannot carry relative accuracy);
+* an entry whose exact value is 0 (zeros of ``p`` under power-type maps, the entries ``topk``
+  drops) must be exactly 0;
+* a zero entry of ``p`` with a positive exact output (mixture-type maps at ``T > 1``) is held to
+  the tightest case of the bound, ``|L_i| = 0``;
+* ``sparsemax``/``entmax15`` outputs are differences, ill-conditioned at the support edge: they
+  get the additional absolute term ``8u·(1 + Σ_{j∈S}|z_j|)`` (``S`` the exact support,
+  ``z_j = L_j/T``), which also covers an entry that a rounding moves across an exactly
+  degenerate support edge. The power-type bound is never loosened.
+
+Rows must sum to 1 within ``4uV`` and contain no NaN or inf.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import time
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from skd.operators import apply, evaluate_mp, library
+from skd.operators import kernels as K
+from skd.operators.arith import MpArith
+from skd.operators.evaluate import eval_expr
+from skd.operators.symbols import T as T_SYM
+from skd.operators.symbols import V as V_SYM
+from skd.operators.symbols import x as X_SYM
+
+MP = mpmath.MPContext()
+MP.dps = 50
+
+NAMES = [op.name for op in library.ALL]
+DTYPES = [np.float64, np.float32]
+DIFFERENCE_OPS = ("sparsemax", "entmax15")  # outputs are differences: extra absolute term
+VECTOR_MAX_V = 64
+
+
+def _numba_available() -> bool:
+    from skd.operators import jit
+
+    return jit.available()
+
+
+def _variants() -> list[tuple[str, str]]:
+    out = [(name, "numpy") for name in NAMES]
+    out += [(name, "numba") for name in K.SEPARABLE]
+    return out
+
+
+def _kernel(name: str, variant: str):  # type: ignore[no-untyped-def]
+    if variant == "numba" and not _numba_available():
+        pytest.skip("numba cannot be imported here: the Numba variant is the NumPy fallback")
+    return K.variant(name, variant)
+
+
+CASES = [pytest.param(n, v, d, id=f"{n}-{v}-{np.dtype(d).name}") for n, v in _variants() for d in DTYPES]
+SEPARABLE_CASES = [
+    pytest.param(n, v, d, id=f"{n}-{v}-{np.dtype(d).name}") for n, v in _variants() if n in K.SEPARABLE for d in DTYPES
+]
+
+# -- inputs -------------------------------------------------------------------------------------
+
+KINDS = ("spread", "wide", "ties", "onehot", "zeros", "near_ties", "extreme")
+
+
+def make_row(kind: str, V: int, seed: int) -> np.ndarray:
+    """A float64 distribution of length V (entries 0 or >= ~1e-300) of the given kind."""
+    rng = np.random.default_rng(seed)
+    if kind == "onehot":
+        w = np.zeros(V)
+        w[rng.integers(V)] = 1.0
+        return w
+    if kind == "extreme":  # entries of exactly 1e-300 next to O(1) entries
+        p = np.where(rng.random(V) < 0.5, 1e-300, 0.0)
+        big = p == 0
+        big[rng.integers(V)] = True
+        p[big] = 0.0
+        p[big] = (1.0 - p.sum()) / big.sum()
+        return p
+    if kind == "spread":
+        e = rng.uniform(-3.0, 0.0, V)
+    elif kind == "wide":
+        e = rng.uniform(-300.0, 0.0, V)
+    elif kind == "ties":
+        e = rng.choice(rng.uniform(-6.0, 0.0, size=int(rng.integers(1, 4))), V)
+    elif kind == "near_ties":
+        e = -rng.uniform(0.0, 1e-9, V)
+    else:  # zeros
+        e = rng.uniform(-30.0, 0.0, V)
+    e[rng.integers(V)] = 0.0
+    w = 10.0**e
+    if kind == "zeros":
+        drop = rng.random(V) < 0.5
+        drop[np.argmax(w)] = False
+        if V > 1 and not drop.any():
+            drop[(np.argmax(w) + 1) % V] = True
+        w[drop] = 0.0
+    return w / w.sum()
+
+
+def as_dtype(p: np.ndarray, dtype: type) -> np.ndarray:
+    """``p`` as a representable distribution of ``dtype`` (cast, renormalise in float64, cast)."""
+    if dtype == np.float64:
+        return p.astype(np.float64)
+    q = p.astype(dtype).astype(np.float64)
+    return (q / q.sum()).astype(dtype)
+
+
+@st.composite
+def rows(draw: st.DrawFn, max_v: int = VECTOR_MAX_V) -> np.ndarray:
+    V = draw(st.one_of(st.integers(2, 6), st.integers(2, max_v)))
+    kind = draw(st.sampled_from(KINDS))
+    seed = draw(st.integers(0, 2**32 - 1))
+    note(f"row kind={kind} V={V} seed={seed}")
+    return make_row(kind, V, seed)
+
+
+EXACT_T = [1e-4, 1e4, 1.0, math.nextafter(1.0, 0.0), math.nextafter(1.0, 2.0)]
+temperatures = st.one_of(st.sampled_from(EXACT_T), st.floats(-4.0, 4.0).map(lambda e: float(10.0**e)))
+
+# -- the reference and the comparison ---------------------------------------------------------
+
+_REF: dict[tuple[str, str, bytes, float], list] = {}  # type: ignore[type-arg]
+
+
+def reference(name: str, p: np.ndarray, T: float) -> list:  # type: ignore[type-arg]
+    """``evaluate_mp`` at 50 digits on the exact values of ``p`` (cached across variants)."""
+    key = (name, p.dtype.str, p.tobytes(), T)
+    if key not in _REF:
+        if len(_REF) > 4096:
+            _REF.clear()
+        _REF[key] = [MP.mpf(v) for v in evaluate_mp(library.get(name), [float(v) for v in p], T, dps=50)]
+    return _REF[key]
+
+
+def t_eff(name: str, T: float):  # type: ignore[no-untyped-def]
+    t = MP.mpf(T)
+    return t * t if name == "power_T2" else t
+
+
+def check_entries(name: str, p: np.ndarray, T: float, out: np.ndarray, ref: dict, label: str) -> float:  # type: ignore[type-arg]
+    """Check ``out[i]`` against ``ref[i]`` for every index in ``ref``; return the worst error/bound."""
+    dt = p.dtype
+    u = MP.mpf(float(np.finfo(dt).eps)) / 2
+    tiny = MP.mpf(float(np.finfo(dt).tiny))
+    pmax = MP.mpf(float(p.max()))
+    te = t_eff(name, T)
+    extra = MP.zero
+    if name in DIFFERENCE_OPS:
+        s = sum(abs(MP.log(MP.mpf(float(p[j])) / pmax)) / MP.mpf(T) for j, r in ref.items() if r > 0)
+        extra = 8 * u * (1 + s)
+    worst = 0.0
+    for i, r in ref.items():
+        o = MP.mpf(float(out[i]))
+        where = f"{label}: entry {i} p_i={float(p[i])!r} T={T!r} got {float(out[i])!r} exact {MP.nstr(r, 20)}"
+        if r == 0 and name not in DIFFERENCE_OPS:
+            assert o == 0, where + " (exact value is 0: must be exactly 0)"
+            continue
+        L = MP.zero if p[i] == 0 else abs(MP.log(MP.mpf(float(p[i])) / pmax))
+        bound = 8 * u * (1 + (1 + L) / te) * r + tiny + extra
+        err = abs(o - r)
+        assert err <= bound, where + f" error {MP.nstr(err, 5)} > bound {MP.nstr(bound, 5)}"
+        worst = max(worst, float(err / bound))
+    return worst
+
+
+def check_row_basics(p: np.ndarray, out: np.ndarray, label: str) -> None:
+    assert out.dtype == p.dtype, f"{label}: output dtype {out.dtype} != input dtype {p.dtype}"
+    assert out.shape == p.shape, f"{label}: output shape {out.shape} != input shape {p.shape}"
+    assert np.isfinite(out).all(), f"{label}: NaN or inf in the output {out!r}"
+    assert (out >= 0).all(), f"{label}: negative entry in {out!r}"
+    u = float(np.finfo(p.dtype).eps) / 2
+    V = p.shape[-1]
+    for row in out.reshape(-1, V):
+        total = math.fsum(float(v) for v in row)
+        assert abs(total - 1.0) <= 4 * u * V, f"{label}: row sums to {total!r}, not within 4uV of 1"
+
+
+# -- accuracy -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "variant", "dtype"), CASES)
+@given(p64=rows(), T=temperatures)
+def test_kernels_match_mp_reference_within_conditioning_bound(name: str, variant: str, dtype: type, p64: np.ndarray, T: float) -> None:
+    kernel = _kernel(name, variant)
+    p = as_dtype(p64, dtype)
+    out = kernel(p, T)
+    label = f"{name}/{variant}/{np.dtype(dtype).name}"
+    check_row_basics(p, out, label)
+    ref = reference(name, p, T)
+    check_entries(name, p, T, out, dict(enumerate(ref)), label)
+
+
+def grouped_reference(name: str, p: np.ndarray, T: float) -> dict[float, object]:
+    """Exact ``F_T(p)`` per distinct value of ``p``: the score of the declared formula at 50
+    digits for each distinct value, the normaliser as ``Σ count · score`` (exact inputs)."""
+    op = library.get(name)
+    ar = MpArith(50)
+    values, counts = np.unique(p, return_counts=True)
+    env = {T_SYM: ar.num(Fraction(T)), V_SYM: ar.num(p.shape[-1])}
+    scores = {}
+    for v in values:
+        env[X_SYM] = ar.num(Fraction(float(v)))
+        scores[float(v)] = MP.mpf(eval_expr(op.score, env, ar))
+    total = MP.fsum(scores[float(v)] * int(c) for v, c in zip(values, counts))
+    return {v: s / total for v, s in scores.items()}
+
+
+def test_kernels_grouped_reference_matches_evaluate_mp() -> None:
+    """The big-V reference below (grouped by distinct value) is the same map as evaluate_mp."""
+    p = np.array([0.25, 0.125, 0.25, 0.0, 0.375])
+    for name in K.SEPARABLE:
+        for T in (0.3, 1.0, 2.5):
+            grouped = grouped_reference(name, p, T)
+            direct = evaluate_mp(library.get(name), [float(v) for v in p], T)
+            for v, d in zip(p, direct):
+                assert abs(grouped[float(v)] - MP.mpf(d)) <= MP.mpf(10) ** -45, (name, T, v)
+
+
+@st.composite
+def big_rows(draw: st.DrawFn) -> np.ndarray:
+    """A row with V up to 65536 whose entries take at most 256 distinct values."""
+    V = draw(st.one_of(st.sampled_from([65536, 4097]), st.integers(1000, 65536)))
+    kind = draw(st.sampled_from(KINDS))
+    K_distinct = draw(st.integers(2, 256))
+    seed = draw(st.integers(0, 2**32 - 1))
+    note(f"big row kind={kind} V={V} distinct={K_distinct} seed={seed}")
+    pool = make_row(kind, K_distinct, seed)
+    rng = np.random.default_rng(seed + 1)
+    idx = rng.integers(0, K_distinct, V)
+    idx[: K_distinct] = np.arange(K_distinct)  # every pool value occurs
+    rng.shuffle(idx)
+    w = pool[idx]
+    return w / w.sum()
+
+
+@pytest.mark.parametrize(("name", "variant", "dtype"), SEPARABLE_CASES)
+@settings(max_examples=5)
+@given(p64=big_rows(), T=temperatures)
+def test_kernels_big_rows_match_mp_reference(name: str, variant: str, dtype: type, p64: np.ndarray, T: float) -> None:
+    """V up to 65536: each distinct value's smallest and largest output are checked against the
+    exact value, with the exact normaliser over all V entries (so every entry is covered)."""
+    kernel = _kernel(name, variant)
+    p = as_dtype(p64, dtype)
+    out = kernel(p, T)
+    label = f"{name}/{variant}/{np.dtype(dtype).name} V={p.shape[-1]}"
+    check_row_basics(p, out, label)
+    exact = grouped_reference(name, p, T)
+    order = np.argsort(p, kind="stable")
+    ps = p[order]
+    starts = np.flatnonzero(np.r_[True, ps[1:] != ps[:-1]])
+    ends = np.r_[starts[1:], ps.size]
+    ref: dict[int, object] = {}
+    for a, b in zip(starts, ends):
+        block = order[a:b]
+        vals = out[block]
+        for i in (block[np.argmin(vals)], block[np.argmax(vals)]):
+            ref[int(i)] = exact[float(p[i])]
+    check_entries(name, p, T, out, ref, label)
+
+
+# -- behaviour ----------------------------------------------------------------------------------
+
+ALL_VARIANTS = [pytest.param(n, v, id=f"{n}-{v}") for n, v in _variants()]
+
+
+@pytest.mark.parametrize(("name", "variant"), ALL_VARIANTS)
+def test_kernels_extreme_temperatures_give_finite_normalised_rows(name: str, variant: str) -> None:
+    kernel = _kernel(name, variant)
+    base = np.array([[0.5, 0.25, 0.25 - 2e-300, 1e-300, 1e-300, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    for dtype in DTYPES:
+        p = base.astype(dtype)
+        for T in (1e-4, 1e-3, 0.5, 1.0, 3.0, 1e3, 1e4):
+            out = kernel(p, T)
+            check_row_basics(p, out, f"{name}/{variant} T={T}")
+
+
+POWER_LIKE = [("power", 0.37), ("power_T2", 0.8), ("hybrid", 0.6), ("topk", 3.0), ("sparsemax", 0.5), ("entmax15", 0.5)]
+
+
+@pytest.mark.parametrize(("name", "variant"), [p for p in ALL_VARIANTS if p.values[0] in dict(POWER_LIKE)])
+def test_kernels_zero_entries_stay_exactly_zero_for_power_type_maps(name: str, variant: str) -> None:
+    kernel = _kernel(name, variant)
+    p = np.array([0.0, 0.6, 0.0, 0.3, 0.1, 0.0])
+    for dtype in DTYPES:
+        for T in (1e-4, dict(POWER_LIKE)[name], 1.0 if name in K.IDENTITY_AT_ONE else 2.0, 1e4 if name != "hybrid" else 0.99):
+            out = kernel(p.astype(dtype), T)
+            assert (out[p == 0] == 0).all(), f"{name}/{variant} T={T}: {out!r}"
+            assert (out[p > 0] > 0).any()
+
+
+@pytest.mark.parametrize(("name", "variant"), [p for p in ALL_VARIANTS if p.values[0] in ("power", "power_T2")])
+def test_kernels_tiny_quotients_keep_relative_accuracy(name: str, variant: str) -> None:
+    """p_i / p_max below the smallest normal number: the plain quotient is a subnormal with a
+    large relative error (here 25%), which T_eff = 4 would carry into a *normal* output."""
+    kernel = _kernel(name, variant)
+    T = 4.0 if name == "power" else 2.0
+    smallest32 = float(np.finfo(np.float32).smallest_subnormal)
+    smallest64 = float(np.finfo(np.float64).smallest_subnormal)
+    cases = [np.array([0.75, 0.25, smallest32, 0.0], dtype=np.float32), np.array([0.75, 0.25, smallest64, 0.0])]
+    for p in cases:
+        plain = p[2] / p[0]  # what a naive kernel would take the log of
+        assert abs(Fraction(float(plain)) / (Fraction(float(p[2])) / Fraction(float(p[0]))) - 1) > Fraction(1, 5)
+        out = kernel(p, T)
+        check_row_basics(p, out, name)
+        assert out[2] > np.finfo(p.dtype).tiny  # a normal output: relative accuracy is required
+        check_entries(name, p, T, out, dict(enumerate(reference(name, p, T))), f"{name}/{variant}")
+
+
+def test_kernels_identity_short_circuit_only_where_identity_is_proved() -> None:
+    import json
+    from pathlib import Path
+
+    matrix = json.loads((Path(__file__).resolve().parents[1] / "verify" / "data" / "expected_matrix.json").read_text())
+    proved = {name for name, row in matrix["operators"].items() if row["identity"] == "proved"}
+    assert set(K.IDENTITY_AT_ONE) <= proved
+    p = np.array([0.5, 0.3, 0.2])
+    for name in K.IDENTITY_AT_ONE:
+        out = K.NUMPY_KERNELS[name](p, 1.0)
+        assert np.allclose(out, p, rtol=4e-16, atol=0), (name, out)
+    # vector operators are not the identity at T = 1, and their kernels must not pretend
+    expected = {"topk": [0.625, 0.375, 0.0], "sparsemax": None, "entmax15": None}
+    for name in K.VECTOR:
+        out = K.NUMPY_KERNELS[name](p, 1.0)
+        ref = [float(v) for v in evaluate_mp(library.get(name), [0.5, 0.3, 0.2], 1)]
+        assert np.allclose(out, ref, rtol=1e-14, atol=1e-15), (name, out, ref)
+        assert not np.allclose(out, p, rtol=1e-6), name
+        if expected[name] is not None:
+            assert np.allclose(out, expected[name], rtol=1e-15), (name, out)
+
+
+def test_topk_kernel_ties_go_to_the_lower_index() -> None:
+    p = np.array([[0.1, 0.3, 0.3, 0.3], [0.3, 0.3, 0.3, 0.1], [0.25, 0.25, 0.25, 0.25], [0.0, 1.0, 0.0, 0.0]])
+    out = K.NUMPY_KERNELS["topk"](p, 0.7)
+    assert out.tolist() == [[0.0, 0.5, 0.5, 0.0], [0.5, 0.5, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]]
+
+
+@pytest.mark.parametrize(("name", "variant"), ALL_VARIANTS)
+def test_kernels_batched_and_strided_inputs_match_row_by_row(name: str, variant: str) -> None:
+    kernel = _kernel(name, variant)
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.ones(5), size=(2, 3))
+    p[0, 1, 2] = 0.0
+    p[0, 1] /= p[0, 1].sum()
+    strided = np.asfortranarray(p)
+    for dtype in DTYPES:
+        q = strided.astype(dtype, order="F")
+        out = kernel(q, 0.45)
+        assert out.shape == q.shape and out.dtype == q.dtype
+        u = float(np.finfo(dtype).eps) / 2
+        for i in range(2):
+            for j in range(3):
+                row = kernel(np.ascontiguousarray(q[i, j]), 0.45)
+                assert np.allclose(out[i, j], row, rtol=8 * u, atol=float(np.finfo(dtype).tiny)), (i, j)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_kernels_registry_dispatches_every_builtin_to_its_best_variant(name: str) -> None:
+    p = np.array([[0.6, 0.25, 0.15], [0.2, 0.2, 0.6]])
+    T = 0.8
+    best = K.variant(name, K.BEST[name])(p, T)
+    assert np.array_equal(K.KERNELS[name](p, T), best)
+    assert np.array_equal(apply(library.get(name), p, T), best)
+
+
+def test_kernels_vector_operators_are_vectorised_over_rows() -> None:
+    """4096 rows must take well under a second: a Python loop over rows (~1 ms a row) cannot."""
+    p = np.random.default_rng(3).dirichlet(np.ones(32), size=4096)
+    for name in K.VECTOR:
+        K.NUMPY_KERNELS[name](p[:8], 0.5)
+        t0 = time.perf_counter()
+        K.NUMPY_KERNELS[name](p, 0.5)
+        assert time.perf_counter() - t0 < 1.0, name
+
+
+def _run(code: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_kernels_importing_skd_does_not_import_numba() -> None:
+    res = _run(
+        "import sys, numpy as np\n"
+        "import skd.operators, skd.operators.kernels as K\n"
+        "K.NUMPY_KERNELS['power'](np.array([0.5, 0.5]), 2.0)\n"
+        "print('numba' in sys.modules)\n"
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "False"
+
+
+def test_kernels_numba_variant_falls_back_to_numpy_without_numba() -> None:
+    res = _run(
+        "import sys, numpy as np\n"
+        "sys.modules['numba'] = None  # import numba now raises ImportError\n"
+        "import skd.operators.kernels as K\n"
+        "from skd.operators import jit\n"
+        "out = K.NUMBA_KERNELS['power'](np.array([0.5, 0.25, 0.25]), 0.5)\n"
+        "print(jit.available(), isinstance(jit.import_error(), ImportError), K.NUMBA_KERNELS['power'] is K.NUMPY_KERNELS['power'], out.round(6).tolist())\n"
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split(" ", 3)[:3] == ["False", "True", "True"]
+    assert res.stdout.split(" ", 3)[3].strip() == "[0.666667, 0.166667, 0.166667]"
+
+
+def test_kernels_numba_functions_use_no_fastmath_flags() -> None:
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit
+
+    dispatchers = [v for v in vars(jit).values() if isinstance(v, numba.core.registry.CPUDispatcher)]
+    assert len(dispatchers) >= 8
+    for d in dispatchers:
+        assert not d.targetoptions.get("fastmath"), d.py_func.__name__
+        assert type(d._cache).__name__ != "NullCache", f"{d.py_func.__name__} is not cache=True"
+    assert jit.power_rows64.targetoptions.get("parallel")
