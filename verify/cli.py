@@ -1,0 +1,509 @@
+"""The ``skd`` command line (``design.md`` §6).
+
+::
+
+    skd list
+    skd check [NAME | --score EXPR | --file PATH[:NAME]] [--profile P] [--timeout S] [--seed N]
+              [--json] [--baseline FILE] [--strict]
+    skd recheck REPORT.json
+
+Exit codes of ``skd check`` on operators: ``0`` qualifies, ``1`` some axiom refuted, ``3`` nothing
+refuted but something undecided (the worst over several operators from ``--file``). With no
+operator the whole built-in library is checked against the committed expected matrix: ``0`` iff
+every verdict equals it, ``1`` otherwise. With ``--baseline`` the comparison with the stored
+report decides instead: ``1`` for a regression, ``0`` otherwise. ``2`` is bad input or usage and
+``4`` an internal error (a bug in skd) — never confused with a refutation.
+
+>>> main(["check", "no_such_operator"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from ..operators import Operator, library, separable
+from ..operators.errors import SkdInputError
+from ..theory.axioms import PROFILES
+from . import render
+from .verdict import SCHEMA_VERSION, STATUS_ORDER, InternalConsistencyError, Report, tool_versions
+
+__all__ = [
+    "main",
+    "build_parser",
+    "load_file_operators",
+    "compare_with_baseline",
+    "Comparison",
+    "EXIT_OK",
+    "EXIT_REFUTED",
+    "EXIT_USAGE",
+    "EXIT_UNDECIDED",
+    "EXIT_INTERNAL",
+]
+
+EXIT_OK = 0
+EXIT_REFUTED = 1  # also: library differs from the expected matrix, baseline regression, recheck failure
+EXIT_USAGE = 2
+EXIT_UNDECIDED = 3
+EXIT_INTERNAL = 4
+
+
+class UsageError(Exception):
+    """Bad input or usage: printed as ``skd: error: ...`` and exit code 2."""
+
+
+def _checker() -> Any:
+    """The checking module (``skd.verify.check``), imported on first use.
+
+    Imported by name, not as an attribute of :mod:`skd.verify`, because the package may export
+    a *function* called ``check`` that shadows the module attribute.
+    """
+    return importlib.import_module("skd.verify.check")
+
+
+def _rechecker() -> Any:
+    return importlib.import_module("skd.verify.recheck")
+
+
+# -- argument parsing ---------------------------------------------------------------------------
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number of seconds > 0")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="skd",
+        description="Check probability-domain softening operators against the axioms: "
+        "a proof, a certified counterexample, or an honest 'undecided, because ...'.",
+    )
+    parser.add_argument("--version", action="version", version=f"skd {tool_versions()['skd']}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    sub.add_parser("list", help="the built-in operator library with formulas", description="List the built-in operators.")
+
+    chk = sub.add_parser(
+        "check",
+        help="check one operator (or the whole library) against the axioms",
+        description="Check an operator against the axioms of a profile. With no operator, check the "
+        "whole built-in library against the committed expected matrix.",
+        epilog="exit codes: 0 qualifies / library matches the expected matrix; 1 an axiom refuted / "
+        "library differs / baseline regression; 2 bad input; 3 nothing refuted but something "
+        "undecided; 4 internal error",
+    )
+    chk.add_argument("name", nargs="?", metavar="NAME", help="a built-in operator (see 'skd list')")
+    chk.add_argument("--score", metavar="EXPR", help="a separable score g(x, T, V), e.g. 'x**(1/T)'")
+    chk.add_argument("--name", dest="score_name", metavar="LABEL", default="custom",
+                     help="the name to give the --score operator in reports (default: custom)")
+    chk.add_argument("--file", metavar="PATH[:NAME]",
+                     help="a Python file defining Operator values; NAME picks one (default: all of them)")
+    chk.add_argument("--profile", default="paper", choices=sorted(PROFILES), help="axiom profile (default: paper)")
+    chk.add_argument("--timeout", type=_positive_float, default=20.0, metavar="S",
+                     help="budget in seconds per proof obligation (default: 20)")
+    chk.add_argument("--seed", type=_seed, default=0, metavar="N", help="seed of the randomised refuter (default: 0)")
+    chk.add_argument("--json", action="store_true", help="print the report as JSON on stdout (no tables, no progress)")
+    chk.add_argument("--baseline", metavar="FILE", help="compare with a stored report (JSON); a regression exits 1")
+    chk.add_argument("--strict", action="store_true",
+                     help="with --baseline: improvements and budget unknowns fail too")
+
+    rc = sub.add_parser("recheck", help="re-validate the certificates and counterexamples of a stored report",
+                        description="Re-validate a stored report independently of the prover; exit 1 if any "
+                        "certificate or counterexample does not check.")
+    rc.add_argument("report", metavar="REPORT.json")
+    return parser
+
+
+# -- selecting operators ------------------------------------------------------------------------
+
+
+def _split_file_spec(spec: str) -> tuple[Path, str | None]:
+    """``PATH[:NAME]`` → (path, name); a path that exists as written is never split."""
+    path = Path(spec)
+    if path.exists() or ":" not in spec:
+        return path, None
+    head, _, tail = spec.rpartition(":")
+    if not tail:
+        return Path(head), None
+    return Path(head), tail
+
+
+def load_file_operators(spec: str) -> list[Operator]:
+    """Import the Python file of ``PATH[:NAME]`` and return its :class:`Operator` values.
+
+    ``NAME`` is the variable the operator is bound to, or the operator's ``name``. Without
+    ``NAME`` every operator defined at module level is returned (in definition order).
+    Raises :class:`UsageError` for a missing file, an import that fails, or no match.
+    """
+    path, wanted = _split_file_spec(spec)
+    if not path.is_file():
+        raise UsageError(f"--file: no such file: {str(path)!r}")
+    module_name = f"_skd_user_{abs(hash(str(path.resolve())))}"
+    loader_spec = importlib.util.spec_from_file_location(module_name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise UsageError(f"--file: cannot import {str(path)!r} as a Python file")
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[module_name] = module
+    try:
+        loader_spec.loader.exec_module(module)
+    except SkdInputError as exc:
+        raise UsageError(f"--file {path}: {exc}") from None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's file is input: report, do not crash
+        tb = traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-3)
+        raise UsageError(f"--file {path}: importing it raised\n{''.join(tb).rstrip()}") from None
+    finally:
+        sys.modules.pop(module_name, None)
+    found: dict[int, tuple[str, Operator]] = {}
+    for var, value in vars(module).items():
+        if isinstance(value, Operator) and id(value) not in found:
+            found[id(value)] = (var, value)
+    if wanted is not None:
+        for var, op in found.values():
+            if var == wanted:
+                return [op]
+        matches = [op for _, op in found.values() if op.name == wanted]
+        if len(matches) == 1:
+            return matches
+        names = sorted({var for var, _ in found.values()}) or "none"
+        raise UsageError(f"--file {path}: no Operator named {wanted!r}; it defines: {names}")
+    if not found:
+        raise UsageError(f"--file {path}: the file defines no Operator (build one with skd.operators.separable or vector)")
+    return [op for _, op in found.values()]
+
+
+def _select(args: argparse.Namespace) -> list[Operator] | None:
+    """The operators to check, or ``None`` for the whole library."""
+    given = [flag for flag, value in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if value is not None]
+    if len(given) > 1:
+        raise UsageError(f"give one of NAME, --score, --file (got {' and '.join(given)})")
+    if args.score_name != "custom" and args.score is None:
+        raise UsageError("--name only applies to --score")
+    if args.name is not None:
+        return [library.get(args.name)]
+    if args.score is not None:
+        return [separable(args.score, name=args.score_name)]
+    if args.file is not None:
+        return load_file_operators(args.file)
+    return None
+
+
+# -- baseline comparison ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Comparison:
+    """Differences between a stored report and a new one (status and scope only)."""
+
+    regressions: list[str] = dataclasses.field(default_factory=list)
+    improvements: list[str] = dataclasses.field(default_factory=list)
+    budget: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.regressions or (strict and (self.improvements or self.budget)))
+
+
+def _rank(v: Mapping[str, Any]) -> tuple[int, int]:
+    """Status rank (proved < unknown < refuted), then full scope before partial scope."""
+    return STATUS_ORDER[v["status"]], 0 if v.get("scope", "full") == "full" or v["status"] != "proved" else 1
+
+
+def _describe(v: Mapping[str, Any]) -> str:
+    if v["status"] == "proved" and v.get("scope", "full") != "full":
+        return f"proved (scope: {v['scope']})"
+    if v["status"] == "unknown":
+        return f"unknown ({v.get('reason_kind')})"
+    return v["status"]
+
+
+def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]) -> Comparison:
+    """Compare report JSONs by operator name and axiom. Timings and seeds are never compared.
+
+    A regression is proved → unknown/refuted, unknown → refuted, or a full-scope proof that
+    became partial; proved → unknown with ``reason_kind: budget`` is listed under ``budget``.
+
+    >>> old = [{"operator": {"name": "a", "hash": "h"}, "profile": "paper", "verdicts": [
+    ...     {"axiom": "ranking", "status": "proved", "scope": "full", "seconds": 1.0}]}]
+    >>> new = [{"operator": {"name": "a", "hash": "h"}, "profile": "paper", "verdicts": [
+    ...     {"axiom": "ranking", "status": "refuted", "scope": "full", "seconds": 2.0}]}]
+    >>> compare_with_baseline(old, new).regressions
+    ['a / ranking: proved → refuted']
+    """
+    out = Comparison()
+    stored = {r["operator"]["name"]: r for r in baseline}
+    for report in current:
+        name = report["operator"]["name"]
+        old = stored.get(name)
+        if old is None:
+            out.notes.append(f"{name}: not in the baseline (nothing to compare)")
+            continue
+        if old["operator"].get("hash") != report["operator"].get("hash"):
+            out.notes.append(f"{name}: definition changed (hash {old['operator'].get('hash')} → {report['operator'].get('hash')})")
+        new_by_axiom = {v["axiom"]: v for v in report["verdicts"]}
+        old_by_axiom = {v["axiom"]: v for v in old["verdicts"]}
+        for axiom, ov in old_by_axiom.items():
+            nv = new_by_axiom.get(axiom)
+            where = f"{name} / {axiom}"
+            if nv is None:
+                out.regressions.append(f"{where}: {_describe(ov)} in the baseline, not checked now")
+                continue
+            before, after = _rank(ov), _rank(nv)
+            change = f"{where}: {_describe(ov)} → {_describe(nv)}"
+            if after > before:
+                if nv["status"] == "unknown" and nv.get("reason_kind") == "budget":
+                    out.budget.append(change + f" — {nv.get('reason')}")
+                else:
+                    out.regressions.append(change)
+            elif after < before:
+                out.improvements.append(change)
+        for axiom in new_by_axiom.keys() - old_by_axiom.keys():
+            out.notes.append(f"{name} / {axiom}: not in the baseline (now {_describe(new_by_axiom[axiom])})")
+    return out
+
+
+def _load_report_file(path_text: str, what: str) -> list[dict[str, Any]]:
+    """Operator report objects from a stored JSON file (one report or a multi-report)."""
+    path = Path(path_text)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{what}: no such file: {path_text!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{what}: cannot read {path_text!r}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{what}: {path_text!r} is not JSON: {exc}") from None
+    reports = data.get("operators") if isinstance(data, dict) and "operators" in data else [data]
+    if not isinstance(reports, list) or not reports:
+        raise UsageError(f"{what}: {path_text!r} holds no operator reports")
+    for r in reports:
+        if not (isinstance(r, dict) and isinstance(r.get("operator"), dict) and "name" in r["operator"]
+                and isinstance(r.get("verdicts"), list) and all(isinstance(v, dict) and "axiom" in v and v.get("status") in STATUS_ORDER for v in r["verdicts"])):
+            raise UsageError(f"{what}: {path_text!r} is not an skd report (see verify/data/report.schema.json)")
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if version != SCHEMA_VERSION:
+        raise UsageError(f"{what}: {path_text!r} has schema_version {version!r}; this skd reads {SCHEMA_VERSION}")
+    return reports
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(enabled: bool, total: int, label: str) -> Iterator[Callable[..., None] | None]:
+    """A rich progress bar on stderr, or ``None`` when disabled (not a TTY, or ``--json``)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(file=sys.stderr)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        def update(axiom: str, status: str | None = None, *_: Any) -> None:
+            if status is None:
+                bar.update(task, description=f"{label}: {axiom} …")
+            else:
+                bar.update(task, advance=1, description=f"{label}: {axiom} {status}")
+
+        yield update
+
+
+def _progress_enabled(args: argparse.Namespace) -> bool:
+    return not args.json and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def _stdout() -> Console:
+    # A pipe or file has no width: use 120 columns rather than rich's 80 unless COLUMNS says.
+    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(file=sys.stdout, highlight=False, width=120 if wide else None)
+
+
+def _stderr() -> Console:
+    return Console(file=sys.stderr, highlight=False)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    _stdout().print(render.library_table(library.ALL))
+    return EXIT_OK
+
+
+def _multi_json(reports: Sequence[Report]) -> str:
+    body = {"schema_version": SCHEMA_VERSION, "tool": tool_versions(), "operators": [r.to_json() for r in reports]}
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def _print_comparison(console: Console, comp: Comparison, strict: bool) -> None:
+    sections = (
+        ("regressions", comp.regressions, "bold red"),
+        ("budget unknowns (a proof ran out of time)" + (" — fail under --strict" if strict else ""), comp.budget, "yellow"),
+        ("improvements" + (" — fail under --strict" if strict else ""), comp.improvements, "green"),
+        ("notes", comp.notes, ""),
+    )
+    printed = False
+    for title, items, style in sections:
+        if items:
+            console.print(Text(f"baseline {title}:", style=style))
+            for item in items:
+                console.print(Text(f"  {item}"), soft_wrap=True)
+            printed = True
+    if not printed:
+        console.print(Text("baseline: no changes in status or scope."))
+
+
+def _overall(reports: Sequence[Report]) -> int:
+    codes = {r.exit_code for r in reports}
+    if EXIT_REFUTED in codes:
+        return EXIT_REFUTED
+    return EXIT_UNDECIDED if EXIT_UNDECIDED in codes else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    operators = _select(args)
+    baseline = _load_report_file(args.baseline, "--baseline") if args.baseline else None
+    if args.strict and baseline is None:
+        raise UsageError("--strict only applies with --baseline")
+    if baseline is not None:
+        for r in baseline:
+            if r.get("profile") != args.profile:
+                raise UsageError(f"--baseline: {r['operator']['name']} was checked under profile {r.get('profile')!r}, "
+                                 f"this run uses {args.profile!r}; pass --profile {r.get('profile')}")
+    checker = _checker()
+    expected = None
+    if operators is None:
+        expected = checker.load_expected_matrix()
+        if expected.get("profile", "paper") != args.profile:
+            if baseline is None:
+                raise UsageError(f"the committed expected matrix is for profile {expected.get('profile')!r}; "
+                                 f"check a NAME or pass --baseline to check the library under {args.profile!r}")
+            expected = None  # compare with the baseline only
+
+    kwargs = {"profile": args.profile, "timeout": args.timeout, "seed": args.seed}
+    axioms = len(PROFILES[args.profile].axioms)
+    reports: list[Report] = []
+    if operators is None:
+        with _progress(_progress_enabled(args), axioms * len(library.ALL), "library") as cb:
+            reports = list(checker.check_library(progress=cb, **kwargs))
+    else:
+        for op in operators:
+            with _progress(_progress_enabled(args), axioms, op.name) as cb:
+                reports.append(checker.check(op, progress=cb, **kwargs))
+
+    out, err = _stdout(), _stderr()
+    many = operators is None or len(reports) > 1
+    if args.json:
+        sys.stdout.write((_multi_json(reports) if many else reports[0].dumps()) + "\n")
+        sys.stdout.flush()
+    elif operators is None:
+        out.print(render.matrix_table(reports, None if expected is None else expected.get("operators", {})))
+    else:
+        for i, r in enumerate(reports):
+            if i:
+                out.print()
+            render.print_report(out, r)
+    # Messages about the outcome go to stdout in table mode, to stderr under --json.
+    msg = err if args.json else out
+
+    code = EXIT_OK if operators is None else _overall(reports)
+    if expected is not None:
+        diffs = checker.compare_with_expected(reports, expected)
+        if diffs:
+            msg.print(Text(f"{len(diffs)} difference(s) from the expected matrix:", style="bold red"))
+            for d in diffs:
+                msg.print(Text(f"  {d}"), soft_wrap=True)
+            msg.print(Text("('skd check NAME' shows each verdict with its counterexample, certificate or reason)"))
+            code = EXIT_REFUTED
+        else:
+            msg.print(Text("every verdict equals the expected matrix.", style="green"))
+    if baseline is not None:
+        comp = compare_with_baseline(baseline, [r.to_json() for r in reports])
+        _print_comparison(msg, comp, args.strict)
+        if operators is not None:
+            code = EXIT_OK
+        if comp.failed(args.strict):
+            code = EXIT_REFUTED
+    return code
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    reports = _load_report_file(args.report, "recheck")
+    rechecker = _rechecker()
+    out = _stdout()
+    failures = 0
+    for r in reports:
+        try:
+            results = rechecker.recheck_report(r)
+        except (KeyError, TypeError) as exc:
+            raise UsageError(f"recheck: {args.report!r}: malformed report for {r['operator']['name']}: {exc!r}") from None
+        out.print(render.recheck_table(r["operator"]["name"], results))
+        failures += sum(1 for _, ok, _ in results if not ok)
+    if failures:
+        out.print(Text(f"{failures} certificate(s)/counterexample(s) failed to re-validate.", style="bold red"))
+        return EXIT_REFUTED
+    out.print(Text("every certificate and counterexample re-validated.", style="green"))
+    return EXIT_OK
+
+
+_COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``skd`` command line; returns the exit code (never raises SystemExit)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    err = _stderr()
+    try:
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        err.print(Text(f"skd: error: {exc}"), soft_wrap=True)
+        return EXIT_USAGE
+    except SkdInputError as exc:
+        err.print(Text(f"skd: error: {exc}"), soft_wrap=True)
+        return EXIT_USAGE
+    except InternalConsistencyError as exc:
+        err.print(Text(f"skd: internal consistency error (a bug in skd, not a verdict): {exc}"), soft_wrap=True)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        err.print(Text("skd: interrupted"))
+        return 130
+    except Exception as exc:  # noqa: BLE001 - any other failure is a bug, reported as such
+        err.print(Text("skd: internal error (a bug in skd, not a verdict):\n" + "".join(
+            traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()), soft_wrap=True)
+        return EXIT_INTERNAL
