@@ -1,0 +1,837 @@
+"""Independent re-validation of stored counterexamples (``skd recheck``).
+
+:func:`recheck_counterexample` recomputes a counterexample from its stored **exact** inputs only,
+with fresh arithmetic and without calling the refuter or the certifier:
+
+* the inputs are re-validated: ``p`` exact rationals in the (open, or for ``closed`` closed)
+  simplex summing exactly to 1, ``V = len(p)`` (and declared for vector operators), ``T > 0``,
+  indices in range, parameter values in their domains;
+* the relation the axiom forbids is derived from the axiom and the profile — the stored
+  ``relation`` must equal it — and re-decided with python-flint Arb balls
+  (:class:`skd.operators.arith.ArbArith`) at a higher precision than stored, or with exact
+  rational arithmetic (a separate Fraction evaluator) when the two sides are equal rationals;
+* the stored enclosures must overlap the recomputed ones, and the stored 50-digit decimals must
+  lie in their enclosures;
+* limit counterexamples: the stored exact limit is re-enclosed, the axiom's target recomputed
+  from ``p`` and the profile, and ``F`` is re-evaluated along ``T_k = 2^-k`` (``2^k``), or along
+  ``T0 -+ 2^-k`` / ``p + 2^-k d`` for discontinuities, and must approach the stored limits.
+
+The ``reproduce`` snippet is never executed (a report is untrusted data).
+
+:func:`recheck_report` rebuilds the operator from a report's ``operator`` object (the safe parser
+for separable definitions; the built-in library for vector operators, whose ``hash`` must match)
+and rechecks every refuted verdict, and every proved one through
+:func:`skd.verify.proofcheck.recheck_certificate` when that module is available.
+
+>>> from fractions import Fraction as Q
+>>> from skd.operators import library
+>>> from skd.verify.certify import certify_ranking
+>>> ce = certify_ranking(library.topk, [Q(4, 10), Q(3, 10), Q(2, 10), Q(1, 10)], Q(1), 2, 3)
+>>> recheck_counterexample(library.topk, "ranking", ce)[0]
+True
+>>> import dataclasses
+>>> recheck_counterexample(library.topk, "ranking", dataclasses.replace(ce, j=1))[0]
+False
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import flint
+import sympy as sp
+
+from skd.operators.arith import Arith, ArbArith, Undecided
+from skd.operators.errors import NotWellDefined
+from skd.operators.evaluate import eval_expr, exact_algorithm
+from skd.operators.symbols import T as T_SYM
+from skd.operators.symbols import V as V_SYM
+from skd.operators.symbols import x as X_SYM
+from skd.theory.axioms import PROFILES
+from skd.verify.verdict import Counterexample, Enclosure, Verdict
+
+__all__ = ["recheck_counterexample", "recheck_report", "RecheckError"]
+
+MAX_PREC = 4096
+_EVIDENCE_K = (8, 16, 32, 64, 128)
+_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
+
+
+class RecheckError(Exception):
+    """A stored counterexample does not re-validate (the message says why)."""
+
+
+# =============================================================================================
+# Exact rational arithmetic (independent of the certifier's)
+# =============================================================================================
+
+
+class _NotExact(ArithmeticError):
+    pass
+
+
+def _iroot(n: int, k: int) -> int | None:
+    if n < 0:
+        return None
+    if n < 2:
+        return n
+    r = int(round(n ** (1.0 / k))) if n.bit_length() < 1000 else int(sp.integer_nthroot(n, k)[0])
+    for c in (r - 1, r, r + 1):
+        if c >= 0 and c**k == n:
+            return c
+    c, exact = sp.integer_nthroot(n, k)
+    return int(c) if exact else None
+
+
+class _ExactArith(Arith):
+    """Fractions only; anything irrational raises ``_NotExact``; division by 0 raises."""
+
+    name = "exact"
+    MAX_BITS = 1 << 14
+
+    def num(self, v: Any) -> Fraction:
+        if isinstance(v, bool):
+            raise TypeError("bool")
+        if isinstance(v, float):
+            if not math.isfinite(v):
+                raise _NotExact("non-finite")
+            return Fraction(v)
+        return Fraction(v)
+
+    def log(self, a: Fraction) -> Fraction:
+        if a == 1:
+            return Fraction(0)
+        raise _NotExact("log")
+
+    def exp(self, a: Fraction) -> Fraction:
+        if a == 0:
+            return Fraction(1)
+        raise _NotExact("exp")
+
+    def sqrt(self, a: Fraction) -> Fraction:
+        return self.pow(a, Fraction(1, 2))
+
+    def pow(self, a: Fraction, b: Fraction) -> Fraction:
+        a, b = Fraction(a), Fraction(b)
+        if a == 0:
+            if b > 0:
+                return Fraction(0)
+            if b < 0:
+                raise ZeroDivisionError("0 to a negative power")
+            raise _NotExact("0**0")
+        if b.denominator != 1:
+            if a < 0 or b.denominator > 64:
+                raise _NotExact("root")
+            rn, rd = _iroot(a.numerator, b.denominator), _iroot(a.denominator, b.denominator)
+            if rn is None or rd is None:
+                raise _NotExact("irrational root")
+            a, b = Fraction(rn, rd), Fraction(b.numerator)
+        n = b.numerator
+        if abs(n) * max(a.numerator.bit_length(), a.denominator.bit_length()) > self.MAX_BITS:
+            raise _NotExact("too large")
+        return a**n
+
+    def gt(self, a: Fraction, b: Fraction) -> bool:
+        return a > b
+
+    def ge(self, a: Fraction, b: Fraction) -> bool:
+        return a >= b
+
+    def is_zero(self, a: Fraction) -> bool:
+        return a == 0
+
+    def func(self, name: str, a: Fraction) -> Fraction:
+        if a == 0 and name in ("sin", "tan", "tanh", "sinh", "atan", "asin", "erf"):
+            return Fraction(0)
+        if a == 0 and name in ("cos", "cosh"):
+            return Fraction(1)
+        raise _NotExact(name)
+
+    @property
+    def pi(self) -> Fraction:
+        raise _NotExact("pi")
+
+    @property
+    def e(self) -> Fraction:
+        raise _NotExact("e")
+
+
+# =============================================================================================
+# Values: Fractions (exact) or flint arb balls
+# =============================================================================================
+
+
+def _ball(v: Any) -> Any:
+    if isinstance(v, Fraction):
+        return flint.arb(flint.fmpq(v.numerator, v.denominator))
+    return v
+
+
+def _is_exact(v: Any) -> bool:
+    return isinstance(v, Fraction)
+
+
+def _decide(rel: str, a: Any, b: Any) -> bool | None:
+    """True: ``a rel b`` certainly; False: certainly not; None: undecided."""
+    if _is_exact(a) and _is_exact(b):
+        return {"<": a < b, "<=": a <= b, "!=": a != b, "==": a == b}[rel]
+    x, y = _ball(a), _ball(b)
+    if rel == "<":
+        return True if x < y else (False if x >= y else None)
+    if rel == "<=":
+        return True if x <= y else (False if x > y else None)
+    if rel == "!=":
+        return True if x != y else (False if x == y else None)
+    if rel == "==":
+        return True if x == y else (False if x != y else None)
+    raise RecheckError(f"unknown relation {rel!r}")
+
+
+def _prec_from(ce: Counterexample) -> int:
+    m = re.search(r"at (\d+) bits", ce.certified_by or "")
+    stored = int(m.group(1)) if m else 256
+    return min(MAX_PREC, max(512, 2 * stored))
+
+
+class _Ctx:
+    def __init__(self, prec: int) -> None:
+        self.prec = prec
+
+    def __enter__(self) -> _Ctx:
+        self.old = flint.ctx.prec
+        flint.ctx.prec = self.prec
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        flint.ctx.prec = self.old
+
+
+def _parse_q(s: Any, what: str) -> Fraction:
+    if isinstance(s, bool) or not isinstance(s, (str, int)):
+        raise RecheckError(f"{what}={s!r} is not an exact rational")
+    text = str(s).strip()
+    if not _RATIONAL.match(text):
+        raise RecheckError(f"{what}={s!r} is not an exact rational 'a/b'")
+    return Fraction(text)
+
+
+def _parse_vector(text: str, what: str) -> list[sp.Expr]:
+    """Comma-separated exact numbers inside one pair of brackets, parsed by the safe parser."""
+    from skd.operators.parse import parse_formula
+
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += ch in "(["
+        depth -= ch in ")]"
+        cur += ch
+    parts.append(cur)
+    out = []
+    for part in parts:
+        e = parse_formula(part.strip(), symbols=[])
+        if e.free_symbols:
+            raise RecheckError(f"{what}: entry {part.strip()!r} is not a number")
+        out.append(e)
+    return out
+
+
+# =============================================================================================
+# Evaluation
+# =============================================================================================
+
+
+def _env(op: Any, vals: Mapping[str, Fraction], ar: Arith) -> dict[sp.Symbol, Any]:
+    return {prm.symbol: ar.num(vals[prm.name]) for prm in op.params}
+
+
+def _F_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> list[Fraction] | None:
+    try:
+        out = exact_algorithm(op, vals)(list(P), T, _ExactArith())
+    except (_NotExact, Undecided, NotWellDefined, ZeroDivisionError, TypeError):
+        return None
+    return [Fraction(v) for v in out]
+
+
+def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
+    """F_T(p) as Arb balls at ``prec`` bits or more (raises Undecided / NotWellDefined)."""
+    p = prec
+    while True:
+        try:
+            with _Ctx(p):
+                out = exact_algorithm(op, vals)(list(P), T, ArbArith(p))
+                return [v if isinstance(v, flint.arb) else flint.arb(v) for v in out]
+        except Undecided:
+            if p >= MAX_PREC:
+                raise
+            p *= 2
+
+
+def _F_best(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
+    exact = _F_exact(op, P, T, vals)
+    if exact is not None:
+        return exact
+    return _F_arb(op, P, T, vals, prec)
+
+
+def _scores_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
+    ar = ArbArith(prec)
+    with _Ctx(prec):
+        env = _env(op, vals, ar)
+        env[T_SYM], env[V_SYM] = ar.num(T), ar.num(len(P))
+        out = []
+        for v in P:
+            env[X_SYM] = ar.num(v)
+            out.append(eval_expr(op.score, env, ar))
+        return out
+
+
+def _scores_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> list[Fraction] | None:
+    ar = _ExactArith()
+    env = _env(op, vals, ar)
+    env[T_SYM], env[V_SYM] = ar.num(T), ar.num(len(P))
+    out = []
+    try:
+        for v in P:
+            env[X_SYM] = ar.num(v)
+            out.append(Fraction(eval_expr(op.score, env, ar)))
+    except (_NotExact, Undecided, TypeError):
+        return None
+    return out
+
+
+def _entropy(q: Sequence[Any], prec: int) -> Any:
+    with _Ctx(prec):
+        total = flint.arb(0)
+        for v in q:
+            b = _ball(v)
+            if b.is_zero() or (_is_exact(v) and v == 1):
+                continue
+            if not b > 0:
+                raise Undecided("entry of F not certainly positive")
+            total -= b * b.log()
+        return total
+
+
+def _enclose_sym(e: sp.Expr, prec: int) -> Any:
+    if isinstance(e, sp.Rational):
+        return Fraction(int(e.p), int(e.q))
+    ar = ArbArith(prec)
+    with _Ctx(prec):
+        return eval_expr(e, {}, ar)
+
+
+# =============================================================================================
+# Checks
+# =============================================================================================
+
+
+def _stored_ok(enc: Enclosure, value: Any, prec: int, side: str) -> None:
+    """The stored enclosure must overlap the recomputed value; its decimal must lie in it."""
+    with _Ctx(prec):
+        try:
+            stored = flint.arb(enc.ball)
+        except Exception:  # noqa: BLE001
+            raise RecheckError(f"{side}: stored enclosure {enc.ball!r} is not an Arb ball") from None
+        if not stored.is_finite():
+            raise RecheckError(f"{side}: stored enclosure {enc.ball!r} is not finite")
+        fresh = _ball(value)
+        if not stored.overlaps(fresh):
+            raise RecheckError(f"{side}: stored enclosure {enc.ball} does not overlap the recomputed "
+                               f"{fresh.str(20, radius=True)}")
+        try:
+            dec = flint.arb(enc.decimal)
+        except Exception:  # noqa: BLE001
+            raise RecheckError(f"{side}: stored decimal {enc.decimal!r} is not a number") from None
+        slack = stored.abs_upper() * flint.arb("1e-45")
+        if not (dec - stored).abs_lower() <= slack:
+            raise RecheckError(f"{side}: stored decimal {enc.decimal} is not in the stored enclosure {enc.ball}")
+
+
+def _certain(rel: str, lhs: Any, rhs: Any, what: str) -> None:
+    r = _decide(rel, lhs, rhs)
+    if r is True:
+        return
+    if r is False:
+        raise RecheckError(f"{what}: the relation lhs {rel} rhs does not hold")
+    raise RecheckError(f"{what}: lhs {rel} rhs is undecided at the recheck precision")
+
+
+def _distance(F: Sequence[Any], L: Sequence[Any], prec: int) -> float:
+    with _Ctx(prec):
+        return max(float(abs(_ball(a) - _ball(b)).upper()) for a, b in zip(F, L))
+
+
+def _approach(points: Sequence[tuple[int, Any]], L: Sequence[Any], gap: float, what: str) -> None:
+    """``points``: (k, thunk returning F or None). The distances to L must shrink below gap/4."""
+    ds = []
+    for k, thunk in points:
+        try:
+            F = thunk()
+        except (Undecided, NotWellDefined, ZeroDivisionError):
+            continue
+        if F is None:
+            continue
+        ds.append(_distance(F, L, max(512, k + 128)))
+    if len(ds) < 3:
+        raise RecheckError(f"{what}: too few evaluations to confirm the limit")
+    first, last = ds[0], ds[-1]
+    if not (last <= gap / 4 and last <= max(first, gap / 1000)):
+        raise RecheckError(f"{what}: F does not approach the stored limit (distances "
+                           + ", ".join(f"{d:.3g}" for d in ds) + ")")
+
+
+def _gap(a: Any, b: Any, prec: int) -> float:
+    with _Ctx(prec):
+        return float(abs(_ball(a) - _ball(b)).lower())
+
+
+def _target(P: Sequence[Fraction], which: str, profile: str) -> list[Fraction]:
+    if which == "cold":
+        top = max(P)
+        mask = [v == top for v in P]
+    elif profile == "closed":
+        mask = [v > 0 for v in P]
+    else:
+        mask = [True] * len(P)
+    m = sum(mask)
+    return [Fraction(1, m) if b else Fraction(0) for b in mask]
+
+
+def _q_lit(q: Fraction) -> str:
+    return f"Q({q.numerator})" if q.denominator == 1 else f"Q({q.numerator},{q.denominator})"
+
+
+def _list_lit(P: Sequence[Fraction]) -> str:
+    return "[" + ", ".join(_q_lit(v) for v in P) + "]"
+
+
+def _fmt_q(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+class _Recheck:
+    def __init__(self, op: Any, axiom: str, ce: Counterexample, profile: str) -> None:
+        if profile not in PROFILES:
+            raise RecheckError(f"unknown profile {profile!r}")
+        PROFILES[profile].get(axiom)
+        self.op, self.axiom, self.ce, self.profile = op, axiom, ce, profile
+        self.prec = _prec_from(ce)
+
+    # -- inputs ----------------------------------------------------------------------------
+    def inputs(self) -> None:
+        ce, op = self.ce, self.op
+        P = [_parse_q(v, "p entry") for v in ce.p]
+        if len(P) < 2:
+            raise RecheckError("V >= 2 is required")
+        if ce.V != len(P):
+            raise RecheckError(f"V = {ce.V} but p has {len(P)} entries")
+        if op.kind == "vector" and len(P) not in op.sizes:
+            raise RecheckError(f"{op.name} is declared for V in {op.sizes}, not V = {len(P)}")
+        open_simplex = self.profile != "closed"
+        if any(v < 0 for v in P) or (open_simplex and any(v == 0 for v in P)):
+            raise RecheckError("p is not in the " + ("open" if open_simplex else "closed") + " simplex")
+        if sum(P) != 1:
+            raise RecheckError(f"p sums to {sum(P)}, not exactly 1")
+        self.P = P
+        vals = {}
+        stored = dict(ce.values or ())
+        names = {prm.name for prm in op.params}
+        if set(stored) - names:
+            raise RecheckError(f"values for unknown parameters {sorted(set(stored) - names)}")
+        for prm in op.params:
+            if prm.name not in stored:
+                raise RecheckError(f"no value for parameter {prm.name!r}")
+            v = _parse_q(stored[prm.name], prm.name)
+            if not prm.contains(v):
+                raise RecheckError(f"{prm.name} = {v} is outside {prm.describe()}")
+            vals[prm.name] = v
+        self.vals = vals
+
+    def T(self) -> Fraction:
+        t = _parse_q(self.ce.T, "T")
+        if t <= 0:
+            raise RecheckError(f"T = {t} is not > 0")
+        return t
+
+    def index(self, k: Any, what: str) -> int:
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.P):
+            raise RecheckError(f"{what} = {k!r} is not an index of p")
+        return k
+
+    def relation(self, expected: str | Sequence[str]) -> str:
+        allowed = (expected,) if isinstance(expected, str) else tuple(expected)
+        if self.ce.relation not in allowed:
+            raise RecheckError(f"relation {self.ce.relation!r} is not the violation of {self.axiom} "
+                               f"({' or '.join(allowed)}) under profile {self.profile!r}")
+        return self.ce.relation
+
+    def mentions(self, *, statement: Sequence[str] = (), reproduce: Sequence[str] = ()) -> None:
+        """The readable parts of the record must describe the stored inputs (binds them together:
+        a field changed after certification no longer matches its statement / snippet)."""
+        for piece in statement:
+            if piece not in (self.ce.statement or ""):
+                raise RecheckError(f"the statement does not match the stored fields (expected {piece!r} in it)")
+        for piece in reproduce:
+            if piece not in (self.ce.reproduce or ""):
+                raise RecheckError(f"the reproduce snippet does not match the stored fields (expected {piece!r} in it)")
+
+    def sides(self, lhs: Any, rhs: Any) -> None:
+        _stored_ok(self.ce.lhs, lhs, self.prec, "lhs")
+        _stored_ok(self.ce.rhs, rhs, self.prec, "rhs")
+
+    # -- per axiom -------------------------------------------------------------------------
+    def run(self) -> tuple[bool, str]:
+        self.inputs()
+        handler = {
+            "ranking": self.ranking, "identity": self.identity, "entropy": self.entropy,
+            "well_defined": self.well_defined, "boundary_cold": self.limit, "boundary_hot": self.limit,
+            "continuity": self.continuity,
+        }[self.axiom]
+        return True, handler()
+
+    def ranking(self) -> str:
+        rel = self.relation("<" if self.profile == "weak" else "<=")
+        t = self.T()
+        i, j = self.index(self.ce.i, "i"), self.index(self.ce.j, "j")
+        if i == j or not self.P[i] > self.P[j]:
+            raise RecheckError(f"p_{i} > p_{j} does not hold")
+        self.mentions(statement=[f"p_{i} > p_{j}", f"F_T(p)_{i} {rel} F_T(p)_{j}", f"T = {_fmt_q(t)}"],
+                      reproduce=[_list_lit(self.P), _q_lit(t), f"F[{i}]", f"F[{j}]"])
+        F = _F_best(self.op, self.P, t, self.vals, self.prec)
+        _certain(rel, F[i], F[j], "ranking")
+        self.sides(F[i], F[j])
+        return f"p_{i} > p_{j} and F_T(p)_{i} {rel} F_T(p)_{j} re-established ({self._how(F[i], F[j])})"
+
+    def identity(self) -> str:
+        self.relation("!=")
+        if self.T() != 1:
+            raise RecheckError("an identity counterexample is at T = 1")
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"F_1(p)_{i} != p_{i}"], reproduce=[_list_lit(self.P), f"F[{i}]"])
+        F = _F_best(self.op, self.P, Fraction(1), self.vals, self.prec)
+        _certain("!=", F[i], self.P[i], "identity")
+        self.sides(F[i], self.P[i])
+        return f"F_1(p)_{i} != p_{i} re-established ({self._how(F[i], self.P[i])})"
+
+    def entropy(self) -> str:
+        self.relation("<")
+        t1 = self.T()
+        t2 = _parse_q(self.ce.T2, "T2")
+        if not 0 < t1 < t2:
+            raise RecheckError(f"T1 = {t1} < T2 = {t2} does not hold")
+        self.mentions(statement=[f"T1 = {_fmt_q(t1)}, T2 = {_fmt_q(t2)}"],
+                      reproduce=[_list_lit(self.P), _q_lit(t1), _q_lit(t2)])
+        H1 = _entropy(_F_best(self.op, self.P, t1, self.vals, self.prec), self.prec)
+        H2 = _entropy(_F_best(self.op, self.P, t2, self.vals, self.prec), self.prec)
+        _certain("<", H2, H1, "entropy")
+        self.sides(H2, H1)
+        return f"H(F_T2(p)) < H(F_T1(p)) re-established at {self.prec} bits"
+
+    def well_defined(self) -> str:
+        rel = self.relation(("<", "!=", "==", "undefined"))
+        t = self.T()
+        op, P, vals = self.op, self.P, self.vals
+        self.mentions(statement=[f"at T = {_fmt_q(t)}"]
+                      + ([f"F_T(p)_{self.ce.i} < 0"] if rel == "<" else [])
+                      + ([f"at entry {self.ce.i}"] if rel == "undefined" and self.ce.i is not None else []),
+                      reproduce=[_list_lit(P), _q_lit(t)] + ([f"[{self.ce.i}]"] if rel == "<" else []))
+        if rel == "undefined":
+            if self.ce.lhs.ball != "undefined" or self.ce.rhs.ball != "undefined":
+                raise RecheckError("an 'undefined' counterexample stores no numeric sides")
+            i = self.ce.i
+            if op.kind == "separable":
+                i = self.index(i, "i")
+                ar = ArbArith(self.prec)
+                env = _env(op, vals, ar)
+                env[T_SYM], env[V_SYM], env[X_SYM] = ar.num(t), ar.num(len(P)), ar.num(P[i])
+                try:
+                    with _Ctx(self.prec):
+                        eval_expr(op.score, env, ar)
+                except NotWellDefined as exc:
+                    return f"g(p_{i}, T, V) is undefined: {exc}"
+                except Undecided:
+                    pass
+                ex = _ExactArith()
+                env = _env(op, vals, ex)
+                env[T_SYM], env[V_SYM], env[X_SYM] = ex.num(t), ex.num(len(P)), ex.num(P[i])
+                try:
+                    eval_expr(op.score, env, ex)
+                except ZeroDivisionError:
+                    return f"g(p_{i}, T, V) divides by exactly 0"
+                except (_NotExact, Undecided, NotWellDefined):
+                    pass
+                raise RecheckError(f"g(p_{i}, T, V) is not certainly undefined")
+            try:
+                with _Ctx(self.prec):
+                    op.algorithm(list(P), t, ArbArith(self.prec))
+            except NotWellDefined as exc:
+                return f"the algorithm is undefined: {exc}"
+            except Undecided:
+                pass
+            try:
+                op.algorithm(list(P), t, _ExactArith())
+            except ZeroDivisionError:
+                return "the algorithm divides by exactly 0"
+            except (_NotExact, Undecided, NotWellDefined, TypeError):
+                pass
+            raise RecheckError("F_T(p) is not certainly undefined")
+        if op.kind == "separable":
+            g = _scores_exact(op, P, t, vals)
+            if g is None:
+                g = _scores_arb(op, P, t, vals, self.prec)
+            with _Ctx(self.prec):
+                total = g[0]
+                for v in g[1:]:
+                    total = total + v
+                if rel == "==":
+                    _certain("==", total, Fraction(0), "normaliser")
+                    self.sides(total, Fraction(0))
+                    return "the normaliser is exactly 0"
+                if rel != "<":
+                    raise RecheckError("a separable F sums to 1 by construction")
+                i = self.index(self.ce.i, "i")
+                tb = _ball(total)
+                if not (tb > 0 or tb < 0):
+                    raise RecheckError("the normaliser's sign is undecided")
+                Fi = g[i] / total if _is_exact(g[i]) and _is_exact(total) else _ball(g[i]) / tb
+        else:
+            F = _F_best(op, P, t, vals, self.prec)
+            if rel == "!=":
+                with _Ctx(self.prec):
+                    s = F[0]
+                    for v in F[1:]:
+                        s = s + v if _is_exact(s) and _is_exact(v) else _ball(s) + _ball(v)
+                _certain("!=", s, Fraction(1), "sum")
+                self.sides(s, Fraction(1))
+                return "the entries of F_T(p) certainly do not sum to 1"
+            if rel != "<":
+                raise RecheckError("relation not applicable to a vector operator")
+            i = self.index(self.ce.i, "i")
+            Fi = F[i]
+        _certain("<", Fi, Fraction(0), "negative entry")
+        self.sides(Fi, Fraction(0))
+        return f"F_T(p)_{self.ce.i} < 0 re-established"
+
+    def limit(self) -> str:
+        self.relation("!=")
+        which = "cold" if self.axiom == "boundary_cold" else "hot"
+        want_T = "0+" if which == "cold" else "oo"
+        if self.ce.T != want_T:
+            raise RecheckError(f"T = {self.ce.T!r}: a {which} limit counterexample has T = {want_T!r}")
+        m = re.fullmatch(r"lim_\{T->(0\+|oo)\} F_T\(p\) = \[(.*)\]", self.ce.limit or "")
+        if not m or m.group(1) != want_T:
+            raise RecheckError(f"limit field {self.ce.limit!r} is not an exact {which} limit")
+        L = [_enclose_sym(e, self.prec) for e in _parse_vector(m.group(2), "limit")]
+        if len(L) != len(self.P):
+            raise RecheckError("the stored limit has the wrong length")
+        self._distribution(L)
+        target = _target(self.P, which, self.profile)
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"lim_{{T->{want_T}}} F_T(p)_{i} ="], reproduce=[_list_lit(self.P), f"F[{i}]"])
+        _certain("!=", L[i], target[i], "limit vs target")
+        self.sides(L[i], target[i])
+        gap = _gap(L[i], target[i], self.prec)
+        P, vals, op = self.P, self.vals, self.op
+        if which == "cold":
+            pts = [(k, (lambda k=k: _F_arb(op, P, Fraction(1, 2**k), vals, max(512, k + 128)))) for k in _EVIDENCE_K]
+        else:
+            pts = [(k, (lambda k=k: _F_arb(op, P, Fraction(2**k), vals, max(512, k + 128)))) for k in _EVIDENCE_K]
+        _approach(pts, L, gap, f"T -> {want_T}")
+        return f"limit_{i} != target_{i} re-established; F approaches the stored limit along T = 2^{'-' if which == 'cold' else ''}k"
+
+    def _distribution(self, L: Sequence[Any]) -> None:
+        with _Ctx(self.prec):
+            for v in L:
+                if _decide("<", v, Fraction(0)) is True:
+                    raise RecheckError("the stored limit has a negative entry")
+            s = flint.arb(0)
+            for v in L:
+                s += _ball(v)
+            if s != 1 and not s.contains(1):
+                raise RecheckError("the stored limit does not sum to 1")
+
+    def continuity(self) -> str:
+        self.relation("!=")
+        lim = self.ce.limit or ""
+        m = re.fullmatch(r"lim_\{t->0\+\} F_T\(p \+ t\*d\), d = \[(.*)\]", lim)
+        if m:
+            return self._direction(m.group(1))
+        m = re.fullmatch(r"lim_\{T->T0-\} F_T\(p\) = \[(.*)\]; lim_\{T->T0\+\} F_T\(p\) = \[(.*)\]", lim)
+        if m:
+            return self._one_sided(m.group(1), m.group(2))
+        raise RecheckError(f"limit field {lim!r} describes no discontinuity")
+
+    def _one_sided(self, left_text: str, right_text: str) -> str:
+        t0 = self.T()
+        Lf = [_enclose_sym(e, self.prec) for e in _parse_vector(left_text, "left limit")]
+        Rt = [_enclose_sym(e, self.prec) for e in _parse_vector(right_text, "right limit")]
+        if len(Lf) != len(self.P) or len(Rt) != len(self.P):
+            raise RecheckError("one-sided limits of the wrong length")
+        self._distribution(Lf)
+        self._distribution(Rt)
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"lim_{{T->{_fmt_q(t0)}-}} F_T(p)_{i} != lim_{{T->{_fmt_q(t0)}+}} F_T(p)_{i}"],
+                      reproduce=[_list_lit(self.P), _q_lit(t0), f"[{i}]"])
+        _certain("!=", Lf[i], Rt[i], "one-sided limits")
+        self.sides(Lf[i], Rt[i])
+        gap = _gap(Lf[i], Rt[i], self.prec)
+        op, P, vals = self.op, self.P, self.vals
+        left = [(k, (lambda k=k: _F_arb(op, P, t0 - Fraction(1, 2**k), vals, max(512, k + 128))
+                     if t0 > Fraction(1, 2**k) else None)) for k in _EVIDENCE_K]
+        right = [(k, (lambda k=k: _F_arb(op, P, t0 + Fraction(1, 2**k), vals, max(512, k + 128)))) for k in _EVIDENCE_K]
+        _approach(left, Lf, gap, "T -> T0-")
+        _approach(right, Rt, gap, "T -> T0+")
+        return f"one-sided limits at T = {t0} differ at entry {i}; F approaches both"
+
+    def _direction(self, d_text: str) -> str:
+        op = self.op
+        if op.kind != "vector" or not getattr(op, "order_based", False):
+            raise RecheckError("directional limits are computed only for order-based vector operators")
+        t = self.T()
+        D = []
+        for e in _parse_vector(d_text, "d"):
+            if not isinstance(e, sp.Rational):
+                raise RecheckError("d must have rational entries")
+            D.append(Fraction(int(e.p), int(e.q)))
+        P = self.P
+        if len(D) != len(P) or sum(D) != 0 or all(v == 0 for v in D):
+            raise RecheckError("d must be a non-zero vector of V entries summing to 0")
+        if any(P[k] == 0 and D[k] < 0 for k in range(len(P))):
+            raise RecheckError("p + t d leaves the simplex")
+        sigma = sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
+        Q = [P[k] for k in sigma]
+        out = _F_best(op, Q, t, self.vals, self.prec)
+        L: list[Any] = [None] * len(P)
+        for r, k in enumerate(sigma):
+            L[k] = out[r]
+        F0 = _F_best(op, P, t, self.vals, self.prec)
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"F_T(p + t*d)_{i} != F_T(p)_{i} at T = {_fmt_q(t)}"],
+                      reproduce=[_list_lit(P), _list_lit(D), _q_lit(t), f"[{i}]"])
+        _certain("!=", L[i], F0[i], "directional limit vs value")
+        self.sides(L[i], F0[i])
+        gap = _gap(L[i], F0[i], self.prec)
+        neg = [P[k] / -D[k] for k in range(len(P)) if D[k] < 0]
+        scale = min([Fraction(1)] + [v / 2 for v in neg])
+        vals = self.vals
+
+        def at(k: int) -> list[Any] | None:
+            tk = scale / 2**k
+            pt = [a + tk * b for a, b in zip(P, D)]
+            if any(v <= 0 for v in pt):
+                return None
+            return _F_arb(op, pt, t, vals, max(512, k + 128))
+
+        _approach([(k, (lambda k=k: at(k))) for k in _EVIDENCE_K], L, gap, "p + t d, t -> 0+")
+        return f"lim_(t->0+) F_T(p + t d)_{i} != F_T(p)_{i} re-established"
+
+    def _how(self, a: Any, b: Any) -> str:
+        return "exact rational arithmetic" if _is_exact(a) and _is_exact(b) else f"Arb at {self.prec} bits"
+
+
+def recheck_counterexample(op: Any, axiom_id: str, ce: Counterexample | Mapping[str, Any], *,
+                           profile: str = "paper") -> tuple[bool, str]:
+    """Re-validate ``ce`` for ``op`` and ``axiom_id`` from its exact inputs; ``(ok, reason)``."""
+    try:
+        if not isinstance(ce, Counterexample):
+            ce = Counterexample.from_json(ce)
+        return _Recheck(op, axiom_id, ce, profile).run()
+    except RecheckError as exc:
+        return False, str(exc)
+    except Exception as exc:  # noqa: BLE001 - anything unexpected is a failed recheck, never a pass
+        return False, f"recheck failed: {type(exc).__name__}: {exc}"
+
+
+# =============================================================================================
+# Reports
+# =============================================================================================
+
+
+def _parse_param(name: str, text: str) -> Any:
+    from skd.operators import Param
+
+    m = re.fullmatch(r"\s*([\[(])\s*(\S+)\s*,\s*(\S+)\s*([\])])\s*", text)
+    if not m:
+        raise RecheckError(f"parameter {name!r}: cannot read the domain {text!r}")
+    lo = None if m.group(2) in ("-oo", "oo") else m.group(2)
+    hi = None if m.group(3) in ("oo", "-oo") else m.group(3)
+    return Param(name, lower=lo, upper=hi, lower_closed=m.group(1) == "[", upper_closed=m.group(4) == "]")
+
+
+def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
+    from skd.operators import library, separable
+
+    kind = obj.get("kind")
+    name = obj.get("name", "custom")
+    if kind == "separable":
+        params = [_parse_param(k, v) for k, v in (obj.get("params") or {}).items()]
+        try:
+            op = separable(obj["definition"], name=name if isinstance(name, str) and name and " " not in name else "custom",
+                           params=params)
+        except Exception as exc:  # noqa: BLE001
+            return None, f"cannot rebuild the operator from its definition: {exc}"
+    elif kind == "vector":
+        try:
+            op = library.get(name)
+        except Exception:  # noqa: BLE001
+            return None, f"vector operator {name!r} is not a built-in: it cannot be rebuilt from a report"
+    else:
+        return None, f"unknown operator kind {kind!r}"
+    if obj.get("hash") != op.hash:
+        return None, f"operator hash mismatch: report says {obj.get('hash')!r}, the definition gives {op.hash!r}"
+    return op, "ok"
+
+
+def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
+    """Recheck every decided verdict of one operator report (dict, JSON text or Report)."""
+    if isinstance(report_json, (str, bytes)):
+        report_json = json.loads(report_json)
+    elif hasattr(report_json, "to_json"):
+        report_json = report_json.to_json()
+    obj = report_json["operator"]
+    profile = report_json.get("profile", "paper")
+    op, why = _rebuild(obj)
+    out: list[tuple[str, bool, str]] = []
+    for raw in report_json["verdicts"]:
+        axiom = raw.get("axiom", "?")
+        status = raw.get("status")
+        if status == "unknown":
+            out.append((axiom, True, "unknown: nothing to recheck"))
+            continue
+        if op is None:
+            out.append((axiom, False, why))
+            continue
+        try:
+            verdict = Verdict.from_json(raw)
+        except Exception as exc:  # noqa: BLE001
+            out.append((axiom, False, f"malformed verdict: {exc}"))
+            continue
+        if status == "refuted":
+            ok, msg = recheck_counterexample(op, axiom, verdict.counterexample, profile=profile)
+            out.append((axiom, ok, msg))
+        elif status == "proved":
+            try:
+                from skd.verify.proofcheck import recheck_certificate
+            except ImportError:
+                out.append((axiom, False, "no proof checker available"))
+                continue
+            try:
+                res = recheck_certificate(op, verdict, profile=profile)
+            except Exception as exc:  # noqa: BLE001
+                out.append((axiom, False, f"proof check failed: {type(exc).__name__}: {exc}"))
+                continue
+            if isinstance(res, tuple):
+                out.append((axiom, bool(res[0]), str(res[1])))
+            else:
+                out.append((axiom, bool(res), "certificate re-derived" if res else "certificate rejected"))
+        else:
+            out.append((axiom, False, f"unknown status {status!r}"))
+    return out
