@@ -574,7 +574,7 @@ def test_cli_python_dash_m_runs_main(tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_cli_check_power_json_end_to_end(capsys) -> None:
+def test_cli_check_power_json_end_to_end_and_recheck(capsys, tmp_path) -> None:
     code, out, err = run(capsys, "check", "power", "--json", "--timeout", "60")
     assert code == 0, err
     data = json.loads(out)
@@ -583,6 +583,16 @@ def test_cli_check_power_json_end_to_end(capsys) -> None:
     assert data["operator"]["definition"] == "x**(1/T)"
     assert {v["status"] for v in data["verdicts"]} == {"proved"}
     assert all(v["certificate"] for v in data["verdicts"])
+    # the stored report re-validates; a tampered certificate does not
+    path = tmp_path / "power.json"
+    path.write_text(out)
+    code, out, err = run(capsys, "recheck", str(path))
+    assert code == 0, out + err
+    step = data["verdicts"][1]["certificate"][0]
+    step["step"] = step["step"].replace(">", "<") + " (tampered)"
+    path.write_text(json.dumps(data))
+    code, out, _ = run(capsys, "recheck", str(path))
+    assert code == 1 and "FAILED" in out
 
 
 # -- the README's example is real output -----------------------------------------------------------
