@@ -20,7 +20,7 @@ True
 >>> ar.gt(third, third)
 Traceback (most recent call last):
 ...
-skd.operators.arith.Undecided: cannot decide [0.333333333333333 +/- 3.34e-61] > [0.333333333333333 +/- 3.34e-61] at 200 bits
+skd.operators.arith.Undecided: cannot decide [0.333333333333333 +/- ...] > [0.333333333333333 +/- ...] at 200 bits
 """
 
 from __future__ import annotations

@@ -218,8 +218,8 @@ def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callabl
     """``f(p, T, ar)``: the operator as an algorithm over any arithmetic.
 
     For a separable operator the scores ``g(p_i)`` are evaluated by :func:`eval_expr` and
-    normalised; a score that is negative or a zero normaliser raises
-    :class:`~skd.operators.errors.NotWellDefined` (never silently repaired).
+    normalised as declared (negative scores are not repaired); a normaliser that is certainly
+    zero raises :class:`~skd.operators.errors.NotWellDefined`.
     """
     if op.kind == "vector":
         return op.algorithm
@@ -235,14 +235,15 @@ def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callabl
             env[X_SYM] = v if not isinstance(v, (Fraction, int, float)) else ar.num(v)
             gs.append(eval_expr(score, env, ar))
         zero = ar.num(0)
-        for g in gs:
-            if ar.gt(zero, g):
-                raise NotWellDefined(f"negative score {g}")
         total = gs[0]
         for g in gs[1:]:
             total = total + g
-        if not ar.gt(total, zero):
+        # F = g / sum(g) as declared: negative scores are not repaired (the entries of F are
+        # what the well_defined axiom judges); only a normaliser that is certainly 0 is undefined.
+        if ar.is_zero(total):
             raise NotWellDefined("scores sum to zero")
+        if not (ar.gt(total, zero) or ar.gt(zero, total)):
+            raise Undecided("cannot decide the sign of the normaliser")
         return [g / total for g in gs]
 
     algorithm.__qualname__ = f"separable[{op.definition}]"

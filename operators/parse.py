@@ -14,7 +14,7 @@ names the offending token and its column.
 >>> parse_formula("x**(1/T)")
 x**(1/T)
 >>> parse_formula("Piecewise((x**(1/T), T <= 1), (x/T + (1 - 1/T)/V, True))")
-Piecewise((x**(1/T), T <= 1), (x/T + (1 - 1/T)/V, True))
+Piecewise((x**(1/T), T <= 1), ((1 - 1/T)/V + x/T, True))
 >>> parse_formula("__import__('os')")
 Traceback (most recent call last):
 ...
@@ -111,9 +111,15 @@ def parse_formula(text: str, parameters: Iterable[str] = (), *, symbols: Iterabl
         raise ExpressionError(text, f"cannot be parsed ({type(exc).__name__})") from None
     builder = _Builder(text.strip(), allowed)
     expr = builder.build(tree.body, 0)
-    if isinstance(expr, (sp.logic.boolalg.Boolean, sp.core.relational.Relational)) or not isinstance(expr, sp.Expr):
+    if _is_condition(expr) or not isinstance(expr, sp.Expr):
         raise ExpressionError(text, "formula is a condition, not a number-valued expression")
     return expr
+
+
+def _is_condition(obj: object) -> bool:
+    """Relations and logical connectives (a Symbol is a SymPy Boolean too, but not a condition)."""
+    return isinstance(obj, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
+                            sp.logic.boolalg.BooleanAtom))
 
 
 class _Builder:
@@ -189,7 +195,7 @@ class _Builder:
 
     def number(self, node: ast.AST, depth: int) -> sp.Expr:
         value = self.build(node, depth)
-        if not isinstance(value, sp.Expr) or isinstance(value, sp.core.relational.Relational):
+        if not isinstance(value, sp.Expr) or _is_condition(value):
             raise self.fail(node, "expected a number-valued expression")
         return value
 
@@ -282,7 +288,7 @@ class _Builder:
                     raise self.fail(arg, "each Piecewise piece must be a pair (value, condition)")
                 value = self.number(arg.elts[0], depth)
                 cond = self.build(arg.elts[1], depth, condition=True)
-                if not isinstance(cond, sp.logic.boolalg.Boolean):
+                if not _is_condition(cond):
                     raise self.fail(arg.elts[1], "a Piecewise condition must be a comparison or True")
                 pieces.append((value, cond))
             try:

@@ -18,7 +18,7 @@ symbols (``docs/theory/reductions.md#piecewise-scores``):
 >>> from skd.verify.regions import t_pieces
 >>> from skd.operators import library
 >>> [(str(p.label), str(p.expr)) for p in t_pieces(library.mixture.score)]
-[('T in (0, 1)', 'x'), ('T = 1', 'x'), ('T in (1, oo)', 'x/T + (1 - 1/T)/V')]
+[('T in (0, 1)', 'x'), ('T = 1', 'x'), ('T in (1, oo)', '(1 - 1/T)/V + x/T')]
 """
 
 from __future__ import annotations
