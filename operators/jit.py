@@ -25,7 +25,6 @@ The error bounds are those stated in :mod:`skd.operators.kernels`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -105,15 +104,14 @@ if numba is not None:
     P5 = 4.13813679705723846039e-08
     TWO_M1000 = 2.0**-1000
     TWO_54 = 2.0**54
-    SMALL64 = 2.0**-960
-    LOG_TWO_54 = 54 * math.log(2.0)
+    TWO_24 = 2.0**24
 
     @jit
-    def log64(x):  # type: ignore[no-untyped-def]
-        """log(x) for a positive normal x (fdlibm e_log.c)."""
+    def log64(x, kscale):  # type: ignore[no-untyped-def]
+        """log(x · 2^-kscale) for a positive normal x (fdlibm e_log.c; the scale is exact)."""
         ix = as_int(x)
         hx = (ix >> 32) + (0x3FF00000 - 0x3FE6A09E)
-        k = (hx >> 20) - 0x3FF
+        k = (hx >> 20) - 0x3FF - kscale
         hx = (hx & 0x000FFFFF) + 0x3FE6A09E
         f = as_float((hx << 32) | (ix & 0xFFFFFFFF)) - 1.0
         hfsq = 0.5 * f * f
@@ -144,11 +142,14 @@ if numba is not None:
         return y * TWO_M1000 if big else y
 
     @jit
-    def log_ratio64(xi, inv_m):  # type: ignore[no-untyped-def]
-        """log(xi/m) for 0 <= xi <= m, m normal: tiny xi scaled first; log 0 = -inf."""
-        small = xi < SMALL64
-        q = (xi * TWO_54 if small else xi) * inv_m
-        L = log64(q) - (LOG_TWO_54 if small else 0.0)
+    def log_ratio64(xi, scaled_inv_m):  # type: ignore[no-untyped-def]
+        """log(xi/m) for 0 <= xi <= m, given 2^54/m; log 0 = -inf.
+
+        The quotient is formed as ``xi · (2^54/m)``, a normal number even for subnormal ``xi``
+        (so it keeps full relative accuracy), and the factor 2^54 is removed exactly from the
+        exponent inside the log.
+        """
+        L = log64(xi * scaled_inv_m, 54)
         return L if xi > 0.0 else -np.inf
 
     # -- float32 log / exp (musl logf.c / expf.c, fdlibm-derived) --------------------------
@@ -167,18 +168,15 @@ if numba is not None:
     ONE_F = f32(1.0)
     TWO_F = f32(2.0)
     TWO_M100F = f32(2.0**-100)
-    TWO_24F = f32(2.0**24)
-    SMALL32 = f32(2.0**-100)
-    LOG_TWO_24F = f32(24 * math.log(2.0))
     ZERO_F = f32(0.0)
     NINF_F = f32(-np.inf)
     UNDER_F = f32(-104.0)
 
     @jit
-    def log32(x):  # type: ignore[no-untyped-def]
-        """logf(x) for a positive normal float32 x (musl logf.c)."""
+    def log32(x, kscale):  # type: ignore[no-untyped-def]
+        """logf(x · 2^-kscale) for a positive normal float32 x (musl logf.c; exact scale)."""
         ix = np.int64(as_int(x)) + (0x3F800000 - 0x3F3504F3)
-        k = (ix >> 23) - 0x7F
+        k = (ix >> 23) - 0x7F - kscale
         ix = (ix & 0x007FFFFF) + 0x3F3504F3
         f = as_float(i32(ix)) - ONE_F
         s = f / (TWO_F + f)
@@ -209,10 +207,9 @@ if numba is not None:
         return y * TWO_M100F if big else y
 
     @jit
-    def log_ratio32(xi, inv_m):  # type: ignore[no-untyped-def]
-        small = xi < SMALL32
-        q = (xi * TWO_24F if small else xi) * inv_m
-        L = log32(q) - (LOG_TWO_24F if small else ZERO_F)
+    def log_ratio32(xi, scaled_inv_m):  # type: ignore[no-untyped-def]
+        """log(xi/m) for 0 <= xi <= m, given 2^24/m (as float32); log 0 = -inf."""
+        L = log32(xi * scaled_inv_m, 24)
         return L if xi > ZERO_F else NINF_F
 
     # -- sums and maxima ---------------------------------------------------------------------
@@ -281,9 +278,9 @@ if numba is not None:
 
     @jit
     def power_row64(xr, inv_t, orow):  # type: ignore[no-untyped-def]
-        inv_m = 1.0 / row_max(xr)
+        c = TWO_54 / row_max(xr)
         for i in range(xr.shape[0]):
-            orow[i] = exp64_nonpos(log_ratio64(xr[i], inv_m) * inv_t)
+            orow[i] = exp64_nonpos(log_ratio64(xr[i], c) * inv_t)
         inv_s = 1.0 / accurate_sum(orow, 0.0)
         for i in range(xr.shape[0]):
             orow[i] = orow[i] * inv_s
@@ -291,9 +288,9 @@ if numba is not None:
     @jit
     def power_row32(xr, inv_t, orow):  # type: ignore[no-untyped-def]
         it = f32(inv_t)
-        inv_m = f32(1.0 / np.float64(row_max(xr)))
+        c = f32(TWO_24 / np.float64(row_max(xr)))
         for i in range(xr.shape[0]):
-            orow[i] = exp32_nonpos(log_ratio32(xr[i], inv_m) * it)
+            orow[i] = exp32_nonpos(log_ratio32(xr[i], c) * it)
         inv_s = 1.0 / accurate_sum(orow, 0.0)
         for i in range(xr.shape[0]):
             orow[i] = f32(np.float64(orow[i]) * inv_s)
@@ -392,8 +389,6 @@ if numba is not None:
         "mixture": mixture,
         "laplace": laplace,
     }
-
-
 
 
 def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:

@@ -359,7 +359,12 @@ NUMPY_KERNELS: dict[str, Kernel] = {
     "entmax15": entmax15,
 }
 
-#: Which variant ``KERNELS`` uses for each built-in (from ``benchmarks/bench_kernels.py``).
+#: Which variant ``KERNELS`` uses for each built-in, read at every call (so it can be changed at
+#: run time, e.g. ``BEST["power"] = "numba"``). NumPy everywhere by default: it needs no Numba
+#: import or compilation (the first Numba call in a fresh environment compiles for seconds), and
+#: on the 2-vCPU machine the kernels were measured on it was at least as fast (single-threaded, the
+#: NumPy power kernel is ~1.2x the log+exp floor, the Numba one ~1.4x; the Numba kernels run rows
+#: in parallel and win only where idle cores are available — see ``benchmarks/bench_kernels.py``).
 BEST: dict[str, str] = {name: "numpy" for name in NUMPY_KERNELS}
 
 
@@ -391,13 +396,15 @@ NUMBA_KERNELS: Mapping[str, Kernel] = _NumbaKernels()
 
 
 def _dispatch(name: str) -> Kernel:
-    if BEST[name] == "numba":
+    numpy_kernel = NUMPY_KERNELS[name]
 
-        def run(p: np.ndarray, T: float) -> np.ndarray:
+    def run(p: np.ndarray, T: float) -> np.ndarray:
+        if BEST[name] == "numba":
             return NUMBA_KERNELS[name](p, T)
+        return numpy_kernel(p, T)
 
-    else:
-        run = NUMPY_KERNELS[name]
+    run.__name__ = run.__qualname__ = f"{name}_best"
+    run.__doc__ = f"The {name} kernel of the variant named by ``BEST[{name!r}]``."
     return run
 
 

@@ -381,6 +381,17 @@ def test_kernels_registry_dispatches_every_builtin_to_its_best_variant(name: str
     assert np.array_equal(apply(library.get(name), p, T), best)
 
 
+@pytest.mark.parametrize("name", list(K.SEPARABLE))
+def test_kernels_registry_follows_best_at_call_time(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = np.array([[0.6, 0.25, 0.15], [0.2, 0.2, 0.6]])
+    kernel = K.KERNELS[name]
+    monkeypatch.setattr(K, "NUMBA_KERNELS", {name: lambda p, T: "numba variant"})
+    monkeypatch.setitem(K.BEST, name, "numba")
+    assert kernel(p, 0.3) == "numba variant"
+    monkeypatch.setitem(K.BEST, name, "numpy")
+    assert np.array_equal(kernel(p, 0.3), K.NUMPY_KERNELS[name](p, 0.3))
+
+
 def test_kernels_vector_operators_are_vectorised_over_rows() -> None:
     """4096 rows must take well under a second: a Python loop over rows (~1 ms a row) cannot."""
     p = np.random.default_rng(3).dirichlet(np.ones(32), size=4096)
