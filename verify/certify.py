@@ -394,6 +394,12 @@ def _pow(a: XV, b: XV) -> XV:
     raise Undecided(f"power of a ball not certainly positive: {ab.str(15, radius=True)}")
 
 
+def _certainly_equal(a: XV, b: XV) -> bool:
+    if a.q is not None and b.q is not None:
+        return a.q == b.q
+    return bool(a.ball == b.ball)
+
+
 _ZERO_AT_ZERO = {"sin", "tan", "tanh", "sinh", "atan", "asin", "erf"}
 _ONE_AT_ZERO = {"cos", "cosh"}
 
@@ -406,8 +412,11 @@ class HybridArith(Arith):
 
     name = "hybrid"
 
-    def __init__(self, prec: int = 128) -> None:
+    def __init__(self, prec: int = 128, *, strict: bool = False) -> None:
         self.prec = prec
+        #: strict: a comparison ``gt``/``ge`` of two *equal* values raises Undecided instead of
+        #: deciding it (used where a proof needs every derived comparison to be strict).
+        self.strict = strict
 
     @contextlib.contextmanager
     def active(self) -> Iterator[HybridArith]:
@@ -446,10 +455,16 @@ class HybridArith(Arith):
         return _pow(lift(a), lift(b))
 
     def gt(self, a: Any, b: Any) -> bool:
-        return lift(a) > lift(b)
+        a, b = lift(a), lift(b)
+        if self.strict and _certainly_equal(a, b):
+            raise Undecided("non-strict derived comparison")
+        return a > b
 
     def ge(self, a: Any, b: Any) -> bool:
-        return lift(a) >= lift(b)
+        a, b = lift(a), lift(b)
+        if self.strict and _certainly_equal(a, b):
+            raise Undecided("non-strict derived comparison")
+        return a >= b
 
     def max(self, a: Any, b: Any) -> XV:
         a, b = lift(a), lift(b)
@@ -1302,7 +1317,9 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
     Q = [P[k] for k in sigma]
 
     def attempt(ar: HybridArith) -> _Sides | None:
-        out = [lift(v) for v in op.algorithm(list(Q), t, ar)]
+        # Theorem V.3 needs every derived comparison of the forced program to be strict
+        strict = HybridArith(ar.prec, strict=True)
+        out = [lift(v) for v in op.algorithm(list(Q), t, strict)]
         L: list[XV] = [XV(Fraction(0))] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]

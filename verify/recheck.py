@@ -161,6 +161,32 @@ class _ExactArith(Arith):
         raise _NotExact("e")
 
 
+class _StrictArb(ArbArith):
+    """Arb balls where a derived comparison of two equal (exact) values is undecided."""
+
+    def gt(self, a: Any, b: Any) -> bool:
+        if a == b:
+            raise Undecided("non-strict derived comparison")
+        return super().gt(a, b)
+
+    def ge(self, a: Any, b: Any) -> bool:
+        if a == b:
+            raise Undecided("non-strict derived comparison")
+        return super().ge(a, b)
+
+
+class _StrictExact(_ExactArith):
+    def gt(self, a: Fraction, b: Fraction) -> bool:
+        if a == b:
+            raise Undecided("non-strict derived comparison")
+        return a > b
+
+    def ge(self, a: Fraction, b: Fraction) -> bool:
+        if a == b:
+            raise Undecided("non-strict derived comparison")
+        return a >= b
+
+
 # =============================================================================================
 # Values: Fractions (exact) or flint arb balls
 # =============================================================================================
@@ -252,21 +278,23 @@ def _env(op: Any, vals: Mapping[str, Fraction], ar: Arith) -> dict[sp.Symbol, An
     return {prm.symbol: ar.num(vals[prm.name]) for prm in op.params}
 
 
-def _F_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> list[Fraction] | None:
+def _F_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
+             strict: bool = False) -> list[Fraction] | None:
     try:
-        out = exact_algorithm(op, vals)(list(P), T, _ExactArith())
+        out = exact_algorithm(op, vals)(list(P), T, _StrictExact() if strict else _ExactArith())
     except (_NotExact, Undecided, NotWellDefined, ZeroDivisionError, TypeError):
         return None
     return [Fraction(v) for v in out]
 
 
-def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
+def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
+           strict: bool = False) -> list[Any]:
     """F_T(p) as Arb balls at ``prec`` bits or more (raises Undecided / NotWellDefined)."""
     p = prec
     while True:
         try:
             with _Ctx(p):
-                out = exact_algorithm(op, vals)(list(P), T, ArbArith(p))
+                out = exact_algorithm(op, vals)(list(P), T, _StrictArb(p) if strict else ArbArith(p))
                 return [v if isinstance(v, flint.arb) else flint.arb(v) for v in out]
         except Undecided:
             if p >= MAX_PREC:
@@ -274,11 +302,12 @@ def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fract
             p *= 2
 
 
-def _F_best(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
-    exact = _F_exact(op, P, T, vals)
+def _F_best(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
+            strict: bool = False) -> list[Any]:
+    exact = _F_exact(op, P, T, vals, strict)
     if exact is not None:
         return exact
-    return _F_arb(op, P, T, vals, prec)
+    return _F_arb(op, P, T, vals, prec, strict)
 
 
 def _scores_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
@@ -708,7 +737,7 @@ class _Recheck:
             raise RecheckError("p + t d leaves the simplex")
         sigma = sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
         Q = [P[k] for k in sigma]
-        out = _F_best(op, Q, t, self.vals, self.prec)
+        out = _F_best(op, Q, t, self.vals, self.prec, strict=True)  # Theorem V.3: strict comparisons only
         L: list[Any] = [None] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]

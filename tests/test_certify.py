@@ -1,0 +1,241 @@
+"""Certification of counterexamples (skd.verify.certify): certified violations, and ``None`` for
+true statements, undecidable candidates and inputs outside the domain."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from fractions import Fraction as Q
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skd.operators import Param, library, separable, vector
+from skd.verify.certify import (
+    certify_discontinuity_T,
+    certify_entropy,
+    certify_identity,
+    certify_limit,
+    certify_ranking,
+    certify_vector_discontinuity,
+    certify_well_defined,
+    limit_target,
+    shrink,
+)
+from skd.verify.recheck import recheck_counterexample
+
+MAX_QUARTER = separable("Max(x, 1/4)", name="max_quarter")
+CUBIC = separable("x**2*(2 - x)", name="cubic")
+JUMP_T = separable("Piecewise((x**(1/T), T <= 1), (x**(2/T), True))", name="jump_T")
+
+
+def _rechecks(op, axiom, ce, profile="paper"):
+    ok, why = recheck_counterexample(op, axiom, ce, profile=profile)
+    assert ok, why
+
+
+def _run_snippet(code: str) -> str:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(code, {})  # our own generated snippet, never a stored one
+    return buf.getvalue()
+
+
+# -- certified counterexamples -----------------------------------------------------------------
+
+
+def test_certify_topk_ranking_ties_two_entries_outside_the_top2_exactly():
+    p = [Q(4, 10), Q(3, 10), Q(2, 10), Q(1, 10)]
+    ce = certify_ranking(library.topk, p, Q(2), 2, 3)
+    assert ce is not None
+    assert (ce.i, ce.j, ce.V, ce.T, ce.relation) == (2, 3, 4, "2", "<=")
+    assert ce.p == ("2/5", "3/10", "1/5", "1/10")
+    assert ce.lhs.decimal == ce.rhs.decimal == "0"
+    assert ce.certified_by == "exact rational arithmetic"
+    assert ce.statement.startswith("p_2 > p_3 but F_T(p)_2 <= F_T(p)_3")
+    _rechecks(library.topk, "ranking", ce)
+
+
+def test_certify_topk_ranking_inside_the_top2_is_not_a_counterexample():
+    p = [Q(4, 10), Q(3, 10), Q(2, 10), Q(1, 10)]
+    assert certify_ranking(library.topk, p, Q(2), 0, 1) is None
+    assert certify_ranking(library.topk, p, Q(2), 1, 2) is None
+
+
+def test_certify_sparsemax_ranking_sends_two_small_entries_to_zero():
+    ce = certify_ranking(library.sparsemax, [Q(6, 10), Q(3, 10), Q(1, 10)], Q(1, 10), 1, 2)
+    assert ce is not None and ce.lhs.ball == ce.rhs.ball == "0"
+    _rechecks(library.sparsemax, "ranking", ce)
+
+
+def test_certify_sparsemax_identity_fails_with_disjoint_enclosures():
+    ce = certify_identity(library.sparsemax, [Q(6, 10), Q(3, 10), Q(1, 10)])
+    assert ce is not None and ce.T == "1" and ce.relation == "!="
+    assert ce.certified_by.startswith("disjoint Arb enclosures at")
+    assert ce.lhs.decimal.startswith("0.8465735902799726547086160607290882840377500671801")
+    _rechecks(library.sparsemax, "identity", ce)
+
+
+def test_certify_entmax15_identity_fails():
+    ce = certify_identity(library.entmax15, [Q(6, 10), Q(3, 10), Q(1, 10)])
+    assert ce is not None and ce.i is not None
+    assert float(ce.lhs.decimal) != float(ce.p[ce.i].split("/")[0]) / float(ce.p[ce.i].split("/")[1])
+    _rechecks(library.entmax15, "identity", ce)
+
+
+def test_certify_max_quarter_ranking_is_an_exact_tie():
+    ce = certify_ranking(MAX_QUARTER, [Q(1, 4), Q(1, 5), Q(11, 20)], Q(1, 3), 0, 1)
+    assert ce is not None
+    assert ce.certified_by == "exact rational arithmetic"
+    assert ce.lhs.decimal == ce.rhs.decimal  # both are exactly 5/21
+    assert ce.lhs.decimal.startswith("0.238095238095238095238095238095238095238095238095")
+    _rechecks(MAX_QUARTER, "ranking", ce)
+
+
+def test_certify_cubic_score_is_not_the_identity_exactly():
+    ce = certify_identity(CUBIC, [Q(1, 3), Q(2, 3)])
+    assert ce is not None and ce.certified_by == "exact rational arithmetic"
+    # g(1/3) = 5/27, g(2/3) = 16/27: F_1(p)_0 = 5/21 != 1/3
+    assert ce.i == 0 and ce.lhs.decimal.startswith("0.2380952380952380952")
+    _rechecks(CUBIC, "identity", ce)
+
+
+def test_certify_piecewise_entropy_drops_across_T_equal_1():
+    ce = certify_entropy(JUMP_T, [Q(7, 10), Q(3, 10)], Q(1), Q(9, 8))
+    assert ce is not None and (ce.T, ce.T2, ce.relation) == ("1", "9/8", "<")
+    assert float(ce.lhs.decimal) < float(ce.rhs.decimal)
+    _rechecks(JUMP_T, "entropy", ce)
+
+
+def test_certify_topk_vector_discontinuity_at_a_tie_for_second_place():
+    ce = certify_vector_discontinuity(library.topk, [Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1], Q(1))
+    assert ce is not None and ce.i == 1
+    assert ce.lhs.decimal == "0"  # along d the tie breaks towards index 2: entry 1 is dropped
+    assert ce.rhs.decimal.startswith("0.33333333333333333333")
+    assert "d = [0, -1, 1]" in ce.limit
+    _rechecks(library.topk, "continuity", ce)
+
+
+def test_certify_sparsemax_has_no_discontinuity_at_ties():
+    # sparsemax is continuous (docs/theory/vector.md): the directional limit equals the value
+    for p0, d in (([Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1]), ([Q(1, 3)] * 3, [-1, 1, 0])):
+        assert certify_vector_discontinuity(library.sparsemax, p0, d, Q(1)) is None
+
+
+def test_certify_vector_discontinuity_requires_an_order_based_operator():
+    topk_like = vector(library.topk_algorithm, name="topk_like", definition="topk, not declared order-based", sizes=(3,))
+    assert certify_vector_discontinuity(topk_like, [Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1], Q(1)) is None
+
+
+def test_certify_discontinuity_in_T_from_exact_one_sided_limits():
+    ce = certify_discontinuity_T(JUMP_T, [Q(7, 10), Q(3, 10)], Q(1), [Q(7, 10), Q(3, 10)], [Q(49, 58), Q(9, 58)])
+    assert ce is not None and ce.T == "1"
+    _rechecks(JUMP_T, "continuity", ce)
+
+
+def test_certify_discontinuity_in_T_refuses_a_wrong_one_sided_limit():
+    assert certify_discontinuity_T(JUMP_T, [Q(7, 10), Q(3, 10)], Q(1), [Q(7, 10), Q(3, 10)], [Q(1, 2), Q(1, 2)]) is None
+
+
+def test_certify_limit_topk_hot_limit_is_uniform_on_two_entries():
+    p = [Q(1, 2), Q(1, 4), Q(1, 4)]
+    ce = certify_limit(library.topk, p, "hot", [Q(1, 2), Q(1, 2), 0], limit_target(p, "hot"), proof="topk_hot_limit")
+    assert ce is not None and ce.T == "oo" and ce.limit == "lim_{T->oo} F_T(p) = [1/2, 1/2, 0]"
+    assert "confirmed along T_k = 2^k" in ce.certified_by
+    _rechecks(library.topk, "boundary_hot", ce)
+
+
+def test_certify_limit_refuses_a_wrong_supplied_limit():
+    notes: list[str] = []
+    p = [Q(1, 2), Q(1, 4), Q(1, 4)]
+    # power's hot limit is uniform: a caller claiming (1/2, 1/2, 0) must not get a counterexample
+    assert certify_limit(library.power, p, "hot", [Q(1, 2), Q(1, 2), 0], limit_target(p, "hot"), notes=notes) is None
+    assert "does not approach" in notes[-1]
+
+
+def test_certify_limit_refuses_a_target_of_another_profile():
+    p = [Q(1, 2), Q(1, 4), Q(1, 4)]
+    assert certify_limit(library.topk, p, "hot", [Q(1, 2), Q(1, 2), 0], [Q(1, 2), Q(1, 2), 0], profile="paper") is None
+
+
+def test_certify_well_defined_negative_entry_zero_normaliser_and_missing_branch():
+    neg = separable("x - 1/4", name="neg")
+    ce = certify_well_defined(neg, [Q(1, 5), Q(4, 5)], Q(1))
+    assert ce is not None and ce.relation == "<" and ce.lhs.decimal == "-0.1"
+    _rechecks(neg, "well_defined", ce)
+    zero = separable("x**(1/T) - 1/2", name="zero")
+    ce = certify_well_defined(zero, [Q(1, 2), Q(1, 2)], Q(1))
+    assert ce is not None and ce.relation == "=="
+    _rechecks(zero, "well_defined", ce)
+    gap = separable("Piecewise((x, x < 1/2), (x**2, x > 3/4))", name="gap")
+    ce = certify_well_defined(gap, [Q(1, 4), Q(3, 4)], Q(1))
+    assert ce is not None and ce.relation == "undefined" and ce.i == 1
+    _rechecks(gap, "well_defined", ce)
+
+
+def test_certify_well_defined_negative_scores_summing_negative_are_not_a_counterexample():
+    # g = -x gives F = p: the map is in the simplex even though every score is negative
+    assert certify_well_defined(separable("-x", name="minus"), [Q(1, 3), Q(2, 3)], Q(1)) is None
+
+
+def test_certify_reproduce_snippet_recomputes_both_sides():
+    ce = certify_ranking(MAX_QUARTER, [Q(1, 4), Q(1, 5), Q(11, 20)], Q(1, 3), 0, 1)
+    out = _run_snippet(ce.reproduce).split()
+    assert out[0][:30] == out[1][:30] == ce.lhs.decimal[:30]
+    ce = certify_identity(library.sparsemax, [Q(6, 10), Q(3, 10), Q(1, 10)])
+    out = _run_snippet(ce.reproduce).split()
+    assert out[0][:30] == ce.lhs.decimal[:30] and out[1] == "3/5"
+
+
+def test_certify_undecidable_equality_is_not_a_counterexample():
+    # sqrt(2)*x gives F_1(p) = p exactly, but only as overlapping balls -> never certified
+    notes: list[str] = []
+    assert certify_identity(separable("sqrt(2)*x", name="root2"), [Q(1, 3), Q(2, 3)], notes=notes) is None
+    assert any("undecided" in n for n in notes)
+
+
+def test_certify_rejects_inputs_outside_the_domain():
+    assert certify_ranking(library.power, [Q(1, 2), Q(1, 3)], Q(1), 0, 1) is None  # sums to 5/6
+    assert certify_ranking(library.topk, [Q(1, 2), Q(1, 2), 0, 0], Q(1), 0, 2) is None  # zeros: open simplex
+    assert certify_ranking(MAX_QUARTER, [Q(1, 5), Q(1, 4), Q(11, 20)], Q(1), 0, 1) is None  # p_0 < p_1
+    assert certify_ranking(MAX_QUARTER, [Q(1, 4), Q(1, 5), Q(11, 20)], Q(0), 0, 1) is None  # T = 0
+    assert certify_ranking(library.topk, [Q(1, 6)] * 6, Q(1), 0, 1) is None  # V = 6 not declared
+    with pytest.raises(TypeError):
+        certify_ranking(library.power, [0.7, 0.3], Q(1), 0, 1)
+
+
+def test_certify_respects_parameter_domains():
+    op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
+    assert certify_identity(op, [Q(1, 3), Q(2, 3)], values={"a": 2}) is not None
+    assert certify_identity(op, [Q(1, 3), Q(2, 3)], values={"a": 1}) is None
+    assert certify_identity(op, [Q(1, 3), Q(2, 3)], values={"a": -1}) is None  # outside (0, oo)
+    with pytest.raises(KeyError):
+        certify_identity(op, [Q(1, 3), Q(2, 3)])
+
+
+def test_certify_shrink_moves_a_pair_violation_to_the_smallest_V():
+    p = [Q(1, 4), Q(1, 5), Q(1, 10), Q(1, 5), Q(1, 4)]
+    ce = certify_ranking(MAX_QUARTER, p, Q(7, 3), 0, 1)
+    assert ce is not None and ce.V == 5
+    small = shrink(MAX_QUARTER, "ranking", ce)
+    assert small.V == 3 and small.T == "1"
+    _rechecks(MAX_QUARTER, "ranking", small)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    w=st.lists(st.integers(1, 1000), min_size=2, max_size=5),
+    t=st.fractions(min_value=Q(1, 100), max_value=100, max_denominator=1000),
+)
+def test_certify_returns_none_for_true_power_statements(w, t):
+    p = [Q(v, sum(w)) for v in w]
+    if t <= 0:
+        return
+    order = sorted(range(len(p)), key=lambda k: p[k])
+    lo, hi = order[0], order[-1]
+    if p[hi] > p[lo]:
+        assert certify_ranking(library.power, p, t, hi, lo) is None
+    assert certify_identity(library.power, p) is None
+    assert certify_entropy(library.power, p, t, t + 1) is None
+    assert certify_well_defined(library.power, p, t) is None

@@ -1,0 +1,129 @@
+"""The refuter (skd.verify.refute): certified counterexamples where an axiom fails, an honest
+SearchLog where none is found, never a bogus counterexample."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skd.operators import Param, library, separable
+from skd.verify.recheck import recheck_counterexample
+from skd.verify.refute import SearchLog, refute, switching_points
+from skd.verify.verdict import Counterexample
+
+from .corpus import CORRECT
+
+JUMP_T = separable("Piecewise((x**(1/T), T <= 1), (x**(2/T), True))", name="jump_T")
+
+
+def _certified(op, axiom, result, profile="paper"):
+    assert isinstance(result, Counterexample), getattr(result, "summary", result)
+    ok, why = recheck_counterexample(op, axiom, result, profile=profile)
+    assert ok, why
+    return result
+
+
+def test_refute_topk_ranking_finds_two_tied_zeros():
+    ce = _certified(library.topk, "ranking", refute(library.topk, "ranking", seconds=5))
+    assert ce.V == 4 and ce.lhs.decimal == ce.rhs.decimal == "0"
+
+
+@pytest.mark.parametrize(("name", "axiom"), [("sparsemax", "ranking"), ("sparsemax", "identity"),
+                                             ("entmax15", "identity"), ("topk", "identity")])
+def test_refute_vector_builtins_fail_the_expected_pointwise_axioms(name, axiom):
+    op = library.get(name)
+    ce = _certified(op, axiom, refute(op, axiom, seconds=5))
+    assert ce.V in op.sizes
+
+
+@pytest.mark.parametrize(("name", "axiom"), [("topk", "continuity"), ("topk", "boundary_cold"),
+                                             ("topk", "boundary_hot"), ("mixture", "boundary_cold")])
+def test_refute_builtins_fail_continuity_and_limits_through_exact_limits(name, axiom):
+    op = library.get(name)
+    ce = _certified(op, axiom, refute(op, axiom, seconds=5))
+    assert ce.limit is not None and ce.relation == "!="
+
+
+def test_refute_piecewise_entropy_drop_across_T_equal_1():
+    ce = _certified(JUMP_T, "entropy", refute(JUMP_T, "entropy", seconds=5))
+    assert ce.T == "1" and ce.V == 2
+
+
+def test_refute_max_quarter_ranking_tie_is_shrunk():
+    op = separable("Max(x, 1/4)", name="max_quarter")
+    ce = _certified(op, "ranking", refute(op, "ranking", seconds=5))
+    assert ce.certified_by == "exact rational arithmetic" and ce.V <= 3 and ce.T == "1"
+
+
+@pytest.mark.parametrize("axiom", ["ranking", "identity", "entropy"])
+def test_refute_power_returns_a_searchlog_not_a_counterexample(axiom):
+    log = refute(library.power, axiom, seconds=2)
+    assert isinstance(log, SearchLog)
+    assert log.axiom == axiom and log.candidates > 0 and log.seed == 0
+    assert "seed 0" in log.summary and log.reason_kind in ("undecided", "budget")
+
+
+def test_refute_separable_limits_are_left_to_the_prover():
+    op = separable("x**(1/T) + 1", name="shifted")
+    for axiom in ("boundary_cold", "boundary_hot", "continuity"):
+        log = refute(op, axiom, seconds=1)
+        assert isinstance(log, SearchLog) and log.reason_kind == "unsupported"
+        assert "decided symbolically" in log.summary
+
+
+def test_refute_ignores_a_limit_function_attached_to_a_builtin_lookalike():
+    fake = separable(library.power.definition, name="power", cold_limit=library.identity_limit)
+    assert isinstance(refute(fake, "boundary_cold", seconds=1), SearchLog)
+
+
+def test_refute_sparsemax_continuity_and_limits_stay_unknown():
+    assert isinstance(refute(library.sparsemax, "continuity", seconds=2), SearchLog)
+    log = refute(library.sparsemax, "boundary_hot", seconds=1)
+    assert isinstance(log, SearchLog) and log.reason_kind == "unsupported"
+
+
+def test_refute_is_deterministic_for_a_seed():
+    a = refute(library.topk, "ranking", seed=3, seconds=5)
+    b = refute(library.topk, "ranking", seed=3, seconds=5)
+    assert isinstance(a, Counterexample) and a == b
+
+
+def test_refute_respects_its_budget():
+    start = time.monotonic()
+    log = refute(library.hybrid, "ranking", seconds=1)
+    assert time.monotonic() - start < 2.0
+    assert isinstance(log, SearchLog)
+
+
+def test_refute_searches_over_a_free_parameter():
+    op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
+    ce = _certified(op, "identity", refute(op, "identity", seconds=5))
+    assert dict(ce.values)["a"] != "1"
+
+
+def test_refute_weak_profile_accepts_ties():
+    op = separable("Max(x, 1/4)", name="max_quarter")
+    assert isinstance(refute(op, "ranking", profile="weak", seconds=2), SearchLog)
+
+
+def test_refute_switching_points_find_the_piecewise_threshold():
+    Ts, xs = switching_points(JUMP_T)
+    assert any(t == 1 for t in Ts)
+    Ts, xs = switching_points(separable("Max(x, 1/4)"))
+    assert any(x == pytest.approx(0.25) for x in xs)
+
+
+@pytest.mark.parametrize("score", [s for s, _ in CORRECT[:2]])
+@pytest.mark.parametrize("axiom", ["ranking", "identity", "entropy", "well_defined"])
+def test_refute_never_refutes_a_correct_operator(score, axiom):
+    assert isinstance(refute(separable(score, name="correct"), axiom, seconds=0.7), SearchLog)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 3))
+def test_refute_works_inside_a_running_hypothesis_test(seed):
+    ce = refute(library.topk, "identity", seed=seed, seconds=3)
+    assert isinstance(ce, Counterexample)
