@@ -364,6 +364,18 @@ def test_cli_file_with_name_picks_one(capsys, fake, tmp_path: Path, name: str) -
     assert json.loads(out)["operator"]["name"] in {"mine", "other_op"}
 
 
+def test_cli_file_may_import_modules_beside_it(capsys, fake, tmp_path: Path) -> None:
+    (tmp_path / "helpers_for_skd_test.py").write_text("SCORE = 'x**(3/T)'\n")
+    path = tmp_path / "ops.py"
+    path.write_text("from helpers_for_skd_test import SCORE\nfrom skd.operators import separable\nop = separable(SCORE, name='cube')\n")
+    checker = fake()
+    code, _, err = run(capsys, "check", "--file", str(path))
+    assert code == 0, err
+    assert checker.calls[0]["op"].definition == "x**(3/T)"
+    assert str(tmp_path) not in sys.path
+    sys.modules.pop("helpers_for_skd_test", None)
+
+
 @pytest.mark.parametrize(
     "content, spec_suffix, message",
     [

@@ -174,6 +174,9 @@ def load_file_operators(spec: str) -> list[Operator]:
         raise UsageError(f"--file: cannot import {str(path)!r} as a Python file")
     module = importlib.util.module_from_spec(loader_spec)
     sys.modules[module_name] = module
+    # As when running the file as a script: modules beside it are importable.
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)
     try:
         loader_spec.loader.exec_module(module)
     except SkdInputError as exc:
@@ -183,6 +186,8 @@ def load_file_operators(spec: str) -> list[Operator]:
         raise UsageError(f"--file {path}: importing it raised\n{''.join(tb).rstrip()}") from None
     finally:
         sys.modules.pop(module_name, None)
+        if folder in sys.path:
+            sys.path.remove(folder)
     found: dict[int, tuple[str, Operator]] = {}
     for var, value in vars(module).items():
         if isinstance(value, Operator) and id(value) not in found:
