@@ -39,14 +39,7 @@ def test_docstrings_discovery_finds_the_known_modules() -> None:
 
 #: Examples known to be wrong, listed by module with the reason; shown as XFAIL (and XPASS once
 #: mended) in the -ra summary, never skipped. Remove an entry when its module is fixed.
-KNOWN_BROKEN = {
-    "skd.operators.arith": "Undecided message: python-flint 0.9 prints arb.str(15, radius=True) of 1/3 as "
-    "'+/- 3.34e-16' (the radius includes the 15-digit rounding), not '+/- 3.34e-61'",
-    "skd.operators.parse": "expected text 'x/T + (1 - 1/T)/V'; SymPy 1.14 prints '(1 - 1/T)/V + x/T'",
-    "skd.verify.regions": "expected text 'x/T + (1 - 1/T)/V'; SymPy 1.14 prints '(1 - 1/T)/V + x/T'",
-    "skd.verify.refute": "timing-dependent example: on a loaded machine the search log's reason_kind is "
-    "'budget', not 'undecided'",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -71,16 +71,12 @@ def test_parser_accepts_declared_parameters_only() -> None:
         parse_formula("x**a / T")
 
 
-# Known parser bugs (operators/parse.py): SymPy's Symbol is a subclass of Boolean, so the
-# parser's "is this a condition?" test takes a bare symbol for one. Not strict, so that the
-# fix in operators/parse.py lands without touching this file; XPASS in the summary means fixed.
-@pytest.mark.xfail(reason="parse.py: a bare symbol is rejected as 'a condition' (Symbol is a sympy Boolean)", strict=False)
 @pytest.mark.parametrize("text", ["x", "T", "(x)"])
 def test_parser_accepts_bare_symbol(text: str) -> None:
+    # SymPy's Symbol is a Boolean too: a bare symbol must still count as a number-valued formula.
     assert parse_formula(text).free_symbols
 
 
-@pytest.mark.xfail(reason="parse.py: a bare symbol is accepted as a Piecewise condition (Symbol is a sympy Boolean)", strict=False)
 @pytest.mark.parametrize("text", ["Piecewise((x, T))", "Piecewise((x, x), (1, True))"])
 def test_parser_rejects_symbol_as_piecewise_condition(text: str) -> None:
     with pytest.raises(ExpressionError, match="condition"):
@@ -255,9 +251,7 @@ def _grammar():
                 lambda a: (f"{a[0]}({a[1][0][0]}, {a[1][1][0]})", a[1][0][1] or a[1][1][1])),
         )
 
-    # "1 + (...)": a formula that SymPy reduces to a bare symbol ("(x)**1", "Min(x, x)") is the
-    # known bug of test_parser_accepts_bare_symbol, kept out of this property.
-    return st.recursive(leaves, extend, max_leaves=10).map(lambda f: (f"1 + ({f[0]})", f[1]))
+    return st.recursive(leaves, extend, max_leaves=10)
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
