@@ -66,7 +66,7 @@ def report(op, statuses: dict[str, str] | None = None, *, seed: int = 0, profile
 
 
 class FakeChecker:
-    """Stand-in for ``skd.verify.check`` with the same contract, returning canned reports."""
+    """Stand-in for ``skd.verify.checker`` with the same contract, returning canned reports."""
 
     def __init__(self, statuses: dict[str, dict[str, str]] | None = None, error: BaseException | None = None) -> None:
         self.statuses = statuses or {}
@@ -95,7 +95,7 @@ class FakeChecker:
 
     @staticmethod
     def compare_with_expected(reports, expected=None):
-        from skd.verify.check import compare_with_expected
+        from skd.verify.checker import compare_with_expected
 
         return compare_with_expected(reports, expected)
 
@@ -319,11 +319,11 @@ def test_cli_checker_errors_are_never_a_refutation(capsys, fake, error, expected
 
 def test_cli_missing_checker_module_is_an_internal_error(capsys, monkeypatch) -> None:
     def missing():
-        raise ModuleNotFoundError("No module named 'skd.verify.check'")
+        raise ModuleNotFoundError("No module named 'skd.verify.checker'")
 
     monkeypatch.setattr(cli, "_checker", missing)
     code, _, err = run(capsys, "check", "power")
-    assert code == 4 and "skd.verify.check" in err
+    assert code == 4 and "skd.verify.checker" in err
 
 
 # -- --file --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ True
 
 from __future__ import annotations
 
-from .check import check, check_library
+from .checker import check, check_library
 from .verdict import Counterexample, InternalConsistencyError, Report, Verdict
 
 __all__ = ["check", "check_library", "Report", "Verdict", "Counterexample", "InternalConsistencyError"]

@@ -67,12 +67,12 @@ class UsageError(Exception):
 
 
 def _checker() -> Any:
-    """The checking module (``skd.verify.check``), imported on first use.
+    """The checking module (``skd.verify.checker``), imported on first use.
 
     Imported by name, not as an attribute of :mod:`skd.verify`, because the package may export
     a *function* called ``check`` that shadows the module attribute.
     """
-    return importlib.import_module("skd.verify.check")
+    return importlib.import_module("skd.verify.checker")
 
 
 def _rechecker() -> Any:

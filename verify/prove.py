@@ -6,7 +6,7 @@ fact about an expression re-derivable from the definition, re-decided by
 :mod:`skd.verify.certify` from an *exact* limit or exact inputs), or ``unknown`` with a reason.
 Theorem statements and proofs: ``docs/theory/reductions.md``.
 
-Obligations can be expensive; :mod:`skd.verify.check` runs each prover in a worker process
+Obligations can be expensive; :mod:`skd.verify.checker` runs each prover in a worker process
 under a time budget.
 
 >>> from skd.operators import library
@@ -406,7 +406,8 @@ def prove_continuity(op: Any, profile: Any = None) -> Outcome:
                 elif s is None:
                     undecided.append(f"gluing at T = {b}")
                 else:
-                    ce = _discontinuity_counterexample(op, b, g_nb, g_b, base, nb.label)
+                    left, right = (normalize(n.expr).subs(T, b) if n.expr is not None else None for n in (tps[k - 1], tps[k + 1]))
+                    ce = _discontinuity_counterexample(op, b, left, right, base) if left is not None and right is not None else None
                     if ce is not None:
                         return Outcome("refuted", f"one-sided limits at T = {b} differ (docs/theory/reductions.md#continuity)",
                                        counterexample=ce)
@@ -442,8 +443,9 @@ def _x_continuity(tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], blabel: 
     return steps, undecided, bad
 
 
-def _discontinuity_counterexample(op: Any, b: sp.Expr, g_nb: sp.Expr, g_b: sp.Expr,
-                                  base: Sequence[tuple[sp.Symbol, sp.Expr]], nb_label: str) -> Counterexample | None:
+def _discontinuity_counterexample(op: Any, b: sp.Expr, g_left: sp.Expr, g_right: sp.Expr,
+                                  base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> Counterexample | None:
+    """Both neighbouring pieces continued to ``T = b`` give the exact one-sided limits of F."""
     bf = _frac(b)
     if bf is None:
         return None
@@ -452,12 +454,13 @@ def _discontinuity_counterexample(op: Any, b: sp.Expr, g_nb: sp.Expr, g_b: sp.Ex
     for p in _CANDIDATES:
         Vn = len(p)
         env = {V: sp.Integer(Vn), **{s: v for s, v in vals.items() if s != V}}
-        lim = [g_nb.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
-        at = [g_b.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
-        lt, at_t = sum(lim), sum(at)
-        left = [sp.nsimplify(v / lt) if v.is_Rational else v / lt for v in lim]
-        here = [v / at_t for v in at]
-        ce = _certify("certify_discontinuity_T", op, p, bf, left, here, values=values)
+        lim_l = [g_left.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
+        lim_r = [g_right.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
+        sl, sr = sp.Add(*lim_l), sp.Add(*lim_r)
+        left = [v / sl for v in lim_l]
+        right = [v / sr for v in lim_r]
+        ce = _certify("certify_discontinuity_T", op, p, bf, left, right, values=values,
+                      proof=f"the pieces on both sides of T = {b} are continuous up to it")
         if ce is not None:
             return ce
     return None
@@ -658,7 +661,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 
 def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
-    """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.check`)."""
+    """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.checker`)."""
     _EXPRS.clear()
     try:
         out = PROVERS[axiom_id](op, profile)

@@ -1,0 +1,85 @@
+"""Symbolic provers on the built-ins and on small cases whose truth is known."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from skd.operators import library, separable
+from skd.verify.proofcheck import recheck_certificate
+from skd.verify.prove import PROVERS, prove
+from skd.verify.regions import Unsupported, t_pieces
+from skd.verify.verdict import Verdict
+
+
+@pytest.mark.parametrize("name", ["power", "power_T2", "hybrid"])
+@pytest.mark.parametrize("axiom", list(PROVERS))
+def test_prove_qualifying_builtins_get_full_proofs(name, axiom):
+    out = prove(axiom, library.get(name))
+    assert out.status == "proved", out.reason
+    assert out.steps
+
+
+@pytest.mark.parametrize("name", ["mixture", "laplace"])
+def test_prove_mixture_type_cold_limit_is_refuted_by_the_exact_limit(name):
+    out = prove("boundary_cold", library.get(name))
+    assert out.status == "refuted"
+    ce = out.counterexample
+    assert ce.T == "0+" and ce.limit is not None
+
+
+def test_prove_jump_in_T_is_refuted_by_one_sided_limits():
+    out = prove("continuity", separable("Piecewise((x**(1/T), T <= 1), (x**(2/T), True))"))
+    assert out.status == "refuted"
+    assert out.counterexample.T == "1"
+
+
+def test_prove_non_identity_is_refuted_with_a_counterexample():
+    out = prove("identity", separable("x**2 + 1/T"))
+    assert out.status == "refuted"
+
+
+def test_prove_hot_limit_short_of_uniform_is_refuted():
+    out = prove("boundary_hot", separable("x**(1/2 + 1/(2*T))"))
+    assert out.status == "refuted"
+
+
+def test_prove_does_not_prove_a_decreasing_score():
+    out = prove("ranking", separable("x**(-1/T)"))
+    assert out.status != "proved"
+
+
+def test_regions_split_min_at_its_breakpoint():
+    labels = [p.label for p in t_pieces(library.mixture.score)]
+    assert labels == ["T in (0, 1)", "T = 1", "T in (1, oo)"]
+
+
+def test_regions_reject_mixed_conditions():
+    with pytest.raises(Unsupported):
+        t_pieces(separable("Piecewise((x, x < T), (x**2, True))").score)
+
+
+@pytest.mark.parametrize("axiom", ["ranking", "entropy", "continuity", "boundary_hot"])
+def test_recheck_accepts_the_stored_certificate(axiom):
+    op = library.hybrid
+    out = prove(axiom, op)
+    ok, why = recheck_certificate(op, Verdict(axiom, "proved", out.method, certificate=tuple(out.steps)))
+    assert ok, why
+
+
+def test_recheck_rejects_a_tampered_sign():
+    op = library.power
+    out = prove("ranking", op)
+    steps = list(out.steps)
+    args = dict(steps[0].args)
+    args["sign"] = "neg"
+    steps[0] = dataclasses.replace(steps[0], args=tuple(sorted(args.items())))
+    ok, why = recheck_certificate(op, Verdict("ranking", "proved", out.method, certificate=tuple(steps)))
+    assert not ok and "differs" in why
+
+
+def test_recheck_rejects_a_certificate_for_another_operator():
+    out = prove("identity", library.power)
+    ok, _ = recheck_certificate(separable("x**2"), Verdict("identity", "proved", out.method, certificate=tuple(out.steps)))
+    assert not ok
