@@ -33,7 +33,6 @@ the worst ``error / bound`` over all entries, the bound being the one documented
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import sys

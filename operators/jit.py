@@ -26,7 +26,6 @@ The error bounds are those stated in :mod:`skd.operators.kernels`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -297,8 +296,12 @@ if numba is not None:
 
     @jit
     def shifted_row(xr, c, orow):  # type: ignore[no-untyped-def]
-        """(x + c)/Σ(x + c); float64 arithmetic, rounded once to the output's dtype."""
-        s = accurate_sum(xr, c)
+        """(x + c)/Σ(x + c); float64 arithmetic, rounded once to the output's dtype.
+
+        The normaliser is Σx + V·c (see ``kernels._shifted``): no systematic rounding from
+        summing V nearly equal terms.
+        """
+        s = accurate_sum(xr, 0.0) + xr.shape[0] * c
         for i in range(xr.shape[0]):
             orow[i] = (np.float64(xr[i]) + c) / s
 

@@ -198,6 +198,7 @@ def check_row_basics(p: np.ndarray, out: np.ndarray, label: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "variant", "dtype"), CASES)
+@settings(deadline=None)  # the first call of a Numba kernel compiles (or loads its cache)
 @given(p64=rows(), T=temperatures)
 def test_kernels_match_mp_reference_within_conditioning_bound(name: str, variant: str, dtype: type, p64: np.ndarray, T: float) -> None:
     kernel = _kernel(name, variant)
@@ -253,7 +254,7 @@ def big_rows(draw: st.DrawFn) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("name", "variant", "dtype"), SEPARABLE_CASES)
-@settings(max_examples=5)
+@settings(max_examples=5, deadline=None)
 @given(p64=big_rows(), T=temperatures)
 def test_kernels_big_rows_match_mp_reference(name: str, variant: str, dtype: type, p64: np.ndarray, T: float) -> None:
     """V up to 65536: each distinct value's smallest and largest output are checked against the
