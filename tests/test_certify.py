@@ -134,6 +134,18 @@ def test_certify_discontinuity_in_T_from_exact_one_sided_limits():
     _rechecks(JUMP_T, "continuity", ce)
 
 
+def test_certify_discontinuity_in_T_accepts_limits_in_either_order_and_the_value_at_T0():
+    p = [Q(7, 10), Q(3, 10)]
+    ce = certify_discontinuity_T(JUMP_T, p, Q(1), [Q(49, 58), Q(9, 58)], [Q(7, 10), Q(3, 10)])
+    assert ce is not None and ce.limit.startswith("lim_{T->T0-} F_T(p) = [7/10, 3/10]")
+    _rechecks(JUMP_T, "continuity", ce)
+    # removable jump: both one-sided limits are p, the value at T = 1 is p**3 normalised
+    spike = separable("Piecewise((x**(1/T), T < 1), (x**3, T <= 1), (x**(1/T), True))", name="spike")
+    ce = certify_discontinuity_T(spike, p, Q(1), p, [Q(343, 370), Q(27, 370)])
+    assert ce is not None and ce.limit.endswith("; F_T0(p)")
+    _rechecks(spike, "continuity", ce)
+
+
 def test_certify_discontinuity_in_T_refuses_a_wrong_one_sided_limit():
     assert certify_discontinuity_T(JUMP_T, [Q(7, 10), Q(3, 10)], Q(1), [Q(7, 10), Q(3, 10)], [Q(1, 2), Q(1, 2)]) is None
 

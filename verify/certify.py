@@ -414,6 +414,8 @@ class HybridArith(Arith):
 
     def __init__(self, prec: int = 128, *, strict: bool = False) -> None:
         self.prec = prec
+        #: index chosen by a first evaluation, re-used by its confirmation at a higher precision
+        self.hint: int | None = None
         #: strict: a comparison ``gt``/``ge`` of two *equal* values raises Undecided instead of
         #: deciding it (used where a proof needs every derived comparison to be strict).
         self.strict = strict
@@ -651,6 +653,14 @@ def _entropy(q: Sequence[XV]) -> XV:
 # =============================================================================================
 
 
+def _hinted(items: Iterable[tuple[int, Any]], hint: int | None) -> list[tuple[int, Any]]:
+    """``items`` with the hinted index first (a confirmation re-uses the first run's index)."""
+    items = list(items)
+    if hint is None:
+        return items
+    return [it for it in items if it[0] == hint] + [it for it in items if it[0] != hint]
+
+
 @dataclasses.dataclass
 class _Sides:
     lhs: XV
@@ -686,6 +696,7 @@ def _decide(attempt: Callable[[HybridArith], _Sides | None], notes: list[str] | 
             return _note(notes, f"the relation certainly holds (decided at {prec} bits)")
         prec2 = max(2 * prec, DISPLAY_PREC)
         ar2 = HybridArith(prec2)
+        ar2.hint = first.i
         try:
             with ar2.active():
                 second = attempt(ar2)
@@ -871,7 +882,7 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
     def attempt(ar: HybridArith) -> _Sides | None:
         F = _F(op, P, one, ar, vals)
         best, best_gap, undecided = None, -1.0, False
-        for k, v in enumerate(F):
+        for k, v in _hinted(enumerate(F), ar.hint):
             try:
                 differs = v != P[k]
             except Undecided:
@@ -881,6 +892,8 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
                 gap = abs(v - P[k]).lower_float()
                 if gap > best_gap:
                     best, best_gap = k, gap
+                if k == ar.hint:
+                    break
         if best is not None:
             return _Sides(F[best], XV(P[best]), best)
         if undecided:
@@ -977,12 +990,14 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
             if len(F) != V:
                 return None
         best, best_gap, undecided_sign = None, -1.0, False
-        for k, v in enumerate(F):
+        for k, v in _hinted(enumerate(F), ar.hint):
             try:
                 if v < 0:
                     gap = -v.upper_float()
                     if gap > best_gap:
                         best, best_gap = k, gap
+                    if k == ar.hint:
+                        break
             except Undecided:
                 undecided_sign = True
         if best is not None:
@@ -1173,12 +1188,14 @@ def _limit_attempt(L: Sequence[sp.Expr], R: Sequence[sp.Expr]) -> Callable[[Hybr
     def attempt(ar: HybridArith) -> _Sides | None:
         Lx, Rx = _enclose_all(L, ar), _enclose_all(R, ar)
         best, best_gap, undecided = None, -1.0, False
-        for k, (a, b) in enumerate(zip(Lx, Rx)):
+        for k, (a, b) in _hinted(enumerate(zip(Lx, Rx)), ar.hint):
             try:
                 if a != b:
                     gap = abs(a - b).lower_float()
                     if gap > best_gap:
                         best, best_gap = k, gap
+                    if k == ar.hint:
+                        break
             except Undecided:
                 undecided = True
         if best is not None:
@@ -1253,36 +1270,97 @@ def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], t
 def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[Any], right: Sequence[Any], *,
                             values: Mapping[str, Any] | None = None, proof: str = "supplied by the caller",
                             open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
-    """The exact one-sided limits of ``F_T(p)`` as ``T -> T0-`` (``left``) and ``T -> T0+``
-    (``right``) differ at some index; both are confirmed along ``T0 -+ 2^-k``."""
+    """Discontinuity of ``T -> F_T(p)`` at ``T0`` from exact one-sided limits.
+
+    ``left`` / ``right`` are exact vectors: normally the limits as ``T -> T0-`` and ``T -> T0+``;
+    either may instead be the other side's limit or ``F_T0(p)`` itself (callers that know one
+    neighbouring piece and the value at the breakpoint). Which side each vector is the limit of
+    is confirmed by enclosures along ``T0 - 2^-k`` / ``T0 + 2^-k``. Certified: the two one-sided
+    limits differ, or a confirmed one-sided limit differs from ``F_T0(p)`` (computed here).
+    """
     P = _exact_p(op, p, open_simplex, notes)
     t0 = _exact_T(T0, notes)
     vals = _values(op, values, notes)
     if P is None or t0 is None or vals is None:
         return None
-    Lf = [_sym_number(v) for v in left]
-    Rt = [_sym_number(v) for v in right]
-    if len(Lf) != len(P) or len(Rt) != len(P):
+    A = [_sym_number(v) for v in left]
+    B = [_sym_number(v) for v in right]
+    if len(A) != len(P) or len(B) != len(P):
         return _note(notes, "one-sided limits must have V entries")
-    decided = _decide(_limit_attempt(Lf, Rt), notes)
-    if decided is None:
-        return None
-    prec, s, _ = decided
-    gap = s.info["gap"]
-    lpts = [(k, (lambda k=k: (P, t0 - Fraction(1, 2**k)) if t0 > Fraction(1, 2**k) else None)) for k in EVIDENCE_K]
-    rpts = [(k, (lambda k=k: (P, t0 + Fraction(1, 2**k)))) for k in EVIDENCE_K]
-    ev1 = _evidence(op, vals, Lf, gap, lpts, "T0 - 2^-k", notes)
-    ev2 = _evidence(op, vals, Rt, gap, rpts, "T0 + 2^-k", notes) if ev1 else None
-    if ev1 is None or ev2 is None:
-        return None
-    i = s.i
+    pts = {
+        "-": [(k, (lambda k=k: (P, t0 - Fraction(1, 2**k)) if t0 > Fraction(1, 2**k) else None)) for k in EVIDENCE_K],
+        "+": [(k, (lambda k=k: (P, t0 + Fraction(1, 2**k)))) for k in EVIDENCE_K],
+    }
     tq = format_fraction(t0)
-    body = (f"p = {_list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {_q_code(t0)} - e)[{i}], "
-            f"evaluate_mp(op, p, {_q_code(t0)} + e)[{i}])")
-    return _make(op, statement=f"lim_{{T->{tq}-}} F_T(p)_{i} != lim_{{T->{tq}+}} F_T(p)_{i}: F is discontinuous in T",
-                 P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
-                 limit=f"lim_{{T->T0-}} F_T(p) = {_vec_str(Lf)}; lim_{{T->T0+}} F_T(p) = {_vec_str(Rt)}",
-                 certified_suffix=f"; exact one-sided limits: {proof}; {ev1}; {ev2}")
+    label = {"-": "T0 - 2^-k", "+": "T0 + 2^-k"}
+
+    # 1. the two vectors as the two one-sided limits (either order)
+    decided = _decide(_limit_attempt(A, B), notes)
+    if decided is not None:
+        gap = decided[1].info["gap"]
+        for sa, sb in (("-", "+"), ("+", "-")):
+            ev1 = _evidence(op, vals, A, gap, pts[sa], label[sa], notes)
+            ev2 = _evidence(op, vals, B, gap, pts[sb], label[sb], notes) if ev1 else None
+            if ev1 and ev2:
+                Lf, Rt, dec = (A, B, decided) if sa == "-" else (B, A, _swap(decided))
+                i = dec[1].i
+                body = (f"p = {_list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {_q_code(t0)} - e)[{i}], "
+                        f"evaluate_mp(op, p, {_q_code(t0)} + e)[{i}])")
+                return _make(op, statement=(f"lim_{{T->{tq}-}} F_T(p)_{i} != lim_{{T->{tq}+}} F_T(p)_{i}: "
+                                            "F is discontinuous in T"),
+                             P=P, T=tq, decided=dec, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                             limit=f"lim_{{T->T0-}} F_T(p) = {_vec_str(Lf)}; lim_{{T->T0+}} F_T(p) = {_vec_str(Rt)}",
+                             certified_suffix=f"; exact one-sided limits: {proof}; {ev1}; {ev2}")
+    # 2. one vector as a one-sided limit, compared with F_T0(p) computed rigorously
+    for L in (A, B):
+        dec = _decide(_value_attempt(op, P, t0, vals, L), notes)
+        if dec is None:
+            continue
+        gap = dec[1].info["gap"]
+        for side in ("+", "-"):
+            ev = _evidence(op, vals, L, gap, pts[side], label[side], notes)
+            if ev is None:
+                continue
+            i = dec[1].i
+            sgn = "-" if side == "-" else "+"
+            body = (f"p = {_list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {_q_code(t0)} {sgn} e)[{i}], "
+                    f"evaluate_mp(op, p, {_q_code(t0)})[{i}])")
+            return _make(op, statement=(f"lim_{{T->{tq}{side}}} F_T(p)_{i} != F_T(p)_{i} at T = {tq}: "
+                                        "F is discontinuous in T"),
+                         P=P, T=tq, decided=dec, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                         limit=f"lim_{{T->T0{side}}} F_T(p) = {_vec_str(L)}; F_T0(p)",
+                         certified_suffix=f"; exact one-sided limit: {proof}; {ev}")
+    return None
+
+
+def _swap(decided: tuple[int, _Sides, list[Any]]) -> tuple[int, _Sides, list[Any]]:
+    prec, s, (lhs, rhs) = decided
+    return prec, _Sides(s.rhs, s.lhs, s.i, s.j, s.info), [rhs, lhs]
+
+
+def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[str, Fraction],
+                   L: Sequence[sp.Expr]) -> Callable[[HybridArith], _Sides | None]:
+    def attempt(ar: HybridArith) -> _Sides | None:
+        Lx = _enclose_all(L, ar)
+        F0 = _F(op, P, t0, ar, vals)
+        best, best_gap, undecided = None, -1.0, False
+        for k, (a, b) in _hinted(enumerate(zip(Lx, F0)), ar.hint):
+            try:
+                if a != b:
+                    gap = abs(a - b).lower_float()
+                    if gap > best_gap:
+                        best, best_gap = k, gap
+                    if k == ar.hint:
+                        break
+            except Undecided:
+                undecided = True
+        if best is not None:
+            return _Sides(Lx[best], F0[best], best, info={"gap": best_gap})
+        if undecided:
+            raise Undecided("limit vs value undecided")
+        return None
+
+    return attempt
 
 
 def _direction_order(P: Sequence[Fraction], D: Sequence[Fraction]) -> list[int]:
@@ -1325,12 +1403,14 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
             L[k] = out[r]
         F0 = [lift(v) for v in op.algorithm(list(P), t, ar)]
         best, best_gap, undecided = None, -1.0, False
-        for k in range(len(P)):
+        for k, _ in _hinted(enumerate(P), ar.hint):
             try:
                 if L[k] != F0[k]:
                     gap = abs(L[k] - F0[k]).lower_float()
                     if gap > best_gap:
                         best, best_gap = k, gap
+                    if k == ar.hint:
+                        break
             except Undecided:
                 undecided = True
         if best is not None:

@@ -696,6 +696,9 @@ class _Recheck:
         m = re.fullmatch(r"lim_\{T->T0-\} F_T\(p\) = \[(.*)\]; lim_\{T->T0\+\} F_T\(p\) = \[(.*)\]", lim)
         if m:
             return self._one_sided(m.group(1), m.group(2))
+        m = re.fullmatch(r"lim_\{T->T0([+-])\} F_T\(p\) = \[(.*)\]; F_T0\(p\)", lim)
+        if m:
+            return self._one_sided_vs_value(m.group(1), m.group(2))
         raise RecheckError(f"limit field {lim!r} describes no discontinuity")
 
     def _one_sided(self, left_text: str, right_text: str) -> str:
@@ -719,6 +722,28 @@ class _Recheck:
         _approach(left, Lf, gap, "T -> T0-")
         _approach(right, Rt, gap, "T -> T0+")
         return f"one-sided limits at T = {t0} differ at entry {i}; F approaches both"
+
+    def _one_sided_vs_value(self, side: str, text: str) -> str:
+        t0 = self.T()
+        L = [_enclose_sym(e, self.prec) for e in _parse_vector(text, "one-sided limit")]
+        if len(L) != len(self.P):
+            raise RecheckError("one-sided limit of the wrong length")
+        self._distribution(L)
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"lim_{{T->{_fmt_q(t0)}{side}}} F_T(p)_{i} != F_T(p)_{i} at T = {_fmt_q(t0)}"],
+                      reproduce=[_list_lit(self.P), _q_lit(t0), f"[{i}]"])
+        F0 = _F_best(self.op, self.P, t0, self.vals, self.prec)
+        _certain("!=", L[i], F0[i], "one-sided limit vs value")
+        self.sides(L[i], F0[i])
+        gap = _gap(L[i], F0[i], self.prec)
+        op, P, vals = self.op, self.P, self.vals
+        if side == "-":
+            pts = [(k, (lambda k=k: _F_arb(op, P, t0 - Fraction(1, 2**k), vals, max(512, k + 128))
+                        if t0 > Fraction(1, 2**k) else None)) for k in _EVIDENCE_K]
+        else:
+            pts = [(k, (lambda k=k: _F_arb(op, P, t0 + Fraction(1, 2**k), vals, max(512, k + 128)))) for k in _EVIDENCE_K]
+        _approach(pts, L, gap, f"T -> T0{side}")
+        return f"lim_(T->{t0}{side}) F_T(p)_{i} != F_T0(p)_{i} re-established; F approaches the stored limit"
 
     def _direction(self, d_text: str) -> str:
         op = self.op
