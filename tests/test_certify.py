@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from skd.operators import Param, library, separable, vector
 from skd.verify.certify import (
     certify_discontinuity_T,
+    certify_discontinuity_x,
     certify_entropy,
     certify_identity,
     certify_limit,
@@ -21,6 +22,7 @@ from skd.verify.certify import (
     certify_vector_discontinuity,
     certify_well_defined,
     limit_target,
+    score_one_sided_limit,
     shrink,
 )
 from skd.verify.recheck import recheck_counterexample
@@ -251,3 +253,28 @@ def test_certify_returns_none_for_true_power_statements(w, t):
     assert certify_identity(library.power, p) is None
     assert certify_entropy(library.power, p, t, t + 1) is None
     assert certify_well_defined(library.power, p, t) is None
+
+
+X_JUMP = separable("Piecewise((x**(1/T), x <= 1/2), (x**(1/T)/2, True))", name="x_jump")
+
+
+def test_certify_score_one_sided_limits_pick_the_branch_of_each_side():
+    assert [score_one_sided_limit(X_JUMP, Q(1, 2), s, Q(1), 3) for s in "+-"] == [Q(1, 4), Q(1, 2)]
+    # a condition whose difference vanishes at the point to second order: x**2 < 1/4 near 1/2
+    sq = separable("Piecewise((x, x**2 < 1/4), (x/3, True))", name="sq")
+    assert [score_one_sided_limit(sq, Q(1, 2), s, Q(1), 3) for s in "+-"] == [Q(1, 6), Q(1, 2)]
+    # Heaviside: sign of the argument on each side
+    hv = separable("Heaviside(x - 1/3) + x", name="hv")
+    assert [score_one_sided_limit(hv, Q(1, 3), s, Q(1), 3) for s in "+-"] == [Q(4, 3), Q(1, 3)]
+    # floor is not handled: no limit rather than a guess
+    assert score_one_sided_limit(separable("floor(3*x) + x", name="fl"), Q(1, 3), "+", Q(1), 3) is None
+
+
+def test_certify_discontinuity_in_x_from_a_jump_of_the_score():
+    ce = certify_discontinuity_x(X_JUMP, [Q(1, 2), Q(1, 3), Q(1, 6)], 0, 1, Q(1))
+    assert ce is not None and ce.certified_by.startswith("exact rational arithmetic")
+    assert ce.limit == ("lim_{t->0+} F_T(p + t*d) = [1/3, 4/9, 2/9]; lim_{t->0+} F_T(p - t*d) = [1/2, 1/3, 1/6], "
+                        "d = [1, -1, 0]")
+    _rechecks(X_JUMP, "continuity", ce)
+    # Max(x, 1/4) is continuous: no counterexample at its kink
+    assert certify_discontinuity_x(MAX_QUARTER, [Q(1, 4), Q(3, 8), Q(3, 8)], 0, 1, Q(1)) is None

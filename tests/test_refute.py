@@ -74,6 +74,13 @@ def test_refute_separable_limits_are_left_to_the_prover():
         assert "decided symbolically" in log.summary
 
 
+def test_refute_finds_a_jump_of_the_score_in_x():
+    op = separable("Piecewise((x**(1/T), x <= 1/2), (2*x**(1/T), True))", name="x_jump_up")
+    ce = _certified(op, "continuity", refute(op, "continuity", seconds=5))
+    assert ce.limit.startswith("lim_{t->0+} F_T(p + t*d) = [")
+    assert isinstance(refute(separable("Max(x, 1/4)**(1/T)", name="kink"), "continuity", seconds=2), SearchLog)
+
+
 def test_refute_ignores_a_limit_function_attached_to_a_builtin_lookalike():
     fake = separable(library.power.definition, name="power", cold_limit=library.identity_limit)
     assert isinstance(refute(fake, "boundary_cold", seconds=1), SearchLog)

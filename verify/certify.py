@@ -69,6 +69,8 @@ __all__ = [
     "certify_limit",
     "certify_discontinuity_T",
     "certify_vector_discontinuity",
+    "certify_discontinuity_x",
+    "score_one_sided_limit",
     "limit_target",
     "evaluate_certified",
     "simplify_fraction",
@@ -1361,6 +1363,296 @@ def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[s
         return None
 
     return attempt
+
+
+# -- one-sided limits of a separable score in x ----------------------------------------------------
+
+_SMOOTH = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf)
+_CONTINUOUS = (sp.Min, sp.Max, sp.Abs)
+TAYLOR_ORDER = 6
+
+
+def _num_env(op: Any, T: Fraction, V: int, vals: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Expr]:
+    env: dict[sp.Symbol, sp.Expr] = {T_SYM: sp.Rational(T.numerator, T.denominator), V_SYM: sp.Integer(V)}
+    for prm in op.params:
+        q = vals[prm.name]
+        env[prm.symbol] = sp.Rational(q.numerator, q.denominator)
+    return env
+
+
+def _sign_of(e: sp.Expr, prec: int = DISPLAY_PREC) -> int | None:
+    """Certain sign of a closed-form number (-1, 0, 1), or None."""
+    ar = HybridArith(prec)
+    try:
+        with ar.active():
+            v = lift(eval_expr(e, {}, ar))
+            if v.q is not None:
+                return (v.q > 0) - (v.q < 0)
+            if v.ball.is_zero():
+                return 0
+            if v.ball > 0:
+                return 1
+            if v.ball < 0:
+                return -1
+    except (Undecided, NotWellDefined, ExactZeroDivision, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return None
+
+
+def _analytic_at(h: sp.Expr, x0: sp.Expr) -> bool:
+    """``h`` (a function of x only) is analytic on a neighbourhood of ``x0``: built from +, *,
+    powers and smooth functions, with every domain condition strict at ``x0``."""
+    for node in sp.preorder_traversal(h):
+        if isinstance(node, (sp.Symbol, sp.Number)) or node in (sp.pi, sp.E):
+            continue
+        if isinstance(node, (sp.Add, sp.Mul)):
+            continue
+        if isinstance(node, sp.Pow):
+            base, ex = node.args
+            if isinstance(ex, sp.Integer) and ex >= 0:
+                continue
+            sb = _sign_of(base.subs(X_SYM, x0))
+            if isinstance(ex, sp.Integer):
+                if sb in (1, -1) and X_SYM not in ex.free_symbols:
+                    continue
+                return False
+            if sb != 1:
+                return False
+            continue
+        if isinstance(node, sp.log):
+            if _sign_of(node.args[0].subs(X_SYM, x0)) != 1:
+                return False
+            continue
+        if isinstance(node, sp.tan):
+            if _sign_of(sp.cos(node.args[0].subs(X_SYM, x0))) not in (1, -1):
+                return False
+            continue
+        if isinstance(node, _SMOOTH):
+            continue
+        return False
+    return True
+
+
+def _sign_near(h: sp.Expr, x0: sp.Expr, side: str) -> int | None:
+    """Sign of ``h(x)`` for ``x`` in ``(x0, x0 + delta)`` (side "+") or ``(x0 - delta, x0)``
+    (side "-"), for some ``delta > 0``; None when it cannot be established."""
+    lim = _one_sided(h, x0, side)
+    if lim is not None:
+        s = _sign_of(lim)
+        if s in (1, -1):
+            return s  # h tends to a non-zero limit: constant sign near x0
+    if not _analytic_at(h, x0):
+        return None
+    d = h
+    for m in range(TAYLOR_ORDER + 1):
+        s = _sign_of(d.subs(X_SYM, x0))
+        if s is None:
+            return None
+        if s != 0:
+            return s if side == "+" or m % 2 == 0 else -s
+        d = sp.diff(d, X_SYM)
+    return None
+
+
+def _truth_near(cond: sp.Basic, x0: sp.Expr, side: str) -> bool | None:
+    if cond is sp.true:
+        return True
+    if cond is sp.false:
+        return False
+    if isinstance(cond, sp.Not):
+        t = _truth_near(cond.args[0], x0, side)
+        return None if t is None else not t
+    if isinstance(cond, (sp.And, sp.Or)):
+        ts = [_truth_near(c, x0, side) for c in cond.args]
+        if isinstance(cond, sp.And):
+            if any(t is False for t in ts):
+                return False
+            return None if any(t is None for t in ts) else True
+        if any(t is True for t in ts):
+            return True
+        return None if any(t is None for t in ts) else False
+    if isinstance(cond, sp.core.relational.Relational):
+        op = cond.rel_op
+        if X_SYM not in cond.free_symbols:
+            sd = _sign_of(cond.lhs - cond.rhs)
+            if sd is None:
+                return None
+            return {">": sd > 0, ">=": sd >= 0, "<": sd < 0, "<=": sd <= 0, "==": sd == 0, "!=": sd != 0}.get(op)
+        s = _sign_near(cond.lhs - cond.rhs, x0, side)
+        if s is None:
+            return None
+        return {">": s > 0, ">=": s > 0, "<": s < 0, "<=": s < 0, "==": False, "!=": True}.get(op)
+    return None
+
+
+def _one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
+    """Exact ``lim_{x -> x0 +/-} expr`` (expr in x only), or None when not established.
+
+    Piecewise branches are chosen by the sign of each condition on a one-sided neighbourhood
+    (a non-zero one-sided limit, or the first non-zero Taylor coefficient of an analytic
+    condition); continuous operations pass the limit through when their domain conditions hold
+    strictly at the limit.
+    """
+    if X_SYM not in expr.free_symbols:
+        return expr
+    if expr == X_SYM:
+        return x0
+    if isinstance(expr, sp.Piecewise):
+        for e, c in expr.args:
+            t = _truth_near(c, x0, side)
+            if t is None:
+                return None
+            if t:
+                return _one_sided(e, x0, side)
+        return None
+    if isinstance(expr, (sp.Heaviside, sp.sign)):
+        s = _sign_near(expr.args[0], x0, side)
+        if s is None:
+            return None
+        if isinstance(expr, sp.sign):
+            return sp.Integer(s)
+        return sp.Integer(1 if s > 0 else 0)
+    if isinstance(expr, (sp.floor, sp.ceiling)):
+        return None
+    args = [_one_sided(a, x0, side) for a in expr.args]
+    if any(a is None for a in args):
+        return None
+    if isinstance(expr, sp.Pow):
+        base, ex = args
+        if not (isinstance(ex, sp.Integer) and ex >= 0):
+            sb = _sign_of(base)
+            if isinstance(ex, sp.Integer):
+                if sb not in (1, -1):
+                    return None
+            elif sb != 1:
+                return None
+    elif isinstance(expr, sp.log):
+        if _sign_of(args[0]) != 1:
+            return None
+    elif isinstance(expr, (sp.asin, sp.acos)):
+        if _sign_of(1 - args[0] ** 2) != 1:
+            return None
+    elif isinstance(expr, sp.tan):
+        if _sign_of(sp.cos(args[0])) not in (1, -1):
+            return None
+    elif not isinstance(expr, (sp.Add, sp.Mul) + _SMOOTH + _CONTINUOUS):
+        return None
+    out = expr.func(*args)
+    if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    return out
+
+
+def score_one_sided_limit(op: Any, x0: Any, side: str, T: Any, V: int,
+                          values: Mapping[str, Any] | None = None) -> sp.Expr | None:
+    """``lim_{x -> x0 +/-} g(x, T, V)`` exactly (a closed-form SymPy number), or None.
+
+    ``side`` is "+" (from above) or "-" (from below). Sound by construction: a Piecewise branch
+    is taken only when every earlier condition is certainly false and its own certainly true on
+    a one-sided neighbourhood of ``x0``, and every operation is continuous at the limit point.
+    """
+    if op.kind != "separable" or side not in ("+", "-"):
+        return None
+    vals = _values(op, values, None) or {}
+    x0q = _frac(x0)
+    g = op.score.subs(_num_env(op, _frac(T), V, vals))
+    return _one_sided(g, sp.Rational(x0q.numerator, x0q.denominator), side)
+
+
+def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, *,
+                            values: Mapping[str, Any] | None = None, open_simplex: bool = True,
+                            notes: list[str] | None = None) -> Counterexample | None:
+    """Discontinuity of a separable ``F_T`` in ``p`` at ``p0`` along ``d = e_a - e_b``.
+
+    Along ``p0 + t d`` only entries ``a`` (up) and ``b`` (down) move, so the one-sided limit of
+    ``F`` is the normalised vector of scores with ``g(p_a+)`` and ``g(p_b-)`` (exact one-sided
+    limits of the score, :func:`score_one_sided_limit`) and ``g(p_k)`` elsewhere; likewise along
+    ``-d``. Certified: the two directional limits differ, or one differs from ``F_T(p0)``; the
+    limit is also confirmed by enclosures along ``p0 +/- 2^-k d``.
+    """
+    if op.kind != "separable":
+        return _note(notes, "certify_discontinuity_x is for separable operators")
+    P = _exact_p(op, p0, open_simplex, notes)
+    t = _exact_T(T, notes)
+    vals = _values(op, values, notes)
+    if P is None or t is None or vals is None:
+        return None
+    V = len(P)
+    if not (0 <= a < V and 0 <= b < V and a != b):
+        return _note(notes, f"bad indices a={a}, b={b}")
+    env = _num_env(op, t, V, vals)
+    g = op.score.subs(env)
+    fixed = {}
+    for k in range(V):
+        if k not in (a, b):
+            e = g.subs(X_SYM, sp.Rational(P[k].numerator, P[k].denominator))
+            if e.free_symbols or e.has(sp.Piecewise, sp.zoo, sp.nan):
+                return _note(notes, f"g(p_{k}) does not evaluate to a number")
+            fixed[k] = e
+
+    def limit_along(sign: int) -> list[sp.Expr] | None:
+        ga = _one_sided(g, sp.Rational(P[a].numerator, P[a].denominator), "+" if sign > 0 else "-")
+        gb = _one_sided(g, sp.Rational(P[b].numerator, P[b].denominator), "-" if sign > 0 else "+")
+        if ga is None or gb is None:
+            return None
+        scores = [ga if k == a else gb if k == b else fixed[k] for k in range(V)]
+        if any(_sign_of(s) not in (0, 1) for s in scores):
+            return None
+        total = sp.Add(*scores)
+        if _sign_of(total) != 1:
+            return None
+        return [s / total for s in scores]
+
+    D = [Fraction(0)] * V
+    D[a], D[b] = Fraction(1), Fraction(-1)
+    Lp, Lm = limit_along(1), limit_along(-1)
+    if Lp is None and Lm is None:
+        return _note(notes, "one-sided limits of the score could not be established")
+    scale = min(Fraction(1), P[b] / 2, P[a] / 2)
+    tq = format_fraction(t)
+    dvec = _vec_str([sp.Rational(v.numerator, v.denominator) for v in D])
+
+    def pts(sign: int) -> list[tuple[int, Callable[[], tuple[list[Fraction], Fraction] | None]]]:
+        return [(k, (lambda k=k: ([v + sign * (scale / 2**k) * w for v, w in zip(P, D)], t))) for k in EVIDENCE_K]
+
+    if Lp is not None and Lm is not None:
+        decided = _decide(_limit_attempt(Lp, Lm), notes)
+        if decided is not None:
+            gap = decided[1].info["gap"]
+            ev1 = _evidence(op, vals, Lp, gap, pts(1), "p + 2^-k d", notes)
+            ev2 = _evidence(op, vals, Lm, gap, pts(-1), "p - 2^-k d", notes) if ev1 else None
+            if ev1 and ev2:
+                i = decided[1].i
+                body = (f"p = {_list_code(P)}; d = {_list_code(D)}; e = Q(1, 2**64); "
+                        f"print(evaluate_mp(op, [u + e*w for u, w in zip(p, d)], {_q_code(t)})[{i}], "
+                        f"evaluate_mp(op, [u - e*w for u, w in zip(p, d)], {_q_code(t)})[{i}])")
+                return _make(op, statement=(f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p + t*d)_{i} != "
+                                            f"lim_{{t->0+}} F_T(p - t*d)_{i} at T = {tq}"),
+                             P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                             limit=(f"lim_{{t->0+}} F_T(p + t*d) = {_vec_str(Lp)}; "
+                                    f"lim_{{t->0+}} F_T(p - t*d) = {_vec_str(Lm)}, d = {dvec}"),
+                             certified_suffix=("; exact one-sided limits of the score in x (branch signs by "
+                                               f"one-sided limits / Taylor coefficients); {ev1}; {ev2}"))
+    for sign, L in ((1, Lp), (-1, Lm)):
+        if L is None:
+            continue
+        decided = _decide(_value_attempt(op, P, t, vals, L), notes)
+        if decided is None:
+            continue
+        ev = _evidence(op, vals, L, decided[1].info["gap"], pts(sign), f"p {'+' if sign > 0 else '-'} 2^-k d", notes)
+        if ev is None:
+            continue
+        i = decided[1].i
+        sg = "+" if sign > 0 else "-"
+        body = (f"p = {_list_code(P)}; d = {_list_code(D)}; e = Q(1, 2**64); "
+                f"print(evaluate_mp(op, [u {sg} e*w for u, w in zip(p, d)], {_q_code(t)})[{i}], "
+                f"evaluate_mp(op, p, {_q_code(t)})[{i}])")
+        return _make(op, statement=f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p {sg} t*d)_{i} != F_T(p)_{i} at T = {tq}",
+                     P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                     limit=f"lim_{{t->0+}} F_T(p {sg} t*d) = {_vec_str(L)}, d = {dvec}",
+                     certified_suffix=("; exact one-sided limits of the score in x (branch signs by one-sided "
+                                       f"limits / Taylor coefficients); {ev}"))
+    return None
 
 
 def _direction_order(P: Sequence[Fraction], D: Sequence[Fraction]) -> list[int]:

@@ -434,6 +434,17 @@ def _target(P: Sequence[Fraction], which: str, profile: str) -> list[Fraction]:
     return [Fraction(1, m) if b else Fraction(0) for b in mask]
 
 
+def _contains_token(text: str, piece: str) -> bool:
+    """``piece`` occurs in ``text`` and is not the prefix of a longer number ('T = 1' in 'T = 1/2')."""
+    start = text.find(piece)
+    while start >= 0:
+        after = text[start + len(piece):start + len(piece) + 1]
+        if not (piece[-1:].isdigit() and after and (after.isdigit() or after == "/")):
+            return True
+        start = text.find(piece, start + 1)
+    return False
+
+
 def _q_lit(q: Fraction) -> str:
     return f"Q({q.numerator})" if q.denominator == 1 else f"Q({q.numerator},{q.denominator})"
 
@@ -506,10 +517,10 @@ class _Recheck:
         """The readable parts of the record must describe the stored inputs (binds them together:
         a field changed after certification no longer matches its statement / snippet)."""
         for piece in statement:
-            if piece not in (self.ce.statement or ""):
+            if not _contains_token(self.ce.statement or "", piece):
                 raise RecheckError(f"the statement does not match the stored fields (expected {piece!r} in it)")
         for piece in reproduce:
-            if piece not in (self.ce.reproduce or ""):
+            if not _contains_token(self.ce.reproduce or "", piece):
                 raise RecheckError(f"the reproduce snippet does not match the stored fields (expected {piece!r} in it)")
 
     def sides(self, lhs: Any, rhs: Any) -> None:
@@ -693,6 +704,13 @@ class _Recheck:
         m = re.fullmatch(r"lim_\{t->0\+\} F_T\(p \+ t\*d\), d = \[(.*)\]", lim)
         if m:
             return self._direction(m.group(1))
+        m = re.fullmatch(r"lim_\{t->0\+\} F_T\(p \+ t\*d\) = \[(.*)\]; lim_\{t->0\+\} F_T\(p - t\*d\) = \[(.*)\], "
+                         r"d = \[(.*)\]", lim)
+        if m:
+            return self._stored_directions(m.group(3), [("+", m.group(1)), ("-", m.group(2))])
+        m = re.fullmatch(r"lim_\{t->0\+\} F_T\(p ([+-]) t\*d\) = \[(.*)\], d = \[(.*)\]", lim)
+        if m:
+            return self._stored_directions(m.group(3), [(m.group(1), m.group(2))])
         m = re.fullmatch(r"lim_\{T->T0-\} F_T\(p\) = \[(.*)\]; lim_\{T->T0\+\} F_T\(p\) = \[(.*)\]", lim)
         if m:
             return self._one_sided(m.group(1), m.group(2))
@@ -744,6 +762,56 @@ class _Recheck:
             pts = [(k, (lambda k=k: _F_arb(op, P, t0 + Fraction(1, 2**k), vals, max(512, k + 128)))) for k in _EVIDENCE_K]
         _approach(pts, L, gap, f"T -> T0{side}")
         return f"lim_(T->{t0}{side}) F_T(p)_{i} != F_T0(p)_{i} re-established; F approaches the stored limit"
+
+    def _parse_d(self, d_text: str) -> list[Fraction]:
+        D = []
+        for e in _parse_vector(d_text, "d"):
+            if not isinstance(e, sp.Rational):
+                raise RecheckError("d must have rational entries")
+            D.append(Fraction(int(e.p), int(e.q)))
+        P = self.P
+        if len(D) != len(P) or sum(D) != 0 or all(v == 0 for v in D):
+            raise RecheckError("d must be a non-zero vector of V entries summing to 0")
+        return D
+
+    def _stored_directions(self, d_text: str, limits: list[tuple[str, str]]) -> str:
+        """Separable operators: exact directional limits stored in the record (one compared with
+        F_T(p), or two compared with each other), each confirmed along p +/- 2^-k d."""
+        if self.op.kind != "separable":
+            raise RecheckError("stored directional limits are used for separable operators only")
+        t = self.T()
+        P, D, op, vals = self.P, self._parse_d(d_text), self.op, self.vals
+        Ls = []
+        for sgn, text in limits:
+            L = [_enclose_sym(e, self.prec) for e in _parse_vector(text, "directional limit")]
+            if len(L) != len(P):
+                raise RecheckError("directional limit of the wrong length")
+            self._distribution(L)
+            Ls.append((sgn, L))
+        i = self.index(self.ce.i, "i")
+        if len(Ls) == 2:
+            lhs, rhs = Ls[0][1][i], Ls[1][1][i]
+            stmt = f"F_T(p + t*d)_{i} != lim_{{t->0+}} F_T(p - t*d)_{i} at T = {_fmt_q(t)}"
+        else:
+            lhs, rhs = Ls[0][1][i], _F_best(op, P, t, vals, self.prec)[i]
+            stmt = f"F_T(p {Ls[0][0]} t*d)_{i} != F_T(p)_{i} at T = {_fmt_q(t)}"
+        self.mentions(statement=[stmt], reproduce=[_list_lit(P), _list_lit(D), _q_lit(t), f"[{i}]"])
+        _certain("!=", lhs, rhs, "directional limits")
+        self.sides(lhs, rhs)
+        gap = _gap(lhs, rhs, self.prec)
+        moving = [P[k] / abs(D[k]) for k in range(len(P)) if D[k] != 0]
+        scale = min([Fraction(1)] + [v / 2 for v in moving])
+        for sgn, L in Ls:
+            sign = 1 if sgn == "+" else -1
+
+            def at(k: int, sign: int = sign) -> list[Any] | None:
+                pt = [a + sign * (scale / 2**k) * b for a, b in zip(P, D)]
+                if any(v <= 0 for v in pt):
+                    return None
+                return _F_arb(op, pt, t, vals, max(512, k + 128))
+
+            _approach([(k, (lambda k=k, at=at: at(k))) for k in _EVIDENCE_K], L, gap, f"p {sgn} t d, t -> 0+")
+        return f"directional limits of F_T at p re-established at entry {i}; F approaches the stored limits"
 
     def _direction(self, d_text: str) -> str:
         op = self.op

@@ -28,8 +28,10 @@ A certified counterexample is then shrunk (fewer classes for separable operators
 rationals; every step re-certified). The candidate sequence depends only on ``seed``; the
 deadline only truncates it.
 
-Limits and continuity of separable operators are decided symbolically (:mod:`skd.verify.prove`):
-here they are refuted only through a built-in's declared limit functions (proved in docs).
+Limits and continuity in ``T`` of separable operators are decided symbolically
+(:mod:`skd.verify.prove`): here limits are refuted only through a built-in's declared limit
+functions (proved in docs), and continuity only through jumps of the score in ``x`` at its
+switching points, with exact one-sided limits (:func:`skd.verify.certify.certify_discontinuity_x`).
 
 >>> from skd.operators import library
 >>> ce = refute(library.topk, "ranking", seconds=5)
@@ -405,7 +407,7 @@ class _Search:
             "identity": "identity margin (-max |F_1(p)_i/p_i - 1|)",
             "entropy": "entropy margin H(F_T2) - H(F_T1)",
             "well_defined": "smallest entry of F_T(p)",
-            "continuity": "-max_i |lim_(t->0+) F_T(p + t d)_i - F_T(p)_i|",
+            "continuity": "-(size of the jump of F_T across p along d)",
         }.get(self.axiom, "margin")
 
     # -- float evaluation ------------------------------------------------------------------
@@ -1274,8 +1276,7 @@ class _Search:
     # continuity ---------------------------------------------------------------------------
     def run_continuity(self) -> Counterexample | SearchLog:
         if self.op.kind == "separable":
-            return self.result("limits/continuity of separable operators are decided symbolically (skd.verify.prove)",
-                               supported=False)
+            return self.run_continuity_separable()
         if not getattr(self.op, "order_based", False):
             return self.result(f"{self.op.name} is not declared order_based: its one-sided limits cannot be "
                                "computed exactly here", supported=False)
@@ -1307,6 +1308,73 @@ class _Search:
                             self.uncertified.append(f"{self.describe(cand)}, d={tuple(map(str, d))} "
                                                     f"({notes[-1] if notes else 'not certified'})")
         return self.result()
+
+    def run_continuity_separable(self) -> Counterexample | SearchLog:
+        """Jumps of the score in x: exact one-sided limits at its switching points in x."""
+        note = ("continuity in T of separable operators is decided symbolically (skd.verify.prove); "
+                "the refuter only looks for jumps of the score in x")
+        exprs = [e for e in _switch_exprs(self.op.score) if X_SYM in e.free_symbols]
+        if not exprs:
+            return self.result("limits/continuity of separable operators are decided symbolically (skd.verify.prove); "
+                               "the score has no switching points in x", supported=False)
+        self.strategies.append("jumps of the score in x at its switching points (exact one-sided limits)")
+        temps = [Fraction(1), Fraction(1, 2), Fraction(2), Fraction(1, 10), Fraction(10)]
+        temps += [t for t in self._T_switch[:5] if t not in temps]
+        xgrid = np.unique(np.concatenate([np.geomspace(1e-12, 0.5, 400), 1 - np.geomspace(1e-12, 0.5, 400)[::-1]]))
+        attempts = 0
+        for vals in self.values_list:
+            for T in temps:
+                cs: list[Fraction] = []
+                for e in exprs:
+                    for Vn in (2, 3):
+                        env = self._env(None, np.float64(float(T)), Vn, vals)
+
+                        def f(a: np.ndarray, env: dict = env, e: sp.Expr = e) -> np.ndarray:
+                            return eval_numpy(e, {**env, X_SYM: a})
+
+                        try:
+                            roots = _roots_1d(f, xgrid)
+                        except Exception:  # noqa: BLE001
+                            continue
+                        for r in roots:
+                            for c in _nice(r)[:1]:
+                                if 0 < c < 1 and c not in cs:
+                                    cs.append(c)
+                for c in cs[:8]:
+                    cands = [(c, 1 - c)]
+                    if c < 1:
+                        b = (1 - c) / 2
+                        cands.append((c, b, 1 - c - b))
+                    for P in cands:
+                        if self.late() or attempts >= 40:
+                            return self.result(note)
+                        if any(v <= 0 for v in P):
+                            continue
+                        self.candidates += 1
+                        self.sizes_used.add(len(P))
+                        self.log_T([T])
+                        eps = min(P) * Fraction(1, 10**9)
+                        Fp = self.F_float((P[0] + eps, P[1] - eps) + tuple(P[2:]), T, vals)
+                        Fm = self.F_float((P[0] - eps, P[1] + eps) + tuple(P[2:]), T, vals)
+                        if Fp is None or Fm is None:
+                            continue
+                        jump = float(np.max(np.abs(Fp - Fm)))
+                        self.observe(-jump, (P, (T,), vals))
+                        if jump < 1e-6:
+                            continue  # no sign of a jump at this point
+                        attempts += 1
+                        self.certify_attempts += 1
+                        notes: list[str] = []
+                        try:
+                            ce = C.certify_discontinuity_x(self.op, P, 0, 1, T, values=vals or None,
+                                                           open_simplex=self.open_simplex, notes=notes)
+                        except Exception as exc:  # noqa: BLE001
+                            ce, notes = None, [f"{type(exc).__name__}: {exc}"]
+                        if ce is not None:
+                            return ce
+                        if notes and not any("certainly holds" in n for n in notes):
+                            self.uncertified.append(f"{self.describe((P, (T,), vals))} ({notes[-1]})")
+        return self.result(note)
 
     def _direction_gap(self, P: tuple, d: tuple, T: Fraction, vals: Mapping[str, Fraction]) -> float | None:
         sigma = sorted(range(len(P)), key=lambda k: (-P[k], -d[k], k))
