@@ -68,6 +68,12 @@ def _points(rng: random.Random, n: int):
 
 
 def _conflicts(op, proved: set[str], dps: int, rng: random.Random) -> list[str]:
+    # every comparison at the working precision of the reference values
+    with mpmath.workdps(dps):
+        return _conflicts_at(op, proved, dps, rng)
+
+
+def _conflicts_at(op, proved: set[str], dps: int, rng: random.Random) -> list[str]:
     out = []
     for p, T in _points(rng, 12):
         try:
@@ -120,7 +126,8 @@ def test_fuzz_generates_enough_distinct_operators():
 def test_fuzz_proved_verdicts_survive_dense_numeric_search(chunk):
     ops = _ops()[chunk::CHUNKS]
     with_proof = 0
-    conflicts = []
+    conflicts: list[str] = []
+    unconfronted: list[str] = []
     rng = random.Random(chunk)
     for op in ops:
         try:
@@ -131,11 +138,17 @@ def test_fuzz_proved_verdicts_survive_dense_numeric_search(chunk):
         if not proved:
             continue
         with_proof += 1
-        found = _conflicts(op, proved, 40, rng)
-        if found:
-            # confirm at higher precision before calling it a conflict
-            confirmed = _conflicts(op, proved, 80, random.Random(chunk))
-            conflicts += [f"{op.definition}: {c}" for c in confirmed]
+        seed = rng.randrange(2**32)
+        try:
+            found = run_with_budget(_conflicts, (op, proved, 40, random.Random(seed)), seconds=10)
+            if found:
+                # confirm at higher precision before calling it a conflict
+                confirmed = run_with_budget(_conflicts, (op, proved, 80, random.Random(seed)), seconds=60)
+                conflicts += [f"{op.definition}: {c}" for c in confirmed]
+        except BudgetExceeded:
+            # mpmath on towers like exp(exp(exp(x/T))) at small T: numbers with huge exponents
+            unconfronted.append(op.definition)
     assert not conflicts, "\n".join(conflicts[:20])
+    assert len(unconfronted) <= max(2, with_proof // 20), f"{len(unconfronted)} proved operators not confronted: {unconfronted}"
     # >= 200 of 1000 operators with at least one proof, i.e. >= 20 per chunk of 100
     assert with_proof >= len(ops) // 5, f"only {with_proof} of {len(ops)} operators got a proof"

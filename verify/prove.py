@@ -59,6 +59,7 @@ class Outcome:
     exprs: dict[str, sp.Expr] = dataclasses.field(default_factory=dict)
 
 
+#: srepr -> expression of every sign step made in this process (filtered per outcome)
 _EXPRS: dict[str, sp.Expr] = {}
 
 
@@ -467,10 +468,10 @@ def _discontinuity_counterexample(op: Any, b: sp.Expr, g_left: sp.Expr, g_right:
 
 
 def prove_entropy(op: Any, profile: Any = None) -> Outcome:
-    rank = prove_ranking(op, profile)
+    rank = prove("ranking", op, profile)
     if rank.status != "proved":
         return Outcome("unknown", "reduction", reason="needs ranking, which is not proved", reason_kind="undecided")
-    cont = prove_continuity(op, profile)
+    cont = prove("continuity", op, profile)
     if cont.status != "proved":
         return Outcome("unknown", "reduction", reason="needs continuity in T, which is not proved", reason_kind="undecided")
     steps = [Step("ranking proved (g strictly increasing in x)", "lemma", (("axiom", "ranking"),)),
@@ -660,9 +661,24 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
                    reason_kind="undecided")
 
 
+#: Bump when a prover's logic changes: memoised outcomes are keyed by it.
+PROVER_VERSION = "1"
+_MEMO: dict[tuple[str, str, str, str], Outcome] = {}
+
+
 def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
-    """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.checker`)."""
-    _EXPRS.clear()
+    """Run the prover for ``axiom_id`` (no budget here; see :mod:`skd.verify.checker`).
+
+    Outcomes are memoised in-process by (prover version, axiom, operator content hash,
+    profile), never across different definitions or prover versions.
+    """
+    key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
+    if key not in _MEMO:
+        _MEMO[key] = _prove(axiom_id, op, profile)
+    return _MEMO[key]
+
+
+def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     try:
         out = PROVERS[axiom_id](op, profile)
     except Unsupported as exc:
