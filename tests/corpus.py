@@ -46,9 +46,9 @@ BROKEN = [
     ("x**(1/T) - 1/2", _t("0??????"), "score negative where x**(1/T) < 1/2"),
     ("exp(-1/(x*T))", _t("1111011"), "exp(-1/x) transform: identity fails"),
     ("x**(1/T)*Heaviside(T - 1) + x*Heaviside(1 - T)", _t("1111101"), "identity below T = 1 via Heaviside: cold limit is p"),
-    # exponent 3/T - 2: 1 at T = 1, -> oo as T -> 0, negative for T > 3 (reversal), -> -2 as T -> oo;
-    # T = 3 gives uniform, T -> oo the sharp reversed p**-2: entropy fails.
-    ("x**(3/T) / x**2", _t("1010110"), "exponent 3/T - 2 turns negative for T > 3: order reversal, hot limit p**-2"),
+    # exponent 3/T - 2: 1 at T = 1, -> oo as T -> 0, negative for T > 3/2 (reversal), -> -2 as T -> oo;
+    # T = 3/2 gives uniform, T -> oo the sharp reversed p**-2: entropy fails.
+    ("x**(3/T) / x**2", _t("1010110"), "exponent 3/T - 2 turns negative for T > 3/2: order reversal, hot limit p**-2"),
 ]
 
 CORRECT = [
