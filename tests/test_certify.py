@@ -23,6 +23,7 @@ from skd.verify.certify import (
     certify_well_defined,
     limit_target,
     score_one_sided_limit,
+    separable_T_limit,
     shrink,
 )
 from skd.verify.recheck import recheck_counterexample
@@ -278,3 +279,23 @@ def test_certify_discontinuity_in_x_from_a_jump_of_the_score():
     _rechecks(X_JUMP, "continuity", ce)
     # Max(x, 1/4) is continuous: no counterexample at its kink
     assert certify_discontinuity_x(MAX_QUARTER, [Q(1, 4), Q(3, 8), Q(3, 8)], 0, 1, Q(1)) is None
+
+
+def test_certify_separable_T_limits_follow_the_limit_laws_or_give_up():
+    p = [Q(1, 2), Q(1, 3), Q(1, 6)]
+    assert separable_T_limit(separable("x**(1/T)*(1 + x)"), p, "hot") == [Q(3, 8), Q(1, 3), Q(7, 24)]
+    assert separable_T_limit(separable("x**(1/T) + 1"), p, "cold") == [Q(1, 3)] * 3
+    # ratios to a positive reference: x*T is p for every T
+    assert separable_T_limit(separable("x*T"), p, "cold") == p
+    # power at T -> 0+: ratios (x/y)**(1/T) -> 0 towards the argmax
+    assert separable_T_limit(library.power, p, "cold") == [1, 0, 0]
+    # oo - oo and 0 * oo forms are not guessed
+    assert separable_T_limit(separable("x + Max(0, T - 1)**2/V"), p, "hot") is None
+
+
+def test_certify_limit_of_a_separable_operator_is_rechecked():
+    op = separable("x**(1/T) + 1", name="lifted")
+    p = [Q(2, 3), Q(1, 3)]
+    ce = certify_limit(op, p, "cold", separable_T_limit(op, p, "cold"), limit_target(p, "cold"), profile="paper")
+    assert ce is not None and ce.limit == "lim_{T->0+} F_T(p) = [1/2, 1/2]"
+    _rechecks(op, "boundary_cold", ce)

@@ -71,6 +71,8 @@ __all__ = [
     "certify_vector_discontinuity",
     "certify_discontinuity_x",
     "score_one_sided_limit",
+    "score_T_limit",
+    "separable_T_limit",
     "limit_target",
     "evaluate_certified",
     "simplify_fraction",
@@ -1399,9 +1401,9 @@ def _sign_of(e: sp.Expr, prec: int = DISPLAY_PREC) -> int | None:
     return None
 
 
-def _analytic_at(h: sp.Expr, x0: sp.Expr) -> bool:
-    """``h`` (a function of x only) is analytic on a neighbourhood of ``x0``: built from +, *,
-    powers and smooth functions, with every domain condition strict at ``x0``."""
+def _analytic_at(h: sp.Expr, x0: sp.Expr, var: sp.Symbol = X_SYM) -> bool:
+    """``h`` (a function of ``var`` only) is analytic on a neighbourhood of ``x0``: built from +,
+    *, powers and smooth functions, with every domain condition strict at ``x0``."""
     for node in sp.preorder_traversal(h):
         if isinstance(node, (sp.Symbol, sp.Number)) or node in (sp.pi, sp.E):
             continue
@@ -1411,20 +1413,20 @@ def _analytic_at(h: sp.Expr, x0: sp.Expr) -> bool:
             base, ex = node.args
             if isinstance(ex, sp.Integer) and ex >= 0:
                 continue
-            sb = _sign_of(base.subs(X_SYM, x0))
+            sb = _sign_of(base.subs(var, x0))
             if isinstance(ex, sp.Integer):
-                if sb in (1, -1) and X_SYM not in ex.free_symbols:
+                if sb in (1, -1):
                     continue
                 return False
             if sb != 1:
                 return False
             continue
         if isinstance(node, sp.log):
-            if _sign_of(node.args[0].subs(X_SYM, x0)) != 1:
+            if _sign_of(node.args[0].subs(var, x0)) != 1:
                 return False
             continue
         if isinstance(node, sp.tan):
-            if _sign_of(sp.cos(node.args[0].subs(X_SYM, x0))) not in (1, -1):
+            if _sign_of(sp.cos(node.args[0].subs(var, x0))) not in (1, -1):
                 return False
             continue
         if isinstance(node, _SMOOTH):
@@ -1433,37 +1435,49 @@ def _analytic_at(h: sp.Expr, x0: sp.Expr) -> bool:
     return True
 
 
-def _sign_near(h: sp.Expr, x0: sp.Expr, side: str) -> int | None:
-    """Sign of ``h(x)`` for ``x`` in ``(x0, x0 + delta)`` (side "+") or ``(x0 - delta, x0)``
-    (side "-"), for some ``delta > 0``; None when it cannot be established."""
-    lim = _one_sided(h, x0, side)
+def _sgn_ext(e: sp.Expr) -> int | None:
+    if e == sp.oo:
+        return 1
+    if e == -sp.oo:
+        return -1
+    return _sign_of(e)
+
+
+def _is_inf(e: sp.Expr) -> bool:
+    return e == sp.oo or e == -sp.oo
+
+
+def _sign_near(h: sp.Expr, x0: sp.Expr, side: str, var: sp.Symbol = X_SYM) -> int | None:
+    """Sign of ``h`` on ``(x0, x0 + delta)`` (side "+") or ``(x0 - delta, x0)`` (side "-") for some
+    ``delta > 0``; None when it cannot be established."""
+    lim = _lim(h, var, x0, side)
     if lim is not None:
-        s = _sign_of(lim)
+        s = _sgn_ext(lim)
         if s in (1, -1):
-            return s  # h tends to a non-zero limit: constant sign near x0
-    if not _analytic_at(h, x0):
+            return s  # h tends to a non-zero (possibly infinite) limit: constant sign near x0
+    if not _analytic_at(h, x0, var):
         return None
     d = h
     for m in range(TAYLOR_ORDER + 1):
-        s = _sign_of(d.subs(X_SYM, x0))
+        s = _sign_of(d.subs(var, x0))
         if s is None:
             return None
         if s != 0:
             return s if side == "+" or m % 2 == 0 else -s
-        d = sp.diff(d, X_SYM)
+        d = sp.diff(d, var)
     return None
 
 
-def _truth_near(cond: sp.Basic, x0: sp.Expr, side: str) -> bool | None:
+def _truth_near(cond: sp.Basic, x0: sp.Expr, side: str, var: sp.Symbol = X_SYM) -> bool | None:
     if cond is sp.true:
         return True
     if cond is sp.false:
         return False
     if isinstance(cond, sp.Not):
-        t = _truth_near(cond.args[0], x0, side)
+        t = _truth_near(cond.args[0], x0, side, var)
         return None if t is None else not t
     if isinstance(cond, (sp.And, sp.Or)):
-        ts = [_truth_near(c, x0, side) for c in cond.args]
+        ts = [_truth_near(c, x0, side, var) for c in cond.args]
         if isinstance(cond, sp.And):
             if any(t is False for t in ts):
                 return False
@@ -1473,40 +1487,117 @@ def _truth_near(cond: sp.Basic, x0: sp.Expr, side: str) -> bool | None:
         return None if any(t is None for t in ts) else False
     if isinstance(cond, sp.core.relational.Relational):
         op = cond.rel_op
-        if X_SYM not in cond.free_symbols:
+        if var not in cond.free_symbols:
             sd = _sign_of(cond.lhs - cond.rhs)
             if sd is None:
                 return None
             return {">": sd > 0, ">=": sd >= 0, "<": sd < 0, "<=": sd <= 0, "==": sd == 0, "!=": sd != 0}.get(op)
-        s = _sign_near(cond.lhs - cond.rhs, x0, side)
+        s = _sign_near(cond.lhs - cond.rhs, x0, side, var)
         if s is None:
             return None
         return {">": s > 0, ">=": s > 0, "<": s < 0, "<=": s < 0, "==": False, "!=": True}.get(op)
     return None
 
 
-def _one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
-    """Exact ``lim_{x -> x0 +/-} expr`` (expr in x only), or None when not established.
+def _lim_add(args: Sequence[sp.Expr]) -> sp.Expr | None:
+    infs = {a for a in args if _is_inf(a)}
+    if not infs:
+        return sp.Add(*args)
+    if len(infs) > 1:
+        return None  # oo - oo
+    return infs.pop()
+
+
+def _lim_mul(args: Sequence[sp.Expr]) -> sp.Expr | None:
+    if not any(_is_inf(a) for a in args):
+        return sp.Mul(*args)
+    sign = 1
+    for a in args:
+        s = _sgn_ext(a)
+        if s is None or s == 0:
+            return None  # unknown sign, or 0 * oo
+        sign *= s
+    return sp.oo if sign > 0 else -sp.oo
+
+
+def _lim_pow(expr: sp.Pow, B: sp.Expr, E: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
+    b_expr, e_expr = expr.args
+    if isinstance(e_expr, sp.Integer):
+        n = int(e_expr)
+        if n == 0:
+            return sp.Integer(1)
+        if n > 0:
+            if B == sp.oo:
+                return sp.oo
+            if B == -sp.oo:
+                return sp.oo if n % 2 == 0 else -sp.oo
+            return B**n
+        if _is_inf(B):
+            return sp.Integer(0)
+        sb = _sign_of(B)
+        if sb in (1, -1):
+            return B**n
+        if sb == 0:
+            s = _sign_near(b_expr, x0, side, var)
+            if s is None:
+                return None
+            return sp.oo if (s > 0 or n % 2 == 0) else -sp.oo
+        return None
+    # non-integer or variable exponent: the base must be positive near the point
+    if B == sp.oo:
+        sE = _sgn_ext(E)
+        return None if sE in (None, 0) else (sp.oo if sE > 0 else sp.Integer(0))
+    if _is_inf(B):
+        return None
+    sB = _sign_of(B)
+    if sB == 1:
+        if not _is_inf(E):
+            return B**E
+        s1 = _sign_of(B - 1)
+        if s1 in (None, 0):
+            return None  # 1**oo
+        grows = (s1 > 0) == (E == sp.oo)
+        return sp.oo if grows else sp.Integer(0)
+    if sB == 0 and _sign_near(b_expr, x0, side, var) == 1:
+        sE = _sgn_ext(E)
+        return None if sE in (None, 0) else (sp.Integer(0) if sE > 0 else sp.oo)
+    return None
+
+
+_AT_INF = {  # f(+oo), f(-oo)
+    sp.exp: (sp.oo, sp.Integer(0)),
+    sp.tanh: (sp.Integer(1), sp.Integer(-1)),
+    sp.atan: (sp.pi / 2, -sp.pi / 2),
+    sp.erf: (sp.Integer(1), sp.Integer(-1)),
+    sp.sinh: (sp.oo, -sp.oo),
+    sp.cosh: (sp.oo, sp.oo),
+}
+
+
+def _lim(expr: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
+    """Exact ``lim_{var -> x0 +/-} expr`` in the extended reals (a closed-form number, ``oo`` or
+    ``-oo``), or None when not established.
 
     Piecewise branches are chosen by the sign of each condition on a one-sided neighbourhood
     (a non-zero one-sided limit, or the first non-zero Taylor coefficient of an analytic
-    condition); continuous operations pass the limit through when their domain conditions hold
-    strictly at the limit.
+    condition); other operations follow the limit laws, with every indeterminate form
+    (``oo - oo``, ``0 * oo``, ``1**oo``, ``0**0``, ...) and every discontinuity (floor, a domain
+    boundary) answered by None.
     """
-    if X_SYM not in expr.free_symbols:
-        return expr
-    if expr == X_SYM:
+    if var not in expr.free_symbols:
+        return None if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else expr
+    if expr == var:
         return x0
     if isinstance(expr, sp.Piecewise):
         for e, c in expr.args:
-            t = _truth_near(c, x0, side)
+            t = _truth_near(c, x0, side, var)
             if t is None:
                 return None
             if t:
-                return _one_sided(e, x0, side)
+                return _lim(e, var, x0, side)
         return None
     if isinstance(expr, (sp.Heaviside, sp.sign)):
-        s = _sign_near(expr.args[0], x0, side)
+        s = _sign_near(expr.args[0], x0, side, var)
         if s is None:
             return None
         if isinstance(expr, sp.sign):
@@ -1514,33 +1605,140 @@ def _one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
         return sp.Integer(1 if s > 0 else 0)
     if isinstance(expr, (sp.floor, sp.ceiling)):
         return None
-    args = [_one_sided(a, x0, side) for a in expr.args]
+    args = [_lim(a, var, x0, side) for a in expr.args]
     if any(a is None for a in args):
         return None
+    if isinstance(expr, sp.Add):
+        return _lim_add(args)
+    if isinstance(expr, sp.Mul):
+        return _lim_mul(args)
     if isinstance(expr, sp.Pow):
-        base, ex = args
-        if not (isinstance(ex, sp.Integer) and ex >= 0):
-            sb = _sign_of(base)
-            if isinstance(ex, sp.Integer):
-                if sb not in (1, -1):
-                    return None
-            elif sb != 1:
-                return None
-    elif isinstance(expr, sp.log):
-        if _sign_of(args[0]) != 1:
-            return None
-    elif isinstance(expr, (sp.asin, sp.acos)):
-        if _sign_of(1 - args[0] ** 2) != 1:
+        return _lim_pow(expr, args[0], args[1], var, x0, side)
+    if isinstance(expr, (sp.Min, sp.Max)):
+        out = expr.func(*args)
+        return out if (_is_inf(out) or not out.has(sp.zoo, sp.nan, sp.oo, -sp.oo)) else None
+    if isinstance(expr, sp.Abs):
+        return sp.oo if _is_inf(args[0]) else sp.Abs(args[0])
+    A = args[0] if args else None
+    if A is not None and _is_inf(A):
+        for fn, (at_pos, at_neg) in _AT_INF.items():
+            if isinstance(expr, fn):
+                return at_pos if A == sp.oo else at_neg
+        if isinstance(expr, sp.log) and A == sp.oo:
+            return sp.oo
+        return None
+    if isinstance(expr, sp.log):
+        sA = _sign_of(A)
+        if sA == 1:
+            return sp.log(A)
+        if sA == 0 and _sign_near(expr.args[0], x0, side, var) == 1:
+            return -sp.oo
+        return None
+    if isinstance(expr, (sp.asin, sp.acos)):
+        if _sign_of(1 - A**2) != 1:
             return None
     elif isinstance(expr, sp.tan):
-        if _sign_of(sp.cos(args[0])) not in (1, -1):
+        if _sign_of(sp.cos(A)) not in (1, -1):
             return None
-    elif not isinstance(expr, (sp.Add, sp.Mul) + _SMOOTH + _CONTINUOUS):
+    elif not isinstance(expr, _SMOOTH):
         return None
     out = expr.func(*args)
-    if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    return None if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else out
+
+
+def _one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
+    """Finite exact ``lim_{x -> x0 +/-} expr`` (expr in x only), or None."""
+    out = _lim(expr, X_SYM, x0, side)
+    return None if out is None or _is_inf(out) else out
+
+
+_S_HOT = sp.Symbol("s_hot", positive=True)
+
+
+def _T_expr(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
+    """The score at ``x0`` as a function of the limit variable: ``T`` (cold) or ``s = 1/T`` (hot)."""
+    env: dict[sp.Symbol, sp.Expr] = {X_SYM: sp.Rational(x0.numerator, x0.denominator), V_SYM: sp.Integer(V)}
+    for prm in op.params:
+        env[prm.symbol] = sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
+    g = op.score.subs(env)
+    if which == "cold":
+        return g, T_SYM
+    return g.subs(T_SYM, 1 / _S_HOT), _S_HOT
+
+
+def score_T_limit(op: Any, x0: Any, which: str, V: int, values: Mapping[str, Any] | None = None) -> sp.Expr | None:
+    """``lim g(x0, T, V)`` as ``T -> 0+`` (``which="cold"``) or ``T -> oo`` (``"hot"``, computed as
+    ``s = 1/T -> 0+``) in the extended reals, by :func:`_lim`; None when not established."""
+    if op.kind != "separable" or which not in ("cold", "hot"):
         return None
-    return out
+    vals = _values(op, values, None) or {}
+    g, var = _T_expr(op, _frac(x0), V, vals, which)
+    return _lim(g, var, sp.Integer(0), "+")
+
+
+def _surely_positive(e: sp.Expr) -> bool:
+    """Structural positivity for every T > 0 (numbers decided by enclosures)."""
+    if e.is_number:
+        return _sign_of(e) == 1
+    if e in (T_SYM, _S_HOT):
+        return True
+    if isinstance(e, sp.exp):
+        return True
+    if isinstance(e, sp.Pow):
+        return _surely_positive(e.args[0])
+    if isinstance(e, (sp.Add, sp.Mul, sp.Min)):
+        return all(_surely_positive(a) for a in e.args)
+    if isinstance(e, sp.Max):
+        return any(_surely_positive(a) for a in e.args)
+    if isinstance(e, sp.Piecewise):
+        return all(_surely_positive(v) for v, _ in e.args)
+    return False
+
+
+def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str, Any] | None = None) -> list[sp.Expr] | None:
+    """The exact limit of ``F_T(p)`` as ``T -> 0+`` / ``T -> oo``, or None.
+
+    Either every score has a finite limit with a positive sum (``F`` tends to the normalised
+    limits), or, for a reference entry whose score is structurally positive for every ``T``, the
+    ratios ``g(p_i)/g(p_ref)`` (powers of positive numbers combined) have finite limits
+    (``F_i = ratio_i / sum of ratios`` for every T). Every limit is by the limit laws of
+    :func:`_lim`; anything else is left to the symbolic prover.
+    """
+    if op.kind != "separable" or which not in ("cold", "hot"):
+        return None
+    P = [_frac(v) for v in p]
+    vals = _values(op, values, None) or {}
+    V = len(P)
+    cache: dict[Fraction, sp.Expr | None] = {}
+    scores = []
+    for v in P:
+        if v not in cache:
+            cache[v] = score_T_limit(op, v, which, V, vals)
+        scores.append(cache[v])
+    if all(g is not None and not _is_inf(g) and _sign_of(g) in (0, 1) for g in scores):
+        total = sp.Add(*scores)
+        if _sign_of(total) == 1:
+            return [gi / total for gi in scores]
+    exprs = {v: _T_expr(op, v, V, vals, which) for v in set(P)}
+    refs = sorted(set(P), reverse=True)
+    for ref in refs:
+        g_ref, var = exprs[ref]
+        if not _surely_positive(g_ref):
+            continue
+        ratios = []
+        for v in P:
+            if v == ref:
+                ratios.append(sp.Integer(1))
+                continue
+            r = _lim(sp.powsimp(exprs[v][0] / g_ref), var, sp.Integer(0), "+")
+            if r is None or _is_inf(r) or _sign_of(r) not in (0, 1):
+                break
+            ratios.append(r)
+        else:
+            total = sp.Add(*ratios)
+            if _sign_of(total) == 1:
+                return [r / total for r in ratios]
+    return None
 
 
 def score_one_sided_limit(op: Any, x0: Any, side: str, T: Any, V: int,

@@ -28,10 +28,13 @@ A certified counterexample is then shrunk (fewer classes for separable operators
 rationals; every step re-certified). The candidate sequence depends only on ``seed``; the
 deadline only truncates it.
 
-Limits and continuity in ``T`` of separable operators are decided symbolically
-(:mod:`skd.verify.prove`): here limits are refuted only through a built-in's declared limit
-functions (proved in docs), and continuity only through jumps of the score in ``x`` at its
-switching points, with exact one-sided limits (:func:`skd.verify.certify.certify_discontinuity_x`).
+A limit is never refuted by one finite ``T``: the refuter uses exact limits only — a vector
+operator's (or built-in's) declared limit functions (proved in docs), or, for separable operators,
+the limits of the scores (or of their ratios to a structurally positive reference score) by the
+limit laws (:func:`skd.verify.certify.separable_T_limit`); 0/0 and oo/oo forms beyond that are the
+symbolic prover's (:mod:`skd.verify.prove`). Continuity of separable operators is refuted only
+through jumps of the score in ``x`` at its switching points, with exact one-sided limits
+(:func:`skd.verify.certify.certify_discontinuity_x`); continuity in ``T`` is the prover's.
 
 >>> from skd.operators import library
 >>> ce = refute(library.topk, "ranking", seconds=5)
@@ -1242,9 +1245,7 @@ class _Search:
             trusted = fn is (ref.cold_limit if which == "cold" else ref.hot_limit)
         if fn is None or not trusted:
             if self.op.kind == "separable":
-                return self.result("limits/continuity of separable operators are decided symbolically "
-                                   "(skd.verify.prove); the refuter uses only declared limit functions of built-ins",
-                                   supported=False)
+                return self.run_limit_separable(which)
             return self.result(f"{self.op.name} declares no proved {which} limit function; a limit is never "
                                "refuted by one finite T", supported=False)
         self.strategies.append(f"declared exact {which} limit ({getattr(fn, '__name__', 'limit')}) on structured vectors")
@@ -1264,14 +1265,78 @@ class _Search:
                         continue
                     notes: list[str] = []
                     self.certify_attempts += 1
+                    proof = f"{getattr(fn, '__name__', 'declared limit')} (declared by {self.op.name}; proved in docs/theory)"
                     ce = C.certify_limit(self.op, P, which, L, target, values=vals or None, profile=self.profile,
-                                         proof=f"{getattr(fn, '__name__', 'declared limit')} (declared by {self.op.name}; "
-                                               "proved in docs/theory)",
-                                         open_simplex=self.open_simplex, notes=notes)
+                                         proof=proof, open_simplex=self.open_simplex, notes=notes)
                     if ce is not None:
-                        return ce
+                        return self._shrink_limit(ce, which, vals, proof, lambda Q: _exact_uniform_limit(fn, Q))
                     self.uncertified.append(f"{self.describe((P, (), vals))} ({notes[-1] if notes else 'not certified'})")
         return self.result()
+
+    def _shrink_limit(self, ce: Counterexample, which: str, vals: Mapping[str, Fraction], proof: str,
+                      limit_of: Callable[[Sequence[Fraction]], list[Any] | None]) -> Counterexample:
+        """Simpler entries of p for a limit counterexample; every step recomputes the exact limit
+        (by the same proved method) and re-certifies."""
+        best = [ce]
+
+        def recert(Q: Sequence[Fraction]) -> bool:
+            if time.monotonic() > self.hard_deadline:
+                return False
+            try:
+                L = limit_of(list(Q))
+                if L is None:
+                    return False
+                c = C.certify_limit(self.op, list(Q), which, L, C.limit_target(Q, which, self.profile),
+                                    values=vals or None, profile=self.profile, proof=proof)
+            except Exception:  # noqa: BLE001
+                return False
+            if c is not None:
+                best[0] = c
+            return c is not None
+
+        P = [Fraction(v) for v in ce.p]
+        try:
+            C.shrink_vector(P, recert, open_simplex=self.open_simplex, deadline=self.hard_deadline)
+        except Exception:  # noqa: BLE001
+            return ce
+        return best[0]
+
+    def run_limit_separable(self, which: str) -> Counterexample | SearchLog:
+        """Exact limits of the scores (extended-real limit laws); only when every score has a finite
+        limit with a positive sum. 0/0 and oo/oo forms are left to the symbolic prover."""
+        self.strategies.append(f"exact {which} limits of the scores g(p_i, T) (limit laws; no 0/0 or oo/oo forms)")
+        note = ("limits of separable operators whose scores all tend to 0 or oo are decided by the symbolic prover "
+                "(skd.verify.prove)")
+        found_any = False
+        for Vn in (2, 3, 4, 5):
+            self.sizes_used.add(Vn)
+            for P in self.p_candidates(Vn, ties=True)[:40]:
+                for vals in self.values_list:
+                    if self.late():
+                        return self.result(note)
+                    self.candidates += 1
+                    try:
+                        L = C.separable_T_limit(self.op, P, which, vals or None)
+                    except Exception:  # noqa: BLE001 - no limit, no counterexample
+                        L = None
+                    if L is None:
+                        continue
+                    found_any = True
+                    target = C.limit_target(P, which, self.profile)
+                    notes: list[str] = []
+                    self.certify_attempts += 1
+                    proof = ("limits of the scores g(p_i, T) (or of their ratios to a positive reference score) "
+                             "by the limit laws (skd.verify.certify.separable_T_limit)")
+                    ce = C.certify_limit(self.op, P, which, L, target, values=vals or None, profile=self.profile,
+                                         proof=proof, notes=notes)
+                    if ce is not None:
+                        return self._shrink_limit(ce, which, vals, proof,
+                                                  lambda Q: C.separable_T_limit(self.op, Q, which, vals or None))
+                    if notes and not any("certainly holds" in n for n in notes):
+                        self.uncertified.append(f"{self.describe((P, (), vals))} ({notes[-1]})")
+                if not found_any and Vn == 2:
+                    return self.result(note + f"; the scores' {which} limits are 0/0 or oo/oo forms here")
+        return self.result(note)
 
     # continuity ---------------------------------------------------------------------------
     def run_continuity(self) -> Counterexample | SearchLog:
