@@ -20,9 +20,18 @@ Piecewise with no applicable branch are *certain* failures; everything uncertain
 counterexample.
 
 Limits are never refuted by one finite temperature: :func:`certify_limit` takes the **exact**
-limit (proved by the caller) and confirms it by enclosures along ``T_k = 2^-k`` (or ``2^k``);
-:func:`certify_vector_discontinuity` derives the exact one-sided limit of an order-based vector
-operator from its order classes (docs/theory/vector.md).
+limit (proved by the caller, or computed by :func:`separable_T_limit` with the limit laws) and
+confirms it by enclosures along ``T_k = 2^-k`` (or ``2^k``); a limit the enclosures do not
+approach is refused. Continuity is refuted by one-sided limits that differ:
+:func:`certify_discontinuity_T` (exact limits in ``T``, sides confirmed by enclosures),
+:func:`certify_vector_discontinuity` (order-based vector operators: the exact directional limit
+from the order class, Theorem V.3 of docs/theory/vector.md, with strict derived comparisons) and
+:func:`certify_discontinuity_x` (separable operators: exact one-sided limits of the score in
+``x``, Piecewise branches chosen by one-sided limits or Taylor coefficients of the conditions).
+
+Shrinking (:func:`shrink`, :func:`simplify_fraction`, :func:`shrink_vector`) re-certifies every
+simplification: fewer classes for separable pair violations, then simple temperatures and
+entries.
 
 >>> from fractions import Fraction as Q
 >>> from skd.operators import library
