@@ -37,6 +37,9 @@ class InvalidArgument(SkdInputError):
             shown = shown[:200] + "..."
         super().__init__(f"{argument}={shown}: {problem}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.argument, self.value, self.problem))
+
 
 class ExpressionError(SkdInputError):
     """An operator formula was rejected by the safe parser.
@@ -56,6 +59,9 @@ class ExpressionError(SkdInputError):
             where += f" (column {position})"
         shown = text if len(text) <= 120 else text[:117] + "..."
         super().__init__(f"cannot parse {shown!r}{where}: {problem}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.text, self.problem, self.token, self.position))
 
 
 class NotWellDefined(SkdInputError):

@@ -90,7 +90,8 @@ def _conflicts_at(op, proved: set[str], dps: int, rng: random.Random) -> list[st
         if "ranking" in proved:
             for i in range(len(p)):
                 for j in range(len(p)):
-                    if p[i] > p[j] and not q[i] > q[j] + tol:
+                    # relative: entries far below any absolute tolerance are still ordered
+                    if p[i] > p[j] and not q[i] > q[j] * (1 + tol):
                         out.append(f"ranking at p={p}, T={T}, i={i}, j={j}")
         if "identity" in proved:
             try:

@@ -84,6 +84,8 @@ def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: 
             raise BudgetExceeded(seconds)
         try:
             status, payload = parent.recv()
+        except (TypeError, pickle.UnpicklingError, AttributeError) as exc:
+            raise WorkerError("UnpicklingError", f"the worker's answer could not be read: {exc}") from None
         except EOFError:
             raise WorkerError("WorkerDied", f"worker exited with code {proc.exitcode} after {time.monotonic() - start:.2f} s") from None
     finally:

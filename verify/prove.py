@@ -679,6 +679,11 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
 
 
 def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
+    if profile is not None and not profile.open_simplex:
+        # The reductions cover p in the open simplex (x in (0, 1)); entries equal to 0 need
+        # their own lemmas, which do not exist yet. Never claim a proof outside that scope.
+        return Outcome("unknown", "symbolic", reason=f"profile {profile.name!r} (closed simplex): the symbolic provers cover "
+                       "the open simplex only", reason_kind="unsupported")
     try:
         out = PROVERS[axiom_id](op, profile)
     except Unsupported as exc:
