@@ -44,6 +44,7 @@ BROKEN = [
      "upward jump in x: ranking holds, continuity and identity fail, hot ratio -> 1/2"),
     ("tanh(x)**(1/T)", _t("1111011"), "tanh(x) is not proportional to x: identity fails"),
     ("x**(1/T) - 1/2", _t("0??????"), "score negative where x**(1/T) < 1/2"),
+    ("x - 9/10", _t("00??0??"), "increasing but negative score: the normaliser turns negative and F's order reverses"),
     ("exp(-1/(x*T))", _t("1111011"), "exp(-1/x) transform: identity fails"),
     ("x**(1/T)*Heaviside(T - 1) + x*Heaviside(1 - T)", _t("1111101"), "identity below T = 1 via Heaviside: cold limit is p"),
     # exponent 3/T - 2: 1 at T = 1, -> oo as T -> 0, negative for T > 3/2 (reversal), -> -2 as T -> oo;

@@ -83,3 +83,11 @@ def test_recheck_rejects_a_certificate_for_another_operator():
     out = prove("identity", library.power)
     ok, _ = recheck_certificate(separable("x**2"), Verdict("identity", "proved", out.method, certificate=tuple(out.steps)))
     assert not ok
+
+
+def test_prove_increasing_but_negative_score_does_not_prove_ranking():
+    # g = x - 9/10 is increasing, but at p = (1/2, 3/10, 1/5) every score is negative and F
+    # comes out in reverse order: a derivative condition alone must not prove ranking.
+    op = separable("x - 9/10")
+    assert prove("ranking", op).status != "proved"
+    assert prove("well_defined", op).status != "proved"

@@ -662,7 +662,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "1"
+PROVER_VERSION = "2"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
@@ -674,8 +674,25 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     """
     key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
     if key not in _MEMO:
-        _MEMO[key] = _prove(axiom_id, op, profile)
+        _MEMO[key] = _prove_with_lemmas(axiom_id, op, profile)
     return _MEMO[key]
+
+
+def _prove_with_lemmas(axiom_id: str, op: Any, profile: Any) -> Outcome:
+    """Every reduction theorem assumes g > 0 (docs/theory/reductions.md): with scores of mixed
+    sign the normaliser can be negative or zero and the order of F can reverse. So each axiom
+    other than well_defined is proved only on top of a proof that g > 0; its refutations
+    (certified counterexamples about F itself) need no such lemma."""
+    out = _prove(axiom_id, op, profile)
+    if axiom_id == "well_defined" or out.status != "proved":
+        return out
+    wd = prove("well_defined", op, profile)
+    if wd.status != "proved":
+        return Outcome("unknown", out.method, reason="the reduction needs g > 0 (well_defined), which is not proved",
+                       reason_kind="undecided")
+    lemma = Step("g > 0 on the whole domain (well_defined proved): the reduction applies", "lemma",
+                 (("axiom", "well_defined"),))
+    return dataclasses.replace(out, steps=[lemma, *out.steps])
 
 
 def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
