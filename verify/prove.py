@@ -17,6 +17,7 @@ under a time budget.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -328,7 +329,17 @@ def prove_identity(op: Any, profile: Any = None) -> Outcome:
         undecided += und
         bad += [(b, base) for b in bd]
     if not undecided and not bad:
-        return Outcome("proved", "reduction: g(x,1,V)/x independent of x (docs/theory/reductions.md#identity)", steps)
+        # the constant c = g(x,1,V)/x must be non-zero (else F_1 is 0/0)
+        for base, blabel in _base_cases(op):
+            xp = next((q for q in x_pieces(g1) if not q.point), None)
+            if xp is None or xp.expr is None:
+                return Outcome("unknown", "sign analysis", reason="no open piece in x at T = 1", reason_kind="undecided")
+            s, step, _ = _sign_step(xp.expr / x, [_x_sub(xp)] + list(base), "g(x,1,V)/x", f"{xp.label}, {blabel}", xp.expr)
+            if s not in ("pos", "neg"):
+                return Outcome("unknown", "sign analysis", reason=f"g(x,1,V)/x not proved non-zero on {blabel}",
+                               reason_kind="undecided")
+            steps.append(step)
+        return Outcome("proved", "reduction: g(x,1,V)/x a non-zero constant (docs/theory/reductions.md#identity)", steps)
     if bad:
         ce = _identity_counterexample(op, g1, bad[0][1])
         if ce is not None:
@@ -530,6 +541,22 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         s_const, step_const, _ = _sign_step(dT, [_t_sub(tp)] + subs, "d/dT log(g(x)/g(y))", f"{tp.label}, 0<x<y<1, {blabel}", dT)
         if s_const == "zero":
             return _eventually_constant(op, tp, base, which)
+        factored = _factored_limit(Db, which)
+        if factored is not None:
+            cf, kind, h_lim, h_text = factored
+            step_h = Step(f"log(g(x)/g(y)) = c(x, y) * h(1/T) with {h_text}", "limit", (("h", h_text),))
+            if which == "cold" and kind == "inf":
+                s, step, _ = _sign_step(cf, subs, "c(x, y) in log(g(x)/g(y)) = c(x, y) * h(1/T)", f"0<x<y<1, {blabel}", cf)
+                if s != "neg":
+                    return Outcome("unknown", "limit", reason=f"sign of c(x, y) is {s} on {blabel}", reason_kind="undecided")
+                steps += [step_h, step]
+                continue
+            if which == "hot" and kind == "zero":
+                steps.append(step_h)
+                continue
+            if kind == "finite":
+                return _ratio_limit_refutation(op, sp.exp(cf * h_lim), base, which)
+            return Outcome("unknown", "limit", reason=f"h(1/T) tends to {kind} at the {which} end", reason_kind="undecided")
         try:
             poly = sp.Poly(Db, beta)
         except sp.PolynomialError:
@@ -583,6 +610,39 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         return _ratio_limit_refutation(op, L, base, which)
     lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
     return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _factored_limit(Db: sp.Expr, which: str) -> tuple[sp.Expr, str, sp.Expr | None, str] | None:
+    """``D(beta) = c(x, y) * h(beta)`` with ``h`` rational in a root of ``beta``: the limit of ``h``
+    as ``beta -> oo`` (cold) or ``beta -> 0+`` (hot), by degrees (exact). Returns
+    ``(c, "inf" | "zero" | "finite" | "-inf", limit_of_h, description)`` or None."""
+    cf, h = sp.factor_terms(Db).as_independent(beta, as_Add=False)
+    if h.free_symbols != {beta} or cf.has(beta) or cf == 0:
+        return None
+    dens = [sp.Rational(a.exp).q for a in h.atoms(sp.Pow) if a.base == beta and a.exp.is_Rational]
+    L = math.lcm(1, *(int(d) for d in dens))
+    gamma = sp.Symbol("gamma", positive=True)
+    hg = sp.cancel(sp.together(h.subs(beta, gamma**L)))
+    num, den = sp.fraction(hg)
+    try:
+        pn, pd = sp.Poly(num, gamma), sp.Poly(den, gamma)
+    except sp.PolynomialError:
+        return None
+    if which == "cold":
+        d = pn.degree() - pd.degree()
+        ratio = pn.LC() / pd.LC()
+    else:
+        (ln, cn), (ld, cd) = _trailing(pn), _trailing(pd)
+        d = ld - ln  # h ~ (cn/cd) * gamma^(ln - ld) as gamma -> 0+
+        ratio = cn / cd
+    if not ratio.is_Rational or ratio == 0:
+        return None
+    text = f"h = {sp.sstr(h)}"
+    if d > 0:
+        return (cf, "inf" if ratio > 0 else "-inf", None, text + f" -> {'oo' if ratio > 0 else '-oo'}")
+    if d < 0:
+        return (cf, "zero", sp.Integer(0), text + " -> 0")
+    return (cf, "finite", ratio, text + f" -> {ratio}")
 
 
 def _trailing(p: sp.Poly) -> tuple[int, sp.Expr]:
@@ -662,7 +722,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "2"
+PROVER_VERSION = "3"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
@@ -684,7 +744,8 @@ def _prove_with_lemmas(axiom_id: str, op: Any, profile: Any) -> Outcome:
     other than well_defined is proved only on top of a proof that g > 0; its refutations
     (certified counterexamples about F itself) need no such lemma."""
     out = _prove(axiom_id, op, profile)
-    if axiom_id == "well_defined" or out.status != "proved":
+    if axiom_id in ("well_defined", "identity") or out.status != "proved":
+        # identity needs only g(x, 1, V) = c x with c != 0, checked by its own prover
         return out
     wd = prove("well_defined", op, profile)
     if wd.status != "proved":
@@ -705,6 +766,10 @@ def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
         out = PROVERS[axiom_id](op, profile)
     except Unsupported as exc:
         return Outcome("unknown", "symbolic", reason=str(exc), reason_kind="unsupported")
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError) as exc:
+        # A SymPy corner the prover does not handle: an honest unknown, never a guess.
+        return Outcome("unknown", "symbolic", reason=f"prover could not handle the score ({type(exc).__name__}: {exc})"[:300],
+                       reason_kind="undecided")
     if out.status == "proved":
         wanted = {dict(s.args).get("expr") for s in out.steps}
         out.exprs = {k: v for k, v in _EXPRS.items() if k in wanted}

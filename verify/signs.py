@@ -234,7 +234,7 @@ def _structural(e: sp.Expr, depth: int) -> Sign | None:
                 return "pos"
             if nz == {"neg"}:
                 return "neg"
-        return None
+        return _log_sum_sign(e, depth) or _bounded_sum_sign(e, depth)
     if isinstance(e, sp.Abs):
         s = sign_of(e.args[0], depth + 1)
         return None if s is None else ("zero" if s == "zero" else "pos")
@@ -259,6 +259,51 @@ def _structural(e: sp.Expr, depth: int) -> Sign | None:
         return sign_of(e.args[0], depth + 1)
     if isinstance(e, sp.cosh):
         return "pos" if _is_real(e.args[0]) else None
+    return None
+
+
+def _log_sum_sign(e: sp.Add, depth: int) -> Sign | None:
+    """``Σ k_i log(a_i)`` with integer ``k_i`` and every ``a_i > 0`` equals ``log(Π a_i^k_i)``:
+    its sign is that of ``Π a_i^k_i − 1`` (decided as a rational function)."""
+    prod = sp.Integer(1)
+    for term in e.args:
+        k, rest = term.as_coeff_Mul()
+        if not (isinstance(rest, sp.log) and k.is_Integer):
+            return None
+        a = rest.args[0]
+        if sign_of(a, depth + 1) != "pos":
+            return None
+        prod *= a ** int(k)
+    diff = sp.cancel(sp.together(prod - 1))
+    return sign_of(diff, depth + 1) if diff.free_symbols or diff.is_Number else None
+
+
+_BOUNDED = (sp.sin, sp.cos, sp.tanh)
+
+
+def _bounded_sum_sign(e: sp.Add, depth: int) -> Sign | None:
+    """``c + Σ k_i b_i`` with constants ``c``, ``k_i`` and ``|b_i| ≤ 1`` (``sin``, ``cos``,
+    ``tanh`` of real arguments, or their squares): positive if ``c > Σ|k_i|``, negative if
+    ``c < −Σ|k_i|`` (``≥``/``≤`` suffice when every bounded term is a ``tanh``, ``|tanh| < 1``)."""
+    const = sp.Integer(0)
+    budget = sp.Integer(0)
+    strict = True  # |tanh(a)| < 1 strictly; |sin|, |cos| reach 1
+    for term in e.args:
+        if not term.free_symbols:
+            if not term.is_Rational:
+                return None
+            const += term
+            continue
+        k, rest = term.as_coeff_Mul()
+        base = rest.args[0] if (isinstance(rest, sp.Pow) and rest.args[1] == 2) else rest
+        if not (isinstance(base, _BOUNDED) and _is_real(base.args[0]) and k.is_Rational):
+            return None
+        budget += abs(k)
+        strict = strict and isinstance(base, sp.tanh)
+    if const > budget or (strict and budget > 0 and const >= budget):
+        return "pos"
+    if const < -budget or (strict and budget > 0 and const <= -budget):
+        return "neg"
     return None
 
 
