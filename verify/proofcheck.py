@@ -20,7 +20,7 @@ Stored text is never parsed or evaluated: it is only compared with re-derived te
 >>> o = prove("ranking", library.power)
 >>> v = Verdict("ranking", "proved", o.method, certificate=tuple(o.steps))
 >>> recheck_certificate(library.power, v)
-(True, '2 steps re-derived and spot-checked')
+(True, '3 steps re-derived and spot-checked')
 """
 
 from __future__ import annotations
