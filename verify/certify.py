@@ -893,25 +893,7 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
     one = Fraction(1)
 
     def attempt(ar: HybridArith) -> _Sides | None:
-        F = _F(op, P, one, ar, vals)
-        best, best_gap, undecided = None, -1.0, False
-        for k, v in _hinted(enumerate(F), ar.hint):
-            try:
-                differs = v != P[k]
-            except Undecided:
-                undecided = True
-                continue
-            if differs:
-                gap = abs(v - P[k]).lower_float()
-                if gap > best_gap:
-                    best, best_gap = k, gap
-                if k == ar.hint:
-                    break
-        if best is not None:
-            return _Sides(F[best], XV(P[best]), best)
-        if undecided:
-            raise Undecided("F_1(p) = p undecided at some entry")
-        return None
+        return _largest_gap(_F(op, P, one, ar, vals), [XV(v) for v in P], ar.hint, "F_1(p) = p at some entry")
 
     decided = _decide(attempt, notes)
     if decided is None:
@@ -1197,25 +1179,30 @@ def _evidence(op: Any, vals: Mapping[str, Fraction], L: Sequence[sp.Expr], gap: 
             + ": max_i |F - limit| <= " + ", ".join(f"{d:.2g}" for _, d in ds))
 
 
+def _largest_gap(Lx: Sequence[Any], Rx: Sequence[Any], hint: Any, what: str) -> _Sides | None:
+    """The index where two lists of enclosures certainly differ the most (the hinted index
+    first), or None if they certainly agree everywhere; Undecided if some pair cannot be told."""
+    best, best_gap, undecided = None, -1.0, False
+    for k, (a, b) in _hinted(enumerate(zip(Lx, Rx)), hint):
+        try:
+            if a != b:
+                gap = abs(a - b).lower_float()
+                if gap > best_gap:
+                    best, best_gap = k, gap
+                if k == hint:
+                    break
+        except Undecided:
+            undecided = True
+    if best is not None:
+        return _Sides(Lx[best], Rx[best], best, info={"gap": best_gap})
+    if undecided:
+        raise Undecided(f"{what} undecided")
+    return None
+
+
 def _limit_attempt(L: Sequence[sp.Expr], R: Sequence[sp.Expr]) -> Callable[[HybridArith], _Sides | None]:
     def attempt(ar: HybridArith) -> _Sides | None:
-        Lx, Rx = _enclose_all(L, ar), _enclose_all(R, ar)
-        best, best_gap, undecided = None, -1.0, False
-        for k, (a, b) in _hinted(enumerate(zip(Lx, Rx)), ar.hint):
-            try:
-                if a != b:
-                    gap = abs(a - b).lower_float()
-                    if gap > best_gap:
-                        best, best_gap = k, gap
-                    if k == ar.hint:
-                        break
-            except Undecided:
-                undecided = True
-        if best is not None:
-            return _Sides(Lx[best], Rx[best], best, info={"gap": best_gap})
-        if undecided:
-            raise Undecided("limit entries undecided")
-        return None
+        return _largest_gap(_enclose_all(L, ar), _enclose_all(R, ar), ar.hint, "limit entries")
 
     return attempt
 
@@ -1354,24 +1341,7 @@ def _swap(decided: tuple[int, _Sides, list[Any]]) -> tuple[int, _Sides, list[Any
 def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[str, Fraction],
                    L: Sequence[sp.Expr]) -> Callable[[HybridArith], _Sides | None]:
     def attempt(ar: HybridArith) -> _Sides | None:
-        Lx = _enclose_all(L, ar)
-        F0 = _F(op, P, t0, ar, vals)
-        best, best_gap, undecided = None, -1.0, False
-        for k, (a, b) in _hinted(enumerate(zip(Lx, F0)), ar.hint):
-            try:
-                if a != b:
-                    gap = abs(a - b).lower_float()
-                    if gap > best_gap:
-                        best, best_gap = k, gap
-                    if k == ar.hint:
-                        break
-            except Undecided:
-                undecided = True
-        if best is not None:
-            return _Sides(Lx[best], F0[best], best, info={"gap": best_gap})
-        if undecided:
-            raise Undecided("limit vs value undecided")
-        return None
+        return _largest_gap(_enclose_all(L, ar), _F(op, P, t0, ar, vals), ar.hint, "limit vs value")
 
     return attempt
 
@@ -1901,22 +1871,10 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
         for r, k in enumerate(sigma):
             L[k] = out[r]
         F0 = [lift(v) for v in op.algorithm(list(P), t, ar)]
-        best, best_gap, undecided = None, -1.0, False
-        for k, _ in _hinted(enumerate(P), ar.hint):
-            try:
-                if L[k] != F0[k]:
-                    gap = abs(L[k] - F0[k]).lower_float()
-                    if gap > best_gap:
-                        best, best_gap = k, gap
-                    if k == ar.hint:
-                        break
-            except Undecided:
-                undecided = True
-        if best is not None:
-            return _Sides(L[best], F0[best], best, info={"gap": best_gap, "L": L})
-        if undecided:
-            raise Undecided("limit vs value undecided")
-        return None
+        sides = _largest_gap(L, F0, ar.hint, "limit vs value")
+        if sides is not None:
+            sides.info["L"] = L
+        return sides
 
     decided = _decide(attempt, notes)
     if decided is None:
