@@ -69,3 +69,16 @@ def test_check_separable_non_identity_exits_1():
     report = checker.check(separable("x**2 + 1/T"), timeout=20, attack_seconds=0.3)
     assert report.verdict("identity").status == "refuted"
     assert report.exit_code == 1
+
+
+def test_check_prover_crash_becomes_unknown_with_its_reason(monkeypatch):
+    def boom(*args, **kwargs):
+        raise KeyError("simulated prover bug")
+
+    monkeypatch.setattr(checker, "_prove_job", boom)
+    monkeypatch.setattr(checker, "_refute_job", boom)
+    monkeypatch.setattr(checker, "run_with_budget", lambda fn, args, seconds: fn(*args))
+    report = checker.check(library.power, timeout=5)
+    for v in report.verdicts:
+        assert v.status == "unknown"
+        assert "KeyError" in v.reason and "simulated prover bug" in v.reason

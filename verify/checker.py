@@ -67,6 +67,10 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
             note = f"symbolic prover killed at its budget ({exc.seconds:g} s)"
         except WorkerError as exc:
             note = f"symbolic prover failed ({exc.kind})"
+        except InternalConsistencyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any prover failure is an honest unknown
+            note = f"symbolic prover failed ({type(exc).__name__}: {str(exc)[:200]})"
     else:
         note = ("vector operators are decided by certified counterexample search only"
                 if op.kind == "vector" else "fixed parameter values: refuter only")
@@ -80,6 +84,9 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
     except (BudgetExceeded, WorkerError, ImportError) as exc:
         found = None
         note += ("; " if note else "") + f"refuter did not finish ({type(exc).__name__})"
+    except Exception as exc:  # noqa: BLE001 - a refuter failure is no counterexample, never a crash
+        found = None
+        note += ("; " if note else "") + f"refuter failed ({type(exc).__name__}: {str(exc)[:200]})"
     from .verdict import Counterexample
 
     if outcome is not None and outcome.status == "proved":
