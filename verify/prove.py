@@ -664,8 +664,6 @@ def _eventually_constant(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.
     T_star = _frac(tp.sample())
     if T_star is None:
         return Outcome("unknown", "limit", reason="no rational sample temperature", reason_kind="undecided")
-    from skd.operators.evaluate import evaluate_in
-    from skd.operators.arith import Arith
 
     for p in _CANDIDATES:
         exact = _exact_F(op, p, T_star, values)

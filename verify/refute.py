@@ -60,7 +60,7 @@ import numpy as np
 import sympy as sp
 
 from skd.operators.arith import FloatArith, MpArith
-from skd.operators.evaluate import eval_expr, eval_numpy, log_score
+from skd.operators.evaluate import eval_numpy, log_score
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
