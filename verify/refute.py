@@ -889,9 +889,13 @@ class _Search:
         if self.op.kind == "separable":
             return self.ranking_pairs_scan()
         self.strategies.append("structured vectors x temperature grid")
-        Ts = self.T_grid()
+        return self.scan_vectors(self.T_grid(), self.p_candidates)
+
+    def scan_vectors(self, Ts: Sequence[Fraction], candidates: Callable[[int], list]) -> Counterexample | None:
+        """``consider`` every (p, T, parameter values) with p from ``candidates(V)``, V in the
+        sizes, until a certified counterexample or the deadline."""
         for Vn in self.sizes:
-            for P in self.p_candidates(Vn):
+            for P in candidates(Vn):
                 for vals in self.values_list:
                     for T in Ts:
                         if self.late():
@@ -1142,17 +1146,8 @@ class _Search:
                 if ce is not None:
                     return ce
             return None
-        for Vn in self.sizes:
-            Ps = self.p_candidates(Vn) + [_weights_to_p([10**300] + [1] * (Vn - 1)), _weights_to_p([1] * Vn)]
-            for P in Ps:
-                for vals in self.values_list:
-                    for T in Ts:
-                        if self.late():
-                            return None
-                        ce = self.consider((P, (T,), vals))
-                        if ce is not None:
-                            return ce
-        return None
+        return self.scan_vectors(Ts, lambda Vn: self.p_candidates(Vn) + [
+            _weights_to_p([10**300] + [1] * (Vn - 1)), _weights_to_p([1] * Vn)])
 
     # samplers for the Hypothesis / random phase ------------------------------------------
     def sampler(self) -> Callable[[random.Random], tuple | None]:
