@@ -363,35 +363,9 @@ if numba is not None:
         (shifted_rows if _parallel(x) else shifted_rows_serial)(x, float(c), out)
         return out.reshape(p.shape)
 
-    def power(p: np.ndarray, T: float) -> np.ndarray:
-        return power_tempered(p, float(T))
+    from .kernels import separable_kernels
 
-    def power_T2(p: np.ndarray, T: float) -> np.ndarray:
-        t = float(T)
-        return power_tempered(p, t * t)
-
-    def hybrid(p: np.ndarray, T: float) -> np.ndarray:
-        t = float(T)
-        if t <= 1.0:
-            return power_tempered(p, t)
-        return shifted(p, (t - 1.0) / p.shape[-1])
-
-    def mixture(p: np.ndarray, T: float) -> np.ndarray:
-        t = float(T)
-        return shifted(p, 0.0 if t <= 1.0 else (t - 1.0) / p.shape[-1])
-
-    def laplace(p: np.ndarray, T: float) -> np.ndarray:
-        t = float(T)
-        d = max(0.0, t - 1.0)
-        return shifted(p, d * d / p.shape[-1])
-
-    _TABLE = {
-        "power": power,
-        "power_T2": power_T2,
-        "hybrid": hybrid,
-        "mixture": mixture,
-        "laplace": laplace,
-    }
+    _TABLE = separable_kernels(power_tempered, shifted, lambda p: shifted(p, 0.0))
 
 
 def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:

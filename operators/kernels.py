@@ -203,17 +203,6 @@ def power_tempered(p: np.ndarray, t_eff: float) -> np.ndarray:
     return out.reshape(p.shape)
 
 
-def power(p: np.ndarray, T: float) -> np.ndarray:
-    """``x**(1/T)`` normalised."""
-    return power_tempered(p, float(T))
-
-
-def power_T2(p: np.ndarray, T: float) -> np.ndarray:
-    """``x**(1/T**2)`` normalised."""
-    t = float(T)
-    return power_tempered(p, t * t)
-
-
 def _shifted(p: np.ndarray, c: float) -> np.ndarray:
     """``(p + c) / Σ(p + c)`` row-wise, computed in float64 (``c >= 0``).
 
@@ -229,29 +218,44 @@ def _shifted(p: np.ndarray, c: float) -> np.ndarray:
     return out.astype(p.dtype, copy=False).reshape(p.shape)
 
 
-def mixture(p: np.ndarray, T: float) -> np.ndarray:
-    """``x·min(1, 1/T) + (1 − min(1, 1/T))/V`` normalised; for ``T > 1`` ∝ ``x + (T − 1)/V``."""
-    t = float(T)
-    if t <= 1.0:
-        return _normalise(p)
-    return _shifted(p, (t - 1.0) / p.shape[-1])
+def separable_kernels(power_tempered: Kernel, shifted: Callable[[np.ndarray, float], np.ndarray],
+                      normalise: Callable[[np.ndarray], np.ndarray]) -> dict[str, Kernel]:
+    """The five separable built-ins from two primitives — ``power_tempered(p, T)`` (``p^{1/T}``
+    normalised) and ``shifted(p, c)`` (``(p + c)/Σ(p + c)``) — plus ``normalise`` for the
+    identity range ``T <= 1`` of mixture and laplace. NumPy and Numba share this table."""
 
+    def power(p: np.ndarray, T: float) -> np.ndarray:
+        """``x**(1/T)`` normalised."""
+        return power_tempered(p, float(T))
 
-def laplace(p: np.ndarray, T: float) -> np.ndarray:
-    """``x + max(0, T − 1)²/V`` normalised."""
-    t = float(T)
-    if t <= 1.0:
-        return _normalise(p)
-    d = t - 1.0
-    return _shifted(p, d * d / p.shape[-1])
+    def power_T2(p: np.ndarray, T: float) -> np.ndarray:
+        """``x**(1/T**2)`` normalised."""
+        t = float(T)
+        return power_tempered(p, t * t)
 
+    def hybrid(p: np.ndarray, T: float) -> np.ndarray:
+        """Power for ``T <= 1``, mixture ``x/T + (1 − 1/T)/V`` for ``T > 1``."""
+        t = float(T)
+        if t <= 1.0:
+            return power_tempered(p, t)
+        return shifted(p, (t - 1.0) / p.shape[-1])
 
-def hybrid(p: np.ndarray, T: float) -> np.ndarray:
-    """Power for ``T <= 1``, mixture ``x/T + (1 − 1/T)/V`` for ``T > 1``."""
-    t = float(T)
-    if t <= 1.0:
-        return power_tempered(p, t)
-    return _shifted(p, (t - 1.0) / p.shape[-1])
+    def mixture(p: np.ndarray, T: float) -> np.ndarray:
+        """``x·min(1, 1/T) + (1 − min(1, 1/T))/V`` normalised; for ``T > 1`` ∝ ``x + (T − 1)/V``."""
+        t = float(T)
+        if t <= 1.0:
+            return normalise(p)
+        return shifted(p, (t - 1.0) / p.shape[-1])
+
+    def laplace(p: np.ndarray, T: float) -> np.ndarray:
+        """``x + max(0, T − 1)²/V`` normalised."""
+        t = float(T)
+        if t <= 1.0:
+            return normalise(p)
+        d = t - 1.0
+        return shifted(p, d * d / p.shape[-1])
+
+    return {"power": power, "power_T2": power_T2, "hybrid": hybrid, "mixture": mixture, "laplace": laplace}
 
 
 # -- vector operators -------------------------------------------------------------------------
@@ -358,11 +362,7 @@ def entmax15(p: np.ndarray, T: float) -> np.ndarray:
 # -- registries -------------------------------------------------------------------------------
 
 NUMPY_KERNELS: dict[str, Kernel] = {
-    "power": power,
-    "power_T2": power_T2,
-    "hybrid": hybrid,
-    "mixture": mixture,
-    "laplace": laplace,
+    **separable_kernels(power_tempered, _shifted, _normalise),
     "topk": topk,
     "sparsemax": sparsemax,
     "entmax15": entmax15,
