@@ -818,14 +818,8 @@ class _Recheck:
         if op.kind != "vector" or not getattr(op, "order_based", False):
             raise RecheckError("directional limits are computed only for order-based vector operators")
         t = self.T()
-        D = []
-        for e in _parse_vector(d_text, "d"):
-            if not isinstance(e, sp.Rational):
-                raise RecheckError("d must have rational entries")
-            D.append(Fraction(int(e.p), int(e.q)))
+        D = self._parse_d(d_text)
         P = self.P
-        if len(D) != len(P) or sum(D) != 0 or all(v == 0 for v in D):
-            raise RecheckError("d must be a non-zero vector of V entries summing to 0")
         if any(P[k] == 0 and D[k] < 0 for k in range(len(P))):
             raise RecheckError("p + t d leaves the simplex")
         sigma = sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
