@@ -6,7 +6,7 @@ condition must be a rational inequality in ``T`` alone or in ``x`` alone (anythi
 ``T ∈ (0, ∞)`` and ``x ∈ (0, 1)`` into open intervals and points; on each, every condition
 has one truth value, decided exactly at a sample point, and the score is one expression.
 
-Each region then maps the original symbols to expressions in fresh **strictly positive**
+Each piece then maps the original symbols to expressions in fresh **strictly positive**
 symbols (``docs/theory/reductions.md#piecewise-scores``):
 
 * ``(0, ∞) ∋ T = t``; ``(a, ∞) ∋ T = a + t``; ``(0, b) ∋ T = b/(1 + t)``;
@@ -24,8 +24,7 @@ symbols (``docs/theory/reductions.md#piecewise-scores``):
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import sympy as sp
 
@@ -33,7 +32,7 @@ from skd.operators.symbols import T, V, x
 
 from .signs import Sign, _number_sign
 
-__all__ = ["Unsupported", "Piece", "Region", "normalize", "t_pieces", "x_pieces", "regions", "expand_logs"]
+__all__ = ["Unsupported", "Piece", "normalize", "t_pieces", "x_pieces", "param_pieces", "fresh_symbol", "expand_logs"]
 
 
 class Unsupported(Exception):
@@ -75,18 +74,6 @@ class Piece:
         if self.point:
             return self.lo  # type: ignore[return-value]
         return self.substitution(sp.Integer(1))
-
-
-@dataclasses.dataclass(frozen=True)
-class Region:
-    """A product of pieces with the substitution to positive symbols."""
-
-    label: str
-    expr: sp.Expr | None
-    subs: tuple[tuple[sp.Symbol, sp.Expr], ...]
-
-    def apply(self, e: sp.Expr) -> sp.Expr:
-        return e.subs(dict(self.subs), simultaneous=True)
 
 
 # -- normalisation -----------------------------------------------------------------------------
@@ -283,25 +270,6 @@ def param_pieces(params: Sequence[object]) -> list[list[tuple[sp.Symbol, sp.Expr
 
 
 V_CASES = ((sp.Integer(2), "V = 2"), (2 + _FRESH[V], "V > 2"))
-
-
-def regions(expr: sp.Expr, params: Sequence[object] = (), *, split_x: bool = True,
-            t_only: Iterable[Piece] | None = None) -> list[Region]:
-    """All regions of ``expr``: T-pieces × x-pieces × V cases × parameter cases."""
-    out = []
-    tps = list(t_only) if t_only is not None else t_pieces(expr)
-    pcases = list(itertools.product(*param_pieces(params))) if params else [()]
-    for tp in tps:
-        t_sub = tp.substitution(fresh_symbol(T))
-        xps = x_pieces(tp.expr) if (split_x and tp.expr is not None) else [Piece(x, None, None, False, tp.expr)]
-        for xp in xps:
-            x_sub = xp.substitution(fresh_symbol(x))
-            for v_sub, v_label in V_CASES:
-                for pc in pcases:
-                    subs = [(T, t_sub), (x, x_sub), (V, v_sub)] + [(s, e) for s, e, _ in pc]
-                    label = ", ".join([tp.label, xp.label, v_label] + [lab for _, _, lab in pc])
-                    out.append(Region(label, xp.expr, tuple(subs)))
-    return out
 
 
 def expand_logs(e: sp.Expr) -> sp.Expr:

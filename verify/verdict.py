@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Literal
 
 __all__ = [
@@ -270,7 +270,3 @@ def operator_json(op: Any) -> dict[str, Any]:
     if op.kind == "vector":
         out["sizes"] = list(op.sizes)
     return out
-
-
-def describe_scope(parts: Sequence[str]) -> str:
-    return "; ".join(parts) if parts else "full"
