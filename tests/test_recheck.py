@@ -144,3 +144,14 @@ def test_recheck_report_unknown_verdicts_need_nothing():
     v = Verdict("entropy", "unknown", "refuter", reason="no counterexample", reason_kind="undecided")
     rep = Report(operator=operator_json(library.power), profile="paper", verdicts=(v,)).to_json()
     assert recheck_report(rep) == [("entropy", True, "unknown: nothing to recheck")]
+
+
+def test_recheck_report_budget_kill_is_a_failed_recheck(monkeypatch):
+    import skd.verify.recheck as R
+    from skd.verify.checker import check
+
+    report = check(library.topk, timeout=10, attack_seconds=0.3)
+    monkeypatch.setattr(R, "RECHECK_SECONDS", 1e-3)
+    results = dict((a, (ok, msg)) for a, ok, msg in R.recheck_report(report.to_json()))
+    ok, msg = results["ranking"]
+    assert not ok and "did not finish" in msg

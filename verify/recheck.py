@@ -906,6 +906,10 @@ def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
     return op, "ok"
 
 
+#: Time budget of one counterexample recheck (a worker process, killed at the budget).
+RECHECK_SECONDS = 120.0
+
+
 def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
     """Recheck every decided verdict of one operator report (dict, JSON text or Report)."""
     if isinstance(report_json, (str, bytes)):
@@ -931,7 +935,13 @@ def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
             out.append((axiom, False, f"malformed verdict: {exc}"))
             continue
         if status == "refuted":
-            ok, msg = recheck_counterexample(op, axiom, verdict.counterexample, profile=profile)
+            from .budget import BudgetExceeded, WorkerError, run_with_budget
+
+            try:
+                ok, msg = run_with_budget(recheck_counterexample, (op, axiom, verdict.counterexample),
+                                          {"profile": profile}, seconds=RECHECK_SECONDS)
+            except (BudgetExceeded, WorkerError) as exc:
+                ok, msg = False, f"recheck did not finish: {exc}"
             out.append((axiom, ok, msg))
         elif status == "proved":
             try:
