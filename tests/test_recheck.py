@@ -150,8 +150,16 @@ def test_recheck_report_budget_kill_is_a_failed_recheck(monkeypatch):
     import skd.verify.recheck as R
     from skd.verify.checker import check
 
-    report = check(library.topk, timeout=10, attack_seconds=0.3)
-    monkeypatch.setattr(R, "RECHECK_SECONDS", 1e-3)
+    import time
+
+    report = check(library.topk, timeout=2, attack_seconds=0.3)
+
+    def slow(*args, **kwargs):
+        time.sleep(30)
+        return True, "should have been killed"
+
+    monkeypatch.setattr(R, "recheck_counterexample", slow)
+    monkeypatch.setattr(R, "RECHECK_SECONDS", 0.3)
     results = dict((a, (ok, msg)) for a, ok, msg in R.recheck_report(report.to_json()))
     ok, msg = results["ranking"]
     assert not ok and "did not finish" in msg
