@@ -146,6 +146,7 @@ def test_recheck_report_unknown_verdicts_need_nothing():
     assert recheck_report(rep) == [("entropy", True, "unknown: nothing to recheck")]
 
 
+@pytest.mark.slow
 def test_recheck_report_budget_kill_is_a_failed_recheck(monkeypatch):
     import skd.verify.recheck as R
     from skd.verify.checker import check
