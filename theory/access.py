@@ -1,0 +1,1 @@
+"""Theorems of the access topic (being written; see issue 4)."""

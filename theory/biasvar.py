@@ -1,0 +1,1 @@
+"""Theorems of the biasvar topic (being written; see issue 4)."""

@@ -1,0 +1,1 @@
+"""Theorems of the equivalence topic (being written; see issue 4)."""

@@ -1,0 +1,1 @@
+"""Theorems of the multistage topic (being written; see issue 4)."""

@@ -1,0 +1,1 @@
+"""Theorems of the sensitivity topic (being written; see issue 4)."""
