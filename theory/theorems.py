@@ -80,7 +80,7 @@ LATEX_NAMES: dict[sp.Symbol, str] = {
 
 
 def placeholder(name: str, latex: str) -> sp.Symbol:
-    """A real placeholder symbol for a quantity of (p, T) such as a q-variance, with its LaTeX.
+    r"""A real placeholder symbol for a quantity of (p, T) such as a q-variance, with its LaTeX.
 
     >>> placeholder("VarQ_logp", r"\operatorname{Var}_q(\log p)")
     VarQ_logp

@@ -6,6 +6,10 @@
     skd check [NAME | --score EXPR | --file PATH[:NAME]] [--profile P] [--timeout S] [--seed N]
               [--json] [--baseline FILE] [--strict]
     skd recheck REPORT.json
+    skd derive [NAME | --score EXPR | --file PATH[:NAME] | --all | --classes | --paper]
+               [--format md|latex|json] [--out DIR] [--check] [--baseline FILE] [--strict]
+
+See :mod:`skd.verify.derivations.command` for ``derive``.
 
 Exit codes of ``skd check`` on operators: ``0`` qualifies, ``1`` some axiom refuted, ``3`` nothing
 refuted but something undecided (the worst over several operators from ``--file``). With no
@@ -141,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Re-validate a stored report independently of the prover; exit 1 if any "
                         "certificate or counterexample does not check.")
     rc.add_argument("report", metavar="REPORT.json")
+
+    from .derivations.command import add_parser as add_derive
+
+    add_derive(sub, _positive_float)
     return parser
 
 
@@ -483,7 +491,13 @@ def cmd_recheck(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck}
+def cmd_derive(args: argparse.Namespace) -> int:
+    from .derivations.command import cmd_derive as run
+
+    return run(args)
+
+
+_COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck, "derive": cmd_derive}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

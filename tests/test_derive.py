@@ -1,0 +1,267 @@
+"""The derivation engine: claim graph settling, comparison by meaning, rendering, ``skd derive``.
+
+Topic-specific mathematics is tested in ``test_derive_<topic>.py``; this file pins the machinery
+with the cheap ``entropy`` topic and hand-built claim graphs.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+import sympy as sp
+
+from skd.operators import library, separable
+from skd.theory.theorems import SYMBOLS, all_theorems
+from skd.verify import cli
+from skd.verify.derivations import derive
+from skd.verify.derivations.claims import Claim, DerivedConstant, resolve
+from skd.verify.derivations.compare import compare_derivations, parse_constant, same_meaning
+from skd.verify.derivations.render import json_text, latex_document, markdown
+
+SCHEMA = json.loads(resources.files("skd.verify").joinpath("data/derivation.schema.json").read_text(encoding="utf-8"))
+CE = {"statement": "x = 0 breaks it", "reproduce": "print(0)", "certified_by": "exact"}
+
+
+def hyp(cid: str, status: str, **kw) -> Claim:
+    extra = {"proved": {"certificate": ("step",)}, "refuted": {"counterexample": CE},
+             "unknown": {"reason": "why", "reason_kind": kw.pop("reason_kind", "undecided")}}[status]
+    return Claim(cid, "demo", "hypothesis", status, "H", **extra, **kw)
+
+
+def concl(cid: str, *deps: str) -> Claim:
+    return Claim(cid, "demo", "conclusion", "pending", "C", depends_on=deps)
+
+
+# -- settling the graph --------------------------------------------------------------------------
+
+
+def test_claims_conclusion_established_only_when_every_hypothesis_proved():
+    out = {c.id: c for c in resolve([hyp("a", "proved"), hyp("b", "proved"), concl("c", "a", "b")])}
+    assert out["c"].status == "established"
+    out = {c.id: c for c in resolve([hyp("a", "proved"), hyp("b", "unknown"), concl("c", "a", "b")])}
+    assert out["c"].status == "not_established" and "b is unknown" in out["c"].reason
+
+
+def test_claims_refuted_hypothesis_is_named_with_its_counterexample():
+    out = resolve([hyp("a", "refuted"), concl("c", "a")])
+    assert "hypothesis a is refuted (x = 0 breaks it)" in out[1].reason
+
+
+def test_claims_assumption_makes_a_conclusion_conditional_and_chains():
+    a = Claim("rho", "demo", "assumption", "unknown", "contraction", reason="about training", reason_kind="unsupported")
+    out = {c.id: c for c in resolve([a, hyp("h", "proved"), concl("c1", "rho", "h"), concl("c2", "c1")])}
+    assert out["c1"].status == "conditional" and "rho" in out["c1"].reason
+    assert out["c2"].status == "conditional"
+
+
+def test_claims_cycle_and_dangling_dependency_are_errors():
+    with pytest.raises(ValueError, match="cycle"):
+        resolve([concl("a", "b"), concl("b", "a")])
+    with pytest.raises(ValueError, match="not in the graph"):
+        resolve([concl("a", "nope")])
+
+
+def test_claims_refuse_proved_without_certificate_and_refuted_without_counterexample():
+    with pytest.raises(ValueError, match="certificate"):
+        Claim("a", "demo", "hypothesis", "proved", "H")
+    with pytest.raises(ValueError, match="counterexample"):
+        Claim("a", "demo", "hypothesis", "refuted", "H")
+    with pytest.raises(ValueError, match="lacks"):
+        Claim("a", "demo", "hypothesis", "refuted", "H", counterexample={"statement": "s"})
+    with pytest.raises(ValueError, match="not allowed"):
+        Claim("a", "demo", "hypothesis", "established", "H")
+
+
+# -- comparison by meaning -----------------------------------------------------------------------
+
+
+def test_compare_reprinted_constant_is_not_a_change():
+    assert same_meaning("VarQ_logp/T**3", "VarQ_logp*T**(-3)", ["T", "VarQ_logp"]).verdict in ("same", "reprinted")
+    assert same_meaning("(1 - 1/T)/V + x/T", "(T - 1 + V*x)/(T*V)", ["T", "V", "x"]).verdict == "reprinted"
+
+
+def test_compare_changed_constant_is_detected_with_a_witness():
+    m = same_meaning("1/(2*T*epsilon)", "1/(T*epsilon)", ["T", "epsilon"])
+    assert m.verdict == "changed" and "differ at" in m.detail
+
+
+def test_compare_stored_constant_is_read_by_the_safe_parser_not_eval():
+    m = same_meaning("__import__('os').system('true')", "1", [])
+    assert m.verdict == "changed" and "cannot read" in m.detail
+
+
+def test_compare_parse_constant_maps_names_to_theorem_symbols():
+    e = parse_constant("1/(2*T*epsilon)", ["T", "epsilon"])
+    assert e.free_symbols == {SYMBOLS["T"], SYMBOLS["eps"]}
+
+
+@pytest.fixture(scope="module")
+def power_json():
+    return json.loads(json_text(derive(library.power, topics=["entropy"]), canonical=True))
+
+
+def _regressed(doc, claim_id, **changes):
+    new = copy.deepcopy(doc)
+    for c in new["claims"]:
+        if c["id"] == claim_id:
+            c.update(changes)
+    return new
+
+
+def test_compare_unchanged_derivation_passes(power_json):
+    comp = compare_derivations([power_json], [copy.deepcopy(power_json)])
+    assert not comp.failed(strict=True) and not comp.drifted()
+
+
+def test_compare_proved_to_refuted_and_proved_to_unknown_are_regressions(power_json):
+    cid = "entropy_rate.score_differentiable"
+    refuted = _regressed(power_json, cid, status="refuted", counterexample=CE)
+    comp = compare_derivations([power_json], [refuted])
+    assert comp.failed() and any("proved → refuted" in r and "x = 0 breaks it" in r for r in comp.regressions)
+    unknown = _regressed(power_json, cid, status="unknown", reason="r", reason_kind="undecided")
+    assert compare_derivations([power_json], [unknown]).failed()
+
+
+def test_compare_budget_unknown_fails_only_under_strict(power_json):
+    budget = _regressed(power_json, "entropy_rate.score_differentiable", status="unknown", reason="out of time", reason_kind="budget")
+    comp = compare_derivations([power_json], [budget])
+    assert not comp.failed() and comp.budget and comp.failed(strict=True)
+
+
+def test_compare_improvement_is_reported_not_failed(power_json):
+    worse = _regressed(power_json, "entropy_rate.score_differentiable", status="unknown", reason="r", reason_kind="undecided")
+    comp = compare_derivations([worse], [power_json])
+    assert comp.improvements and not comp.failed() and comp.failed(strict=True)
+
+
+def _with_constant(doc, text):
+    new = copy.deepcopy(doc)
+    for c in new["claims"]:
+        for k in c["constants"]:
+            if k["name"] == "dH_dT" and c["id"] == "entropy_rate_power_type.conclusion":
+                k["expr"] = text
+    return new
+
+
+def test_compare_changed_constant_fails_and_reprinting_passes(power_json):
+    changed = _with_constant(power_json, "VarQ_logp/T**2")
+    comp = compare_derivations([power_json], [changed])
+    assert comp.failed() and any("dH_dT" in c for c in comp.changed_constants)
+    reprinted = _with_constant(power_json, "VarQ_logp*T**(-3)")
+    comp = compare_derivations([power_json], [reprinted])
+    assert not comp.failed(strict=True) and not comp.drifted()
+
+
+def test_compare_changed_definition_is_drift(power_json):
+    other = copy.deepcopy(power_json)
+    other["operator"]["hash"] = "0" * 16
+    comp = compare_derivations([power_json], [other])
+    assert comp.drifted() and any("definition changed" in s for s in comp.structure)
+
+
+# -- rendering and schema ------------------------------------------------------------------------
+
+
+def test_render_json_validates_against_the_shipped_schema(power_json):
+    jsonschema.Draft202012Validator(SCHEMA).validate(power_json)
+    full = derive(library.mixture, topics=["entropy"]).to_json()
+    jsonschema.Draft202012Validator(SCHEMA).validate(full)
+
+
+def test_render_every_constant_text_reads_back_equal_to_its_expression():
+    for name in ("power", "hybrid", "mixture"):
+        d = derive(library.get(name), topics=["entropy"])
+        for c in d.claims:
+            for k in c.constants:
+                j = k.to_json()
+                back = parse_constant(j["expr"], j["symbols"])
+                assert sp.simplify(back - k.expr) == 0, (name, c.id, k.name)
+
+
+def test_render_markdown_and_latex_carry_statuses_and_constants():
+    d = derive(library.mixture, topics=["entropy"])
+    md = markdown(d)
+    assert "⛔ not established" in md and "score_affine_in_T_derivative" in md and "$$" in md
+    tex = latex_document(d)
+    assert tex.startswith("\\documentclass{article}") and tex.rstrip().endswith("\\end{document}")
+    assert tex.count("\\begin{itemize}") == tex.count("\\end{itemize}")
+
+
+def test_theorems_every_theorem_names_its_proof_page_and_the_page_exists():
+    root = Path(__file__).resolve().parents[1]
+    for key, thm in all_theorems().items():
+        assert thm.proof, f"theorem {key} names no proof page"
+        page, _, anchor = thm.proof.partition("#")
+        path = root / page
+        assert path.is_file(), (key, thm.proof)
+        if anchor:
+            heads = [line.lstrip("#").strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+            slugs = {"".join(ch if ch.isalnum() else "-" for ch in h).strip("-") for h in heads}
+            slugs |= {"-".join(h.replace("—", " ").split()).strip("-") for h in heads}
+            assert any(anchor == s or anchor in s for s in slugs), (key, thm.proof, sorted(slugs))
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def test_cli_derive_requires_an_operator_and_names_the_choices(capsys):
+    assert cli.main(["derive"]) == 2
+    assert "give an operator" in capsys.readouterr().err
+    assert cli.main(["derive", "power", "--check"]) == 2
+    assert cli.main(["derive", "--all", "power"]) == 2
+
+
+def test_cli_derive_latex_and_json_formats(capsys):
+    assert cli.main(["derive", "power", "--topic", "entropy", "--format", "latex"]) == 0
+    assert "\\documentclass{article}" in capsys.readouterr().out
+    assert cli.main(["derive", "--score", "x**(2/T)", "--name", "sq", "--topic", "entropy", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert data["operator"]["name"] == "sq"
+
+
+def test_cli_derive_all_goldens_round_trip_and_detect_a_changed_definition(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "goldens"
+    args = ["derive", "--all", "--topic", "entropy", "--out", str(out), "--jobs", "1"]
+    monkeypatch.setattr(library, "ALL", (library.power, library.mixture))
+    assert cli.main(args) == 0
+    assert {p.name for p in out.iterdir()} == {"power.json", "power.md", "mixture.json", "mixture.md", "README.md"}
+    assert cli.main(["derive", "--all", "--topic", "entropy", "--out", str(out), "--check", "--jobs", "1"]) == 0
+    assert "no drift" in capsys.readouterr().out
+    # the user changes power's definition: --check fails until the goldens are regenerated
+    changed = dataclasses.replace(separable("x**(2/T)", name="power"))
+    monkeypatch.setattr(library, "ALL", (changed, library.mixture))
+    assert cli.main(["derive", "--all", "--topic", "entropy", "--out", str(out), "--check", "--jobs", "1"]) == 1
+    text = capsys.readouterr().out
+    assert "definition changed" in text and "dH_dT" in text
+    assert cli.main(args) == 0
+    assert cli.main(["derive", "--all", "--topic", "entropy", "--out", str(out), "--check", "--jobs", "1"]) == 0
+
+
+def test_cli_derive_baseline_flags_changed_constant_and_passes_unchanged(tmp_path, capsys):
+    base = tmp_path / "base.json"
+    assert cli.main(["derive", "power", "--topic", "entropy", "--format", "json", "--out", str(tmp_path)]) == 0
+    (tmp_path / "power.json").rename(base)
+    assert cli.main(["derive", "power", "--topic", "entropy", "--baseline", str(base)]) == 0
+    doc = json.loads(base.read_text())
+    for c in doc["claims"]:
+        for k in c["constants"]:
+            if k["name"] == "dH_dT" and c["id"].startswith("entropy_rate_power_type"):
+                k["expr"] = "VarQ_logp/T**2"
+    base.write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert cli.main(["derive", "power", "--topic", "entropy", "--baseline", str(base)]) == 1
+    assert "changed constants" in capsys.readouterr().out
+
+
+def test_cli_derive_baseline_rejects_a_non_derivation_file(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"schema_version": 1, "operators": []}))
+    assert cli.main(["derive", "power", "--topic", "entropy", "--baseline", str(bad)]) == 2
+    assert "not an skd derivation" in capsys.readouterr().err
