@@ -1,1 +1,186 @@
-"""Theorems of the multistage topic (being written; see issue 4)."""
+"""Multi-stage O(1/n) theorems (``docs/theory/multistage.md``).
+
+Five theorems: the path-energy **limit** and the path-energy **bound valid for every n** along
+the temperature path ``γ(β) = F_{1/β}(p)`` (kept distinct: the limit is not a bound), error
+propagation through ``n`` stages (R2), the homotopy conditions for one-shot against n-stage
+compression, and the forward-Euler continuation bound (R3).
+
+>>> from skd.theory.multistage import PATH_ENERGY_LIMIT, ERROR_PROPAGATION
+>>> PATH_ENERGY_LIMIT.constants[0].kind
+'limit'
+>>> [c.name for c in ERROR_PROPAGATION.constants if c.kind == "minimiser_of_bound"]
+['n_star', 'bound_at_n_star']
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .theorems import Constant, Hypothesis, placeholder, symbol, theorem
+
+__all__ = [
+    "BETA0",
+    "BETA1",
+    "D01",
+    "DTHETA_SUP",
+    "ELL_2",
+    "ELL_F",
+    "ERROR_PROPAGATION",
+    "EULER_CONTINUATION",
+    "FISHER",
+    "HOMOTOPY_CONDITIONS",
+    "IT_MEAN",
+    "I_MEAN",
+    "I_SUP",
+    "J_SUP",
+    "L_EULER",
+    "M_EULER",
+    "N_KL_BOUND",
+    "N_KL_BOUND_REPARAM",
+    "N_KL_LIMIT",
+    "N_KL_LIMIT_T_GRID",
+    "PATH_ENERGY_BOUND",
+    "PATH_ENERGY_LIMIT",
+    "T0",
+    "T1",
+]
+
+n, rho, kappa, c, eps_m, e0 = (symbol(k) for k in ("n", "rho", "kappa", "c", "eps_m", "e0"))
+L_gamma, r = symbol("L_gamma"), symbol("r")
+
+#: Ends of the beta-interval (beta = 1/T) and of the corresponding T-interval.
+BETA0 = placeholder("beta_0", r"\beta_0")
+BETA1 = placeholder("beta_1", r"\beta_1")
+T0 = placeholder("T_0", r"T_0")
+T1 = placeholder("T_1", r"T_1")
+#: Averages and suprema of the Fisher information I(beta) = Var_q(d_beta s) over the interval.
+I_MEAN = placeholder("I_mean", r"\overline{I}")
+IT_MEAN = placeholder("IT_mean", r"\overline{I_T}")
+I_SUP = placeholder("I_sup", r"\sup_{\beta} I(\beta)")
+J_SUP = placeholder("J_sup", r"\sup_{\beta}\operatorname{Var}_{q_\beta}(u)")
+DTHETA_SUP = placeholder("dtheta_sup", r"\sup_{\beta}|\theta'(\beta)|")
+#: Fisher information along the path and path distances at a reference teacher.
+FISHER = placeholder("VarQ_dbeta_s", r"\operatorname{Var}_{q_\beta}(\partial_\beta s)")
+D01 = placeholder("d_01", r"d(\gamma(0),\gamma(1))")
+ELL_2 = placeholder("ell_2", r"\ell_2")
+ELL_F = placeholder("ell_F", r"\ell_F")
+#: Constants of the Euler theorem: Lipschitz constant of the vector field, bound on |theta''|.
+L_EULER = placeholder("L_Phi", r"L_\Phi")
+M_EULER = placeholder("M_2", r"M")
+
+N_KL_LIMIT = (BETA1 - BETA0) ** 2 * I_MEAN / 2
+N_KL_LIMIT_T_GRID = (T1 - T0) ** 2 * IT_MEAN / 2
+N_KL_BOUND = (BETA1 - BETA0) ** 2 * I_SUP / 2
+N_KL_BOUND_REPARAM = (BETA1 - BETA0) ** 2 * J_SUP * DTHETA_SUP**2 / 2
+
+_WD = Hypothesis("well_defined", "A0: F_T maps the open simplex into the simplex (separable: g > 0 and finite on (0,1))", "axiom")
+_C2 = Hypothesis(
+    "path_c2",
+    r"$s(x,\beta)=\log g(x,1/\beta,V)$ is $C^2$ in $\beta$ on $[\beta_0,\beta_1]$: the $T$-range "
+    r"$[1/\max\beta, 1/\min\beta]$ lies in the closure of one $T$-piece of the score and the piece's formula "
+    r"agrees with the score at its closed ends",
+)
+
+PATH_ENERGY_LIMIT = theorem(
+    "path_energy_limit",
+    "multistage",
+    "Path energy of the temperature path: the limit n·ΣKL",
+    [_WD, _C2],
+    r"On the grid $\beta_k=\beta_0+k(\beta_1-\beta_0)/n$ (uniform in $\beta=1/T$), "
+    r"$n\sum_{k=1}^n \mathrm{KL}(q_{\beta_{k-1}}\,\|\,q_{\beta_k}) \to \tfrac12(\beta_1-\beta_0)^2\,\overline{I}$ as $n\to\infty$, "
+    r"$\overline I$ the $\beta$-average of the Fisher information $I(\beta)=\operatorname{Var}_{q_\beta}(\partial_\beta s)$. "
+    r"On the grid uniform in $T$ the limit is $\tfrac12(T_1-T_0)^2\,\overline{I_T}$ with $I_T = I(1/T)/T^4$. "
+    r"A limit, not a bound for finite $n$.",
+    [
+        Constant("n_sum_KL_limit", N_KL_LIMIT, "limit", "lim n·Σ_k KL(q_{β_{k-1}} || q_{β_k}), grid uniform in β"),
+        Constant("n_sum_KL_limit_T_grid", N_KL_LIMIT_T_GRID, "limit", "lim n·Σ_k KL(q_{T_{k-1}} || q_{T_k}), grid uniform in T"),
+    ],
+    proof="docs/theory/multistage.md#path-energy-limit",
+    source="theory-notes §5.4 R1 [CORRECTED], §6 item 10",
+)
+
+PATH_ENERGY_BOUND = theorem(
+    "path_energy_bound",
+    "multistage",
+    "Path energy of the temperature path: a bound valid for every n",
+    [
+        _WD,
+        _C2,
+        Hypothesis(
+            "exponential_family",
+            r"$s(x,\beta)=\theta(\beta)\,u(x)+w(\beta)$ on the interval ($q_\beta$ is a one-parameter exponential "
+            r"family in the natural parameter $\theta$; $\theta=\beta$ for power)",
+        ),
+    ],
+    r"For every $n\ge1$, on the grid uniform in $\beta$: "
+    r"$\sum_k \mathrm{KL}(q_{\beta_{k-1}}\|q_{\beta_k}) \le \tfrac12(\beta_1-\beta_0)^2 \sup_\beta \operatorname{Var}_{q_\beta}(u)"
+    r"\,\sup_\beta\theta'(\beta)^2/n$, which is $\tfrac12(\beta_1-\beta_0)^2\sup_\beta I(\beta)/n$ when $\theta=\beta$.",
+    [
+        Constant("n_sum_KL_bound", N_KL_BOUND, "upper_bound", "bound on n·Σ_k KL for every n (θ = β)"),
+        Constant("n_sum_KL_bound_reparam", N_KL_BOUND_REPARAM, "upper_bound", "bound on n·Σ_k KL for every n (general θ)"),
+    ],
+    proof="docs/theory/multistage.md#path-energy-bound",
+    source="theory-notes §5.1, §5.4 R1 [CORRECTED]",
+)
+
+_E_GEOM = rho**n * e0 + (c / n**2 + eps_m) * (1 - rho**n) / (1 - rho)
+_E_NEAR = sp.exp(kappa) * (e0 + c / n + n * eps_m)
+
+ERROR_PROPAGATION = theorem(
+    "error_propagation",
+    "multistage",
+    "Error propagation through n stages (R2)",
+    [
+        Hypothesis("contraction", r"each stage is $\rho$-Lipschitz in its teacher input ($\rho \ge 0$; $\rho$ includes $\mathrm{Lip}(F_T)$)",
+                   "assumption"),
+        Hypothesis("stage_error", r"each stage adds at most $c/n^2$ (curvature of the step) $+\ \varepsilon_m$ (statistical error "
+                   r"from $m$ samples)", "assumption"),
+        Hypothesis("lipschitz_F", r"$F_T$ is Lipschitz on $\Delta_\varepsilon$ (sensitivity topic, claim lipschitz_eps.conclusion)"),
+    ],
+    r"$e_n \le \rho^n e_0 + \sum_{k=1}^n \rho^{n-k}(c/n^2+\varepsilon_m)$. If $\rho \le 1+\kappa/n$: "
+    r"$e_n \le e^\kappa(e_0 + c/n + n\varepsilon_m)$, whose minimiser over real $n>0$ is $n^*=\sqrt{c/\varepsilon_m}$ "
+    r"with value $e^\kappa(e_0+2\sqrt{c\,\varepsilon_m})$ (a property of the bound, not of every process). "
+    r"If $\rho<1$ is fixed: $e_n \le \rho^n e_0 + (c/n^2+\varepsilon_m)/(1-\rho)$, decreasing in $n$ (no interior optimum).",
+    [
+        Constant("e_n_bound", _E_GEOM, "upper_bound", "error after n stages, ρ ≠ 1 (geometric sum in closed form)"),
+        Constant("e_n_bound_near_contraction", _E_NEAR, "upper_bound", "error after n stages when ρ ≤ 1 + κ/n"),
+        Constant("n_star", sp.sqrt(c / eps_m), "minimiser_of_bound", "minimiser over real n > 0 of e^κ(e0 + c/n + n ε_m)"),
+        Constant("bound_at_n_star", sp.exp(kappa) * (e0 + 2 * sp.sqrt(c * eps_m)), "minimiser_of_bound",
+                 "value of the bound e^κ(e0 + c/n + n ε_m) at n = n*"),
+        Constant("e_n_bound_contraction", rho**n * e0 + (c / n**2 + eps_m) / (1 - rho), "upper_bound",
+                 "error after n stages for a fixed ρ < 1"),
+        Constant("e_inf_bound_contraction", eps_m / (1 - rho), "limit", "limit n → ∞ of the fixed-ρ bound"),
+    ],
+    proof="docs/theory/multistage.md#error-propagation",
+    source="theory-notes §5.4 R2, §5.7",
+)
+
+HOMOTOPY_CONDITIONS = theorem(
+    "homotopy_conditions",
+    "multistage",
+    "When n-stage compression tracks a path that one-shot compression cannot",
+    [
+        Hypothesis("basin_radius", r"retraining started within distance $r$ of $\gamma(t_k)$ converges to $\gamma(t_k)$", "assumption"),
+        Hypothesis("path_lipschitz", r"$d(\gamma(t),\gamma(t')) \le L_\gamma|t-t'|$ for the path considered"),
+    ],
+    r"One-shot compression succeeds if $d(\gamma(0),\gamma(1))<r$; n-stage compression on $t_k=k/n$ succeeds if "
+    r"$\max_k d(\gamma(t_{k-1}),\gamma(t_k))<r$, in particular if $n > L_\gamma/r$ (sufficient, not necessary).",
+    [Constant("n_sufficient", L_gamma / r, "threshold", "n > L_γ/r suffices for n-stage tracking")],
+    proof="docs/theory/multistage.md#homotopy-conditions",
+    source="theory-notes §5.3, §5.7",
+)
+
+EULER_CONTINUATION = theorem(
+    "euler_continuation",
+    "multistage",
+    "Forward-Euler continuation with n stages (R3)",
+    [
+        Hypothesis("vector_field_lipschitz", r"$\theta'=\Phi(\theta)$ on $[0,1]$ with $\Phi$ $L$-Lipschitz", "assumption"),
+        Hypothesis("second_derivative_bounded", r"$|\theta''(t)| \le M$ on $[0,1]$", "assumption"),
+    ],
+    r"$n$ forward-Euler steps of size $1/n$ give $|\theta_n-\theta(1)| \le \frac{M}{2L}(e^L-1)/n$.",
+    [Constant("euler_error_bound", M_EULER * (sp.exp(L_EULER) - 1) / (2 * L_EULER * n), "upper_bound",
+              "global error of n forward-Euler steps on [0, 1]")],
+    proof="docs/theory/multistage.md#euler-continuation",
+    source="theory-notes §5.4 R3, §6 item 11",
+)
