@@ -8,10 +8,10 @@ multinomial enumeration (exact integer weights, scores at ``dps`` digits, sums i
 >>> from fractions import Fraction as Q
 >>> from skd.operators import library
 >>> p = (Q(7, 10), Q(1, 5), Q(1, 10))
->>> [round(float(b) * 50, 4) for b in exact_bias(library.power, p, Q(2), 50)]
-[0.2651, -0.0416, -0.2235]
->>> [round(float(b), 4) for b in delta_B_V(library.power, p, Q(2))[0]]
-[0.2315, -0.0465, -0.1851]
+>>> [round(float(b), 5) for b in exact_bias(library.power, p, Q(2), 50)]  # theory-notes §5.7
+[0.0053, -0.00083, -0.00447]
+>>> [round(float(b) / 50, 5) for b in delta_B_V(library.power, p, Q(2))[0]]  # B/m: 21% off in class 3
+[0.00463, -0.00093, -0.0037]
 """
 
 from __future__ import annotations
@@ -340,7 +340,7 @@ def delta_B_V(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 40) -> tup
     >>> B, Vm = delta_B_V(__import__("skd.operators.library").operators.library.power,
     ...                   [Fraction(7, 10), Fraction(1, 5), Fraction(1, 10)], Fraction(2))
     >>> round(float(sum(B)), 12), round(float(Vm[0][0]), 6)
-    (0.0, 0.066154)
+    (0.0, 0.07562)
     """
     pieces = _forms(op.score)
     pc = _piece_at(pieces, Fraction(t))
