@@ -1,9 +1,748 @@
-"""Derivations of the sensitivity topic (being written; see issue 4)."""
+"""Sensitivity of a separable operator: Jacobian and Lipschitz constants (``docs/theory/sensitivity.md``).
+
+For a separable score ``g(x, T, V)`` with log-score ``s = log g`` and ``q = F_T(p)``:
+
+* ``jacobian`` — ``∂F/∂p = (diag q − q qᵀ) diag(a(p))``, ``a = ∂_x s`` (symbolic, per ``T``-piece);
+* ``lipschitz_eps`` — on ``Δ_ε``: the labelled bound ``½ sup |a|`` (closed form when the sign
+  prover shows ``|a|`` monotone in ``x``; power: ``1/(2Tε)``) and the sharp constant for
+  ``V = 2``, enclosed by an Arb branch-and-bound on a stated grid of ``(T, ε)``;
+* ``lipschitz_logit`` — ``|c(T)|/2`` in logit coordinates when ``x ∂_x s = c(T)``
+  (power: ``1/(2T)``), ``|r(T)|/2`` when ``g`` is affine in ``x``;
+* ``lipschitz_closed`` — Lipschitz on the closed simplex per range ``T ≤ 1`` / ``T > 1``:
+  proved for affine pieces and power-type pieces with exponent ``c ≥ 1``; refuted with an
+  Arb-certified counterexample for power-type pieces with ``0 < c < 1`` (power, ``T > 1``).
+
+>>> from skd.operators import library
+>>> from skd.verify.derivations import derive
+>>> d = derive(library.power, topics=["sensitivity"])
+>>> d.constant("lipschitz_eps.conclusion:L_bound").expr
+1/(2*T*epsilon)
+>>> d.claim("lipschitz_closed.global_lipschitz_T_gt_1").status
+'refuted'
+"""
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
+import sympy as sp
 
-def derive(ctx: Any) -> list[Any]:
-    return []
+from skd.operators.arith import ArbArith, Undecided
+from skd.operators.evaluate import eval_expr, evaluate_in, log_score
+from skd.operators.symbols import T, V, x
+from skd.theory.sensitivity import JACOBIAN, LIPSCHITZ_CLOSED, LIPSCHITZ_EPS, LIPSCHITZ_LOGIT, L_SHARP_V2
+from skd.theory.theorems import symbol
+
+from ..regions import Piece, Unsupported, fresh_symbol, t_pieces, x_pieces
+from ..signs import sign_of
+from .claims import Claim, Context, DerivedConstant, budgeted
+
+__all__ = ["derive", "analyse_score", "tangent_derivative_v2", "sharp_enclosure", "chord_ratio_arb",
+           "SHARP_GRID_T", "SHARP_GRID_EPS", "DERIVATIVE_POINTS"]
+
+EPS = symbol("eps")
+#: The grid on which the sharp V = 2 constant is enclosed.
+SHARP_GRID_T = (Fraction(1, 2), Fraction(1), Fraction(2))
+SHARP_GRID_EPS = (Fraction(1, 100), Fraction(1, 10))
+#: Points x = eps where the V = 2 tangent derivative is reported at T = 2 (theory-notes §6 item 8).
+DERIVATIVE_POINTS = (Fraction(1, 10**2), Fraction(1, 10**4), Fraction(1, 10**6))
+#: Branch-and-bound limits: boxes evaluated per (T, eps), working precision, relative target gap.
+MAX_BOXES = 2000
+PREC = 96
+REL_GAP = Fraction(1, 10**7)
+#: Lipschitz levels the closed-simplex counterexample is certified to exceed.
+CLOSED_LEVELS = (10, 100, 1000)
+
+
+# -- symbolic analysis (runs in a budgeted worker) -----------------------------------------------
+
+
+def _sign_on(e: sp.Expr, pc: Piece) -> str | None:
+    """Sign of ``e`` for all x in (0, 1), T in the piece, real V >= 2 (None: undecided)."""
+    e = sp.sympify(e)
+    sub: dict[sp.Symbol, sp.Expr] = {}
+    if x in e.free_symbols:
+        sub[x] = 1 / (1 + fresh_symbol(x))
+    if T in e.free_symbols:
+        sub[T] = pc.substitution(fresh_symbol(T))
+    vs = [sp.Integer(2), 2 + fresh_symbol(V)] if V in e.free_symbols else [None]
+    signs = set()
+    for vv in vs:
+        s2 = dict(sub)
+        if vv is not None:
+            s2[V] = vv
+        try:
+            sg = sign_of(e.subs(s2))
+        except ValueError:
+            return None
+        if sg is None:
+            return None
+        signs.add(sg)
+    return signs.pop() if len(signs) == 1 else None
+
+
+def _split_at_one(pieces: Sequence[Piece]) -> list[Piece]:
+    """Refine T-pieces so that each lies in (0, 1] or in (1, oo)."""
+    out: list[Piece] = []
+    one = sp.Integer(1)
+    for pc in pieces:
+        lo = sp.Integer(0) if pc.lo is None else pc.lo
+        hi = sp.oo if pc.hi is None else pc.hi
+        if pc.point or not (lo < one < hi):
+            out.append(pc)
+            continue
+        out.append(Piece(T, pc.lo, one, False, pc.expr))
+        out.append(Piece(T, one, one, True, pc.expr))
+        out.append(Piece(T, one, pc.hi, False, pc.expr))
+    return out
+
+
+def _piece_info(pc: Piece) -> dict[str, Any]:
+    g = pc.expr
+    if g is None:
+        return {"piece": pc, "label": pc.label, "error": "no branch of the score applies on this piece"}
+    if pc.point:
+        g = sp.simplify(g.subs(T, pc.lo))
+    info: dict[str, Any] = {"piece": pc, "label": pc.label, "g": g, "error": None}
+    xs = x_pieces(g)
+    info["x_smooth"] = len(xs) == 1 and not xs[0].point
+    if not info["x_smooth"]:
+        info["error"] = "the score has a piece boundary in x on (0, 1): " + ", ".join(q.label for q in xs)
+        return info
+    g = xs[0].expr
+    info["g"] = g
+    info["g_sign"] = _sign_on(g, pc)
+    s = log_score(g)
+    a = sp.simplify(sp.diff(s, x))
+    da = sp.simplify(sp.diff(a, x))
+    info.update(s=s, a=a, da=da, a_sign=_sign_on(a, pc), da_sign=_sign_on(da, pc))
+    c = sp.simplify(x * a)
+    info["c"] = c if x not in c.free_symbols else None
+    info["c_sign"] = _sign_on(info["c"], pc) if info["c"] is not None else None
+    info["cm1_sign"] = _sign_on(info["c"] - 1, pc) if info["c"] is not None else None
+    alpha = sp.simplify(sp.diff(g, x))
+    info["affine"] = None
+    if x not in alpha.free_symbols:
+        b0 = sp.simplify(g - alpha * x)
+        if x not in b0.free_symbols:
+            den = sp.simplify(alpha + V * b0)
+            r = sp.simplify(alpha / den)
+            info["affine"] = {"alpha": alpha, "b0": b0, "den": den, "den_sign": _sign_on(den, pc),
+                              "r": r, "r_sign": _sign_on(r, pc)}
+    return info
+
+
+def analyse_score(score: sp.Expr) -> dict[str, Any]:
+    """Per-``T``-piece analysis of a separable score: ``a = ∂_x s``, signs, power-type / affine forms.
+
+    Returns ``{"pieces": [...], "closed": [...]}`` (the second list refined at ``T = 1``), or
+    ``{"error": reason}``. SymPy-heavy: call it under :func:`budgeted`.
+
+    >>> from skd.operators.symbols import x, T
+    >>> info = analyse_score(x ** (1 / T))["pieces"][0]
+    >>> info["a"], info["c"], info["a_sign"], info["da_sign"]
+    (1/(T*x), 1/T, 'pos', 'neg')
+    """
+    try:
+        pieces = t_pieces(score)
+    except Unsupported as exc:
+        return {"error": f"unsupported score: {exc}"}
+    return {"pieces": [_piece_info(pc) for pc in pieces],
+            "closed": [_piece_info(pc) for pc in _split_at_one(pieces)]}
+
+
+def _cond(pc: Piece) -> sp.Basic:
+    if pc.point:
+        return sp.Eq(T, pc.lo)
+    conds = []
+    if pc.lo is not None and pc.lo != 0:
+        conds.append(T > pc.lo)
+    if pc.hi is not None and pc.hi is not sp.oo:
+        conds.append(T < pc.hi)
+    return sp.And(*conds) if conds else sp.true
+
+
+def _group_cond(pcs: Sequence[Piece]) -> sp.Basic:
+    first, last = pcs[0], pcs[-1]
+    conds = []
+    if first.point:
+        conds.append(T >= first.lo)
+    elif first.lo is not None and first.lo != 0:
+        conds.append(T > first.lo)
+    if last.point:
+        conds.append(T <= last.lo)
+    elif last.hi is not None and last.hi is not sp.oo:
+        conds.append(T < last.hi)
+    if len(pcs) == 1 and first.point:
+        return sp.Eq(T, first.lo)
+    return sp.And(*conds) if conds else sp.true
+
+
+def _piecewise(items: Sequence[tuple[Piece, sp.Expr]], cover_all: bool = True) -> sp.Expr:
+    """One expression per T-piece (in T order) as a Piecewise; adjacent pieces with one formula merge.
+
+    With ``cover_all`` False the result always carries its T-condition (undefined elsewhere).
+    """
+    groups: list[tuple[list[Piece], sp.Expr, bool]] = []
+    for pc, e in items:
+        if groups:
+            pcs, f, has_open = groups[-1]
+            adjacent = (pcs[-1].hi == pc.lo) if not pcs[-1].point else (pc.lo == pcs[-1].lo)
+            if pc.point:
+                adjacent = pcs[-1].hi == pc.lo if not pcs[-1].point else False
+                ok = adjacent and sp.simplify(f.subs(T, pc.lo) - e) == 0
+            elif has_open:
+                ok = adjacent and sp.simplify(f - e) == 0
+            else:
+                ok = adjacent and all(sp.simplify(e.subs(T, p.lo) - f) == 0 for p in pcs)
+            if ok:
+                groups[-1] = (pcs + [pc], f if has_open else e if not pc.point else f, has_open or not pc.point)
+                continue
+        groups.append(([pc], e, not pc.point))
+    if len(groups) == 1 and cover_all:
+        return groups[0][1]
+    return sp.Piecewise(*[(f, _group_cond(pcs)) for pcs, f, _ in groups])
+
+
+def tangent_derivative_v2(g: sp.Expr) -> sp.Expr:
+    """``d/dx F_1(x, 1 − x)`` for ``V = 2``, as ``q_1 q_2 (a(x) + a(1 − x))`` (the Jacobian on ``(1, −1)``).
+
+    >>> from skd.operators.symbols import x
+    >>> sp.simplify(tangent_derivative_v2(x) - 1)
+    0
+    """
+    g2 = g.subs(V, 2)
+    a = sp.diff(log_score(g2), x)
+    g1, gb = g2, g2.subs(x, 1 - x)
+    return g1 * gb * (a + a.subs(x, 1 - x)) / (g1 + gb) ** 2
+
+
+# -- Arb: point values, branch and bound, chord ratio ----------------------------------------------
+
+
+def _frac_of(b: Any) -> Fraction:
+    m, e = b.man_exp()
+    return Fraction(int(m)) * (Fraction(2) ** int(e))
+
+
+def _dec(q: Fraction, digits: int, up: bool) -> str:
+    """``q`` rounded outward (down or up) to ``digits`` significant digits, as a decimal string."""
+    if q == 0:
+        return "0"
+    sign = -1 if q < 0 else 1
+    a = abs(q)
+    k = math.floor(math.log10(a.numerator) - math.log10(a.denominator))
+    scale = Fraction(10) ** (digits - 1 - k)
+    n = a * scale
+    toward_up = up if sign > 0 else not up
+    i = math.ceil(n) if toward_up else math.floor(n)
+    val = Fraction(i) / scale
+    s = f"{float(val):.{digits}g}" if digits <= 15 else str(val)
+    # make sure the printed value still rounds outward
+    pv = Fraction(s)
+    if (toward_up and pv < val) or (not toward_up and pv > val):
+        s = str(val)
+    return ("-" if sign < 0 else "") + s
+
+
+def _arb_eval(expr: sp.Expr, xv: Any, t: Fraction, ar: ArbArith) -> Any:
+    return eval_expr(expr, {x: xv, T: ar.num(t), V: ar.num(2)}, ar)
+
+
+def sharp_enclosure(hp: sp.Expr, t: Fraction, eps: Fraction, max_boxes: int = MAX_BOXES, prec: int = PREC) -> dict[str, Any]:
+    """Rigorous enclosure ``[lo, hi]`` of ``sup_{x ∈ [eps, 1/2]} |hp(x)|`` at ``T = t`` (``V = 2``).
+
+    ``hp`` is the ``V = 2`` tangent derivative (symmetric under ``x ↦ 1 − x``, so ``[eps, 1/2]``
+    covers ``[eps, 1 − eps]``). ``lo`` is a certified lower bound of ``|hp|`` at a sampled exact
+    point; ``hi`` bounds ``|hp|`` on every box still open (Arb interval evaluation over the box,
+    best-first bisection, at most ``max_boxes`` evaluations).
+
+    >>> from skd.operators.symbols import x
+    >>> r = sharp_enclosure(tangent_derivative_v2(sp.sqrt(x)), Fraction(2), Fraction(1, 10))
+    >>> round(float(r["lo"]), 6), round(float(r["hi"]), 6), r["argmax"]
+    (1.041667, 1.041667, Fraction(1, 10))
+    """
+    ar = ArbArith(prec)
+    flint = ar.flint
+
+    def ball(a: Fraction, b: Fraction) -> Any:
+        ar._ctx()
+        return flint.arb(flint.fmpq(a.numerator, a.denominator)).union(flint.arb(flint.fmpq(b.numerator, b.denominator)))
+
+    def upper(a: Fraction, b: Fraction) -> Fraction | None:
+        try:
+            v = abs(_arb_eval(hp, ball(a, b), t, ar))
+        except (Undecided, ZeroDivisionError, ValueError):
+            return None
+        if not v.is_finite():
+            return None
+        return _frac_of(v.upper())
+
+    def lower_at(a: Fraction) -> Fraction:
+        try:
+            v = abs(_arb_eval(hp, ar.num(a), t, ar))
+        except (Undecided, ZeroDivisionError, ValueError):
+            return Fraction(0)
+        return _frac_of(v.lower()) if v.is_finite() else Fraction(0)
+
+    lo_x, hi_x = eps, Fraction(1, 2)
+    best = Fraction(0)
+    best_x = lo_x
+    for k in range(9):
+        pt = lo_x + (hi_x - lo_x) * k / 8
+        v = lower_at(pt)
+        if v > best:
+            best, best_x = v, pt
+    # heap entries: (-upper, a, b); a box Arb could not bound gets upper = +oo (key -inf) and is split first
+    heap: list[tuple[float | Fraction, Fraction, Fraction]] = []
+
+    def push(a: Fraction, b: Fraction) -> None:
+        u = upper(a, b)
+        if u is None:
+            heapq.heappush(heap, (-math.inf, a, b))
+        elif u > best:
+            heapq.heappush(heap, (-u, a, b))
+
+    push(lo_x, hi_x)
+    evals = 1
+    while heap and evals < max_boxes:
+        neg_u, a, b = heap[0]
+        if neg_u != -math.inf and -neg_u - best <= REL_GAP * best:
+            break
+        heapq.heappop(heap)
+        m = (a + b) / 2
+        v = lower_at(m)
+        if v > best:
+            best, best_x = v, m
+        push(a, m)
+        push(m, b)
+        evals += 2
+    unbounded = any(h[0] == -math.inf for h in heap)
+    hi = None if unbounded else max([best] + [-h[0] for h in heap])  # type: ignore[operator]
+    return {"lo": best, "hi": hi, "argmax": best_x, "boxes": evals, "prec": prec,
+            "open_boxes": len(heap), "complete": not unbounded}
+
+
+def chord_ratio_arb(op: Any, t: Fraction, eps: Fraction, prec: int = 128) -> Any:
+    """Arb ball of ``‖F_T(p) − F_T(p')‖ / ‖p − p'‖`` for ``p = (ε, 1 − ε)``, ``p' = (0, 1)`` (``V = 2``).
+
+    Uses ``F_T(p') = (0, 1)``, the continuous extension for a power-type score with exponent
+    ``c > 0`` (``g(x) = e^d x^c → 0``); then both differences are multiples of ``(1, −1)`` and
+    the ratio is ``F_T(p)_1 / ε`` in ``ℓ1`` and ``ℓ2`` alike.
+
+    >>> from skd.operators import library
+    >>> b = chord_ratio_arb(library.power, Fraction(2), Fraction(1, 400))
+    >>> b > 10
+    True
+    """
+    ar = ArbArith(prec)
+    q = evaluate_in(op, [eps, 1 - eps], t, ar)
+    return q[0] / ar.num(eps)
+
+
+# -- claims ----------------------------------------------------------------------------------------
+
+
+def _unsupported(ctx: Context, why: str, kind: str = "unsupported") -> list[Claim]:
+    out: list[Claim] = []
+    for thm, hyps in ((JACOBIAN, ("score_differentiable",)), (LIPSCHITZ_EPS, ("score_differentiable", "derivative_monotone")),
+                      (LIPSCHITZ_LOGIT, ("score_form",)),
+                      (LIPSCHITZ_CLOSED, ("global_lipschitz_T_le_1", "global_lipschitz_T_gt_1"))):
+        key = thm.key
+        wd = ctx.axiom_claim(f"{key}.well_defined", key, "well_defined", thm.hypothesis("well_defined").statement)
+        out.append(wd)
+        ids = [wd.id]
+        for h in hyps:
+            cid = f"{key}.{h}"
+            out.append(Claim(cid, key, "hypothesis", "unknown", thm.hypothesis(h).statement, method="none",
+                             reason=why, reason_kind=kind))
+            ids.append(cid)
+        out.append(Claim(f"{key}.conclusion", key, "conclusion", "pending", thm.conclusion, method=f"theorem {key}",
+                         depends_on=tuple(ids)))
+    return out
+
+
+def _fmt(q: Fraction) -> str:
+    return f"{q.numerator}" if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _piece_at(pieces: Sequence[dict[str, Any]], t: Fraction) -> dict[str, Any] | None:
+    tv = sp.Rational(t.numerator, t.denominator)
+    for info in pieces:
+        pc = info["piece"]
+        if pc.point:
+            if pc.lo == tv:
+                return info
+            continue
+        lo = sp.Integer(0) if pc.lo is None else pc.lo
+        hi = sp.oo if pc.hi is None else pc.hi
+        if bool(lo < tv) and bool(tv < hi):
+            return info
+    return None
+
+
+def _sharp_work(pieces: list[dict[str, Any]]) -> dict[str, Any]:
+    """Tangent derivatives per grid T, their Arb enclosures and the T = 2 point values (worker)."""
+    out: dict[str, Any] = {"grid": [], "points": [], "hp_by_piece": []}
+    for info in pieces:
+        if info.get("error") is None:
+            out["hp_by_piece"].append((info["piece"], sp.simplify(tangent_derivative_v2(info["g"]))))
+    for t in SHARP_GRID_T:
+        info = _piece_at(pieces, t)
+        if info is None or info.get("error"):
+            out["grid"].append((t, None, "no smooth score piece at this T"))
+            continue
+        tq = sp.Rational(t.numerator, t.denominator)
+        hp = sp.simplify(tangent_derivative_v2(info["g"].subs(T, tq)))
+        for eps in SHARP_GRID_EPS:
+            out["grid"].append((t, eps, sharp_enclosure(hp, t, eps)))
+    info = _piece_at(pieces, Fraction(2))
+    if info is not None and not info.get("error"):
+        hp = tangent_derivative_v2(info["g"])
+        ar = ArbArith(128)
+        for e in DERIVATIVE_POINTS:
+            try:
+                b = _arb_eval(hp, ar.num(e), Fraction(2), ar)
+                out["points"].append((e, b.str(30, radius=True), b.str(20, radius=False)))
+            except (Undecided, ZeroDivisionError, ValueError) as exc:
+                out["points"].append((e, None, str(exc)))
+    return out
+
+
+_THEOREMS = (JACOBIAN, LIPSCHITZ_EPS, LIPSCHITZ_LOGIT, LIPSCHITZ_CLOSED)
+
+
+def derive(ctx: Context) -> list[Claim]:
+    """The sensitivity claims of ``ctx.op`` (see the module docstring)."""
+    op = ctx.op
+    if op.kind != "separable":
+        return _unsupported(ctx, "vector operators have no symbolic score; the Jacobian and Lipschitz constants are "
+                                 "derived for separable operators only")
+    if op.params:
+        return _unsupported(ctx, "operators with free parameters: fix them first (op.fix(...))")
+    res = budgeted(analyse_score, op.score, seconds=ctx.timeout, what="x-derivative of the log-score")
+    if not res.ok:
+        return _unsupported(ctx, res.reason or "analysis failed", res.reason_kind or "undecided")
+    if "error" in res.value:
+        return _unsupported(ctx, res.value["error"], "unsupported")
+    pieces: list[dict[str, Any]] = res.value["pieces"]
+    closed: list[dict[str, Any]] = res.value["closed"]
+    sharp = budgeted(_sharp_work, pieces, seconds=ctx.timeout, what="Arb enclosure of the sharp V = 2 constant")
+    if not sharp.ok:
+        ctx.note(f"sharp constant: {sharp.reason}")
+    body = budgeted(_assemble, op, pieces, closed, sharp.value if sharp.ok else None, sharp.reason,
+                    seconds=ctx.timeout, what="constants of the sensitivity theorems")
+    if not body.ok:
+        return _unsupported(ctx, body.reason or "assembly failed", body.reason_kind or "undecided")
+    out: list[Claim] = []
+    for thm in _THEOREMS:
+        out.append(ctx.axiom_claim(f"{thm.key}.well_defined", thm.key, "well_defined", thm.hypothesis("well_defined").statement))
+        out.extend(body.value[thm.key])
+    return out
+
+
+def _assemble(op: Any, pieces: list[dict[str, Any]], closed: list[dict[str, Any]], sharp: dict[str, Any] | None,
+              sharp_reason: str | None) -> dict[str, list[Claim]]:
+    """Every non-axiom claim, by theorem key (SymPy simplifications: run under a budget)."""
+    return {
+        JACOBIAN.key: _jacobian(pieces),
+        LIPSCHITZ_EPS.key: _lipschitz_eps(pieces, sharp, sharp_reason),
+        LIPSCHITZ_LOGIT.key: _lipschitz_logit(pieces),
+        LIPSCHITZ_CLOSED.key: _lipschitz_closed(op, closed),
+    }
+
+
+def _diff_claim(thm_key: str, statement: str, pieces: list[dict[str, Any]]) -> Claim:
+    cid = f"{thm_key}.score_differentiable"
+    bad = [(i["label"], i["error"] or (f"g > 0 not proved (sign: {i.get('g_sign')})" if i.get("g_sign") != "pos" else None))
+           for i in pieces]
+    bad = [(lab, why) for lab, why in bad if why]
+    if bad:
+        return Claim(cid, thm_key, "hypothesis", "unknown", statement, method="x-pieces + sign prover",
+                     reason="; ".join(f"{lab}: {why}" for lab, why in bad), reason_kind="undecided")
+    scope = "full" if len(pieces) == 1 else "every T-piece: " + "; ".join(i["label"] for i in pieces)
+    cert = tuple(f"{i['label']}: g = {sp.sstr(i['g'])} is one expression for x in (0, 1); g > 0 there (sign prover, "
+                 f"x = 1/(1+u), V = 2 and V = 2+v); d/dx log g = {sp.sstr(i['a'])}" for i in pieces)
+    return Claim(cid, thm_key, "hypothesis", "proved", statement, method="x-pieces + sign prover + sympy diff",
+                 scope=scope, certificate=cert)
+
+
+def _jacobian(pieces: list[dict[str, Any]]) -> list[Claim]:
+    key = JACOBIAN.key
+    wd_id = f"{key}.well_defined"
+    diff = _diff_claim(key, JACOBIAN.hypothesis("score_differentiable").statement, pieces)
+    consts: tuple[DerivedConstant, ...] = ()
+    if diff.status == "proved":
+        consts = (DerivedConstant("dx_s", _piecewise([(i["piece"], i["a"]) for i in pieces]), "exact",
+                                  "a(x, T) = d/dx log g: column j of the Jacobian is (diag q - q q^T) e_j a(p_j)"),)
+    return [diff, Claim(f"{key}.conclusion", key, "conclusion", "pending", JACOBIAN.conclusion,
+                        method="theorem jacobian", scope=diff.scope if diff.status == "proved" else "full",
+                        depends_on=(wd_id, diff.id), constants=consts)]
+
+
+def _abs_at(i: dict[str, Any], point: sp.Expr) -> sp.Expr:
+    a = i["a"]
+    val = a.subs(x, point)
+    return sp.simplify(val if i["a_sign"] in ("pos", "zero") else -val)
+
+
+def _lipschitz_eps(pieces: list[dict[str, Any]], sharp: dict[str, Any] | None, sharp_reason: str | None) -> list[Claim]:
+    key = LIPSCHITZ_EPS.key
+    wd_id = f"{key}.well_defined"
+    diff = _diff_claim(key, LIPSCHITZ_EPS.hypothesis("score_differentiable").statement, pieces)
+    mono_stmt = LIPSCHITZ_EPS.hypothesis("derivative_monotone").statement
+    mono_id = f"{key}.derivative_monotone"
+    consts: list[DerivedConstant] = []
+    if diff.status != "proved":
+        mono = Claim(mono_id, key, "hypothesis", "unknown", mono_stmt, method="sign prover",
+                     reason="the score is not shown C^1 in x (see score_differentiable)", reason_kind="undecided")
+    else:
+        bad = [i["label"] for i in pieces if i["a_sign"] is None or i["da_sign"] is None]
+        if bad:
+            mono = Claim(mono_id, key, "hypothesis", "unknown", mono_stmt, method="sign prover on a and d/dx a",
+                         reason="the sign prover cannot decide the sign of a = d/dx log g or of d/dx a on "
+                         + ", ".join(bad) + "; the sup of |a| has no closed form here", reason_kind="undecided")
+        else:
+            cert = []
+            bounds = []
+            top = 1 - (V - 1) * EPS
+            for i in pieces:
+                sa, sd = i["a_sign"], i["da_sign"]
+                decreasing = (sa == "pos" and sd == "neg") or (sa == "neg" and sd == "pos")
+                if sa == "zero" or sd == "zero":
+                    where, endpoint = "constant", EPS
+                elif decreasing:
+                    where, endpoint = "decreasing: sup at x = eps", EPS
+                else:
+                    where, endpoint = "increasing: sup at x = 1 - (V-1) eps", top
+                cert.append(f"{i['label']}: a = {sp.sstr(i['a'])} has sign {sa}, d/dx a = {sp.sstr(i['da'])} has sign {sd} "
+                            f"for x in (0, 1) (sign prover): |a| is {where}")
+                bounds.append((i["piece"], sp.simplify(_abs_at(i, endpoint) / 2)))
+            mono = Claim(mono_id, key, "hypothesis", "proved", mono_stmt, method="sign prover on a and d/dx a",
+                         scope=diff.scope, certificate=tuple(cert))
+            consts.append(DerivedConstant(
+                "L_bound", _piecewise(bounds), "upper_bound",
+                "labelled upper bound (1/2) sup_{x in [eps, 1-(V-1)eps]} |d/dx log g| on the Lipschitz constant of F_T on "
+                "Delta_eps, l1 and l2, 0 < eps <= 1/V; not sharp",
+                values=_bound_values(_piecewise(bounds))))
+    if diff.status == "proved":
+        consts += _sharp_constants(sharp, sharp_reason)
+    grid = (f"T in {{{', '.join(_fmt(t) for t in SHARP_GRID_T)}}}, eps in {{{', '.join(_fmt(e) for e in SHARP_GRID_EPS)}}}")
+    scope = ("L_bound: every T > 0, V >= 2, 0 < eps <= 1/V" + ("" if diff.scope == "full" else f" ({diff.scope})")
+             + f"; L_sharp: V = 2 only, enclosed at {grid}")
+    return [diff, mono, Claim(f"{key}.conclusion", key, "conclusion", "pending", LIPSCHITZ_EPS.conclusion,
+                              method="theorem lipschitz_eps; Arb branch-and-bound for the sharp V = 2 constant",
+                              scope=scope, depends_on=(wd_id, diff.id, mono_id), constants=tuple(consts))]
+
+
+def _bound_values(expr: sp.Expr) -> tuple[tuple[dict[str, str], str], ...]:
+    vals = []
+    for t in SHARP_GRID_T:
+        for e in SHARP_GRID_EPS:
+            v = expr.subs({T: sp.Rational(t.numerator, t.denominator), EPS: sp.Rational(e.numerator, e.denominator), V: 2})
+            if v.free_symbols:
+                continue
+            vals.append(({"T": _fmt(t), "eps": _fmt(e), "V": "2"}, sp.sstr(sp.N(v, 15))))
+    return tuple(vals)
+
+
+def _sharp_constants(work: dict[str, Any] | None, reason: str | None) -> list[DerivedConstant]:
+    if work is None:
+        return [DerivedConstant("L_sharp", L_SHARP_V2, "sharp", f"not enclosed: {reason}")]
+    out: list[DerivedConstant] = []
+    if work["hp_by_piece"]:
+        pts = tuple(({"T": "2", "V": "2", "x": _fmt(e)}, dec if ball else f"not evaluated: {dec}")
+                    for e, ball, dec in work["points"])
+        out.append(DerivedConstant(
+            "dF1_dx_V2", _piecewise(work["hp_by_piece"]), "exact",
+            "d/dx F_T(x, 1-x)_1 for V = 2 (the tangent derivative q1 q2 (a(x) + a(1-x))); values at T = 2, x = eps "
+            "are Arb balls printed to 20 digits", values=pts))
+    parts, vals = [], []
+    for t, eps, enc in work["grid"]:
+        if eps is None:
+            parts.append(f"T={_fmt(t)}: {enc}")
+            continue
+        at = f"T={_fmt(t)}, eps={_fmt(eps)}"
+        if not enc["complete"] or enc["hi"] is None:
+            parts.append(f"{at}: not enclosed (Arb could not bound the derivative on a box)")
+            continue
+        lo, hi = _dec(enc["lo"], 12, up=False), _dec(enc["hi"], 12, up=True)
+        parts.append(f"{at}: [{lo}, {hi}]")
+        vals.append(({"T": _fmt(t), "eps": _fmt(eps), "V": "2"}, f"[{lo}, {hi}]"))
+    boxes = max((enc["boxes"] for _, e, enc in work["grid"] if e is not None), default=0)
+    out.append(DerivedConstant(
+        "L_sharp", L_SHARP_V2, "sharp",
+        f"least Lipschitz constant of F_T on Delta_eps for V = 2 (l1 and l2 agree): sup_{{x in [eps, 1-eps]}} |dF1_dx_V2|; "
+        f"rigorous enclosures [lo, hi] (lo: Arb value at a sampled point; hi: Arb interval branch-and-bound over "
+        f"[eps, 1/2], using the symmetry x -> 1-x, <= {MAX_BOXES} boxes per point, {PREC}-bit balls, at most {boxes} used); "
+        f"covered: V = 2 and the stated (T, eps) grid only",
+        enclosure="; ".join(parts), values=tuple(vals)))
+    return out
+
+
+def _lipschitz_logit(pieces: list[dict[str, Any]]) -> list[Claim]:
+    key = LIPSCHITZ_LOGIT.key
+    wd_id = f"{key}.well_defined"
+    hid = f"{key}.score_form"
+    stmt = LIPSCHITZ_LOGIT.hypothesis("score_form").statement
+    cert, items, bad = [], [], []
+    for i in pieces:
+        if i.get("error"):
+            bad.append(f"{i['label']}: {i['error']}")
+            continue
+        if i["c"] is not None and i.get("g_sign") == "pos":
+            c = i["c"]
+            absval = c if i["c_sign"] in ("pos", "zero") else (-c if i["c_sign"] == "neg" else sp.Abs(c))
+            cert.append(f"{i['label']}: x d/dx log g = {sp.sstr(c)} is free of x, so s = c(T) log x + d(T, V) and "
+                        "F_T(softmax(z)) = softmax(c(T) z)")
+            items.append((i["piece"], sp.simplify(absval / 2)))
+        elif i["affine"] is not None and i["affine"]["den_sign"] in ("pos", "neg"):
+            af = i["affine"]
+            r = af["r"]
+            absval = r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r))
+            cert.append(f"{i['label']}: g = {sp.sstr(af['alpha'])} x + {sp.sstr(af['b0'])} is affine in x, normaliser "
+                        f"{sp.sstr(af['den'])} has sign {af['den_sign']}, so F_T(p) = r p + (1 - r)/V with r = {sp.sstr(r)}")
+            items.append((i["piece"], sp.simplify(absval / 2)))
+        else:
+            bad.append(f"{i['label']}: x d/dx log g = {sp.sstr(sp.simplify(x * i['a']))} depends on x and g is not affine "
+                       "in x: F_T o softmax is not a rescaled softmax, and no logit-space bound is claimed")
+    consts: tuple[DerivedConstant, ...] = ()
+    if bad:
+        h = Claim(hid, key, "hypothesis", "unknown", stmt, method="sympy: x d/dx log g, d^2 g/dx^2",
+                  reason="; ".join(bad), reason_kind="undecided")
+    else:
+        h = Claim(hid, key, "hypothesis", "proved", stmt, method="sympy: x d/dx log g, d^2 g/dx^2 + sign prover",
+                  scope="full" if len(pieces) == 1 else "every T-piece", certificate=tuple(cert))
+        consts = (DerivedConstant("L_logit", _piecewise(items), "sharp",
+                                  "least l2 Lipschitz constant of z -> F_T(softmax(z)) over all V >= 2 "
+                                  "(softmax Jacobian diag q - q q^T has spectral norm <= 1/2, approached as q -> (1/2, 1/2, 0, ...))"),)
+    return [h, Claim(f"{key}.conclusion", key, "conclusion", "pending", LIPSCHITZ_LOGIT.conclusion,
+                     method="theorem lipschitz_logit", depends_on=(wd_id, hid), constants=consts)]
+
+
+def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | None:
+    """Arb-certified chord ratios above CLOSED_LEVELS at the sample T of a piece with 0 < c < 1."""
+    from ..certify import _op_code
+
+    pc: Piece = info["piece"]
+    ts = pc.sample()
+    if not isinstance(ts, sp.Rational):
+        return None
+    t = Fraction(int(ts.p), int(ts.q))
+    cval = sp.nsimplify(info["c"].subs(T, ts))
+    cf = float(cval)
+    if not 0 < cf < 1:
+        return None
+    rows = []
+    for level in CLOSED_LEVELS:
+        m = max(1, math.ceil(math.log10(2 * level) / (1 - cf)))
+        for _ in range(4):
+            eps = Fraction(1, 10**m)
+            b = chord_ratio_arb(op, t, eps)
+            if b > level:
+                rows.append((level, eps, b))
+                break
+            m += 1
+        else:
+            return None
+    imp, expr = _op_code(op, {})
+    e_last = rows[-1][1]
+    reproduce = "; ".join(p for p in [
+        "from fractions import Fraction as Q", imp, "from skd.operators import evaluate_mp", f"op = {expr}",
+        f"e = Q(1, {e_last.denominator}); print(evaluate_mp(op, [e, 1 - e], Q({t.numerator}, {t.denominator}))[0] / e)"] if p)
+    return {
+        "statement": (f"at T = {_fmt(t)} (exponent c = {sp.sstr(cval)} < 1), p = (eps, 1 - eps), p' = (0, 1), "
+                      f"F_T(p') = (0, 1): the chord ratio ||F_T(p) - F_T(p')|| / ||p - p'|| = F_T(p)_1 / eps "
+                      f"(l1 and l2) exceeds " + ", ".join(f"{lv} at eps = 1/{e.denominator}" for lv, e, _ in rows)
+                      + f"; it is >= eps^(c-1)/2 for every eps (docs/theory/sensitivity.md), so no finite L works"),
+        "reproduce": reproduce,
+        "certified_by": "arb",
+        "T": _fmt(t),
+        "V": 2,
+        "p": ["eps", "1 - eps"],
+        "p2": ["0", "1"],
+        "points": [{"eps": _fmt(e), "L": str(lv), "lhs": {"ball": b.str(radius=True), "decimal": b.str(30, radius=False)},
+                    "rhs": {"ball": f"[{lv} +/- 0]", "decimal": str(lv)}, "relation": ">"} for lv, e, b in rows],
+        "limit_of_F_at_p2": "g(x) = exp(d) x^c with c > 0 tends to 0 as x -> 0+, so F_T(0, 1) = (0, 1) by continuity",
+    }
+
+
+def _lipschitz_closed(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
+    key = LIPSCHITZ_CLOSED.key
+    wd_id = f"{key}.well_defined"
+    out: list[Claim] = []
+    bound_items: list[tuple[Piece, sp.Expr]] = []
+    rate_items: list[tuple[Piece, sp.Expr]] = []
+    sharp_only = True
+    one = sp.Integer(1)
+    for hkey, in_range in (("global_lipschitz_T_le_1", lambda pc: (pc.hi is not None and pc.hi <= one)),
+                           ("global_lipschitz_T_gt_1", lambda pc: (pc.lo is not None and pc.lo >= one and not (pc.point and pc.lo == one)))):
+        stmt = LIPSCHITZ_CLOSED.hypothesis(hkey).statement
+        mine = [i for i in closed if in_range(i["piece"])]
+        cert: list[str] = []
+        unknown: list[str] = []
+        refuted: dict[str, Any] | None = None
+        for i in mine:
+            if i.get("error"):
+                unknown.append(f"{i['label']}: {i['error']}")
+                continue
+            af = i["affine"]
+            if af is not None and af["den_sign"] in ("pos", "neg"):
+                r = af["r"]
+                absval = r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r))
+                cert.append(f"{i['label']}: g = {sp.sstr(af['alpha'])} x + {sp.sstr(af['b0'])} is affine, normaliser "
+                            f"{sp.sstr(af['den'])} != 0 (sign {af['den_sign']}), so F_T(p) = r p + (1 - r)/V on the closed "
+                            f"simplex with r = {sp.sstr(r)}: Lipschitz with the exact constant |r| (any norm)")
+                bound_items.append((i["piece"], sp.simplify(absval)))
+                continue
+            c = i["c"]
+            if c is not None and i["c_sign"] == "pos" and i["cm1_sign"] in ("pos", "zero"):
+                cert.append(f"{i['label']}: power type, x d/dx log g = c = {sp.sstr(c)} >= 1 (sign prover on c - 1: "
+                            f"{i['cm1_sign']}), so F_T(p) = p^c / sum p^c extends continuously to the faces and is "
+                            "Lipschitz with L <= 2 c V^(c-1) in l1 and 2 c V^(c-1/2) in l2 (docs)")
+                bound_items.append((i["piece"], sp.simplify(2 * c * V ** (c - 1))))
+                sharp_only = False
+                continue
+            if c is not None and i["c_sign"] == "pos" and i["cm1_sign"] == "neg":
+                ce = _closed_counterexample(op, i)
+                if ce is not None:
+                    refuted = refuted or ce
+                    rate_items.append((i["piece"], EPS ** sp.simplify(c - 1)))
+                    continue
+                unknown.append(f"{i['label']}: power type with 0 < c < 1 but the Arb certification of the chord ratio failed")
+                continue
+            unknown.append(f"{i['label']}: neither affine in x nor power type with a decided exponent; no closed-simplex "
+                           "Lipschitz claim is made")
+        hid = f"{key}.{hkey}"
+        if refuted is not None:
+            out.append(Claim(hid, key, "hypothesis", "refuted", stmt, method="power-type lemma + Arb chord ratios",
+                             counterexample=refuted, certificate=tuple(cert)))
+        elif unknown or not mine:
+            out.append(Claim(hid, key, "hypothesis", "unknown", stmt, method="affine / power-type recognition",
+                             reason="; ".join(unknown) or "no T-piece in this range", reason_kind="undecided"))
+        else:
+            out.append(Claim(hid, key, "hypothesis", "proved", stmt, method="affine / power-type recognition + sign prover",
+                             scope="every T-piece in the range: " + "; ".join(i["label"] for i in mine),
+                             certificate=tuple(cert)))
+    consts: list[DerivedConstant] = []
+    if bound_items:
+        consts.append(DerivedConstant(
+            "L_closed", _piecewise(bound_items, cover_all=len(bound_items) == len(closed)), "sharp" if sharp_only else "upper_bound",
+            "Lipschitz constant on the closed simplex (l1; tangent directions) where one is proved: exact |r| on affine "
+            "pieces, bound 2 c V^(c-1) on power-type pieces with c >= 1 (l2: multiply by sqrt(V)); defined only where its T-condition holds"))
+    if rate_items:
+        consts.append(DerivedConstant(
+            "blowup_rate", _piecewise(rate_items, cover_all=False), "rate",
+            "the chord ratio between (eps, 1-eps) and (0, 1) equals eps^(c-1)/(eps^c + (1-eps)^c), which is >= eps^(c-1)/2 "
+            "and ~ eps^(c-1) -> oo as eps -> 0 (power: c = 1/T, for every T > 1)"))
+    out.append(Claim(f"{key}.conclusion", key, "conclusion", "pending", LIPSCHITZ_CLOSED.conclusion,
+                     method="theorem lipschitz_closed",
+                     depends_on=(wd_id, f"{key}.global_lipschitz_T_le_1", f"{key}.global_lipschitz_T_gt_1"),
+                     constants=tuple(consts)))
+    return out
+
+
