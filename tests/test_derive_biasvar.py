@@ -218,6 +218,8 @@ def test_sparse_vs_dense_constants_at_reference() -> None:
     assert float(th.THRESHOLD.subs(env)) == pytest.approx(0.0890, abs=5e-5)
     student = [float(th.STUDENT_RISK.subs({**env, th.TAIL2: sp.Rational(t)})) for t in ("1/50", "2/25", "1/5")]
     assert student == pytest.approx([0.041, 0.102, 0.225], abs=1e-3)  # theory-notes simulated values
+    # the threshold simplifies to sigma2 (d - k)/(N - d - 1) (docs/theory/biasvar.md#sparse-vs-dense)
+    assert sp.simplify(th.THRESHOLD - symbol("sigma2") * (symbol("d") - symbol("k")) / (symbol("N") - symbol("d") - 1)) == 0
     # at the threshold the two risks are equal
     assert sp.simplify((th.STUDENT_RISK - th.TEACHER_RISK).subs(th.TAIL2, th.THRESHOLD)) == 0
 
