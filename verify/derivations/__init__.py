@@ -39,6 +39,9 @@ class Derivation:
     op: Operator
     claims: tuple[Claim, ...]
     topics: tuple[str, ...]
+    #: the ``skd check`` report the axiom hypotheses came from (``None`` if no theorem needed one);
+    #: not part of the JSON (it carries timings).
+    report: Any = dataclasses.field(default=None, compare=False)
 
     def claim(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -87,4 +90,4 @@ def derive(op: Operator, *, topics: Sequence[str] | None = None, timeout: float 
         ctx.note(f"{op.name}: {t}")
         module = importlib.import_module(f"{__name__}.{t}")
         claims.extend(module.derive(ctx))
-    return Derivation(op, tuple(resolve(claims)), chosen)
+    return Derivation(op, tuple(resolve(claims)), chosen, ctx.report)

@@ -84,7 +84,7 @@ def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float) -
 
     d = derive(op, topics=topics, timeout=timeout)
     return {"name": op.name, "json": json.loads(json_text(d, canonical=True)), "md": markdown(d), "latex": latex_document(d),
-            "full_json": d.to_json()}
+            "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
 
 
 def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console) -> list[dict[str, Any]]:
