@@ -14,27 +14,36 @@ student beats a dense teacher.
 
 from __future__ import annotations
 
-import sympy as sp
-
 from .theorems import Constant, Hypothesis, placeholder, symbol, theorem
 
 __all__ = [
-    "SQUARED_LOSS_DECOMPOSITION",
-    "KL_DECOMPOSITION",
-    "EMPIRICAL_TEACHER",
-    "DELTA_METHOD",
-    "SPARSE_VS_DENSE",
+    "A_I",
+    "A_K",
+    "B2_I",
+    "BIAS2",
+    "BIAS_EXACT",
     "B_I",
+    "DELTA_METHOD",
+    "EMPIRICAL_TEACHER",
+    "KL_DECOMPOSITION",
+    "M1",
+    "M2",
+    "M3",
+    "M4",
+    "M5",
+    "P_I",
+    "P_K",
+    "Q_I",
+    "Q_K",
+    "SPARSE_VS_DENSE",
+    "SQUARED_LOSS_DECOMPOSITION",
+    "STUDENT_RISK",
+    "TAIL2",
+    "TEACHER_RISK",
+    "THRESHOLD",
+    "VAR_S",
     "V_II",
     "V_IK",
-    "TEACHER_RISK",
-    "STUDENT_RISK",
-    "THRESHOLD",
-    "BIAS2",
-    "VAR_S",
-    "TAIL2",
-    "BIAS_EXACT",
-    "P_I", "Q_I", "A_I", "B2_I", "P_K", "Q_K", "A_K", "M1", "M2", "M3", "M4", "M5",
 ]
 
 m, d, k, N, sigma2 = (symbol(n) for n in ("m", "d", "k", "N", "sigma2"))

@@ -25,7 +25,6 @@ from typing import Any
 import flint
 import mpmath
 import sympy as sp
-
 from skd.operators.arith import MpArith
 from skd.operators.evaluate import eval_expr, log_score
 from skd.operators.symbols import T, V, x
@@ -36,18 +35,18 @@ from ..regions import Unsupported, fresh_symbol, t_pieces, x_pieces
 from .claims import Claim, Context, DerivedConstant, budgeted
 
 __all__ = [
-    "derive",
-    "exact_bias",
-    "delta_B_V",
-    "compositions",
-    "g_at_zero",
-    "squared_loss_identity",
-    "kl_identity",
-    "binomial_moments",
-    "least_squares_check",
+    "REFERENCE_M",
     "REFERENCE_P",
     "REFERENCE_T",
-    "REFERENCE_M",
+    "binomial_moments",
+    "compositions",
+    "delta_B_V",
+    "derive",
+    "exact_bias",
+    "g_at_zero",
+    "kl_identity",
+    "least_squares_check",
+    "squared_loss_identity",
 ]
 
 REFERENCE_P = (Fraction(7, 10), Fraction(1, 5), Fraction(1, 10))
@@ -160,7 +159,7 @@ def least_squares_check() -> tuple[str, ...]:
             "1 + k/(N - k - 1) > 0 for N > k + 1")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _agnostic(timeout: float) -> dict[str, Any]:
     """The four operator-agnostic checks, each budgeted, computed once per process."""
     return {name: budgeted(fn, seconds=timeout, what=name) for name, fn in (
