@@ -43,8 +43,8 @@ TOPK_COMMUTATION = theorem(
     [
         _WELL_DEFINED,
         Hypothesis("scale_invariant_ratio",
-                   r"separable: the score ratio is scale invariant and independent of the vocabulary size, "
-                   r"$g(cx,T,W)/g(cy,T,W) = g(x,T,V)/g(y,T,V)$ for all $x,y\in(0,1]$, $c\ge 1$ with $cx,cy\le 1$, "
+                   r"separable: $g>0$ on $(0,1)$ and the score ratio is scale invariant and independent of the vocabulary "
+                   r"size, $g(cx,T,W)/g(cy,T,W) = g(x,T,V)/g(y,T,V)$ for all $x,y\in(0,1]$, $c\ge 1$ with $cx,cy\le 1$, "
                    r"$1\le W\le V$ (vector operators: the conclusion itself is checked)"),
     ],
     r"$F_T(p|_K) = F_T(p)|_K$ for every $p$ in the open simplex, every $T>0$ and every top-$k$ set $K$ "
@@ -76,8 +76,8 @@ TAIL_MASS_MONOTONE = theorem(
     [
         Hypothesis("continuity", "A2: F is jointly continuous in (p, T)", "axiom"),
         Hypothesis("cross_derivative_nonpositive",
-                   r"separable: $\partial_x\partial_T \log g(x,T,V) \le 0$ on $(0,1)$ inside every open $T$-piece "
-                   r"(one $x$-piece); vector operators: the conclusion itself is checked"),
+                   r"separable: $g>0$ and $\partial_x\partial_T \log g(x,T,V) \le 0$ on $(0,1)$ inside every open "
+                   r"$T$-piece (one $x$-piece); vector operators: the conclusion itself is checked"),
     ],
     r"$\tau_T = F_T(p)(K^c)$ is non-decreasing in $T$ for every $p$ and every top set $K$: truncation costs more "
     r"at higher temperature",

@@ -237,7 +237,10 @@ def _commutation_symbolic(score: sp.Expr) -> list[tuple[str, str, bool | None, A
         scaled = s.subs({x: c * x, V: W}, simultaneous=True) - s.subs({x: c * y, V: W}, simultaneous=True)
         plain = s - s.subs(x, y)
         d = sp.simplify(expand_logs(scaled - plain))
-        out.append((piece.label, sp.sstr(d), d == 0, piece))
+        # g > 0 on (0, 1) (so s = log g is real), by the sign prover on every V case
+        xp = Piece(x, None, None, False, g)
+        positive = all(sign_of(g.subs(subs, simultaneous=True)) == "pos" for subs, _ in _subs_cases(piece, xp))
+        out.append((piece.label, sp.sstr(d) if positive else f"{sp.sstr(d)} (g > 0 not proved)", d == 0 and positive, piece))
     return out
 
 
@@ -324,7 +327,7 @@ def _commutation(ctx: Context) -> list[Claim]:
             if all(ok for _, _, ok, _ in rows):
                 hyp = Claim(hid, key, "hypothesis", "proved", stmt, method="sympy: log-score differences",
                             certificate=tuple(f"{lab}: s(c x, T, W) - s(c y, T, W) - [s(x, T, V) - s(y, T, V)] simplifies to 0 "
-                                              f"for all c, x, y, W > 0 (s = log g; logs of positive products split)"
+                                              f"for all c, x, y, W > 0 (s = log g; logs of positive products split); g > 0 on (0, 1) (sign prover)"
                                               for lab, _, _, _ in rows))
             else:
                 bad = [pc for _, _, ok, pc in rows if not ok]
@@ -424,11 +427,14 @@ def _cross_signs(score: sp.Expr) -> tuple[list[str], list[str]]:
         xp = xps[0]
         cross = sp.diff(log_score(xp.expr), T, x)
         for subs, where in _subs_cases(tp, xp):
+            if sign_of(xp.expr.subs(subs, simultaneous=True)) != "pos":
+                bad.append(f"{where}: g > 0 not proved")
+                continue
             e = expand_logs(cross.subs(subs, simultaneous=True))
             sg = sign_of(e)
             if sg in ("neg", "zero"):
                 lines.append(f"{where}: d/dx d/dT log g = {sp.sstr(sp.simplify(e))} is "
-                             f"{'< 0' if sg == 'neg' else 'identically 0'} (sign prover)")
+                             f"{'< 0' if sg == 'neg' else 'identically 0'}, and g > 0 (sign prover)")
             else:
                 bad.append(f"{where}: sign of d/dx d/dT log g = {sp.sstr(e)} is {sg or 'undecided'}")
     return lines, bad
@@ -734,6 +740,7 @@ def _collision(op: Any) -> dict[str, Any] | None:
                               f"T = {format_fraction(t)} (equal as exact numbers{'' if exact_out else ', identical closed forms'}): "
                               "truncation/zeroing loses information (lossy), privacy still needs a formal mechanism"),
                 "reproduce": _repro(op, body), "certified_by": "exact",
+                "comparisons": "branch decisions of the algorithm exact (rationals) or by disjoint Arb enclosures",
                 "p": _pstr(p), "p2": _pstr(p2), "T": format_fraction(t),
                 "lhs": _enc_vec(ar, a), "rhs": _enc_vec(ar, b),
             }
