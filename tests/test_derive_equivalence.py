@@ -12,14 +12,17 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-
 from skd.operators import library
 from skd.operators.parse import parse_formula
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.verify.derivations import derive
 from skd.verify.derivations.claims import constant_text
-from skd.verify.derivations.equivalence import find_reparametrisation, partition, projection_example
+from skd.verify.derivations.equivalence import (
+    find_reparametrisation,
+    partition,
+    projection_example,
+)
 
 mpmath.mp.dps = 40
 

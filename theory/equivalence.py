@@ -24,15 +24,15 @@ import sympy as sp
 from .theorems import Constant, Hypothesis, placeholder, symbol, theorem
 
 __all__ = [
-    "REPARAM_EQUIVALENCE",
-    "PROJECTION_EQUIVALENCE_L2",
-    "PROJECTION_EQUIVALENCE_KL",
-    "ORDINAL_EQUIVALENCE",
-    "PHI_T",
-    "EXAMPLE_V",
     "EXAMPLE_P",
     "EXAMPLE_T",
+    "EXAMPLE_V",
     "FIXED_DATA",
+    "ORDINAL_EQUIVALENCE",
+    "PHI_T",
+    "PROJECTION_EQUIVALENCE_KL",
+    "PROJECTION_EQUIVALENCE_L2",
+    "REPARAM_EQUIVALENCE",
 ]
 
 T = symbol("T")

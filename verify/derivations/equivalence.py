@@ -26,7 +26,6 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
-
 from skd.operators import Operator
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import evaluate_in
@@ -44,16 +43,16 @@ from ..regions import Piece, Unsupported, normalize, t_pieces
 from .claims import Claim, Context, DerivedConstant, budgeted, constant_text
 
 __all__ = [
-    "derive",
-    "OrbitPiece",
-    "orbit_pieces",
-    "ReparamResult",
-    "find_reparametrisation",
-    "projection_example",
-    "student_set",
-    "partition",
     "REFUTATION_P",
     "REFUTATION_T",
+    "OrbitPiece",
+    "ReparamResult",
+    "derive",
+    "find_reparametrisation",
+    "orbit_pieces",
+    "partition",
+    "projection_example",
+    "student_set",
 ]
 
 #: The teacher used by refutations (V = 3, pairwise distinct entries, not uniform).
@@ -443,10 +442,7 @@ def _find(F: Operator, G: Operator, timeout: float) -> ReparamResult:
         if job.ok and job.value[0] is not None:
             return ReparamResult(F.name, G.name, "proved", job.value[0], tuple(job.value[1]))
         reasons.append(f"no phi: {job.value[1] if job.ok else job.reason}")
-        if not job.ok and job.reason_kind == "budget":
-            kind_budget = True
-        else:
-            kind_budget = False
+        kind_budget = not job.ok and job.reason_kind == "budget"
     else:
         kind_budget = False
     for A, B, dA, dB in ((F, G, dF, dG), (G, F, dG, dF)):
@@ -501,8 +497,8 @@ def _projection_claims(ctx: Context) -> list[Claim]:
     diff = [sp.simplify(a - b) for a, b in zip(ex["student"], ex["student_mixture"])]
     eq_steps = (f"power_2(p)_0 = sqrt(7)/(1 + sqrt(2) + sqrt(7)) = {sp.N(ex['power_T2'][0], 12)}",
                 f"lambda = (power_2(p)_0 - 1/3)/(p_0 - 1/3) = {constant_text(ex['lambda'])} = {sp.N(ex['lambda'], 12)}",
-                "mixture_lambda(p)_0 = lambda p_0 + (1 - lambda)/3 = power_2(p)_0 by the choice of lambda "
-                f"(exact difference of the students: {[constant_text(d) for d in diff]})")
+                ("mixture_lambda(p)_0 = lambda p_0 + (1 - lambda)/3 = power_2(p)_0 by the choice of lambda "
+                f"(exact difference of the students: {[constant_text(d) for d in diff]})"))
     ok = all(d == 0 for d in diff)
     # the two targets differ: second coordinates, certified by disjoint Arb balls
     lam_b = (ar.num(7).sqrt() / (1 + ar.num(2).sqrt() + ar.num(7).sqrt())) * ar.num(Fraction(30, 11)) - ar.num(Fraction(10, 11))
@@ -511,9 +507,9 @@ def _projection_claims(ctx: Context) -> list[Claim]:
     differ = bool(pow1 > mix1)
     differ_steps = (f"power_2(p)_1 = sqrt(2)/(1 + sqrt(2) + sqrt(7)) in {pow1.str(20, radius=True)}",
                     f"mixture_lambda(p)_1 in {mix1.str(20, radius=True)} (disjoint Arb balls: the targets differ)")
-    mm_steps = ("the forward-KL objective theta -> KL(q || g_theta) = -q_0 theta + log(e^theta + 2) + const is strictly "
+    mm_steps = (("the forward-KL objective theta -> KL(q || g_theta) = -q_0 theta + log(e^theta + 2) + const is strictly "
                 "convex (its second derivative is Var_{g_theta}(1[y=0]) > 0) and tends to +oo at both ends when "
-                "0 < q_0 < 1, so the minimiser exists, is unique, and solves g_theta(0) = q_0 (moment matching)",)
+                "0 < q_0 < 1, so the minimiser exists, is unique, and solves g_theta(0) = q_0 (moment matching)"),)
     claims = []
     for thm in (thm_kl, thm_l2):
         hyps = []
@@ -553,7 +549,7 @@ def _student_set_job(d: list[OrbitPiece]) -> sp.Set:
     from ..signs import sign_of
 
     p = EXAMPLE_P
-    a, lam = sp.Symbol("a", positive=True), sp.Symbol("lam", positive=True)
+    a = sp.Symbol("a", positive=True)
     f_pow = p[0] ** a / sum(v ** a for v in p)
     out: sp.Set = sp.EmptySet
     for o in d:
