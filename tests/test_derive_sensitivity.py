@@ -12,7 +12,6 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-
 from skd.operators import library
 from skd.operators.symbols import T, V, x
 from skd.theory.theorems import symbol
@@ -83,7 +82,7 @@ def test_power_jacobian_matches_finite_differences(power):
     q = F(*p)
     for i in range(3):
         for j in range(3):
-            fd = mpmath.diff(lambda u: F(*[u if k == j else p[k] for k in range(3)])[i], p[j])
+            fd = mpmath.diff(lambda u, i=i, j=j: F(*[u if k == j else p[k] for k in range(3)])[i], p[j])
             av = mpmath.mpf(str(sp.N(a.subs({T: 2, x: pq[j]}), 40)))
             formula = (q[i] * (1 if i == j else 0) - q[i] * q[j]) * av
             assert abs(fd - formula) < 1e-20
@@ -138,7 +137,7 @@ def test_power_sharp_enclosure_brackets_mpmath_maximisation(power):
     for (t, e), (lo, hi) in encl.items():
         tm = mpmath.mpf(t.numerator) / t.denominator
         em = mpmath.mpf(e.numerator) / e.denominator
-        dh = lambda u: abs(mpmath.diff(lambda w: _power_h(w, tm), u))  # noqa: E731
+        dh = lambda u, tm=tm: abs(mpmath.diff(lambda w: _power_h(w, tm), u))
         xs = [em + (1 - 2 * em) * i / 400 for i in range(401)]
         vals = [dh(u) for u in xs]
         i = max(range(len(xs)), key=lambda j: vals[j])
@@ -155,7 +154,7 @@ def test_power_sharp_enclosure_brackets_mpmath_maximisation(power):
         assert best <= hi
         assert hi - lo <= mpmath.mpf(10) ** -4 * hi
         # sanity: between the derivative at the end point and the labelled bound 1/(2T eps)
-        assert dh(em) <= hi and hi <= 1 / (2 * tm * em)
+        assert dh(em) <= hi <= 1 / (2 * tm * em)
 
 
 def test_power_closed_simplex_refuted_for_T_gt_1_with_certified_counterexample(power):
@@ -205,7 +204,7 @@ def test_power_closed_bound_for_T_le_1_holds_on_random_pairs(power):
             p, pp = rng.dirichlet(np.ones(vv) * 0.3), rng.dirichlet(np.ones(vv) * 0.3)
             p[rng.integers(vv)] = 0.0  # include faces
             p /= p.sum()
-            F = lambda u: u**c / np.sum(u**c)  # noqa: E731
+            F = lambda u, c=c: u**c / np.sum(u**c)
             d_in = p - pp
             d_out = F(p) - F(pp)
             assert np.abs(d_out).sum() <= bound * np.abs(d_in).sum() + 1e-12
@@ -244,7 +243,7 @@ def test_mixture_closed_simplex_constant_is_lambda(mixture):
         assert float(k.expr.subs(T, sp.Rational(t.numerator, t.denominator))) == pytest.approx(lam)
         for _ in range(50):
             p, pp = rng.dirichlet(np.ones(3)), rng.dirichlet(np.ones(3))
-            F = lambda u: lam * u + (1 - lam) / 3  # noqa: E731
+            F = lambda u, lam=lam: lam * u + (1 - lam) / 3
             assert np.abs(F(p) - F(pp)).sum() == pytest.approx(lam * np.abs(p - pp).sum())
 
 

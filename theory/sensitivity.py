@@ -20,15 +20,15 @@ import sympy as sp
 from .theorems import Constant, Hypothesis, placeholder, symbol, theorem
 
 __all__ = [
+    "C_T",
+    "DX_S",
     "JACOBIAN",
+    "LIPSCHITZ_CLOSED",
     "LIPSCHITZ_EPS",
     "LIPSCHITZ_LOGIT",
-    "LIPSCHITZ_CLOSED",
-    "DX_S",
-    "SUP_DX_S",
-    "L_SHARP_V2",
-    "C_T",
     "L_CLOSED",
+    "L_SHARP_V2",
+    "SUP_DX_S",
 ]
 
 EPS = symbol("eps")

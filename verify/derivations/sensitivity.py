@@ -30,19 +30,32 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
-
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import eval_expr, evaluate_in, log_score
 from skd.operators.symbols import T, V, x
-from skd.theory.sensitivity import JACOBIAN, LIPSCHITZ_CLOSED, LIPSCHITZ_EPS, LIPSCHITZ_LOGIT, L_SHARP_V2
+from skd.theory.sensitivity import (
+    JACOBIAN,
+    L_SHARP_V2,
+    LIPSCHITZ_CLOSED,
+    LIPSCHITZ_EPS,
+    LIPSCHITZ_LOGIT,
+)
 from skd.theory.theorems import symbol
 
 from ..regions import Piece, Unsupported, fresh_symbol, t_pieces, x_pieces
 from ..signs import sign_of
 from .claims import Claim, Context, DerivedConstant, budgeted
 
-__all__ = ["derive", "analyse_score", "tangent_derivative_v2", "sharp_enclosure", "chord_ratio_arb",
-           "SHARP_GRID_T", "SHARP_GRID_EPS", "DERIVATIVE_POINTS"]
+__all__ = [
+    "DERIVATIVE_POINTS",
+    "SHARP_GRID_EPS",
+    "SHARP_GRID_T",
+    "analyse_score",
+    "chord_ratio_arb",
+    "derive",
+    "sharp_enclosure",
+    "tangent_derivative_v2",
+]
 
 EPS = symbol("eps")
 #: The grid on which the sharp V = 2 constant is enclosed.
@@ -153,17 +166,6 @@ def analyse_score(score: sp.Expr) -> dict[str, Any]:
         return {"error": f"unsupported score: {exc}"}
     return {"pieces": [_piece_info(pc) for pc in pieces],
             "closed": [_piece_info(pc) for pc in _split_at_one(pieces)]}
-
-
-def _cond(pc: Piece) -> sp.Basic:
-    if pc.point:
-        return sp.Eq(T, pc.lo)
-    conds = []
-    if pc.lo is not None and pc.lo != 0:
-        conds.append(T > pc.lo)
-    if pc.hi is not None and pc.hi is not sp.oo:
-        conds.append(T < pc.hi)
-    return sp.And(*conds) if conds else sp.true
 
 
 def _group_cond(pcs: Sequence[Piece]) -> sp.Basic:
@@ -658,7 +660,7 @@ def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | No
         "statement": (f"at T = {_fmt(t)} (exponent c = {sp.sstr(cval)} < 1), p = (eps, 1 - eps), p' = (0, 1), "
                       f"F_T(p') = (0, 1): the chord ratio ||F_T(p) - F_T(p')|| / ||p - p'|| = F_T(p)_1 / eps "
                       f"(l1 and l2) exceeds " + ", ".join(f"{lv} at eps = 1/{e.denominator}" for lv, e, _ in rows)
-                      + f"; it is >= eps^(c-1)/2 for every eps (docs/theory/sensitivity.md), so no finite L works"),
+                      + "; it is >= eps^(c-1)/2 for every eps (docs/theory/sensitivity.md), so no finite L works"),
         "reproduce": reproduce,
         "certified_by": "arb",
         "T": _fmt(t),
