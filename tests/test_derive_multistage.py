@@ -7,12 +7,12 @@ from the derivation's log-scores; the pins are theory-notes §5.4 [CORRECTED] an
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from fractions import Fraction
 
 import mpmath
 import pytest
 import sympy as sp
-
 from skd.operators import evaluate_mp, library
 from skd.theory.theorems import symbol
 from skd.verify.derivations import derive
@@ -41,7 +41,7 @@ def n_kl_sum(op, b0: Fraction, b1: Fraction, n: int, grid: str = "beta"):
             t0, t1 = 1 / b0, 1 / b1
             pts = [1 / (t0 + (t1 - t0) * Fraction(k, n)) for k in range(n + 1)]
         qs = [q_at(op, b) for b in pts]
-        return n * mpmath.fsum(kl(a, c) for a, c in zip(qs[:-1], qs[1:]))
+        return n * mpmath.fsum(kl(a, c) for a, c in itertools.pairwise(qs))
 
 
 def value(const) -> float:
@@ -82,7 +82,7 @@ PINNED_REVERSED = [0.1793, 0.1749, 0.1728]
 def test_path_energy_limit_power_direct_sums_match_theory_notes_item10():
     got = [float(n_kl_sum(library.power, Fraction(1), Fraction(1, 4), 2**j)) for j in range(7)]
     assert got == pytest.approx(PINNED_ITEM10, abs=6e-6)
-    assert all(a < b for a, b in zip(got, got[1:]))
+    assert all(a < b for a, b in itertools.pairwise(got))
 
 
 def test_path_energy_limit_power_value_is_0_170718(power_d):
@@ -256,7 +256,7 @@ def test_error_propagation_near_contraction_bound_and_its_minimiser(power_d):
 def test_error_propagation_fixed_contraction_has_no_interior_optimum(power_d):
     const = power_d.constant("error_propagation.conclusion:e_n_bound_contraction")
     vals = [_ev(const, rho="0.8", n=k, c="0.3", eps_m="0.001", e0="0.2") for k in range(1, 200)]
-    assert all(a > b for a, b in zip(vals, vals[1:]))
+    assert all(a > b for a, b in itertools.pairwise(vals))
     assert vals[-1] > _ev(power_d.constant("error_propagation.conclusion:e_inf_bound_contraction"), rho="0.8", eps_m="0.001")
     for k in (1, 5, 50):
         assert _worst_recursion(0.8, 0.3, 0.001, 0.2, k) <= vals[k - 1]
@@ -277,9 +277,9 @@ def test_homotopy_conditions_power_temperature_path_constants(power_d):
         lg = value(d.constant("homotopy_conditions.conclusion:L_gamma_bound"))
         for nn in (1, 3, 8):
             pts = [Fraction(1) - Fraction(3, 4) * Fraction(k, nn) for k in range(nn + 1)]
-            assert max(dist(a, b) for a, b in zip(pts, pts[1:])) <= lg / nn
+            assert max(dist(a, b) for a, b in itertools.pairwise(pts)) <= lg / nn
         pts = [Fraction(1) - Fraction(3, 4) * Fraction(k, 64) for k in range(65)]
-        chords = mpmath.fsum(dist(a, b) for a, b in zip(pts, pts[1:]))
+        chords = mpmath.fsum(dist(a, b) for a, b in itertools.pairwise(pts))
     ell2 = value(d.constant("homotopy_conditions.conclusion:path_length_l2"))
     assert float(d01) <= float(chords) <= ell2 <= lg
     assert ell2 == pytest.approx(float(chords), rel=1e-4)

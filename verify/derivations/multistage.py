@@ -242,7 +242,7 @@ def _var_and_slope(s_vals: Sequence[Any], d_vals: Sequence[Any], a_vals: Sequenc
     return var, slope
 
 
-def _arb_variance(s: sp.Expr, a: sp.Expr, p: Sequence[Fraction]) -> Callable[[Any], Any]:
+def _arb_variance(s: sp.Expr, ds: sp.Expr, a: sp.Expr, da: sp.Expr, p: Sequence[Fraction]) -> Callable[[Any], Any]:
     """Ball enclosure of ``β ↦ Var_{q_β}(a)`` on a β-ball, ``q_β ∝ exp(s(p_i, β))``, in mean-value form.
 
     On a ball ``B`` with midpoint ``c``: ``G(B) ⊂ G(c) + G'(B)·(B − c)``, intersected with the naive
@@ -251,8 +251,6 @@ def _arb_variance(s: sp.Expr, a: sp.Expr, p: Sequence[Fraction]) -> Callable[[An
     ar = ArbArith(_PREC)
     xs = [ar.num(pi) for pi in p]
     vv = ar.num(len(p))
-    ds = sp.diff(s, beta)
-    da = sp.diff(a, beta)
 
     def parts(b: Any) -> tuple[Any, Any]:
         env = [{x: xi, beta: b, V: vv} for xi in xs]
@@ -287,7 +285,7 @@ def fisher_sup(score: sp.Expr, t_range: tuple[Fraction, Fraction], p: Sequence[F
     forms = path_forms(score, t_range)
     if not forms["ok"]:
         raise Unsupported(forms["reason"])
-    return sup_enclosure(_arb_variance(forms["s"], forms["ds"], p), 1 / t_range[1], 1 / t_range[0])
+    return sup_enclosure(_arb_variance(forms["s"], forms["ds"], forms["ds"], forms["d2s"], p), 1 / t_range[1], 1 / t_range[0])
 
 
 def _arb_finite_cover(exprs: Sequence[sp.Expr], p: Sequence[Fraction], lo: Fraction, hi: Fraction, boxes: int = 16) -> str | None:
@@ -502,12 +500,12 @@ def derive(ctx: Context) -> list[Claim]:
     i_sup_reason = ""
     if bad is None:
         try:
-            i_sup = sup_enclosure(_arb_variance(forms["s"], forms["ds"], REFERENCE_P), b_lo, b_hi)
+            i_sup = sup_enclosure(_arb_variance(forms["s"], forms["ds"], forms["ds"], forms["d2s"], REFERENCE_P), b_lo, b_hi)
         except (Undecided, ZeroDivisionError, ValueError) as exc:
             i_sup_reason = f"Arb branch and bound for sup I failed: {exc}"
         if forms["theta"] is not None:
             try:
-                j_sup = sup_enclosure(_arb_variance(forms["s"], forms["u"], REFERENCE_P), b_lo, b_hi)
+                j_sup = sup_enclosure(_arb_variance(forms["s"], forms["ds"], forms["u"], sp.Integer(0), REFERENCE_P), b_lo, b_hi)
                 ar = ArbArith(_PREC)
                 dth = forms["dtheta"]
                 dth_sup = sup_enclosure(lambda b: abs(eval_expr(dth, {beta: b, V: ar.num(len(REFERENCE_P))}, ar)), b_lo, b_hi)
