@@ -525,7 +525,8 @@ def derive(ctx: Context) -> list[Claim]:
                         "the Fisher information is I(β) = Var_q(∂_β s)"),
         DerivedConstant("fisher_information", fisher, "exact", "I(β) = Var_{q_β}(∂_β s), q_β = F_{1/β}(p)"),
         DerivedConstant("n_sum_KL_limit", N_KL_LIMIT, "limit",
-                        "lim_{n→∞} n·Σ_k KL(q_{β_{k−1}} || q_{β_k}) on the grid uniform in β; I_mean = β-average of I",
+                        "lim_{n→∞} n·Σ_k KL(q_{β_{k−1}} || q_{β_k}) on the grid uniform in β; I_mean = β-average of I "
+                        "(value: 30-digit mpmath quadrature, not an enclosure)",
                         values=((_at(), _dec(nums["limit"])),)),
         DerivedConstant("I_mean", I_MEAN, "exact", "β-average of I over the interval", values=((_at(), _dec(nums["I_mean"])),)),
         DerivedConstant("n_sum_KL_limit_T_grid", N_KL_LIMIT_T_GRID, "limit",
