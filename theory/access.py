@@ -94,7 +94,8 @@ ZERO_PRESERVATION = theorem(
         Hypothesis("score_vanishes_at_zero",
                    r"separable: $\lim_{x\to0^+} g(x,T,V) = 0$ and $g(y,T,V)>0$ for $y\in(0,1)$, for every $T$"),
     ],
-    r"on the closed simplex (score extended by $g(0,T):=\lim_{x\to0^+}g(x,T)$), $p_i=0 \Rightarrow F_T(p)_i=0$: "
+    r"on the closed simplex minus its vertices (score extended by $g(0,T):=\lim_{x\to0^+}g(x,T)$), "
+    r"$p_i=0 \Rightarrow F_T(p)_i=0$: "
     r"softening an empirical teacher $\hat p$ keeps its zeros, so the dark knowledge of never-sampled classes "
     r"cannot be recovered by softening",
     proof="docs/theory/access.md#zero-preservation",

@@ -113,6 +113,17 @@ class SymArith(Arith):
             return 0
         raise Undecided(f"cannot decide the sign of {d}")
 
+    def nonzero(self, d: Any) -> bool:
+        """True only if ``d`` is certainly non-zero (exactly, or by an Arb ball excluding 0); no simplify."""
+        d = sp.sympify(d)  # safe: SymPy number
+        if d.is_Rational:
+            return bool(d != 0)
+        try:
+            b = self.ball(d)
+        except (Undecided, NotWellDefined, TypeError, ValueError):
+            return False
+        return bool(b > 0 or b < 0)
+
     def log(self, a: Any) -> Any:
         if self.sign(a) <= 0:
             raise Undecided("log of a non-positive number")
@@ -268,10 +279,9 @@ def _commutation_counterexample(op: Any, cases: Sequence[tuple[Sequence[Fraction
             continue
         try:
             lhs, rhs = commutation_sides(op, p, K, t, ar)
-            signs = [ar.sign(a - b) for a, b in zip(lhs, rhs)]
         except (Undecided, NotWellDefined, ZeroDivisionError):
             continue
-        if not any(signs):
+        if not any(ar.nonzero(a - b) for a, b in zip(lhs, rhs)):
             continue
         exact = all(sp.sympify(v).is_Rational for v in lhs + rhs)  # safe: SymPy numbers
         mass = sum((p[j] for j in K), Fraction(0))
