@@ -68,7 +68,8 @@ FUNCTIONS: Mapping[str, tuple[object, tuple[int, ...]]] = {
 _CONSTANTS = {"pi": sp.pi, "E": sp.E}
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_COMPARE = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGreaterThan, ast.GtE: sp.GreaterThan}
+_COMPARE = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGreaterThan, ast.GtE: sp.GreaterThan,
+            ast.Eq: sp.Eq}
 
 
 def parse_formula(text: str, parameters: Iterable[str] = (), *, symbols: Iterable[str] | None = None) -> sp.Expr:
@@ -263,7 +264,7 @@ class _Builder:
         for op, comp in zip(node.ops, node.comparators):
             rel = _COMPARE.get(type(op))
             if rel is None:
-                raise self.fail(node, f"comparison {type(op).__name__} is not allowed (use <, <=, >, >=)")
+                raise self.fail(node, f"comparison {type(op).__name__} is not allowed (use <, <=, >, >=, ==)")
             right = self.number(comp, depth)
             parts.append(rel(left, right))
             left = right

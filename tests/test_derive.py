@@ -265,3 +265,46 @@ def test_cli_derive_baseline_rejects_a_non_derivation_file(tmp_path, capsys):
     bad.write_text(json.dumps({"schema_version": 1, "operators": []}))
     assert cli.main(["derive", "power", "--topic", "entropy", "--baseline", str(bad)]) == 2
     assert "not an skd derivation" in capsys.readouterr().err
+
+
+# -- the whole library, every topic (what the goldens hold) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def library_derivations():
+    import argparse
+
+    from rich.console import Console
+
+    from skd.verify.derivations.command import _derive_many
+
+    ns = argparse.Namespace(topic=None, jobs=2, timeout=20.0)
+    return _derive_many(library.ALL, ns, Console(stderr=True, quiet=True))
+
+
+@pytest.mark.slow
+def test_derive_library_every_claim_graph_is_valid_and_constants_read_back(library_derivations):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for r in library_derivations:
+        validator.validate(r["full_json"])
+        ids = [c["id"] for c in r["json"]["claims"]]
+        assert len(ids) == len(set(ids)), r["name"]
+        for c in r["json"]["claims"]:
+            if c["status"] == "refuted":
+                assert c["counterexample"]["reproduce"].strip(), (r["name"], c["id"])
+            for k in c["constants"]:
+                back = parse_constant(k["expr"], k["symbols"])  # must not raise
+                assert sorted(s.name for s in back.free_symbols) == sorted(k["symbols"]), (r["name"], c["id"], k["name"])
+
+
+@pytest.mark.slow
+def test_derive_library_power_acceptance_claims(library_derivations):
+    power = next(r for r in library_derivations if r["name"] == "power")["json"]
+    claims = {c["id"]: c for c in power["claims"]}
+    closed = claims["lipschitz_closed.global_lipschitz_T_gt_1"]
+    assert closed["status"] == "refuted" and closed["counterexample"]["certified_by"]
+    eps = claims["lipschitz_eps.conclusion"]
+    assert eps["status"] == "established"
+    kinds = {k["name"]: k for k in eps["constants"]}
+    assert kinds["L_bound"]["kind"] == "upper_bound" and kinds["L_sharp"]["kind"] == "sharp"
+    assert same_meaning(kinds["L_bound"]["expr"], "1/(2*T*epsilon)", ["T", "epsilon"]).verdict in ("same", "reprinted")

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from skd.theory.theorems import ConstantKind
 
@@ -49,9 +50,30 @@ CONCLUSION_STATUSES = ("established", "conditional", "not_established", "pending
 Role = Literal["hypothesis", "assumption", "conclusion"]
 
 
+class _ParserPrinter(StrPrinter):
+    """``sstr`` with conditions written in the safe parser's grammar (``==``, ``and``, ``or``, ``not``)."""
+
+    def _print_Equality(self, e: sp.Eq) -> str:
+        return f"{self._print(e.lhs)} == {self._print(e.rhs)}"
+
+    def _print_And(self, e: sp.And) -> str:
+        return " and ".join(f"({self._print(a)})" for a in e.args)
+
+    def _print_Or(self, e: sp.Or) -> str:
+        return " or ".join(f"({self._print(a)})" for a in e.args)
+
+    def _print_Not(self, e: sp.Not) -> str:
+        return f"not ({self._print(e.args[0])})"
+
+
 def constant_text(expr: sp.Basic) -> str:
-    """Canonical text of an expression: ``sp.sstr`` with ordered terms (read back by the safe parser)."""
-    return sp.sstr(expr, order="lex")
+    """Canonical text of an expression, in the grammar of the safe parser (which reads it back).
+
+    >>> from skd.operators.symbols import T
+    >>> constant_text(sp.Piecewise((1, sp.Eq(T, 1)), (T, sp.And(T > 1, T < 2)), (0, True)))
+    'Piecewise((1, T == 1), (T, (T > 1) and (T < 2)), (0, True))'
+    """
+    return _ParserPrinter({"order": "lex"}).doprint(expr)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -87,14 +87,25 @@ def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float) -
             "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
 
 
+#: Operators of the running ``--all`` (workers are forked, so they see it without pickling:
+#: operators hold kernels and algorithms that need not be picklable).
+_FORKED_OPS: Sequence[Operator] = ()
+
+
+def _derive_index(i: int, topics: Sequence[str] | None, timeout: float) -> dict[str, Any]:
+    return derive_outputs(_FORKED_OPS[i], topics, timeout)
+
+
 def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console) -> list[dict[str, Any]]:
     topics = args.topic
     results: dict[str, dict[str, Any]] = {}
     show = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
     total = len(ops)
     if args.jobs > 1 and total > 1:
+        global _FORKED_OPS
+        _FORKED_OPS = tuple(ops)
         with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(derive_outputs, op, topics, args.timeout): op.name for op in ops}
+            futures = {pool.submit(_derive_index, i, topics, args.timeout): op.name for i, op in enumerate(ops)}
             from concurrent.futures import as_completed
 
             for i, fut in enumerate(as_completed(futures), 1):

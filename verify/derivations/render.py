@@ -105,7 +105,7 @@ def _claim_md(c: Claim) -> list[str]:
         head += f" (scope: {_md_escape(c.scope)})"
     out = [head, f"  - statement: {_md_escape(c.statement)}"]
     if c.role == "assumption":
-        out.append("  - an assumption about the training process: stated, not checked")
+        out.append("  - an assumption (about training or about the release mechanism): stated, never claimed")
     if c.method:
         out.append(f"  - method: {_md_escape(c.method)}")
     shown = c.certificate if len(c.certificate) <= 4 else c.certificate[:3]
@@ -115,7 +115,7 @@ def _claim_md(c: Claim) -> list[str]:
         out.append(f"  - certificate: … {len(c.certificate) - len(shown)} more steps (all of them in the JSON)")
     if c.counterexample:
         out += _counterexample_md(c.counterexample)
-    if c.reason and c.role != "assumption":
+    if c.reason:
         out.append(f"  - reason: {_md_escape(c.reason)}" + (f" (`{c.reason_kind}`)" if c.reason_kind else ""))
     return out
 
@@ -140,7 +140,7 @@ def markdown(d: Derivation) -> str:
     for c in d.claims:
         if c.role == "conclusion":
             title = thms[c.theorem].title if c.theorem in thms else c.theorem
-            lines.append(f"| {title} (`{c.theorem}`) | {STATUS_MARK.get(c.status, c.status)} | "
+            lines.append(f"| {title} (`{c.id}`) | {STATUS_MARK.get(c.status, c.status)} | "
                          f"{_md_escape(c.reason or '') if c.status != 'established' else ''} |")
     for topic, by_thm in _group(d).items():
         lines += ["", f"## {TOPIC_TITLES.get(topic, topic)}"]

@@ -1,0 +1,128 @@
+"""Regenerate every generated artefact — or, with ``--check``, verify none has drifted.
+
+One command for all of them (run from the repository root)::
+
+    python tools/regenerate.py            # write everything
+    python tools/regenerate.py --check    # exit 1 on drift (CI runs this)
+
+Artefacts:
+
+* ``docs/derivations/<name>.{json,md}`` and ``README.md`` — ``skd derive --all`` (JSON compared by
+  meaning under ``--check``: canonical form, then symbolic equality);
+* ``docs/derivations/classes.md`` — ``skd derive --classes``;
+* ``docs/paper-check.md`` — ``skd derive --paper``;
+* the reference pages of ``tools/gen_docs.py`` (operator pages, CLI, axioms, schemas);
+* the experiments (``python -m experiments``; skipped with a message when matplotlib, the
+  ``experiments`` extra, is not installed — CI installs it).
+
+Derivations are computed once and used for the goldens, the paper check and the operator pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "docs" / "derivations"
+
+
+def _say(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Regenerate (or --check) every generated artefact.")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing; exit 1 on drift")
+    parser.add_argument("--jobs", type=int, default=2, help="operators derived in parallel (default 2)")
+    parser.add_argument("--timeout", type=float, default=20.0, help="budget per symbolic step (default 20 s)")
+    parser.add_argument("--skip-experiments", action="store_true", help="leave the experiments out")
+    args = parser.parse_args(argv)
+
+    from rich.console import Console
+
+    from skd.operators import library
+    from skd.verify.derivations.classes_render import classes_markdown
+    from skd.verify.derivations.command import _derive_many, _index
+    from skd.verify.derivations.compare import compare_derivations
+    from skd.verify.derivations.equivalence import partition
+    from skd.verify.derivations.paper import paper_check
+
+    drift: list[str] = []
+    err = Console(file=sys.stderr, highlight=False)
+    ns = argparse.Namespace(topic=None, jobs=args.jobs, timeout=args.timeout)
+    _say(f"deriving {len(library.ALL)} operators ({args.jobs} in parallel)")
+    results = _derive_many(library.ALL, ns, err)
+
+    texts: dict[Path, str] = {}
+    for r in results:
+        texts[GOLDEN / f"{r['name']}.md"] = r["md"]
+    texts[GOLDEN / "README.md"] = _index(results)
+    _say("partitioning the library under each equivalence notion")
+    from skd.verify.verdict import Report
+
+    reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}
+    texts[GOLDEN / "classes.md"] = classes_markdown(partition(library.ALL, timeout=args.timeout, reports=reports))
+    texts[ROOT / "docs" / "paper-check.md"] = paper_check(results, timeout=args.timeout)
+
+    if args.check:
+        stored = []
+        for r in results:
+            path = GOLDEN / f"{r['name']}.json"
+            if path.exists():
+                stored.append(json.loads(path.read_text(encoding="utf-8")))
+            else:
+                drift.append(f"missing {path.relative_to(ROOT)}")
+        comp = compare_derivations(stored, [r["json"] for r in results], seconds=args.timeout)
+        for name, items in comp.sections():
+            if items and "re-printed" not in name:
+                drift += [f"derivations — {name}: {i}" for i in items]
+        for path, text in texts.items():
+            if not path.exists():
+                drift.append(f"missing {path.relative_to(ROOT)}")
+            elif path.read_text(encoding="utf-8") != text:
+                if path.suffix == ".md" and path.parent == GOLDEN and path.name not in ("README.md", "classes.md"):
+                    continue  # golden Markdown: its meaning is compared through the JSON above
+                drift.append(f"{path.relative_to(ROOT)} differs from what the code generates")
+    else:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for r in results:
+            (GOLDEN / f"{r['name']}.json").write_text(json.dumps(r["json"], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for path, text in texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        _say(f"wrote {len(texts) + len(results)} derivation artefacts")
+
+    _say("reference pages (tools/gen_docs.py)")
+    rc = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_docs.py")] + (["--check"] if args.check else []), cwd=ROOT).returncode
+    if rc:
+        drift.append("reference pages are stale (python tools/gen_docs.py)")
+
+    if args.skip_experiments:
+        _say("experiments skipped (--skip-experiments)")
+    elif importlib.util.find_spec("matplotlib") is None:
+        _say("experiments skipped: matplotlib is not installed (pip install '.[experiments]')")
+    elif (ROOT / "experiments" / "__main__.py").exists():
+        _say("experiments (python -m experiments)")
+        rc = subprocess.run([sys.executable, "-m", "experiments"] + (["--check"] if args.check else []), cwd=ROOT).returncode
+        if rc:
+            drift.append("experiments: numbers drifted from experiments/results.json" if args.check else "experiments failed")
+
+    if drift:
+        print("DRIFT:" if args.check else "PROBLEMS:")
+        for d in drift:
+            print(f"  {d}")
+        if args.check:
+            print("regenerate with: python tools/regenerate.py  (then review the diff)")
+        return 1
+    _say("no drift" if args.check else "done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
