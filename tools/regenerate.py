@@ -67,8 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     from skd.verify.verdict import Report
 
     reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}
-    texts[GOLDEN / "classes.md"] = classes_markdown(partition(library.ALL, timeout=args.timeout, reports=reports))
-    texts[ROOT / "docs" / "paper-check.md"] = paper_check(results, timeout=args.timeout)
+    classes = partition(library.ALL, timeout=args.timeout, reports=reports)
+    texts[GOLDEN / "classes.md"] = classes_markdown(classes)
+    texts[ROOT / "docs" / "paper-check.md"] = paper_check(results, classes=classes, timeout=args.timeout)
 
     if args.check:
         stored = []

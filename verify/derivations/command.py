@@ -213,8 +213,13 @@ def cmd_derive(args: argparse.Namespace) -> int:
     if args.paper:
         from .paper import paper_check
 
+        from ..verdict import Report
+        from .equivalence import partition
+
         results = _derive_many(library.ALL, args, err)
-        text = paper_check(results, timeout=args.timeout)
+        reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}
+        classes = partition(library.ALL, timeout=args.timeout, reports=reports)
+        text = paper_check(results, classes=classes, timeout=args.timeout)
         target = Path(args.out or "docs") / "paper-check.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -24,6 +24,11 @@ from skd.theory.theorems import all_theorems
 
 __all__ = ["PaperClaim", "CLAIMS", "paper_check"]
 
+#: Theorems whose conclusions relate two operators: a "not established" there is an answer (the
+#: pair is not equivalent), not a failed guarantee.
+PAIRWISE = frozenset({"reparam_equivalence"})
+#: Topics that classify operators rather than guarantee something about learning with them.
+CLASSIFICATION_TOPICS = frozenset({"equivalence"})
 STATUS_WORD = {"established": "established", "conditional": "conditional", "not_established": "not established"}
 
 
@@ -96,6 +101,7 @@ CLAIMS: tuple[PaperClaim, ...] = (
         "linear (squared loss) or log-linear (forward KL, moment matching) student class; ordinal equivalence "
         "under top-1/ranking capacity. `skd derive --classes` partitions the library under each.",
         ("reparam_equivalence", "projection_equivalence_l2", "projection_equivalence_kl", "ordinal_equivalence"),
+        notes="classes",
     ),
     PaperClaim(
         "Guarantees hold uniformly across the operator class",
@@ -127,14 +133,23 @@ def _conclusions(result: Mapping[str, Any], theorem: str) -> list[Mapping[str, A
 
 
 def _cell(claims: Sequence[Mapping[str, Any]]) -> str:
+    """One status, or for a theorem with one conclusion per other operator (reparametrisation
+    equivalence) the operators it is established for and a count of the rest."""
     if not claims:
         return "—"
-    parts = []
-    for c in claims:
-        label = c["id"].split(".", 1)[1] if "." in c["id"] else c["id"]
-        word = STATUS_WORD.get(c["status"], c["status"])
-        parts.append(word if len(claims) == 1 else f"{label}: {word}")
-    return "; ".join(parts)
+    if len(claims) == 1:
+        return STATUS_WORD.get(claims[0]["status"], claims[0]["status"])
+    def other(c: Mapping[str, Any]) -> str:
+        parts = c["id"].split(".")
+        return parts[1] if len(parts) > 2 else c["id"]
+    yes = [other(c) for c in claims if c["status"] == "established"]
+    no = sum(1 for c in claims if c["status"] == "not_established")
+    rest = len(claims) - len(yes) - no
+    out = [("established with " + ", ".join(f"`{n}`" for n in yes)) if yes else "established with none"]
+    out.append(f"not established with {no} other(s)")
+    if rest:
+        out.append(f"{rest} conditional")
+    return "; ".join(out)
 
 
 def _qualifies(result: Mapping[str, Any]) -> bool | None:
@@ -187,11 +202,13 @@ def _blocking(result: Mapping[str, Any], claims: Sequence[Mapping[str, Any]]) ->
     return [f"`{c['id']}`: " + "; ".join(_why(result, c)) for c in claims if c["status"] == "not_established"]
 
 
-def paper_check(results: Sequence[Mapping[str, Any]], *, timeout: float = 20.0) -> str:
+def paper_check(results: Sequence[Mapping[str, Any]], *, classes: Mapping[str, Any] | None = None,
+                timeout: float = 20.0) -> str:
     """The Markdown of ``docs/paper-check.md`` from ``derive_outputs`` of every built-in operator.
 
     ``results`` are the dictionaries of :func:`skd.verify.derivations.command.derive_outputs`
-    (``name``, ``json`` — the canonical derivation — and ``report`` — the ``skd check`` report).
+    (``name``, ``json`` — the canonical derivation — and ``report`` — the ``skd check`` report);
+    ``classes`` is the result of :func:`skd.verify.derivations.equivalence.partition`.
     """
     thms = all_theorems()
     names = [r["name"] for r in results]
@@ -226,6 +243,8 @@ def paper_check(results: Sequence[Mapping[str, Any]], *, timeout: float = 20.0) 
         if claim.notes == "uniform":
             lines += _uniform(qualifying, thms)
             continue
+        if claim.notes == "classes" and classes:
+            lines += _classes_summary(classes)
         header = "| operator | " + " | ".join(f"`{k}`" for k in claim.theorems) + " |"
         lines += [header, "|---|" + "---|" * len(claim.theorems)]
         blockers: list[str] = []
@@ -234,7 +253,8 @@ def paper_check(results: Sequence[Mapping[str, Any]], *, timeout: float = 20.0) 
             for k in claim.theorems:
                 cs = _conclusions(r, k)
                 row.append(_cell(cs))
-                blockers += [f"`{r['name']}` — {b}" for b in _blocking(r, cs)]
+                if k not in PAIRWISE:
+                    blockers += [f"`{r['name']}` — {b}" for b in _blocking(r, cs)]
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
         if blockers:
@@ -242,6 +262,17 @@ def paper_check(results: Sequence[Mapping[str, Any]], *, timeout: float = 20.0) 
             lines += [f"- {b}" for b in blockers]
             lines += ["", "</details>", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _classes_summary(classes: Mapping[str, Any]) -> list[str]:
+    lines = ["Partition of the library (`skd derive --classes`; evidence per pair in "
+             "[derivations/classes.md](derivations/classes.md)):", "", "| notion | fixed data | classes | undecided pairs |",
+             "|---|---|---|---|"]
+    for notion, r in classes.items():
+        cls = " · ".join("{" + ", ".join(c) + "}" for c in r.get("classes", []))
+        und = ", ".join(f"{a}/{b}" for a, b in r.get("undecided_pairs") or []) or "none"
+        lines.append(f"| `{notion}` | {str(r.get('fixed_data', '')).replace('|', '/')} | {cls} | {und} |")
+    return lines + [""]
 
 
 def _families(qualifying: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -277,6 +308,8 @@ def _uniform(qualifying: Sequence[Mapping[str, Any]], thms: Mapping[str, Any]) -
     lines = ["| theorem | conclusion for every qualifying operator | not uniform because |", "|---|---|---|"]
     not_uniform = []
     for key, thm in thms.items():
+        if thm.topic in CLASSIFICATION_TOPICS:
+            continue
         statuses = []
         why = []
         for r in qualifying:
