@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from skd.operators import library, separable
 from skd.operators.errors import InvalidArgument
 from skd.verify import pytest_plugin as plugin
 from skd.verify.pytest_plugin import CheckResult, assert_axioms, check_operator
-from skd.verify.verdict import Counterexample, Enclosure, Report, Step, Verdict, operator_json
+from skd.verify.verdict import (
+    Counterexample,
+    Enclosure,
+    Report,
+    Step,
+    Verdict,
+    operator_json,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -126,7 +132,7 @@ def test_plugin_assert_axioms_rejects_bad_arguments_naming_them(kwargs: dict[str
 
 
 def test_plugin_assert_axioms_validates_before_checking(monkeypatch: pytest.MonkeyPatch) -> None:
-    import skd.verify.checker as checker
+    from skd.verify import checker
 
     def no_check(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the checker ran before the arguments were validated")
@@ -148,7 +154,7 @@ def test_plugin_check_operator_rejects_unsafe_formula_and_non_operator() -> None
 
 
 def test_plugin_check_operator_reuses_cached_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    import skd.verify.checker as checker
+    from skd.verify import checker
 
     calls: list[str] = []
 

@@ -90,15 +90,15 @@ if TYPE_CHECKING:
     from skd.verify.verdict import Counterexample, Report, Verdict
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
+    "GOLDEN_DIR",
     "CheckResult",
-    "check_operator",
-    "assert_qualifies",
+    "SkdGoldenWarning",
     "assert_axioms",
+    "assert_qualifies",
+    "check_operator",
     "golden_derivation",
     "golden_report",
-    "SkdGoldenWarning",
-    "GOLDEN_DIR",
-    "DEFAULT_TIMEOUT",
 ]
 
 #: Folder (beside the test module) that holds the goldens.
@@ -214,8 +214,8 @@ class CheckResult:
         bad = [v for v in self.report.verdicts if not v.full]
         if self.report.verdicts and not bad:
             return
-        lines = [f"skd: {self._header()} does not qualify under profile {self.report.profile!r}: "
-                 f"{len(bad)} of {len(self.report.verdicts)} axioms not proved"]
+        lines = [(f"skd: {self._header()} does not qualify under profile {self.report.profile!r}: "
+                 f"{len(bad)} of {len(self.report.verdicts)} axioms not proved")]
         for v in bad:
             lines += _verdict_lines(v, "proved", self.timeout)
         lines.append(self._table())
@@ -230,15 +230,16 @@ class CheckResult:
         __tracebackhide__ = True
         want = _expectations(self.report.profile, proved=proved, refuted=refuted, unknown=unknown)
         lines: list[str] = []
+        n = 0
         for axiom, expected in want.items():
             v = self.report.verdict(axiom)
             actual = "proved" if v.full else ("unknown" if v.status == "proved" else v.status)
             if actual != expected:
+                n += 1
                 lines += _verdict_lines(v, expected, self.timeout)
-        if lines:
-            n = len([ln for ln in lines if ln.startswith("  ") and not ln.startswith("   ")])
-            raise AssertionError("\n".join([f"skd: {self._header()}: {n} axiom verdict(s) differ from the expectation "
-                                            f"(profile {self.report.profile!r})"] + lines + [self._table()]))
+        if n:
+            raise AssertionError("\n".join([(f"skd: {self._header()}: {n} axiom verdict(s) differ from the expectation "
+                                            f"(profile {self.report.profile!r})")] + lines + [self._table()]))
 
     def __repr__(self) -> str:
         return f"CheckResult({self.op!r}, qualifies={self.qualifies}, {self.statuses})"
@@ -364,11 +365,12 @@ def _read_json(path: Path) -> Any:
 
 def golden_derivation(op: Operator, folder: Path | str, *, topics: Sequence[str] | None = None,
                       timeout: float = DEFAULT_TIMEOUT, update: bool = False, strict: bool = False,
-                      checker: Callable[..., Report] | None = None) -> Path:
+                      checker: Callable[..., Report] | None = None, stacklevel: int = 2) -> Path:
     """Compare ``skd derive`` of ``op`` with its golden in ``folder/skd_goldens`` (or write it).
 
     ``checker(op, timeout=...)`` supplies the ``skd check`` report the derivation needs (the
-    fixture passes its session cache). Returns the golden's path.
+    fixture passes its session cache); ``stacklevel`` places the warnings (as in
+    :func:`warnings.warn`). Returns the golden's path.
     """
     __tracebackhide__ = True
     from skd.operators import Operator
@@ -386,7 +388,7 @@ def golden_derivation(op: Operator, folder: Path | str, *, topics: Sequence[str]
     text = json_text(d, canonical=True)
     if update:
         if _write(path, text):
-            warnings.warn(SkdGoldenWarning(f"skd: wrote the golden derivation {path}"), stacklevel=2)
+            warnings.warn(SkdGoldenWarning(f"skd: wrote the golden derivation {path}"), stacklevel=stacklevel)
         return path
     stored = _read_json(path)
     old = stored["derivations"] if isinstance(stored, dict) and "derivations" in stored else [stored]
@@ -402,8 +404,8 @@ def golden_derivation(op: Operator, folder: Path | str, *, topics: Sequence[str]
             + [f"  if the change is intended, {UPDATE_HINT.replace('write it', 'rewrite it')}"]))
     noted = [(t, items) for t, items in sections if t != "re-printed only (not a change)"]
     if noted:
-        warnings.warn(SkdGoldenWarning("\n".join([f"skd: the derivation of {op.name!r} differs from {path} without failing "
-                                                  "(use --skd-strict to fail)"] + _sections_text(noted))), stacklevel=2)
+        warnings.warn(SkdGoldenWarning("\n".join([(f"skd: the derivation of {op.name!r} differs from {path} without failing "
+                                                  "(use --skd-strict to fail)")] + _sections_text(noted))), stacklevel=stacklevel)
     return path
 
 
@@ -415,7 +417,8 @@ def _canonical_report(report: Report) -> str:
     return json.dumps(j, indent=2, ensure_ascii=False) + "\n"
 
 
-def golden_report(result: CheckResult, folder: Path | str, *, update: bool = False, strict: bool = False) -> Path:
+def golden_report(result: CheckResult, folder: Path | str, *, update: bool = False, strict: bool = False,
+                  stacklevel: int = 2) -> Path:
     """Compare the verdicts of ``result`` with ``folder/skd_goldens/<name>.report.json`` (or write it)."""
     __tracebackhide__ = True
     from skd.verify.cli import compare_with_baseline
@@ -424,7 +427,7 @@ def golden_report(result: CheckResult, folder: Path | str, *, update: bool = Fal
     text = _canonical_report(result.report)
     if update:
         if _write(path, text):
-            warnings.warn(SkdGoldenWarning(f"skd: wrote the golden report {path}"), stacklevel=2)
+            warnings.warn(SkdGoldenWarning(f"skd: wrote the golden report {path}"), stacklevel=stacklevel)
         return path
     if not path.exists():
         raise AssertionError(f"skd: no golden report for operator {result.op.name!r} at {path}; {UPDATE_HINT}")
@@ -450,7 +453,7 @@ def golden_report(result: CheckResult, folder: Path | str, *, update: bool = Fal
     noted = [("budget unknowns", cmp.budget), ("improvements", cmp.improvements), ("notes", cmp.notes)]
     if any(items for _, items in noted):
         warnings.warn(SkdGoldenWarning("\n".join([f"skd: the verdicts of {result.op.name!r} differ from {path} without failing"]
-                                                 + _sections_text(noted))), stacklevel=2)
+                                                 + _sections_text(noted))), stacklevel=stacklevel)
     return path
 
 
@@ -516,7 +519,7 @@ if pytest is not None:
             return golden_derivation(op, folder, topics=topics, timeout=budget,
                                      update=request.config.getoption("skd_update"),
                                      strict=request.config.getoption("skd_strict") if strict is None else strict,
-                                     checker=checker)
+                                     checker=checker, stacklevel=3)
 
         return run
 
@@ -530,7 +533,8 @@ if pytest is not None:
             __tracebackhide__ = True
             result = op if isinstance(op, CheckResult) else skd_check(op, timeout=timeout, profile=profile)
             return golden_report(result, folder, update=request.config.getoption("skd_update"),
-                                 strict=request.config.getoption("skd_strict") if strict is None else strict)
+                                 strict=request.config.getoption("skd_strict") if strict is None else strict,
+                                 stacklevel=3)
 
         return run
 

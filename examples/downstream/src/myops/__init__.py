@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from skd.operators import separable
 
-__all__ = ["scaled_power", "cubic_temperature", "too_sharp", "ALL"]
+__all__ = ["ALL", "cubic_temperature", "scaled_power", "too_sharp"]
 
 scaled_power = separable("3*x**(1/T)", name="scaled_power", doc="temperature scaling, score scaled by 3")
 cubic_temperature = separable("x**(1/T**3)", name="cubic_temperature", doc="power with temperature T**3")
