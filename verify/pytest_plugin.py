@@ -98,6 +98,7 @@ __all__ = [
     "assert_qualifies",
     "check_operator",
     "golden_derivation",
+    "golden_path",
     "golden_report",
 ]
 
