@@ -149,6 +149,25 @@ def build_parser() -> argparse.ArgumentParser:
     from .derivations.command import add_parser as add_derive
 
     add_derive(sub, _positive_float)
+
+    cc = sub.add_parser(
+        "crosscheck",
+        help="compare every derived quantity with an independent numeric computation",
+        description="Derive the claim graph of an operator, then compare each derived quantity with an "
+        "independent computation (finite differences at high precision, exact enumeration, direct sums, the "
+        "NumPy kernel, Monte Carlo with a confidence interval) on Hypothesis-drawn inputs.",
+        epilog="exit codes: 0 every check passed (skipped quantities are listed, not failed); 1 a disagreement; "
+        "2 bad input; 4 internal error",
+    )
+    cc.add_argument("name", nargs="?", metavar="NAME", help="a built-in operator (see 'skd list')")
+    cc.add_argument("--all", action="store_true", help="every operator of the built-in library")
+    cc.add_argument("--score", metavar="EXPR", help="a separable score g(x, T, V)")
+    cc.add_argument("--name", dest="score_name", metavar="LABEL", default="custom", help="name of the --score operator")
+    cc.add_argument("--file", metavar="PATH[:NAME]", help="a Python file defining Operator values")
+    cc.add_argument("--cases", type=int, default=20, metavar="N", help="Hypothesis-drawn inputs per quantity (default 20)")
+    cc.add_argument("--topic", action="append", metavar="TOPIC", help="restrict to a topic (repeatable)")
+    cc.add_argument("--timeout", type=_positive_float, default=20.0, metavar="S", help="budget per symbolic step")
+    cc.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
 
 
@@ -497,7 +516,56 @@ def cmd_derive(args: argparse.Namespace) -> int:
     return run(args)
 
 
-_COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck, "derive": cmd_derive}
+def cmd_crosscheck(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .crosscheck import crosscheck
+
+    if args.cases < 1:
+        raise UsageError(f"--cases must be >= 1, got {args.cases}")
+    if args.all:
+        if args.name or args.score or args.file:
+            raise UsageError("--all checks the built-in library; do not also give an operator")
+        ops: list[Operator] = list(library.ALL)
+    else:
+        selected = _select(args)
+        if selected is None:
+            raise UsageError("give an operator (NAME, --score or --file) or --all")
+        ops = selected
+    results = []
+    for op in ops:
+        with _progress(_progress_enabled(args), 1, op.name) as cb:
+            note = (lambda msg: cb(msg)) if cb is not None else None
+            results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note))
+    failed = sum(len(r.failed) for r in results)
+    if args.json:
+        body = {"schema_version": 1, "kind": "crosscheck", "cases": args.cases,
+                "operators": [{"name": r.operator, "checks": [c.to_json() for c in r.checks]} for r in results]}
+        sys.stdout.write(json.dumps(body, indent=2) + "\n")
+    else:
+        out = _stdout()
+        for r in results:
+            table = Table(title=f"{r.operator}: derived quantities vs independent computations", title_justify="left")
+            for col in ("quantity", "method", "cases", "largest deviation", "tolerance", "verdict"):
+                table.add_column(col)
+            for c in r.checks:
+                dev = "—" if c.skipped else f"{c.deviation:.3g}" + (" (rel)" if c.relative else "")
+                verdict = {"pass": "[green]pass[/]", "FAIL": "[bold red]FAIL[/]", "skipped": "[yellow]skipped[/]"}[c.status]
+                table.add_row(c.quantity, c.method if not c.skipped else c.skipped[:160], str(c.cases), dev, f"{c.tolerance:g}", verdict)
+            out.print(table)
+            for c in r.checks:
+                if c.status == "FAIL":
+                    out.print(Text(f"FAIL {r.operator} / {c.quantity}: deviation {c.deviation:.3g} > {c.tolerance:g} at "
+                                   + ", ".join(f"{k}={v}" for k, v in c.worst.items()), style="bold red"), soft_wrap=True)
+        total = sum(len(r.checks) for r in results)
+        skipped = sum(1 for r in results for c in r.checks if c.skipped)
+        out.print(Text(f"{total - skipped - failed} passed, {failed} failed, {skipped} skipped (not established or no "
+                       "independent computation) over {len(results)} operator(s).".replace("{len(results)}", str(len(results))),
+                       style="bold red" if failed else "green"))
+    return EXIT_REFUTED if failed else EXIT_OK
+
+
+_COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck, "derive": cmd_derive, "crosscheck": cmd_crosscheck}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

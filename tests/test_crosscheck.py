@@ -1,0 +1,73 @@
+"""``skd crosscheck``: the engine, the CLI, and that a wrong derivation is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import pytest
+import sympy as sp
+
+from skd.operators import library
+from skd.verify import cli
+from skd.verify.crosscheck import Check, compare_values, crosscheck, draw
+from skd.verify.derivations import derive
+from skd.verify.strategies import rational_distributions
+
+
+def test_crosscheck_draw_is_reproducible_and_validates_n():
+    a = draw(rational_distributions(max_size=4), 6)
+    assert a == draw(rational_distributions(max_size=4), 6) and len(a) == 6
+    with pytest.raises(ValueError, match="n"):
+        draw(rational_distributions(), 0)
+
+
+def test_crosscheck_compare_values_keeps_the_worst_case_and_fails_on_nan():
+    dev, worst, n = compare_values([({"T": "1"}, 1.0, 1.0), ({"T": "2"}, 1.5, 1.0)], relative=True)
+    assert n == 2 and dev == pytest.approx(0.5) and worst["T"] == "2"
+    dev, _, _ = compare_values([({"T": "3"}, math.nan, 1.0)])
+    assert dev == math.inf
+
+
+def test_crosscheck_skipped_and_empty_checks_never_pass():
+    assert not Check("q", "m", 0, 0.0, 1.0).passed
+    assert Check("q", "m", 0, math.nan, 1.0, skipped="why").status == "skipped"
+
+
+def test_crosscheck_power_entropy_passes():
+    result = crosscheck(library.power, topics=["entropy"], cases=5)
+    assert result.checks and not result.failed and all(c.passed for c in result.checks)
+
+
+def test_crosscheck_catches_a_wrong_entropy_derivative():
+    """Corrupt the derived ∂_T s of power (drop a factor 2): the finite differences must disagree."""
+    import skd.verify.derivations.entropy as ent
+
+    real = ent._piece_forms
+
+    def corrupted(score):
+        out = real(score)
+        return [{**pc, "ds": 2 * pc["ds"]} for pc in out]
+
+    d = derive(library.power, topics=["entropy"])
+    try:
+        ent._piece_forms = corrupted
+        checks = ent.crosscheck(d, 3)
+    finally:
+        ent._piece_forms = real
+    general = next(c for c in checks if c.quantity == "entropy_rate.conclusion:dH_dT")
+    assert general.status == "FAIL" and general.worst
+
+
+def test_crosscheck_vector_operator_is_skipped_with_reason():
+    result = crosscheck(library.topk, topics=["entropy"], cases=2)
+    assert all(c.status == "skipped" and c.skipped for c in result.checks)
+
+
+def test_cli_crosscheck_json_and_exit_codes(capsys):
+    assert cli.main(["crosscheck", "power", "--topic", "entropy", "--cases", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["operators"][0]["name"] == "power" and all(c["status"] == "pass" for c in data["operators"][0]["checks"])
+    assert cli.main(["crosscheck"]) == 2
+    assert cli.main(["crosscheck", "power", "--cases", "0"]) == 2
