@@ -630,10 +630,11 @@ def test_cli_readme_python_example_prints_what_it_shows(tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_cli_readme_console_example_prints_what_it_shows(tmp_path) -> None:
+@pytest.mark.parametrize("which", range(sum(1 for lang, _ in _readme_blocks() if lang == "console")))
+def test_cli_readme_console_example_prints_what_it_shows(tmp_path, which) -> None:
     import shlex
 
-    console = next(body for lang, body in _readme_blocks() if lang == "console")
+    console = [body for lang, body in _readme_blocks() if lang == "console"][which]
     # (command, shown lines) in order; "..." marks omitted lines, "echo $?" checks the exit code
     sessions: list[tuple[str, list[str]]] = []
     for line in console.splitlines():
