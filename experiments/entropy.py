@@ -48,14 +48,15 @@ def run() -> dict[str, Any]:
             "H_at_1": float(H[np.argmin(np.abs(Ts - 1.0))]),
             "support_at_Tmax": int(np.count_nonzero(evaluate.apply(op, p, float(Ts[-1])) > 0)),
         }
-    return common.clean({"p": P, "T": Ts, "H_p": float(_entropy(p)), "log_V": math.log(len(P)), "ops": ops})
+    return common.clean({"names": [op.name for op in library.ALL], "p": P, "T": Ts, "H_p": float(_entropy(p)), "log_V": math.log(len(P)), "ops": ops})
 
 
 def figure(res: dict[str, Any]) -> list[str]:
     plt = common.pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     styles = ["-", "--", "-.", ":"]
-    for i, (name, o) in enumerate(res["ops"].items()):
+    for i, name in enumerate(res["names"]):
+        o = res["ops"][name]
         tag = "monotone" if o["monotone"] else "NOT monotone"
         ax.plot(res["T"], o["H"], styles[i % 4], lw=1.6, color=f"C{i}", label=f"{name} ({tag})")
     ax.axhline(res["log_V"], color="grey", lw=0.8, ls=":")
@@ -76,7 +77,7 @@ def markdown(res: dict[str, Any]) -> str:
     rows = "\n".join(
         f"| `{n}` | {yn(o['monotone'])} | {yn(o['strict_T_ge_1'])} | {yn(o['flat_T_le_1'])} | {f(o['largest_decrease'], 3)} | "
         f"{f(o['H_min'], 4)} | {f(o['H_max'], 4)} | {o['support_at_Tmax']} |"
-        for n, o in res["ops"].items()
+        for n, o in ((n, res["ops"][n]) for n in res["names"])
     )
     return f"""## 5. Entropy against temperature for every built-in operator
 

@@ -62,7 +62,7 @@ def _replications(reps: int, seed: int, d: int, k: int, n: int, sigma2: float) -
     return out
 
 
-def run(reps: int = 800, seed: int = SEED, grid: int = 41) -> dict[str, Any]:
+def run(reps: int = 2000, seed: int = SEED, grid: int = 41) -> dict[str, Any]:
     common.progress(f"sparse_dense: {reps} replications (d={D}, k={K}, N={N}, sigma2={SIGMA2})")
     rep = _replications(reps, seed, D, K, N, SIGMA2)
     cf = closed_form()
