@@ -54,6 +54,7 @@ BETA0, BETA1 = 1.0, 0.25
 # pruning path
 V_P, D_P, POOL_P, SCALE_P, T_DIST, PRUNE_FRAC, MU = 4, 6, 2000, 1.5, 2.0, 0.5, 0.1
 M_SAMPLES, SEEDS_NOISY, CAL_FITS = 200, 6, 12
+BETA_GRID, ODE_RTOL, PATH_POINTS = 2001, 1e-12, 17
 
 
 # ----------------------------------------------------------------------------- temperature path
@@ -64,7 +65,7 @@ def temperature_path(ns: tuple[int, ...] = NS) -> dict[str, Any]:
     free = L.free_all(V_T, D_T)
     p = L.probs(W0, X)
     logp = np.log(p)
-    betas = np.linspace(BETA0, BETA1, 2001)
+    betas = np.linspace(BETA0, BETA1, BETA_GRID)
     I = np.empty((len(betas), len(X)))
     for i, b in enumerate(betas):
         q = L.softmax(b * logp)
@@ -95,7 +96,8 @@ def temperature_path(ns: tuple[int, ...] = NS) -> dict[str, Any]:
     return {"n": ns, "S": S, "nS": S * np.array(ns), "bound": bound, "bound_const": bound_c, "limit_const": limit_c,
             "below_bound": bool(np.all(S <= bound)), "slope_4_256": slope, "newton_iters": iters,
             "endpoint_max_dev": max(endpoint), "setting": {"V": V_T, "d": D_T, "pool": POOL_T, "scale": SCALE_T,
-                                                           "beta0": BETA0, "beta1": BETA1, "seed": SEED}}
+                                                           "beta0": BETA0, "beta1": BETA1, "seed": SEED,
+                                                           "beta_grid": BETA_GRID}}
 
 
 # ----------------------------------------------------------------------------- pruning path
@@ -148,7 +150,7 @@ class PruningProblem:
                 F = L.fisher(self.W(w), self.X, T_DIST, self.free)
                 return -np.linalg.solve(F, MU * self.maskP * w)
 
-            self._ode = solve_ivp(rhs, (0.0, 1.0), self.w0(), method="DOP853", rtol=1e-12, atol=1e-13,
+            self._ode = solve_ivp(rhs, (0.0, 1.0), self.w0(), method="DOP853", rtol=ODE_RTOL, atol=1e-13,
                                   dense_output=True)
         return self._ode
 
@@ -166,7 +168,7 @@ class PruningProblem:
             w = self.stage(w, 1.0 / n, rng, m)
         return w
 
-    def local_constants(self, n: int, points: int = 17) -> tuple[float, float]:
+    def local_constants(self, n: int, points: int = PATH_POINTS) -> tuple[float, float]:
         """(ℓ(h), ρ_h) for h = 1/n, maximised over up to ``points`` path points t_k = k/n."""
         ks = np.unique(np.linspace(0, n - 1, min(n, points)).round().astype(int))
         ell, rho = 0.0, 0.0
@@ -262,7 +264,7 @@ def pruning_path(ns: tuple[int, ...] = NS, seeds: int = SEEDS_NOISY, m: int = M_
                   "interior_optimum": bool(0 < j_opt < len(ns) - 1),
                   "n_opt_bound": ns[int(np.argmin(nbound))]},
         "setting": {"V": V_P, "d": D_P, "pool": POOL_P, "scale": SCALE_P, "T": T_DIST, "prune_frac": PRUNE_FRAC,
-                    "mu": MU, "n_free": len(pr.free), "n_pruned": int(pr.maskP.sum()), "seed": SEED + 1},
+                    "mu": MU, "ode_rtol": ODE_RTOL, "path_points": PATH_POINTS, "n_free": len(pr.free), "n_pruned": int(pr.maskP.sum()), "seed": SEED + 1},
     }
 
 
@@ -335,7 +337,7 @@ path needs step temperatures.)
 
 **Measured**: the total information lost along the chain of trained students,
 `S_n = Σ_k E_x KL(f_{{k−1}}(x) ‖ f_k(x))`. **Derived bound**, valid for every n (mean-value form of
-the KL remainder, §5.4 R1 [CORRECTED]; computed here from the formula, on a 2001-point β grid, not
+the KL remainder, §5.4 R1 [CORRECTED]; computed here from the formula, on a {st['beta_grid']}-point β grid, not
 taken from `skd.theory.multistage`): `S_n ≤ ½(Δβ)²·E_x sup_β I_x(β)/n` with
 `I_x(β) = Var_{{q_β(x)}}(log p(x))`; constant {f(tp['bound_const'], 5)}. Limit constant
 `½(Δβ)²·E_x mean_β I_x(β)` = {f(tp['limit_const'], 5)} (n·S_n approaches it from below).
@@ -356,14 +358,14 @@ same T (§5.7), with a decay `(μ/n)/2·‖w_P‖²` (μ = {sp['mu']:g}) on P; t
 {f(pp['shrink_P'], 3)} of their size along the path and are zeroed after the last stage (final hard prune; the
 resulting `E_x KL(F_T(teacher) ‖ F_T(student))` is in the last column). The chain is the
 backward-Euler discretisation of the continuous prune-and-retrain path `F(w)·w′ = −μ·[w_P, 0]`,
-which is solved independently (DOP853, rtol 1e-12).
+which is solved independently (DOP853, rtol {sp['ode_rtol']:g}).
 
 **Measured**: `e_n = ‖w^{{(n)}} − w^γ(1)‖₂`, the distance of the n-stage end point from the
 continuous path's. **Derived bound** (§5.4 R2, computed here from the formula):
 `e_n ≤ Σ_k ρ_h^{{n−k}}(ℓ(h) + ε_m(h))`, h = 1/n, with the homotopy quantities *estimated on the
 path*, not fitted to `e_n`: `ℓ(h) = max_t ‖Π_{{t+h}}(γ(t)) − γ(t+h)‖` (one stage started on the
 path; `c_h = n²ℓ(h)` settles towards a constant as n grows) and `ρ_h = max_t ‖DΠ_{{t+h}}(γ(t))‖₂`
-(implicit-function Jacobian of one stage in its teacher), each maximised over up to 17 path points.
+(implicit-function Jacobian of one stage in its teacher), each maximised over up to {sp['path_points']} path points.
 At n = 1 the bound equals the measurement by construction (one stage started at γ(0)).
 
 Result (no sampling noise): `e_n ≤ bound` for every n: **{pp['below_bound']}**; fitted slope over

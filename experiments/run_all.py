@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 bad.append(f"{name}: not in results.json")
             else:
                 bad += [f"{name}{d}" for d in common.compare(stored[name], fresh[name])]
+        if not common.DOC.exists() or common.DOC.read_text() != render(stored):
+            bad.append(f"{common.DOC}: not the rendering of results.json (run python -m experiments)")
         for line in bad:
             print("DRIFT", line)
         print("check:", "FAILED" if bad else "ok", f"({len(names)} experiment(s))")
