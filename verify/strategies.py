@@ -1,6 +1,11 @@
-"""Public Hypothesis strategies: random operators, distributions and temperatures.
+"""Public Hypothesis strategies: random operators, simplex points and temperatures.
 
-Arguments are validated once, up front, and errors name the argument and its value.
+For downstream test suites: :func:`separable_operators` (random operators), simplex points as
+exact rationals (:func:`rational_distributions`) or NumPy float64 arrays
+(:func:`float_distributions`) — sizes up to ``V = 65536``, near one-hot rows, exact ties, entries
+down to ``1e-300``, open or closed simplex — and :func:`temperatures` (log-uniform, exact or
+float, extremes). Arguments are validated once, up front: a bad argument, or one that leaves
+nothing to generate, raises :class:`~skd.operators.errors.InvalidArgument` naming it and its value.
 
 >>> from hypothesis import given, settings
 >>> from skd.verify.strategies import separable_operators, distributions, temperatures
@@ -14,15 +19,29 @@ Arguments are validated once, up front, and errors name the argument and its val
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any, TypeVar
 
+import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
-
 from skd.operators import Operator, separable
 from skd.operators.errors import InvalidArgument
 from skd.operators.symbols import T, V, x
 
-__all__ = ["scores", "separable_operators", "distributions", "rational_distributions", "temperatures"]
+__all__ = [
+    "DENSE_MAX_SIZE",
+    "FLOAT_SUM_TOLERANCE",
+    "MAX_SIZE",
+    "NEAR_ONE_HOT_MASS",
+    "distributions",
+    "float_distributions",
+    "rational_distributions",
+    "scores",
+    "separable_operators",
+    "temperatures",
+]
+
+X = TypeVar("X")
 
 
 def _check_int(name: str, value: object, lo: int, hi: int) -> int:
@@ -85,35 +104,278 @@ def separable_operators(*, max_leaves: int = 6) -> st.SearchStrategy[Operator]:
     return scores(max_leaves=max_leaves).map(lambda e: separable(e, name="random"))
 
 
-def rational_distributions(*, min_size: int = 2, max_size: int = 6, max_denominator: int = 1000) -> st.SearchStrategy[list[Fraction]]:
-    """Points of the open simplex with exact rational entries (all > 0, sum exactly 1)."""
-    _check_int("min_size", min_size, 2, 10**6)
-    _check_int("max_size", max_size, min_size, 10**6)
+# -- distributions --------------------------------------------------------------------------------
+
+#: Largest number of classes ``V`` the distribution strategies generate.
+MAX_SIZE = 65536
+#: Up to this ``V`` every entry is drawn on its own; above it, a drawn pattern of at most 8 values is
+#: tiled over the row and at most 8 drawn positions are overwritten (cheap for ``V = 65536``).
+DENSE_MAX_SIZE = 64
+#: With ``near_one_hot=True`` the largest entry is at least ``1 - NEAR_ONE_HOT_MASS``.
+NEAR_ONE_HOT_MASS = 1e-6
+#: Float distributions satisfy ``abs(math.fsum(p) - 1) <= FLOAT_SUM_TOLERANCE`` (four times float64 eps).
+FLOAT_SUM_TOLERANCE = 4 * 2.0**-52
+_SMALLEST_NORMAL = 2.2250738585072014e-308
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgument(name, value, "must be True or False")
+    return value
+
+
+def _check_real(name: str, value: object, lo: float, hi: float) -> float:
+    """A finite real (int, float or Fraction; not bool) in ``[lo, hi]``, returned as a float."""
+    import math
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise InvalidArgument(name, value, "must be a real number (int, float or Fraction)")
+    f = float(value)
+    if not math.isfinite(f) or not lo <= f <= hi:
+        raise InvalidArgument(name, value, f"must be a finite number in [{lo!r}, {hi!r}]")
+    return f
+
+
+def _check_sizes(min_size: object, max_size: object, lowest: int = 2) -> tuple[int, int]:
+    """Validated ``(min_size, max_size)``; sizes below ``lowest`` are not drawn (``max_size`` must reach it)."""
+    lo = _check_int("min_size", min_size, 2, MAX_SIZE)
+    hi = _check_int("max_size", max_size, max(lo, lowest), MAX_SIZE)
+    return max(lo, lowest), hi
+
+
+def _fill(draw: st.DrawFn, n: int, element: st.SearchStrategy[X]) -> list[X]:
+    """``n`` values: drawn one by one for small ``n``, else a tiled pattern with a few drawn positions."""
+    if n <= DENSE_MAX_SIZE:
+        return draw(st.lists(element, min_size=n, max_size=n))
+    base = draw(st.lists(element, min_size=1, max_size=8))
+    out = (base * (n // len(base) + 1))[:n]
+    for i, v in draw(st.lists(st.tuples(st.integers(0, n - 1), element), max_size=8)):
+        out[i] = v
+    return out
+
+
+def _other(draw: st.DrawFn, n: int, avoid: set[int]) -> int:
+    """A position in ``range(n)`` not in ``avoid`` (``len(avoid) < n``)."""
+    allowed = n - len(avoid)
+    k = draw(st.integers(0, allowed - 1))
+    for i in sorted(avoid):
+        if k >= i:
+            k += 1
+    return k
+
+
+def rational_distributions(*, min_size: int = 2, max_size: int = 6, max_denominator: int = 1000, zeros: bool = False,
+                           ties: bool = False, near_one_hot: bool = False) -> st.SearchStrategy[list[Fraction]]:
+    """Points of the simplex with exact rational entries (a list of ``Fraction`` summing exactly to 1).
+
+    The row is ``w / sum(w)`` for integer weights ``w_i`` in ``[1, max_denominator]``, of length
+    ``V`` in ``[min_size, max_size]`` (``2 <= V <= 65536``; above ``V = 64`` a drawn pattern is tiled
+    with a few drawn positions, so large rows stay cheap). Options:
+
+    * ``zeros=True``: weights may be 0 (the closed simplex); at least one entry stays positive.
+      With ``False`` (default) every entry is ``> 0`` (the open simplex).
+    * ``ties=True``: at least two positive entries are exactly equal.
+    * ``near_one_hot=True``: one entry is at least ``1 - 1e-6`` (its weight is ``10**k`` times the
+      others' total, ``6 <= k <= 12``, so it exceeds ``max_denominator``).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, derandomize=True, database=None)
+    ... @given(rational_distributions(min_size=3, max_size=5, ties=True, zeros=True))
+    ... def check(p):
+    ...     assert sum(p) == 1 and 3 <= len(p) <= 5 and min(p) >= 0
+    ...     assert len({v for v in p if v > 0}) < len([v for v in p if v > 0])  # an exact tie
+    >>> check()
+    >>> rational_distributions(min_size=2, max_size=2, ties=True, near_one_hot=True)
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.InvalidArgument: max_size=2: must be an integer in [3, 65536]
+    """
+    _check_bool("zeros", zeros)
+    _check_bool("ties", ties)
+    _check_bool("near_one_hot", near_one_hot)
+    lo, hi = _check_sizes(min_size, max_size, lowest=3 if (ties and near_one_hot) else 2)
     _check_int("max_denominator", max_denominator, 2, 10**12)
+    plain = not (zeros or ties or near_one_hot)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[Fraction]:
-        n = draw(st.integers(min_size, max_size))
-        weights = draw(st.lists(st.integers(1, max_denominator), min_size=n, max_size=n))
+        n = draw(st.integers(lo, hi))
+        if plain and n <= DENSE_MAX_SIZE:  # the original draw sequence: reproducible draws stay the same
+            weights = draw(st.lists(st.integers(1, max_denominator), min_size=n, max_size=n))
+        else:
+            weights = _fill(draw, n, st.integers(0 if zeros else 1, max_denominator))
+        top = draw(st.integers(0, n - 1)) if near_one_hot else None
+        if not any(weights):
+            weights[top if top is not None else 0] = 1
+        if ties:
+            avoid = {top} if top is not None else set()
+            j = _other(draw, n, avoid)
+            i = _other(draw, n, avoid | {j})
+            if weights[i] == 0:
+                weights[i] = 1
+            weights[j] = weights[i]
+        if top is not None:
+            rest = sum(weights) - weights[top]
+            weights[top] = max(rest, 1) * 10 ** draw(st.integers(6, 12))
         total = sum(weights)
         return [Fraction(w, total) for w in weights]
 
     return build()
 
 
-def distributions(*, min_size: int = 2, max_size: int = 6) -> st.SearchStrategy[list[Fraction]]:
-    """Alias of :func:`rational_distributions` with default denominators."""
-    return rational_distributions(min_size=min_size, max_size=max_size)
+def float_distributions(*, min_size: int = 2, max_size: int = 6, min_entry: float = 1e-300, zeros: bool = False,
+                        ties: bool = False, near_one_hot: bool = False) -> st.SearchStrategy[np.ndarray]:
+    """Points of the simplex as NumPy float64 arrays of shape ``(V,)``.
 
+    Contract: ``min_size <= V <= max_size`` (``2 <= V <= 65536``; above ``V = 64`` a drawn pattern
+    is tiled with a few drawn positions, so large rows stay cheap); every entry is ``0`` or
+    ``>= min_entry``, and entries equal to ``min_entry`` exactly are generated (rows mix entries
+    spread over ``[1e-3, 1]``, ``[1e-30, 1]`` or the whole range down to ``min_entry``);
+    ``abs(math.fsum(p) - 1) <= FLOAT_SUM_TOLERANCE`` (``4·eps``), so rows pass
+    :func:`skd.operators.validate.check_distribution`. Options:
 
-def temperatures(*, min_value: float = 1e-3, max_value: float = 1e3) -> st.SearchStrategy[Fraction]:
-    """Exact rational temperatures, log-uniform-ish on [min_value, max_value], plus T = 1."""
-    if not (isinstance(min_value, (int, float)) and 0 < min_value < max_value):
-        raise InvalidArgument("min_value", min_value, f"must satisfy 0 < min_value < max_value={max_value!r}")
+    * ``zeros=True``: entries may be exactly 0 (closed simplex); at least one stays positive.
+      With ``False`` (default) every entry is ``>= min_entry > 0`` (open simplex).
+    * ``ties=True``: at least two positive entries are exactly equal (bit for bit).
+    * ``near_one_hot=True``: the largest entry is at least ``1 - NEAR_ONE_HOT_MASS`` (``1 - 1e-6``).
+
+    ``min_entry`` lies in ``[2.2250738585072014e-308, 1/(2·max_size)]`` (``1e-6/max_size`` with
+    ``near_one_hot``) so that every size has room for it.
+
+    >>> import math
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20, derandomize=True, database=None)
+    ... @given(float_distributions(max_size=8, near_one_hot=True))
+    ... def check(p):
+    ...     assert p.dtype == np.float64 and abs(math.fsum(p) - 1) <= FLOAT_SUM_TOLERANCE
+    ...     assert p.min() >= 1e-300 and p.max() >= 1 - 1e-6
+    >>> check()
+    >>> float_distributions(max_size=10, min_entry=0.1)
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.InvalidArgument: min_entry=0.1: must be a finite number in [2.2250738585072014e-308, 0.05]
+    """
     import math
 
-    lo, hi = math.log10(min_value), math.log10(max_value)
-    return st.one_of(
-        st.just(Fraction(1)),
-        st.floats(lo, hi).map(lambda e: Fraction(10**e).limit_denominator(10**6)).filter(lambda t: t > 0),
-    )
+    _check_bool("zeros", zeros)
+    _check_bool("ties", ties)
+    _check_bool("near_one_hot", near_one_hot)
+    lo, hi = _check_sizes(min_size, max_size, lowest=3 if (ties and near_one_hot) else 2)
+    cap_all = NEAR_ONE_HOT_MASS / hi if near_one_hot else 1 / (2 * hi)
+    m = _check_real("min_entry", min_entry, _SMALLEST_NORMAL, cap_all)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> np.ndarray:
+        n = draw(st.integers(lo, hi))
+        c = 2 * n * m  # ordinary weights are >= c (relative to the largest, 1)
+        depth = draw(st.sampled_from((3.0, 30.0, math.inf)))
+        lo_exp = max(-depth, math.log10(c))
+        cap = NEAR_ONE_HOT_MASS / n if near_one_hot else 1 / (2 * n)
+        span = math.log10(cap / m)
+        # kinds: 0 ordinary (weight 10**(lo_exp·u), renormalised), 1 extreme (final value m·10**(span·u)), 2 zero
+        kinds = [1] if near_one_hot else [0] + ([1] if draw(st.booleans()) else [])
+        if zeros and draw(st.booleans()):
+            kinds.append(2)
+        spec = _fill(draw, n, st.tuples(st.sampled_from(kinds), st.floats(0.0, 1.0)))
+        top = draw(st.integers(0, n - 1))
+        spec[top] = (0, 0.0)
+        if ties:
+            avoid = {top} if near_one_hot else set()
+            j = _other(draw, n, avoid | {top})
+            i = _other(draw, n, avoid | {j})
+            if spec[i][0] == 2:
+                spec[i] = (1 if near_one_hot else 0, spec[i][1])
+            spec[j] = spec[i]
+        kind = np.array([k for k, _ in spec], dtype=np.int8)
+        u = np.array([v for _, v in spec], dtype=np.float64)
+        p = np.zeros(n, dtype=np.float64)
+        ext, ordn = kind == 1, kind == 0
+        p[ext] = m * 10.0 ** (span * u[ext])
+        w = 10.0 ** (lo_exp * u[ordn])
+        p[ordn] = w * ((1.0 - math.fsum(p[ext])) / math.fsum(w))
+        pos = p > 0
+        p[pos] = np.maximum(p[pos], m)
+        return p
+
+    return build()
+
+
+def distributions(*, min_size: int = 2, max_size: int = 6, exact: bool = True, **options: Any) -> st.SearchStrategy[Any]:
+    """:func:`rational_distributions` (``exact=True``, the default) or :func:`float_distributions`.
+
+    ``options`` are passed on (``zeros``, ``ties``, ``near_one_hot``, and ``max_denominator`` or
+    ``min_entry``).
+
+    >>> from hypothesis import find
+    >>> find(distributions(exact=False, min_size=3), lambda p: True).shape
+    (3,)
+    """
+    _check_bool("exact", exact)
+    if exact:
+        return rational_distributions(min_size=min_size, max_size=max_size, **options)
+    return float_distributions(min_size=min_size, max_size=max_size, **options)
+
+
+# -- temperatures --------------------------------------------------------------------------------
+
+
+def _round_rational(t: float) -> Fraction:
+    """An exact rational near ``t > 0``: the historical ``limit_denominator(10**6)`` for ``t >= 1e-3``
+    (keeps reproducible draws unchanged), else 7 significant digits."""
+    import math
+
+    if t >= 1e-3:
+        return Fraction(t).limit_denominator(10**6)
+    k = math.floor(math.log10(t)) - 6
+    return Fraction(round(t / 10.0**k)) * Fraction(10) ** k
+
+
+def temperatures(*, min_value: float = 1e-3, max_value: float = 1e3, exact: bool = True,
+                 extremes: bool = False) -> st.SearchStrategy[Any]:
+    """Temperatures in ``[min_value, max_value]``, log-uniform, plus ``T = 1`` when it is in range.
+
+    ``exact=True`` (default) gives ``Fraction`` values (``limit_denominator(10**6)`` of the float for
+    ``T >= 1e-3``, 7 significant digits below), ``exact=False`` Python floats. ``extremes=True``
+    adds the end points themselves and log-uniform values within one decade of each end (very
+    small and very large ``T``). Bounds: ``1e-300 <= min_value < max_value <= 1e300``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=30, derandomize=True, database=None)
+    ... @given(temperatures(min_value=1e-9, max_value=1e9, extremes=True))
+    ... def check(t):
+    ...     assert isinstance(t, Fraction) and Fraction(1e-9) <= t <= Fraction(1e9)
+    >>> check()
+    >>> temperatures(min_value=2.0, max_value=1.0)
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.InvalidArgument: max_value=1.0: must be > min_value=2.0
+    """
+    import math
+
+    lo_v = _check_real("min_value", min_value, 1e-300, 1e300)
+    hi_v = _check_real("max_value", max_value, 1e-300, 1e300)
+    if not Fraction(max_value) > Fraction(min_value):
+        raise InvalidArgument("max_value", max_value, f"must be > min_value={min_value!r}")
+    _check_bool("exact", exact)
+    _check_bool("extremes", extremes)
+    lo, hi = math.log10(lo_v), math.log10(hi_v)
+    f_lo, f_hi = Fraction(min_value), Fraction(max_value)
+
+    def clamp_exact(e: float) -> Fraction:
+        return min(max(_round_rational(10.0**e), f_lo), f_hi)
+
+    def clamp_float(e: float) -> float:
+        return min(max(10.0**e, lo_v), hi_v)
+
+    conv = clamp_exact if exact else clamp_float
+    one: Any = Fraction(1) if exact else 1.0
+    parts: list[st.SearchStrategy[Any]] = []
+    if f_lo <= 1 <= f_hi:
+        parts.append(st.just(one))
+    parts.append(st.floats(lo, hi).map(conv))
+    if extremes:
+        ends = [f_lo, f_hi] if exact else [lo_v, hi_v]
+        parts.append(st.sampled_from(ends))
+        parts.append(st.floats(lo, min(hi, lo + 1)).map(conv))
+        parts.append(st.floats(max(lo, hi - 1), hi).map(conv))
+    return st.one_of(*parts)
