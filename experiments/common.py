@@ -114,5 +114,5 @@ def fmt(x: float, digits: int = 4) -> str:
     if x == 0:
         return "0"
     if abs(x) >= 1e-3 and abs(x) < 1e5:
-        return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:.{digits}g}"
+        return f"{x:.{digits}g}"
     return f"{x:.{digits - 1}e}"

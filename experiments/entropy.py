@@ -9,6 +9,7 @@ every step from T = 1 on increases it by more than 1e-12, and *flat for T ≤ 1*
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -73,7 +74,7 @@ def figure(res: dict[str, Any]) -> list[str]:
 
 def markdown(res: dict[str, Any]) -> str:
     f = common.fmt
-    yn = lambda b: "yes" if b else "no"  # noqa: E731
+    yn = lambda b: "yes" if b else "no"
     rows = "\n".join(
         f"| `{n}` | {yn(o['monotone'])} | {yn(o['strict_T_ge_1'])} | {yn(o['flat_T_le_1'])} | {f(o['largest_decrease'], 3)} | "
         f"{f(o['H_min'], 4)} | {f(o['H_max'], 4)} | {o['support_at_Tmax']} |"
@@ -100,7 +101,7 @@ which operators never reach the uniform distribution on all V classes.
 def main(argv: list[str] | None = None) -> int:
     from . import run_all
 
-    return run_all.main(["--only", "entropy", *(argv or [])])
+    return run_all.main(["--only", "entropy", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

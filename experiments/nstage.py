@@ -39,6 +39,7 @@ is compared with the bound.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -117,7 +118,7 @@ class PruningProblem:
         self.free = L.free_all(V_P, D_P)
         mags = np.abs(self.W0.ravel()[self.free])
         order = np.argsort(mags, kind="stable")
-        k = int(round(PRUNE_FRAC * len(self.free)))
+        k = round(PRUNE_FRAC * len(self.free))
         self.maskP = np.zeros(len(self.free), dtype=bool)
         self.maskP[order[:k]] = True
         self._ode: Any = None
@@ -398,7 +399,7 @@ The O(1/n) needs a path whose stages do not telescope (here: the decay on P).
 def main(argv: list[str] | None = None) -> int:
     from . import run_all
 
-    return run_all.main(["--only", "nstage", *(argv or [])])
+    return run_all.main(["--only", "nstage", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

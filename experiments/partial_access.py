@@ -15,6 +15,7 @@ digits), and ``m·bias → B`` is shown along m.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,7 @@ def delta_B(p: tuple[float, ...], T: float) -> np.ndarray:
     cov = [[(pp[j] if j == l else 0) - pp[j] * pp[l] for l in range(V)] for j in range(V)]
     B = []
     for i in range(V):
-        f = lambda *x: x[i] ** beta / mpmath.fsum(xx**beta for xx in x)  # noqa: E731
+        f = lambda *x, i=i: x[i] ** beta / mpmath.fsum(xx**beta for xx in x)
         s = mpmath.mpf(0)
         for j in range(V):
             for l in range(V):
@@ -173,7 +174,7 @@ def markdown(res: dict[str, Any]) -> str:
         + ", ".join(f"{v:.5f}" for v in r["m_bias"]) + " |"
         for r in tx["rows"]
     )
-    vec = lambda v: "(" + ", ".join(f"{x:.5f}" for x in v) + ")"  # noqa: E731
+    vec = lambda v: "(" + ", ".join(f"{x:.5f}" for x in v) + ")"
     return f"""## 4. Top-k truncation cost and the text-only teacher (§5.6)
 
 **Top-2 truncation, power operator, p = {tuple(tk['p'])}.** `τ_T = F_T(p)(K^c)` (total-variation cost)
@@ -204,7 +205,7 @@ B = {vec(tx['B'])}; m·bias converges to B as m grows (last column; m = 800 is t
 def main(argv: list[str] | None = None) -> int:
     from . import run_all
 
-    return run_all.main(["--only", "partial_access", *(argv or [])])
+    return run_all.main(["--only", "partial_access", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

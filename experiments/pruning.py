@@ -23,6 +23,7 @@ around the start of the one-shot stage: the teacher) and "n-stage succeeds if ev
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -59,7 +60,7 @@ class Problem:
               ) -> tuple[np.ndarray, np.ndarray]:
         """Magnitude-prune ``w`` (free weights) to sparsity ``s`` within ``mask``, then distil from
         ``teacher`` (default: ``w`` itself, the previous stage)."""
-        k = int(round(s * len(w)))
+        k = round(s * len(w))
         mags = np.where(mask, np.abs(w), -1.0)
         newmask = np.ones(len(w), dtype=bool)
         newmask[np.argsort(mags, kind="stable")[:k]] = False
@@ -198,7 +199,7 @@ def markdown(res: dict[str, Any]) -> str:
     f = common.fmt
     st = res["setting"]
     rows = res["rows"]
-    yn = lambda b: "yes" if b else "no"  # noqa: E731
+    yn = lambda b: "yes" if b else "no"
     table = "\n".join(
         f"| {r['seed']} | {f(r['err_oneshot'], 3)} | {f(r['err_nstage'], 3)} | {f(r['err_oracle'], 3)} | {f(r['ratio'], 3)} | "
         f"{f(r['d01'], 3)} | {f(r['r_final'], 3)} | {f(r['path_length'], 3)} | {f(r['max_step'], 3)} | {f(r['min_radius'], 3)} | "
@@ -261,7 +262,7 @@ pruning steps here, so n cannot be raised to shrink the steps further.
 def main(argv: list[str] | None = None) -> int:
     from . import run_all
 
-    return run_all.main(["--only", "pruning", *(argv or [])])
+    return run_all.main(["--only", "pruning", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

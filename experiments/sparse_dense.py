@@ -20,8 +20,8 @@ Monte-Carlo interval is the delta-method (Z-estimator) interval
 
 from __future__ import annotations
 
-import argparse
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -55,9 +55,8 @@ def _replications(reps: int, seed: int, d: int, k: int, n: int, sigma2: float) -
         XS = X[:, :k]
         GS = G[:k, :k]
         cS = np.linalg.cholesky(GS)
-        solveS = lambda v: np.linalg.solve(cS.T, np.linalg.solve(cS, XS.T @ v))  # noqa: E731
-        g = solveS(X[:, k:] @ u)
-        e = solveS(eps)
+        rhs = XS.T @ np.column_stack([X[:, k:] @ u, eps])
+        g, e = np.linalg.solve(cS.T, np.linalg.solve(cS, rhs)).T
         out[r] = (dt @ dt, 1.0 + g @ g, g @ e, e @ e)
     return out
 
@@ -163,7 +162,7 @@ form inside). Simulated teacher excess risk {f(res['teacher_mean'], 5)} ± {f(1.
 def main(argv: list[str] | None = None) -> int:
     from . import run_all
 
-    return run_all.main(["--only", "sparse_dense", *(argv or [])])
+    return run_all.main(["--only", "sparse_dense", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

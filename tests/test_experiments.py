@@ -12,7 +12,15 @@ import math
 import numpy as np
 import pytest
 
-from experiments import common, entropy, nstage, partial_access, pruning, run_all, sparse_dense
+from experiments import (
+    common,
+    entropy,
+    nstage,
+    partial_access,
+    pruning,
+    run_all,
+    sparse_dense,
+)
 
 
 # -- sparse student vs dense teacher ---------------------------------------------------------
