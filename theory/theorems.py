@@ -7,7 +7,7 @@ objects in the generic symbols below). ``skd derive`` instantiates theorems for 
 and records, per hypothesis, ``proved`` / ``refuted`` / ``unknown`` — see
 :mod:`skd.verify.derivations`. Every theorem names the page of ``docs/theory/`` that proves it.
 
-Topic modules (``skd.theory.entropy``, ``.sensitivity``, ``.biasvar``, ``.multistage``,
+Topic modules (``skd.theory.basics``, ``skd.theory.entropy``, ``.sensitivity``, ``.biasvar``, ``.multistage``,
 ``.equivalence``, ``.access``) each define their theorems with :func:`theorem` and register
 them in :data:`THEOREMS` on import; :func:`all_theorems` imports them all.
 
@@ -175,7 +175,7 @@ class Theorem:
 #: Registry, filled by :func:`theorem` as the topic modules are imported.
 THEOREMS: dict[str, Theorem] = {}
 #: The topic modules, in the order derivations are presented.
-TOPICS: tuple[str, ...] = ("entropy", "sensitivity", "biasvar", "multistage", "equivalence", "access")
+TOPICS: tuple[str, ...] = ("basics", "entropy", "sensitivity", "biasvar", "multistage", "equivalence", "access")
 
 
 def theorem(key: str, topic: str, title: str, hypotheses: list[Hypothesis] | tuple[Hypothesis, ...], conclusion: str,

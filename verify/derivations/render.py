@@ -34,6 +34,7 @@ STATUS_MARK = {
     "not_established": "⛔ not established",
 }
 TOPIC_TITLES = {
+    "basics": "Values and composition law",
     "entropy": "Entropy rate",
     "sensitivity": "Sensitivity and Lipschitz constants",
     "biasvar": "Bias–variance",

@@ -1,0 +1,249 @@
+"""Reference values and the composition law of an operator (``docs/theory/basics.md``).
+
+* ``reference_values`` — ``F_T(p)`` and ``H(F_T(p))`` at the teacher ``p = (7/10, 1/5, 1/10)`` of
+  theory-notes §6 item 1, for ``T ∈ {1/2, 1, 2, 4, 10}``, at 50 digits (any operator whose
+  exact algorithm runs);
+* ``semigroup`` — ``F_S ∘ F_T = F_ψ(S,T)``: for a power-type score (``x ∂_x log g = c(T)``
+  on its single ``T``-piece) ``ψ`` solves ``c(ψ) = c(S) c(T)``; for a score affine in ``x`` on
+  every piece (``F_T(p) = r(T) p + (1 − r(T))/V``) ``ψ`` solves ``r(ψ) = r(S) r(T)``. Anything
+  else is ``unknown`` — never guessed.
+
+>>> from skd.operators import library
+>>> from skd.verify.derivations import derive
+>>> derive(library.power, topics=["basics"]).constant("semigroup.conclusion:psi").expr
+S*T
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from skd.operators.symbols import T, V, x
+from skd.theory.basics import REFERENCE_VALUES, SEMIGROUP, Z_T
+
+from .claims import Claim, Context, DerivedConstant, budgeted
+
+__all__ = ["derive", "crosscheck", "composition_temperature", "REFERENCE_P", "REFERENCE_TS"]
+
+REFERENCE_P = (Fraction(7, 10), Fraction(1, 5), Fraction(1, 10))
+REFERENCE_TS = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4), Fraction(10))
+S = sp.Symbol("S", positive=True)
+_U = sp.Symbol("u", positive=True)
+
+
+def _values(op: Any) -> tuple[tuple[dict[str, str], str], ...]:
+    from skd.operators import evaluate_mp
+
+    out = []
+    pstr = ",".join(map(str, REFERENCE_P))
+    for t in REFERENCE_TS:
+        with mpmath.workdps(50):
+            q = evaluate_mp(op, REFERENCE_P, t, dps=50)
+            h = -mpmath.fsum(qi * mpmath.log(qi) for qi in q if qi > 0)
+        out.append(({"p": pstr, "T": str(t), "what": "F_T(p)"}, ", ".join(mpmath.nstr(qi, 12) for qi in q)))
+        out.append(({"p": pstr, "T": str(t), "what": "H(F_T(p))"}, mpmath.nstr(h, 12)))
+    return tuple(out)
+
+
+def composition_temperature(score: sp.Expr) -> dict[str, Any]:
+    """``ψ(S, T)`` with ``F_S ∘ F_T = F_ψ`` for a power-type or affine score, with the certificate.
+
+    Returns ``{"psi": expr, "steps": [...]}`` or ``{"reason": why}``. SymPy-heavy: call it under
+    :func:`~skd.verify.derivations.claims.budgeted`.
+
+    >>> composition_temperature(x ** (1 / T**2))["psi"]
+    S*T
+    """
+    from ..derivations.sensitivity import analyse_score
+
+    info = analyse_score(score)
+    if "error" in info:
+        return {"reason": info["error"]}
+    pieces = info["pieces"]
+    if any(pc.get("error") for pc in pieces):
+        return {"reason": "; ".join(pc["error"] for pc in pieces if pc.get("error"))}
+    if len(pieces) == 1 and pieces[0]["c"] is not None:
+        c = pieces[0]["c"]
+        if c.free_symbols - {T}:
+            return {"reason": f"the exponent c(T) = {c} depends on more than T"}
+        sols = [s for s in sp.solve(sp.Eq(c.subs(T, _U), c * c.subs(T, S)), _U) if s.is_positive is not False]
+        sols = [sp.simplify(s) for s in sols]
+        good = [s for s in sols if s.free_symbols <= {S, T}
+                and sp.simplify(c.subs(T, s) - c * c.subs(T, S)) == 0 and _positive_on_quadrant(s)]
+        if len(good) != 1:
+            return {"reason": f"c(psi) = c(S) c(T) with c(T) = {c}: {len(good)} positive solutions found ({sols})"}
+        psi = good[0]
+        return {"psi": psi, "steps": [
+            f"power type on T in (0, oo): F_T(p) ∝ p^c(T) with c(T) = {sp.sstr(c)} (x ∂x log g = c(T))",
+            "F_S(F_T(p)) ∝ (p^c(T)/Z)^c(S) ∝ p^(c(S) c(T)) (the normaliser cancels)",
+            f"psi = {sp.sstr(psi)} solves c(psi) = c(S) c(T): simplify(c(psi) - c(S) c(T)) = 0, psi > 0 for S, T > 0"]}
+    aff = [pc.get("affine") for pc in pieces]
+    if all(a is not None for a in aff):
+        # r(T) per piece; the composite weight r(S) r(T) must be r(psi) for some psi
+        rs = [(pc["piece"], sp.simplify(a["r"])) for pc, a in zip(pieces, aff)]
+        inj = [(pc, r) for pc, r in rs if r.has(T)]
+        const = [(pc, r) for pc, r in rs if not r.has(T)]
+        if len(inj) != 1 or any(sp.simplify(r - 1) != 0 for _, r in const):
+            return {"reason": "affine pieces: supported when r(T) = 1 on all pieces but one, on which r varies"}
+        pc, r = inj[0]
+        lo = sp.Integer(0) if pc.lo is None else pc.lo
+        if not (lo == 1 and pc.hi is None and sp.limit(r, T, 1, "+") == 1 and sp.limit(r, T, sp.oo) == 0):
+            return {"reason": f"affine piece {pc.label}: r(T) = {r} is not a weight going from 1 at T = 1 to 0 at oo"}
+        dr = sp.simplify(sp.diff(r, T))
+        from ..signs import sign_of
+        from ..regions import fresh_symbol
+
+        t_ = fresh_symbol(T)
+        if sign_of(sp.simplify(dr.subs(T, 1 + t_))) not in ("neg",):
+            return {"reason": f"r(T) = {r} not shown decreasing on T > 1"}
+        sols = [sp.simplify(s) for s in sp.solve(sp.Eq(r, _U), T)]
+        w_ = fresh_symbol(_U)
+        # the branch of the inverse that lands on the piece T > 1 for every weight u in (0, 1)
+        inv = [s for s in sols if sp.simplify(r.subs(T, s) - _U) == 0
+               and sign_of(sp.simplify(s.subs(_U, 1 / (1 + w_)) - 1)) == "pos"]
+        if len(inv) != 1:
+            return {"reason": f"could not invert r(T) = {r} on T > 1 ({sols})"}
+        rinv = inv[0]
+        rS, rT = sp.Piecewise((r.subs(T, S), S > 1), (1, True)), sp.Piecewise((r, T > 1), (1, True))
+        psi = sp.Piecewise((1, sp.And(S <= 1, T <= 1)), (sp.simplify(rinv.subs(_U, r.subs(T, S) * r)), sp.And(S > 1, T > 1)),
+                           (T, S <= 1), (S, True))
+        return {"psi": psi, "steps": [
+            f"affine in x on every piece: F_T(p) = r(T) p + (1 - r(T))/V, r = 1 on T <= 1, r(T) = {sp.sstr(r)} on T > 1",
+            "F_S(F_T(p)) = r(S) r(T) p + (1 - r(S) r(T))/V (direct substitution)",
+            f"r is decreasing from 1 to 0 on T > 1 (sign of r'(T) = {sp.sstr(dr)}), with inverse r^-1(u) = {sp.sstr(rinv)} "
+            "(r(r^-1(u)) - u simplifies to 0 and r^-1(u) > 1 for u in (0, 1), by the sign prover)",
+            f"so psi = r^-1(r(S) r(T)) when S, T > 1, psi = T (S <= 1) or S (T <= 1): {sp.sstr(rS)} * {sp.sstr(rT)} = r(psi)"]}
+    return {"reason": "neither power type on a single T-piece nor affine in x on every piece (a mixed family, e.g. "
+                      "power for T <= 1 and mixture above, composes across families)"}
+
+
+def _positive_on_quadrant(e: sp.Expr) -> bool:
+    from ..signs import sign_of
+
+    return sign_of(e) == "pos"
+
+
+def derive(ctx: Context) -> list[Claim]:
+    op = ctx.op
+    rv, sg = REFERENCE_VALUES.key, SEMIGROUP.key
+    claims: list[Claim] = []
+    wd = ctx.axiom_claim(f"{rv}.well_defined", rv, "well_defined", REFERENCE_VALUES.hypothesis("well_defined").statement)
+    claims.append(wd)
+    consts: list[DerivedConstant] = []
+    if not op.params:
+        expr = (op.score / Z_T) if op.kind == "separable" else Z_T
+        try:
+            vals = _values(op)
+        except Exception as exc:  # noqa: BLE001 - an operator that cannot be evaluated exactly: say so
+            vals = ()
+            ctx.note(f"{op.name}: reference values not computed ({exc})")
+        consts.append(DerivedConstant("F_i", expr, "exact",
+                                      "F_T(p)_i = g(p_i)/Z_T(p); values at the reference teacher (50 digits)" if op.kind == "separable"
+                                      else "values of the exact algorithm at the reference teacher (50 digits)", values=vals))
+    claims.append(Claim(f"{rv}.conclusion", rv, "conclusion", "pending", REFERENCE_VALUES.conclusion, method="evaluate_mp, 50 digits",
+                        depends_on=(wd.id,), constants=tuple(consts)))
+
+    wd2 = ctx.axiom_claim(f"{sg}.well_defined", sg, "well_defined", SEMIGROUP.hypothesis("well_defined").statement)
+    claims.append(wd2)
+    stmt = SEMIGROUP.hypothesis("one_family").statement
+    if op.kind != "separable" or op.params:
+        why = "vector operators have no symbolic score" if op.kind != "separable" else "operators with free parameters: fix them first"
+        fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="none", reason=why, reason_kind="unsupported")
+        consts2: tuple[DerivedConstant, ...] = ()
+    else:
+        res = budgeted(composition_temperature, op.score, seconds=ctx.timeout, what="composition law")
+        if not res.ok:
+            fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="sympy", reason=res.reason,
+                        reason_kind=res.reason_kind)
+            consts2 = ()
+        elif "reason" in res.value:
+            fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="sympy", reason=res.value["reason"],
+                        reason_kind="undecided")
+            consts2 = ()
+        else:
+            fam = Claim(f"{sg}.one_family", sg, "hypothesis", "proved", stmt, method="sympy solve + simplify",
+                        certificate=tuple(res.value["steps"]))
+            psi = res.value["psi"]
+            consts2 = (DerivedConstant("psi", psi, "exact", "F_S ∘ F_T = F_psi(S,T): the temperature of two stages",
+                                       values=_psi_values(psi)),)
+    claims.append(fam)
+    claims.append(Claim(f"{sg}.conclusion", sg, "conclusion", "pending", SEMIGROUP.conclusion, method="theorem semigroup",
+                        depends_on=(wd2.id, fam.id), constants=consts2))
+    return claims
+
+
+def _psi_values(psi: sp.Expr) -> tuple[tuple[dict[str, str], str], ...]:
+    out = []
+    for s_, t_ in ((2, 3), (Fraction(1, 2), 3), (3, Fraction(1, 2))):
+        v = sp.nsimplify(psi.subs({S: sp.Rational(str(s_)), T: sp.Rational(str(t_))}))
+        out.append(({"S": str(s_), "T": str(t_)}, str(v)))
+    return tuple(out)
+
+
+# -- cross-checks ----------------------------------------------------------------------------
+
+
+def crosscheck(d: Any, cases: int) -> list[Any]:
+    """Reference values against the NumPy kernel; the composition law ``F_S(F_T(p)) = F_ψ(p)`` at 50 digits.
+
+    Inputs for the law: the pairs of the stored values and ``cases`` Hypothesis draws of rational
+    ``p`` (V ≤ 6) and ``S, T`` in [1/20, 20].
+    """
+    import numpy as np
+    from hypothesis import strategies as st
+
+    from skd.operators import apply, evaluate_mp
+
+    from ..crosscheck import Check, compare_values, draw
+    from ..strategies import rational_distributions, temperatures
+
+    op = d.op
+    out = []
+    rv = d.claim("reference_values.conclusion")
+    if rv.status == "established" and rv.constants and rv.constants[0].values:
+        pairs = []
+        arr = np.array([float(v) for v in REFERENCE_P])
+        for at, val in rv.constants[0].values:
+            if at["what"] != "F_T(p)":
+                continue
+            stored = [float(v) for v in val.split(",")]
+            k = apply(op, arr, float(Fraction(at["T"])))
+            for i, (a, b) in enumerate(zip(stored, k)):
+                pairs.append(({"T": at["T"], "i": str(i)}, a, float(b)))
+        dev, worst, n = compare_values(pairs, relative=False)
+        out.append(Check("reference_values.conclusion:F_i", "stored 50-digit values vs the NumPy kernel (float64)", n, dev, 1e-11,
+                         relative=False, worst=worst))
+    else:
+        out.append(Check("reference_values.conclusion:F_i", "kernel", 0, math.nan, 0.0, skipped=f"conclusion {rv.status}: {rv.reason}"))
+    sg = d.claim("semigroup.conclusion")
+    if sg.status != "established":
+        out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p)", 0, math.nan, 0.0,
+                         skipped=f"conclusion {sg.status}: {sg.reason}"))
+        return out
+    psi = sg.constants[0].expr
+    drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=100), temperatures(min_value=0.05, max_value=20),
+                           temperatures(min_value=0.05, max_value=20)), cases)
+    inputs = [(list(REFERENCE_P), Fraction(2), Fraction(3))] + [(list(p), s_, t_) for p, s_, t_ in drawn]
+    pairs = []
+    for p, s_, t_ in inputs:
+        ps = psi.subs({S: sp.Rational(s_.numerator, s_.denominator), T: sp.Rational(t_.numerator, t_.denominator)})
+        # evaluate_mp takes exact rationals: an irrational psi is replaced by its 60-digit rational
+        # approximation (F is smooth in T, so this moves F_psi by ~1e-58, far below the tolerance)
+        ps_q = Fraction(str(sp.N(ps, 60))) if not ps.is_Rational else Fraction(int(ps.p), int(ps.q))
+        with mpmath.workdps(50):
+            q = evaluate_mp(op, p, t_, dps=60)
+            qq = [Fraction(str(mpmath.nstr(v, 55, strip_zeros=False))) for v in q]
+            lhs = evaluate_mp(op, qq, s_, dps=50)
+            rhs = evaluate_mp(op, p, ps_q, dps=50)
+        for i, (a, b) in enumerate(zip(lhs, rhs)):
+            pairs.append(({"p": ",".join(map(str, p)), "S": str(s_), "T": str(t_), "i": str(i)}, float(a), float(b)))
+    dev, worst, n = compare_values(pairs, relative=False)
+    out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p), mpmath 50 digits (an irrational psi taken to 60 digits)",
+                     n, dev, 1e-15, relative=False, worst=worst))
+    return out
