@@ -62,6 +62,7 @@ __all__ = [
     "LIPSCHITZ_CLAIM",
     "REFERENCE_BETA",
     "REFERENCE_P",
+    "crosscheck",
     "derive",
     "fisher_sup",
     "kl_path_sum",
@@ -611,3 +612,450 @@ def derive(ctx: Context) -> list[Claim]:
     claims += [basin, lip, Claim(f"{k}.conclusion", k, "conclusion", "pending", th.conclusion, method="theorem homotopy_conditions",
                                  scope=scope, depends_on=(basin.id, lip.id), constants=tuple(hconsts))]
     return claims + _operator_independent(ctx)
+
+
+# -- cross-checks (skd crosscheck) ----------------------------------------------------------------
+
+_XDPS = 40
+#: Largest n of the every-n checks (path_energy_bound, L_gamma_bound).
+_N_MAX = 64
+
+
+class _Path:
+    """``q_β = F_{1/β}(p)`` from :func:`evaluate_mp` (40 digits), cached by exact ``β``; never the derived log-score."""
+
+    def __init__(self, op: Any, p: Sequence[Fraction] = REFERENCE_P) -> None:
+        self.op, self.p, self.cache = op, list(p), {}
+
+    def q(self, b: Fraction) -> list[Any]:
+        if b not in self.cache:
+            from skd.operators import evaluate_mp
+
+            with mpmath.workdps(_XDPS):
+                self.cache[b] = [mpmath.mpf(v) for v in evaluate_mp(self.op, self.p, 1 / b, dps=_XDPS)]
+        return self.cache[b]
+
+    def dq(self, b: Fraction) -> list[Any]:
+        """Central difference ``∂_β q`` (step ``β·10⁻¹²``; error ~1e-24 relative)."""
+        h = b / 10**12
+        qp, qm = self.q(b + h), self.q(b - h)
+        with mpmath.workdps(_XDPS):
+            hm = _mpf(h)
+            return [(a - c) / (2 * hm) for a, c in zip(qp, qm)]
+
+    def fisher(self, b: Fraction) -> Any:
+        """``I(β) = Σ (∂_β q_i)² / q_i`` (the Fisher information of the path, from finite differences)."""
+        q, dq = self.q(b), self.dq(b)
+        with mpmath.workdps(_XDPS):
+            return mpmath.fsum(d * d / qi for d, qi in zip(dq, q))
+
+
+def _grid(b0: Fraction, b1: Fraction, n: int) -> list[Fraction]:
+    return [b0 + (b1 - b0) * Fraction(k, n) for k in range(n + 1)]
+
+
+def _kl(qa: Sequence[Any], qb: Sequence[Any]) -> Any:
+    with mpmath.workdps(_XDPS):
+        return mpmath.fsum(a * mpmath.log(a / c) for a, c in zip(qa, qb) if a > 0)
+
+
+def _n_kl(path: _Path, pts: Sequence[Fraction]) -> Any:
+    qs = [path.q(b) for b in pts]
+    with mpmath.workdps(_XDPS):
+        return (len(pts) - 1) * mpmath.fsum(_kl(a, c) for a, c in itertools.pairwise(qs))
+
+
+def _richardson(f: Callable[[int], Any], n: int, levels: int) -> Any:
+    """``levels`` Richardson steps for ``f(n) = L + a₁/n + a₂/n² + …`` from ``n, 2n, …, 2^levels·n``."""
+    col = [f(n * 2**j) for j in range(levels + 1)]
+    with mpmath.workdps(_XDPS):
+        for k in range(1, levels + 1):
+            col = [(2**k * b - a) / (2**k - 1) for a, b in itertools.pairwise(col)]
+        return col[0]
+
+
+def _stated(const: DerivedConstant) -> Any:
+    return mpmath.mpf(const.values[0][1])
+
+
+def _ball_of(text: str) -> tuple[Any, Any]:
+    mid, rad = text.strip("[]").split("+/-")
+    return mpmath.mpf(mid) - mpmath.mpf(rad), mpmath.mpf(mid) + mpmath.mpf(rad)
+
+
+def _grid_max(f: Callable[[Fraction], Any], lo: Fraction, hi: Fraction, nodes: int = 60, iters: int = 40) -> Any:
+    """``max f`` on ``[lo, hi]``: ``nodes + 1`` grid points (ends included), then golden section around the best node."""
+    xs = [lo + (hi - lo) * Fraction(k, nodes) for k in range(nodes + 1)]
+    vals = [f(v) for v in xs]
+    i = max(range(len(xs)), key=lambda j: vals[j])
+    a, b = xs[max(i - 1, 0)], xs[min(i + 1, nodes)]
+    best = vals[i]
+    g = Fraction(5**0.5 - 1) / 2  # a rational golden ratio: exact inputs for evaluate_mp
+    g = g.limit_denominator(10**6)
+    c1, c2 = b - g * (b - a), a + g * (b - a)
+    f1, f2 = f(c1), f(c2)
+    for _ in range(iters):
+        if f1 >= f2:
+            b, c2, f2 = c2, c1, f1
+            c1 = (b - g * (b - a)).limit_denominator(10**30)
+            f1 = f(c1)
+        else:
+            a, c1, f1 = c1, c2, f2
+            c2 = (a + g * (b - a)).limit_denominator(10**30)
+            f2 = f(c2)
+    return max(best, f1, f2)
+
+
+def crosscheck(d: Any, cases: int) -> list[Any]:
+    """Path constants against direct KL sums and distances of :func:`evaluate_mp`; R2/R3 bounds against simulations.
+
+    The path ``q_β = F_{1/β}(p)`` at the reference teacher is evaluated directly (40 digits), never
+    through the derived log-score: limits by three-level Richardson extrapolation of ``n·ΣKL`` at
+    ``n = 64, 128, 256, 512``; every-n bounds for ``n = 1..64`` on both path directions; suprema by a
+    61-point grid plus golden section of finite-difference Fisher information. The operator-independent
+    bounds (R2 error propagation, R3 Euler) are evaluated at ``cases`` Hypothesis draws of their
+    parameters and compared with the worst-case recursion / the forward-Euler iterate.
+    """
+    from hypothesis import strategies as st
+    from skd.theory.multistage import (
+        L_EULER,
+        M_EULER,
+        L_gamma,
+        c,
+        e0,
+        eps_m,
+        kappa,
+        n,
+        r,
+        rho,
+    )
+
+    from ..crosscheck import Check, compare_values, draw
+    from ..strategies import rational_distributions
+    from .sensitivity import _gate, _in_interval, _one_sided, _skip
+
+    op = d.op
+    out: list[Any] = []
+    b0, b1 = REFERENCE_BETA
+    b_lo, b_hi = min(b0, b1), max(b0, b1)
+    path = _Path(op)
+    at0 = _at()
+
+    def const(cid: str, name: str) -> DerivedConstant | None:
+        return next((k for k in d.claim(cid).constants if k.name == name), None)
+
+    # -- path_energy_limit ------------------------------------------------------------------------
+    cid = "path_energy_limit.conclusion"
+    why = _gate(d, cid)
+    if why:
+        for name in ("n_sum_KL_limit", "I_mean", "n_sum_KL_limit_T_grid", "dbeta_s", "fisher_information"):
+            out.append(_skip(f"{cid}:{name}", "direct n·ΣKL / finite differences of evaluate_mp", why))
+    else:
+        lim = _richardson(lambda m: _n_kl(path, _grid(b0, b1, m)), 64, 3)
+        k_lim, k_mean, k_t = const(cid, "n_sum_KL_limit"), const(cid, "I_mean"), const(cid, "n_sum_KL_limit_T_grid")
+        meth = "three-level Richardson of n·Σ_k KL(q_{k−1} ‖ q_k) (evaluate_mp, 40 digits) at n = 64, 128, 256, 512"
+        dev, worst, m = compare_values([({**at0, "grid": "beta"}, float(_stated(k_lim)), float(lim))])
+        out.append(Check(f"{cid}:n_sum_KL_limit", meth + ", grid uniform in β", m, dev, 1e-7, worst=worst))
+        env = {BETA0: sp.Rational(b0.numerator, b0.denominator), BETA1: sp.Rational(b1.numerator, b1.denominator),
+               I_MEAN: sp.Float(k_mean.values[0][1], 30)}
+        via = float(sp.N(k_lim.expr.subs(env), 30))
+        dev, worst, m = compare_values([({**at0, "I_mean": k_mean.values[0][1]}, via, float(lim))])
+        out.append(Check(f"{cid}:I_mean", "½(β1 − β0)²·I_mean (the derived limit formula at the stated I_mean) vs " + meth,
+                         m, dev, 1e-7, worst=worst))
+        t0, t1 = 1 / b0, 1 / b1
+        lim_t = _richardson(lambda m: _n_kl(path, [1 / t for t in _grid(t0, t1, m)]), 64, 3)
+        dev, worst, m = compare_values([({**at0, "grid": "T"}, float(_stated(k_t)), float(lim_t))])
+        out.append(Check(f"{cid}:n_sum_KL_limit_T_grid", meth + ", grid uniform in T", m, dev, 1e-7, worst=worst))
+
+        ds_expr = const(cid, "dbeta_s").expr
+        pts = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200), st.integers(5, 995)), cases, seed=0)
+        inputs = [(list(REFERENCE_P), b) for b in (Fraction(1, 2), Fraction(3, 4))]
+        inputs += [(p, b_lo + (b_hi - b_lo) * Fraction(k, 1000)) for p, k in pts]
+        rows, frows = [], []
+        for p, b in inputs:
+            pp = _Path(op, p)
+            q, fd = pp.q(b), pp.dq(b)
+            at = {"p": ",".join(map(str, p)), "beta": str(b)}
+            with mpmath.workdps(_XDPS):
+                ar = MpArith(_XDPS)
+                try:
+                    dv = [mpmath.mpf(eval_expr(ds_expr, {x: ar.num(pi), beta: ar.num(b), V: ar.num(len(p))}, ar)) for pi in p]
+                except (Undecided, ZeroDivisionError, ValueError):
+                    rows.append((at, math.nan, 0.0))
+                    continue
+                mean = mpmath.fsum(qi * di for qi, di in zip(q, dv))
+                sym = [qi * (di - mean) for qi, di in zip(q, dv)]
+                scale = max(max(abs(v) for v in fd), mpmath.mpf(10) ** -12)  # 40-digit FD resolves ~1e-27 absolute
+                i = max(range(len(p)), key=lambda j: abs(sym[j] - fd[j]))
+                rows.append((at, float(sym[i] / scale), float(fd[i] / scale)))
+                var = mpmath.fsum(qi * (di - mean) ** 2 for qi, di in zip(q, dv))
+                h = b / 10**6
+                f1, f2 = (2 * _kl(q, pp.q(b + hh)) / _mpf(hh) ** 2 for hh in (h, h / 2))
+                ext = 2 * f2 - f1
+                frows.append((at, float(var), float(ext)))
+        dev, worst, m = compare_values(rows, relative=False)
+        out.append(Check(f"{cid}:dbeta_s", "q_i(∂_β s_i − E_q ∂_β s) with the derived ∂_β s vs central difference of q_β = F_{1/β}(p) "
+                         "in β (evaluate_mp, 40 digits; relative to max(max |∂_β q|, 1e-12))", m, dev, 1e-12, relative=False, worst=worst))
+        dev, worst, m = compare_values(frows, floor=1e-12)
+        out.append(Check(f"{cid}:fisher_information", "Var_q(∂_β s) vs Richardson of 2·KL(q_β ‖ q_{β+h})/h² at h = β·1e-6, β·5e-7 "
+                         "(evaluate_mp, 40 digits; relative to max(I, 1e-12))", m, dev, 1e-9, worst=worst))
+
+    # -- path_energy_bound ------------------------------------------------------------------------
+    cid = "path_energy_bound.conclusion"
+    why = _gate(d, cid)
+    if why:
+        for name in ("n_sum_KL_bound", "n_sum_KL_bound_reparam", "I_sup", "J_sup", "dtheta_sup"):
+            out.append(_skip(f"{cid}:{name}", "direct n·ΣKL for n = 1..64 / dense-grid maximum", why))
+    else:
+        sums = {}
+        for m in range(1, _N_MAX + 1):
+            sums[m] = (_n_kl(path, _grid(b0, b1, m)), _n_kl(path, _grid(b1, b0, m)))
+        for name in ("n_sum_KL_bound", "n_sum_KL_bound_reparam"):
+            k = const(cid, name)
+            if k is None:
+                continue
+            bound = _stated(k)
+            if k.enclosure:
+                bound = _ball_of(k.enclosure)[1]
+            rows = [({"n": str(m), "direction": dirn}, bound, v) for m, pair in sums.items()
+                    for dirn, v in zip((f"{b0}->{b1}", f"{b1}->{b0}"), pair)]
+            dev, worst, cnt = _one_sided(rows)
+            out.append(Check(f"{cid}:{name}", "n·Σ_k KL(q_{k−1} ‖ q_k) (evaluate_mp) for n = 1..64 on both path directions must not "
+                             "exceed the bound; deviation max(0, value − bound)/bound", cnt, dev, 0.0, worst=worst))
+        i_grid = _grid_max(path.fisher, b_lo, b_hi)
+        k = const(cid, "I_sup")
+        if k is not None and k.enclosure:
+            lo, hi = _ball_of(k.enclosure)
+            dev, worst, cnt = _in_interval([(at0, lo, hi, i_grid)])
+            out.append(Check(f"{cid}:I_sup", "max over β of I(β) = Σ (∂_β q_i)²/q_i (central differences of evaluate_mp; 61-point "
+                             "grid + golden section) must lie in the Arb enclosure", cnt, dev, 1e-12, worst=worst))
+        kj, kt = const(cid, "J_sup"), const(cid, "dtheta_sup")
+        if kj is not None and kt is not None:
+            t_range = (1 / b_hi, 1 / b_lo)
+            forms = path_forms(op.score, t_range)
+            theta = forms.get("theta")
+            if theta is None:
+                out.append(_skip(f"{cid}:J_sup", "dense-grid maximum", "θ(β) not recognised on re-analysis"))
+            else:
+                def dtheta(b: Fraction) -> Any:
+                    h = b / 10**12
+                    ar = MpArith(_XDPS)
+                    with mpmath.workdps(_XDPS):
+                        vals = [mpmath.mpf(eval_expr(theta, {beta: ar.num(b + s * h), V: ar.num(len(REFERENCE_P))}, ar))
+                                for s in (1, -1)]
+                        return (vals[0] - vals[1]) / (2 * _mpf(h))
+
+                def var_u(b: Fraction) -> Any:
+                    th = dtheta(b)
+                    if abs(th) > mpmath.mpf(10) ** -30:
+                        return path.fisher(b) / th**2
+                    # θ' = 0 (a constant path): Var_q(u) directly, q from evaluate_mp, u from the re-analysis
+                    ar = MpArith(_XDPS)
+                    q = path.q(b)
+                    with mpmath.workdps(_XDPS):
+                        u = [mpmath.mpf(eval_expr(forms["u"], {x: ar.num(pi), V: ar.num(len(REFERENCE_P))}, ar)) for pi in REFERENCE_P]
+                        m = mpmath.fsum(qi * ui for qi, ui in zip(q, u))
+                        return mpmath.fsum(qi * (ui - m) ** 2 for qi, ui in zip(q, u))
+
+                j_grid = _grid_max(var_u, b_lo, b_hi)
+                t_grid = _grid_max(lambda b: abs(dtheta(b)), b_lo, b_hi)
+                for kk, val, meth in ((kj, j_grid, ("max over β of Var_q(u) = I(β)/θ'(β)² (I from central differences of "
+                                                    "evaluate_mp, θ' a central difference of θ; Var_q(u) directly where "
+                                                    "θ' = 0; grid + golden section)")),
+                                      (kt, t_grid, "max over β of |θ'(β)| (central difference of θ; grid + golden section)")):
+                    lo, hi = _ball_of(kk.enclosure)
+                    dev, worst, cnt = _in_interval([(at0, lo, hi, val)])
+                    out.append(Check(f"{cid}:{kk.name}", meth + " must lie in the Arb enclosure", cnt, dev, 1e-12, worst=worst))
+
+    # -- homotopy_conditions ------------------------------------------------------------------------
+    cid = "homotopy_conditions.conclusion"
+    why = _gate(d, cid)
+    names = ("d_one_shot_l2", "path_length_l2", "path_length_fisher", "L_gamma_bound", "n_sufficient")
+    if why:
+        for name in names:
+            out.append(_skip(f"{cid}:{name}", "direct distances of evaluate_mp along the path", why))
+    else:
+        qa, qb = path.q(b0), path.q(b1)
+        with mpmath.workdps(_XDPS):
+            d01 = mpmath.sqrt(mpmath.fsum((a - c_) ** 2 for a, c_ in zip(qa, qb)))
+        dev, worst, m = compare_values([(at0, float(_stated(const(cid, "d_one_shot_l2"))), float(d01))])
+        out.append(Check(f"{cid}:d_one_shot_l2", "‖q_{β1} − q_{β0}‖₂ of evaluate_mp (40 digits)", m, dev, 1e-12, worst=worst))
+
+        def chords(m: int, sq: bool) -> Any:
+            qs = [path.q(b) for b in _grid(b0, b1, m)]
+            with mpmath.workdps(_XDPS):
+                if sq:
+                    qs = [[2 * mpmath.sqrt(v) for v in qq] for qq in qs]
+                return mpmath.fsum(mpmath.sqrt(mpmath.fsum((a - c_) ** 2 for a, c_ in zip(u, w))) for u, w in itertools.pairwise(qs))
+
+        for name, sq, meth in (("path_length_l2", False, "Σ_k ‖q_k − q_{k−1}‖₂"),
+                               ("path_length_fisher", True, "Σ_k ‖2√q_k − 2√q_{k−1}‖₂ (Fisher length = length of 2√q)")):
+            with mpmath.workdps(_XDPS):
+                s1, s2 = chords(64, sq), chords(128, sq)
+                ext = (4 * s2 - s1) / 3  # chord sums converge as ℓ − a/n² + O(1/n⁴)
+            dev, worst, m = compare_values([(at0, float(_stated(const(cid, name))), float(ext))])
+            out.append(Check(f"{cid}:{name}", meth + " at n = 64, 128 (evaluate_mp), Richardson", m, dev, 1e-7, worst=worst))
+        lg = const(cid, "L_gamma_bound")
+        if lg is None:
+            out.append(_skip(f"{cid}:L_gamma_bound", "stage distances", "no L_gamma_bound derived (sup I not enclosed)"))
+            out.append(_skip(f"{cid}:n_sufficient", "stage distances at n > L_γ/r", "no L_gamma_bound derived (sup I not enclosed)"))
+        else:
+            lgv = _stated(lg)
+            rows, stage = [], {}
+            for m in range(1, _N_MAX + 1):
+                qs = [path.q(b) for b in _grid(b0, b1, m)]
+                with mpmath.workdps(_XDPS):
+                    d1 = max(mpmath.fsum(abs(a - c_) for a, c_ in zip(u, w)) for u, w in itertools.pairwise(qs))
+                    d2 = max(mpmath.sqrt(mpmath.fsum((a - c_) ** 2 for a, c_ in zip(u, w))) for u, w in itertools.pairwise(qs))
+                stage[m] = d1
+                rows += [({"n": str(m), "norm": "l1"}, lgv, m * d1), ({"n": str(m), "norm": "l2"}, lgv, m * d2)]
+            dev, worst, cnt = _one_sided(rows)
+            out.append(Check(f"{cid}:L_gamma_bound", "n·max_k ‖γ(t_k) − γ(t_{k−1})‖ (ℓ1, ℓ2; evaluate_mp) for n = 1..64 must not "
+                             "exceed L_γ", cnt, dev, 0.0, worst=worst))
+            ns = const(cid, "n_sufficient")
+            rs = draw(st.integers(17, 1000), cases, seed=0)
+            rows = []
+            for k in [1000, 500, 100] + rs:
+                rv = lgv * k / 1000
+                thr = sp.N(ns.expr.subs({L_gamma: sp.Float(lg.values[0][1], 30), r: sp.Float(mpmath.nstr(rv, 30), 30)}), 30)
+                m = math.floor(float(thr)) + 1
+                if m > _N_MAX:
+                    continue
+                rows.append(({"r": mpmath.nstr(rv, 12), "n": str(m)}, rv, stage[m]))
+            dev, worst, cnt = _one_sided(rows)
+            out.append(Check(f"{cid}:n_sufficient", "at n = ⌊L_γ/r⌋ + 1 every stage distance ‖γ(t_k) − γ(t_{k−1})‖₁ (evaluate_mp) "
+                             "must be below r", cnt, dev, 0.0, worst=worst))
+
+    # -- error_propagation (R2): worst-case recursion ---------------------------------------------------
+    cid = "error_propagation.conclusion"
+    why = _gate(d, cid)
+    r2 = ("e_n_bound", "e_n_bound_near_contraction", "n_star", "bound_at_n_star", "e_n_bound_contraction", "e_inf_bound_contraction")
+    if why:
+        for name in r2:
+            out.append(_skip(f"{cid}:{name}", "worst-case recursion e_k = ρ e_{k−1} + c/n² + ε_m", why))
+    else:
+        params = draw(st.tuples(st.integers(1, 199), st.integers(1, 100), st.integers(1, 1000), st.integers(0, 100),
+                                st.integers(1, 60), st.integers(0, 200)), cases, seed=0)
+        fixed = [(90, 30, 1000, 20, 5, 50), (110, 30, 100, 20, 7, 50), (50, 30, 1000, 20, 1, 0)]
+        rows = {k: [] for k in r2}
+        ks = {k: const(cid, k) for k in r2}
+
+        def ev(expr: sp.Expr, env: dict[sp.Symbol, Fraction | int]) -> Any:
+            val = sp.N(expr.subs({s: sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Integer(v)
+                                  for s, v in env.items()}), 40)
+            return mpmath.mpf(str(val))
+
+        def worst_case(rr: Fraction, cc: Fraction, em: Fraction, e_0: Fraction, nn: int) -> Fraction:
+            e = e_0
+            for _ in range(nn):
+                e = rr * e + cc / nn**2 + em
+            return e
+
+        for kr, kc, ke, k0, nn, kk in fixed + [tuple(p) for p in params]:
+            rr = Fraction(kr if kr != 100 else 101, 100)
+            cc, em, e_0, ka = Fraction(kc, 100), Fraction(ke, 10**5), Fraction(k0, 100), Fraction(kk, 100)
+            rc = Fraction(kr % 99 + 1, 100)  # a fixed contraction ρ < 1
+            at = {"rho": str(rr), "c": str(cc), "eps_m": str(em), "e0": str(e_0), "n": str(nn)}
+            env = {rho: rr, c: cc, eps_m: em, e0: e_0, n: nn}
+            rows["e_n_bound"].append((at, float(ev(ks["e_n_bound"].expr, env)), float(worst_case(rr, cc, em, e_0, nn))))
+            rw = 1 + ka / nn
+            rows["e_n_bound_near_contraction"].append(({**at, "rho": str(rw), "kappa": str(ka)},
+                                                       ev(ks["e_n_bound_near_contraction"].expr, {**env, kappa: ka}),
+                                                       worst_case(rw, cc, em, e_0, nn)))
+            rows["e_n_bound_contraction"].append(({**at, "rho": str(rc)}, ev(ks["e_n_bound_contraction"].expr, {**env, rho: rc}),
+                                                  worst_case(rc, cc, em, e_0, nn)))
+            # n → ∞ of the fixed-ρ recursion (float64; ρ^N negligible, 1/N² removed by Richardson)
+            big = []
+            for nb in (8192, 16384):
+                e, step, rf = float(e_0), float(cc) / nb**2 + float(em), float(rc)
+                for _ in range(nb):
+                    e = rf * e + step
+                big.append(e)
+            rows["e_inf_bound_contraction"].append(({"rho": str(rc), "c": str(cc), "eps_m": str(em), "e0": str(e_0)},
+                                                    float(ev(ks["e_inf_bound_contraction"].expr, {rho: rc, eps_m: em})),
+                                                    (4 * big[1] - big[0]) / 3))
+            # n*: numeric minimiser over real n > 0 of the near-contraction bound (golden section in log n)
+            f = sp.lambdify(n, ks["e_n_bound_near_contraction"].expr.subs(
+                {s: sp.Rational(v.numerator, v.denominator) for s, v in {kappa: ka, c: cc, eps_m: em, e0: e_0}.items()}), "mpmath")
+            with mpmath.workdps(30):
+                lo, hi = mpmath.log(mpmath.mpf(10) ** -3), mpmath.log(mpmath.mpf(10) ** 9)
+                g = (mpmath.sqrt(5) - 1) / 2
+                x1, x2 = hi - g * (hi - lo), lo + g * (hi - lo)
+                f1, f2 = f(mpmath.exp(x1)), f(mpmath.exp(x2))
+                for _ in range(160):
+                    if f1 <= f2:
+                        hi, x2, f2 = x2, x1, f1
+                        x1 = hi - g * (hi - lo)
+                        f1 = f(mpmath.exp(x1))
+                    else:
+                        lo, x1, f1 = x1, x2, f2
+                        x2 = lo + g * (hi - lo)
+                        f2 = f(mpmath.exp(x2))
+                n_num = mpmath.exp((lo + hi) / 2)
+                f_min = f(n_num)
+            sub = {c: cc, eps_m: em, e0: e_0, kappa: ka}
+            at2 = {"c": str(cc), "eps_m": str(em), "e0": str(e_0), "kappa": str(ka)}
+            rows["n_star"].append((at2, float(ev(ks["n_star"].expr, sub)), float(n_num)))
+            rows["bound_at_n_star"].append((at2, float(ev(ks["bound_at_n_star"].expr, sub)), float(f_min)))
+        specs = {
+            "e_n_bound": ("equals", ("closed form (40 digits) vs the worst-case recursion e_k = ρ e_{k−1} + c/n² + ε_m "
+                                    "(exact rationals, ρ ≠ 1), compared as floats"), 1e-14),
+            "e_n_bound_near_contraction": ("bound", "worst-case recursion with ρ = 1 + κ/n (exact rationals) must not exceed the bound", 0.0),
+            "e_n_bound_contraction": ("bound", "worst-case recursion with a fixed ρ < 1 (exact rationals) must not exceed the bound", 0.0),
+            "e_inf_bound_contraction": ("equals", "fixed-ρ recursion at n = 8192, 16384 (float64) with Richardson in 1/n²", 1e-9),
+            "n_star": ("equals", "golden-section minimiser over real n of e^κ(e0 + c/n + n ε_m) (mpmath 30 digits, log n)", 1e-8),
+            "bound_at_n_star": ("equals", "minimum value of the near-contraction bound found by golden section", 1e-12),
+        }
+        for name, (how, meth, tol) in specs.items():
+            if how == "bound":
+                dev, worst, cnt = _one_sided(rows[name])
+            else:
+                dev, worst, cnt = compare_values(rows[name])
+            out.append(Check(f"{cid}:{name}", meth, cnt, dev, tol, worst=worst))
+
+    # -- euler_continuation (R3): forward Euler on test equations --------------------------------------
+    cid = "euler_continuation.conclusion"
+    why = _gate(d, cid)
+    if why:
+        out.append(_skip(f"{cid}:euler_error_bound", "forward Euler on θ' = λθ and the logistic equation", why))
+        out.append(_skip(f"{cid}:n_error_limit_exp", "n(e − (1 + 1/n)^n) extrapolated", why))
+    else:
+        kb = const(cid, "euler_error_bound")
+        draws = draw(st.tuples(st.integers(-30, 30).filter(lambda k: k != 0), st.integers(1, 20), st.integers(1, 64),
+                               st.integers(1, 99)), cases, seed=0)
+        rows = []
+
+        def bound_at(lv: Any, mv: Any, nn: int) -> Any:
+            val = sp.N(kb.expr.subs({L_EULER: sp.Float(mpmath.nstr(lv, 30), 30), M_EULER: sp.Float(mpmath.nstr(mv, 30), 30), n: nn}), 30)
+            return mpmath.mpf(str(val))
+
+        with mpmath.workdps(30):
+            for kl, k0, nn, kq in [(10, 10, 1, 50), (10, 10, 10, 50)] + [tuple(v) for v in draws]:
+                lam, th0 = mpmath.mpf(kl) / 10, mpmath.mpf(k0) / 10
+                it = th0
+                for _ in range(nn):
+                    it = it + lam * it / nn
+                err = abs(it - th0 * mpmath.exp(lam))
+                mv = lam**2 * th0 * max(1, mpmath.exp(lam))
+                rows.append(({"ode": "theta' = lambda theta", "lambda": str(lam), "theta0": str(th0), "n": str(nn)},
+                             bound_at(abs(lam), mv, nn), err))
+                # logistic θ' = θ(1 − θ): L = 1 on [0, 1], |θ''| = |(1 − 2θ)θ(1 − θ)| <= 1/(6√3)
+                th = mpmath.mpf(kq) / 100
+                it = th
+                for _ in range(nn):
+                    it = it + it * (1 - it) / nn
+                exact = 1 / (1 + (1 - th) / th * mpmath.exp(-1))
+                rows.append(({"ode": "theta' = theta(1 - theta)", "theta0": str(th), "n": str(nn)},
+                             bound_at(mpmath.mpf(1), 1 / (6 * mpmath.sqrt(3)), nn), abs(it - exact)))
+        dev, worst, cnt = _one_sided(rows)
+        out.append(Check(f"{cid}:euler_error_bound", "|θ_n − θ(1)| of n forward-Euler steps (mpmath 30 digits) on θ' = λθ "
+                         "(L = |λ|, M = λ²θ0·max(1, e^λ)) and the logistic equation (L = 1, M = 1/(6√3)) must not exceed "
+                         "M(e^L − 1)/(2Ln)", cnt, dev, 0.0, worst=worst))
+        ke = const(cid, "n_error_limit_exp")
+        with mpmath.workdps(_XDPS):
+            lim = _richardson(lambda m: m * (mpmath.e - (1 + mpmath.mpf(1) / m) ** m), 1024, 2)
+        val = float(sp.N(ke.expr, 30))
+        dev, worst, cnt = compare_values([({"example": "theta' = theta"}, val, float(lim))])
+        out.append(Check(f"{cid}:n_error_limit_exp", "two-level Richardson of n(e − (1 + 1/n)^n) at n = 1024, 2048, 4096 (mpmath)",
+                         cnt, dev, 1e-9, worst=worst))
+    return out

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+import mpmath
 import sympy as sp
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import eval_expr, evaluate_in, log_score
@@ -52,6 +53,7 @@ __all__ = [
     "SHARP_GRID_T",
     "analyse_score",
     "chord_ratio_arb",
+    "crosscheck",
     "derive",
     "sharp_enclosure",
     "tangent_derivative_v2",
@@ -748,3 +750,426 @@ def _lipschitz_closed(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
     return out
 
 
+
+
+# -- cross-checks (skd crosscheck) ----------------------------------------------------------------
+
+#: Inputs of the cross-checks besides the Hypothesis draws (theory-notes §6 item 2).
+_REF_P = (Fraction(7, 10), Fraction(1, 5), Fraction(1, 10))
+_REF_T = (Fraction(1, 2), Fraction(1), Fraction(2))
+_EPS_CHOICES = (Fraction(1, 1000), Fraction(1, 100), Fraction(1, 20), Fraction(1, 10))
+#: eps at which the closed-simplex chord ratio is evaluated directly.
+_BLOWUP_EPS = (Fraction(1, 10**2), Fraction(1, 10**4), Fraction(1, 10**6), Fraction(1, 10**9))
+
+
+def _value_at(expr: sp.Expr, env: dict[sp.Symbol, Any], dps: int = 40) -> Any:
+    """``expr`` at exact inputs (Fractions/ints) as a global-context mpf; ``None`` where undefined."""
+    from skd.operators.arith import MpArith
+    from skd.operators.errors import NotWellDefined
+
+    ar = MpArith(dps)
+    try:
+        v = eval_expr(expr, {k: ar.num(Fraction(val)) for k, val in env.items()}, ar)
+    except (NotWellDefined, Undecided, ZeroDivisionError, ValueError, TypeError):
+        return None
+    with mpmath.workdps(dps):
+        v = mpmath.mpf(v)
+    return v if mpmath.isfinite(v) else None
+
+
+def _mp_eval(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
+    from skd.operators import evaluate_mp
+
+    with mpmath.workdps(dps):
+        return [mpmath.mpf(v) for v in evaluate_mp(op, p, t, dps=dps)]
+
+
+def _fd_direction(op: Any, p: Sequence[Fraction], u: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
+    """Central difference of ``F_T`` at ``p`` along the tangent direction ``u`` (exact inputs, ``dps`` digits).
+
+    The step is ``min(p)·10⁻¹²`` (``u`` is scaled so that ``max |u_i| = 1``): both points stay in the open
+    simplex, truncation error ``O(10⁻²⁴)`` relative, rounding ``O(10^{12−dps})``.
+    """
+    h = min(p) / 10**12
+    plus = _mp_eval(op, [pi + h * ui for pi, ui in zip(p, u)], t, dps)
+    minus = _mp_eval(op, [pi - h * ui for pi, ui in zip(p, u)], t, dps)
+    with mpmath.workdps(dps):
+        hm = mpmath.mpf(h.numerator) / h.denominator
+        return [(a - b) / (2 * hm) for a, b in zip(plus, minus)]
+
+
+def _tangent(ints: Sequence[int], v: int) -> list[Fraction]:
+    """A tangent direction (sum 0, max |u_i| = 1) from drawn integers; ``e_0 − e_1`` when they are constant."""
+    raw = [Fraction(k) for k in ints[:v]]
+    m = sum(raw) / v
+    u = [k - m for k in raw]
+    top = max(abs(k) for k in u)
+    if top == 0:
+        return [Fraction(1), Fraction(-1)] + [Fraction(0)] * (v - 2)
+    return [k / top for k in u]
+
+
+def _one_sided(rows: Sequence[tuple[dict[str, str], Any, Any]]) -> tuple[float, dict[str, str], int]:
+    """Largest ``max(0, value − bound)/|bound|`` over ``(inputs, bound, value)`` rows (upper-bound checks)."""
+    worst, where, count = 0.0, {}, 0
+    for at, bound, val in rows:
+        count += 1
+        b, v = float(bound), float(val)
+        if not (math.isfinite(b) and math.isfinite(v)):
+            dev = math.inf
+        else:
+            dev = max(0.0, v - b) / max(abs(b), 1e-300)
+        if count == 1 or dev > worst:
+            worst, where = dev, {**at, "bound": repr(b), "numeric": repr(v)}
+    return worst, where, count
+
+
+def _in_interval(rows: Sequence[tuple[dict[str, str], Any, Any, Any]]) -> tuple[float, dict[str, str], int]:
+    """Largest relative distance of ``value`` outside ``[lo, hi]`` over ``(inputs, lo, hi, value)`` rows."""
+    worst, where, count = 0.0, {}, 0
+    for at, lo, hi, val in rows:
+        count += 1
+        lo_f, hi_f, v = float(lo), float(hi), float(val)
+        dev = math.inf if not all(map(math.isfinite, (lo_f, hi_f, v))) else max(0.0, lo_f - v, v - hi_f) / max(abs(v), 1e-300)
+        if count == 1 or dev > worst:
+            worst, where = dev, {**at, "enclosure": f"[{lo}, {hi}]", "numeric": repr(v)}
+    return worst, where, count
+
+
+def _skip(quantity: str, method: str, why: str) -> Any:
+    from ..crosscheck import Check
+
+    return Check(quantity, method, 0, math.nan, 0.0, skipped=why)
+
+
+def _gate(d: Any, claim_id: str) -> str | None:
+    """``None`` when the conclusion is established or conditional, else the reason to skip."""
+    c = d.claim(claim_id)
+    if c.status in ("established", "conditional"):
+        return None
+    return f"conclusion {c.status}: {c.reason or 'not established'}"
+
+
+def _constant_or_none(d: Any, claim_id: str, name: str) -> DerivedConstant | None:
+    return next((k for k in d.claim(claim_id).constants if k.name == name), None)
+
+
+def _jacobian_formula(a_expr: sp.Expr, q: Sequence[Any], p: Sequence[Fraction], u: Sequence[Fraction], t: Fraction) -> list[Any] | None:
+    """``(diag q − q qᵀ) diag(a(p)) u`` with ``a`` the derived ``∂_x s`` (mpmath)."""
+    a = [_value_at(a_expr, {x: pj, T: t, V: len(p)}) for pj in p]
+    if any(v is None for v in a):
+        return None
+    with mpmath.workdps(50):
+        w = [aj * (mpmath.mpf(uj.numerator) / uj.denominator) for aj, uj in zip(a, u)]
+        m = mpmath.fsum(qi * wi for qi, wi in zip(q, w))
+        return [qi * (wi - m) for qi, wi in zip(q, w)]
+
+
+def _tangent_fd_v2(op: Any, xv: Fraction, t: Fraction) -> Any:
+    """``d/dx F_T(x, 1 − x)_1`` by a central difference of :func:`evaluate_mp` (50 digits)."""
+    return _fd_direction(op, [xv, 1 - xv], [Fraction(1), Fraction(-1)], t)[0]
+
+
+def _max_abs_tangent(op: Any, t: Fraction, eps: Fraction, grid: int = 40, iters: int = 40) -> Any:
+    """``max_{x ∈ [eps, 1 − eps]} |d/dx F_T(x, 1 − x)_1|``: a grid, then golden section around the best node."""
+    xs = [eps + (1 - 2 * eps) * Fraction(k, grid) for k in range(grid + 1)]
+    vals = [abs(_tangent_fd_v2(op, xv, t)) for xv in xs]
+    i = max(range(len(xs)), key=lambda j: vals[j])
+    best = vals[i]
+    a, b = xs[max(i - 1, 0)], xs[min(i + 1, grid)]
+
+    def frac(v: Any) -> Fraction:
+        man, exp = v.man_exp
+        return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+    with mpmath.workdps(50):
+        g = (mpmath.sqrt(5) - 1) / 2
+        lo, hi = mpmath.mpf(a.numerator) / a.denominator, mpmath.mpf(b.numerator) / b.denominator
+        c1, c2 = hi - g * (hi - lo), lo + g * (hi - lo)
+        f1, f2 = abs(_tangent_fd_v2(op, frac(c1), t)), abs(_tangent_fd_v2(op, frac(c2), t))
+        for _ in range(iters):
+            if f1 >= f2:
+                hi, c2, f2 = c2, c1, f1
+                c1 = hi - g * (hi - lo)
+                f1 = abs(_tangent_fd_v2(op, frac(c1), t))
+            else:
+                lo, c1, f1 = c1, c2, f2
+                c2 = lo + g * (hi - lo)
+                f2 = abs(_tangent_fd_v2(op, frac(c2), t))
+        return max(best, f1, f2)
+
+
+def _closed_ratio(op: Any, p: Sequence[Fraction], p2: Sequence[Fraction], t: Fraction) -> tuple[Any, Any]:
+    """``ℓ1`` and ``ℓ2`` chord ratios ``‖F_T(p) − F_T(p')‖ / ‖p − p'‖`` (mpmath, faces allowed)."""
+    f1, f2 = _mp_eval(op, p, t), _mp_eval(op, p2, t)
+    with mpmath.workdps(50):
+        din = [mpmath.mpf((a - b).numerator) / (a - b).denominator for a, b in zip(p, p2)]
+        dout = [a - b for a, b in zip(f1, f2)]
+        r1 = mpmath.fsum(abs(v) for v in dout) / mpmath.fsum(abs(v) for v in din)
+        r2 = mpmath.sqrt(mpmath.fsum(v * v for v in dout)) / mpmath.sqrt(mpmath.fsum(v * v for v in din))
+        return r1, r2
+
+
+def crosscheck(d: Any, cases: int) -> list[Any]:
+    """Jacobian and Lipschitz constants against finite differences, direct chord ratios and the NumPy kernel.
+
+    Inputs: the reference point of theory-notes §6 item 2 and ``cases`` Hypothesis draws of
+    rational ``p`` (V ≤ 6), ``T`` in [1/20, 20], ``ε`` in {1/1000, 1/100, 1/20, 1/10} (at most
+    1/(2V)), tangent directions and logits. Upper bounds are checked one-sidedly
+    (``max(0, sampled − bound)/bound``), enclosures by the distance of an independent maximum
+    outside them.
+    """
+    import numpy as np
+    from hypothesis import strategies as st
+    from skd.operators import apply
+    from skd.operators.errors import NotWellDefined
+
+    from ..crosscheck import Check, compare_values, draw
+    from ..strategies import rational_distributions, temperatures
+
+    op = d.op
+    out: list[Any] = []
+    ints = st.lists(st.integers(-4, 4), min_size=6, max_size=6)
+    logits = st.lists(st.integers(-60, 60), min_size=2, max_size=6)
+    drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200), temperatures(min_value=0.05, max_value=20),
+                           st.sampled_from(_EPS_CHOICES), ints, logits), cases, seed=0)
+    inputs = [(list(_REF_P), t, Fraction(1, 100), [1, -1, 0, 0, 0, 0], [10, 0, -10]) for t in _REF_T] + [tuple(c) for c in drawn]
+
+    # -- jacobian: dx_s ----------------------------------------------------------------------------
+    q_jac = "jacobian.conclusion:dx_s"
+    why = _gate(d, "jacobian.conclusion")
+    a_const = None if why else _constant_or_none(d, "jacobian.conclusion", "dx_s")
+    if why or a_const is None:
+        why = why or "no derived dx_s"
+        out.append(_skip(q_jac, "Jacobian formula vs central differences of F_T, mpmath 50 digits", why))
+        out.append(_skip(q_jac + " (kernel)", "Jacobian formula vs central differences of the NumPy kernel", why))
+    else:
+        rows, krows = [], []
+        for p, t, _e, _u, _z in inputs:
+            q = _mp_eval(op, p, t)
+            k = max(range(len(p)), key=lambda i: p[i])
+            arr = np.array([float(v) for v in p])
+            for j in range(len(p)):
+                if j == k:
+                    continue
+                u = [Fraction(int(i == j) - int(i == k)) for i in range(len(p))]
+                at = {"p": ",".join(map(str, p)), "T": str(t), "direction": f"e{j}-e{k}"}
+                sym = _jacobian_formula(a_const.expr, q, p, u, t)
+                fd = _fd_direction(op, p, u, t)
+                if sym is None:
+                    rows.append((at, math.nan, 0.0))
+                    continue
+                scale = max(max(abs(v) for v in fd), mpmath.mpf(10) ** -20)  # absolute floor: 50-digit FD resolves ~1e-35
+                i = max(range(len(p)), key=lambda i: abs(sym[i] - fd[i]))
+                rows.append((at, float(sym[i] / scale), float(fd[i] / scale)))
+                # the NumPy kernel: central difference in float64, step 1e-6·min(p)
+                h = 1e-6 * float(min(p))
+                uu = np.array([float(v) for v in u])
+                kd = (apply(op, arr + h * uu, float(t)) - apply(op, arr - h * uu, float(t))) / (2 * h)
+                ks = max(float(np.max(np.abs(kd))), 1.0)  # float64 FD error ~ 1e-16/h is absolute (|F| <= 1)
+                i = int(np.argmax(np.abs(np.array([float(v) for v in sym]) - kd)))
+                krows.append((at, float(sym[i]) / ks, float(kd[i]) / ks))
+        dev, worst, n = compare_values(rows, relative=False)
+        out.append(Check(q_jac, "(diag q − q qᵀ) diag(a(p)) u vs central difference of F_T along u = e_j − e_k, mpmath 50 digits "
+                         "(deviation relative to max(max |∂_u F|, 1e-20))", n, dev, 1e-12, relative=False, worst=worst))
+        dev, worst, n = compare_values(krows, relative=False)
+        out.append(Check(q_jac + " (kernel)", "Jacobian formula vs central difference of the NumPy kernel apply() (float64, step "
+                         "1e-6·min p; relative to max(max |∂_u F|, 1))", n, dev, 1e-5, relative=False, worst=worst))
+
+    # -- lipschitz_eps: L_bound, dF1_dx_V2, L_sharp --------------------------------------------------
+    why = _gate(d, "lipschitz_eps.conclusion")
+    bound = None if why else _constant_or_none(d, "lipschitz_eps.conclusion", "L_bound")
+    q_b = "lipschitz_eps.conclusion:L_bound"
+    if why or bound is None:
+        out.append(_skip(q_b, "sampled directional derivative ratios on Δ_ε", why or "no derived L_bound"))
+    else:
+        rows = []
+        extremal = [([e, 1 - e], t, e, [Fraction(1), Fraction(-1)]) for t in _REF_T for e in SHARP_GRID_EPS]
+        pts = list(extremal)
+        for w, t, e, iv, _z in inputs:
+            v = len(w)
+            e = min(e, Fraction(1, 2 * v))
+            variants = [list(w)]
+            j = min(range(v), key=lambda i: w[i])
+            w0 = [Fraction(0) if i == j else wi for i, wi in enumerate(w)]
+            variants.append([wi / sum(w0) for wi in w0])
+            for ww in variants:
+                p = [e + (1 - v * e) * wi for wi in ww]
+                lo, hi = min(range(v), key=lambda i: p[i]), max(range(v), key=lambda i: p[i])
+                pts.append((p, t, e, _tangent(iv, v)))
+                if lo != hi:
+                    pts.append((p, t, e, [Fraction(int(i == lo) - int(i == hi)) for i in range(v)]))
+        for p, t, e, u in pts:
+            b = _value_at(bound.expr, {T: t, EPS: e, V: len(p)})
+            du = _fd_direction(op, p, u, t)
+            with mpmath.workdps(50):
+                un = [mpmath.mpf(k.numerator) / k.denominator for k in u]
+                r1 = mpmath.fsum(abs(k) for k in du) / mpmath.fsum(abs(k) for k in un)
+                r2 = mpmath.sqrt(mpmath.fsum(k * k for k in du)) / mpmath.sqrt(mpmath.fsum(k * k for k in un))
+            at = {"p": ",".join(map(str, p)), "T": str(t), "eps": str(e), "u": ",".join(map(str, u))}
+            rows.append(({**at, "norm": "l1"}, math.nan if b is None else b, r1))
+            rows.append(({**at, "norm": "l2"}, math.nan if b is None else b, r2))
+        dev, worst, n = _one_sided(rows)
+        out.append(Check(q_b, "‖∂_u F_T(p)‖/‖u‖ (ℓ1, ℓ2; central differences, mpmath 50 digits) at p ∈ Δ_ε incl. faces "
+                         "p_i = ε must not exceed L_bound(T, ε, V); deviation max(0, sampled − bound)/bound",
+                         n, dev, 1e-10, worst=worst))
+
+    q_t = "lipschitz_eps.conclusion:dF1_dx_V2"
+    tang = None if why else _constant_or_none(d, "lipschitz_eps.conclusion", "dF1_dx_V2")
+    if why or tang is None:
+        out.append(_skip(q_t, "central differences of F_T(x, 1 − x)_1", why or "no derived dF1_dx_V2"))
+    else:
+        rows = []
+        for w, t, _e, _u, _z in inputs:
+            xv = min(w)
+            at = {"x": str(xv), "T": str(t), "V": "2"}
+            sym = _value_at(tang.expr, {x: xv, T: t, V: 2})
+            rows.append((at, math.nan if sym is None else float(sym), float(_tangent_fd_v2(op, xv, t))))
+        for at, val in tang.values:
+            if val.startswith("not evaluated"):
+                continue
+            xv, t = Fraction(at["x"]), Fraction(at["T"])
+            rows.append(({**at, "stated": "yes"}, float(val), float(_tangent_fd_v2(op, xv, t))))
+        dev, worst, n = compare_values(rows, relative=True)
+        out.append(Check(q_t, "d/dx F_T(x, 1 − x)_1: derived expression and stated 20-digit values vs central difference "
+                         "of evaluate_mp (50 digits)", n, dev, 1e-12, worst=worst))
+
+    q_s = "lipschitz_eps.conclusion:L_sharp"
+    sharp = None if why else _constant_or_none(d, "lipschitz_eps.conclusion", "L_sharp")
+    if why or sharp is None or not sharp.values:
+        out.append(_skip(q_s, "grid + golden-section maximisation of |d/dx F_T(x, 1 − x)_1|",
+                         why or (sharp.meaning if sharp is not None else "no derived L_sharp")))
+    else:
+        rows = []
+        for at, val in sharp.values:
+            lo, hi = (mpmath.mpf(s) for s in val.strip("[]").split(","))
+            m = _max_abs_tangent(op, Fraction(at["T"]), Fraction(at["eps"]))
+            rows.append((dict(at), lo, hi, m))
+        dev, worst, n = _in_interval(rows)
+        out.append(Check(q_s, "V = 2: max over [ε, 1 − ε] of |central difference of F_T(x, 1 − x)_1| (41-point grid + 40 "
+                         "golden-section steps, mpmath 50 digits) must lie in the Arb enclosure [lo, hi]",
+                         n, dev, 1e-10, worst=worst))
+
+    # -- lipschitz_logit: L_logit (NumPy kernel) -------------------------------------------------------
+    q_l = "lipschitz_logit.conclusion:L_logit"
+    why = _gate(d, "lipschitz_logit.conclusion")
+    logit = None if why else _constant_or_none(d, "lipschitz_logit.conclusion", "L_logit")
+    if why or logit is None:
+        out.append(_skip(q_l, "spectral norms of the Jacobian of z ↦ F_T(softmax(z)) (NumPy kernel)", why or "no derived L_logit"))
+        out.append(_skip(q_l + " (attained)", "spectral norm at z = 0, V = 2", why or "no derived L_logit"))
+    else:
+        def jac_norm(z: np.ndarray, t: float) -> float:
+            def f(zz: np.ndarray) -> np.ndarray:
+                s = np.exp(zz - zz.max())
+                return apply(op, s / s.sum(), t)
+
+            h = 1e-6
+            cols = [(f(z + h * e) - f(z - h * e)) / (2 * h) for e in np.eye(len(z))]
+            return float(np.linalg.norm(np.array(cols).T, 2))
+
+        rows, sharp_rows = [], []
+        for _w, t, _e, _u, zs in inputs:
+            lv = _value_at(logit.expr, {T: t})
+            b = math.nan if lv is None else float(lv)
+            z = np.array(zs, dtype=float) / 10
+            rows.append(({"z": ",".join(f"{v:g}" for v in z), "T": str(t)}, b, jac_norm(z, float(t))))
+            sharp_rows.append(({"z": "0,0", "T": str(t)}, b, jac_norm(np.zeros(2), float(t))))
+        dev, worst, n = _one_sided(rows)
+        out.append(Check(q_l, "‖J‖₂ of z ↦ apply(op, softmax(z), T) (central differences, float64) at drawn logits must not "
+                         "exceed L_logit(T); deviation max(0, sampled − bound)/bound", n, dev, 1e-6, worst=worst))
+        dev, worst, n = compare_values(sharp_rows, relative=True)
+        out.append(Check(q_l + " (attained)", "sharpness: ‖J‖₂ at z = 0, V = 2 (q = (1/2, 1/2)) equals L_logit(T) "
+                         "(NumPy kernel, central differences)", n, dev, 1e-6, worst=worst))
+
+    # -- lipschitz_closed: L_closed (proved ranges), blowup_rate (refuted range) ----------------------
+    key = "lipschitz_closed"
+    hyps = {h: d.claim(f"{key}.{h}") for h in ("global_lipschitz_T_le_1", "global_lipschitz_T_gt_1")}
+    lc = _constant_or_none(d, f"{key}.conclusion", "L_closed")
+    q_c = f"{key}.conclusion:L_closed"
+    if lc is None:
+        reasons = "; ".join(f"{h}: {c.status} ({c.reason or 'no constant'})" for h, c in hyps.items())
+        out.append(_skip(q_c, "direct chord ratios on the closed simplex", f"no L_closed derived ({reasons})"))
+    else:
+        pairs = draw(st.tuples(st.integers(2, 6).flatmap(lambda v: st.tuples(
+            st.lists(st.one_of(st.just(0), st.integers(1, 60)), min_size=v, max_size=v),
+            st.lists(st.one_of(st.just(0), st.integers(1, 60)), min_size=v, max_size=v))),
+            temperatures(min_value=0.05, max_value=20)), cases, seed=0)
+        rows, eq_rows = [], []
+        tries = [((7, 2, 1), (0, 5, 5), t) for t in (*_REF_T, Fraction(1, 4), Fraction(3))] + [(a, b, t) for (a, b), t in pairs]
+        for a, b, t in tries:
+            if sum(a) == 0 or sum(b) == 0:
+                continue
+            p, p2 = [Fraction(k, sum(a)) for k in a], [Fraction(k, sum(b)) for k in b]
+            if p == p2:
+                continue
+            L = _value_at(lc.expr, {T: t, V: len(p)})
+            if L is None:
+                continue  # outside the T-range where a closed-simplex constant is claimed
+            try:
+                r1, r2 = _closed_ratio(op, p, p2, t)
+            except (NotWellDefined, ZeroDivisionError):
+                continue  # a face where F_T is not defined: not a case
+            at = {"p": ",".join(map(str, p)), "p2": ",".join(map(str, p2)), "T": str(t)}
+            rows.append(({**at, "norm": "l1"}, L, r1))
+            rows.append(({**at, "norm": "l2 (bound·sqrt V)"}, L * mpmath.sqrt(len(p)), r2))
+            if lc.kind == "sharp":
+                eq_rows.append((at, float(L), float(r1)))
+        if not rows:
+            out.append(_skip(q_c, "direct chord ratios on the closed simplex", "no drawn T in the range where L_closed is defined"))
+        else:
+            dev, worst, n = _one_sided(rows)
+            out.append(Check(q_c, "ℓ1 chord ratios ‖F_T(p) − F_T(p')‖₁/‖p − p'‖₁ (ℓ2: against L·√V) of evaluate_mp at pairs "
+                             "with zero entries must not exceed L_closed(T, V)", n, dev, 1e-12, worst=worst))
+        if eq_rows:
+            dev, worst, n = compare_values(eq_rows, relative=True)
+            out.append(Check(q_c + " (attained)", "sharp (affine) constant: every ℓ1 chord ratio equals |r(T)|", n, dev, 1e-12,
+                             worst=worst))
+    rate = _constant_or_none(d, f"{key}.conclusion", "blowup_rate")
+    refuted = [(h, c) for h, c in hyps.items() if c.status == "refuted"]
+    q_r = f"{key}.conclusion:blowup_rate"
+    if rate is None or not refuted:
+        why = "no hypothesis of lipschitz_closed is refuted" if not refuted else "no blow-up rate derived"
+        out.append(_skip(q_r, "direct chord ratios between (ε, 1 − ε) and (0, 1)", why))
+    else:
+        ident, lemma = [], []
+        temps = [Fraction(2), Fraction(3), Fraction(1, 2)] + [c[1] for c in inputs]
+        for t in temps:
+            for e in _BLOWUP_EPS:
+                r_e = _value_at(rate.expr, {T: t, EPS: e})
+                r_1e = _value_at(rate.expr, {T: t, EPS: 1 - e})
+                if r_e is None or r_1e is None:
+                    break  # no blow-up claimed at this T
+                ratio, _ = _closed_ratio(op, [e, 1 - e], [Fraction(0), Fraction(1)], t)
+                with mpmath.workdps(50):
+                    em = mpmath.mpf(e.numerator) / e.denominator
+                    pred = r_e / (em * r_e + (1 - em) * r_1e)
+                at = {"T": str(t), "eps": str(e)}
+                ident.append((at, float(pred), float(ratio)))
+                lemma.append((at, float(ratio), float(r_e / 2)))
+        if not ident:
+            out.append(_skip(q_r, "direct chord ratios", "no T among the inputs where the rate is defined"))
+        else:
+            dev, worst, n = compare_values(ident, relative=True)
+            out.append(Check(q_r, "chord ratio ‖F_T(ε, 1−ε) − F_T(0, 1)‖₁/(2ε) of evaluate_mp vs rate(ε)/(ε·rate(ε) + (1−ε)·rate(1−ε)) "
+                             "(= ε^(c−1)/(ε^c + (1−ε)^c) for g = e^d x^c)", n, dev, 1e-12, worst=worst))
+            dev, worst, n = _one_sided(lemma)
+            out.append(Check(q_r + " (lemma)", "chord ratio ≥ rate(ε)/2 (docs/theory/sensitivity.md); deviation "
+                             "max(0, rate/2 − ratio)/ratio", n, dev, 1e-12, worst=worst))
+        for h, c in refuted:
+            ce = c.counterexample or {}
+            rows, above = [], []
+            t = Fraction(str(ce.get("T", "0")))
+            for pt in ce.get("points", []):
+                e = Fraction(pt["eps"])
+                ratio, _ = _closed_ratio(op, [e, 1 - e], [Fraction(0), Fraction(1)], t)
+                at = {"T": str(t), "eps": pt["eps"], "L": pt["L"]}
+                rows.append((at, float(mpmath.mpf(pt["lhs"]["decimal"])), float(ratio)))
+                above.append((at, float(ratio), float(pt["L"])))
+            if rows:
+                dev, worst, n = compare_values(rows, relative=True)
+                dev2, worst2, _ = _one_sided(above)
+                if dev2 > 0:
+                    dev, worst = math.inf, {**worst2, "failed": "chord ratio not above the certified level"}
+                out.append(Check(f"{key}.{h}:counterexample", "stated Arb chord ratios (30 digits) vs direct evaluate_mp (50 digits), "
+                                 "compared as floats; each must exceed its level L", n, dev, 1e-15, worst=worst))
+    return out
