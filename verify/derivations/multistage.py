@@ -381,6 +381,11 @@ def _at(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**at, **(extra or {})}
 
 
+#: Printed upper bounds are inflated by this factor first, so that rounding to 12 significant
+#: digits (relative error <= 5e-12) never prints a value below the bound.
+_UP = 1 + mpmath.mpf(10) ** -11
+
+
 def _dec(v: Any, digits: int = 15) -> str:
     return mpmath.nstr(v, digits)
 
@@ -568,14 +573,14 @@ def derive(ctx: Context) -> list[Claim]:
             bconsts.append(DerivedConstant("n_sum_KL_bound", N_KL_BOUND, "upper_bound",
                                            "n·Σ_k KL ≤ ½(Δβ)²·sup I for EVERY n (grid uniform in β; θ affine in β so I = θ'²·Var(u))",
                                            enclosure=_enclosure(i_sup[0], i_sup[1], db2),
-                                           values=((_at(), _dec(mpmath.mpf(i_sup[1]) * db2.numerator / db2.denominator, 12)),)))
+                                           values=((_at(), _dec(_UP * mpmath.mpf(i_sup[1]) * db2.numerator / db2.denominator, 12)),)))
             bconsts.append(DerivedConstant("I_sup", I_SUP, "sharp", "sup of I(β) over the interval (Arb enclosure; the value shown is its upper end)",
-                                           enclosure=_enclosure(*i_sup), values=((_at(), _dec(mpmath.mpf(i_sup[1]), 12)),)))
+                                           enclosure=_enclosure(*i_sup), values=((_at(), _dec(_UP * mpmath.mpf(i_sup[1]), 12)),)))
         top = mpmath.mpf(j_sup[1]) * mpmath.mpf(dth_sup[1]) ** 2 * db2.numerator / db2.denominator
         bconsts.append(DerivedConstant("n_sum_KL_bound_reparam", N_KL_BOUND_REPARAM, "upper_bound",
                                        "n·Σ_k KL ≤ ½(Δβ)²·sup Var(u)·sup θ'² for EVERY n (grid uniform in β); "
                                        f"θ = {sp.sstr(forms['theta'])}",
-                                       values=((_at(), _dec(top * (1 + mpmath.mpf(10) ** -12), 12)),)))
+                                       values=((_at(), _dec(_UP * top, 12)),)))
         bconsts.append(DerivedConstant("J_sup", J_SUP, "sharp", "sup of Var_{q_β}(u) over the interval (Arb enclosure)",
                                        enclosure=_enclosure(*j_sup)))
         bconsts.append(DerivedConstant("dtheta_sup", DTHETA_SUP, "sharp", "sup of |θ'(β)| over the interval (Arb enclosure)",
