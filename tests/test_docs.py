@@ -30,3 +30,13 @@ def test_docs_every_python_example_in_the_guide_runs(guide):
 def test_docs_generated_reference_pages_are_current():
     proc = subprocess.run([sys.executable, "tools/gen_docs.py", "--check"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_docs_every_builtin_operator_has_a_page_in_the_site_nav():
+    from skd.operators import library
+
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for op in library.ALL:
+        for page in (f"operators/{op.name}.md", f"derivations/{op.name}.md"):
+            assert (ROOT / "docs" / page).is_file(), page
+            assert page in nav, f"{page} is not in the mkdocs nav"

@@ -89,7 +89,7 @@ def operator_page(op: object) -> str:
               f"Run `skd check {name}` for the certificates, counterexamples (with one-line reproducers) and reasons.",
               "", "## Derivations", "", *_derivation_summary(name)]
     figs = sorted(p.name for p in (DOCS / "figures").glob("*.png")) if (DOCS / "figures").is_dir() else []
-    shown = [f for f in figs if name in f or "all_operators" in f or "entropy_vs_T" in f]
+    shown = [f for f in figs if f == "entropy.png"]  # entropy vs T of every built-in operator
     if shown:
         lines += ["", "## Figures", ""]
         lines += [f"![{f}](../figures/{f})" for f in shown]
