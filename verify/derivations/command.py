@@ -121,26 +121,20 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
 
 
 def _select(args: argparse.Namespace) -> list[Operator] | None:
-    from ..cli import UsageError, load_file_operators
-    from skd.operators import separable
+    """The operators of NAME / --score / --file (via ``skd check``'s selection), or ``None`` for the library."""
+    from ..cli import UsageError
+    from ..cli import _select as select_operators
 
-    given = [f for f, v in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if v is not None]
     if args.all or args.classes or args.paper:
+        given = [f for f, v in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if v is not None]
         flag = "--all" if args.all else "--classes" if args.classes else "--paper"
         if given:
             raise UsageError(f"{flag} derives the built-in library; do not also give {' and '.join(given)}")
         return None
-    if len(given) > 1:
-        raise UsageError(f"give one of NAME, --score, --file (got {' and '.join(given)})")
-    if not given:
+    ops = select_operators(args)
+    if ops is None:
         raise UsageError("give an operator (NAME, --score or --file), or --all, --classes or --paper")
-    if args.score_name != "custom" and args.score is None:
-        raise UsageError("--name only applies to --score")
-    if args.name is not None:
-        return [library.get(args.name)]
-    if args.score is not None:
-        return [separable(args.score, name=args.score_name)]
-    return load_file_operators(args.file)
+    return ops
 
 
 def _load_derivations(path: Path, what: str) -> list[dict[str, Any]]:
