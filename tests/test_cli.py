@@ -142,8 +142,9 @@ def test_cli_list_shows_every_builtin_with_formula(capsys) -> None:
         ["check", "--timeout", "0", "power"],
         ["check", "--timeout", "soon", "power"],
         ["check", "--seed", "-1", "power"],
-        ["derive", "power"],
-        ["crosscheck", "power"],
+        ["derive", "--format", "pdf", "power"],
+        ["derive", "--topic", "astrology", "power"],
+        ["crosscheck", "--cases", "many", "power"],
     ],
 )
 def test_cli_usage_errors_exit_2(capsys, argv) -> None:

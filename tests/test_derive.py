@@ -201,10 +201,18 @@ def test_theorems_every_theorem_names_its_proof_page_and_the_page_exists():
         path = root / page
         assert path.is_file(), (key, thm.proof)
         if anchor:
-            heads = [line.lstrip("#").strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-            slugs = {"".join(ch if ch.isalnum() else "-" for ch in h).strip("-") for h in heads}
-            slugs |= {"-".join(h.replace("—", " ").split()).strip("-") for h in heads}
-            assert any(anchor == s or anchor in s for s in slugs), (key, thm.proof, sorted(slugs))
+            heads = [line.lstrip("#").strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+            assert anchor in {_slug(h) for h in heads}, (key, thm.proof, sorted(_slug(h) for h in heads))
+
+
+def _slug(heading: str) -> str:
+    """The anchor Python-Markdown's toc extension (MkDocs) gives a heading."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
 
 
 # -- the command line ----------------------------------------------------------------------------
