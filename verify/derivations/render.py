@@ -58,7 +58,13 @@ def latex_of(expr: sp.Basic) -> str:
 
 
 def _md_escape(text: str) -> str:
+    """Text for a Markdown table cell (a bare ``|`` would end the cell)."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_line(text: str) -> str:
+    """Text for a list item: one line, ``|`` kept (escaping it would turn ``|x|`` into ``‖x‖`` in LaTeX)."""
+    return text.replace("\n", " ")
 
 
 def _values_table(c: DerivedConstant) -> list[str]:
@@ -76,7 +82,7 @@ def _values_table(c: DerivedConstant) -> list[str]:
 
 
 def _constant_md(c: DerivedConstant) -> list[str]:
-    out = [f"- **`{c.name}`** ({c.kind.replace('_', ' ')}): {_md_escape(c.meaning)}", "",
+    out = [f"- **`{c.name}`** ({c.kind.replace('_', ' ')}): {_md_line(c.meaning)}", "",
            "  $$" + latex_of(c.expr) + "$$", ""]
     if c.enclosure:
         out += [f"  enclosure: `{c.enclosure}`", ""]
@@ -87,7 +93,7 @@ def _constant_md(c: DerivedConstant) -> list[str]:
 
 
 def _counterexample_md(ce: Mapping[str, Any]) -> list[str]:
-    out = [f"  - counterexample ({ce.get('certified_by')}): {_md_escape(str(ce.get('statement', '')))}"]
+    out = [f"  - counterexample ({ce.get('certified_by')}): {_md_line(str(ce.get('statement', '')))}"]
     for key in ("p", "p2", "T", "T2", "V", "K", "i", "j"):
         if ce.get(key) is not None:
             val = ce[key]
@@ -103,21 +109,21 @@ def _counterexample_md(ce: Mapping[str, Any]) -> list[str]:
 def _claim_md(c: Claim) -> list[str]:
     head = f"- `{c.id}` — **{STATUS_MARK.get(c.status, c.status)}**"
     if c.scope and c.scope != "full":
-        head += f" (scope: {_md_escape(c.scope)})"
-    out = [head, f"  - statement: {_md_escape(c.statement)}"]
+        head += f" (scope: {_md_line(c.scope)})"
+    out = [head, f"  - statement: {_md_line(c.statement)}"]
     if c.role == "assumption":
         out.append("  - an assumption (about training or about the release mechanism): stated, never claimed")
     if c.method:
-        out.append(f"  - method: {_md_escape(c.method)}")
+        out.append(f"  - method: {_md_line(c.method)}")
     shown = c.certificate if len(c.certificate) <= 4 else c.certificate[:3]
     for step in shown:
-        out.append(f"  - certificate: {_md_escape(step)}")
+        out.append(f"  - certificate: {_md_line(step)}")
     if len(shown) < len(c.certificate):
         out.append(f"  - certificate: … {len(c.certificate) - len(shown)} more steps (all of them in the JSON)")
     if c.counterexample:
         out += _counterexample_md(c.counterexample)
     if c.reason:
-        out.append(f"  - reason: {_md_escape(c.reason)}" + (f" (`{c.reason_kind}`)" if c.reason_kind else ""))
+        out.append(f"  - reason: {_md_line(c.reason)}" + (f" (`{c.reason_kind}`)" if c.reason_kind else ""))
     return out
 
 
