@@ -383,8 +383,8 @@ NUMPY_KERNELS: dict[str, Kernel] = {
 #: (the default for the separable built-ins) takes the Numba kernel, which runs rows in parallel,
 #: for inputs of at least :data:`AUTO_MIN_SIZE` entries in more than one row, and NumPy otherwise:
 #: measured on the 2-core machine (``benchmarks/README.md``), the parallel Numba power kernel on
-#: ``(64, 32768)`` float64 is 4.0x faster than SciPy and 0.68x the single-threaded log+exp floor,
-#: while single-threaded the NumPy kernel (1.25x the floor) is as fast as Numba's (1.34x). Small
+#: ``(64, 32768)`` float64 is about 3.9x faster than SciPy and 0.7x the single-threaded log+exp
+#: floor, while single-threaded the NumPy kernel (1.3x the floor) is as fast as Numba's (1.4x). Small
 #: inputs never import Numba (its first call in a fresh environment compiles for seconds; the
 #: result is cached on disk).
 BEST: dict[str, str] = {name: ("auto" if name in SEPARABLE else "numpy") for name in NUMPY_KERNELS}
