@@ -316,3 +316,16 @@ def test_derive_library_power_acceptance_claims(library_derivations):
     kinds = {k["name"]: k for k in eps["constants"]}
     assert kinds["L_bound"]["kind"] == "upper_bound" and kinds["L_sharp"]["kind"] == "sharp"
     assert same_meaning(kinds["L_bound"]["expr"], "1/(2*T*epsilon)", ["T", "epsilon"]).verdict in ("same", "reprinted")
+
+
+@pytest.mark.slow
+def test_paper_check_summarises_the_library_from_the_claim_graphs(library_derivations):
+    from skd.verify.derivations.paper import paper_check
+
+    text = paper_check(library_derivations)
+    assert "3 of 8 built-in operators qualify: `power`, `power_T2`, `hybrid`" in text
+    assert "hybrid vs power" in text and "certified non-equivalent" in text
+    uniform = text[text.index("## 7."):text.index("## 8.")]
+    assert "**refuted** as stated" in uniform and "`lipschitz_closed`" in uniform
+    # a classification (pairwise equivalence) is never counted as a failed guarantee
+    assert "`reparam_equivalence` |" not in uniform

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}
     classes = partition(library.ALL, timeout=args.timeout, reports=reports)
     texts[GOLDEN / "classes.md"] = classes_markdown(classes)
-    texts[ROOT / "docs" / "paper-check.md"] = paper_check(results, classes=classes, timeout=args.timeout)
+    texts[ROOT / "docs" / "paper-check.md"] = paper_check(results, classes=classes)
 
     if args.check:
         stored = []

@@ -213,7 +213,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
         results = _derive_many(library.ALL, args, err)
         reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}
         classes = partition(library.ALL, timeout=args.timeout, reports=reports)
-        text = paper_check(results, classes=classes, timeout=args.timeout)
+        text = paper_check(results, classes=classes)
         target = Path(args.out or "docs") / "paper-check.md"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -202,8 +202,7 @@ def _blocking(result: Mapping[str, Any], claims: Sequence[Mapping[str, Any]]) ->
     return [f"`{c['id']}`: " + "; ".join(_why(result, c)) for c in claims if c["status"] == "not_established"]
 
 
-def paper_check(results: Sequence[Mapping[str, Any]], *, classes: Mapping[str, Any] | None = None,
-                timeout: float = 20.0) -> str:
+def paper_check(results: Sequence[Mapping[str, Any]], *, classes: Mapping[str, Any] | None = None) -> str:
     """The Markdown of ``docs/paper-check.md`` from ``derive_outputs`` of every built-in operator.
 
     ``results`` are the dictionaries of :func:`skd.verify.derivations.command.derive_outputs`
