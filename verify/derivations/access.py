@@ -144,7 +144,7 @@ class SymArith(Arith):
             if self.sign(b) > 0:
                 return sp.Integer(0)
             raise Undecided("0 to a non-positive power")
-        if sa < 0 and not (sp.sympify(b).is_integer is True):
+        if sa < 0 and not (sp.sympify(b).is_integer is True):  # safe: b is a number built by the algorithm, never user text
             raise Undecided("power of a negative number")
         return sp.Pow(a, b)
 

@@ -78,7 +78,7 @@ CLOSED_LEVELS = (10, 100, 1000)
 
 def _sign_on(e: sp.Expr, pc: Piece) -> str | None:
     """Sign of ``e`` for all x in (0, 1), T in the piece, real V >= 2 (None: undecided)."""
-    e = sp.sympify(e)
+    e = sp.sympify(e)  # safe: e is an expression skd derived (or a Python number), never user text
     sub: dict[sp.Symbol, sp.Expr] = {}
     if x in e.free_symbols:
         sub[x] = 1 / (1 + fresh_symbol(x))
