@@ -208,6 +208,10 @@ def _entropy_fd(op: Any, p: Sequence[Fraction], t: Fraction) -> float:
         return float((_entropy_mp(op, p, t + h) - _entropy_mp(op, p, t - h)) / (2 * mpmath.mpf(h.numerator) / h.denominator))
 
 
+#: Budget (seconds) for re-deriving the symbolic forms during a cross-check, as ``skd derive``'s default.
+CROSSCHECK_BUDGET = 20.0
+
+
 def crosscheck(d: Any, cases: int) -> list[Any]:
     """Entropy rates against finite differences of ``H(F_T(p))`` (mpmath, 50 digits) and the NumPy kernel.
 
@@ -228,7 +232,10 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     if concl.status != "established":
         return [Check("entropy_rate.conclusion:dH_dT", "finite differences", 0, math.nan, 0.0,
                       skipped=f"conclusion {concl.status}: {concl.reason}")]
-    pieces = _piece_forms(op.score)
+    res = budgeted(_piece_forms, op.score, seconds=CROSSCHECK_BUDGET, what="derivative of the log-score in T")
+    if not res.ok:
+        return [Check("entropy_rate.conclusion:dH_dT", "finite differences", 0, math.nan, 0.0, skipped=res.reason)]
+    pieces = res.value
     breaks = sorted({float(pc[k]) for pc in pieces for k in ("lo", "hi") if pc[k] is not None and pc[k] is not sp.oo})
     drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200), temperatures(min_value=0.05, max_value=20)),
                  cases, seed=0)
