@@ -42,3 +42,22 @@ def test_check_returns_within_budget_on_hard_scores(score):
     for v in report.verdicts:
         if v.status == "unknown":
             assert v.reason and v.reason_kind in ("budget", "undecided", "unsupported")
+
+
+def test_budget_nested_budget_runs_inside_the_outer_worker_and_the_outer_kill_bounds_it():
+    import time
+
+    from skd.verify.budget import BudgetExceeded, run_with_budget
+
+    def inner_ok() -> int:
+        return run_with_budget(sum, ([1, 2, 3],), seconds=5)
+
+    assert run_with_budget(inner_ok, seconds=10) == 6
+
+    def inner_hangs() -> None:
+        run_with_budget(time.sleep, (60,), seconds=30)
+
+    t0 = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        run_with_budget(inner_hangs, seconds=0.5)
+    assert time.monotonic() - t0 < 10

@@ -71,3 +71,13 @@ def test_cli_crosscheck_json_and_exit_codes(capsys):
     assert data["operators"][0]["name"] == "power" and all(c["status"] == "pass" for c in data["operators"][0]["checks"])
     assert cli.main(["crosscheck"]) == 2
     assert cli.main(["crosscheck", "power", "--cases", "0"]) == 2
+
+
+def test_crosscheck_topic_over_budget_is_skipped_not_passed(monkeypatch):
+    import time
+
+    import skd.verify.derivations.entropy as ent
+
+    monkeypatch.setattr(ent, "crosscheck", lambda d, cases: time.sleep(30) or [])
+    result = crosscheck(library.power, topics=["entropy"], cases=2, topic_budget=0.5)
+    assert [c.status for c in result.checks] == ["skipped"] and "time budget" in result.checks[0].skipped

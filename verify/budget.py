@@ -69,10 +69,13 @@ def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: 
     """``fn(*args, **kwargs)`` in a forked worker killed after ``seconds``.
 
     Exceptions raised by ``fn`` are re-raised in the parent when they can be pickled, else
-    wrapped in :class:`WorkerError`.
+    wrapped in :class:`WorkerError`. Called from inside a budget worker, ``fn`` runs in that
+    worker, bounded by the enclosing budget (a killed worker takes its nested work with it).
     """
     kwargs = kwargs or {}
-    if in_process:
+    if in_process or _CTX.current_process().daemon:
+        # Inside a budget worker already (a daemonic process may not fork children): run here,
+        # under the enclosing worker's budget, which kills this work with it.
         return fn(*args, **kwargs)
     parent, child = _CTX.Pipe(duplex=False)
     proc = _CTX.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
