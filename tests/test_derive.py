@@ -329,3 +329,13 @@ def test_paper_check_summarises_the_library_from_the_claim_graphs(library_deriva
     assert "**refuted** as stated" in uniform and "`lipschitz_closed`" in uniform
     # a classification (pairwise equivalence) is never counted as a failed guarantee
     assert "`reparam_equivalence` |" not in uniform
+
+
+@pytest.mark.slow
+def test_render_latex_of_the_library_is_ascii_apart_from_what_utf8_inputenc_knows(library_derivations):
+    allowed = set("§–—")
+    for r in library_derivations:
+        tex = r["latex"]
+        odd = sorted({ch for ch in tex if ord(ch) > 127} - allowed)
+        assert not odd, (r["name"], odd)
+        assert tex.count("\\begin{itemize}") == tex.count("\\end{itemize}")

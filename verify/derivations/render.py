@@ -181,16 +181,37 @@ _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "
                 "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+#: Unicode the text of statements uses, as LaTeX math (pdfLaTeX's utf8 input knows none of these).
+_TEX_UNICODE = {
+    "→": r"\to", "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "≈": r"\approx", "∈": r"\in", "∝": r"\propto",
+    "∂": r"\partial", "∘": r"\circ", "·": r"\cdot", "×": r"\times", "∞": r"\infty", "‖": r"\|", "√": r"\surd",
+    "Σ": r"\Sigma", "Δ": r"\Delta", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta",
+    "ε": r"\varepsilon", "θ": r"\theta", "κ": r"\kappa", "λ": r"\lambda", "ρ": r"\rho", "σ": r"\sigma",
+    "τ": r"\tau", "φ": r"\varphi", "ψ": r"\psi", "²": r"^2", "³": r"^3", "−": "-",
+}
+
+
+def _tex_unicode(text: str, in_math: bool) -> str:
+    out = []
+    for ch in text:
+        tex = _TEX_UNICODE.get(ch)
+        if tex is None or tex == "-":
+            out.append(tex or ch)
+        else:
+            out.append(f"{tex} " if in_math else f"${tex}$")
+    return "".join(out)
+
+
 def _tex_text(text: str) -> str:
-    """Escape plain text for LaTeX, leaving ``$…$`` math spans as they are."""
+    """Escape plain text for LaTeX, leaving ``$…$`` math spans as they are (Unicode symbols become macros)."""
     parts = text.split("$")
     out = []
     for i, part in enumerate(parts):
         if i % 2 == 1 and i < len(parts) - 1:
-            out.append("$" + part + "$")
+            out.append("$" + _tex_unicode(part, True) + "$")
         else:
-            out.append("".join(_TEX_SPECIAL.get(ch, ch) for ch in part))
-    return "".join(out).replace("→", r"$\to$").replace("≤", r"$\le$").replace("≥", r"$\ge$").replace("ε", r"$\varepsilon$")
+            out.append(_tex_unicode("".join(_TEX_SPECIAL.get(ch, ch) for ch in part), False))
+    return "".join(out)
 
 
 def latex_document(d: Derivation) -> str:
