@@ -339,3 +339,16 @@ def test_render_latex_of_the_library_is_ascii_apart_from_what_utf8_inputenc_know
         odd = sorted({ch for ch in tex if ord(ch) > 127} - allowed)
         assert not odd, (r["name"], odd)
         assert tex.count("\\begin{itemize}") == tex.count("\\end{itemize}")
+
+
+def test_claims_partial_scope_of_a_hypothesis_limits_the_conclusion():
+    h = Claim("h", "demo", "hypothesis", "proved", "H", certificate=("s",), scope="V in {2, 3}")
+    out = {c.id: c for c in resolve([h, concl("c", "h")])}
+    assert out["c"].status == "established" and "V in {2, 3}" in out["c"].scope
+
+
+def test_compare_full_scope_becoming_partial_is_a_regression(power_json):
+    partial = _regressed(power_json, "entropy_rate.score_differentiable", scope="T in (0, 1)")
+    comp = compare_derivations([power_json], [partial])
+    assert comp.failed() and any("became partial" in r for r in comp.regressions)
+    assert compare_derivations([partial], [power_json]).improvements

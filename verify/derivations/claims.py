@@ -199,10 +199,18 @@ def resolve(claims: Sequence[Claim]) -> list[Claim]:
                     blockers.append(f"hypothesis {d.id} is unknown" + (f" ({d.reason})" if d.reason else ""))
             if blockers:
                 c = dataclasses.replace(c, status="not_established", reason="; ".join(blockers), reason_kind="hypothesis")
-            elif conditional:
-                c = dataclasses.replace(c, status="conditional", reason="conditional on " + ", ".join(conditional))
             else:
-                c = dataclasses.replace(c, status="established")
+                # a conclusion holds only as far as its hypotheses do: a hypothesis proved on a
+                # limited scope limits the conclusion's scope (unless the conclusion states it)
+                limits = [f"{d.id}: {d.scope}" for d in deps
+                          if d.status in ("proved", "established", "conditional") and d.scope != "full" and d.scope not in c.scope]
+                if limits:
+                    head = "" if c.scope == "full" else c.scope + "; "
+                    c = dataclasses.replace(c, scope=head + "as far as its hypotheses hold — " + "; ".join(limits))
+                if conditional:
+                    c = dataclasses.replace(c, status="conditional", reason="conditional on " + ", ".join(conditional))
+                else:
+                    c = dataclasses.replace(c, status="established")
         settled[cid] = c
         return c
 

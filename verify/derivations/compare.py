@@ -245,6 +245,14 @@ def compare_derivations(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[
                 out.improvements.append(change)
             elif a.get("status") != b.get("status"):
                 out.structure.append(change)
+            elif a.get("scope", "full") != b.get("scope", "full") and b.get("status") in ("proved", "established", "conditional"):
+                scope = f"{where}: {b.get('status')} on scope {a.get('scope', 'full')!r} → {b.get('scope', 'full')!r}"
+                if a.get("scope", "full") == "full":
+                    out.regressions.append(scope + " (a full-scope result became partial)")
+                elif b.get("scope", "full") == "full":
+                    out.improvements.append(scope)
+                else:
+                    out.structure.append(scope)
             ka = {k["name"]: k for k in a.get("constants", [])}
             kb = {k["name"]: k for k in b.get("constants", [])}
             for kname in sorted(ka.keys() - kb.keys()):
