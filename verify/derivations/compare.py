@@ -115,7 +115,8 @@ def same_meaning(old: str, new: str, symbols: Sequence[str], *, seconds: float =
     res = budgeted(_simplify_difference, a, b, seconds=seconds, what="simplify(old - new)")
     if res.ok and res.value == "zero":
         return Meaning("reprinted", "symbolically equal")
-    probe = _numeric_probe(a, b)
+    pr = budgeted(_numeric_probe, a, b, seconds=seconds, what="numeric comparison")
+    probe = pr.value if pr.ok else "undecided"
     if probe.startswith("differ") or (res.ok and res.value == "nonzero"):
         return Meaning("changed", probe if probe.startswith("differ") else "old - new simplifies to a non-zero number")
     if probe == "agree":
