@@ -8,9 +8,9 @@ never imports Numba. If ``import numba`` fails, :func:`kernels` returns the NumP
 Design:
 
 * one fused pass per row after the row maximum: ``w_i = exp(log(p_i/p_max)/T)`` written to the
-  output, then an accurate sum (blocks of 128 summed with 8 accumulators as NumPy does, the
-  block sums added with Neumaier compensation, float64 accumulation for float32 input), then
-  the scaling; rows in parallel (``prange``);
+  output, then an accurate sum (blocks of 256 summed in 16 float64 vector lanes by an LLVM
+  intrinsic, the block sums added with Neumaier compensation; float32 entries are widened, so
+  the normaliser is accumulated in float64), then the scaling; rows in parallel (``prange``);
 * ``log`` and ``exp`` are the fdlibm/musl algorithms (error below 1 ulp) written out in Numba
   with bit casts, so that LLVM vectorises the loop — calls to libm would not vectorise. The
   float32 kernels use the float32 versions (musl ``logf``/``expf``);
@@ -39,6 +39,7 @@ try:  # Numba is a dependency, but a broken install must not break skd: fall bac
     import numba
     from llvmlite import ir
     from numba import prange
+    from numba.core import cgutils
     from numba.core import types
     from numba.extending import intrinsic
 except ImportError as _exc:  # pragma: no cover - exercised only without numba
@@ -83,7 +84,6 @@ if numba is not None:
     par = numba.njit(cache=True, error_model="numpy", parallel=True)
 
     f32 = np.float32
-    i32 = np.int32
 
     # -- float64 log / exp (fdlibm / musl) -------------------------------------------------
     LG1 = 6.666666666666735130e-01
@@ -170,14 +170,64 @@ if numba is not None:
     ZERO_F = f32(0.0)
     NINF_F = f32(-np.inf)
     UNDER_F = f32(-104.0)
+    M100_F = f32(-100.0)
+    HUNDRED_F = f32(100.0)
+    F24 = f32(24.0)
+
+    # The integer steps of the float32 functions are written as LLVM intrinsics on i32: in
+    # Numba's own arithmetic an int32 is promoted to int64, which halves the vector width of the
+    # loop (16 float32 lanes become 8 int64 lanes) and costs conversions. The results are
+    # bit-identical to the int64 formulation (tests/test_kernels.py checks this).
+    I32 = ir.IntType(32)
+
+    def _c32(v: int) -> ir.Constant:
+        return ir.Constant(I32, v)
+
+    @intrinsic
+    def logf_mantissa(typingctx, x):  # type: ignore[no-untyped-def]
+        """``f = m − 1`` for the reduction ``x = 2^k·m``, ``m`` in [√2/2, √2) (musl logf), in i32."""
+        if x != types.float32:
+            return None
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            ix = builder.add(builder.bitcast(args[0], I32), _c32(0x3F800000 - 0x3F3504F3))
+            ix = builder.add(builder.and_(ix, _c32(0x007FFFFF)), _c32(0x3F3504F3))
+            return builder.fsub(builder.bitcast(ix, ir.FloatType()), ir.Constant(ir.FloatType(), 1.0))
+
+        return types.float32(x), codegen
+
+    @intrinsic
+    def logf_exponent(typingctx, x):  # type: ignore[no-untyped-def]
+        """``k`` of the same reduction, as a float32 (exact: ``|k| <= 150``)."""
+        if x != types.float32:
+            return None
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            ix = builder.add(builder.bitcast(args[0], I32), _c32(0x3F800000 - 0x3F3504F3))
+            return builder.sitofp(builder.sub(builder.ashr(ix, _c32(23)), _c32(0x7F)), ir.FloatType())
+
+        return types.float32(x), codegen
+
+    @intrinsic
+    def pow2f(typingctx, k):  # type: ignore[no-untyped-def]
+        """``2^k`` for an integral float32 ``k`` in [−126, 127] (built from its bits)."""
+        if k != types.float32:
+            return None
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            ki = builder.fptosi(args[0], I32)
+            return builder.bitcast(builder.shl(builder.add(ki, _c32(127)), _c32(23)), ir.FloatType())
+
+        return types.float32(k), codegen
 
     @jit
     def log32(x, kscale):  # type: ignore[no-untyped-def]
-        """logf(x · 2^-kscale) for a positive normal float32 x (musl logf.c; exact scale)."""
-        ix = np.int64(as_int(x)) + (0x3F800000 - 0x3F3504F3)
-        k = (ix >> 23) - 0x7F - kscale
-        ix = (ix & 0x007FFFFF) + 0x3F3504F3
-        f = as_float(i32(ix)) - ONE_F
+        """logf(x · 2^-kscale) for a positive normal float32 x (musl logf.c; exact scale).
+
+        ``kscale`` is a float32 integer; ``k − kscale`` is exact.
+        """
+        f = logf_mantissa(x)
+        dk = logf_exponent(x) - kscale
         s = f / (TWO_F + f)
         z = s * s
         w = z * z
@@ -185,77 +235,107 @@ if numba is not None:
         t2 = z * (LGF1 + w * LGF3)
         R = t2 + t1
         hfsq = HALF_F * f * f
-        dk = f32(k)
         return s * (hfsq + R) + dk * LN2F_LO - hfsq + f + dk * LN2F_HI
 
     @jit
     def exp32_nonpos(x):  # type: ignore[no-untyped-def]
-        """expf(x) for x <= 0, x = -inf allowed (musl expf.c, branch-free)."""
+        """expf(x) for x <= 0, x = -inf allowed (musl expf.c, branch-free).
+
+        ``k = trunc(x/ln2 − 1/2)`` is kept as a float32 integer (``np.trunc``, as ``int()`` would
+        truncate), so the loop needs no integer lanes except in :func:`pow2f`.
+        """
         x = x if x > UNDER_F else UNDER_F
-        k = int(x * INV_LN2F - HALF_F)
-        dk = f32(k)
+        dk = np.trunc(x * INV_LN2F - HALF_F)
         hi = x - dk * ELN2F_HI
         lo = dk * ELN2F_LO
         r = hi - lo
         rr = r * r
         c = r - rr * (PF1 + rr * PF2)
         y = ONE_F + (r * c / (TWO_F - c) - lo + hi)
-        big = k < -100
-        kk = k + 100 if big else k
-        y = y * as_float(i32((kk + 127) << 23))
+        big = dk < M100_F
+        kk = dk + HUNDRED_F if big else dk
+        y = y * pow2f(kk)
         return y * TWO_M100F if big else y
 
     @jit
     def log_ratio32(xi, scaled_inv_m):  # type: ignore[no-untyped-def]
         """log(xi/m) for 0 <= xi <= m, given 2^24/m (as float32); log 0 = -inf."""
-        L = log32(xi * scaled_inv_m, 24)
+        L = log32(xi * scaled_inv_m, F24)
         return L if xi > ZERO_F else NINF_F
 
     # -- sums and maxima ---------------------------------------------------------------------
 
-    @jit
-    def block_sum(a, lo, hi, c):  # type: ignore[no-untyped-def]
-        """Σ (a[i] + c) for i in [lo, hi), hi - lo <= 128, in float64 with 8 accumulators."""
-        r0 = r1 = r2 = r3 = r4 = r5 = r6 = r7 = 0.0
-        end = hi - (hi - lo) % 8
-        for i in range(lo, end, 8):
-            r0 += np.float64(a[i]) + c
-            r1 += np.float64(a[i + 1]) + c
-            r2 += np.float64(a[i + 2]) + c
-            r3 += np.float64(a[i + 3]) + c
-            r4 += np.float64(a[i + 4]) + c
-            r5 += np.float64(a[i + 5]) + c
-            r6 += np.float64(a[i + 6]) + c
-            r7 += np.float64(a[i + 7]) + c
-        k = hi - end  # 0..7 leftover terms, one per accumulator
-        if k > 0:
-            r0 += np.float64(a[end]) + c
-        if k > 1:
-            r1 += np.float64(a[end + 1]) + c
-        if k > 2:
-            r2 += np.float64(a[end + 2]) + c
-        if k > 3:
-            r3 += np.float64(a[end + 3]) + c
-        if k > 4:
-            r4 += np.float64(a[end + 4]) + c
-        if k > 5:
-            r5 += np.float64(a[end + 5]) + c
-        if k > 6:
-            r6 += np.float64(a[end + 6]) + c
-        return ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    #: Lanes of the vector sum: 16 float64 partial sums (two AVX-512 or four AVX2 registers).
+    LANES = 16
+    #: Entries per block of :func:`accurate_sum` (each lane adds at most 16 terms per block).
+    SUM_BLOCK = 256
+
+    @intrinsic
+    def lane_sum(typingctx, a, lo, hi):  # type: ignore[no-untyped-def]
+        """Σ a[lo:hi] in float64, as 16 lane sums added in a fixed tree.
+
+        Lane ``j`` adds ``a[lo + j], a[lo + 16 + j], a[lo + 32 + j], ...`` (every index below
+        ``hi``) in that order; the lanes are then added pairwise (``j`` with ``j + 8``, then
+        ``j + 4``, ...). With fewer than 16 entries every lane holds at most one, so a short row
+        is summed by a pure tree. The order of every addition is fixed in the IR (LLVM vector
+        ``fadd`` without fast-math flags), so the result does not depend on the machine's vector
+        width — but the loop runs in vector registers, which Numba's scalar code does not get
+        (Numba disables LLVM's SLP vectoriser, so scalar accumulators stay scalar). float32
+        entries are widened exactly to float64.
+        """
+        if not (isinstance(a, types.Array) and a.ndim == 1 and a.layout in ("C", "F")
+                and a.dtype in (types.float32, types.float64)):
+            return None  # a strided view would be read wrongly: refuse it at typing time
+        sig = types.float64(a, types.intp, types.intp)
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            aty = sig.args[0]
+            arr = context.make_array(aty)(context, builder, args[0])
+            lo, hi = args[1], args[2]
+            intp = lo.type
+            elt = context.get_value_type(aty.dtype)
+            align = context.get_abi_sizeof(elt)
+            wide = aty.dtype == types.float32
+            vt = ir.VectorType(elt, LANES)
+            dvt = ir.VectorType(ir.DoubleType(), LANES)
+            zero = ir.Constant(dvt, [0.0] * LANES)
+            accp = cgutils.alloca_once_value(builder, zero)
+            nvec = builder.ashr(builder.sub(hi, lo), ir.Constant(intp, 4))  # hi >= lo
+            with cgutils.for_range(builder, nvec) as loop:
+                idx = builder.add(lo, builder.shl(loop.index, ir.Constant(intp, 4)))
+                v = builder.load(builder.bitcast(builder.gep(arr.data, [idx]), vt.as_pointer()), align=align)
+                builder.store(builder.fadd(builder.load(accp), builder.fpext(v, dvt) if wide else v), accp)
+            # the 0-15 remaining entries: lane j gets a[base + j], the next term of its sequence
+            base = builder.add(lo, builder.shl(nvec, ir.Constant(intp, 4)))
+            rem = builder.sub(hi, base)
+            tailp = cgutils.alloca_once_value(builder, zero)
+            for j in range(LANES - 1):
+                with builder.if_then(builder.icmp_signed(">", rem, ir.Constant(intp, j))):
+                    x = builder.load(builder.gep(arr.data, [builder.add(base, ir.Constant(intp, j))]), align=align)
+                    x = builder.fpext(x, ir.DoubleType()) if wide else x
+                    builder.store(builder.insert_element(builder.load(tailp), x, ir.Constant(ir.IntType(32), j)), tailp)
+            acc = builder.fadd(builder.load(accp), builder.load(tailp))  # + 0.0 where a lane has no tail
+            lanes = [builder.extract_element(acc, ir.Constant(ir.IntType(32), j)) for j in range(LANES)]
+            while len(lanes) > 1:
+                h = len(lanes) // 2
+                lanes = [builder.fadd(lanes[j], lanes[j + h]) for j in range(h)]
+            return lanes[0]
+
+        return sig, codegen
 
     @jit
-    def accurate_sum(a, c):  # type: ignore[no-untyped-def]
-        """Σ (a[i] + c) in float64: blocks of 128, block sums added with Neumaier compensation.
+    def accurate_sum(a):  # type: ignore[no-untyped-def]
+        """Σ a[i] (entries >= 0) in float64: blocks of 256 summed by :func:`lane_sum`, the block
+        sums added with Neumaier compensation.
 
-        No fastmath: the result does not depend on how LLVM vectorises. The relative error is
-        a few u (each block: 8 sequential chains of at most 16 terms and a 3-level tree).
+        No fastmath: the order of every addition is fixed. The relative error is a few u (each
+        block: 16 sequential chains of at most 16 terms and a 4-level tree).
         """
         n = a.shape[0]
         s = 0.0
         comp = 0.0
-        for lo in range(0, n, 128):
-            b = block_sum(a, lo, min(lo + 128, n), c)
+        for lo in range(0, n, SUM_BLOCK):
+            b = lane_sum(a, lo, min(lo + SUM_BLOCK, n))
             t = s + b
             if abs(s) >= abs(b):
                 comp += (s - t) + b
@@ -280,7 +360,7 @@ if numba is not None:
         c = TWO_54 / row_max(xr)
         for i in range(xr.shape[0]):
             orow[i] = exp64_nonpos(log_ratio64(xr[i], c) * inv_t)
-        inv_s = 1.0 / accurate_sum(orow, 0.0)
+        inv_s = 1.0 / accurate_sum(orow)
         for i in range(xr.shape[0]):
             orow[i] = orow[i] * inv_s
 
@@ -290,7 +370,7 @@ if numba is not None:
         c = f32(TWO_24 / np.float64(row_max(xr)))
         for i in range(xr.shape[0]):
             orow[i] = exp32_nonpos(log_ratio32(xr[i], c) * it)
-        inv_s = 1.0 / accurate_sum(orow, 0.0)
+        inv_s = 1.0 / accurate_sum(orow)
         for i in range(xr.shape[0]):
             orow[i] = f32(np.float64(orow[i]) * inv_s)
 
@@ -301,7 +381,7 @@ if numba is not None:
         The normaliser is Σx + V·c (see ``kernels._shifted``): no systematic rounding from
         summing V nearly equal terms.
         """
-        s = accurate_sum(xr, 0.0) + xr.shape[0] * c
+        s = accurate_sum(xr) + xr.shape[0] * c
         for i in range(xr.shape[0]):
             orow[i] = (np.float64(xr[i]) + c) / s
 

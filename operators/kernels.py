@@ -77,14 +77,14 @@ and rows up to ``V = 65536``, ``T`` log-uniform in ``[1e-4, 1e4]`` plus the extr
 compared with 50-digit mpmath; 1.0 would be at the bound)::
 
     kernel      numpy f64  numpy f32  numba f64  numba f32
-    power         0.55       0.34       0.39       0.23
-    power_T2      0.53       0.34       0.37       0.20
-    hybrid        0.45       0.21       0.33       0.22
-    mixture       0.33       0.12       0.33       0.12
+    power         0.55       0.34       0.42       0.23
+    power_T2      0.53       0.34       0.41       0.20
+    hybrid        0.45       0.21       0.41       0.22
+    mixture       0.33       0.12       0.41       0.12
     laplace       0.32       0.12       0.32       0.12
     topk          0.20       0.12        —          —
-    sparsemax     0.06       0.03        —          —
-    entmax15      0.10       0.04        —          —
+    sparsemax     0.41       0.03        —          —
+    entmax15      0.22       0.04        —          —
 
 (1200 inputs: ``--trials 600`` with seeds 0 and 1.) The largest ratios come from large ``T`` (``|y_i|`` tiny), where the
 bound is ``≈ 8u`` and the error is the rounding of ``exp``, of the sum of ``V`` nearly equal

@@ -460,3 +460,124 @@ def test_kernels_numba_functions_use_no_fastmath_flags() -> None:
         assert not d.targetoptions.get("fastmath"), d.py_func.__name__
         assert type(d._cache).__name__ != "NullCache", f"{d.py_func.__name__} is not cache=True"
     assert jit.power_rows64.targetoptions.get("parallel")
+
+
+# -- the Numba building blocks, pinned against transcriptions of their documented algorithms --
+
+
+def _musl_logf(x: np.ndarray, kscale: int) -> np.ndarray:
+    """musl logf.c with the integer steps in int64 (the formulation jit.log32 replaced)."""
+    f32 = np.float32
+    ix = x.view(np.int32).astype(np.int64) + (0x3F800000 - 0x3F3504F3)
+    k = (ix >> 23) - 0x7F - kscale
+    ix = (ix & 0x007FFFFF) + 0x3F3504F3
+    f = ix.astype(np.int32).view(np.float32) - f32(1.0)
+    s = f / (f32(2.0) + f)
+    z = s * s
+    w = z * z
+    t1 = w * (f32(0.40000972152) + w * f32(0.24279078841))
+    t2 = z * (f32(0.66666662693) + w * f32(0.28498786688))
+    R = t2 + t1
+    hfsq = f32(0.5) * f * f
+    dk = k.astype(np.float32)
+    return s * (hfsq + R) + dk * f32(9.0580006145e-06) - hfsq + f + dk * f32(6.9313812256e-01)
+
+
+def _musl_expf_nonpos(x: np.ndarray) -> np.ndarray:
+    """musl expf.c for x <= 0 with the integer steps in int64."""
+    f32 = np.float32
+    x = np.where(x > f32(-104.0), x, f32(-104.0))
+    k = (x * f32(1.4426950216) - f32(0.5)).astype(np.int64)  # truncation, as int()
+    dk = k.astype(np.float32)
+    hi = x - dk * f32(6.9314575195e-01)
+    lo = dk * f32(1.4286067653e-06)
+    r = hi - lo
+    rr = r * r
+    c = r - rr * (f32(1.6666625440e-1) + rr * f32(-2.7667332906e-3))
+    y = f32(1.0) + (r * c / (f32(2.0) - c) - lo + hi)
+    big = k < -100
+    kk = np.where(big, k + 100, k)
+    y = y * ((kk + 127) << 23).astype(np.int32).view(np.float32)
+    return np.where(big, y * f32(2.0**-100), y)
+
+
+def _positive_normal_float32_sample(step: int = 211) -> np.ndarray:
+    bits = np.arange(0x00800000, 0x7F800000, step, dtype=np.int64)
+    return bits.astype(np.int32).view(np.float32)
+
+
+def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() -> None:
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit
+
+    @numba.njit
+    def logs(x, kscale):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = jit.log32(x[i], kscale)
+        return out
+
+    @numba.njit
+    def exps(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = jit.exp32_nonpos(x[i])
+        return out
+
+    x = _positive_normal_float32_sample()  # every binade, ~10^7 values
+    for kscale in (0, 24):
+        got, want = logs(x, np.float32(kscale)), _musl_logf(x, kscale)
+        assert np.array_equal(got, want), f"kscale={kscale}: first mismatch at x={x[np.argmax(got != want)]!r}"
+    y = -x[x <= np.float32(200.0)]  # [-200, 0): both underflow branches and the clamp
+    y = np.concatenate([y, np.array([-np.inf, -0.0, 0.0], dtype=np.float32)])
+    got, want = exps(y), _musl_expf_nonpos(y)
+    assert np.array_equal(got, want), f"first mismatch at x={y[np.argmax(got != want)]!r}"
+
+
+def _reference_accurate_sum(a: np.ndarray) -> float:
+    """The summation order documented in jit.accurate_sum, in plain Python floats."""
+    vals = [float(v) for v in a]
+    s = comp = 0.0
+    for lo in range(0, len(vals), 256):
+        block = vals[lo:lo + 256]
+        lanes = [0.0] * 16
+        for i, v in enumerate(block):  # lane j: block[j], block[16 + j], ... in order
+            lanes[i % 16] += v
+        while len(lanes) > 1:
+            h = len(lanes) // 2
+            lanes = [lanes[j] + lanes[j + h] for j in range(h)]
+        b = lanes[0]
+        t = s + b
+        comp += ((s - t) + b) if abs(s) >= abs(b) else ((b - t) + s)
+        s = t
+    return s + comp
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 255, 256, 257, 1000, 4099])
+def test_jit_accurate_sum_follows_its_documented_order_exactly(dtype: type, n: int) -> None:
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    from skd.operators import jit
+
+    rng = np.random.default_rng(n)
+    a = (rng.random(n) * 10.0 ** rng.integers(-30, 3, n)).astype(dtype)
+    got = jit.accurate_sum(a)
+    assert got == _reference_accurate_sum(a)
+    assert abs(got - math.fsum(float(v) for v in a)) <= 32 * np.finfo(np.float64).eps * got
+
+
+def test_jit_lane_sum_refuses_strided_arrays_at_typing_time() -> None:
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit
+
+    a = np.arange(64, dtype=np.float64)
+    assert jit.accurate_sum(a[::2].copy()) == float(np.sum(a[::2]))
+    with pytest.raises(numba.core.errors.TypingError):
+        jit.accurate_sum(a[::2])  # would read a[0:32] if the layout were ignored
