@@ -137,12 +137,20 @@ class Operator:
     # -- identity ------------------------------------------------------------------------
     @property
     def hash(self) -> str:
-        """SHA-256 of the canonical definition (independent of ``name``, ``doc`` and kernels)."""
+        """SHA-256 of the canonical definition (independent of ``name``, ``doc`` and kernels).
+
+        It keys every memoised result (:func:`skd.verify.prove.prove`, the pytest plugin's
+        session cache), so it covers everything a verdict depends on: the score (or the
+        algorithm's source, its sizes and ``order_based``) and the parameters' ranges.
+        """
         if self.kind == "separable":
             body = {"kind": "separable", "score": sp.srepr(self.score)}
         else:
             src = _algorithm_source(self.algorithm)
-            body = {"kind": "vector", "definition": self.definition, "algorithm": src, "sizes": list(self.sizes)}
+            # order_based is a declared property the refuter relies on (directional limits):
+            # operators differing in it must not share memoised or cached results
+            body = {"kind": "vector", "definition": self.definition, "algorithm": src, "sizes": list(self.sizes),
+                    "order_based": self.order_based}
         body["params"] = [[p.name, str(p.lower), str(p.upper), p.lower_closed, p.upper_closed] for p in self.params]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 

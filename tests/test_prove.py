@@ -91,3 +91,38 @@ def test_prove_increasing_but_negative_score_does_not_prove_ranking():
     op = separable("x - 9/10")
     assert prove("ranking", op).status != "proved"
     assert prove("well_defined", op).status != "proved"
+
+
+def test_prove_memo_reuses_an_outcome_only_for_the_same_definition_and_prover_version(monkeypatch):
+    from skd.verify import prove as P
+
+    monkeypatch.setattr(P, "_MEMO", {})
+    calls: list[str] = []
+    real = P._prove_with_lemmas
+
+    def counting(axiom_id, op, profile):
+        calls.append(op.hash)
+        return real(axiom_id, op, profile)
+
+    monkeypatch.setattr(P, "_prove_with_lemmas", counting)
+    a = separable("x**(1/T)", name="a")
+    a_renamed = separable("x**(1/T)", name="renamed", doc="same definition")
+    b = separable("x**(2/T)", name="b")
+    first = prove("identity", a)
+    assert prove("identity", a_renamed) is first  # same definition: reused
+    assert calls == [a.hash]
+    assert prove("identity", b).status == "refuted"  # a different definition is proved afresh
+    assert calls == [a.hash, b.hash]
+    monkeypatch.setattr(P, "PROVER_VERSION", P.PROVER_VERSION + "-changed")
+    assert prove("identity", a) is not first  # a prover change invalidates the memo
+    assert calls == [a.hash, b.hash, a.hash]
+
+
+def test_operator_hash_covers_what_verdicts_depend_on():
+    topk = library.get("topk")
+    assert dataclasses.replace(topk, order_based=not topk.order_based).hash != topk.hash
+    assert dataclasses.replace(topk, name="other", doc="x").hash == topk.hash
+    power = library.get("power")
+    assert separable("x**(1/T)", name="p2").hash == separable("x**(1/T)", name="p3").hash
+    assert separable("x**(1/T)").hash != separable("x**(1/(2*T))").hash
+    assert power.hash == separable(power.definition, name="copy").hash

@@ -23,6 +23,7 @@ parser reads back (``skd derive --baseline`` never ``sympify``'s a stored file).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -284,8 +285,23 @@ class Context:
             statement=statement or f"axiom {axiom_id} (skd check)",
             method=f"skd check ({v.method})", scope=v.scope or "full",
             certificate=tuple(getattr(s, "text", str(s)) for s in v.certificate),
-            counterexample=ce, reason=v.reason, reason_kind=v.reason_kind,
+            counterexample=ce, reason=stable_reason(v.reason), reason_kind=v.reason_kind,
         )
+
+
+_ELAPSED = re.compile(r"(seed \d+), \d+(?:\.\d+)? s of ")
+
+
+def stable_reason(reason: str | None) -> str | None:
+    """``reason`` without the refuter's elapsed seconds, which vary from run to run.
+
+    Derivations are generated artefacts checked for drift; a reason must not change when only
+    the machine's load does. The budget stays (it is part of what was searched).
+
+    >>> stable_reason("strategies: Hypothesis; seed 0, 1.4 s of 10 s; closest: ...")
+    'strategies: Hypothesis; seed 0, budget 10 s; closest: ...'
+    """
+    return _ELAPSED.sub(r"\1, budget ", reason) if reason else reason
 
 
 def by_id(claims: Iterable[Claim]) -> dict[str, Claim]:
