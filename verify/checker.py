@@ -32,7 +32,7 @@ from skd.theory.axioms import PROFILES, Profile
 from .budget import BudgetExceeded, WorkerError, run_with_budget
 from .verdict import InternalConsistencyError, Report, Verdict, operator_json
 
-__all__ = ["check", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
+__all__ = ["check", "check_axiom", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 20.0
 Progress = Callable[[str, str | None], None]
@@ -141,6 +141,26 @@ def check(op: Operator, *, profile: str = "paper", timeout: float = DEFAULT_TIME
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         verdicts = list(pool.map(one, ids))
     return Report(operator=operator_json(op), profile=profile, verdicts=tuple(verdicts), seed=seed)
+
+
+def check_axiom(op: Operator, axiom_id: str, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,
+                seed: int = 0, attack_seconds: float = 1.0, values: Mapping[str, Any] | None = None) -> Verdict:
+    """The verdict of one axiom of ``profile`` for ``op`` (what :func:`check` does per axiom).
+
+    >>> from skd.operators import library
+    >>> check_axiom(library.power, "ranking", timeout=30, attack_seconds=0.2).status
+    'proved'
+    """
+    if not isinstance(op, Operator):
+        raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")
+    if profile not in PROFILES:
+        raise InvalidArgument("profile", profile, f"choose from {sorted(PROFILES)}")
+    ids = [a.id for a in PROFILES[profile].axioms]
+    if axiom_id not in ids:
+        raise InvalidArgument("axiom_id", axiom_id, f"profile {profile!r} has the axioms {ids}")
+    if not (timeout > 0):
+        raise InvalidArgument("timeout", timeout, "must be > 0 seconds")
+    return _check_one(op, axiom_id, PROFILES[profile], timeout, seed, attack_seconds, values)
 
 
 def check_library(*, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,

@@ -712,16 +712,14 @@ def partition(ops: Sequence[Operator], timeout: float = 20.0, reports: Mapping[s
                        "evidence": ev_p,
                        "student_sets": {n: (str(s) if s is not None else {"unknown": r}) for n, (s, r) in sets.items()}}
     # ordinal
-    from skd.theory.axioms import PROFILES
-
-    from ..checker import _check_one
+    from ..checker import check_axiom
 
     verdicts = {}
     for op in ops:
         if reports is not None and op.name in reports:
             verdicts[op.name] = reports[op.name].verdict("ranking")
         else:
-            verdicts[op.name] = _check_one(op, "ranking", PROFILES["paper"], timeout, 0, 1.0, None)
+            verdicts[op.name] = check_axiom(op, "ranking", timeout=timeout)
     rel_o: dict[tuple[str, str], str] = {}
     ev_o: dict[str, Any] = {}
     for a, b in itertools.combinations(names, 2):
