@@ -283,7 +283,7 @@ if numba is not None:
         (Numba disables LLVM's SLP vectoriser, so scalar accumulators stay scalar). float32
         entries are widened exactly to float64.
         """
-        if not (isinstance(a, types.Array) and a.ndim == 1 and a.layout in ("C", "F")
+        if not (isinstance(a, types.Array) and a.ndim == 1 and a.layout in ("C", "F") and a.aligned
                 and a.dtype in (types.float32, types.float64)):
             return None  # a strided view would be read wrongly: refuse it at typing time
         sig = types.float64(a, types.intp, types.intp)
@@ -420,7 +420,10 @@ if numba is not None:
     # -- wrappers ------------------------------------------------------------------------------
 
     def _rows(p: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(p).reshape(-1, p.shape[-1])
+        """``p`` as C-contiguous, aligned, native-byte-order rows (what the loops and
+        :func:`lane_sum` read); copies only when ``p`` is not already so."""
+        x = np.require(p, dtype=p.dtype.newbyteorder("="), requirements=("C", "A"))
+        return x.reshape(-1, p.shape[-1])
 
     def _parallel(x: np.ndarray) -> bool:
         return x.shape[0] > 1 and x.size >= PARALLEL_MIN_SIZE

@@ -581,3 +581,22 @@ def test_jit_lane_sum_refuses_strided_arrays_at_typing_time() -> None:
     assert jit.accurate_sum(a[::2].copy()) == float(np.sum(a[::2]))
     with pytest.raises(numba.core.errors.TypingError):
         jit.accurate_sum(a[::2])  # would read a[0:32] if the layout were ignored
+
+
+@pytest.mark.parametrize("name", K.SEPARABLE)
+@pytest.mark.parametrize("shape", [(3, 40), (4, 20000)])
+def test_kernels_numba_accepts_big_endian_and_unaligned_inputs(name: str, shape: tuple[int, int]) -> None:
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    rng = np.random.default_rng(1)
+    p = rng.random(shape)
+    p /= p.sum(-1, keepdims=True)
+    want = K.NUMBA_KERNELS[name](p, 1.5)
+    buf = np.zeros(p.size * 8 + 1, np.uint8)
+    unaligned = np.ndarray(p.shape, dtype=np.float64, buffer=buf, offset=1)
+    unaligned[...] = p
+    assert not unaligned.flags.aligned
+    for q in (p.astype(">f8"), unaligned):
+        got = K.NUMBA_KERNELS[name](q, 1.5)
+        assert got.dtype == np.float64 and got.dtype.isnative
+        assert np.array_equal(got, want)
