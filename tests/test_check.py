@@ -82,3 +82,21 @@ def test_check_prover_crash_becomes_unknown_with_its_reason(monkeypatch):
     for v in report.verdicts:
         assert v.status == "unknown"
         assert "KeyError" in v.reason and "simulated prover bug" in v.reason
+
+
+def test_check_axiom_rejects_bad_arguments_naming_them():
+    from skd.operators.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="axiom_id='nope'.*'ranking'"):
+        checker.check_axiom(library.power, "nope")
+    with pytest.raises(InvalidArgument, match="timeout"):
+        checker.check_axiom(library.power, "ranking", timeout=0)
+    with pytest.raises(InvalidArgument, match="op"):
+        checker.check_axiom("power", "ranking")
+
+
+def test_check_axiom_gives_the_verdict_check_gives():
+    v = checker.check_axiom(library.power_T2, "identity", timeout=30, attack_seconds=0.2)
+    assert v.status == "proved" and v.axiom == "identity"
+    r = checker.check_axiom(separable("x**(2/T)"), "identity", timeout=30, attack_seconds=0.2)
+    assert r.status == "refuted" and r.counterexample is not None

@@ -352,3 +352,20 @@ def test_compare_full_scope_becoming_partial_is_a_regression(power_json):
     comp = compare_derivations([power_json], [partial])
     assert comp.failed() and any("became partial" in r for r in comp.regressions)
     assert compare_derivations([partial], [power_json]).improvements
+
+
+@pytest.mark.parametrize("out_of_time", [False, True])
+def test_derive_reasons_drop_the_refuters_elapsed_seconds(out_of_time: bool) -> None:
+    from skd.verify.derivations.claims import stable_reason
+    from skd.verify.refute import SearchLog
+
+    def log(seconds: float) -> SearchLog:
+        return SearchLog(axiom="entropy", operator="topk", profile="paper", seed=0, seconds=seconds, budget=10.0,
+                         candidates=8053, certify_attempts=0, sizes=(2, 3), T_range=("1/2", "2"),
+                         strategies=("Hypothesis (targeted)",), out_of_time=out_of_time)
+
+    fast, slow = log(1.4).reason, log(2.25).reason
+    assert fast != slow  # the refuter's own summary carries the elapsed time...
+    assert stable_reason(fast) == stable_reason(slow)  # ...a derivation's does not
+    assert "seed 0, budget 10 s" in stable_reason(fast)
+    assert ("(budget exhausted)" in stable_reason(fast)) is out_of_time

@@ -117,17 +117,22 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
                    reason_kind=kind, seconds=time.monotonic() - start)
 
 
-def check(op: Operator, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
-          values: Mapping[str, Any] | None = None, progress: Progress | None = None,
-          attack_seconds: float = 1.0, jobs: int = 2) -> Report:
-    """Check every axiom of ``profile`` for ``op``; see the module docstring."""
+def _validated_profile(op: Any, profile: Any, timeout: Any) -> Profile:
+    """The arguments :func:`check` and :func:`check_axiom` share, validated once."""
     if not isinstance(op, Operator):
         raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")
     if profile not in PROFILES:
         raise InvalidArgument("profile", profile, f"choose from {sorted(PROFILES)}")
     if not (timeout > 0):
         raise InvalidArgument("timeout", timeout, "must be > 0 seconds")
-    prof = PROFILES[profile]
+    return PROFILES[profile]
+
+
+def check(op: Operator, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
+          values: Mapping[str, Any] | None = None, progress: Progress | None = None,
+          attack_seconds: float = 1.0, jobs: int = 2) -> Report:
+    """Check every axiom of ``profile`` for ``op``; see the module docstring."""
+    prof = _validated_profile(op, profile, timeout)
     ids = [a.id for a in prof.axioms]
 
     def one(axiom_id: str) -> Verdict:
@@ -151,16 +156,11 @@ def check_axiom(op: Operator, axiom_id: str, *, profile: str = "paper", timeout:
     >>> check_axiom(library.power, "ranking", timeout=30, attack_seconds=0.2).status
     'proved'
     """
-    if not isinstance(op, Operator):
-        raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")
-    if profile not in PROFILES:
-        raise InvalidArgument("profile", profile, f"choose from {sorted(PROFILES)}")
-    ids = [a.id for a in PROFILES[profile].axioms]
+    prof = _validated_profile(op, profile, timeout)
+    ids = [a.id for a in prof.axioms]
     if axiom_id not in ids:
         raise InvalidArgument("axiom_id", axiom_id, f"profile {profile!r} has the axioms {ids}")
-    if not (timeout > 0):
-        raise InvalidArgument("timeout", timeout, "must be > 0 seconds")
-    return _check_one(op, axiom_id, PROFILES[profile], timeout, seed, attack_seconds, values)
+    return _check_one(op, axiom_id, prof, timeout, seed, attack_seconds, values)
 
 
 def check_library(*, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
