@@ -311,11 +311,11 @@ def passes(runs: int, T: float) -> None:
     """One thread, ``(64, 32768)``: the time of each pass of the Numba power kernel."""
     import numba
 
-    from skd.operators import jit
+    from skd.operators import jit as J
+    from skd.operators import kernels as K
 
-    if not jit.available():
+    if not J.available():
         sys.exit("numba cannot be imported: no Numba kernel to break down")
-    J = jit
     njit = numba.njit(error_model="numpy")
 
     @njit
@@ -361,15 +361,9 @@ def passes(runs: int, T: float) -> None:
             "row max": median_ms(lambda: max_pass(x), runs),
             "log/exp": median_ms(lambda: logexp(x, out, it), runs),
             "sum": median_ms(lambda: sum_pass(out), runs),
-            "whole kernel": median_ms(lambda: K_power(x, T), runs),
+            "whole kernel": median_ms(lambda: K.NUMBA_KERNELS["power"](x, T), runs),
         }
         print(f"  {np.dtype(dtype).name:8s} " + "  ".join(f"{k} {v:6.3f}" for k, v in row.items()))
-
-
-def K_power(x: np.ndarray, T: float) -> np.ndarray:
-    from skd.operators import kernels as K
-
-    return K.NUMBA_KERNELS["power"](x, T)
 
 
 def main() -> None:
