@@ -64,6 +64,7 @@ from skd.operators.evaluate import eval_expr
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
+from skd.verify.reproduce import format_fraction, fraction_code, is_builtin, list_code, operator_code, snippet
 from skd.verify.verdict import Counterexample, Enclosure
 
 __all__ = [
@@ -773,52 +774,6 @@ def _mp_agrees(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, F
 # =============================================================================================
 
 
-def format_fraction(q: Fraction) -> str:
-    return f"{q.numerator}" if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-def _q_code(q: Fraction) -> str:
-    return f"Q({q.numerator})" if q.denominator == 1 else f"Q({q.numerator},{q.denominator})"
-
-
-def _list_code(P: Sequence[Fraction]) -> str:
-    return "[" + ", ".join(_q_code(v) for v in P) + "]"
-
-
-def is_builtin(op: Any) -> bool:
-    from skd.operators import library
-
-    try:
-        ref = library.get(op.name)
-    except Exception:  # noqa: BLE001
-        return False
-    return ref.hash == op.hash
-
-
-def _op_code(op: Any, vals: Mapping[str, Fraction]) -> tuple[str, str]:
-    """(import statement, expression) that rebuild the operator in a fresh interpreter."""
-    if is_builtin(op) and not op.params:
-        return "from skd.operators.library import get", f"get({op.name!r})"
-    if op.kind == "separable":
-        expr = op.score.subs({prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
-                              for prm in op.params})
-        return "from skd.operators import separable", f"separable({sp.sstr(expr)!r})"
-    return "", "op"  # a user-defined vector operator: bind it to `op` first
-
-
-def _snippet(op: Any, vals: Mapping[str, Fraction], body: str, *, extra_imports: str = "") -> str:
-    imp, expr = _op_code(op, vals)
-    parts = ["from fractions import Fraction as Q"]
-    if extra_imports:
-        parts.append(extra_imports)
-    if imp:
-        parts.append(imp)
-    parts.append("from skd.operators import evaluate_mp")
-    parts.append(f"op = {expr}" if expr != "op" else "op = op")
-    parts.append(body)
-    return "; ".join(parts)
-
-
 def _values_field(vals: Mapping[str, Fraction]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, format_fraction(v)) for k, v in vals.items()))
 
@@ -878,9 +833,9 @@ def certify_ranking(op: Any, p: Sequence[Any], T: Any, i: int, j: int, *, strict
     s = decided[1]
     if not _mp_agrees(op, P, t, vals, {i: s.lhs, j: s.rhs}, notes):
         return None
-    body = f"F = evaluate_mp(op, {_list_code(P)}, {_q_code(t)}); print(F[{i}], F[{j}])"
+    body = f"F = evaluate_mp(op, {list_code(P)}, {fraction_code(t)}); print(F[{i}], F[{j}])"
     return _make(op, statement=f"p_{i} > p_{j} but F_T(p)_{i} {rel} F_T(p)_{j} at T = {format_fraction(t)}",
-                 P=P, T=format_fraction(t), decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation=rel)
+                 P=P, T=format_fraction(t), decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation=rel)
 
 
 def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None = None, *,
@@ -901,9 +856,9 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
     i = decided[1].i
     if not _mp_agrees(op, P, one, vals, {i: decided[1].lhs}, notes):
         return None
-    body = f"p = {_list_code(P)}; F = evaluate_mp(op, p, Q(1)); print(F[{i}], p[{i}])"
+    body = f"p = {list_code(P)}; F = evaluate_mp(op, p, Q(1)); print(F[{i}], p[{i}])"
     return _make(op, statement=f"F_1(p)_{i} != p_{i}", P=P, T="1", decided=decided,
-                 reproduce=_snippet(op, vals, body), vals=vals, relation="!=")
+                 reproduce=snippet(op, vals, body), vals=vals, relation="!=")
 
 
 def certify_entropy(op: Any, p: Sequence[Any], T1: Any, T2: Any, values: Mapping[str, Any] | None = None, *,
@@ -931,11 +886,11 @@ def certify_entropy(op: Any, p: Sequence[Any], T1: Any, T2: Any, values: Mapping
             res = evaluate_certified(op, P, t, values=vals, precisions=(DISPLAY_PREC,))
             if res is None or not _mp_agrees(op, P, t, vals, dict(enumerate(res[1])), notes):
                 return None
-    body = (f"p = {_list_code(P)}; H = lambda q: -sum(v*mpmath.log(v) for v in q if v > 0); "
-            f"print(H(evaluate_mp(op, p, {_q_code(t2)})), H(evaluate_mp(op, p, {_q_code(t1)})))")
+    body = (f"p = {list_code(P)}; H = lambda q: -sum(v*mpmath.log(v) for v in q if v > 0); "
+            f"print(H(evaluate_mp(op, p, {fraction_code(t2)})), H(evaluate_mp(op, p, {fraction_code(t1)})))")
     return _make(op, statement=f"T1 < T2 but H(F_T2(p)) < H(F_T1(p)) with T1 = {format_fraction(t1)}, T2 = {format_fraction(t2)}",
                  P=P, T=format_fraction(t1), T2=format_fraction(t2), decided=decided,
-                 reproduce=_snippet(op, vals, body, extra_imports="import mpmath; mpmath.mp.dps = 50"),
+                 reproduce=snippet(op, vals, body, extra_imports="import mpmath; mpmath.mp.dps = 50"),
                  vals=vals, relation="<")
 
 
@@ -1016,18 +971,18 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
     prec, s, rendered = decided
     kind = s.info["kind"]
     tq = format_fraction(t)
-    plist = _list_code(P)
+    plist = list_code(P)
     if kind == "undefined":
         where = f"at entry {s.i}" if s.i is not None else ""
         why = s.info["why"]
-        body = f"evaluate_mp(op, {plist}, {_q_code(t)})  # raises: F_T(p) is undefined"
+        body = f"evaluate_mp(op, {plist}, {fraction_code(t)})  # raises: F_T(p) is undefined"
         ce = Counterexample(
             statement=f"F_T(p) is undefined {where} at T = {tq}: {why}".replace("  ", " "),
             p=tuple(format_fraction(v) for v in P), V=V, T=tq, i=s.i, values=_values_field(vals),
             lhs=Enclosure(ball="undefined", decimal=why), rhs=_UNDEFINED, relation="undefined",
             certified_by=(f"certain failure in exact/Arb arithmetic at {prec} bits "
                           "(no branch applies, or division by exactly 0)"),
-            reproduce=_snippet(op, vals, body),
+            reproduce=snippet(op, vals, body),
         )
         return ce
     if op.kind == "vector":
@@ -1038,26 +993,26 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
         stmt = f"F_T(p)_{s.i} < 0 at T = {tq}"
         rel = "<"
         if op.kind == "separable":
-            body = (f"ar = MpArith(50); p = {plist}; g = [eval_expr(op.score, {{x: ar.num(v), T: ar.num({_q_code(t)}), "
+            body = (f"ar = MpArith(50); p = {plist}; g = [eval_expr(op.score, {{x: ar.num(v), T: ar.num({fraction_code(t)}), "
                     f"V: ar.num(len(p))}}, ar) for v in p]; print(g[{s.i}]/sum(g), 0)")
             extra = ("from skd.operators.arith import MpArith; from skd.operators.evaluate import eval_expr; "
                      "from skd.operators.symbols import x, T, V")
         else:
-            body = f"F = evaluate_mp(op, {plist}, {_q_code(t)}); print(F[{s.i}], 0)"
+            body = f"F = evaluate_mp(op, {plist}, {fraction_code(t)}); print(F[{s.i}], 0)"
             extra = ""
     elif kind == "sum":
         stmt = f"the entries of F_T(p) do not sum to 1 at T = {tq}"
         rel = "!="
-        body = f"F = evaluate_mp(op, {plist}, {_q_code(t)}); print(sum(F), 1)"
+        body = f"F = evaluate_mp(op, {plist}, {fraction_code(t)}); print(sum(F), 1)"
         extra = ""
     else:  # zero normaliser
         stmt = f"the normaliser sum_j g(p_j, T, V) is 0 at T = {tq}, so F_T(p) is undefined"
         rel = "=="
-        body = (f"ar = MpArith(50); p = {plist}; print(sum(eval_expr(op.score, {{x: ar.num(v), T: ar.num({_q_code(t)}), "
+        body = (f"ar = MpArith(50); p = {plist}; print(sum(eval_expr(op.score, {{x: ar.num(v), T: ar.num({fraction_code(t)}), "
                 f"V: ar.num(len(p))}}, ar) for v in p), 0)")
         extra = ("from skd.operators.arith import MpArith; from skd.operators.evaluate import eval_expr; "
                  "from skd.operators.symbols import x, T, V")
-    return _make(op, statement=stmt, P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body, extra_imports=extra),
+    return _make(op, statement=stmt, P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body, extra_imports=extra),
                  vals=vals, relation=rel)
 
 
@@ -1258,11 +1213,11 @@ def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], t
         return None
     i = s.i
     tk = "Q(1, 2**64)" if which == "cold" else "Q(2**64)"
-    body = (f"F = evaluate_mp(op, {_list_code(P)}, {tk}); print(F[{i}], '-> limit', {_sym_str(L[i])!r}, "
+    body = (f"F = evaluate_mp(op, {list_code(P)}, {tk}); print(F[{i}], '-> limit', {_sym_str(L[i])!r}, "
             f"'target', {_sym_str(R[i])!r})")
     return _make(op, statement=(f"lim_{{T->{tlabel}}} F_T(p)_{i} = {_sym_str(L[i])} but the axiom requires "
                                 f"{_sym_str(R[i])}"),
-                 P=P, T=tlabel, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                 P=P, T=tlabel, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                  limit=f"lim_{{T->{tlabel}}} F_T(p) = {_vec_str(L)}",
                  certified_suffix=f"; exact limit: {proof}; {ev}")
 
@@ -1304,11 +1259,11 @@ def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[A
             if ev1 and ev2:
                 Lf, Rt, dec = (A, B, decided) if sa == "-" else (B, A, _swap(decided))
                 i = dec[1].i
-                body = (f"p = {_list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {_q_code(t0)} - e)[{i}], "
-                        f"evaluate_mp(op, p, {_q_code(t0)} + e)[{i}])")
+                body = (f"p = {list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {fraction_code(t0)} - e)[{i}], "
+                        f"evaluate_mp(op, p, {fraction_code(t0)} + e)[{i}])")
                 return _make(op, statement=(f"lim_{{T->{tq}-}} F_T(p)_{i} != lim_{{T->{tq}+}} F_T(p)_{i}: "
                                             "F is discontinuous in T"),
-                             P=P, T=tq, decided=dec, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                             P=P, T=tq, decided=dec, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                              limit=f"lim_{{T->T0-}} F_T(p) = {_vec_str(Lf)}; lim_{{T->T0+}} F_T(p) = {_vec_str(Rt)}",
                              certified_suffix=f"; exact one-sided limits: {proof}; {ev1}; {ev2}")
     # 2. one vector as a one-sided limit, compared with F_T0(p) computed rigorously
@@ -1323,11 +1278,11 @@ def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[A
                 continue
             i = dec[1].i
             sgn = "-" if side == "-" else "+"
-            body = (f"p = {_list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {_q_code(t0)} {sgn} e)[{i}], "
-                    f"evaluate_mp(op, p, {_q_code(t0)})[{i}])")
+            body = (f"p = {list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {fraction_code(t0)} {sgn} e)[{i}], "
+                    f"evaluate_mp(op, p, {fraction_code(t0)})[{i}])")
             return _make(op, statement=(f"lim_{{T->{tq}{side}}} F_T(p)_{i} != F_T(p)_{i} at T = {tq}: "
                                         "F is discontinuous in T"),
-                         P=P, T=tq, decided=dec, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                         P=P, T=tq, decided=dec, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                          limit=f"lim_{{T->T0{side}}} F_T(p) = {_vec_str(L)}; F_T0(p)",
                          certified_suffix=f"; exact one-sided limit: {proof}; {ev}")
     return None
@@ -1800,12 +1755,12 @@ def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, 
             ev2 = _evidence(op, vals, Lm, gap, pts(-1), "p - 2^-k d", notes) if ev1 else None
             if ev1 and ev2:
                 i = decided[1].i
-                body = (f"p = {_list_code(P)}; d = {_list_code(D)}; e = Q(1, 2**64); "
-                        f"print(evaluate_mp(op, [u + e*w for u, w in zip(p, d)], {_q_code(t)})[{i}], "
-                        f"evaluate_mp(op, [u - e*w for u, w in zip(p, d)], {_q_code(t)})[{i}])")
+                body = (f"p = {list_code(P)}; d = {list_code(D)}; e = Q(1, 2**64); "
+                        f"print(evaluate_mp(op, [u + e*w for u, w in zip(p, d)], {fraction_code(t)})[{i}], "
+                        f"evaluate_mp(op, [u - e*w for u, w in zip(p, d)], {fraction_code(t)})[{i}])")
                 return _make(op, statement=(f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p + t*d)_{i} != "
                                             f"lim_{{t->0+}} F_T(p - t*d)_{i} at T = {tq}"),
-                             P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                             P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                              limit=(f"lim_{{t->0+}} F_T(p + t*d) = {_vec_str(Lp)}; "
                                     f"lim_{{t->0+}} F_T(p - t*d) = {_vec_str(Lm)}, d = {dvec}"),
                              certified_suffix=("; exact one-sided limits of the score in x (branch signs by "
@@ -1821,11 +1776,11 @@ def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, 
             continue
         i = decided[1].i
         sg = "+" if sign > 0 else "-"
-        body = (f"p = {_list_code(P)}; d = {_list_code(D)}; e = Q(1, 2**64); "
-                f"print(evaluate_mp(op, [u {sg} e*w for u, w in zip(p, d)], {_q_code(t)})[{i}], "
-                f"evaluate_mp(op, p, {_q_code(t)})[{i}])")
+        body = (f"p = {list_code(P)}; d = {list_code(D)}; e = Q(1, 2**64); "
+                f"print(evaluate_mp(op, [u {sg} e*w for u, w in zip(p, d)], {fraction_code(t)})[{i}], "
+                f"evaluate_mp(op, p, {fraction_code(t)})[{i}])")
         return _make(op, statement=f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p {sg} t*d)_{i} != F_T(p)_{i} at T = {tq}",
-                     P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                     P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                      limit=f"lim_{{t->0+}} F_T(p {sg} t*d) = {_vec_str(L)}, d = {dvec}",
                      certified_suffix=("; exact one-sided limits of the score in x (branch signs by one-sided "
                                        f"limits / Taylor coefficients); {ev}"))
@@ -1897,10 +1852,10 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
     if ev is None:
         return None
     tq = format_fraction(t)
-    body = (f"p = {_list_code(P)}; d = {_list_code(D)}; e = Q(1, 2**64); "
-            f"print(evaluate_mp(op, [a + e*b for a, b in zip(p, d)], {_q_code(t)})[{i}], evaluate_mp(op, p, {_q_code(t)})[{i}])")
+    body = (f"p = {list_code(P)}; d = {list_code(D)}; e = Q(1, 2**64); "
+            f"print(evaluate_mp(op, [a + e*b for a, b in zip(p, d)], {fraction_code(t)})[{i}], evaluate_mp(op, p, {fraction_code(t)})[{i}])")
     return _make(op, statement=f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p + t*d)_{i} != F_T(p)_{i} at T = {tq}",
-                 P=P, T=tq, decided=decided, reproduce=_snippet(op, vals, body), vals=vals, relation="!=",
+                 P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                  limit=f"lim_{{t->0+}} F_T(p + t*d), d = {_vec_str([sp.Rational(v.numerator, v.denominator) for v in D])}",
                  certified_suffix=("; one-sided limit from the order class of p + t*d (order_based operator, "
                                    f"docs/theory/vector.md); {ev}"))

@@ -40,7 +40,7 @@ from skd.theory.access import (
     ZERO_PRESERVATION,
 )
 
-from ..certify import _list_code, _snippet, format_fraction
+from ..reproduce import format_fraction, list_code, snippet
 from ..regions import V_CASES, Piece, Unsupported, expand_logs, fresh_symbol, t_pieces, x_pieces
 from ..signs import sign_of
 from .claims import Budgeted, Claim, Context, DerivedConstant, budgeted
@@ -225,7 +225,7 @@ def tail_mass(op: Any, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar:
 
 
 def _repro(op: Any, body: str) -> str:
-    return _snippet(op, {}, body)
+    return snippet(op, {}, body)
 
 
 # -- topk_commutation ---------------------------------------------------------------------------
@@ -288,8 +288,8 @@ def _commutation_counterexample(op: Any, cases: Sequence[tuple[Sequence[Fraction
         mass = sum((p[j] for j in K), Fraction(0))
         restricted = [p[i] / mass for i in K]
         tie = any(p[i] == p[j] for i in K for j in range(len(p)) if j not in K)
-        body = (f"f = evaluate_mp(op, {_list_code(p)}, {_q(t)}); m = sum(f[i] for i in {tuple(K)}); "
-                f"print(evaluate_mp(op, {_list_code(restricted)}, {_q(t)}), [f[i] / m for i in {tuple(K)}])")
+        body = (f"f = evaluate_mp(op, {list_code(p)}, {_q(t)}); m = sum(f[i] for i in {tuple(K)}); "
+                f"print(evaluate_mp(op, {list_code(restricted)}, {_q(t)}), [f[i] / m for i in {tuple(K)}])")
         stmt = (f"F_T(p|_K) != F_T(p)|_K at p = ({_pstr(p)}), K = {{{', '.join(str(i) for i in K)}}} "
                 f"(a top-{len(K)} set{', with a tie at its boundary' if tie else ''}), T = {format_fraction(t)}: "
                 f"softening the truncated teacher is not the conditioned softened teacher")
@@ -468,7 +468,7 @@ def _monotone_counterexample(op: Any) -> dict[str, Any] | None:
                 continue
         for (t1, a), (t2, b) in itertools.combinations(taus, 2):
             if a > b:  # disjoint balls, t1 < t2
-                body = (f"f = lambda t: 1 - sum(evaluate_mp(op, {_list_code(p)}, t)[i] for i in {tuple(K)}); "
+                body = (f"f = lambda t: 1 - sum(evaluate_mp(op, {list_code(p)}, t)[i] for i in {tuple(K)}); "
                         f"print(f({_q(t1)}), f({_q(t2)}))")
                 return {
                     "statement": f"tau_T = F_T(p)(K^c) decreases from T = {format_fraction(t1)} to T = {format_fraction(t2)} "
@@ -583,7 +583,7 @@ def _zero_counterexample(op: Any, piece: Piece) -> dict[str, Any] | None:
         except (Undecided, NotWellDefined, ZeroDivisionError, TypeError, ValueError):
             same = False
         exact = sp.sympify(f3).is_Rational  # safe: SymPy number
-        body = f"print(evaluate_mp(op, {_list_code(p)}, {_q(t)}))"
+        body = f"print(evaluate_mp(op, {list_code(p)}, {_q(t)}))"
         return {
             "statement": (f"F_T(p)_3 = {_enc(ar, f3)['decimal']} > 0 although p_3 = 0, at p = (1/2,1/2,0), "
                           f"T = {format_fraction(t)}: lim_(x->0+) g(x, T, 3) = {lim} > 0, so a never-sampled class "
@@ -745,7 +745,7 @@ def _collision(op: Any) -> dict[str, Any] | None:
             continue
         if all(u == v or sp.simplify(u - v) == 0 for u, v in zip(a, b)):
             exact_out = all(sp.sympify(u).is_Rational for u in a)  # safe: SymPy numbers
-            body = f"print(evaluate_mp(op, {_list_code(p)}, {_q(t)}), evaluate_mp(op, {_list_code(p2)}, {_q(t)}))"
+            body = f"print(evaluate_mp(op, {list_code(p)}, {_q(t)}), evaluate_mp(op, {list_code(p2)}, {_q(t)}))"
             return {
                 "statement": (f"F_T is not injective: F_T(p) = F_T(p') for p = ({_pstr(p)}) != p' = ({_pstr(p2)}) at "
                               f"T = {format_fraction(t)} (equal as exact numbers{'' if exact_out else ', identical closed forms'}): "

@@ -630,7 +630,7 @@ def _lipschitz_logit(pieces: list[dict[str, Any]]) -> list[Claim]:
 
 def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | None:
     """Arb-certified chord ratios above CLOSED_LEVELS at the sample T of a piece with 0 < c < 1."""
-    from ..certify import _op_code
+    from ..reproduce import operator_code
 
     pc: Piece = info["piece"]
     ts = pc.sample()
@@ -653,7 +653,7 @@ def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | No
             m += 1
         else:
             return None
-    imp, expr = _op_code(op, {})
+    imp, expr = operator_code(op, {})
     e_last = rows[-1][1]
     reproduce = "; ".join(p for p in [
         "from fractions import Fraction as Q", imp, "from skd.operators import evaluate_mp", f"op = {expr}",
