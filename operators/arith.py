@@ -31,6 +31,8 @@ from typing import Any
 
 import mpmath
 
+from .errors import NotWellDefined
+
 __all__ = ["Undecided", "Arith", "FloatArith", "MpArith", "ArbArith", "ExactValue"]
 
 ExactValue = Fraction | int | float
@@ -219,8 +221,9 @@ class ArbArith(Arith):
         if a > 0:
             return a.log()
         if a.is_zero():
-            # log 0 = -inf: callers treat it by raising, never by computing with it.
-            raise Undecided("log of zero")
+            raise NotWellDefined("log of zero")
+        if a < 0:
+            raise NotWellDefined(f"log of a certainly negative number {a} is not real")
         raise Undecided(f"log of a ball not certainly positive: {a}")
 
     def exp(self, a: Any) -> Any:
@@ -231,6 +234,8 @@ class ArbArith(Arith):
         self._ctx()
         if a >= 0:
             return a.sqrt()
+        if a < 0:
+            raise NotWellDefined(f"sqrt of a certainly negative number {a} is not real")
         raise Undecided(f"sqrt of a ball not certainly non-negative: {a}")
 
     def pow(self, a: Any, b: Any) -> Any:
@@ -245,6 +250,8 @@ class ArbArith(Arith):
             return (b * a.log()).exp()
         if b.is_exact() and b.is_integer():
             return a ** b
+        if a < 0 and (b.lower().floor() == b.upper().floor() and b.lower().floor() < b.lower()):
+            raise NotWellDefined(f"a certainly negative base {a} to a non-integer power is not real")
         raise Undecided(f"power of a ball not certainly positive: {a}")
 
     def gt(self, a: Any, b: Any) -> bool:
@@ -274,6 +281,8 @@ class ArbArith(Arith):
 
     def func(self, name: str, a: Any) -> Any:
         self._ctx()
+        if name in ("asin", "acos") and abs(a) > 1:
+            raise NotWellDefined(f"{name} of a number certainly outside [-1, 1] is not real")
         return getattr(a, name)()
 
     @property

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import sympy as sp
 
 from .errors import ExpressionError, InvalidArgument
-from .parse import parse_formula
+from .parse import Obligation, parse_formula, parse_with_obligations
 from .symbols import RESERVED, T, V, param_symbol, x
 
 __all__ = ["Param", "Operator", "separable", "vector", "reparametrize", "compose", "DEFAULT_SIZES"]
@@ -133,6 +133,11 @@ class Operator:
     #: vector only: the output depends on p only through the order of its entries (ties to the
     #: lower index) and, within each order class, continuously on p (docs/theory/vector.md).
     order_based: bool = False
+    #: separable only: side conditions of the formula as written that SymPy's automatic
+    #: simplification removed from ``score`` (``x*(T - 1)/(T - 1)`` is held as ``x`` with the
+    #: obligation ``T - 1 != 0``); ``definition`` is then the text as written. Proofs of
+    #: well-definedness must discharge them (:func:`skd.operators.parse.parse_with_obligations`).
+    obligations: tuple[Obligation, ...] = ()
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -152,6 +157,8 @@ class Operator:
             body = {"kind": "vector", "definition": self.definition, "algorithm": src, "sizes": list(self.sizes),
                     "order_based": self.order_based}
         body["params"] = [[p.name, str(p.lower), str(p.upper), p.lower_closed, p.upper_closed] for p in self.params]
+        if self.obligations:
+            body["obligations"] = [[k, sp.srepr(e), sp.srepr(g)] for k, e, g in self.obligations]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
     def __eq__(self, other: object) -> bool:
@@ -198,7 +205,34 @@ class Operator:
         score = self.score.subs(subs)
         label = ",".join(f"{k}={v}" for k, v in values.items())
         rest = tuple(p for p in self.params if p.name not in values)
-        return separable(score, name=f"{self.name}[{label}]", params=rest, doc=self.doc, reference=self.reference)
+        fixed = separable(score, name=f"{self.name}[{label}]", params=rest, doc=self.doc, reference=self.reference)
+        if self.obligations:
+            kept = tuple((k, e.subs(subs), g.subs(subs)) for k, e, g in self.obligations)
+            fixed = dataclasses.replace(fixed, obligations=kept)
+        return fixed
+
+
+def _lost_obligations(expr: sp.Expr, written: tuple[Obligation, ...], names: list[str]) -> tuple[Obligation, ...]:
+    """The side conditions of the written formula that the parsed expression no longer shows:
+    those absent from the side conditions of its own printed form."""
+    try:
+        _, kept = parse_with_obligations(sp.sstr(expr), names)
+    except ExpressionError:
+        return written
+    shown = set(kept)
+    return tuple(o for o in written if o not in shown and not _positive_monomial(o[1]))
+
+
+def _positive_monomial(e: sp.Expr) -> bool:
+    """``c * x**a * T**b * V**d`` with ``c > 0`` rational: positive on the whole domain."""
+    for f in sp.Mul.make_args(e):
+        base, _ = f.as_base_exp()
+        if f.is_Rational:
+            if f <= 0:
+                return False
+        elif base not in (x, T, V) or not f.as_base_exp()[1].is_Rational:
+            return False
+    return True
 
 
 def _algorithm_source(fn: Callable[..., Any] | None) -> str:
@@ -249,8 +283,10 @@ def separable(
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise InvalidArgument("params", names, "parameter names must be distinct")
+    lost: tuple[Obligation, ...] = ()
     if isinstance(score, str):
-        expr = parse_formula(score, names)
+        expr, written = parse_with_obligations(score, names)
+        lost = _lost_obligations(expr, written, names)
     elif isinstance(score, sp.Expr):
         expr = score
         allowed = {x, T, V} | {p.symbol for p in params}
@@ -264,9 +300,10 @@ def separable(
     return Operator(
         name=name,
         kind="separable",
-        definition=sp.sstr(expr),
+        definition=score.strip() if lost and isinstance(score, str) else sp.sstr(expr),
         score=expr,
         params=params,
+        obligations=lost,
         kernel=kernel,
         cold_limit=cold_limit,
         hot_limit=hot_limit,

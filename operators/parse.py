@@ -33,7 +33,7 @@ import sympy as sp
 from .errors import ExpressionError
 from .symbols import RESERVED, param_symbol
 
-__all__ = ["parse_formula", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_CONSTANT_DIGITS"]
+__all__ = ["parse_formula", "parse_with_obligations", "Obligation", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_CONSTANT_DIGITS"]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -72,6 +72,13 @@ _COMPARE = {ast.Lt: sp.StrictLessThan, ast.LtE: sp.LessThan, ast.Gt: sp.StrictGr
             ast.Eq: sp.Eq}
 
 
+#: A side condition of the formula *as written*: ``(kind, expr, guard)`` with kind ``"ne0"``
+#: (a divisor), ``"gt0"`` (a ``log`` argument, the base of a real power), ``"ge0"`` (a ``sqrt``
+#: argument, ``1 -+ a`` for ``asin``/``acos``); it applies where ``guard`` (the conditions of the
+#: enclosing ``Piecewise`` branches) holds.
+Obligation = tuple[str, sp.Expr, sp.Basic]
+
+
 def parse_formula(text: str, parameters: Iterable[str] = (), *, symbols: Iterable[str] | None = None) -> sp.Expr:
     """Parse ``text`` into a SymPy expression in ``x``, ``T``, ``V`` and the named parameters.
 
@@ -80,6 +87,25 @@ def parse_formula(text: str, parameters: Iterable[str] = (), *, symbols: Iterabl
 
     >>> parse_formula("x**a / T", parameters=["a"])
     x**a/T
+    """
+    return parse_with_obligations(text, parameters, symbols=symbols)[0]
+
+
+def parse_with_obligations(text: str, parameters: Iterable[str] = (), *,
+                           symbols: Iterable[str] | None = None) -> tuple[sp.Expr, tuple[Obligation, ...]]:
+    """:func:`parse_formula` and the side conditions of the formula **as written**.
+
+    SymPy evaluates while it builds, and its automatic simplification can cancel a divisor
+    (``x*(T - 1)/(T - 1)`` becomes ``x``) or a branch (``exp(log(x - 1/2))`` becomes
+    ``x - 1/2``): the expression loses a point where the written formula is undefined. The
+    builder records every divisor, ``log`` and ``sqrt`` argument, real-power base and
+    ``asin``/``acos`` range of the text before any such simplification, each with the
+    ``Piecewise`` guard under which it is evaluated; a proof of well-definedness must
+    discharge them all (``docs/theory/reductions.md#definedness``).
+
+    >>> expr, obligations = parse_with_obligations("x*(T - 1)/(T - 1)")
+    >>> expr, obligations
+    (x, (('ne0', T - 1, True),))
     """
     if not isinstance(text, str):
         raise ExpressionError(repr(text), f"a formula must be a string, not {type(text).__name__}")
@@ -114,7 +140,13 @@ def parse_formula(text: str, parameters: Iterable[str] = (), *, symbols: Iterabl
     expr = builder.build(tree.body, 0)
     if _is_condition(expr) or not isinstance(expr, sp.Expr):
         raise ExpressionError(text, "formula is a condition, not a number-valued expression")
-    return expr
+    seen: set[tuple[str, sp.Expr, sp.Basic]] = set()
+    obligations = []
+    for ob in builder.obligations:
+        if ob not in seen:
+            seen.add(ob)
+            obligations.append(ob)
+    return expr, tuple(obligations)
 
 
 def _is_condition(obj: object) -> bool:
@@ -127,6 +159,13 @@ class _Builder:
     def __init__(self, text: str, allowed: Mapping[str, sp.Symbol]) -> None:
         self.text = text
         self.allowed = allowed
+        self.obligations: list[Obligation] = []
+        self.guard: sp.Basic = sp.true
+
+    def oblige(self, kind: str, expr: sp.Expr) -> None:
+        """Record a side condition of the written formula (see :func:`parse_with_obligations`)."""
+        if expr.free_symbols or not expr.is_Rational:
+            self.obligations.append((kind, expr, self.guard))
 
     # -- helpers -----------------------------------------------------------------------
     def fail(self, node: ast.AST, problem: str) -> ExpressionError:
@@ -241,6 +280,7 @@ class _Builder:
         elif kind == "/":
             if right == 0:
                 raise self.fail(node, "division by zero")
+            self.oblige("ne0", right)
             result = left / right
         else:
             if not right.free_symbols:
@@ -253,6 +293,13 @@ class _Builder:
                         raise self.fail(node, f"constant power exceeds 10**{MAX_CONSTANT_DIGITS}")
             if left == 0 and right.is_negative:
                 raise self.fail(node, "zero to a negative power")
+            if isinstance(right, sp.Integer):
+                if right < 0:
+                    self.oblige("ne0", left)
+            elif right.is_Rational and right > 0:
+                self.oblige("ge0", left)
+            else:
+                self.oblige("gt0", left)
             result = left**right
         if not result.free_symbols and result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail(node, "expression is undefined (division by zero or infinite value)")
@@ -284,21 +331,41 @@ class _Builder:
             raise self.fail(node, f"{name}() takes {_counts(counts)} argument(s), got {len(node.args)}")
         if name == "Piecewise":
             pieces = []
-            for arg in node.args:
-                if not isinstance(arg, ast.Tuple) or len(arg.elts) != 2:
-                    raise self.fail(arg, "each Piecewise piece must be a pair (value, condition)")
-                value = self.number(arg.elts[0], depth)
-                cond = self.build(arg.elts[1], depth, condition=True)
-                if not _is_condition(cond):
-                    raise self.fail(arg.elts[1], "a Piecewise condition must be a comparison or True")
-                pieces.append((value, cond))
+            outer = self.guard
+            earlier: list[sp.Basic] = []
+            try:
+                for arg in node.args:
+                    if not isinstance(arg, ast.Tuple) or len(arg.elts) != 2:
+                        raise self.fail(arg, "each Piecewise piece must be a pair (value, condition)")
+                    # a condition is evaluated where no earlier one held; a value where its holds
+                    self.guard = sp.And(outer, *[sp.Not(c) for c in earlier])
+                    cond = self.build(arg.elts[1], depth, condition=True)
+                    if not _is_condition(cond):
+                        raise self.fail(arg.elts[1], "a Piecewise condition must be a comparison or True")
+                    self.guard = sp.And(outer, *[sp.Not(c) for c in earlier], cond)
+                    value = self.number(arg.elts[0], depth)
+                    earlier.append(cond)
+                    pieces.append((value, cond))
+            finally:
+                self.guard = outer
             try:
                 return sp.Piecewise(*pieces)
             except (TypeError, ValueError) as exc:
                 raise self.fail(node, f"invalid Piecewise: {exc}") from None
         args = [self.number(a, depth) for a in node.args]
-        if name == "log" and len(args) == 2:
-            return sp.log(args[0]) / sp.log(args[1])
+        if name == "log":
+            for a in args:
+                self.oblige("gt0", a)
+            if len(args) == 2:
+                self.oblige("ne0", sp.log(args[1]))
+                return sp.log(args[0]) / sp.log(args[1])
+        elif name == "sqrt":
+            self.oblige("ge0", args[0])
+        elif name in ("asin", "acos"):
+            self.oblige("ge0", 1 - args[0])
+            self.oblige("ge0", 1 + args[0])
+        elif name == "tan":
+            self.oblige("ne0", sp.cos(args[0]))
         result = func(*args)
         if not result.free_symbols and result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail(node, "expression is undefined (infinite value)")

@@ -399,13 +399,26 @@ def _pow(a: XV, b: XV) -> XV:
     if a.q is not None and a.q == 0:
         if b > 0:
             return XV(Fraction(0))
+        if b.q is not None and b.q < 0 or b.q is None and b.ball < 0:
+            raise NotWellDefined("0 to a negative power (division by zero)")
         raise Undecided("0 to a power that is not certainly positive")
     ab = a.ball
     if ab > 0:
         return XV(b=(b.ball * ab.log()).exp())
     if b.q is not None and b.q.denominator == 1:
         return XV(b=ab ** flint.fmpz(b.q.numerator))
+    if ab < 0 and (b.q is not None or _no_integer_in(b.ball)):
+        # a negative base to a power that is certainly not an integer: not real
+        raise NotWellDefined(f"a certainly negative base {ab.str(15, radius=True)} to a non-integer power is not real")
     raise Undecided(f"power of a ball not certainly positive: {ab.str(15, radius=True)}")
+
+
+def _no_integer_in(ball: Any) -> bool:
+    """True if the ball certainly contains no integer."""
+    lo, hi = ball.lower(), ball.upper()
+    if not (lo.is_finite() and hi.is_finite()):
+        return False
+    return bool(lo.floor() == hi.floor() and lo.floor() < lo)
 
 
 def _certainly_equal(a: XV, b: XV) -> bool:
@@ -459,12 +472,14 @@ class HybridArith(Arith):
         a = lift(a)
         if a.q is not None:
             if a.q < 0:
-                raise Undecided("sqrt of a negative number")
+                raise NotWellDefined(f"sqrt of the negative number {a.q} is not real")
             r = _exact_pow(a.q, Fraction(1, 2))
             if r is not None:
                 return XV(r)
         if a.ball >= 0:
             return XV(b=a.ball.sqrt())
+        if a.ball < 0:
+            raise NotWellDefined(f"sqrt of a certainly negative number {a.ball.str(15, radius=True)} is not real")
         raise Undecided(f"sqrt of a ball not certainly non-negative: {a.ball.str(15, radius=True)}")
 
     def pow(self, a: Any, b: Any) -> XV:
@@ -507,6 +522,8 @@ class HybridArith(Arith):
                 return XV(Fraction(0))
             if name in _ONE_AT_ZERO:
                 return XV(Fraction(1))
+        if name in ("asin", "acos") and (a.q is not None and abs(a.q) > 1 or a.q is None and abs(a.ball) > 1):
+            raise NotWellDefined(f"{name} of a number certainly outside [-1, 1] is not real")
         return XV(b=getattr(a.ball, name)())
 
     @property
@@ -644,9 +661,11 @@ def _xlog(a: XV) -> XV:
         if a.q == 1:
             return XV(Fraction(0))
         if a.q <= 0:
-            raise Undecided("log of a non-positive number")
+            raise NotWellDefined(f"log of the non-positive number {a.q} is not real")
     if a.ball > 0:
         return XV(b=a.ball.log())
+    if a.ball < 0:
+        raise NotWellDefined(f"log of a certainly negative number {a.ball.str(15, radius=True)} is not real")
     raise Undecided(f"log of a ball not certainly positive: {a.ball.str(15, radius=True)}")
 
 

@@ -198,10 +198,31 @@ def _pieces_or_raise(op: Any) -> list[Piece]:
     return t_pieces(op.score)
 
 
+#: wraps the score and the written side conditions so that one piece decomposition serves all
+_ALL = sp.Function("_skd_all")
+
+
+def _guarded(ob: tuple[str, sp.Expr, sp.Basic]) -> sp.Expr:
+    """A written side condition as an expression that is 1 (trivially satisfied) off its guard."""
+    _, e, guard = ob
+    return e if guard is sp.true else sp.Piecewise((e, guard), (sp.Integer(1), True))
+
+
+_OBLIGATION_WORDS = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
+_OBLIGATION_OK = {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}
+
+
 def prove_well_defined(op: Any, profile: Any = None) -> Outcome:
+    """g defined, finite, real and > 0 on every piece (``sign_of`` proves definedness before any
+    sign), and every side condition of the formula as written (``op.obligations``: divisors
+    and branches that SymPy's simplification cancelled) holds where its guard holds."""
+    if op.kind != "separable":
+        raise Unsupported("symbolic provers handle separable operators only")
+    obligations = tuple(getattr(op, "obligations", ()))
+    combined = _ALL(op.score, *[_guarded(o) for o in obligations]) if obligations else op.score
     steps: list[Step] = []
     undecided = []
-    for tp in _pieces_or_raise(op):
+    for tp in t_pieces(combined):
         for base, blabel in _base_cases(op):
             if tp.expr is None:
                 return _refute_undefined(op, tp, base, f"no Piecewise branch applies for {tp.label}")
@@ -209,19 +230,41 @@ def prove_well_defined(op: Any, profile: Any = None) -> Outcome:
                 where = f"{tp.label}, {xp.label}, {blabel}"
                 if xp.expr is None:
                     return _refute_undefined(op, tp, base, f"no Piecewise branch applies for {where}", xp)
+                parts = xp.expr.args if obligations else (xp.expr,)
+                g, written = parts[0], parts[1:]
                 subs = [_t_sub(tp), _x_sub(xp)] + base
-                s, step, _ = _sign_step(xp.expr, subs, "g", where, xp.expr)
+                s, step, _ = _sign_step(g, subs, "g", where, g)
                 if s == "pos":
                     steps.append(step)
-                    continue
-                if s in ("neg", "zero"):
-                    out = _refute_undefined(op, tp, base, f"g is {_SIGN_WORDS[s]} on {where}", xp)
-                    if out.status == "refuted":
+                else:
+                    if s in ("neg", "zero"):
+                        out = _refute_undefined(op, tp, base, f"g is {_SIGN_WORDS[s]} on {where}", xp)
+                        if out.status == "refuted":
+                            return out
+                    out = _refute_pole(op, tp, xp, base, g)
+                    if out is not None:
                         return out
-                undecided.append(where)
+                    undecided.append(f"g on {where}" + (" (not proved defined there)" if s is None and not _defined_on(g, subs) else ""))
+                for k, (ob, e) in enumerate(zip(obligations, written)):
+                    if e == 1:
+                        continue  # the guard does not hold on this piece
+                    kind = ob[0]
+                    se, step_o, _ = _sign_step(e, subs, f"written side condition {k}", where, e)
+                    if se in _OBLIGATION_OK[kind]:
+                        steps.append(step_o)
+                    else:
+                        undecided.append(f"the written formula's side condition {sp.sstr(ob[1])} {_OBLIGATION_WORDS[kind]} on {where} "
+                                         "(SymPy's simplification removed it from the score)")
     if undecided:
-        return Outcome("unknown", "sign analysis", reason=f"positivity of g undecided on {undecided[:3]}", reason_kind="undecided")
-    return Outcome("proved", "reduction: g finite and > 0 on every piece (docs/theory/reductions.md#well-defined)", steps)
+        return Outcome("unknown", "sign analysis", reason=f"definedness and positivity of g not proved: {undecided[:3]}",
+                       reason_kind="undecided")
+    return Outcome("proved", "reduction: g defined, finite and > 0 on every piece (docs/theory/reductions.md#well-defined)", steps)
+
+
+def _defined_on(e: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]]) -> bool:
+    from .signs import defined
+
+    return defined(expand_logs(sp.sympify(e).subs(dict(subs), simultaneous=True)))  # safe: SymPy object
 
 
 def _refute_undefined(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], why: str,
@@ -238,6 +281,123 @@ def _refute_undefined(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Exp
             if ce is not None:
                 return Outcome("refuted", f"sign analysis: {why}", counterexample=ce)
     return Outcome("unknown", "sign analysis", reason=f"{why}, but no certified counterexample was built", reason_kind="undecided")
+
+
+# -- poles and branch points ----------------------------------------------------------------------
+
+_T_GRID = [Fraction(1, 10), Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(3, 2), Fraction(2), Fraction(3), Fraction(5),
+           Fraction(10), Fraction(100)]
+_X_GRID = [Fraction(1, 100), Fraction(1, 10), Fraction(1, 4), Fraction(1, 3), Fraction(1, 2), Fraction(2, 3), Fraction(3, 4),
+           Fraction(9, 10), Fraction(99, 100)]
+_MAX_POLE_CANDIDATES = 40
+
+
+def _interval(piece: Piece) -> tuple[sp.Expr, sp.Expr | None]:
+    lo = sp.Integer(0) if piece.lo is None else piece.lo
+    hi = (None if piece.var == T else sp.Integer(1)) if piece.hi is None else piece.hi
+    return lo, hi
+
+
+def _inside(v: Fraction, lo: sp.Expr, hi: sp.Expr | None, var: sp.Symbol) -> bool:
+    r = sp.Rational(v.numerator, v.denominator)
+    if var == V:
+        return v.denominator == 1 and v >= 2
+    return bool(r > lo) and (hi is None or bool(r < hi))
+
+
+def _critical_points(c: sp.Expr, var: sp.Symbol, kind: str, lo: sp.Expr, hi: sp.Expr | None) -> list[Fraction]:
+    """Exact rational points of (lo, hi) where the side condition ``kind`` of ``c`` may fail:
+    rational real roots of a rational ``c`` (its poles' and branch points' locations), points
+    between and beyond its real roots (where a sign change puts it below 0), ``log(a) = 0`` at
+    ``a = 1``; other expressions are probed on a fixed grid. The certifier decides each point."""
+    out: list[Fraction] = []
+    if isinstance(c, sp.log):
+        return _critical_points(c.args[0] - 1, var, kind, lo, hi)
+    grid = _X_GRID if var == x else ([Fraction(k) for k in range(2, 12)] if var == V else _T_GRID)
+    try:
+        num, _den = sp.fraction(sp.together(c))
+        poly = sp.Poly(num, var)
+        ok_poly = all(not co.free_symbols for co in poly.all_coeffs()) and 0 < poly.degree() <= 12
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError):
+        ok_poly = False
+    roots: list[sp.Expr] = []
+    if ok_poly:
+        try:
+            roots = sorted(set(poly.real_roots()), key=lambda r: sp.N(r, 30))
+        except (NotImplementedError, sp.PolynomialError, ValueError):
+            ok_poly = False
+    if ok_poly:
+        approx = [Fraction(str(sp.N(r, 30))) for r in roots]
+        for r, a in zip(roots, approx):
+            if r.is_Rational:
+                out.append(Fraction(int(r.p), int(r.q)))
+        if kind in ("gt0", "ge0"):
+            marks = [a for a in approx]
+            mids = [(marks[i] + marks[i + 1]) / 2 for i in range(len(marks) - 1)]
+            ends = ([marks[0] - Fraction(1, 7)] + [marks[-1] + Fraction(1, 7)]) if marks else []
+            out += [m.limit_denominator(10**6) if m.denominator > 10**6 else m for m in mids + ends]
+            if var == V:
+                out = [Fraction(int(m)) if m >= 2 else m for m in out] + [Fraction(int(m) + 1) for m in out]
+        out += grid if kind in ("gt0", "ge0") else []
+    else:
+        out += grid
+    return [v for v in dict.fromkeys(out) if _inside(v, lo, hi, var)]
+
+
+def _refute_pole(op: Any, tp: Piece, xp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], g: sp.Expr) -> Outcome | None:
+    """A point of the domain where ``g`` is undefined, complex or <= 0, from the exact real roots
+    of its side conditions (``signs.domain_conditions``) and of ``g`` itself; each candidate goes
+    to the certifier (exact or Arb evaluation of F), which alone decides. None if none certifies."""
+    from .signs import domain_conditions
+
+    values = _values_dict(op, base)
+    if op.params and values is None:
+        return None
+    env = {s: v for s, v in _sample_values(base).items() if s != V}
+    Tdef, xdef = _frac(_sample_values([_t_sub(tp)])[T]), _frac(_sample_values([_x_sub(xp)])[x])
+    Vdefs = [2] if dict(base).get(V) == 2 else [3, 4, 5]
+    t_lo, t_hi = _interval(tp)
+    x_lo, x_hi = _interval(xp)
+    conditions = [(k, c) for k, c in domain_conditions(g) if k != "unsupported"] + [("gt0", g)]
+    candidates: list[tuple[Fraction, Fraction, int]] = []
+    for kind, c in conditions:
+        for Vn in Vdefs:
+            cv = c.subs(env).subs(V, Vn)
+            syms = cv.free_symbols
+            if syms == {T} and not tp.point:
+                candidates += [(tv, xdef or Fraction(1, 3), Vn) for tv in _critical_points(cv, T, kind, t_lo, t_hi)]
+            elif syms == {x} and not xp.point:
+                candidates += [(Tdef or Fraction(1), xv, Vn) for xv in _critical_points(cv, x, kind, x_lo, x_hi)]
+            elif syms == {x, T}:
+                for xv in ([xdef] if xdef else []) + [Fraction(1, 3), Fraction(1, 2)]:
+                    if not tp.point and _inside(xv, x_lo, x_hi, x):
+                        candidates += [(tv, xv, Vn) for tv in _critical_points(cv.subs(x, sp.Rational(xv.numerator, xv.denominator)),
+                                                                                T, kind, t_lo, t_hi)]
+                for tv in ([Tdef] if Tdef else []) + [Fraction(1), Fraction(2)]:
+                    if not xp.point and _inside(tv, t_lo, t_hi, T):
+                        candidates += [(tv, xv, Vn) for xv in _critical_points(cv.subs(T, sp.Rational(tv.numerator, tv.denominator)),
+                                                                                x, kind, x_lo, x_hi)]
+        cV = c.subs(env)
+        if V in cV.free_symbols and cV.free_symbols <= {V, T, x}:
+            cV = cV.subs({T: sp.Rational(Tdef.numerator, Tdef.denominator) if Tdef else 1,
+                          x: sp.Rational(xdef.numerator, xdef.denominator) if xdef else sp.Rational(1, 3)})
+            if cV.free_symbols == {V}:
+                candidates += [(Tdef or Fraction(1), xdef or Fraction(1, 3), int(vv))
+                               for vv in _critical_points(cV, V, kind, sp.Integer(2) if 2 in Vdefs else sp.Integer(2), None)
+                               if vv.denominator == 1 and (vv > 2 or 2 in Vdefs)]
+    tried = 0
+    for Tv, xv, Vn in dict.fromkeys(candidates):
+        if Tv is None or xv is None or tried >= _MAX_POLE_CANDIDATES:
+            continue
+        p = _p_with([xv], Vn)
+        if p is None:
+            continue
+        tried += 1
+        ce = _certify("certify_well_defined", op, p, Tv, values=values)
+        if ce is not None:
+            return Outcome("refuted", f"domain analysis: g is undefined, complex or <= 0 at an exact point of {tp.label}",
+                           counterexample=ce)
+    return None
 
 
 def _glue(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], blabel: str, strict_order: bool,

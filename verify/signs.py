@@ -15,6 +15,13 @@ strictly positive real. :func:`sign_of` then returns ``"pos"``, ``"neg"``, ``"ze
   ``b**e > 0`` for ``b > 0``; products multiply signs; ``Max``/``Min``/``Abs`` as usual;
   odd increasing functions (``tanh``, ``sinh``, ``atan``, ``erf``) keep the sign.
 
+**Definedness comes first** (``docs/theory/reductions.md#definedness``): :func:`sign_of` returns
+a sign only for an expression that :func:`defined` proves defined, finite and real at *every*
+point with positive symbols — denominators proved non-zero, ``log`` arguments proved > 0, real
+powers of bases proved > 0, ``asin``/``acos`` arguments proved in ``[-1, 1]``, ``tan`` arguments
+with ``cos`` proved non-zero; any other function is not known to be defined, so undecided.
+A sign of an expression that may have a pole or a complex branch is never returned.
+
 SymPy's own ``is_positive``/``ask`` are not used.
 
 >>> import sympy as sp
@@ -25,6 +32,10 @@ SymPy's own ``is_positive``/``ask`` are not used.
 'pos'
 >>> sign_of(u - t) is None
 True
+>>> sign_of(sp.exp(1 / (t - 1))) is None      # a pole at t = 1: no sign
+True
+>>> sign_of(sp.sqrt(u - 1) + 1) is None        # complex for u < 1: no sign
+True
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ from typing import Literal
 
 import sympy as sp
 
-__all__ = ["Sign", "sign_of", "poly_sign", "positive_variables"]
+__all__ = ["Sign", "sign_of", "poly_sign", "positive_variables", "defined", "domain_conditions"]
 
 Sign = Literal["pos", "neg", "zero"]
 
@@ -311,17 +322,118 @@ def _is_real(e: sp.Expr) -> bool:
     return all(s.is_real is True for s in e.free_symbols) and not e.has(sp.I, sp.zoo, sp.nan)
 
 
+
+# -- definedness ----------------------------------------------------------------------------------
+
+#: functions defined, finite and real for every real argument
+_TOTAL = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf, sp.Abs, sp.Max, sp.Min,
+          sp.Heaviside, sp.sign, sp.floor, sp.ceiling)
+_DEFINED_CACHE: dict[sp.Basic, bool] = {}
+
+
+def domain_conditions(expr: sp.Basic) -> list[tuple[str, sp.Expr]]:
+    """The side conditions under which ``expr`` is defined, finite and real, one per node:
+    ``("ne0", d)`` (a denominator), ``("gt0", b)`` (a ``log`` argument, the base of a real
+    power), ``("ge0", e)`` (``asin``/``acos`` ranges: ``1 - a``, ``1 + a``), and ``("unsupported", e)``
+    for a construct whose domain is not described here (``Piecewise``, unknown functions).
+
+    >>> import sympy as sp
+    >>> t = sp.Symbol("t", positive=True)
+    >>> domain_conditions(sp.log(t - 1) / (t - 2))
+    [('ne0', t - 2), ('gt0', t - 1)]
+    """
+    out: list[tuple[str, sp.Expr]] = []
+
+    def walk(e: sp.Basic) -> None:
+        if not isinstance(e, sp.Expr) or isinstance(e, (sp.Symbol, sp.Number, sp.NumberSymbol)):
+            if e in (sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or (isinstance(e, sp.Expr) and e.has(sp.I, sp.zoo, sp.nan)):
+                out.append(("unsupported", e))
+            return
+        if e.has(sp.I, sp.zoo, sp.nan, sp.oo):
+            out.append(("unsupported", e))
+            return
+        if isinstance(e, sp.Pow):
+            b, ex = e.args
+            if isinstance(ex, sp.Integer):
+                if ex < 0:
+                    out.append(("ne0", b))
+            else:
+                out.append(("gt0", b))
+        elif isinstance(e, sp.log):
+            out.append(("gt0", e.args[0]))
+        elif isinstance(e, (sp.asin, sp.acos)):
+            out.append(("ge0", 1 - e.args[0]))
+            out.append(("ge0", 1 + e.args[0]))
+        elif isinstance(e, sp.tan):
+            out.append(("ne0", sp.cos(e.args[0])))
+        elif isinstance(e, (sp.Add, sp.Mul) + _TOTAL):
+            pass
+        else:
+            out.append(("unsupported", e))
+            return
+        for a in e.args:
+            walk(a)
+
+    walk(expr)
+    return out
+
+
+def defined(expr: sp.Basic) -> bool:
+    """True if ``expr`` is proved defined, finite and real at every point with positive
+    symbols: each of its :func:`domain_conditions` is proved by :func:`sign_of`. False means
+    *not proved* (it may still be defined).
+
+    >>> import sympy as sp
+    >>> t = sp.Symbol("t", positive=True)
+    >>> defined(sp.log(1 + t) / t), defined(1 / (t - 7)), defined(sp.asin(1 / (1 + t)))
+    (True, False, True)
+    """
+    hit = _DEFINED_CACHE.get(expr)
+    if hit is not None:
+        return hit
+    ok = _defined(expr)
+    if len(_DEFINED_CACHE) > 50_000:
+        _DEFINED_CACHE.clear()
+    _DEFINED_CACHE[expr] = ok
+    return ok
+
+
+def _defined(expr: sp.Basic) -> bool:
+    if isinstance(expr, sp.Expr) and expr.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    for kind, e in domain_conditions(expr):
+        if kind == "unsupported":
+            return False
+        s = _sign_unchecked_defined(e)
+        if kind == "ne0" and s not in ("pos", "neg"):
+            return False
+        if kind == "gt0" and s != "pos":
+            return False
+        if kind == "ge0" and s not in ("pos", "zero"):
+            return False
+    return True
+
+
+def _sign_unchecked_defined(e: sp.Expr) -> Sign | None:
+    # each condition's expression is a proper subterm (or 1 -+ a subterm): sign_of checks
+    # its definedness in turn, so the recursion is on strictly smaller terms
+    return sign_of(e, 1)
+
+
 def sign_of(expr: sp.Expr, depth: int = 0) -> Sign | None:
     """The sign of ``expr`` for all positive values of its (positive) symbols, or None.
 
-    Raises ``ValueError`` if a free symbol is not declared positive: the caller must
-    substitute first.
+    None also when ``expr`` is not proved :func:`defined` everywhere (a pole, a complex
+    branch, a construct whose domain is unknown). Raises ``ValueError`` if a free symbol is
+    not declared positive: the caller must substitute first.
     """
     expr = sp.sympify(expr)  # safe: expr is already a SymPy object built by skd
     if depth == 0 and not positive_variables(expr):
         bad = sorted(str(s) for s in expr.free_symbols if s.is_positive is not True)
         raise ValueError(f"sign_of needs positive symbols; substitute {bad} first")
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return None
+    if depth > 60 or not defined(expr):
         return None
     if not expr.free_symbols:
         return _number_sign(expr)
