@@ -8,9 +8,13 @@ recheck
    obligation from scratch in a fresh worker;
 2. requires the stored steps to be exactly the re-derived ones (same derivation, piece,
    substitution, expression and sign) — a tampered or missing step fails;
-3. evaluates every sign step's expression with Arb balls at several positive points chosen
-   independently of the prover and requires the claimed sign at each (independent evidence
-   that catches a wrong sign lemma; it is a spot check, not a proof).
+3. submits the re-derived proof to the independent kernel (:mod:`skd.verify.kernel`), which
+   shares no code with the prover: it re-derives each step's expression from the definition,
+   proves its definedness and re-decides its sign, and checks that the regions of a
+   well-definedness proof cover the domain;
+4. evaluates every sign step's expression with Arb balls at several positive points chosen
+   independently of the prover and requires the claimed sign at each (independent evidence;
+   a spot check, not a proof).
 
 Stored text is never parsed or evaluated: it is only compared with re-derived text.
 
@@ -20,7 +24,7 @@ Stored text is never parsed or evaluated: it is only compared with re-derived te
 >>> o = prove("ranking", library.power)
 >>> v = Verdict("ranking", "proved", o.method, certificate=tuple(o.steps))
 >>> recheck_certificate(library.power, v)
-(True, '3 steps re-derived and spot-checked')
+(True, '3 steps re-derived, accepted by the kernel and spot-checked')
 """
 
 from __future__ import annotations
@@ -86,6 +90,11 @@ def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") ->
     for k, (a, b) in enumerate(zip(stored, fresh)):
         if _canon(a) != _canon(b):
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
+    from .kernel import check_proof
+
+    accepted, message = check_proof(verdict.axiom, op, outcome)
+    if not accepted:
+        return False, message
     checked = 0
     for k, step in enumerate(fresh):
         if step.check != "sign":
@@ -99,7 +108,7 @@ def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") ->
         if not ok:
             return False, f"step {k + 1} ({step.text}) fails its spot check: {why}"
         checked += 1
-    return True, f"{len(fresh)} steps re-derived and spot-checked"
+    return True, f"{len(fresh)} steps re-derived, accepted by the kernel and spot-checked"
 
 
 def _canon(step: Step) -> tuple[str, str, tuple[tuple[str, str], ...]]:

@@ -58,10 +58,14 @@ class Outcome:
     scope: str = "full"
     #: the SymPy expressions of sign steps, keyed by their srepr (for proofcheck's spot checks)
     exprs: dict[str, sp.Expr] = dataclasses.field(default_factory=dict)
+    #: the substitutions (regions) of sign steps, keyed by their srepr (for the kernel)
+    subs: dict[str, tuple[tuple[sp.Symbol, sp.Expr], ...]] = dataclasses.field(default_factory=dict)
 
 
 #: srepr -> expression of every sign step made in this process (filtered per outcome)
 _EXPRS: dict[str, sp.Expr] = {}
+#: srepr -> substitution of every sign step made in this process (filtered per outcome)
+_SUBS: dict[str, tuple[tuple[sp.Symbol, sp.Expr], ...]] = {}
 
 
 # -- derivations: named expressions that proofcheck recomputes from the definition ------------
@@ -98,13 +102,15 @@ def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: s
     e = expand_logs(sp.sympify(expr).subs(dict(subs), simultaneous=True))  # safe: SymPy object, not text
     s = sign_of(e)
     _EXPRS[sp.srepr(e)] = e
+    subs_key = sp.srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))
+    _SUBS[subs_key] = tuple((a, b) for a, b in subs)
     step = Step(
         text=f"{what} is {_SIGN_WORDS.get(s, 'undecided')} on {where}",
         check="sign",
         args=(
             ("derivation", what),
             ("piece", sp.srepr(piece_expr)),
-            ("subs", sp.srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))),
+            ("subs", subs_key),
             ("expr", sp.srepr(e)),
             ("sign", str(s)),
         ),
@@ -499,6 +505,20 @@ def prove_identity(op: Any, profile: Any = None) -> Outcome:
                 return Outcome("unknown", "sign analysis", reason=f"g(x,1,V)/x not proved non-zero on {blabel}",
                                reason_kind="undecided")
             steps.append(step)
+        # the written formula must be defined at T = 1 too (side conditions SymPy cancelled)
+        for k, ob in enumerate(getattr(op, "obligations", ())):
+            e1 = _at_T(_guarded(ob), sp.Integer(1))
+            if e1 is None or e1.has(sp.Piecewise):
+                return Outcome("unknown", "sign analysis", reason=f"the written formula's side condition {sp.sstr(ob[1])} "
+                               f"{_OBLIGATION_WORDS[ob[0]]} is not resolved at T = 1", reason_kind="undecided")
+            for base, blabel in _base_cases(op):
+                s, step, _ = _sign_step(e1, [(x, fresh_x())] + list(base), f"written side condition {k} at T = 1",
+                                        f"x in (0, 1), {blabel}", e1)
+                if s not in _OBLIGATION_OK[ob[0]]:
+                    return Outcome("unknown", "sign analysis", reason=f"the written formula's side condition {sp.sstr(ob[1])} "
+                                   f"{_OBLIGATION_WORDS[ob[0]]} is not proved at T = 1 on {blabel} (SymPy's simplification "
+                                   "removed it from the score)", reason_kind="undecided")
+                steps.append(step)
         return Outcome("proved", "reduction: g(x,1,V)/x a non-zero constant (docs/theory/reductions.md#identity)", steps)
     if bad:
         ce = _identity_counterexample(op, g1, bad[0][1])
@@ -880,7 +900,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "3"
+PROVER_VERSION = "4"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
@@ -892,8 +912,22 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     """
     key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
     if key not in _MEMO:
-        _MEMO[key] = _prove_with_lemmas(axiom_id, op, profile)
+        _MEMO[key] = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
     return _MEMO[key]
+
+
+def _kernel_checked(axiom_id: str, op: Any, out: Outcome) -> Outcome:
+    """Every ``proved`` outcome goes through the independent kernel (:mod:`skd.verify.kernel`)
+    before anyone sees it; a rejected certificate becomes ``unknown`` (a prover bug)."""
+    if out.status != "proved":
+        return out
+    from .kernel import check_proof
+
+    ok, message = check_proof(axiom_id, op, out)
+    if ok:
+        return out
+    return Outcome("unknown", out.method, reason=f"the independent proof checker rejected the certificate "
+                   f"(a prover bug; please report it): {message}"[:600], reason_kind="undecided")
 
 
 def _prove_with_lemmas(axiom_id: str, op: Any, profile: Any) -> Outcome:
@@ -931,6 +965,8 @@ def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     if out.status == "proved":
         wanted = {dict(s.args).get("expr") for s in out.steps}
         out.exprs = {k: v for k, v in _EXPRS.items() if k in wanted}
+        wanted_subs = {dict(s.args).get("subs") for s in out.steps}
+        out.subs = {k: v for k, v in _SUBS.items() if k in wanted_subs}
     return out
 
 

@@ -1,0 +1,168 @@
+"""The proof kernel (verify/kernel.py): independent of the provers, and it rejects what is wrong.
+
+Each test names the behaviour it pins: the kernel imports nothing from the provers, the refuter
+or the sign prover; it accepts the library's proofs; it rejects a certificate whose sign claim
+is false, whose region is not a substitution, whose regions leave part of the domain uncovered,
+or which ignores a written side condition; and the soundness reproducers of issue 12 are no
+longer proved.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from skd.operators import library, separable
+from skd.verify import kernel
+from skd.verify.kernel import check_proof, kernel_defined, kernel_sign
+from skd.verify.prove import prove
+from skd.verify.verdict import Step
+
+AXIOMS = ("well_defined", "ranking", "continuity", "entropy", "identity", "boundary_cold", "boundary_hot")
+KERNEL = Path(kernel.__file__)
+FORBIDDEN = {"prove", "signs", "regions", "refute", "certify", "checker", "proofcheck", "recheck", "derivations"}
+
+
+def _imports(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            mod = ("." * node.level) + (node.module or "")
+            out.add(mod)
+            out |= {f"{mod}.{a.name}" for a in node.names}
+    return out
+
+
+def test_kernel_imports_nothing_from_the_provers_refuter_or_sign_prover():
+    imports = _imports(KERNEL)
+    for name in imports:
+        parts = set(name.replace(".", " ").split())
+        assert not (parts & FORBIDDEN and ("skd.verify" in name or name.startswith("."))), f"kernel imports {name}"
+        assert not name.startswith("skd.verify"), f"kernel imports {name}"
+    allowed_roots = {"__future__", "dataclasses", "collections", "typing", "flint", "sympy", "skd"}
+    assert {n.split(".")[0] for n in imports if not n.startswith(".")} <= allowed_roots
+    assert all(n.startswith("skd.operators.symbols") for n in imports if n.startswith("skd"))
+
+
+@pytest.mark.parametrize("op", [library.power, library.power_T2, library.mixture, library.laplace, library.hybrid],
+                         ids=lambda o: o.name)
+def test_every_library_proof_is_accepted_by_the_kernel(op):
+    for axiom in AXIOMS:
+        out = prove(axiom, op)
+        if out.status == "proved":
+            ok, why = check_proof(axiom, op, out)
+            assert ok, f"{op.name}/{axiom}: {why}"
+
+
+def _with_step(out, k, **changes):
+    steps = list(out.steps)
+    args = dict(steps[k].args)
+    args.update(changes)
+    steps[k] = dataclasses.replace(steps[k], args=tuple(args.items()))
+    return dataclasses.replace(out, steps=steps)
+
+
+def _first_sign_step(out, derivation):
+    return next(k for k, s in enumerate(out.steps) if s.check == "sign" and dict(s.args).get("derivation") == derivation)
+
+
+def test_a_false_sign_claim_is_rejected():
+    out = prove("ranking", library.power)
+    k = _first_sign_step(out, "dg/dx")
+    ok, why = check_proof("ranking", library.power, _with_step(out, k, sign="neg"))
+    assert not ok and "claimed neg" in why
+
+
+def test_a_proof_for_another_operator_is_rejected():
+    # the kernel re-derives the expression from *this* operator's score: the power proof says
+    # dg/dx > 0, but for the reversed power dg/dx < 0
+    out = prove("ranking", library.power)
+    ok, why = check_proof("ranking", separable("x**(-1/T)"), out)
+    assert not ok and "kernel decides neg" in why
+
+
+def test_well_defined_regions_must_cover_the_domain():
+    out = prove("well_defined", library.mixture)
+    g_steps = [k for k, s in enumerate(out.steps) if dict(s.args).get("derivation") == "g"]
+    assert len(g_steps) > 2
+    dropped = dataclasses.replace(out, steps=[s for k, s in enumerate(out.steps) if k != g_steps[1]])
+    ok, why = check_proof("well_defined", library.mixture, dropped)
+    assert not ok and "cover" in why
+
+
+def test_a_region_that_is_not_a_substitution_is_rejected():
+    out = prove("well_defined", library.power)
+    k = _first_sign_step(out, "g")
+    key = dict(out.steps[k].args)["subs"]
+    bad = dict(out.subs)
+    u = sp.Symbol("u", positive=True)
+    bad[key] = tuple((s, (e if str(s) != "x" else u**2 / (1 + u**3))) for s, e in out.subs[key])
+    ok, why = check_proof("well_defined", library.power, dataclasses.replace(out, subs=bad))
+    assert not ok and "Möbius" in why
+
+
+def test_a_step_without_a_sign_claim_is_rejected():
+    out = prove("entropy", library.power)
+    k = _first_sign_step(out, "d2(log g)/dxdT")
+    ok, why = check_proof("entropy", library.power, _with_step(out, k, sign="None"))
+    assert not ok
+
+
+def test_a_certificate_that_ignores_a_written_side_condition_is_rejected():
+    # x*(T - 1)/(T - 1) is held as x by SymPy; a proof of x's well-definedness does not cover
+    # the written formula, undefined at T = 1
+    written = separable("x*(T - 1)/(T - 1)")
+    assert written.obligations
+    out = prove("well_defined", separable("x"))
+    assert out.status == "proved"
+    ok, why = check_proof("well_defined", written, out)
+    assert not ok and "side condition" in why
+
+
+@pytest.mark.parametrize("score", ["x**(1/T)*exp(1/(T - 7/3))", "x**(1/(T - 7/3))", "x**(1/T)*exp(sqrt(x - 1/2))"])
+def test_the_issue_12_reproducers_are_no_longer_proved_well_defined(score):
+    out = prove("well_defined", separable(score))
+    assert out.status != "proved"
+    assert out.status == "refuted", out.reason  # each has an exact rational point of undefinedness
+
+
+@pytest.mark.parametrize(("expr", "sign"), [
+    ("exp(1/(t - 2))", None),            # a pole at t = 2
+    ("sqrt(t - 1) + 2", None),           # complex for t < 1
+    ("asin(t)", None),                   # complex for t > 1
+    ("asin(1/(1 + t))", "pos"),          # argument in (0, 1)
+    ("log(1 + t)", "pos"),
+    ("2 + sin(t)", "pos"),
+    ("1 - tanh(t)**2", "pos"),
+    ("tan(t) + 5", None),                # poles of tan: not known to be defined
+    ("(t - 1)**2/(t - 1)", None),        # cancels to t - 1, but undefined at t = 1
+    ("-exp(t)/(1 + t)", "neg"),
+])
+def test_kernel_sign_proves_definedness_first(expr, sign):
+    t = sp.Symbol("t", positive=True)
+    e = sp.sympify(expr, locals={"t": t})  # safe: test-authored literal
+    assert kernel_sign(e) == sign
+
+
+def test_kernel_defined_rejects_non_positive_symbols():
+    assert kernel_defined(sp.Symbol("z")) is False
+    assert kernel_sign(sp.Symbol("z") + 1) is None
+
+
+def test_rejections_are_recorded():
+    before = len(kernel.REJECTIONS)
+    out = prove("ranking", library.power)
+    check_proof("ranking", separable("x**(-1/T)"), out)
+    assert len(kernel.REJECTIONS) == before + 1
+
+
+def test_lemma_steps_are_not_sign_claims():
+    out = prove("entropy", library.power)
+    assert any(isinstance(s, Step) and s.check == "lemma" for s in out.steps)
+    assert check_proof("entropy", library.power, out)[0]

@@ -1,0 +1,724 @@
+"""The proof kernel: an independent checker that sees every proof before the user does.
+
+The provers (:mod:`skd.verify.prove`, :mod:`skd.verify.signs`, :mod:`skd.verify.regions`) are
+large and untrusted. This module is small and shares **no code** with them (a test checks its
+imports): it reads the operator's definition (the score and the side conditions of the formula
+as written) and uses SymPy for exact algebra and python-flint for rigorous constants, nothing
+else. A ``proved`` outcome is reported only if :func:`check_proof` accepts it; a rejection makes
+the verdict ``unknown`` (and is a prover bug to report).
+
+What the kernel re-does itself, for every ``sign`` step of a certificate:
+
+1. **the region** — the step's substitution maps ``T``, ``x``, ``V`` and the parameters to
+   expressions in fresh positive symbols; the kernel checks each is a monotone (Möbius) map or a
+   point and reads off the interval it covers;
+2. **the expression** — for the named derivations (``g``, ``dg/dx``, ``d/dx (g/x)``,
+   ``d2(log g)/dxdT``, written side conditions) it resolves the score's ``Piecewise``, ``Min``,
+   ``Max``, ``Abs``, ``Heaviside`` and ``sign`` on that region by deciding the sign of every
+   condition there itself, then differentiates; other steps (jumps, limits, gluing) carry a
+   prover-built expression whose *sign claim* it re-decides;
+3. **definedness, then the sign** — every denominator, ``log`` argument, real-power base and
+   ``asin``/``acos`` range is proved on the region before any sign rule is used
+   (``docs/theory/reductions.md#definedness``), by its own small rule set: the positivity lemma
+   for polynomials in positive variables (after replacing sign-known transcendental subterms by
+   fresh positive symbols), ``exp > 0``, ``log a`` has the sign of ``a - 1``, odd increasing
+   functions keep the sign, products multiply signs, Arb enclosures for constants.
+
+For ``well_defined`` it also checks that the regions of the certificate **cover** the domain
+(``T`` in ``(0, oo)``, ``x`` in ``(0, 1)``, ``V`` in ``{2} U (2, oo)``, each parameter's declared
+interval), and that every written side condition holds on each region.
+
+What it does not re-check: that the per-axiom reduction theorems
+(``docs/theory/reductions.md``) are correctly instantiated beyond the steps shown (which
+breakpoints need a jump step, say). That structure is re-derived and compared by
+``skd recheck`` (:mod:`skd.verify.proofcheck`).
+
+>>> from skd.operators import library
+>>> from skd.verify.prove import prove
+>>> check_proof("ranking", library.power, prove("ranking", library.power))
+(True, 'kernel: 2 steps checked')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import flint
+import sympy as sp
+
+from skd.operators.symbols import T, V, x
+
+__all__ = ["KernelRejection", "check_proof", "KernelSign", "kernel_sign", "kernel_defined", "REJECTIONS"]
+
+KernelSign = Literal["pos", "neg", "zero"]
+
+#: (axiom, operator definition, reason) of every certificate rejected in this process
+REJECTIONS: list[tuple[str, str, str]] = []
+
+_MAX_TERMS = 3000
+_MAX_DEPTH = 80
+
+
+class KernelRejection(Exception):
+    """The kernel does not accept a certificate (the message says which step and why)."""
+
+
+# =============================================================================================
+# Rigorous constants (python-flint Arb balls)
+# =============================================================================================
+
+_ARB_UNARY = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tanh: "tanh", sp.sinh: "sinh",
+              sp.cosh: "cosh", sp.atan: "atan", sp.asin: "asin", sp.acos: "acos", sp.erf: "erf"}
+
+
+def _arb(e: sp.Expr) -> Any:
+    """A ball enclosing the real constant ``e`` (raises ValueError if not evaluable)."""
+    if e.is_Rational:
+        return flint.arb(flint.fmpq(int(e.p), int(e.q)))
+    if e is sp.pi:
+        return flint.arb.pi()
+    if e is sp.E:
+        return flint.arb(1).exp()
+    if isinstance(e, sp.Add):
+        out = flint.arb(0)
+        for a in e.args:
+            out += _arb(a)
+        return out
+    if isinstance(e, sp.Mul):
+        out = flint.arb(1)
+        for a in e.args:
+            out *= _arb(a)
+        return out
+    if isinstance(e, sp.Pow):
+        b, n = _arb(e.args[0]), e.args[1]
+        if n.is_Integer:
+            if n < 0 and b.contains(0):
+                raise ValueError("division by a ball containing 0")
+            return b ** int(n) if n >= 0 else 1 / (b ** int(-n))
+        if not b > 0:
+            raise ValueError("real power of a base not certainly positive")
+        return (_arb(n) * b.log()).exp()
+    for cls, name in _ARB_UNARY.items():
+        if isinstance(e, cls):
+            a = _arb(e.args[0])
+            if name == "log" and not a > 0:
+                raise ValueError("log of a ball not certainly positive")
+            if name in ("asin", "acos") and not (a >= -1 and a <= 1):
+                raise ValueError(f"{name} of a ball not certainly in [-1, 1]")
+            return getattr(a, name)()
+    if isinstance(e, sp.Abs):
+        return abs(_arb(e.args[0]))
+    raise ValueError(f"cannot enclose {type(e).__name__}")
+
+
+def _constant_sign(e: sp.Expr) -> KernelSign | None:
+    if e.is_Rational:
+        return "pos" if e > 0 else "neg" if e < 0 else "zero"
+    if e.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return None
+    flint.ctx.prec, old = 300, flint.ctx.prec
+    try:
+        b = _arb(e)
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+    finally:
+        flint.ctx.prec = old
+    if b > 0:
+        return "pos"
+    if b < 0:
+        return "neg"
+    return None
+
+
+# =============================================================================================
+# Definedness and sign, for expressions whose free symbols are all positive
+# =============================================================================================
+
+_TOTAL = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf, sp.Abs, sp.Max, sp.Min)
+_KEEPS_SIGN = (sp.tanh, sp.sinh, sp.atan, sp.erf, sp.asin)
+
+
+class _Decider:
+    """Sign facts valid at every point with positive symbols; None when not proved."""
+
+    def __init__(self) -> None:
+        self._signs: dict[sp.Basic, KernelSign | None] = {}
+        self._defined: dict[sp.Basic, bool] = {}
+        self._fresh = 0
+
+    # -- definedness -----------------------------------------------------------------------
+    def defined(self, e: sp.Basic, depth: int = 0) -> bool:
+        if e in self._defined:
+            return self._defined[e]
+        ok = self._defined_now(e, depth)
+        self._defined[e] = ok
+        return ok
+
+    def _defined_now(self, e: sp.Basic, depth: int) -> bool:
+        if depth > _MAX_DEPTH or not isinstance(e, sp.Expr):
+            return False
+        if e.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return False
+        if isinstance(e, sp.Symbol):
+            return e.is_positive is True
+        if e.is_Rational or e in (sp.pi, sp.E):
+            return True
+        if not all(self.defined(a, depth + 1) for a in e.args):
+            return False
+        if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _TOTAL):
+            return True
+        if isinstance(e, sp.Pow):
+            b, n = e.args
+            sb = self.sign(b, depth + 1)
+            if n.is_Integer:
+                return n >= 0 or sb in ("pos", "neg")
+            return sb == "pos"
+        if isinstance(e, sp.log):
+            return self.sign(e.args[0], depth + 1) == "pos"
+        if isinstance(e, (sp.asin, sp.acos)):
+            a = e.args[0]
+            return self.sign(1 - a, depth + 1) in ("pos", "zero") and self.sign(1 + a, depth + 1) in ("pos", "zero")
+        return False  # tan, Piecewise, floor, unknown functions: not known to be defined
+
+    # -- sign -------------------------------------------------------------------------------
+    def sign(self, e: sp.Expr, depth: int = 0) -> KernelSign | None:
+        if e in self._signs:
+            return self._signs[e]
+        s = self._sign_now(e, depth) if self.defined(e, depth) else None
+        self._signs[e] = s
+        return s
+
+    def _sign_now(self, e: sp.Expr, depth: int) -> KernelSign | None:
+        if depth > _MAX_DEPTH:
+            return None
+        if not e.free_symbols:
+            return _constant_sign(e)
+        if isinstance(e, sp.Symbol):
+            return "pos"
+        if isinstance(e, sp.Mul):
+            out: KernelSign = "pos"
+            for a in e.args:
+                s = self.sign(a, depth + 1)
+                if s is None:
+                    return self._polynomial_sign(e, depth)
+                if s == "zero":
+                    return "zero"
+                if s == "neg":
+                    out = "neg" if out == "pos" else "pos"
+            return out
+        if isinstance(e, sp.Pow):
+            b, n = e.args
+            sb = self.sign(b, depth + 1)
+            if sb == "pos":
+                return "pos"
+            if n.is_Integer and sb in ("neg", "zero"):
+                if sb == "zero":
+                    return "zero" if n > 0 else None
+                return "pos" if int(n) % 2 == 0 else "neg"
+            return None
+        if isinstance(e, (sp.exp, sp.cosh)):
+            return "pos"
+        if isinstance(e, sp.log):
+            return self.sign(sp.together(e.args[0] - 1), depth + 1)
+        if isinstance(e, _KEEPS_SIGN):
+            return self.sign(e.args[0], depth + 1)
+        if isinstance(e, sp.Abs):
+            s = self.sign(e.args[0], depth + 1)
+            return None if s is None else ("zero" if s == "zero" else "pos")
+        if isinstance(e, (sp.Max, sp.Min)):
+            signs = [self.sign(a, depth + 1) for a in e.args]
+            if None in signs:
+                return None
+            if isinstance(e, sp.Max):
+                return "pos" if "pos" in signs else ("zero" if "zero" in signs else "neg")
+            return "neg" if "neg" in signs else ("zero" if "zero" in signs else "pos")
+        if isinstance(e, sp.Add):
+            signs = [self.sign(a, depth + 1) for a in e.args]
+            strict = {s for s in signs if s != "zero"}
+            if None not in signs:
+                if not strict:
+                    return "zero"
+                if len(strict) == 1:
+                    return strict.pop()
+            return self._log_sum_sign(e, depth) or self._bounded_sum_sign(e) or self._polynomial_sign(e, depth)
+        return None
+
+    def _bounded_sum_sign(self, e: sp.Add) -> KernelSign | None:
+        """``c + Σ k_i b_i`` with rational ``c``, ``k_i`` and each ``b_i`` one of ``sin``, ``cos``,
+        ``tanh`` (or a square of one) of a real argument, so ``|b_i| <= 1``: positive when
+        ``c > Σ|k_i|``, negative when ``c < -Σ|k_i|``."""
+        c, budget = sp.Integer(0), sp.Integer(0)
+        strict = True  # |tanh| < 1 strictly, so c >= Σ|k_i| suffices when every b_i is a tanh
+        for term in e.args:
+            if not term.free_symbols:
+                if not term.is_Rational:
+                    return None
+                c += term
+                continue
+            k, rest = term.as_coeff_Mul()
+            b = rest.args[0] if isinstance(rest, sp.Pow) and rest.args[1] == 2 else rest
+            if not (k.is_Rational and isinstance(b, (sp.sin, sp.cos, sp.tanh))):
+                return None
+            budget += abs(k)
+            strict = strict and isinstance(b, sp.tanh)
+        if c > budget or (strict and budget > 0 and c >= budget):
+            return "pos"
+        if c < -budget or (strict and budget > 0 and c <= -budget):
+            return "neg"
+        return None
+
+    def _atom(self, s: KernelSign) -> sp.Expr:
+        self._fresh += 1
+        sym = sp.Symbol(f"_k{self._fresh}", positive=True)
+        return {"pos": sym, "neg": -sym, "zero": sp.Integer(0)}[s]
+
+    def _abstract(self, e: sp.Expr, depth: int) -> sp.Expr | None:
+        """``e`` with each maximal non-polynomial subterm replaced by ±(fresh positive symbol)."""
+        if isinstance(e, sp.Symbol) or e.is_Rational:
+            return e
+        if isinstance(e, (sp.Add, sp.Mul)) or (isinstance(e, sp.Pow) and e.args[1].is_Integer):
+            args = [self._abstract(a, depth) for a in e.args]
+            if any(a is None for a in args):
+                return None
+            return e.func(*args)
+        s = self.sign(e, depth + 1)
+        return None if s is None else self._atom(s)
+
+    def _polynomial_sign(self, e: sp.Expr, depth: int) -> KernelSign | None:
+        """Positivity lemma: a rational function of positive variables whose numerator and
+        denominator have coefficients of one strict sign each. Cancelling common factors is
+        safe: every denominator of ``e`` was proved non-zero by :meth:`defined`."""
+        a = self._abstract(e, depth)
+        if a is None:
+            return None
+        num, den = sp.fraction(sp.cancel(sp.together(a)))
+        sn, sd = self._coefficient_sign(num), self._coefficient_sign(den)
+        if sn == "zero":
+            return "zero"
+        if sn is None:
+            sn = self._factor_sign(num)
+        if sd is None:
+            sd = self._factor_sign(den)
+        if sn is None or sd is None or sd == "zero":
+            return None
+        return sn if sd == "pos" else ("neg" if sn == "pos" else "pos")
+
+    @staticmethod
+    def _coefficient_sign(p: sp.Expr) -> KernelSign | None:
+        p = sp.expand(p)
+        if p == 0:
+            return "zero"
+        terms = sp.Add.make_args(p)
+        if len(terms) > _MAX_TERMS:
+            return None
+        signs = set()
+        for term in terms:
+            c, _ = term.as_coeff_Mul()
+            rest = term / c
+            if not (c.is_Rational and all(isinstance(f, sp.Symbol) or (isinstance(f, sp.Pow) and isinstance(f.args[0], sp.Symbol)
+                                                                 and f.args[1].is_Integer and f.args[1] > 0)
+                                          for f in sp.Mul.make_args(rest) if f != 1)):
+                return None
+            signs.add("pos" if c > 0 else "neg")
+        return signs.pop() if len(signs) == 1 else None
+
+    def _factor_sign(self, p: sp.Expr) -> KernelSign | None:
+        if len(sp.Add.make_args(sp.expand(p))) > 200:
+            return None
+        f = sp.factor(p)
+        if f == p or not isinstance(f, (sp.Mul, sp.Pow)):
+            return None
+        out: KernelSign = "pos"
+        for fac in sp.Mul.make_args(f):
+            b, n = fac.as_base_exp()
+            if not (n.is_Integer and n > 0):
+                return None
+            sb = _constant_sign(b) if not b.free_symbols else self._coefficient_sign(b)
+            if sb is None:
+                return None
+            if sb == "zero":
+                return "zero"
+            if sb == "neg" and int(n) % 2:
+                out = "neg" if out == "pos" else "pos"
+        return out
+
+    def _log_sum_sign(self, e: sp.Add, depth: int) -> KernelSign | None:
+        """``Σ k_i log a_i`` (integer ``k_i``, every ``a_i > 0``) has the sign of ``Π a_i^k_i - 1``."""
+        prod = sp.Integer(1)
+        for term in e.args:
+            k, rest = term.as_coeff_Mul()
+            if not (isinstance(rest, sp.log) and k.is_Integer):
+                return None
+            if self.sign(rest.args[0], depth + 1) != "pos":
+                return None
+            prod *= rest.args[0] ** int(k)
+        return self.sign(sp.cancel(sp.together(prod - 1)), depth + 1)
+
+
+def kernel_sign(e: sp.Expr) -> KernelSign | None:
+    """The kernel's sign of ``e`` (positive symbols) at every point, or None; None also when
+    ``e`` is not proved defined everywhere.
+
+    >>> import sympy as sp
+    >>> t = sp.Symbol("t", positive=True)
+    >>> kernel_sign(sp.exp(1 / t) + t), kernel_sign(sp.exp(1 / (t - 2))), kernel_sign(sp.log(1 + t))
+    ('pos', None, 'pos')
+    """
+    if any(s.is_positive is not True for s in e.free_symbols):
+        return None
+    return _Decider().sign(e)
+
+
+def kernel_defined(e: sp.Expr) -> bool:
+    """True if the kernel proves ``e`` defined, finite and real at every positive point."""
+    if any(s.is_positive is not True for s in e.free_symbols):
+        return False
+    return _Decider().defined(e)
+
+
+# =============================================================================================
+# Regions: substitutions to positive symbols, and what they cover
+# =============================================================================================
+
+
+@dataclasses.dataclass(frozen=True)
+class _Span:
+    lo: sp.Expr
+    hi: sp.Expr  # sp.oo allowed
+    point: bool
+
+
+def _span(sub: sp.Expr) -> _Span:
+    """The set covered by ``sub`` as its positive symbol ranges over (0, oo): a point, or the
+    open interval between its values at 0 and oo for a Möbius map ``(a + b s)/(c + d s)`` whose
+    denominator is positive on (0, oo) (so the map is continuous and monotone there)."""
+    syms = sub.free_symbols
+    if not syms:
+        return _Span(sub, sub, True)
+    if len(syms) != 1:
+        raise KernelRejection(f"substitution {sub} uses several symbols")
+    (s,) = syms
+    if s.is_positive is not True:
+        raise KernelRejection(f"substitution {sub}: {s} is not a positive symbol")
+    num, den = sp.fraction(sp.cancel(sp.together(sub)))
+    try:
+        pn, pd = sp.Poly(num, s), sp.Poly(den, s)
+    except sp.PolynomialError:
+        raise KernelRejection(f"substitution {sub} is not a Möbius map") from None
+    if pn.degree() > 1 or pd.degree() > 1 or any(c.free_symbols for c in pn.all_coeffs() + pd.all_coeffs()):
+        raise KernelRejection(f"substitution {sub} is not a Möbius map")
+    a, b = pn.coeff_monomial(1), pn.coeff_monomial(s)
+    c, d = pd.coeff_monomial(1), pd.coeff_monomial(s)
+    sc, sd = _constant_sign(c), _constant_sign(d)
+    if sc == "neg" or (sc == "zero" and sd == "neg"):
+        a, b, c, d = -a, -b, -c, -d
+        sc, sd = _constant_sign(c), _constant_sign(d)
+    if sc != "pos" or sd not in ("pos", "zero"):
+        raise KernelRejection(f"substitution {sub}: denominator not certainly positive on (0, oo)")
+    at0 = a / c
+    if sd == "pos":
+        at_inf = b / d
+    else:
+        sb = _constant_sign(b)
+        at_inf = sp.oo if sb == "pos" else -sp.oo if sb == "neg" else at0
+    if _equal(at0, at_inf):
+        raise KernelRejection(f"substitution {sub} is constant")
+    lo, hi = (at0, at_inf) if _less(at0, at_inf) else (at_inf, at0)
+    return _Span(lo, hi, False)
+
+
+def _less(a: sp.Expr, b: sp.Expr) -> bool:
+    """a < b, certainly (ends may be -oo, oo)."""
+    if a is sp.oo or b is -sp.oo:
+        return False
+    if b is sp.oo or a is -sp.oo:
+        return True
+    return _constant_sign(b - a) == "pos"
+
+
+def _equal(a: sp.Expr, b: sp.Expr) -> bool:
+    if a in (sp.oo, -sp.oo) or b in (sp.oo, -sp.oo):
+        return a == b
+    d = b - a
+    return d == 0 or sp.nsimplify(d) == 0
+
+
+def _covers(spans: Sequence[_Span], lo: sp.Expr, hi: sp.Expr, lo_closed: bool = False, hi_closed: bool = False) -> bool:
+    """True if the union of ``spans`` contains the interval from ``lo`` to ``hi`` (each end
+    included when closed), every comparison decided exactly or by Arb."""
+    points = [s.lo for s in spans if s.point]
+    opens = [(s.lo, s.hi) for s in spans if not s.point]
+
+    def has_point(v: sp.Expr) -> bool:
+        return any(_equal(p, v) for p in points)
+
+    def inside(v: sp.Expr) -> bool:
+        return any(_less(a, v) and _less(v, b) for a, b in opens)
+
+    if lo_closed and not has_point(lo):
+        return False
+    cur, first = lo, True
+    for _ in range(len(opens) + 1):
+        if _equal(cur, hi) or _less(hi, cur):
+            break
+        if not first and not (has_point(cur) or inside(cur)):
+            return False
+        reach = [b for a, b in opens if (_equal(a, cur) or _less(a, cur)) and _less(cur, b)]
+        if not reach:
+            return False
+        best = reach[0]
+        for b in reach[1:]:
+            if _less(best, b):
+                best = b
+        cur, first = best, False
+    else:
+        return False
+    if hi_closed and not has_point(hi):
+        return False
+    return True
+
+
+# =============================================================================================
+# Resolving the score on a region, and the named derivations
+# =============================================================================================
+
+
+class _Region:
+    """One region: the substitution of the original symbols, and a decider for sign facts on it."""
+
+    def __init__(self, subs: Sequence[tuple[sp.Symbol, sp.Expr]], decider: _Decider) -> None:
+        self.subs = dict(subs)
+        self.decider = decider
+
+    def sign(self, e: sp.Expr) -> KernelSign | None:
+        v = sp.sympify(e).subs(self.subs, simultaneous=True)  # safe: SymPy object built from the definition
+        if v.free_symbols - {s for val in self.subs.values() for s in val.free_symbols}:
+            return None  # a variable the region does not fix
+        return self.decider.sign(v)
+
+    def truth(self, cond: sp.Basic) -> bool:
+        if cond is sp.true:
+            return True
+        if cond is sp.false:
+            return False
+        if isinstance(cond, sp.And):
+            return all(self.truth(c) for c in cond.args)
+        if isinstance(cond, sp.Or):
+            return any(self.truth(c) for c in cond.args)
+        if isinstance(cond, sp.Not):
+            return not self.truth(cond.args[0])
+        if isinstance(cond, sp.core.relational.Relational):
+            s = self.sign(cond.lhs - cond.rhs)
+            if s is None:
+                raise KernelRejection(f"condition {cond} does not have one truth value on the region {self.describe()}")
+            return {"<": s == "neg", "<=": s in ("neg", "zero"), ">": s == "pos", ">=": s in ("pos", "zero"),
+                    "==": s == "zero", "!=": s != "zero"}[cond.rel_op]
+        raise KernelRejection(f"condition {cond} is not supported by the kernel")
+
+    def resolve(self, e: sp.Basic) -> sp.Expr:
+        """``e`` with every Piecewise/Min/Max/Abs/Heaviside/sign replaced by its value's
+        expression on the region (each choice decided by the kernel's sign of a difference)."""
+        if not isinstance(e, sp.Expr) or not e.args:
+            return e  # type: ignore[return-value]
+        if isinstance(e, sp.Piecewise):
+            for value, cond in e.args:
+                if self.truth(cond):
+                    return self.resolve(value)
+            raise KernelRejection(f"no Piecewise branch applies on the region {self.describe()}")
+        args = [self.resolve(a) for a in e.args]
+        if isinstance(e, (sp.Min, sp.Max)):
+            best = args[0]
+            for a in args[1:]:
+                s = self.sign(a - best)
+                if s is None:
+                    raise KernelRejection(f"{type(e).__name__} not resolved on the region {self.describe()}")
+                if (s == "pos") == isinstance(e, sp.Max) and s != "zero":
+                    best = a
+            return best
+        if isinstance(e, sp.Abs):
+            s = self.sign(args[0])
+            if s is None:
+                raise KernelRejection(f"Abs not resolved on the region {self.describe()}")
+            return -args[0] if s == "neg" else args[0]
+        if isinstance(e, (sp.Heaviside, sp.sign)):
+            s = self.sign(args[0])
+            if s is None:
+                raise KernelRejection(f"{type(e).__name__} not resolved on the region {self.describe()}")
+            if isinstance(e, sp.Heaviside):
+                return {"pos": sp.Integer(1), "neg": sp.Integer(0), "zero": sp.Rational(1, 2)}[s]
+            return {"pos": sp.Integer(1), "neg": sp.Integer(-1), "zero": sp.Integer(0)}[s]
+        if isinstance(e, (sp.floor, sp.ceiling)):
+            raise KernelRejection(f"{type(e).__name__} is not supported by the kernel")
+        return e.func(*args)
+
+    def describe(self) -> str:
+        return ", ".join(f"{k} = {v}" for k, v in self.subs.items())
+
+
+def _split_log(g: sp.Expr, region: _Region) -> sp.Expr:
+    """``log g`` with logs of products and powers split where the kernel proves each factor
+    (or base) > 0 on the region: exact there."""
+    if isinstance(g, sp.exp):
+        return g.args[0]
+    if isinstance(g, sp.Pow) and region.sign(g.args[0]) == "pos":
+        return g.args[1] * _split_log(g.args[0], region)
+    if isinstance(g, sp.Mul) and all(region.sign(f) == "pos" for f in g.args):
+        return sp.Add(*[_split_log(f, region) for f in g.args])
+    return sp.log(g)
+
+
+def _derive(name: str, op: Any, region: _Region) -> sp.Expr:
+    if name.startswith("written side condition"):
+        k = int(name.split()[3])
+        obligations = getattr(op, "obligations", ())
+        if not 0 <= k < len(obligations):
+            raise KernelRejection(f"{name}: the operator has {len(obligations)} written side conditions")
+        _, e, guard = obligations[k]
+        return region.resolve(e) if region.truth(guard) else sp.Integer(1)
+    g = region.resolve(op.score)
+    if name == "g":
+        return g
+    if name == "dg/dx":
+        return sp.diff(g, x)
+    if name == "d/dx (g/x)":
+        return sp.diff(g / x, x)
+    if name == "d2(log g)/dxdT":
+        return sp.diff(_split_log(g, region), x, T)
+    raise KeyError(name)
+
+
+_RE_DERIVED = ("g", "dg/dx", "d/dx (g/x)", "d2(log g)/dxdT")
+
+
+def _claimed_ok(claim: str, got: KernelSign | None) -> bool:
+    return got is not None and claim == got
+
+
+# =============================================================================================
+# The check
+# =============================================================================================
+
+
+def check_proof(axiom: str, op: Any, outcome: Any) -> tuple[bool, str]:
+    """Accept or reject ``outcome`` (a ``proved`` prover outcome for ``axiom`` and ``op``).
+
+    Every ``sign`` step is re-decided from an expression the kernel derives itself where the
+    step names a derivation of the score, and its region is checked to be a valid substitution;
+    for ``well_defined`` the regions must cover the domain and every written side condition must
+    hold on each. Returns ``(accepted, message)``; a rejection is also recorded in
+    :data:`REJECTIONS`.
+    """
+    try:
+        n = _check(axiom, op, outcome)
+    except KernelRejection as exc:
+        REJECTIONS.append((axiom, getattr(op, "definition", "?"), str(exc)))
+        return False, f"kernel rejected the certificate: {exc}"
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError) as exc:
+        msg = f"kernel could not check the certificate ({type(exc).__name__}: {str(exc)[:200]})"
+        REJECTIONS.append((axiom, getattr(op, "definition", "?"), msg))
+        return False, msg
+    return True, f"kernel: {n} steps checked"
+
+
+def _check(axiom: str, op: Any, outcome: Any) -> int:
+    if op.kind != "separable" or op.score is None:
+        raise KernelRejection("the kernel checks proofs of separable operators only")
+    if outcome.status != "proved":
+        raise KernelRejection(f"outcome is {outcome.status}, not proved")
+    subs_of: Mapping[str, tuple[tuple[sp.Symbol, sp.Expr], ...]] = getattr(outcome, "subs", {}) or {}
+    exprs: Mapping[str, sp.Expr] = getattr(outcome, "exprs", {}) or {}
+    decider = _Decider()
+    regions_g: list[tuple[tuple[sp.Symbol, sp.Expr], ...]] = []
+    checked = 0
+    for k, step in enumerate(outcome.steps):
+        if step.check != "sign":
+            continue
+        args = dict(step.args)
+        claim = args.get("sign")
+        if claim not in ("pos", "neg", "zero"):
+            raise KernelRejection(f"step {k + 1} claims no sign")
+        subs = subs_of.get(args.get("subs", ""))
+        if subs is None:
+            raise KernelRejection(f"step {k + 1} has no substitution")
+        region = _Region(subs, decider)
+        name = args.get("derivation", "")
+        if name in _RE_DERIVED or name.startswith("written side condition") and "T = 1" not in name:
+            if x not in region.subs or T not in region.subs:
+                raise KernelRejection(f"step {k + 1} ({name}) does not fix both T and x")
+            for _, e in subs:
+                _span(e)  # each variable ranges over a point or an interval (rejects anything else)
+            try:
+                expr = _derive(name, op, region)
+            except KeyError:
+                raise KernelRejection(f"step {k + 1}: unknown derivation {name!r}") from None
+            got = region.sign(expr)
+            if name == "g":
+                regions_g.append(tuple(subs))
+        else:
+            e = exprs.get(args.get("expr", ""))
+            if e is None:
+                raise KernelRejection(f"step {k + 1} has no expression")
+            got = decider.sign(e) if all(s.is_positive for s in e.free_symbols) else None
+        if name.startswith("written side condition"):
+            # the obligation's kind fixes which signs discharge it; re-check against the operator
+            idx = int(name.split()[3])
+            kind = op.obligations[idx][0]
+            ok = got in {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}[kind]
+            if not ok:
+                raise KernelRejection(f"step {k + 1} ({step.text}): the kernel decides {got}")
+        elif not _claimed_ok(claim, got):
+            raise KernelRejection(f"step {k + 1} ({step.text}): claimed {claim}, the kernel decides {got}")
+        checked += 1
+    if axiom == "well_defined":
+        _check_well_defined_cover(op, regions_g, decider)
+    return checked
+
+
+def _check_well_defined_cover(op: Any, regions: Sequence[tuple[tuple[sp.Symbol, sp.Expr], ...]], decider: _Decider) -> None:
+    """The ``g > 0`` regions cover T in (0, oo) × x in (0, 1) × V in {2} ∪ (2, oo) × parameter
+    domains, and every written side condition holds on each region."""
+    if not regions:
+        raise KernelRejection("well_defined: no region proves g > 0")
+    by_base: dict[tuple[tuple[str, sp.Expr], ...], dict[sp.Expr, list[_Span]]] = {}
+    t_spans: dict[tuple[tuple[str, sp.Expr], ...], dict[sp.Expr, _Span]] = {}
+    for subs in regions:
+        d = dict(subs)
+        base = tuple(sorted(((str(s), e) for s, e in subs if s not in (T, x)), key=lambda a: a[0]))
+        by_base.setdefault(base, {}).setdefault(d[T], []).append(_span(d[x]))
+        t_spans.setdefault(base, {})[d[T]] = _span(d[T])
+        region = _Region(subs, decider)
+        for k, (kind, e, guard) in enumerate(getattr(op, "obligations", ())):
+            if not region.truth(guard):
+                continue
+            s = region.sign(region.resolve(e))
+            if s not in {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}[kind]:
+                raise KernelRejection(f"well_defined: written side condition {k} ({e} {kind}) not proved on {region.describe()}")
+    for base, per_t in by_base.items():
+        if not _covers(list(t_spans[base].values()), sp.Integer(0), sp.oo):
+            raise KernelRejection(f"well_defined: the T-regions of {dict(base)} do not cover (0, oo)")
+        for t_sub, xs in per_t.items():
+            if not _covers(xs, sp.Integer(0), sp.Integer(1)):
+                raise KernelRejection(f"well_defined: the x-regions at T = {t_sub} do not cover (0, 1)")
+    # V and parameters: the bases must cover V in {2} ∪ (2, oo) and each declared parameter interval
+    names = ["V"] + [p.name for p in op.params]
+    for name in names:
+        spans = [_span(dict(b)[name]) for b in by_base if name in dict(b)]
+        if name == "V":
+            ok = _covers(spans, sp.Integer(2), sp.oo, lo_closed=True)
+        else:
+            prm = next(p for p in op.params if p.name == name)
+            lo, hi = prm.bounds
+            ok = _covers(spans, lo if lo is not None else -sp.oo, hi if hi is not None else sp.oo,
+                         lo_closed=lo is not None and prm.lower_closed, hi_closed=hi is not None and prm.upper_closed)
+        if not ok:
+            raise KernelRejection(f"well_defined: the regions do not cover the domain of {name}")
+    # every combination of V case and parameter case must have been covered (a product of cases)
+    combos = {tuple(sorted(dict(b).items())) for b in by_base}
+    per_name = {name: {dict(b)[name] for b in by_base if name in dict(b)} for name in names}
+    expected = 1
+    for vals in per_name.values():
+        expected *= len(vals)
+    if len(combos) != expected:
+        raise KernelRejection("well_defined: the V/parameter cases are not a full product of their ranges")
