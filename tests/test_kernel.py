@@ -19,12 +19,17 @@ import sympy as sp
 from skd.operators import library, separable
 from skd.verify import kernel
 from skd.verify.kernel import check_proof, kernel_defined, kernel_sign
-from skd.verify.prove import prove
+from skd.verify.prove import lemma_outcomes, prove
 from skd.verify.verdict import Step
 
 AXIOMS = ("well_defined", "ranking", "continuity", "entropy", "identity", "boundary_cold", "boundary_hot")
 KERNEL = Path(kernel.__file__)
 FORBIDDEN = {"prove", "signs", "regions", "refute", "certify", "checker", "proofcheck", "recheck", "derivations"}
+
+
+def _check(axiom, op, out, lemmas_of=None):
+    """check_proof with the lemma outcomes the prover would hand over (of ``lemmas_of``'s proof)."""
+    return check_proof(axiom, op, out, lemmas=lemma_outcomes(lemmas_of or op, out))
 
 
 def _imports(path: Path) -> set[str]:
@@ -56,7 +61,7 @@ def test_every_library_proof_is_accepted_by_the_kernel(op):
     for axiom in AXIOMS:
         out = prove(axiom, op)
         if out.status == "proved":
-            ok, why = check_proof(axiom, op, out)
+            ok, why = _check(axiom, op, out)
             assert ok, f"{op.name}/{axiom}: {why}"
 
 
@@ -75,7 +80,7 @@ def _first_sign_step(out, derivation):
 def test_a_false_sign_claim_is_rejected():
     out = prove("ranking", library.power)
     k = _first_sign_step(out, "dg/dx")
-    ok, why = check_proof("ranking", library.power, _with_step(out, k, sign="neg"))
+    ok, why = _check("ranking", library.power, _with_step(out, k, sign="neg"))
     assert not ok and "claimed neg" in why
 
 
@@ -83,7 +88,7 @@ def test_a_proof_for_another_operator_is_rejected():
     # the kernel re-derives the expression from *this* operator's score: the power proof says
     # dg/dx > 0, but for the reversed power dg/dx < 0
     out = prove("ranking", library.power)
-    ok, why = check_proof("ranking", separable("x**(-1/T)"), out)
+    ok, why = _check("ranking", separable("x**(-1/T)"), out, library.power)
     assert not ok and "kernel decides neg" in why
 
 
@@ -158,11 +163,29 @@ def test_kernel_defined_rejects_non_positive_symbols():
 def test_rejections_are_recorded():
     before = len(kernel.REJECTIONS)
     out = prove("ranking", library.power)
-    check_proof("ranking", separable("x**(-1/T)"), out)
+    _check("ranking", separable("x**(-1/T)"), out, library.power)
     assert len(kernel.REJECTIONS) == before + 1
 
 
 def test_lemma_steps_are_not_sign_claims():
     out = prove("entropy", library.power)
     assert any(isinstance(s, Step) and s.check == "lemma" for s in out.steps)
-    assert check_proof("entropy", library.power, out)[0]
+    assert _check("entropy", library.power, out)[0]
+
+
+def test_a_cited_lemma_must_come_with_its_proof():
+    out = prove("ranking", library.power)
+    ok, why = check_proof("ranking", library.power, out, lemmas={})
+    assert not ok and "cited without its proof" in why
+
+
+def test_a_lemma_proved_through_the_negated_score_does_not_give_g_positive():
+    # -exp(-x/T): F is well defined (through -g = exp(-x/T) > 0), but g itself is negative, so
+    # the ranking reduction (g increasing => F order-preserving) must not use it; F reverses order
+    op = separable("-exp(-x/T)")
+    wd = prove("well_defined", op)
+    assert wd.status == "proved" and any(dict(s.args).get("negated_score") == "true" for s in wd.steps)
+    assert prove("ranking", op).status != "proved"
+    ranking_of_g = prove("ranking", separable("x**(1/T)"))
+    ok, why = check_proof("ranking", op, ranking_of_g, lemmas={"well_defined": wd})
+    assert not ok

@@ -601,17 +601,19 @@ def _claimed_ok(claim: str, got: KernelSign | None) -> bool:
 # =============================================================================================
 
 
-def check_proof(axiom: str, op: Any, outcome: Any) -> tuple[bool, str]:
+def check_proof(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     """Accept or reject ``outcome`` (a ``proved`` prover outcome for ``axiom`` and ``op``).
 
     Every ``sign`` step is re-decided from an expression the kernel derives itself where the
     step names a derivation of the score, and its region is checked to be a valid substitution;
     for ``well_defined`` the regions must cover the domain and every written side condition must
-    hold on each. Returns ``(accepted, message)``; a rejection is also recorded in
-    :data:`REJECTIONS`.
+    hold on each. An axiom cited as a lemma (``g > 0`` from ``well_defined``, ranking and
+    continuity for entropy) must come with its own proved outcome in ``lemmas``, which is
+    checked in turn and must prove ``g > 0`` directly (not through ``-g``). Returns
+    ``(accepted, message)``; a rejection is also recorded in :data:`REJECTIONS`.
     """
     try:
-        n = _check(axiom, op, outcome)
+        n = _check(axiom, op, outcome, lemmas or {}, 0)
     except KernelRejection as exc:
         REJECTIONS.append((axiom, getattr(op, "definition", "?"), str(exc)))
         return False, f"kernel rejected the certificate: {exc}"
@@ -622,11 +624,30 @@ def check_proof(axiom: str, op: Any, outcome: Any) -> tuple[bool, str]:
     return True, f"kernel: {n} steps checked"
 
 
-def _check(axiom: str, op: Any, outcome: Any) -> int:
+def _negated(outcome: Any) -> bool:
+    return any(s.check == "lemma" and dict(s.args).get("negated_score") == "true" for s in outcome.steps)
+
+
+def _check(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], depth: int) -> int:
     if op.kind != "separable" or op.score is None:
         raise KernelRejection("the kernel checks proofs of separable operators only")
     if outcome.status != "proved":
         raise KernelRejection(f"outcome is {outcome.status}, not proved")
+    if depth > 4:
+        raise KernelRejection("lemmas nested too deeply")
+    if _negated(outcome):
+        if depth:
+            raise KernelRejection(f"lemma {axiom} is proved through -g, not for g itself")
+        # F is the same map for the scores g and -g: g_i / Σ_j g_j = (-g_i) / Σ_j (-g_j), each
+        # side defined exactly where the other is. The steps are checked against -g.
+        op = dataclasses.replace(op, score=-op.score)
+    for step in outcome.steps:
+        cited = dict(step.args).get("axiom") if step.check == "lemma" else None
+        if cited is None:
+            continue
+        if cited == axiom or cited not in lemmas:
+            raise KernelRejection(f"lemma {cited!r} cited without its proof")
+        _check(cited, op, lemmas[cited], lemmas, depth + 1)
     subs_of: Mapping[str, tuple[tuple[sp.Symbol, sp.Expr], ...]] = getattr(outcome, "subs", {}) or {}
     exprs: Mapping[str, sp.Expr] = getattr(outcome, "exprs", {}) or {}
     decider = _Decider()

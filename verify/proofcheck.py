@@ -66,19 +66,26 @@ def spot_check(expr: sp.Expr, sign: str, *, seed: int = 0, samples: int = 6) -> 
     return True, "ok"
 
 
+def _prove_with_lemmas(axiom: str, op: Any, profile: str) -> tuple[Any, dict[str, Any]]:
+    """Worker job: the re-derived outcome and the outcomes of the lemmas it cites."""
+    from skd.theory.axioms import PROFILES
+
+    from .prove import lemma_outcomes, prove
+
+    outcome = prove(axiom, op, PROFILES[profile])
+    return outcome, (lemma_outcomes(op, outcome, PROFILES[profile]) if outcome.status == "proved" else {})
+
+
 def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") -> tuple[bool, str]:
     """Re-derive ``verdict``'s certificate for ``op`` and compare; see the module docstring."""
     if verdict.status != "proved":
         return False, f"verdict is {verdict.status}, not proved"
     if not verdict.certificate:
         return False, "proved verdict without certificate"
-    from skd.theory.axioms import PROFILES
-
     from .budget import BudgetExceeded, WorkerError, run_with_budget
-    from .prove import prove
 
     try:
-        outcome = run_with_budget(prove, (verdict.axiom, op, PROFILES[profile]), seconds=120)
+        outcome, lemmas = run_with_budget(_prove_with_lemmas, (verdict.axiom, op, profile), seconds=120)
     except (BudgetExceeded, WorkerError) as exc:
         return False, f"re-derivation did not finish: {exc}"
     if outcome.status != "proved":
@@ -92,7 +99,7 @@ def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") ->
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
     from .kernel import check_proof
 
-    accepted, message = check_proof(verdict.axiom, op, outcome)
+    accepted, message = check_proof(verdict.axiom, op, outcome, lemmas=lemmas)
     if not accepted:
         return False, message
     checked = 0

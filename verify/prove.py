@@ -42,7 +42,7 @@ from .regions import (
 from .signs import Sign, sign_of
 from .verdict import Counterexample, Step
 
-__all__ = ["Outcome", "prove", "PROVERS", "derive", "DERIVATIONS"]
+__all__ = ["Outcome", "prove", "PROVERS", "derive", "DERIVATIONS", "lemma_outcomes"]
 
 y = sp.Symbol("y", positive=True)  # a second probability entry
 
@@ -912,8 +912,60 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     """
     key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
     if key not in _MEMO:
-        _MEMO[key] = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
+        out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
+        if out.status == "unknown":
+            out = _via_negated_score(axiom_id, op, profile) or out
+        _MEMO[key] = out
     return _MEMO[key]
+
+
+def _is_negated(out: Outcome) -> bool:
+    return any(s.check == "lemma" and dict(s.args).get(NEGATION_LEMMA) == "true" for s in out.steps)
+
+
+def lemma_outcomes(op: Any, out: Outcome, profile: Any = None) -> dict[str, Outcome]:
+    """The proved outcomes of the axioms ``out`` cites as lemmas, transitively, for the kernel
+    to check in turn (for the score -g when ``out`` is a proof through it)."""
+    eff = dataclasses.replace(op, score=-op.score) if _is_negated(out) else op
+    found: dict[str, Outcome] = {}
+    todo = [out]
+    while todo:
+        cur = todo.pop()
+        for s in cur.steps:
+            name = dict(s.args).get("axiom") if s.check == "lemma" else None
+            if name and name not in found:
+                found[name] = prove(name, eff, profile)
+                todo.append(found[name])
+    return found
+
+
+#: hashes of operators made by :func:`_negated` (never negated again)
+_NEGATED: set[str] = set()
+NEGATION_LEMMA = "negated_score"
+
+
+def _negated(op: Any) -> Any | None:
+    if op.kind != "separable" or op.hash in _NEGATED:
+        return None
+    neg = dataclasses.replace(op, score=-op.score, name=f"{op.name}__negated")
+    _NEGATED.add(neg.hash)
+    return neg
+
+
+def _via_negated_score(axiom_id: str, op: Any, profile: Any) -> Outcome | None:
+    """``F`` is unchanged when the score ``g`` is replaced by ``-g`` (the ratio ``g_i / Σ g_j``
+    is, and so is where it is defined): a score that is negative everywhere is proved through
+    ``-g > 0`` (docs/theory/reductions.md#negative-scores). Proofs only; None otherwise."""
+    neg = _negated(op)
+    if neg is None or prove("well_defined", neg, profile).status != "proved":
+        return None
+    out = prove(axiom_id, neg, profile)
+    if out.status != "proved":
+        return None
+    lemma = Step("F_T(p) is unchanged when g is replaced by -g; the steps below are for the score -g", "lemma",
+                 ((NEGATION_LEMMA, "true"),))
+    return _kernel_checked(axiom_id, op, dataclasses.replace(out, steps=[lemma, *out.steps],
+                                                             method=out.method + " applied to -g (F unchanged)"))
 
 
 def _kernel_checked(axiom_id: str, op: Any, out: Outcome) -> Outcome:
@@ -923,7 +975,7 @@ def _kernel_checked(axiom_id: str, op: Any, out: Outcome) -> Outcome:
         return out
     from .kernel import check_proof
 
-    ok, message = check_proof(axiom_id, op, out)
+    ok, message = check_proof(axiom_id, op, out, lemmas=lemma_outcomes(op, out))
     if ok:
         return out
     return Outcome("unknown", out.method, reason=f"the independent proof checker rejected the certificate "
@@ -940,7 +992,8 @@ def _prove_with_lemmas(axiom_id: str, op: Any, profile: Any) -> Outcome:
         # identity needs only g(x, 1, V) = c x with c != 0, checked by its own prover
         return out
     wd = prove("well_defined", op, profile)
-    if wd.status != "proved":
+    if wd.status != "proved" or _is_negated(wd):
+        # the reductions need g > 0 itself; a proof through -g > 0 (g < 0) does not give it
         return Outcome("unknown", out.method, reason="the reduction needs g > 0 (well_defined), which is not proved",
                        reason_kind="undecided")
     lemma = Step("g > 0 on the whole domain (well_defined proved): the reduction applies", "lemma",
