@@ -622,16 +622,19 @@ def _scores(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: 
 
 def _F(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mapping[str, Fraction]) -> list[XV]:
     """``F_T(p)`` as XV values; raises NotWellDefined when ``F`` is certainly not a distribution
-    computed from non-negative scores (separable), Undecided when that cannot be decided."""
+    (separable: scores of both strict signs, or summing to 0), Undecided when that cannot be
+    decided."""
     if op.kind == "separable":
         g = _scores(op, P, T, ar, vals)
-        for gi in g:
-            if gi < 0:
-                raise NotWellDefined("negative score")
+        # reductions.md Lemma W.1: F = g / Σg is a distribution iff the scores do not take both
+        # strict signs and their sum is non-zero (all-negative scores are fine: g and -g agree)
+        negative = any(gi < 0 for gi in g)
+        if negative and any(gi > 0 for gi in g):
+            raise NotWellDefined("scores of both strict signs")
         total = g[0]
         for gi in g[1:]:
             total = total + gi
-        if not total > 0:
+        if not (total < 0 if negative else total > 0):
             raise NotWellDefined("the scores sum to 0")
         return [gi / total for gi in g]
     out = op.algorithm(list(P), T, ar)

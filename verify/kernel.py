@@ -242,8 +242,30 @@ class _Decider:
                     return "zero"
                 if len(strict) == 1:
                     return strict.pop()
-            return self._log_sum_sign(e, depth) or self._bounded_sum_sign(e) or self._polynomial_sign(e, depth)
+            return (self._log_sum_sign(e, depth) or self._bounded_sum_sign(e) or self._log_compare_sign(e, signs, depth)
+                    or self._polynomial_sign(e, depth))
         return None
+
+    def _split(self, e: sp.Expr, depth: int) -> sp.Expr:
+        """``log e`` for ``e > 0``, split over products and powers whose factors / bases the
+        kernel proves > 0 (exact for positive reals)."""
+        if isinstance(e, sp.exp):
+            return e.args[0]
+        if isinstance(e, sp.Pow) and self.sign(e.args[0], depth + 1) == "pos":
+            return e.args[1] * self._split(e.args[0], depth)
+        if isinstance(e, sp.Mul) and all(self.sign(f, depth + 1) == "pos" for f in e.args):
+            return sp.Add(*[self._split(f, depth) for f in e.args])
+        return sp.log(e)
+
+    def _log_compare_sign(self, e: sp.Add, signs: list[KernelSign | None], depth: int) -> KernelSign | None:
+        """``A - B`` with ``A > 0`` and ``B > 0`` has the sign of ``log A - log B``."""
+        if len(e.args) != 2 or set(signs) != {"pos", "neg"}:
+            return None
+        a, b = e.args if signs[0] == "pos" else e.args[::-1]
+        la, lb = self._split(a, depth), self._split(-b, depth)
+        if la == sp.log(a) and lb == sp.log(-b):
+            return None
+        return self.sign(sp.expand(la - lb), depth + 1)
 
     def _bounded_sum_sign(self, e: sp.Add) -> KernelSign | None:
         """``c + Σ k_i b_i`` with rational ``c``, ``k_i`` and each ``b_i`` one of ``sin``, ``cos``,

@@ -245,7 +245,7 @@ def _structural(e: sp.Expr, depth: int) -> Sign | None:
                 return "pos"
             if nz == {"neg"}:
                 return "neg"
-        return _log_sum_sign(e, depth) or _bounded_sum_sign(e, depth)
+        return _log_sum_sign(e, depth) or _bounded_sum_sign(e, depth) or _log_compare_sign(e, signs, depth)
     if isinstance(e, sp.Abs):
         s = sign_of(e.args[0], depth + 1)
         return None if s is None else ("zero" if s == "zero" else "pos")
@@ -287,6 +287,21 @@ def _log_sum_sign(e: sp.Add, depth: int) -> Sign | None:
         prod *= a ** int(k)
     diff = sp.cancel(sp.together(prod - 1))
     return sign_of(diff, depth + 1) if diff.free_symbols or diff.is_Number else None
+
+
+def _log_compare_sign(e: sp.Add, signs: list[Sign | None], depth: int) -> Sign | None:
+    """``A - B`` with ``A, B > 0`` (two terms of opposite proved signs) has the sign of
+    ``log A - log B``; logs of products and powers of positive factors are split (exact), so
+    ``1 - u**(1/t)`` with ``u`` in (0, 1) becomes ``-log(u)/t``."""
+    if len(e.args) != 2 or set(signs) != {"pos", "neg"}:
+        return None
+    from .regions import expand_logs
+
+    a, b = e.args if signs[0] == "pos" else e.args[::-1]
+    d = expand_logs(sp.log(a)) - expand_logs(sp.log(-b))
+    if d.has(sp.log) and any(isinstance(t, sp.log) and t.args[0] in (a, -b) for t in sp.preorder_traversal(d)):
+        return None  # nothing was split: no progress
+    return sign_of(sp.expand(d), depth + 1)
 
 
 _BOUNDED = (sp.sin, sp.cos, sp.tanh)
