@@ -34,9 +34,12 @@ breakpoints need a jump step, say). That structure is re-derived and compared by
 ``skd recheck`` (:mod:`skd.verify.proofcheck`).
 
 >>> from skd.operators import library
->>> from skd.verify.prove import prove
->>> check_proof("ranking", library.power, prove("ranking", library.power))
+>>> from skd.verify.prove import lemma_outcomes, prove
+>>> out = prove("ranking", library.power)
+>>> check_proof("ranking", library.power, out, lemmas=lemma_outcomes(library.power, out))
 (True, 'kernel: 2 steps checked')
+>>> check_proof("ranking", library.power, out)[1]
+"kernel rejected the certificate: lemma 'well_defined' cited without its proof"
 """
 
 from __future__ import annotations
@@ -502,6 +505,37 @@ def _covers(spans: Sequence[_Span], lo: sp.Expr, hi: sp.Expr, lo_closed: bool = 
     return True
 
 
+_MAX_INTEGER_SCAN = 100_000
+
+
+def _covers_integers(spans: Sequence[_Span], start: int) -> bool:
+    """True if every integer >= ``start`` lies in one of ``spans`` (V is a vocabulary size):
+    one span must be unbounded above, and each integer below its finite end is checked."""
+    tails = [s for s in spans if not s.point and s.hi is sp.oo]
+    if not tails:
+        return False
+    a = tails[0].lo
+    for s in tails[1:]:
+        if _less(s.lo, a):
+            a = s.lo
+    if not a.is_Rational:
+        return False
+    last = int(sp.floor(a)) + 1
+    if last - start > _MAX_INTEGER_SCAN:
+        return False
+    rational = all((s.lo.is_Rational or s.lo in (sp.oo, -sp.oo)) and (s.hi.is_Rational or s.hi in (sp.oo, -sp.oo)) for s in spans)
+    for k in range(start, last + 1):
+        kk = sp.Integer(k)
+        if rational:
+            hit = any((s.point and s.lo == kk) or (not s.point and (s.lo is -sp.oo or s.lo < kk) and (s.hi is sp.oo or kk < s.hi))
+                      for s in spans)
+        else:
+            hit = any((s.point and _equal(s.lo, kk)) or (not s.point and _less(s.lo, kk) and _less(kk, s.hi)) for s in spans)
+        if not hit:
+            return False
+    return True
+
+
 # =============================================================================================
 # Resolving the score on a region, and the named derivations
 # =============================================================================================
@@ -749,7 +783,7 @@ def _check_well_defined_cover(op: Any, regions: Sequence[tuple[tuple[sp.Symbol, 
     for name in names:
         spans = [_span(dict(b)[name]) for b in by_base if name in dict(b)]
         if name == "V":
-            ok = _covers(spans, sp.Integer(2), sp.oo, lo_closed=True)
+            ok = _covers_integers(spans, 2)
         else:
             prm = next(p for p in op.params if p.name == name)
             lo, hi = prm.bounds

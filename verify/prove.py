@@ -28,7 +28,6 @@ from skd.operators.evaluate import log_score
 from skd.operators.symbols import T, V, x
 
 from .regions import (
-    V_CASES,
     Piece,
     Unsupported,
     expand_logs,
@@ -38,6 +37,8 @@ from .regions import (
     t_pieces,
     x_pieces,
     _resolve,
+    resolve_v,
+    v_cases,
 )
 from .signs import Sign, sign_of
 from .verdict import Counterexample, Step
@@ -99,7 +100,11 @@ def derive(name: str, g: sp.Expr) -> sp.Expr:
 
 def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: str, where: str,
                piece_expr: sp.Expr) -> tuple[Sign | None, Step, sp.Expr]:
-    e = expand_logs(sp.sympify(expr).subs(dict(subs), simultaneous=True))  # safe: SymPy object, not text
+    v_sub = dict(subs).get(V)
+    expr = sp.sympify(expr)  # safe: SymPy object, not text
+    if v_sub is not None:
+        expr = resolve_v(expr, v_sub)  # conditions in V alone are constant on the V case
+    e = expand_logs(expr.subs(dict(subs), simultaneous=True))
     s = sign_of(e)
     _EXPRS[sp.srepr(e)] = e
     subs_key = sp.srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))
@@ -127,7 +132,7 @@ def _base_cases(op: Any) -> list[tuple[list[tuple[sp.Symbol, sp.Expr]], str]]:
     import itertools
 
     out = []
-    for v_sub, v_label in V_CASES:
+    for v_sub, v_label in v_cases(normalize(op.score)):
         for combo in itertools.product(*pcs) if pcs else [()]:
             subs = [(V, v_sub)] + [(s, e) for s, e, _ in combo]
             out.append((subs, ", ".join([v_label] + [lab for _, _, lab in combo])))
@@ -538,9 +543,18 @@ _CANDIDATES = [
 ]
 
 
+def _candidates_for(base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> list[list[Fraction]]:
+    """The fixed candidate points, or points of the base case's own size when it is larger."""
+    n = _frac(_sample_values(base).get(V, sp.Integer(3)))
+    if n is None or n.denominator != 1 or n <= 3:
+        return _CANDIDATES
+    size = int(n)
+    return [p for p in (_p_with([Fraction(1, 2), Fraction(1, 4)], size), _p_with([Fraction(2, 3), Fraction(1, 6)], size)) if p]
+
+
 def _identity_counterexample(op: Any, g1: sp.Expr, base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> Counterexample | None:
     values = _values_dict(op, base)
-    for p in _CANDIDATES:
+    for p in _candidates_for(base):
         ce = _certify("certify_identity", op, p, values=values)
         if ce is not None:
             return ce
@@ -580,8 +594,8 @@ def prove_continuity(op: Any, profile: Any = None) -> Outcome:
                 if nb.expr is None:
                     undecided.append(f"undefined next to {tp.label}")
                     continue
-                g_nb = normalize(nb.expr).subs(T, b)
-                g_b = tp.expr.subs(T, b)
+                g_nb = resolve_v(normalize(nb.expr), dict(base)[V]).subs(T, b)
+                g_b = resolve_v(tp.expr, dict(base)[V]).subs(T, b)
                 if g_nb.has(sp.Piecewise) or g_b.has(sp.Piecewise):
                     undecided.append(f"pieces in x at the T-breakpoint {b}")
                     continue
@@ -643,7 +657,7 @@ def _discontinuity_counterexample(op: Any, b: sp.Expr, g_left: sp.Expr, g_right:
         return None
     values = _values_dict(op, base)
     vals = _sample_values(base)
-    for p in _CANDIDATES:
+    for p in _candidates_for(base):
         Vn = len(p)
         env = {V: sp.Integer(Vn), **{s: v for s, v in vals.items() if s != V}}
         lim_l = [g_left.subs(env).subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
@@ -708,13 +722,15 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         return Outcome("unknown", "limit", reason=f"undefined on {tp.label}", reason_kind="undecided")
     if len(x_pieces(tp.expr)) > 1:
         return Outcome("unknown", "limit", reason="the limit lemma needs no pieces in x near the limit", reason_kind="unsupported")
-    g = tp.expr
-    D = log_score(g) - log_score(g).subs(x, y)
-    # T = 1/beta with beta -> oo (cold) or beta -> 0+ (hot)
-    Db = sp.expand(expand_logs(D.subs(T, 1 / beta)))
     target = "0" if which == "cold" else "1"
     steps: list[Step] = []
     for base, blabel in _base_cases(op):
+        g = resolve_v(tp.expr, dict(base)[V])
+        if g.has(sp.Piecewise):
+            return Outcome("unknown", "limit", reason="the limit lemma needs no pieces near the limit", reason_kind="unsupported")
+        D = log_score(g) - log_score(g).subs(x, y)
+        # T = 1/beta with beta -> oo (cold) or beta -> 0+ (hot)
+        Db = sp.expand(expand_logs(D.subs(T, 1 / beta)))
         subs = _pair_subs() + list(base)
         # eventually constant: D independent of T on the piece
         dT = sp.diff(D, T)
@@ -845,7 +861,7 @@ def _eventually_constant(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.
     if T_star is None:
         return Outcome("unknown", "limit", reason="no rational sample temperature", reason_kind="undecided")
 
-    for p in _CANDIDATES:
+    for p in _candidates_for(base):
         exact = _exact_F(op, p, T_star, values)
         if exact is None:
             continue
@@ -882,7 +898,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
     """The ratio g(x)/g(y) tends to L(x, y) in (0, oo): F tends to the normalised L-weights."""
     values = _values_dict(op, base)
     vals = _sample_values(base)
-    for p in _CANDIDATES:
+    for p in _candidates_for(base):
         env = {V: sp.Integer(len(p)), **{s: v for s, v in vals.items() if s != V}}
         ref = sp.Rational(p[0].numerator, p[0].denominator)
         # weights w_i = lim g(p_i)/g(p_0) = L(p_i, p_0)

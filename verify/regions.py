@@ -32,7 +32,8 @@ from skd.operators.symbols import T, V, x
 
 from .signs import Sign, _number_sign
 
-__all__ = ["Unsupported", "Piece", "normalize", "t_pieces", "x_pieces", "param_pieces", "fresh_symbol", "expand_logs"]
+__all__ = ["Unsupported", "Piece", "normalize", "t_pieces", "x_pieces", "param_pieces", "fresh_symbol", "expand_logs",
+           "v_cases", "v_breakpoints", "resolve_v"]
 
 
 class Unsupported(Exception):
@@ -131,8 +132,8 @@ def _breakpoints(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr | None)
     for rel in _conditions(expr):
         diff = rel.lhs - rel.rhs
         syms = diff.free_symbols
-        if not syms:
-            continue
+        if not syms or syms == {V}:
+            continue  # conditions in V alone are resolved per V case (v_cases)
         if syms != {var}:
             if var in syms or not (syms & {x, T}):
                 raise Unsupported(f"condition {rel} mixes variables {sorted(map(str, syms))}; only conditions in T alone or x alone are supported")
@@ -270,6 +271,76 @@ def param_pieces(params: Sequence[object]) -> list[list[tuple[sp.Symbol, sp.Expr
 
 
 V_CASES = ((sp.Integer(2), "V = 2"), (2 + _FRESH[V], "V > 2"))
+_MAX_V_BREAKPOINT_DEGREE = 8
+
+
+def v_breakpoints(expr: sp.Expr) -> list[sp.Expr]:
+    """Real roots > 2 of the conditions in ``V`` alone and of the ``V``-only subterms of
+    ``expr`` (numerators and denominators): on the open intervals between them every such
+    condition has one truth value and every such subterm one sign."""
+    parts: list[sp.Expr] = [rel.lhs - rel.rhs for rel in _conditions(expr)]
+    parts += [a for a in sp.preorder_traversal(expr) if isinstance(a, sp.Add)]
+    points: set[sp.Expr] = set()
+    for diff in parts:
+        if diff.free_symbols != {V}:
+            continue
+        num, den = sp.fraction(sp.cancel(sp.together(diff)))
+        for part in (num, den):
+            if V not in part.free_symbols:
+                continue
+            try:
+                poly = sp.Poly(part, V)
+            except sp.PolynomialError:
+                raise Unsupported(f"{diff} is not rational in V") from None
+            if poly.degree() > _MAX_V_BREAKPOINT_DEGREE or any(c.free_symbols for c in poly.all_coeffs()):
+                raise Unsupported(f"{diff}: degree {poly.degree()} in V")
+            try:
+                roots = poly.real_roots()
+            except (NotImplementedError, sp.PolynomialError) as exc:
+                raise Unsupported(f"real roots of {part} in V: {exc}") from None
+            for r in roots:
+                if sp.N(r - 2, 50) > 0:
+                    points.add(r)
+    return sorted(points, key=lambda r: sp.N(r, 50))
+
+
+def v_cases(expr: sp.Expr) -> list[tuple[sp.Expr, str]]:
+    """The cases of the vocabulary size: ``V = 2``, then the open intervals between the
+    :func:`v_breakpoints` that contain an integer (as Möbius substitutions in a fresh positive
+    ``v``) and the integer breakpoints themselves. Without breakpoints: ``V = 2`` and
+    ``V = 2 + v`` (real ``V >= 2``, which covers every integer vocabulary size).
+
+    >>> [label for _, label in v_cases(sp.Piecewise((x, V < 5), (x**2, True)))]
+    ['V = 2', 'V in (2, 5)', 'V = 5', 'V > 5']
+    """
+    pts = v_breakpoints(expr)
+    if not pts:
+        return list(V_CASES)
+    v = _FRESH[V]
+    out: list[tuple[sp.Expr, str]] = [(sp.Integer(2), "V = 2")]
+    ends: list[sp.Expr] = [sp.Integer(2), *pts]
+    for k, a in enumerate(ends):
+        b = ends[k + 1] if k + 1 < len(ends) else None
+        if k > 0 and a.is_Integer:
+            out.append((a, f"V = {a}"))
+        lo_int = int(sp.floor(sp.N(a, 50))) + 1
+        if b is not None and not sp.N(b, 50) > lo_int:
+            continue  # no integer strictly between a and b
+        if b is None:
+            out.append((a + v, f"V > {a}"))
+        else:
+            out.append(((a + b * v) / (1 + v), f"V in ({a}, {b})"))
+    return out
+
+
+def resolve_v(expr: sp.Expr, v_sub: sp.Expr) -> sp.Expr:
+    """``expr`` with every Piecewise branch whose conditions are in ``V`` alone decided on the V
+    case ``v_sub`` (constant there, by :func:`v_cases`); other conditions are left alone."""
+    if not expr.has(sp.Piecewise) or V not in expr.free_symbols:
+        return expr
+    sample = v_sub.subs({s: sp.Integer(1) for s in v_sub.free_symbols})
+    out = _resolve(expr, {V: sample})
+    return expr if out is None else out
 
 
 def expand_logs(e: sp.Expr) -> sp.Expr:
