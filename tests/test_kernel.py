@@ -189,3 +189,28 @@ def test_a_lemma_proved_through_the_negated_score_does_not_give_g_positive():
     ranking_of_g = prove("ranking", separable("x**(1/T)"))
     ok, why = check_proof("ranking", op, ranking_of_g, lemmas={"well_defined": wd})
     assert not ok
+
+
+def test_a_limit_proved_without_well_defined_needs_g_positive_near_its_end():
+    # x**(1/T)*exp(1/(T - 7/3)) is undefined at T = 7/3, yet both limits hold: g > 0 near 0 and oo
+    op = separable("x**(1/T)*exp(1/(T - 7/3))")
+    for axiom in ("boundary_cold", "boundary_hot"):
+        out = prove(axiom, op)
+        assert out.status == "proved", out.reason
+        assert any(dict(s.args).get("local") for s in out.steps)
+        assert _check(axiom, op, out)[0]
+        stripped = dataclasses.replace(out, steps=[s for s in out.steps if dict(s.args).get("derivation") != "g"])
+        ok, why = _check(axiom, op, stripped)
+        assert not ok and "near the limit" in why
+
+
+def test_integer_v_cases_must_cover_every_vocabulary_size():
+    out = prove("well_defined", separable("x**(1/T)*Min(V, 3)"))
+    assert out.status == "proved"
+    v_labels = {dict(s.args).get("subs") for s in out.steps}
+    assert len(v_labels) >= 3
+    # drop the V = 3 case: the integer 3 is no longer covered
+    keep = [s for s in out.steps if not dict(s.args).get("subs", "").endswith("integer=True), Integer(3)))")]
+    assert len(keep) < len(out.steps)
+    ok, why = check_proof("well_defined", separable("x**(1/T)*Min(V, 3)"), dataclasses.replace(out, steps=keep))
+    assert not ok and "V" in why

@@ -72,7 +72,7 @@ class KernelRejection(Exception):
 # Rigorous constants (python-flint Arb balls)
 # =============================================================================================
 
-_ARB_UNARY = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tanh: "tanh", sp.sinh: "sinh",
+_ARB_UNARY = {sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.tanh: "tanh", sp.sinh: "sinh",
               sp.cosh: "cosh", sp.atan: "atan", sp.asin: "asin", sp.acos: "acos", sp.erf: "erf"}
 
 
@@ -183,7 +183,9 @@ class _Decider:
         if isinstance(e, (sp.asin, sp.acos)):
             a = e.args[0]
             return self.sign(1 - a, depth + 1) in ("pos", "zero") and self.sign(1 + a, depth + 1) in ("pos", "zero")
-        return False  # tan, Piecewise, floor, unknown functions: not known to be defined
+        if isinstance(e, sp.tan):
+            return self.sign(sp.cos(e.args[0]), depth + 1) in ("pos", "neg")
+        return False  # Piecewise, floor, unknown functions: not known to be defined
 
     # -- sign -------------------------------------------------------------------------------
     def sign(self, e: sp.Expr, depth: int = 0) -> KernelSign | None:
@@ -266,8 +268,8 @@ class _Decider:
             return None
         a, b = e.args if signs[0] == "pos" else e.args[::-1]
         la, lb = self._split(a, depth), self._split(-b, depth)
-        if la == sp.log(a) and lb == sp.log(-b):
-            return None
+        if not (isinstance(a, (sp.exp, sp.Pow, sp.Mul)) or isinstance(-b, (sp.exp, sp.Pow, sp.Mul))):
+            return None  # nothing to split: log A - log B is no simpler than A - B
         return self.sign(sp.expand(la - lb), depth + 1)
 
     def _bounded_sum_sign(self, e: sp.Add) -> KernelSign | None:
@@ -750,7 +752,31 @@ def _check(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], depth: 
         checked += 1
     if axiom == "well_defined":
         _check_well_defined_cover(op, regions_g, decider)
+    elif axiom in ("boundary_cold", "boundary_hot") and not any(
+            s.check == "lemma" and dict(s.args).get("axiom") == "well_defined" for s in outcome.steps):
+        _check_local_positivity(op, regions_g, "cold" if axiom == "boundary_cold" else "hot")
     return checked
+
+
+def _check_local_positivity(op: Any, regions: Sequence[tuple[tuple[sp.Symbol, sp.Expr], ...]], which: str) -> None:
+    """A limit proved without ``well_defined`` needs g > 0 on an end interval of the T-axis
+    (``(0, c)`` for T -> 0+, ``(c, oo)`` for T -> oo), for every x in (0, 1) and every V case."""
+    if not regions:
+        raise KernelRejection(f"boundary_{which}: neither well_defined nor g > 0 near the limit is proved")
+    by_base: dict[tuple[tuple[str, sp.Expr], ...], dict[sp.Expr, list[_Span]]] = {}
+    for subs in regions:
+        d = dict(subs)
+        span = _span(d[T])
+        if span.point or not ((which == "cold" and _equal(span.lo, sp.Integer(0))) or (which == "hot" and span.hi is sp.oo)):
+            raise KernelRejection(f"boundary_{which}: a positivity region does not reach the limit's end of the T-axis")
+        base = tuple(sorted(((str(s), e) for s, e in subs if s not in (T, x)), key=lambda a: a[0]))
+        by_base.setdefault(base, {}).setdefault(d[T], []).append(_span(d[x]))
+    for per_t in by_base.values():
+        if not any(_covers(xs, sp.Integer(0), sp.Integer(1)) for xs in per_t.values()):
+            raise KernelRejection(f"boundary_{which}: the x-regions near the limit do not cover (0, 1)")
+    spans = [_span(dict(b)["V"]) for b in by_base if "V" in dict(b)]
+    if not _covers_integers(spans, 2):
+        raise KernelRejection(f"boundary_{which}: the V cases near the limit do not cover every V >= 2")
 
 
 def _check_well_defined_cover(op: Any, regions: Sequence[tuple[tuple[sp.Symbol, sp.Expr], ...]], decider: _Decider) -> None:

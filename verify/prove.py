@@ -1009,12 +1009,69 @@ def _prove_with_lemmas(axiom_id: str, op: Any, profile: Any) -> Outcome:
         return out
     wd = prove("well_defined", op, profile)
     if wd.status != "proved" or _is_negated(wd):
-        # the reductions need g > 0 itself; a proof through -g > 0 (g < 0) does not give it
+        # the reductions need g > 0 itself; a proof through -g > 0 (g < 0) does not give it.
+        # A limit needs it only near its end of the T-axis (reductions.md#boundary, B.0).
+        if axiom_id in ("boundary_cold", "boundary_hot"):
+            local = _local_positivity(op, "cold" if axiom_id == "boundary_cold" else "hot")
+            if local is not None:
+                return _with_step_data(dataclasses.replace(out, steps=[*local, *out.steps]))
         return Outcome("unknown", out.method, reason="the reduction needs g > 0 (well_defined), which is not proved",
                        reason_kind="undecided")
     lemma = Step("g > 0 on the whole domain (well_defined proved): the reduction applies", "lemma",
                  (("axiom", "well_defined"),))
     return dataclasses.replace(out, steps=[lemma, *out.steps])
+
+
+_COLD_ENDS = (sp.Rational(1, 2), sp.Rational(1, 10), sp.Rational(1, 100), sp.Rational(1, 10000))
+_HOT_ENDS = (sp.Integer(2), sp.Integer(10), sp.Integer(100), sp.Integer(10000))
+
+
+def _local_positivity(op: Any, which: str) -> list[Step] | None:
+    """Steps proving g defined and > 0 (and the written side conditions) for every x in (0, 1)
+    and every V case on an end interval of the T-axis: the limit's own end piece, or
+    ``(0, c)`` / ``(c, oo)`` inside it. None if no such interval is found."""
+    obligations = tuple(getattr(op, "obligations", ()))
+    combined = _ALL(op.score, *[_guarded(o) for o in obligations]) if obligations else op.score
+    tps = [tp for tp in t_pieces(combined) if not tp.point]
+    tp = tps[0] if which == "cold" else tps[-1]
+    if tp.expr is None:
+        return None
+    lo, hi = _interval(tp)
+    ends = [c for c in (_COLD_ENDS if which == "cold" else _HOT_ENDS)
+            if (which == "cold" and (hi is None or c < hi)) or (which == "hot" and c > lo)]
+    for c in [None, *ends]:
+        piece = tp if c is None else (Piece(T, tp.lo, c, False, tp.expr) if which == "cold" else Piece(T, c, None, False, tp.expr))
+        steps: list[Step] = []
+        ok = True
+        for base, blabel in _base_cases(op):
+            for xp in x_pieces(tp.expr):
+                if xp.expr is None:
+                    return None
+                parts = xp.expr.args if obligations else (xp.expr,)
+                where = f"{piece.label}, {xp.label}, {blabel}"
+                subs = [_t_sub(piece), _x_sub(xp)] + list(base)
+                s, step, _ = _sign_step(parts[0], subs, "g", where, parts[0])
+                if s != "pos":
+                    ok = False
+                    break
+                steps.append(step)
+                for k, (ob, e) in enumerate(zip(obligations, parts[1:])):
+                    if e == 1:
+                        continue
+                    se, step_o, _ = _sign_step(e, subs, f"written side condition {k}", where, e)
+                    if se not in _OBLIGATION_OK[ob[0]]:
+                        ok = False
+                        break
+                    steps.append(step_o)
+                if not ok:
+                    break
+            if not ok:
+                break
+        if ok:
+            end = "T -> 0+" if which == "cold" else "T -> oo"
+            return [Step(f"g > 0 on {piece.label} (proved below) suffices for the limit {end}", "lemma",
+                         (("local", which),)), *steps]
+    return None
 
 
 def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
@@ -1032,11 +1089,17 @@ def _prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
         return Outcome("unknown", "symbolic", reason=f"prover could not handle the score ({type(exc).__name__}: {exc})"[:300],
                        reason_kind="undecided")
     if out.status == "proved":
-        wanted = {dict(s.args).get("expr") for s in out.steps}
-        out.exprs = {k: v for k, v in _EXPRS.items() if k in wanted}
-        wanted_subs = {dict(s.args).get("subs") for s in out.steps}
-        out.subs = {k: v for k, v in _SUBS.items() if k in wanted_subs}
+        out = _with_step_data(out)
     return out
+
+
+def _with_step_data(out: Outcome) -> Outcome:
+    """``out`` with the expressions and substitutions of its sign steps attached (for the
+    kernel and for proofcheck's spot checks)."""
+    wanted = {dict(s.args).get("expr") for s in out.steps}
+    wanted_subs = {dict(s.args).get("subs") for s in out.steps}
+    return dataclasses.replace(out, exprs={k: v for k, v in _EXPRS.items() if k in wanted},
+                               subs={k: v for k, v in _SUBS.items() if k in wanted_subs})
 
 
 PROVERS: dict[str, Callable[[Any, Any], Outcome]] = {
