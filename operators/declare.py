@@ -296,7 +296,10 @@ def separable(
     else:
         raise InvalidArgument("score", score, "must be a formula string or a SymPy expression")
     if x not in expr.free_symbols:
-        raise ExpressionError(str(expr), "the score does not depend on x, so every output is uniform")
+        simplified = f" (it simplifies to {sp.sstr(expr)[:80]})" if isinstance(score, str) and sp.sstr(expr) != score.strip() else ""
+        raise InvalidArgument("score", score if isinstance(score, str) else sp.sstr(score),
+                              f"the score does not depend on x{simplified}, so every output would be uniform; "
+                              "a score must vary with the probability entry x")
     return Operator(
         name=name,
         kind="separable",

@@ -131,8 +131,15 @@ def parse_with_obligations(text: str, parameters: Iterable[str] = (), *,
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        col = (exc.offset or 1) - 1
-        token = text.strip()[col : col + 10] if exc.offset else None
+        stripped = text.strip()
+        if not exc.offset or exc.offset - 1 >= len(stripped) or (exc.offset == 1 and exc.msg == "invalid syntax"
+                                                                  and _incomplete(stripped)):
+            # Python points at the start (or past the end) when the text simply stops too early.
+            col = len(stripped)
+            raise ExpressionError(text, f"syntax error: the formula ends too early after {stripped[-10:]!r}",
+                                  None, col) from None
+        col = exc.offset - 1
+        token = stripped[col : col + 10]
         raise ExpressionError(text, f"syntax error: {exc.msg}", token, col) from None
     except (RecursionError, MemoryError, ValueError) as exc:
         raise ExpressionError(text, f"cannot be parsed ({type(exc).__name__})") from None
@@ -153,6 +160,29 @@ def _is_condition(obj: object) -> bool:
     """Relations and logical connectives (a Symbol is a SymPy Boolean too, but not a condition)."""
     return isinstance(obj, (sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction,
                             sp.logic.boolalg.BooleanAtom))
+
+
+#: Letters that look like the symbols x, T, V but are not ASCII (a pasted Cyrillic or Greek letter).
+_LOOKALIKES = {"\u0422": "T", "\u03a4": "T", "\u0442": "T", "\u03c4": "T", "\u0445": "x", "\u0425": "x",
+               "\u03c7": "x", "\u00d7": "x", "\u0474": "V", "\u03bd": "V", "\u0475": "V"}
+
+
+def _describe_chars(name: str, allowed: Mapping[str, sp.Symbol]) -> str:
+    """For a name with non-ASCII letters: their code points, and the symbol it may stand for."""
+    import unicodedata
+
+    odd = [c for c in name if ord(c) > 127]
+    if not odd:
+        return ""
+    points = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in odd[:3])
+    guess = "".join(_LOOKALIKES.get(c, c) for c in name)
+    hint = f"; did you mean {guess!r}?" if guess in allowed else ""
+    return f" (non-ASCII: {points}{hint})"
+
+
+def _incomplete(text: str) -> bool:
+    """True when ``text`` ends in an operator or an open bracket (the formula stops too early)."""
+    return text.rstrip().endswith(("*", "/", "+", "-", "(", ",", "[", "<", ">", "=", "%"))
 
 
 class _Builder:
@@ -201,7 +231,8 @@ class _Builder:
             if node.id in FUNCTIONS:
                 raise self.fail(node, f"function {node.id!r} used without arguments")
             names = ", ".join(sorted(self.allowed)) or "none"
-            raise self.fail(node, f"unknown symbol {node.id!r}; allowed symbols: {names}")
+            raise self.fail(node, f"unknown symbol {node.id!r}{_describe_chars(node.id, self.allowed)}; "
+                                  f"allowed symbols: {names}")
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return -self.number(node.operand, d)
@@ -265,6 +296,11 @@ class _Builder:
 
     def binop(self, node: ast.BinOp, depth: int) -> sp.Expr:
         if isinstance(node.op, ast.BitXor):
+            start = getattr(node.left, "end_col_offset", None)
+            at = self.text.find("^", start) if start is not None else -1
+            if at >= 0:
+                return_error = ExpressionError(self.text, "'^' is not a power here; write '**'", "^", at)
+                raise return_error
             raise self.fail(node, "'^' is not a power here; write '**'")
         kind = _BINOPS.get(type(node.op))
         if kind is None:

@@ -43,7 +43,9 @@ def test_check_rejects_bad_arguments():
     with pytest.raises(ValueError):
         checker.check(library.power, profile="nope")
     with pytest.raises(ValueError):
-        checker.check("x**(1/T)")  # type: ignore[arg-type]
+        checker.check(42)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="timeout"):
+        checker.check(library.power, timeout=3e6)  # select/poll cannot wait that long (issue 16)
 
 
 @pytest.mark.slow
@@ -92,7 +94,16 @@ def test_check_axiom_rejects_bad_arguments_naming_them():
     with pytest.raises(InvalidArgument, match="timeout"):
         checker.check_axiom(library.power, "ranking", timeout=0)
     with pytest.raises(InvalidArgument, match="op"):
-        checker.check_axiom("power", "ranking")
+        checker.check_axiom(42, "ranking")  # type: ignore[arg-type]
+
+
+def test_check_accepts_a_library_name_or_a_score_string():
+    # issue 16 item 6: check("x**(1/T)") used to refuse a string the skd_check fixture accepts
+    assert checker.as_operator("power") is library.power
+    op = checker.as_operator("x**(1/T)")
+    assert op.kind == "separable" and op.definition == "x**(1/T)"
+    v = checker.check_axiom("x**(1/T)", "identity", timeout=30, attack_seconds=0.2)
+    assert v.status == "proved"
 
 
 def test_check_axiom_gives_the_verdict_check_gives():

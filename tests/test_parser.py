@@ -101,7 +101,7 @@ REJECTED = {
     "x[0]": ("subscripts", "x[0]", 0),
     "9**9**8": ("constant exponent larger than", None, 0),
     "x**(9**8)": ("constant exponent larger than", None, 0),
-    "x^2": ("'^' is not a power here; write '**'", "x^2", 0),
+    "x^2": ("'^' is not a power here; write '**'", "^", 1),
     "x + 'abc'": ("constant of type str", "'abc'", 4),
     "x if T else 1": ("IfExp is not allowed", None, 0),
     "[x for x in ()]": ("is not allowed", None, 0),

@@ -12,9 +12,21 @@ use, so that loading the package (for instance as the pytest plugin) stays cheap
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from importlib import metadata as _metadata
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["check", "check_library", "derive", "Report", "Verdict", "Counterexample", "InternalConsistencyError"]
+if TYPE_CHECKING:  # real types for mypy and IDEs; at run time the names load on first use
+    from .checker import check, check_library
+    from .derivations import derive
+    from .verdict import Counterexample, InternalConsistencyError, Report, Verdict
+
+try:
+    __version__ = _metadata.version("skd")
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = ["check", "check_library", "derive", "Report", "Verdict", "Counterexample", "InternalConsistencyError",
+           "__version__"]
 
 _WHERE = {
     "check": ".checker",

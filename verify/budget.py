@@ -1,8 +1,25 @@
 """Time budgets: run an obligation in a worker process that is killed when its budget ends.
 
 Signals do not interrupt SymPy or flint reliably, so every obligation that can hang runs in a
-forked child. A kill becomes :class:`BudgetExceeded`, which the checker turns into an
+child process. A kill becomes :class:`BudgetExceeded`, which the checker turns into an
 ``unknown`` verdict with ``reason_kind: budget`` — never a crash and never a guess.
+
+**No worker is forked from a multi-threaded process.** Forking copies only the calling thread;
+a lock another thread holds at that moment (the import lock, a logging lock) stays held forever
+in the child, which then stalls until its budget kills it — a verdict that changes from run to
+run. So:
+
+* the checker never runs obligations on threads: :func:`run_parallel` starts its workers from
+  the calling thread and waits for them with ``multiprocessing.connection.wait``;
+* :func:`run_with_budget` forks only when the process has a single Python thread; in a
+  multi-threaded caller (a GUI, a web server, a rich progress bar) it starts the worker from a
+  ``forkserver`` (a clean single-threaded server started by fork + exec), which needs the
+  job to be picklable. A job that cannot be pickled (a function defined in a test, an operator
+  from a file loaded with ``--file`` in a threaded host) falls back to ``fork``; this is the
+  only case left, and :data:`unsafe_forks` counts it.
+
+Workers ask the kernel to kill them when their parent dies (``PR_SET_PDEATHSIG`` on Linux), so
+a killed worker takes its nested work with it.
 
 >>> run_with_budget(sum, ([1, 2, 3],), seconds=5)
 6
@@ -16,16 +33,29 @@ skd.verify.budget.BudgetExceeded: killed after 0.2 s
 from __future__ import annotations
 
 import multiprocessing as mp
+import multiprocessing.connection as mpc
 import os
 import pickle
+import signal
+import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "in_process"]
+__all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "run_parallel", "in_process", "MAX_SECONDS",
+           "worker_context"]
 
 _CTX = mp.get_context("fork")
+_SERVER_CTX = mp.get_context("forkserver")
+_SERVER_CTX.set_forkserver_preload(["skd.verify.checker", "skd.verify.prove", "skd.verify.refute"])
+
+#: The largest budget accepted (seconds): ``select``/``poll`` take a 32-bit millisecond timeout.
+MAX_SECONDS = 1_000_000.0
+
+#: Workers started by ``fork`` from a multi-threaded process (unpicklable jobs only); see above.
+unsafe_forks = 0
 
 
 class BudgetExceeded(TimeoutError):
@@ -34,6 +64,9 @@ class BudgetExceeded(TimeoutError):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         super().__init__(f"killed after {seconds:g} s")
+
+    def __reduce__(self) -> Any:
+        return (BudgetExceeded, (self.seconds,))
 
 
 class WorkerError(RuntimeError):
@@ -44,17 +77,35 @@ class WorkerError(RuntimeError):
         self.detail = detail
         super().__init__(f"{kind}: {detail}")
 
+    def __reduce__(self) -> Any:
+        return (WorkerError, (self.kind, self.detail))
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    _die_with_parent()
     try:
         result = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
         result = ("error", (type(exc).__name__, f"{exc}\n{traceback.format_exc(limit=6)}", exc))
     try:
         conn.send(result)
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except Exception:  # noqa: BLE001 - an unpicklable result or exception: report it as text
         kind, detail, _ = result[1] if result[0] == "error" else ("PicklingError", "result not picklable", None)
-        conn.send(("error", (kind, detail, None)))
+        try:
+            conn.send(("error", (kind, detail, None)))
+        except Exception:  # noqa: BLE001
+            pass
     finally:
         conn.close()
         os._exit(0)
@@ -64,41 +115,124 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
 in_process = False
 
 
-def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
-                    *, seconds: float) -> Any:
-    """``fn(*args, **kwargs)`` in a forked worker killed after ``seconds``.
+def _inside_worker() -> bool:
+    return bool(mp.current_process().daemon)
 
-    Exceptions raised by ``fn`` are re-raised in the parent when they can be pickled, else
-    wrapped in :class:`WorkerError`. Called from inside a budget worker, ``fn`` runs in that
-    worker, bounded by the enclosing budget (a killed worker takes its nested work with it).
-    """
-    kwargs = kwargs or {}
-    if in_process or _CTX.current_process().daemon:
-        # Inside a budget worker already (a daemonic process may not fork children): run here,
-        # under the enclosing worker's budget, which kills this work with it.
-        return fn(*args, **kwargs)
-    parent, child = _CTX.Pipe(duplex=False)
-    proc = _CTX.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
-    start = time.monotonic()
+
+def worker_context(job: tuple[Any, ...]) -> Any:
+    """The multiprocessing context to start a worker for ``job`` (see the module docstring)."""
+    global unsafe_forks
+    if threading.active_count() == 1:
+        return _CTX
+    try:
+        pickle.dumps(job)
+    except Exception:  # noqa: BLE001 - not picklable: fork is the only way left
+        unsafe_forks += 1
+        return _CTX
+    return _SERVER_CTX
+
+
+def _start(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, daemon: bool) -> tuple[Any, Any]:
+    ctx = worker_context((fn, args, kwargs))
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=daemon)
     proc.start()
     child.close()
+    return proc, parent
+
+
+def _receive(proc: Any, parent: Any, start: float) -> tuple[str, Any]:
     try:
-        if not parent.poll(seconds):
-            raise BudgetExceeded(seconds)
-        try:
-            status, payload = parent.recv()
-        except (TypeError, pickle.UnpicklingError, AttributeError) as exc:
-            raise WorkerError("UnpicklingError", f"the worker's answer could not be read: {exc}") from None
-        except EOFError:
-            raise WorkerError("WorkerDied", f"worker exited with code {proc.exitcode} after {time.monotonic() - start:.2f} s") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
+        return parent.recv()  # type: ignore[no-any-return]
+    except (TypeError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        raise WorkerError("UnpicklingError", f"the worker's answer could not be read: {exc}") from None
+    except EOFError:
         proc.join(timeout=5)
-        parent.close()
+        raise WorkerError("WorkerDied", f"worker exited with code {proc.exitcode} after {time.monotonic() - start:.2f} s") from None
+
+
+def _stop(proc: Any, parent: Any) -> None:
+    if proc.is_alive():
+        proc.kill()
+    proc.join(timeout=5)
+    parent.close()
+
+
+def _result(status: str, payload: Any) -> Any:
     if status == "ok":
         return payload
     kind, detail, exc = payload
     if isinstance(exc, BaseException):
         raise exc
     raise WorkerError(kind, detail)
+
+
+def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None,
+                    *, seconds: float) -> Any:
+    """``fn(*args, **kwargs)`` in a worker process killed after ``seconds``.
+
+    Exceptions raised by ``fn`` are re-raised in the parent when they can be pickled, else
+    wrapped in :class:`WorkerError`. Called from inside a budget worker, ``fn`` runs in that
+    worker, bounded by the enclosing budget (a killed worker takes its nested work with it).
+    """
+    kwargs = kwargs or {}
+    if in_process or _inside_worker():
+        # Inside a budget worker already (a daemonic process may not start children): run here,
+        # under the enclosing worker's budget, which kills this work with it.
+        return fn(*args, **kwargs)
+    seconds = min(float(seconds), MAX_SECONDS)
+    start = time.monotonic()
+    proc, parent = _start(fn, args, kwargs, daemon=True)
+    try:
+        if not parent.poll(seconds):
+            raise BudgetExceeded(seconds)
+        status, payload = _receive(proc, parent, start)
+    finally:
+        _stop(proc, parent)
+    return _result(status, payload)
+
+
+def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, workers: int = 2,
+                 on_start: Callable[[int], None] | None = None,
+                 on_done: Callable[[int, Any], None] | None = None) -> list[Any]:
+    """Run ``fn(*args)`` for every job, at most ``workers`` at a time, each in its own process.
+
+    The processes are started from the calling thread (no thread pool: see the module
+    docstring) and are not daemonic, so each may run its own obligations under
+    :func:`run_with_budget`. Results come back in job order; the first exception raised by a job
+    is re-raised (after the other workers are stopped). In-process (``in_process``, or inside a
+    worker already) the jobs run one after the other.
+    """
+    results: list[Any] = [None] * len(jobs)
+    if in_process or _inside_worker() or workers <= 1 or len(jobs) <= 1:
+        for i, (fn, args) in enumerate(jobs):
+            if on_start:
+                on_start(i)
+            results[i] = fn(*args)
+            if on_done:
+                on_done(i, results[i])
+        return results
+    pending = list(range(len(jobs)))
+    running: dict[Any, tuple[int, Any, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                i = pending.pop(0)
+                fn, args = jobs[i]
+                if on_start:
+                    on_start(i)
+                proc, parent = _start(fn, args, {}, daemon=False)
+                running[parent] = (i, proc, time.monotonic())
+            for conn in mpc.wait(list(running)):
+                i, proc, start = running.pop(conn)
+                try:
+                    status, payload = _receive(proc, conn, start)
+                finally:
+                    _stop(proc, conn)
+                results[i] = _result(status, payload)
+                if on_done:
+                    on_done(i, results[i])
+    finally:
+        for conn, (_, proc, _) in running.items():
+            _stop(proc, conn)
+    return results

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
@@ -29,10 +28,10 @@ from skd.operators import Operator
 from skd.operators.errors import InvalidArgument
 from skd.theory.axioms import PROFILES, Profile
 
-from .budget import BudgetExceeded, WorkerError, run_with_budget
+from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, run_parallel, run_with_budget
 from .verdict import InternalConsistencyError, Report, Verdict, operator_json
 
-__all__ = ["check", "check_axiom", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
+__all__ = ["check", "check_axiom", "as_operator", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 20.0
 Progress = Callable[[str, str | None], None]
@@ -60,11 +59,14 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
     start = time.monotonic()
     outcome = None
     note = ""
+    # reason_kind is decided by what happened (the exception types), never by message text.
+    budget_hit = False
     if op.kind == "separable" and not values:
         try:
             outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name), seconds=timeout)
         except BudgetExceeded as exc:
-            note = f"symbolic prover killed at its budget ({exc.seconds:g} s)"
+            budget_hit = True
+            note = f"symbolic prover killed at its budget of {exc.seconds:g} s"
         except WorkerError as exc:
             note = f"symbolic prover failed ({exc.kind})"
         except InternalConsistencyError:
@@ -81,9 +83,13 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
     try:
         found = run_with_budget(_refute_job, (axiom_id, op, profile.name, seed, search_seconds, values),
                                 seconds=search_seconds + 30.0)
-    except (BudgetExceeded, WorkerError, ImportError) as exc:
+    except BudgetExceeded as exc:
         found = None
-        note += ("; " if note else "") + f"refuter did not finish ({type(exc).__name__})"
+        budget_hit = True
+        note += ("; " if note else "") + f"refuter killed at its budget of {exc.seconds:g} s"
+    except (WorkerError, ImportError) as exc:
+        found = None
+        note += ("; " if note else "") + f"refuter did not finish ({type(exc).__name__}: {str(exc)[:200]})"
     except Exception as exc:  # noqa: BLE001 - a refuter failure is no counterexample, never a crash
         found = None
         note += ("; " if note else "") + f"refuter failed ({type(exc).__name__}: {str(exc)[:200]})"
@@ -107,48 +113,84 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
         kind = outcome.reason_kind or kind
     if note:
         parts.append(note)
-        if "budget" in note:
-            kind = "budget"
-        elif op.kind == "vector" and outcome is None:
-            kind = "unsupported" if kind == "undecided" else kind
+    if budget_hit:
+        kind = "budget"
+    elif op.kind == "vector" and outcome is None and kind == "undecided":
+        kind = "unsupported"
     if found is not None:
         parts.append(f"refuter: {getattr(found, 'summary', None) or found}")
     return Verdict(axiom_id, "unknown", "prover and refuter", _scope(op), reason="; ".join(parts),
                    reason_kind=kind, seconds=time.monotonic() - start)
 
 
+def as_operator(op: Any) -> Operator:
+    """``op`` itself, a built-in operator named by ``op``, or a separable score parsed from ``op``.
+
+    >>> as_operator("power").name, as_operator("x**2 + 1").kind
+    ('power', 'separable')
+    """
+    if isinstance(op, Operator):
+        return op
+    if isinstance(op, str):
+        from skd.operators import library, separable
+
+        if op in {o.name for o in library.ALL}:
+            return library.get(op)
+        return separable(op, name="custom")
+    raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector), "
+                          "a built-in operator name or a score string such as 'x**(1/T)'")
+
+
 def _validated_profile(op: Any, profile: Any, timeout: Any) -> Profile:
     """The arguments :func:`check` and :func:`check_axiom` share, validated once."""
     if not isinstance(op, Operator):
         raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")
-    if profile not in PROFILES:
+    if not isinstance(profile, str) or profile not in PROFILES:
         raise InvalidArgument("profile", profile, f"choose from {sorted(PROFILES)}")
-    if not (timeout > 0):
-        raise InvalidArgument("timeout", timeout, "must be > 0 seconds")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (0 < timeout <= MAX_SECONDS):
+        raise InvalidArgument("timeout", timeout, f"must be a number of seconds > 0 and <= {MAX_SECONDS:g}")
     return PROFILES[profile]
 
 
-def check(op: Operator, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
+def check(op: Operator | str, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, seed: int = 0,
           values: Mapping[str, Any] | None = None, progress: Progress | None = None,
           attack_seconds: float = 1.0, jobs: int = 2) -> Report:
-    """Check every axiom of ``profile`` for ``op``; see the module docstring."""
+    """Check every axiom of ``profile`` for ``op``: one verdict per axiom, in a :class:`Report`.
+
+    ``op`` is an :class:`~skd.operators.Operator`, the name of a built-in operator (``"power"``)
+    or a separable score in ``x``, ``T``, ``V`` (``"x**(1/T)"``, parsed safely, never evaluated).
+    Each axiom is first given to the symbolic prover (separable operators), in a worker process
+    killed after ``timeout`` seconds; a proof is then attacked by the refuter for
+    ``attack_seconds``; anything not proved is searched for a certified counterexample.
+
+    * ``profile``: ``"paper"`` (default), ``"closed"`` or ``"weak"`` (``skd.theory.axioms.PROFILES``);
+    * ``seed``: the refuter's seed (verdicts do not depend on it, only the search order);
+    * ``values``: fixed values for named parameters (then only the refuter runs);
+    * ``progress``: called as ``progress(axiom, None)`` when an axiom starts and
+      ``progress(axiom, status)`` when it ends;
+    * ``jobs``: axioms checked at the same time, each in its own worker process.
+
+    The result has ``qualifies`` (every axiom proved with full scope), ``exit_code`` (0
+    qualifies, 1 refuted, 3 undecided), ``verdicts`` and ``verdict(axiom)``; ``report.dumps()``
+    gives the JSON of ``verify/data/report.schema.json``.
+
+    >>> report = check("x**(1/T)", timeout=30, attack_seconds=0.2)
+    >>> report.qualifies, report.verdict("identity").status
+    (True, 'proved')
+    """
+    op = as_operator(op)
     prof = _validated_profile(op, profile, timeout)
     ids = [a.id for a in prof.axioms]
-
-    def one(axiom_id: str) -> Verdict:
-        if progress:
-            progress(axiom_id, None)
-        v = _check_one(op, axiom_id, prof, timeout, seed, attack_seconds, values)
-        if progress:
-            progress(axiom_id, v.status)
-        return v
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        verdicts = list(pool.map(one, ids))
+    jobs_ = [(_check_one, (op, axiom_id, prof, timeout, seed, attack_seconds, values)) for axiom_id in ids]
+    verdicts = run_parallel(
+        jobs_, workers=max(1, int(jobs)),
+        on_start=(lambda i: progress(ids[i], None)) if progress else None,
+        on_done=(lambda i, v: progress(ids[i], v.status)) if progress else None,
+    )
     return Report(operator=operator_json(op), profile=profile, verdicts=tuple(verdicts), seed=seed)
 
 
-def check_axiom(op: Operator, axiom_id: str, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,
+def check_axiom(op: Operator | str, axiom_id: str, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,
                 seed: int = 0, attack_seconds: float = 1.0, values: Mapping[str, Any] | None = None) -> Verdict:
     """The verdict of one axiom of ``profile`` for ``op`` (what :func:`check` does per axiom).
 
@@ -156,6 +198,7 @@ def check_axiom(op: Operator, axiom_id: str, *, profile: str = "paper", timeout:
     >>> check_axiom(library.power, "ranking", timeout=30, attack_seconds=0.2).status
     'proved'
     """
+    op = as_operator(op)
     prof = _validated_profile(op, profile, timeout)
     ids = [a.id for a in prof.axioms]
     if axiom_id not in ids:

@@ -79,6 +79,12 @@ def _checker() -> Any:
     return importlib.import_module("skd.verify.checker")
 
 
+def _report_file_error() -> type[Exception]:
+    from .reportio import ReportFileError
+
+    return ReportFileError
+
+
 def _rechecker() -> Any:
     return importlib.import_module("skd.verify.recheck")
 
@@ -87,22 +93,34 @@ def _rechecker() -> Any:
 
 
 def _positive_float(text: str) -> float:
+    from .budget import MAX_SECONDS
+
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number of seconds > 0")
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not a number") from None
+    if not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: must be a number of seconds > 0 and <= {MAX_SECONDS:g}")
+    return value
+
+
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: must be >= 1")
     return value
 
 
 def _seed(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 40 else int("x")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be >= 0")
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not an integer (at most 40 digits)") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: must be >= 0 and < 2**63")
     return value
 
 
@@ -145,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Re-validate a stored report independently of the prover; exit 1 if any "
                         "certificate or counterexample does not check.")
     rc.add_argument("report", metavar="REPORT.json")
+    rc.add_argument("--max-bytes", type=_byte_count, default=None, metavar="N",
+                    help="refuse a report larger than N bytes (default 8 MiB, or $SKD_MAX_REPORT_BYTES)")
+    rc.add_argument("--max-operators", type=_byte_count, default=None, metavar="N",
+                    help="refuse a report with more than N operators (default 256, or $SKD_MAX_REPORT_OPERATORS)")
+    rc.add_argument("--max-seconds", type=_positive_float, default=900.0, metavar="S",
+                    help="stop after S seconds; operators not reached count as failed (default 900)")
 
     from .derivations.command import add_parser as add_derive
 
@@ -193,8 +217,10 @@ def load_file_operators(spec: str) -> list[Operator]:
     Raises :class:`UsageError` for a missing file, an import that fails, or no match.
     """
     path, wanted = _split_file_spec(spec)
+    if path.is_dir():
+        raise UsageError(f"--file: {str(path)!r} is a directory; give a Python file (PATH[:NAME])")
     if not path.is_file():
-        raise UsageError(f"--file: no such file: {str(path)!r}")
+        raise UsageError(f"--file: no such file: {str(path)!r}" + (" (it exists but is not a regular file)" if path.exists() else ""))
     module_name = f"_skd_user_{abs(hash(str(path.resolve())))}"
     loader_spec = importlib.util.spec_from_file_location(module_name, path)
     if loader_spec is None or loader_spec.loader is None:
@@ -222,15 +248,58 @@ def load_file_operators(spec: str) -> list[Operator]:
     if wanted is not None:
         for var, op in found.values():
             if var == wanted:
-                return [op]
-        matches = [op for _, op in found.values() if op.name == wanted]
+                return _probed([op], path)
+        matches = [(var, op) for var, op in found.values() if op.name == wanted]
         if len(matches) == 1:
-            return matches
+            return _probed([matches[0][1]], path)
+        if len(matches) > 1:
+            raise UsageError(f"--file {path}: {len(matches)} Operators are named {wanted!r} (variables "
+                             f"{', '.join(var for var, _ in matches)}); pick one by its variable name, e.g. "
+                             f"--file {path}:{matches[0][0]}")
         names = sorted({var for var, _ in found.values()}) or "none"
         raise UsageError(f"--file {path}: no Operator named {wanted!r}; it defines: {names}")
     if not found:
         raise UsageError(f"--file {path}: the file defines no Operator (build one with skd.operators.separable or vector)")
-    return [op for _, op in found.values()]
+    ops = [op for _, op in found.values()]
+    by_name: dict[str, list[str]] = {}
+    for var, op in found.values():
+        by_name.setdefault(op.name, []).append(var)
+    dup = {n: v for n, v in by_name.items() if len(v) > 1}
+    if dup:
+        n, v = next(iter(dup.items()))
+        raise UsageError(f"--file {path}: {len(v)} Operators are named {n!r} (variables {', '.join(v)}); reports "
+                         "identify operators by name: give each its own name=, or pick one with PATH:VARIABLE")
+    return _probed(ops, path)
+
+
+def _probed(ops: list[Operator], path: Path) -> list[Operator]:
+    """Run each user vector algorithm on a few inputs first, so that an exception in the user's
+    code is shown with its traceback (exit 2) instead of ending as 'no counterexample found'."""
+    from fractions import Fraction
+
+    from ..operators.arith import ArbArith, Undecided
+    from ..operators.errors import NotWellDefined
+
+    for op in ops:
+        if op.kind != "vector" or op.algorithm is None:
+            continue
+        for size in op.sizes[:2]:
+            weights = list(range(size, 0, -1))
+            p = [Fraction(w, sum(weights)) for w in weights]
+            for t in (Fraction(1, 2), Fraction(1), Fraction(2)):
+                where = f"--file {path}: operator {op.name!r}: its algorithm(p, T, ar) at V = {size}, T = {t}"
+                try:
+                    out = op.algorithm(list(p), t, ArbArith(128))
+                except (Undecided, NotWellDefined):
+                    continue
+                except Exception as exc:  # noqa: BLE001 - the user's code: show it, exit 2
+                    tb = traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4)
+                    raise UsageError(f"{where} raised (this is an error in the operator's code, not a verdict)\n"
+                                     + "".join(tb).rstrip()) from None
+                if not isinstance(out, (list, tuple)) or len(out) != size:
+                    got = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
+                    raise UsageError(f"{where} returned {got}; it must return a list of {size} values")
+    return ops
 
 
 def _select(args: argparse.Namespace) -> list[Operator] | None:
@@ -241,9 +310,16 @@ def _select(args: argparse.Namespace) -> list[Operator] | None:
     if args.score_name != "custom" and args.score is None:
         raise UsageError("--name only applies to --score")
     if args.name is not None:
-        return [library.get(args.name)]
+        try:
+            return [library.get(args.name)]
+        except SkdInputError as exc:
+            raise UsageError(f"NAME: {exc} (or use --score EXPR / --file PATH for your own operator)") from None
     if args.score is not None:
-        return [separable(args.score, name=args.score_name)]
+        try:
+            return [separable(args.score, name=args.score_name)]
+        except SkdInputError as exc:
+            flag = "--name" if getattr(exc, "argument", None) == "name" else "--score"
+            raise UsageError(f"{flag}: {exc}") from None
     if args.file is not None:
         return load_file_operators(args.file)
     return None
@@ -254,15 +330,22 @@ def _select(args: argparse.Namespace) -> list[Operator] | None:
 
 @dataclasses.dataclass
 class Comparison:
-    """Differences between a stored report and a new one (status and scope only)."""
+    """Differences between a stored report and a new one (status and scope only).
+
+    ``regressions`` always fail; ``budget`` (proofs that ran out of time), ``improvements``,
+    ``added`` (operators not in the baseline that do not qualify) and ``vanished`` (baseline
+    operators missing from the run) fail under ``--strict``; ``notes`` never fail.
+    """
 
     regressions: list[str] = dataclasses.field(default_factory=list)
     improvements: list[str] = dataclasses.field(default_factory=list)
     budget: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    added: list[str] = dataclasses.field(default_factory=list)
+    vanished: list[str] = dataclasses.field(default_factory=list)
 
     def failed(self, strict: bool) -> bool:
-        return bool(self.regressions or (strict and (self.improvements or self.budget)))
+        return bool(self.regressions or (strict and (self.improvements or self.budget or self.added or self.vanished)))
 
 
 def _rank(v: Mapping[str, Any]) -> tuple[int, int]:
@@ -278,11 +361,63 @@ def _describe(v: Mapping[str, Any]) -> str:
     return v["status"]
 
 
-def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]) -> Comparison:
-    """Compare report JSONs by operator name and axiom. Timings and seeds are never compared.
+def _label(report: Mapping[str, Any]) -> str:
+    return f"{report['operator']['name']} (hash {report['operator'].get('hash')})"
 
-    A regression is proved → unknown/refuted, unknown → refuted, or a full-scope proof that
-    became partial; proved → unknown with ``reason_kind: budget`` is listed under ``budget``.
+
+def _match(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]
+           ) -> tuple[list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str]], list[Mapping[str, Any]]]:
+    """Pair each current report with a stored one: by name and hash, then by hash (a rename),
+    then by name (an edited definition). Returns the pairs (with a note) and the unmatched stored."""
+    free = list(baseline)
+    pairs: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = []
+    keyed: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str] | None] = [None] * len(current)
+
+    def take(pred: Any) -> Mapping[str, Any] | None:
+        for k, old in enumerate(free):
+            if pred(old):
+                return free.pop(k)
+        return None
+
+    def name(r: Mapping[str, Any]) -> Any:
+        return r["operator"]["name"]
+
+    def digest(r: Mapping[str, Any]) -> Any:
+        return r["operator"].get("hash")
+
+    for rule in ("both", "hash", "name"):
+        for k, report in enumerate(current):
+            if keyed[k] is not None:
+                continue
+            if rule == "both":
+                old = take(lambda o: name(o) == name(report) and digest(o) == digest(report))
+                note = ""
+            elif rule == "hash":
+                old = take(lambda o: digest(o) == digest(report) and digest(o) is not None)
+                note = f"{name(report)}: renamed from {name(old)!r} (same definition)" if old else ""
+            else:
+                old = take(lambda o: name(o) == name(report))
+                note = (f"{name(report)}: definition changed (hash {digest(old)} → {digest(report)})" if old else "")
+            if old is not None:
+                keyed[k] = (report, old, note)
+    for k, report in enumerate(current):
+        pairs.append(keyed[k] or (report, None, ""))
+    return pairs, free
+
+
+def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]],
+                          expected: Mapping[str, Mapping[str, str]] | None = None) -> Comparison:
+    """Compare report JSONs operator by operator and axiom by axiom. Timings and seeds are never
+    compared.
+
+    Operators are matched by name and content hash (then by hash alone: a rename, then by name
+    alone: an edited definition; both noted). A regression is proved → unknown/refuted, unknown →
+    refuted, or a full-scope proof that became partial; proved → unknown with ``reason_kind:
+    budget`` is listed under ``budget``. An operator **not in the baseline** is judged on its own:
+    a refuted axiom is a regression, an unknown one is listed under ``added`` (fails under
+    ``--strict``) — unless its verdicts equal its row of ``expected`` (operator hash → the
+    library's expected matrix row). A baseline operator **missing from the run** is listed under ``vanished`` (fails
+    under ``--strict``).
 
     >>> old = [{"operator": {"name": "a", "hash": "h"}, "profile": "paper", "verdicts": [
     ...     {"axiom": "ranking", "status": "proved", "scope": "full", "seconds": 1.0}]}]
@@ -290,17 +425,35 @@ def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequen
     ...     {"axiom": "ranking", "status": "refuted", "scope": "full", "seconds": 2.0}]}]
     >>> compare_with_baseline(old, new).regressions
     ['a / ranking: proved → refuted']
+    >>> renamed = [{"operator": {"name": "b", "hash": "g"}, "profile": "paper", "verdicts": new[0]["verdicts"]}]
+    >>> cmp = compare_with_baseline(old, renamed)
+    >>> cmp.regressions, cmp.vanished
+    (['b (hash g): not in the baseline, and ranking is refuted'], ['a (hash h): in the baseline, not checked now'])
     """
     out = Comparison()
-    stored = {r["operator"]["name"]: r for r in baseline}
-    for report in current:
+    pairs, gone = _match(baseline, current)
+    for report, old, note in pairs:
         name = report["operator"]["name"]
-        old = stored.get(name)
+        if note:
+            out.notes.append(note)
         if old is None:
-            out.notes.append(f"{name}: not in the baseline (nothing to compare)")
+            statuses = {v["axiom"]: v["status"] for v in report["verdicts"]}
+            want = (expected or {}).get(report["operator"].get("hash"))
+            if want is not None and dict(want) == statuses:
+                out.notes.append(f"{_label(report)}: not in the baseline; its verdicts equal the expected matrix")
+                continue
+            refuted = [a for a, s in statuses.items() if s == "refuted"]
+            partial = [v["axiom"] for v in report["verdicts"] if v["status"] == "unknown"
+                       or (v["status"] == "proved" and v.get("scope", "full") != "full")]
+            if refuted:
+                out.regressions.append(f"{_label(report)}: not in the baseline, and {', '.join(refuted)} "
+                                       f"{'is' if len(refuted) == 1 else 'are'} refuted")
+            elif partial or not report["verdicts"]:
+                out.added.append(f"{_label(report)}: not in the baseline, and it does not qualify "
+                                 f"(not proved: {', '.join(partial) or 'no verdicts'})")
+            else:
+                out.notes.append(f"{_label(report)}: not in the baseline (it qualifies)")
             continue
-        if old["operator"].get("hash") != report["operator"].get("hash"):
-            out.notes.append(f"{name}: definition changed (hash {old['operator'].get('hash')} → {report['operator'].get('hash')})")
         new_by_axiom = {v["axiom"]: v for v in report["verdicts"]}
         old_by_axiom = {v["axiom"]: v for v in old["verdicts"]}
         for axiom, ov in old_by_axiom.items():
@@ -313,38 +466,28 @@ def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequen
             change = f"{where}: {_describe(ov)} → {_describe(nv)}"
             if after > before:
                 if nv["status"] == "unknown" and nv.get("reason_kind") == "budget":
-                    out.budget.append(change + f" — {nv.get('reason')}")
+                    out.budget.append(change + f" — {str(nv.get('reason'))[:300]}")
                 else:
                     out.regressions.append(change)
             elif after < before:
                 out.improvements.append(change)
         for axiom in new_by_axiom.keys() - old_by_axiom.keys():
             out.notes.append(f"{name} / {axiom}: not in the baseline (now {_describe(new_by_axiom[axiom])})")
+    for old in gone:
+        out.vanished.append(f"{_label(old)}: in the baseline, not checked now")
     return out
 
 
-def _load_report_file(path_text: str, what: str) -> list[dict[str, Any]]:
-    """Operator report objects from a stored JSON file (one report or a multi-report)."""
-    path = Path(path_text)
+def _load_report_file(path_text: str, what: str, *, max_bytes: int | None = None,
+                      max_operators: int | None = None) -> list[dict[str, Any]]:
+    """Operator report objects from a stored JSON file (one report or a multi-report), read under
+    the caps of :mod:`skd.verify.reportio`."""
+    from .reportio import ReportFileError, load_reports
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{what}: no such file: {path_text!r}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{what}: cannot read {path_text!r}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{what}: {path_text!r} is not JSON: {exc}") from None
-    reports = data.get("operators") if isinstance(data, dict) and "operators" in data else [data]
-    if not isinstance(reports, list) or not reports:
-        raise UsageError(f"{what}: {path_text!r} holds no operator reports")
-    for r in reports:
-        if not (isinstance(r, dict) and isinstance(r.get("operator"), dict) and "name" in r["operator"]
-                and isinstance(r.get("verdicts"), list) and all(isinstance(v, dict) and "axiom" in v and v.get("status") in STATUS_ORDER for v in r["verdicts"])):
-            raise UsageError(f"{what}: {path_text!r} is not an skd report (see verify/data/report.schema.json)")
-    version = data.get("schema_version") if isinstance(data, dict) else None
-    if version != SCHEMA_VERSION:
-        raise UsageError(f"{what}: {path_text!r} has schema_version {version!r}; this skd reads {SCHEMA_VERSION}")
-    return reports
+        return load_reports(path_text, what, max_bytes=max_bytes, max_operators=max_operators)
+    except ReportFileError as exc:
+        raise UsageError(str(exc)) from None
 
 
 # -- progress -----------------------------------------------------------------------------------
@@ -359,15 +502,17 @@ def _progress(enabled: bool, total: int, label: str) -> Iterator[Callable[..., N
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(file=sys.stderr)
+    # auto_refresh=False: no refresh thread, so that workers are never forked from a
+    # multi-threaded process (see skd.verify.budget); the bar is redrawn on each update.
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+                  TimeElapsedColumn(), console=console, transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
 
         def update(axiom: str, status: str | None = None, *_: Any) -> None:
             if status is None:
-                bar.update(task, description=f"{label}: {axiom} …")
+                bar.update(task, description=f"{label}: {axiom} …", refresh=True)
             else:
-                bar.update(task, advance=1, description=f"{label}: {axiom} {status}")
+                bar.update(task, advance=1, description=f"{label}: {axiom} {status}", refresh=True)
 
         yield update
 
@@ -404,6 +549,9 @@ def _print_comparison(console: Console, comp: Comparison, strict: bool) -> None:
         ("regressions", comp.regressions, "bold red"),
         ("budget unknowns (a proof ran out of time)" + (" — fail under --strict" if strict else ""), comp.budget, "yellow"),
         ("improvements" + (" — fail under --strict" if strict else ""), comp.improvements, "green"),
+        ("operators not in the baseline that do not qualify" + (" — fail under --strict" if strict else ""),
+         comp.added, "yellow"),
+        ("operators missing from this run" + (" — fail under --strict" if strict else ""), comp.vanished, "yellow"),
         ("notes", comp.notes, ""),
     )
     printed = False
@@ -422,6 +570,15 @@ def _overall(reports: Sequence[Report]) -> int:
     if EXIT_REFUTED in codes:
         return EXIT_REFUTED
     return EXIT_UNDECIDED if EXIT_UNDECIDED in codes else EXIT_OK
+
+
+def _library_expectations(checker: Any, profile: str) -> dict[str, Any]:
+    """The expected-matrix rows of the built-ins, keyed by operator hash (a user operator that
+    merely shares a built-in's name gets no row)."""
+    matrix = checker.load_expected_matrix()
+    if matrix.get("profile", "paper") != profile:
+        return {}
+    return {op.hash: matrix["operators"][op.name] for op in library.ALL if op.name in matrix.get("operators", {})}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -482,7 +639,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             msg.print(Text("every verdict equals the expected matrix.", style="green"))
     if baseline is not None:
-        comp = compare_with_baseline(baseline, [r.to_json() for r in reports])
+        comp = compare_with_baseline(baseline, [r.to_json() for r in reports], _library_expectations(checker, args.profile))
         _print_comparison(msg, comp, args.strict)
         if operators is not None:
             code = EXIT_OK
@@ -492,19 +649,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_recheck(args: argparse.Namespace) -> int:
-    reports = _load_report_file(args.report, "recheck")
+    reports = _load_report_file(args.report, "recheck", max_bytes=args.max_bytes, max_operators=args.max_operators)
     rechecker = _rechecker()
     out = _stdout()
     failures = 0
-    for r in reports:
+    import time
+
+    deadline = time.monotonic() + args.max_seconds
+    for k, r in enumerate(reports):
+        if time.monotonic() > deadline:
+            left = len(reports) - k
+            out.print(Text(f"recheck: --max-seconds {args.max_seconds:g} reached; {left} operator report(s) not "
+                           "rechecked (counted as failed)", style="bold red"))
+            failures += left
+            break
         try:
             results = rechecker.recheck_report(r)
-        except (KeyError, TypeError) as exc:
-            raise UsageError(f"recheck: {args.report!r}: malformed report for {r['operator']['name']}: {exc!r}") from None
-        out.print(render.recheck_table(r["operator"]["name"], results))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(f"recheck: {args.report[:200]!r}: malformed report for {str(r['operator']['name'])[:80]!r}: "
+                             f"{str(exc)[:200]}") from None
+        out.print(render.recheck_table(str(r["operator"]["name"])[:80], results))
         failures += sum(1 for _, ok, _ in results if not ok)
     if failures:
-        out.print(Text(f"{failures} certificate(s)/counterexample(s) failed to re-validate.", style="bold red"))
+        out.print(Text(f"{failures} check(s) failed to re-validate (report claims, certificates or counterexamples).", style="bold red"))
         return EXIT_REFUTED
     out.print(Text("every certificate and counterexample re-validated.", style="green"))
     return EXIT_OK
@@ -568,9 +735,41 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
 _COMMANDS = {"list": cmd_list, "check": cmd_check, "recheck": cmd_recheck, "derive": cmd_derive, "crosscheck": cmd_crosscheck}
 
 
+#: Options whose value may start with '-' (a score such as "-x**(1/T)", a path "-ops.py").
+_TEXT_OPTIONS = ("--score", "--name", "--file", "--baseline", "--out")
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in action.choices.values():
+                found |= _option_strings(sub)
+    return found
+
+
+def _attach_dash_values(argv: Sequence[str], known: set[str]) -> list[str]:
+    """``--score -x**(1/T)`` → ``--score=-x**(1/T)``: argparse would take the value for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        tok = argv[i]
+        if (tok in _TEXT_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-") and argv[i + 1] != "--"
+                and argv[i + 1].split("=", 1)[0] not in known):
+            out.append(f"{tok}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``skd`` command line; returns the exit code (never raises SystemExit)."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _attach_dash_values(argv, _option_strings(parser))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
@@ -582,6 +781,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(Text(f"skd: error: {exc}"), soft_wrap=True)
         return EXIT_USAGE
     except SkdInputError as exc:
+        err.print(Text(f"skd: error: {exc}"), soft_wrap=True)
+        return EXIT_USAGE
+    except _report_file_error() as exc:
         err.print(Text(f"skd: error: {exc}"), soft_wrap=True)
         return EXIT_USAGE
     except InternalConsistencyError as exc:

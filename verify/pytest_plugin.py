@@ -358,9 +358,11 @@ def _write(path: Path, text: str) -> bool:
 
 def _read_json(path: Path) -> Any:
     __tracebackhide__ = True
+    from skd.verify.reportio import ReportFileError, load_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return load_json(path, "golden")
+    except ReportFileError as exc:
         raise AssertionError(f"skd: cannot read the golden {path}: {exc}; {UPDATE_HINT}") from None
 
 

@@ -55,7 +55,7 @@ from skd.operators.symbols import x as X_SYM
 from skd.theory.axioms import PROFILES
 from skd.verify.verdict import Counterexample, Enclosure, Verdict
 
-__all__ = ["recheck_counterexample", "recheck_report", "RecheckError"]
+__all__ = ["recheck_counterexample", "recheck_report", "recheck_claims", "RecheckError", "MAX_V"]
 
 MAX_PREC = 4096
 _EVIDENCE_K = (8, 16, 32, 64, 128)
@@ -893,7 +893,7 @@ def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
             op = separable(obj["definition"], name=name if isinstance(name, str) and name and " " not in name else "custom",
                            params=params)
         except Exception as exc:  # noqa: BLE001
-            return None, f"cannot rebuild the operator from its definition: {exc}"
+            return None, _short(f"cannot rebuild the operator from its definition: {exc}")
     elif kind == "vector":
         try:
             op = library.get(name)
@@ -902,16 +902,77 @@ def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
     else:
         return None, f"unknown operator kind {kind!r}"
     if obj.get("hash") != op.hash:
-        return None, f"operator hash mismatch: report says {obj.get('hash')!r}, the definition gives {op.hash!r}"
+        return None, _short(f"operator hash mismatch: report says {obj.get('hash')!r}, the definition gives {op.hash!r}")
     return op, "ok"
 
 
 #: Time budget of one counterexample recheck (a worker process, killed at the budget).
 RECHECK_SECONDS = 120.0
+#: Caps on one stored counterexample (a report is untrusted input; see skd.verify.reportio).
+MAX_V = 4096
+MAX_ENTRY_CHARS = 2000
+MAX_MESSAGE = 400
 
 
-def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
-    """Recheck every decided verdict of one operator report (dict, JSON text or Report)."""
+def _short(text: Any) -> str:
+    s = str(text)
+    return s if len(s) <= MAX_MESSAGE else s[: MAX_MESSAGE - 30] + f" … [{len(s) - MAX_MESSAGE + 30} more characters]"
+
+
+def _too_big(raw: Mapping[str, Any]) -> str | None:
+    """Why a stored counterexample is beyond the recheck caps (``None``: within them)."""
+    ce = raw.get("counterexample")
+    if not isinstance(ce, Mapping):
+        return None
+    p = ce.get("p")
+    if isinstance(p, list) and len(p) > MAX_V:
+        return f"counterexample has V = {len(p)} entries, more than the recheck cap of {MAX_V}"
+    for key, value in ce.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, str) and len(item) > MAX_ENTRY_CHARS and key in ("p", "T", "T2", "values"):
+                return f"counterexample field {key!r} holds a number of {len(item)} characters (cap {MAX_ENTRY_CHARS})"
+    return None
+
+
+def recheck_claims(report_json: Mapping[str, Any], op: Any | None, why: str) -> list[tuple[str, bool, str]]:
+    """The report's own claims (issue 12 item 4): every axiom of the profile exactly once, the
+    stored ``qualifies`` equal to what the verdicts say, the operator hash equal to the hash of its
+    definition. One ``(label, ok, detail)`` row per claim."""
+    rows: list[tuple[str, bool, str]] = []
+    profile = report_json.get("profile", "paper")
+    if profile not in PROFILES:
+        return [("report: profile", False, _short(f"unknown profile {profile!r}"))]
+    ids = [a.id for a in PROFILES[profile].axioms]
+    verdicts = report_json.get("verdicts")
+    verdicts = verdicts if isinstance(verdicts, list) else []
+    named = [v.get("axiom") for v in verdicts if isinstance(v, Mapping)]
+    counts = {a: named.count(a) for a in set(map(str, named))}
+    missing = [a for a in ids if a not in counts]
+    extra = sorted(a for a in counts if a not in ids)
+    repeated = sorted(a for a, n in counts.items() if n > 1 and a in ids)
+    problems = ([f"missing: {', '.join(missing)}"] if missing else []) + \
+               ([f"not axioms of profile {profile!r}: {', '.join(extra)}"] if extra else []) + \
+               ([f"more than one verdict: {', '.join(repeated)}"] if repeated else [])
+    rows.append(("report: axioms", not problems,
+                 _short("; ".join(problems)) if problems else f"each of the {len(ids)} axioms of {profile!r} exactly once"))
+    decided = (not problems) and all(
+        isinstance(v, Mapping) and v.get("status") == "proved" and v.get("scope", "full") == "full" for v in verdicts)
+    stored = report_json.get("qualifies")
+    if not isinstance(stored, bool):
+        rows.append(("report: qualifies", False, _short(f"'qualifies' is {stored!r}, not true or false")))
+    else:
+        rows.append(("report: qualifies", stored == decided,
+                     f"qualifies = {str(stored).lower()} agrees with the verdicts" if stored == decided else
+                     f"qualifies = {str(stored).lower()}, but the verdicts say {str(decided).lower()}"))
+    rows.append(("report: operator hash", op is not None,
+                 "the hash matches the operator's definition" if op is not None else _short(why)))
+    return rows
+
+
+def recheck_report(report_json: Any, *, claims: bool = True) -> list[tuple[str, bool, str]]:
+    """Recheck one operator report (dict, JSON text or Report): its own claims
+    (:func:`recheck_claims`, unless ``claims=False``), then every decided verdict."""
     if isinstance(report_json, (str, bytes)):
         report_json = json.loads(report_json)
     elif hasattr(report_json, "to_json"):
@@ -919,20 +980,29 @@ def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
     obj = report_json["operator"]
     profile = report_json.get("profile", "paper")
     op, why = _rebuild(obj)
-    out: list[tuple[str, bool, str]] = []
+    out: list[tuple[str, bool, str]] = recheck_claims(report_json, op, why) if claims else []
+    seen: set[str] = set()
     for raw in report_json["verdicts"]:
-        axiom = raw.get("axiom", "?")
+        axiom = str(raw.get("axiom", "?"))[:60]
+        if axiom in seen:
+            out.append((axiom, False, "a second verdict for this axiom (each axiom appears once)"))
+            continue
+        seen.add(axiom)
         status = raw.get("status")
         if status == "unknown":
             out.append((axiom, True, "unknown: nothing to recheck"))
             continue
         if op is None:
-            out.append((axiom, False, why))
+            out.append((axiom, False, _short(why)))
+            continue
+        big = _too_big(raw)
+        if big:
+            out.append((axiom, False, big))
             continue
         try:
             verdict = Verdict.from_json(raw)
         except Exception as exc:  # noqa: BLE001
-            out.append((axiom, False, f"malformed verdict: {exc}"))
+            out.append((axiom, False, _short(f"malformed verdict: {exc}")))
             continue
         if status == "refuted":
             from .budget import BudgetExceeded, WorkerError, run_with_budget
@@ -942,7 +1012,7 @@ def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
                                           {"profile": profile}, seconds=RECHECK_SECONDS)
             except (BudgetExceeded, WorkerError) as exc:
                 ok, msg = False, f"recheck did not finish: {exc}"
-            out.append((axiom, ok, msg))
+            out.append((axiom, ok, _short(msg)))
         elif status == "proved":
             try:
                 from skd.verify.proofcheck import recheck_certificate
@@ -952,12 +1022,12 @@ def recheck_report(report_json: Any) -> list[tuple[str, bool, str]]:
             try:
                 res = recheck_certificate(op, verdict, profile=profile)
             except Exception as exc:  # noqa: BLE001
-                out.append((axiom, False, f"proof check failed: {type(exc).__name__}: {exc}"))
+                out.append((axiom, False, _short(f"proof check failed: {type(exc).__name__}: {exc}")))
                 continue
             if isinstance(res, tuple):
-                out.append((axiom, bool(res[0]), str(res[1])))
+                out.append((axiom, bool(res[0]), _short(res[1])))
             else:
                 out.append((axiom, bool(res), "certificate re-derived" if res else "certificate rejected"))
         else:
-            out.append((axiom, False, f"unknown status {status!r}"))
+            out.append((axiom, False, _short(f"unknown status {status!r}")))
     return out

@@ -119,7 +119,9 @@ def print_report(console: Console, report: Any) -> None:
     if data.get("qualifies"):
         console.print(Text(f"{op['name']} qualifies as a softening operator (profile {data['profile']}).", style="green"))
     elif refuted:
-        console.print(Text(f"{op['name']} does not qualify: refuted {', '.join(refuted)}.", style="bold red"))
+        rest = unknown + [f"{a} (partial scope)" for a in partial]
+        console.print(Text(f"{op['name']} does not qualify: refuted {', '.join(refuted)}"
+                           + (f"; undecided: {', '.join(rest)}" if rest else "") + ".", style="bold red"))
     else:
         parts = unknown + [f"{a} (partial scope)" for a in partial]
         console.print(Text(f"{op['name']}: nothing refuted, undecided: {', '.join(parts)}.", style="yellow"))

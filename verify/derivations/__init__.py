@@ -71,10 +71,23 @@ class Derivation:
 def derive(op: Operator, *, topics: Sequence[str] | None = None, timeout: float = 20.0,
            progress: Callable[[str], None] | None = None, report: Any = None,
            checker: Callable[..., Any] | None = None) -> Derivation:
-    """Instantiate every theorem of ``topics`` (default: all) for ``op``.
+    """Instantiate every theorem of ``topics`` (default: all) for ``op``: the Python face of
+    ``skd derive``.
 
-    ``report`` is an existing ``skd check`` report for ``op`` (else one is computed when a
-    theorem needs an axiom); ``timeout`` is the budget of each symbolic step.
+    Each theorem's hypotheses are proved, refuted (with a certified counterexample) or left
+    unknown for ``op``; each conclusion is ``established``, ``conditional`` (on a stated
+    assumption about training) or ``not_established`` (naming the blocking hypothesis), and
+    carries its constants as SymPy closed forms.
+
+    * ``topics``: a subset of ``TOPICS`` (``basics``, ``entropy``, ``sensitivity``, ``biasvar``,
+      ``multistage``, ``equivalence``, ``access``);
+    * ``report``: an existing ``skd check`` report for ``op`` (else one is computed when a
+      theorem needs an axiom); ``checker``: the function computing it (default ``check``);
+    * ``timeout``: the budget in seconds of each symbolic step; ``progress(message)`` is called
+      as topics advance.
+
+    The result renders with ``skd.verify.derivations.render.markdown`` / ``latex_document`` /
+    ``json_text`` (what ``skd derive --format`` prints).
     """
     if not isinstance(op, Operator):
         raise InvalidArgument("op", op, "must be an Operator (build one with separable() or vector())")

@@ -212,15 +212,23 @@ def _values_differ(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, 
 
 def compare_derivations(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]], *,
                         seconds: float = 10.0) -> DerivationComparison:
-    """Compare stored derivation objects with current ones, by operator name and claim id."""
+    """Compare stored derivation objects with current ones, by operator name (then by hash: a
+    renamed operator is compared with its stored self, and the rename noted) and claim id."""
     out = DerivationComparison()
     stored = {d["operator"]["name"]: d for d in old}
+    current_names = {d["operator"]["name"] for d in new}
+    renamed: set[str] = set()
     for cur in new:
         name = cur["operator"]["name"]
         prev = stored.get(name)
         if prev is None:
-            out.structure.append(f"{name}: not in the stored file")
-            continue
+            prev = next((d for n, d in stored.items() if n not in current_names and n not in renamed
+                         and d["operator"].get("hash") == cur["operator"].get("hash")), None)
+            if prev is None:
+                out.structure.append(f"{name}: not in the stored file")
+                continue
+            renamed.add(prev["operator"]["name"])
+            out.structure.append(f"{name}: renamed from {prev['operator']['name']!r} (same definition)")
         if prev["operator"].get("hash") != cur["operator"].get("hash"):
             out.structure.append(f"{name}: definition changed (hash {prev['operator'].get('hash')} → {cur['operator'].get('hash')})")
         if list(prev.get("topics") or []) != list(cur.get("topics") or []):
@@ -284,6 +292,6 @@ def compare_derivations(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[
                 vd = _values_differ(x.get("values") or [], y.get("values") or [])
                 if vd:
                     out.changed_constants.append(f"{label}: {vd}")
-    for name in sorted(stored.keys() - {d["operator"]["name"] for d in new}):
+    for name in sorted(stored.keys() - current_names - renamed):
         out.structure.append(f"{name}: in the stored file, not derived now")
     return out
