@@ -88,6 +88,10 @@ log-spaced on [{res['T'][0]:g}, {res['T'][-1]:g}]. "Monotone": entropy non-decre
 operator is the identity below T = 1 and cannot sharpen). Support size at the hottest T shows
 which operators never reach the uniform distribution on all V classes.
 
+**What would have contradicted the claim.** A decrease of entropy along the grid for an operator that
+`skd check` proves satisfies A3 (entropy non-decreasing in T). A grid can only refute, never prove:
+the proofs are `skd check`'s.
+
 | operator | monotone | strict for T ≥ 1 | flat for T ≤ 1 | largest decrease | min H | max H | support at T = {res['T'][-1]:g} |
 |---|---|---|---|---|---|---|---|
 {rows}

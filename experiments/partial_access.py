@@ -192,6 +192,11 @@ matches `(1 − ‖p‖²)/m` to a relative {f(tx['mse_max_rel_dev_exact'], 2)};
 **{vec(tx['bias50'])}**; the delta method gives B/50 = {vec(tx['B50'])}, with
 B = {vec(tx['B'])}; m·bias converges to B as m grows (last column; m = 800 is the last row).
 
+**What would have contradicted the claims.** A commutation deviation above rounding (≈1e-15) or a
+decrease of τ_T on the grid (top-k); an exact `E‖p̂ − p‖²` differing from `(1 − ‖p‖²)/m` beyond
+rounding, or m·bias not approaching B (text-only). The first and third are identities checked in
+floating point: they can fail only through a wrong formula or wrong code, which is what they test.
+
 | m | (1 − ‖p‖²)/m | exact | Monte Carlo ± 95% | m·bias (exact) |
 |---|---|---|---|---|
 {mrows}

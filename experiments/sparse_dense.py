@@ -149,6 +149,9 @@ Its 95% Monte-Carlo interval is the delta-method interval of that root,
 {f(cf['crossover'], 5)}: {'inside' if res['within'] else 'OUTSIDE'} the interval (acceptance: half-width ≤ 0.003 and closed
 form inside). Simulated teacher excess risk {f(res['teacher_mean'], 5)} ± {f(1.96 * res['teacher_se'], 2)}.
 
+**What would have contradicted the claim.** The closed-form threshold outside the simulated 95%
+interval (the closed form, an exact expectation, would then be wrong or wrongly evaluated).
+
 | ‖β_tail‖² | teacher (sim.) | student (sim.) | student (closed form) |
 |---|---|---|---|
 {rows}

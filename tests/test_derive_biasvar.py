@@ -109,6 +109,15 @@ def test_exact_bias_power_reproduces_theory_notes_5_7() -> None:
         assert abs(mpmath.fsum(b)) < 1e-30
 
 
+def test_exact_mean_of_softened_empirical_teacher_m50_pins_biasvar_page() -> None:
+    # docs/theory/biasvar.md: E F_2(p_hat) = F_2(p) + bias = (0.528182, 0.278662, 0.193156) at m = 50
+    # (issue 15: the third class is 0.1931563, once misprinted 0.193157)
+    with mpmath.workdps(40):
+        mean = [f + v for f, v in zip(evaluate_mp(library.power, P, Q(2), dps=40), exact_bias(library.power, P, Q(2), 50))]
+    assert [round(float(v), 6) for v in mean] == [0.528182, 0.278662, 0.193156]
+    assert float(mean[2]) == pytest.approx(0.1931563, abs=5e-8)
+
+
 @pytest.mark.parametrize("name,t", [("power", Q(2)), ("power", Q(1, 2)), ("mixture", Q(2)), ("power_T2", Q(3, 2))])
 def test_exact_bias_matches_brute_force_over_draw_sequences(name: str, t: Q) -> None:
     op = library.get(name)

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
+import sympy as sp
 from skd.operators import library
 from skd.operators.parse import parse_formula
 from skd.operators.symbols import T as T_SYM
@@ -131,11 +132,17 @@ def test_find_reparametrisation_vector_pairs_unknown_with_reason() -> None:
 def test_projection_example_pins_item_14() -> None:
     ex = projection_example()
     assert [round(float(v), 6) for v in ex["power_T2"]] == [0.522879, 0.279491, 0.19763]
-    # theory-notes prints 0.264408, which is the value at the rounded lambda = 0.516944; the exact
-    # lambda gives 0.26440749709..., i.e. 0.264407 to 6 decimals (both within 1e-6)
+    # theory-notes prints 0.264408. It is NOT the value at the rounded weight lambda = 0.516944 (that
+    # gives 0.2644074667, also 0.264407): it is 1 − 0.522879 − 0.212713, the complement of the other
+    # two ROUNDED coordinates (issue 15). The exact lambda gives 0.26440749709..., i.e. 0.264407.
     assert [round(float(v), 6) for v in ex["mixture"]] == [0.522879, 0.264407, 0.212713]
-    assert abs(float(ex["mixture"][1]) - 0.264408) < 1e-6
     assert round(float(ex["lambda"]), 6) == 0.516944
+    rounded_lam = sp.Rational("0.516944")
+    at_rounded = rounded_lam * ex["p"][1] + (1 - rounded_lam) / 3
+    assert at_rounded == sp.Rational(123941, 468750)  # 0.26440746666...
+    assert round(float(at_rounded), 6) == 0.264407  # rounding the weight does not explain 0.264408
+    rounded = [round(float(v), 6) for v in ex["mixture"]]
+    assert round(1 - rounded[0] - rounded[2], 6) == 0.264408  # the complement of the rounded coordinates does
     assert [round(float(v), 6) for v in ex["student"]] == [0.522879, 0.23856, 0.23856]
     assert all((a - b).equals(0) for a, b in zip(ex["student"], ex["student_mixture"]))
     # independent: lambda closed form and target difference

@@ -159,7 +159,7 @@ def test_path_energy_bound_power_sup_encloses_dense_grid_maximum(power_d):
 
 def test_path_energy_bound_power_T2_only_reparametrised_form(power_t2_d):
     d = power_t2_d
-    ef = d.claim("path_energy_bound.exponential_family")
+    ef = d.claim("path_energy_bound.one_parameter_family")
     assert ef.status == "proved" and "θ(β) = beta**2" in ef.certificate[0]
     names = [k.name for k in d.claim("path_energy_bound.conclusion").constants]
     assert "n_sum_KL_bound" not in names  # θ = β² is not affine in β: the I_sup form is not claimed
@@ -171,11 +171,102 @@ def test_path_energy_bound_power_T2_only_reparametrised_form(power_t2_d):
             assert n_kl_sum(library.power_T2, b0, b1, n) <= bound
 
 
-def test_path_energy_bound_mixture_is_not_established(mixture_d):
-    ef = mixture_d.claim("path_energy_bound.exponential_family")
-    assert ef.status == "unknown" and ef.reason_kind == "undecided"
-    assert mixture_d.claim("path_energy_bound.conclusion").status == "not_established"
-    assert mixture_d.claim("path_energy_bound.conclusion").constants == ()
+# theory-notes §5.8 / issue 15: the sup-I form is FALSE when θ is not affine (power_T2, θ = β²)
+P_STAR = [Fraction(1, 2), Fraction(499, 1000), Fraction(1, 1000)]
+
+
+def _direct_sup_i(op, p, lo: Fraction, hi: Fraction, nodes: int = 250):
+    """Dense-grid max of I(β) = Σ (∂_β q_i)²/q_i from central differences of evaluate_mp (a lower bound of sup I)."""
+    def fisher(b):
+        h = b / 10**12
+        qp, qm, q = (evaluate_mp(op, p, 1 / v, dps=40) for v in (b + h, b - h, b))
+        with mpmath.workdps(40):
+            hm = mpmath.mpf(h.numerator) / h.denominator
+            return mpmath.fsum(((a - c) / (2 * hm)) ** 2 / qi for a, c, qi in zip(qp, qm, q))
+    return max(fisher(lo + (hi - lo) * Fraction(k, nodes)) for k in range(nodes + 1))
+
+
+def test_path_energy_bound_sup_I_form_refuted_for_power_T2(power_t2_d):
+    c = power_t2_d.claim("path_energy_bound.sup_I_form")
+    assert c.status == "refuted" and c.counterexample["certified_by"] == "arb"
+    assert power_t2_d.claim("path_energy_bound.conclusion").status == "established"  # the reparametrised form stands
+    # independently: KL at n = 1 from the evaluator exceeds ½(Δβ)² times ANY value ≥ sup I we can see on a grid
+    with mpmath.workdps(40):
+        qa, qb = (evaluate_mp(library.power_T2, P_STAR, t, dps=40) for t in (Fraction(4), Fraction(2, 3)))
+        lhs = mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(qa, qb))
+    grid_sup = _direct_sup_i(library.power_T2, P_STAR, Fraction(1, 4), Fraction(3, 2))
+    assert float(lhs) == pytest.approx(3.149885, abs=1e-6)
+    assert float(grid_sup) == pytest.approx(3.410334, abs=5e-5)  # a grid max: a lower end of sup I
+    assert float(c.counterexample["lhs"]["decimal"]) == pytest.approx(float(lhs), rel=1e-10)
+    rhs = float(c.counterexample["rhs"]["decimal"])
+    assert rhs == pytest.approx(2.664323, abs=1e-6)
+    assert float(Fraction(25, 32) * grid_sup) <= rhs * (1 + 1e-12)
+    assert lhs > Fraction(25, 32) * grid_sup * (1 + mpmath.mpf(1) / 10)
+
+
+def test_sup_i_counterexample_is_none_for_affine_parameter():
+    from skd.verify.derivations.multistage import sup_i_counterexample
+
+    assert sup_i_counterexample(library.power) is None  # θ = β: the theorem itself
+
+
+def test_path_energy_bound_mixture_family_established(mixture_d):
+    # theory-notes §5.8 / issue 15: "exponential families only" was wrong; KL expanded in its first argument
+    ef = mixture_d.claim("path_energy_bound.one_parameter_family")
+    assert ef.status == "proved" and ef.certificate[0].startswith("mixture family") and "= beta" in ef.certificate[0]
+    concl = mixture_d.claim("path_energy_bound.conclusion")
+    assert concl.status == "established"
+    # symbolic on each T-piece (every p, every interval inside one piece), not across the piece boundary T = 1
+    assert concl.scope.startswith("every p in the open simplex") and "T in (1, oo) (mixture family, θ = beta)" in concl.scope
+    lo, hi = ball(mixture_d.constant("path_energy_bound.conclusion:I_sup"))
+    assert lo <= 52 / 63 <= hi  # sup I = Σ(p − u)²/p at β = 1 (I is convex in β, max at an end)
+    bound = upper_end(mixture_d.constant("path_energy_bound.conclusion:n_sum_KL_bound"))
+    assert bound == pytest.approx(13 / 56, rel=1e-8)  # ½·(3/4)²·52/63 = 0.232143
+    sums = [n_kl_sum(library.mixture, b0, b1, n) for n in (1, 2, 3, 5, 8, 16, 33)
+            for b0, b1 in ((Fraction(1), Fraction(1, 4)), (Fraction(1, 4), Fraction(1)))]
+    assert all(v <= bound for v in sums)
+    assert float(max(sums)) == pytest.approx(0.187759, abs=1e-6)  # n = 1, β: 1/4 → 1
+
+
+@pytest.mark.parametrize("name", ["hybrid", "laplace"])
+def test_path_energy_bound_hybrid_laplace_established(name):
+    d = derive(library.get(name), topics=["multistage"])
+    assert d.claim("path_energy_bound.one_parameter_family").status == "proved"
+    assert d.claim("path_energy_bound.conclusion").status == "established"
+    bound = value(d.constant("path_energy_bound.conclusion:n_sum_KL_bound_reparam"))
+    op = library.get(name)
+    for n in (1, 2, 7):
+        for b0, b1 in ((Fraction(1), Fraction(1, 4)), (Fraction(1, 4), Fraction(1))):
+            assert n_kl_sum(op, b0, b1, n) <= bound
+    if name == "laplace":  # θ = β²/(β² + (1 − β)²) is not affine: the sup-I form is refuted here too
+        c = d.claim("path_energy_bound.sup_I_form")
+        assert c.status == "refuted" and "β: 1/4 → 1" in c.counterexample["statement"]
+
+
+def test_mixture_family_bound_random_intervals():
+    """½(Δθ)² sup J / n bounds Σ KL for random intervals, step counts and teachers (mixture path, θ = β)."""
+    import random
+
+    rng = random.Random(15)
+    worst = 0.0
+    with mpmath.workdps(30):
+        for _ in range(60):
+            p = [mpmath.mpf(rng.randint(1, 50)) for _ in range(rng.randint(2, 5))]
+            p = [v / mpmath.fsum(p) for v in p]
+            u = 1 / mpmath.mpf(len(p))
+            a, b = sorted(mpmath.mpf(rng.randint(1, 1000)) / 1000 for _ in range(2))
+            if b - a < mpmath.mpf(1) / 100:
+                continue
+            n = rng.randint(1, 20)
+            q = lambda t: [t * pi + (1 - t) * u for pi in p]  # noqa: E731
+            J = lambda t: mpmath.fsum((pi - u) ** 2 / qi for pi, qi in zip(p, q(t)))  # noqa: E731
+            sup_j = max(J(a), J(b))  # J is convex in θ (a sum of c²/(affine)): its max is at an end
+            for s, e in ((a, b), (b, a)):
+                pts = [s + (e - s) * k / n for k in range(n + 1)]
+                tot = mpmath.fsum(mpmath.fsum(x * mpmath.log(x / y) for x, y in zip(q(c0), q(c1)))
+                                  for c0, c1 in itertools.pairwise(pts))
+                worst = max(worst, float(tot / ((b - a) ** 2 * sup_j / (2 * n))))
+    assert 0.5 < worst <= 1.0
 
 
 def test_sup_enclosure_brackets_a_known_interior_maximum():
@@ -188,7 +279,7 @@ def test_sup_enclosure_brackets_a_known_interior_maximum():
 
 def test_multistage_topk_path_claims_are_unsupported():
     d = derive(library.topk, topics=["multistage"])
-    for cid in ("path_energy_limit.path_c2", "path_energy_bound.exponential_family", "homotopy_conditions.path_lipschitz"):
+    for cid in ("path_energy_limit.path_c2", "path_energy_bound.one_parameter_family", "homotopy_conditions.path_lipschitz"):
         assert d.claim(cid).status == "unknown" and d.claim(cid).reason_kind == "unsupported"
     assert d.claim("path_energy_limit.conclusion").status == "not_established"
     assert d.claim("euler_continuation.conclusion").status == "conditional"
@@ -312,3 +403,63 @@ def test_multistage_constants_read_back_with_the_safe_parser(power_d):
             j = k.to_json()
             back = parse_constant(j["expr"], j["symbols"])
             assert sp.simplify(back - k.expr) == 0, (claim.id, k.name)
+
+
+def test_path_energy_bound_laplace_reparametrised_value_is_13_over_14():
+    d = derive(library.laplace, topics=["multistage"])
+    assert value(d.constant("path_energy_bound.conclusion:n_sum_KL_bound_reparam")) == pytest.approx(13 / 14, rel=1e-8)
+    lo, hi = ball(d.constant("path_energy_bound.conclusion:dtheta_sup"))
+    assert lo <= 2 <= hi and hi - lo < 1e-8  # sup |θ'| = 2 at β = 1/2, θ = β²/(β² + (1 − β)²)
+
+
+# -- exact_projection_chain (issue 15: exact multi-stage fits onto affine log-linear classes = one shot) ---
+
+
+def test_exact_projection_chain_power_full_scope_conditional(power_d):
+    h = power_d.claim("exact_projection_chain.softening_loglinear")
+    assert h.status == "proved" and h.scope == "full"
+    c = power_d.claim("exact_projection_chain.conclusion")
+    assert c.status == "conditional" and "affine_loglinear_classes" in c.reason
+    assert sp.simplify(c.constants[0].expr - 1 / symbol("T")) == 0
+
+
+def test_exact_projection_chain_mixture_partial_scope(mixture_d):
+    h = mixture_d.claim("exact_projection_chain.softening_loglinear")
+    assert h.status == "proved" and h.scope == "T in (0, 1); T = 1"
+    c = mixture_d.claim("exact_projection_chain.conclusion")
+    assert c.status == "conditional" and "T in (0, 1); T = 1" in c.scope  # visibly partial
+
+
+def test_exact_projection_chain_topk_unsupported():
+    d = derive(library.topk, topics=["multistage"])
+    assert d.claim("exact_projection_chain.softening_loglinear").reason_kind == "unsupported"
+    assert d.claim("exact_projection_chain.conclusion").status == "not_established"
+
+
+def test_projection_chain_gap_vanishes_inside_scope_and_not_outside():
+    from skd.verify.derivations.multistage import projection_chain_gap
+
+    gap, move = projection_chain_gap(library.power, Fraction(2), 3, seed=0)
+    assert gap < 1e-25 and move > 0.1  # the offsets moved the student far; the chain still lands on one shot
+    # control: mixture-softening at T = 2 is outside the hypothesis, and there the chain does NOT telescope
+    gap_mix, _ = projection_chain_gap(library.mixture, Fraction(2), 3, seed=0)
+    assert float(gap_mix) == pytest.approx(0.0340048, abs=1e-6)
+
+
+def test_path_theorems_power_have_full_scope_symbolically(power_d):
+    # issue 15 item 3: power-type paths for every p and every interval, proved symbolically
+    for cid in ("path_energy_limit.path_c2", "path_energy_bound.one_parameter_family", "path_energy_limit.conclusion",
+                "path_energy_bound.conclusion", "homotopy_conditions.path_lipschitz", "homotopy_conditions.conclusion"):
+        assert power_d.claim(cid).scope == "full", cid
+    assert "sympy continuous_domain" in power_d.claim("path_energy_limit.path_c2").certificate[0]
+    # the constants are still values at the reference teacher, and say so
+    assert power_d.constant("path_energy_bound.conclusion:n_sum_KL_bound").values[0][0]["p"] == "7/10,1/5,1/10"
+
+
+def test_symbolic_path_pieces_rejects_a_theta_with_a_pole():
+    from skd.operators.symbols import T as T_, x as x_
+    from skd.verify.derivations.multistage import symbolic_path_pieces
+
+    # s = θ(β) log x with θ = β²/(β − 2)²: a pole at β = 2 (T = 1/2) inside the piece
+    got = symbolic_path_pieces(x_ ** (1 / (1 - 2 * T_) ** 2))
+    assert got and not got[0]["ok"] and "not continuous" in got[0]["why"]

@@ -144,3 +144,28 @@ def test_experiments_figures_written(tmp_path, monkeypatch) -> None:
 
 # The full drift check of every experiment (`python -m experiments --check`, 2-3 minutes) runs
 # once in CI, inside `python tools/regenerate.py --check` (.ci/run), not a second time here.
+
+
+# -- honest write-up (issue 15) ----------------------------------------------------------------
+def test_experiments_doc_states_falsifying_outcomes_and_honest_labels() -> None:
+    doc = run_all.render(common.load_results())
+    for sec in ("## 1.", "## 2.", "## 3.", "## 4.", "## 5."):
+        start = doc.index(sec)
+        nxt = [doc.index(s) for s in ("## 1.", "## 2.", "## 3.", "## 4.", "## 5.") if doc.index(s) > start]
+        assert "would have contradicted" in doc[start:min(nxt) if nxt else None], sec
+    one = doc[doc.index("### 1a."):doc.index("## 2.")]
+    assert "**cannot fail**" in one[:one.index("### 1b.")]
+    onebee = one[one.index("### 1b."):]
+    assert "**Derived bound**" not in onebee and "**Estimated bound**" in onebee
+    assert "keeps falling" not in onebee  # results.json: 0.05503 (n = 64) < 0.05734 (n = 128)
+    assert "rises from n = 64 to 128: 0.05503 → 0.05734" in onebee
+    two = doc[doc.index("## 2."):doc.index("## 3.")]
+    assert "predicts the one-shot outcome" not in two and "sufficient, not necessary" in two
+    assert "does not test the homotopy conditions" in two
+
+
+def test_nstage_docstring_describes_the_decay_not_a_linear_shrink() -> None:
+    doc = nstage.__doc__
+    pruning_part = doc[doc.index("**Pruning path**"):doc.index("**Finite samples**")]
+    assert "decay" in pruning_part and "shrunk linearly" not in pruning_part
+    assert "**Estimated** bound" in pruning_part

@@ -50,6 +50,7 @@ def _derivation_summary(name: str) -> list[str]:
         return ["_No committed derivation yet: run `skd derive --all --out docs/derivations`._"]
     from skd.theory.theorems import LATEX_NAMES, all_theorems
     from skd.verify.derivations.compare import parse_constant
+    from skd.verify.derivations.render import status_with_scope
 
     import sympy as sp
 
@@ -61,7 +62,7 @@ def _derivation_summary(name: str) -> list[str]:
         if c["role"] != "conclusion":
             continue
         title = thms[c["theorem"]].title if c["theorem"] in thms else c["theorem"]
-        lines.append(f"| {title} (`{c['theorem']}`) | {c['status'].replace('_', ' ')} |")
+        lines.append(f"| {title} (`{c['theorem']}`) | {status_with_scope(c['status'], c.get('scope')).replace('|', '/')} |")
         for k in c["constants"]:
             if c["status"] == "not_established":
                 continue

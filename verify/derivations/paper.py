@@ -22,7 +22,7 @@ from typing import Any
 from skd.theory.axioms import PROFILES
 from skd.theory.theorems import all_theorems
 
-__all__ = ["PaperClaim", "CLAIMS", "paper_check"]
+__all__ = ["PaperClaim", "CLAIMS", "paper_check", "theorem_kind", "GUARANTEES", "PAPER_ASSUMPTIONS"]
 
 #: Theorems whose conclusions relate two operators: a "not established" there is an answer (the
 #: pair is not equivalent), not a failed guarantee.
@@ -87,7 +87,9 @@ CLAIMS: tuple[PaperClaim, ...] = (
         "O(1/n) convergence for n-stage distillation with explicit dependence",
         "convergence guarantees establishing O(1/n) rates for n-stage distillation with explicit parameter dependence",
         "Along a temperature path on a grid uniform in β = 1/T: the limit n·Σ KL → ½(Δβ)²·mean I and, for "
-        "exponential-family paths, the every-n bound ½(Δβ)² sup I / n (kept distinct); the error-propagation "
+        "one-parameter exponential- or mixture-family paths, the every-n bound ½(Δβ)² sup J·sup θ'² / n, which is "
+        "½(Δβ)² sup I / n only when the natural parameter θ is affine in β (kept distinct from the limit; without "
+        "that hypothesis the sup-I form is refuted — certified counterexample for power_T2, θ = β²); the error-propagation "
         "bound e_n ≤ e^κ(e_0 + c/n + n ε_m) under a near-contraction assumption, whose minimiser n* = √(c/ε_m) "
         "is a property of the bound only. A pure O(1/n) holds only without per-stage sampling error "
         "(theory-notes §5.4 R2, §5.7).",
@@ -107,11 +109,15 @@ CLAIMS: tuple[PaperClaim, ...] = (
         "Guarantees hold uniformly across the operator class",
         "All learning-theoretic guarantees are shown to hold uniformly across this operator class, independent of "
         "implementation details",
-        "Read as: every theorem's conclusion follows from the axioms alone, so it holds for every qualifying "
-        "operator. Checked by looking, for each theorem, for a qualifying operator where a hypothesis beyond the "
-        "axioms is refuted. A theorem whose extra hypothesis fails for a qualifying operator is not uniform over "
-        "the class (e.g. global Lipschitz continuity on the closed simplex, which the O(1/n) proofs reportedly "
-        "assume, theory-notes §4.3).",
+        "Read as: every *learning-theoretic guarantee* (a statement about distillation: risk decompositions, "
+        "the O(1/n) path and stage bounds, the homotopy conditions, the cost of partial access, privacy "
+        "post-processing) follows from the axioms alone, so it holds for every qualifying operator, on its full "
+        "scope. The theorems are split into three kinds, and only the first bears on the sentence: guarantees; "
+        "*operator properties* (values, composition law, Jacobian and Lipschitz constants, top-k commutation, "
+        "zero preservation, invertibility) — that some qualifying operators lack a property is a fact about the "
+        "class, not a failed guarantee; and *assumptions of the paper* (global Lipschitz continuity on the closed "
+        "simplex, which the O(1/n) proofs reportedly assume, theory-notes §4.3) — refuting an assumption for a "
+        "qualifying operator means a guarantee resting on it excludes that operator.",
         notes="uniform",
     ),
     PaperClaim(
@@ -132,13 +138,24 @@ def _conclusions(result: Mapping[str, Any], theorem: str) -> list[Mapping[str, A
     return [c for c in result["json"]["claims"] if c["theorem"] == theorem and c["role"] == "conclusion"]
 
 
-def _cell(claims: Sequence[Mapping[str, Any]]) -> str:
-    """One status, or for a theorem with one conclusion per other operator (reparametrisation
-    equivalence) the operators it is established for and a count of the rest."""
+def _partial(c: Mapping[str, Any]) -> bool:
+    """An established or conditional conclusion that holds only on part of what the theorem speaks of."""
+    return c["status"] in ("established", "conditional") and (c.get("scope") or "full") != "full"
+
+
+def _cell(claims: Sequence[Mapping[str, Any]], scopes: dict[str, int] | None = None) -> str:
+    """One status (with ``[S<k>]``, a numbered note of its scope, when that is partial), or for a theorem
+    with one conclusion per other operator (reparametrisation equivalence) the operators it is established
+    for and a count of the rest."""
     if not claims:
         return "—"
     if len(claims) == 1:
-        return STATUS_WORD.get(claims[0]["status"], claims[0]["status"])
+        c = claims[0]
+        word = STATUS_WORD.get(c["status"], c["status"])
+        if scopes is not None and _partial(c):
+            k = scopes.setdefault(c["scope"], len(scopes) + 1)
+            word += f" on partial scope [S{k}]"
+        return word
     def other(c: Mapping[str, Any]) -> str:
         parts = c["id"].split(".")
         return parts[1] if len(parts) > 2 else c["id"]
@@ -218,8 +235,9 @@ def paper_check(results: Sequence[Mapping[str, Any]], *, classes: Mapping[str, A
              "checked in the precise form `skd` implements, with the theorems it rests on (proved in "
              "[docs/theory/](theory/README.md)) and, for every built-in operator, whether their conclusions are "
              "**established**, **conditional** (on a stated assumption about training), or **not established** "
-             "(a hypothesis refuted — with a certified counterexample — or open). Details per operator: "
-             "[docs/derivations/](derivations/README.md).", "",
+             "(a hypothesis refuted — with a certified counterexample — or open). A conclusion proved on part of "
+             "its domain only (for example at a reference teacher) reads *established on partial scope [S k]*, with the "
+             "scope listed under its table. Details per operator: [docs/derivations/](derivations/README.md).", "",
              f"Profile: `paper` ({PROFILES['paper'].description}). Operators: "
              + ", ".join(f"[`{n}`](derivations/{n}.md)" for n in names) + ".", ""]
     for i, claim in enumerate(CLAIMS, 1):
@@ -247,15 +265,20 @@ def paper_check(results: Sequence[Mapping[str, Any]], *, classes: Mapping[str, A
         header = "| operator | " + " | ".join(f"`{k}`" for k in claim.theorems) + " |"
         lines += [header, "|---|" + "---|" * len(claim.theorems)]
         blockers: list[str] = []
+        scopes: dict[str, int] = {}
         for r in results:
             row = [f"`{r['name']}`"]
             for k in claim.theorems:
                 cs = _conclusions(r, k)
-                row.append(_cell(cs))
+                row.append(_cell(cs, scopes))
                 if k not in PAIRWISE:
                     blockers += [f"`{r['name']}` — {b}" for b in _blocking(r, cs)]
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+        if scopes:
+            lines += ["Partial scopes (a conclusion marked [S*k*] is proved on that scope only, not for every input):", ""]
+            lines += [f"- [S{k}] {sc}" for sc, k in sorted(scopes.items(), key=lambda kv: kv[1])]
+            lines.append("")
         if blockers:
             lines += ["<details><summary>Why not established (per operator)</summary>", ""]
             lines += [f"- {b}" for b in blockers]
@@ -303,33 +326,84 @@ def _families(qualifying: Sequence[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+#: How each theorem bears on "all learning-theoretic guarantees hold uniformly" (claim 7).
+GUARANTEES = frozenset({"squared_loss_decomposition", "kl_decomposition", "empirical_teacher", "delta_method",
+                        "sparse_vs_dense", "path_energy_limit", "path_energy_bound", "error_propagation",
+                        "homotopy_conditions", "euler_continuation", "exact_projection_chain", "truncation_cost",
+                        "dp_post_processing"})
+PAPER_ASSUMPTIONS = frozenset({"lipschitz_closed"})
+KIND_TITLE = {"guarantee": "Learning-theoretic guarantees (what the sentence is about)",
+              "property": "Operator properties (not guarantees: a qualifying operator may lack one)",
+              "assumption": "Assumptions of the paper (reportedly used by its proofs)"}
+
+
+def theorem_kind(key: str) -> str:
+    """``guarantee``, ``assumption`` (of the paper) or ``property`` (of an operator), for claim 7.
+
+    >>> theorem_kind("path_energy_bound"), theorem_kind("lipschitz_closed"), theorem_kind("topk_commutation")
+    ('guarantee', 'assumption', 'property')
+    """
+    return "guarantee" if key in GUARANTEES else "assumption" if key in PAPER_ASSUMPTIONS else "property"
+
+
 def _uniform(qualifying: Sequence[Mapping[str, Any]], thms: Mapping[str, Any]) -> list[str]:
-    lines = ["| theorem | conclusion for every qualifying operator | not uniform because |", "|---|---|---|"]
-    not_uniform = []
+    rows: dict[str, list[str]] = {"guarantee": [], "property": [], "assumption": []}
+    verdicts: dict[str, dict[str, list[str]]] = {kind: {} for kind in rows}
+    scopes: dict[str, int] = {}
     for key, thm in thms.items():
         if thm.topic in CLASSIFICATION_TOPICS:
             continue
-        statuses = []
-        why = []
+        kind = theorem_kind(key)
+        statuses, why, partial = [], [], []
         for r in qualifying:
             for c in _conclusions(r, key):
                 statuses.append(c["status"])
                 if c["status"] == "not_established":
                     why += [f"`{r['name']}`: {w}" for w in _why(r, c) if " refuted" in w]
+                elif _partial(c):
+                    k = scopes.setdefault(c["scope"], len(scopes) + 1)
+                    partial.append(f"`{r['name']}` [S{k}]")
         if not statuses:
             continue
-        if all(s == "established" for s in statuses):
-            word = "established"
-        elif why:
-            word = "**refuted for some qualifying operator**"
-            not_uniform.append(key)
+        if why:
+            word, tag = "**refuted for some qualifying operator**", "refuted"
         elif any(s == "not_established" for s in statuses):
-            word = "open for some qualifying operator"
+            word, tag = "open for some qualifying operator", "open"
+        elif all(s == "established" for s in statuses):
+            word, tag = ("established, but on partial scope only" if partial else "established on full scope",
+                         "partial" if partial else "full")
         else:
-            word = "conditional (assumptions about training)"
-        lines.append(f"| `{key}` | {word} | {'; '.join(why).replace('|', '/')} |")
-    lines += ["", "**Summary:** " + (
-        "the claim is **refuted** as stated: " + ", ".join(f"`{k}`" for k in not_uniform)
-        + " need hypotheses beyond the axioms that some qualifying operator violates (certified counterexamples above)."
-        if not_uniform else "no theorem was found whose extra hypotheses fail for a qualifying operator."), ""]
+            word, tag = ("conditional (assumptions about training)" + (", on partial scope only" if partial else ""),
+                         "conditional")
+        verdicts[kind].setdefault(tag, []).append(key)
+        note = "; ".join(why) if why else ("scope: " + ", ".join(partial) if partial else "")
+        rows[kind].append(f"| `{key}` | {word} | {note.replace('|', '/')} |")
+    lines: list[str] = []
+    for kind in ("guarantee", "property", "assumption"):
+        lines += [f"**{KIND_TITLE[kind]}**", "", "| theorem | conclusion for every qualifying operator | evidence |",
+                  "|---|---|---|", *rows[kind], ""]
+    if scopes:
+        lines += ["Partial scopes:", ""] + [f"- [S{k}] {sc}" for sc, k in sorted(scopes.items(), key=lambda kv: kv[1])] + [""]
+
+    def names(kind: str, tag: str) -> str:
+        return ", ".join(f"`{k}`" for k in verdicts[kind].get(tag, [])) or "none"
+
+    g = verdicts["guarantee"]
+    if g.get("refuted"):
+        head = f"the sentence is **refuted**: the guarantees {names('guarantee', 'refuted')} fail for a qualifying operator."
+    elif g.get("open") or g.get("partial") or g.get("conditional"):
+        head = ("the sentence is **not established** as stated: no guarantee is refuted for a qualifying operator, but "
+                f"{names('guarantee', 'partial')} are proved on partial scope only, {names('guarantee', 'conditional')} "
+                f"are conditional on assumptions about training, and {names('guarantee', 'open')} are open for some "
+                "qualifying operator.")
+    else:
+        head = "every guarantee is established on full scope for every qualifying operator."
+    tail = []
+    if verdicts["property"].get("refuted"):
+        tail.append(f"The operator properties {names('property', 'refuted')} differ across qualifying operators "
+                    "(certified counterexamples above): a fact about the class, which the sentence does not claim.")
+    if verdicts["assumption"].get("refuted"):
+        tail.append(f"The paper's assumption {names('assumption', 'refuted')} is false for some qualifying operator, "
+                    "including the canonical power operator at T > 1: a guarantee resting on it would not cover them.")
+    lines += ["**Summary:** " + head + (" " + " ".join(tail) if tail else ""), ""]
     return lines
