@@ -1,0 +1,211 @@
+"""The adversarial corpus (issue 12, item 5): ground truth for the verifier, checked independently.
+
+Fast tests (not ``slow``): the corpus is well formed, ``tests/independent_eval.py`` — which imports
+nothing from skd — confirms every witness of every False cell and finds no counterexample to
+the True cells on a bounded random sample, and its branch semantics are pinned.
+
+Slow tests: ``skd.verify.check`` on every operator of this corpus and of ``tests/corpus.py``
+gives **no unsound verdict** (``proved`` where the truth is False, ``refuted`` where it is True),
+never crashes (an ``InternalConsistencyError`` — exit 4 — is a failure), and decides at least
+85 % of the settled cells; the assertion message lists every undecided cell with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import collections
+import pathlib
+import random
+from fractions import Fraction as Q
+
+import pytest
+
+from . import independent_eval as ie
+from .adversarial_corpus import AXES, CASES, settled_cells
+from .corpus import BROKEN, CORRECT
+
+HERE = pathlib.Path(__file__).parent
+
+
+def _id(case) -> str:
+    return case.score[:48]
+
+
+# -- the corpus itself ------------------------------------------------------------------------
+
+def test_adversarial_corpus_size_categories_and_distinctness():
+    assert len(CASES) >= 100
+    assert settled_cells() >= 600
+    scores = [c.score for c in CASES]
+    assert len(set(scores)) == len(scores), "duplicate scores"
+    old = {s for s, _, _ in BROKEN} | {s for s, _ in CORRECT}
+    assert not set(scores) & old, "scores already in tests/corpus.py"
+    per_category = collections.Counter(c.category for c in CASES)
+    assert len(per_category) >= 12
+    assert all(n >= 7 for n in per_category.values()), per_category
+
+
+def test_adversarial_corpus_witnesses_exactly_for_false_cells():
+    for c in CASES:
+        assert set(c.truths) == set(AXES), c.score
+        false = {a for a, t in c.truths.items() if t is False}
+        assert set(c.witnesses) == false, f"{c.score}: witnesses {sorted(c.witnesses)} vs False cells {sorted(false)}"
+        assert c.why.strip(), c.score
+
+
+def test_adversarial_corpus_scores_parse_in_skd_and_in_the_independent_evaluator():
+    from skd.operators.parse import parse_formula
+
+    for c in CASES:
+        parse_formula(c.score)
+        ie.parse(c.score)
+
+
+# -- the independent evaluator --------------------------------------------------------------------
+
+def test_independent_eval_imports_nothing_from_skd():
+    tree = ast.parse((HERE / "independent_eval.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "relative imports would reach the test package"
+            names = [node.module or ""]
+        elif isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+            fname = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            assert fname not in {"__import__", "import_module", "eval", "exec"}, fname
+            continue
+        else:
+            continue
+        for name in names:
+            assert name.split(".")[0] in {"__future__", "ast", "math", "random", "collections", "fractions",
+                                          "typing", "mpmath"}, name
+
+
+@pytest.mark.parametrize(("score", "p", "T", "expected"), [
+    ("Heaviside(x - 1/3) + x", [Q(1, 3), Q(2, 3)], 1, [Q(1, 3), Q(2, 3)]),       # Heaviside(0) = 1/2
+    ("sign(x - 1/2) + 2", [Q(1, 2), Q(1, 2)], 1, [Q(1, 2), Q(1, 2)]),             # sign(0) = 0
+    ("floor(3*x) + 1", [Q(1, 3), Q(2, 3)], 1, [Q(2, 5), Q(3, 5)]),
+    ("ceiling(3*x)", [Q(1, 3), Q(2, 3)], 1, [Q(1, 3), Q(2, 3)]),
+    ("x**0*(x - 1/2)**0", [Q(1, 2), Q(1, 2)], 1, [Q(1, 2), Q(1, 2)]),            # 0**0 = 1
+    ("-exp(-x/T)", [Q(1, 2), Q(1, 2)], 7, [Q(1, 2), Q(1, 2)]),                    # all negative: fine
+    ("Min(x, 1/2) + Max(x, 1/2)", [Q(1, 4), Q(3, 4)], 1, [Q(3, 8), Q(5, 8)]),
+    ("sqrt(x - 1/4) + 1", [Q(1, 4), Q(3, 4)], 1, ["1/(2 + sqrt(1/2))", "(1 + sqrt(1/2))/(2 + sqrt(1/2))"]),
+    ("asin(2*x - 1) + 2", [Q(1, 2), Q(1, 2)], 1, [Q(1, 2), Q(1, 2)]),
+])
+def test_independent_eval_values(score, p, T, expected):
+    kind, F, why = ie.outcome(score, p, T)
+    assert kind == "ok", why
+    for f, e in zip(F, expected):
+        assert abs(ie.to_mpf(f) - ie.to_mpf(ie.value(e))) < ie.mpmath.mpf(10) ** -90
+
+
+@pytest.mark.parametrize(("score", "p", "T", "kind"), [
+    ("x*(T - 1)/(T - 1)", [Q(1, 3), Q(2, 3)], 1, "undefined"),          # written 0/0, whatever SymPy cancels
+    ("(x - 1/2)**(1/T)", [Q(1, 3), Q(2, 3)], 3, "undefined"),            # negative base, exponent 1/3
+    ("(x - 1/2)**(1/T)", [Q(1, 3), Q(2, 3)], Q(1, 2), "ok"),             # integer exponent 2: real
+    ("sqrt(x - 1/2)", [Q(1, 3), Q(2, 3)], 1, "undefined"),
+    ("log(x - 1/3)", [Q(1, 3), Q(2, 3)], 1, "undefined"),
+    ("asin(2*x)", [Q(1, 3), Q(2, 3)], 1, "undefined"),
+    ("acos(x - 1)", [Q(1, 3), Q(2, 3)], 1, "ok"),
+    ("x*tan(T)", [Q(1, 3), Q(2, 3)], "pi/2", "undefined"),
+    ("x/sin(pi*T)", [Q(1, 3), Q(2, 3)], 2, "undefined"),                 # sin(2 pi) = 0 to 110 digits
+    ("x*exp(1/(T**2 - 2))", [Q(1, 3), Q(2, 3)], "sqrt(2)", "undefined"),
+    ("x*exp(1/(T**2 - 2))", [Q(1, 3), Q(2, 3)], Q(141421356, 100000000), "ok"),
+    ("x/log(T)", [Q(1, 3), Q(2, 3)], 1, "undefined"),
+    ("Piecewise((x, T < 1), (x**2, T > 1))", [Q(1, 3), Q(2, 3)], 1, "undefined"),
+    ("x - 1/2", [Q(1, 4), Q(3, 4)], 1, "undefined"),                     # normaliser 0
+    ("x - 1/2", [Q(1, 5), Q(1, 5), Q(3, 5)], 1, "outside"),              # a negative entry
+    ("x**(1/T)*Max(0, V - 1000)", [Q(1, 2), Q(1, 2)], 1, "undefined"),
+])
+def test_independent_eval_branch_semantics(score, p, T, kind):
+    assert ie.outcome(score, p, T)[0] == kind
+
+
+def test_independent_eval_agrees_with_a_closed_form():
+    # softmax(-p/T) for the all-negative score -exp(-x/T), at 100 digits
+    p, T = [Q(1, 2), Q(1, 3), Q(1, 6)], Q(3, 7)
+    F = ie.evaluate("-exp(-x/T)", p, T)
+    with ie.mpmath.workdps(ie.HI):
+        w = [ie.mpmath.exp(-ie.mpmath.mpf(v.numerator) / v.denominator / (ie.mpmath.mpf(3) / 7)) for v in p]
+        s = sum(w)
+        assert max(abs(f - u / s) for f, u in zip(F, w)) < ie.mpmath.mpf(10) ** -100
+
+
+# -- witnesses and samples ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_adversarial_witnesses_are_confirmed_independently(case):
+    for axiom, truth in case.truths.items():
+        if truth is False:
+            ok, msg = ie.check_witness(case.score, axiom, case.witnesses[axiom])
+            assert ok, f"{case.score} / {axiom}: witness not confirmed: {msg}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_adversarial_true_cells_survive_random_samples(case):
+    for axiom, truth in case.truths.items():
+        if truth is True:
+            rng = random.Random(f"{case.score}/{axiom}")
+            ok, msg = ie.sample_check(case.score, axiom, rng, n=4, opts=case.opts.get(axiom))
+            assert ok, f"{case.score} / {axiom} believed true: {msg}"
+
+
+# -- the verifier against the corpus (slow) -------------------------------------------------------
+
+_RESULTS: dict[str, dict] = {}
+
+
+def _all_truths() -> list[tuple[str, str, dict]]:
+    out = [("adversarial", c.score, c.truths) for c in CASES]
+    out += [("corpus", s, t) for s, t, _ in BROKEN]
+    out += [("corpus", s, {a: True for a in AXES}) for s, _ in CORRECT]
+    return out
+
+
+def _verdicts(score: str) -> dict:
+    """axiom -> (status, reason_kind, reason); raises whatever check raises."""
+    if score not in _RESULTS:
+        from skd.operators import separable
+        from skd.verify import check
+
+        report = check(separable(score, name="adversarial"), timeout=20, attack_seconds=0.5)
+        _RESULTS[score] = {v.axiom: (v.status, v.reason_kind, v.reason) for v in report.verdicts}
+    return _RESULTS[score]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("source", "score", "truths"), _all_truths(), ids=lambda v: v[:40] if isinstance(v, str) else None)
+def test_verifier_is_sound_and_never_crashes_on_the_corpora(source, score, truths):
+    got = _verdicts(score)   # an InternalConsistencyError (exit 4) or any crash fails here
+    wrong = []
+    for axiom, truth in truths.items():
+        status = got[axiom][0]
+        if truth is True and status == "refuted":
+            wrong.append(f"{axiom}: holds but was refuted")
+        if truth is False and status == "proved":
+            wrong.append(f"{axiom}: fails but was proved")
+    assert not wrong, f"{source} {score}: unsound verdicts: {wrong}"
+
+
+@pytest.mark.slow
+def test_verifier_decides_at_least_85_percent_of_the_settled_cells():
+    settled = decided = 0
+    unknown: list[str] = []
+    for source, score, truths in _all_truths():
+        try:
+            got = _verdicts(score)
+        except Exception as exc:  # noqa: BLE001 - counted as undecided here; the soundness test fails on it
+            got = {a: ("unknown", "crash", f"{type(exc).__name__}: {exc}") for a in AXES}
+        for axiom, truth in truths.items():
+            if truth is None:
+                continue
+            settled += 1
+            status, kind, reason = got[axiom]
+            if status != "unknown":
+                decided += 1
+            else:
+                unknown.append(f"  [{kind}] {score} / {axiom} (truth {truth}): {(reason or '')[:160]}")
+    rate = decided / settled
+    assert rate >= 0.85, (f"decided {decided}/{settled} = {rate:.1%} of the settled cells (need 85%); "
+                          f"the {len(unknown)} unknown cells:\n" + "\n".join(unknown))
