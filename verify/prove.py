@@ -778,14 +778,27 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
                     return Outcome("unknown", "limit", reason="the hot limit of log(g(x)/g(y)) is undecided", reason_kind="undecided")
                 return _ratio_limit_refutation(op, sp.exp(c0), base, which)
             continue
+        if which == "hot":
+            # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
+            # at beta = 0 with every side condition strict there, so it is continuous at 0 and
+            # its limit is its value
+            d0 = _continuous_value_at_zero(Db, subs)
+            if d0 is not None:
+                s, step, _ = _sign_step(d0, subs, "log(g(x)/g(y)) at 1/T = 0 (defined and continuous there)",
+                                        f"0<x<y<1, {blabel}", d0)
+                if s == "zero":
+                    steps.append(step)
+                    continue
+                if s in ("pos", "neg"):
+                    return _ratio_limit_refutation(op, sp.exp(d0), base, which)
         # rational in T: limit of the ratio by degrees
         R = sp.cancel(sp.together(g / g.subs(x, y)))
         num, den = sp.fraction(R)
         try:
             pn, pd = sp.Poly(num, T), sp.Poly(den, T)
         except sp.PolynomialError:
-            return Outcome("unknown", "limit", reason="the limit lemma needs log(g(x)/g(y)) polynomial in 1/T or g rational in T",
-                           reason_kind="unsupported")
+            return Outcome("unknown", "limit", reason="the limit lemma needs log(g(x)/g(y)) polynomial in 1/T, rational in T, "
+                           "or defined and continuous at 1/T = 0", reason_kind="unsupported")
         if which == "hot":
             if pn.degree() != pd.degree():
                 return Outcome("unknown", "limit", reason="degrees differ", reason_kind="undecided")
@@ -806,6 +819,28 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         return _ratio_limit_refutation(op, L, base, which)
     lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
     return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _continuous_value_at_zero(Db: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]]) -> sp.Expr | None:
+    """``Db(beta = 0)`` when every side condition of ``Db`` (signs.domain_conditions) holds
+    strictly at ``beta = 0`` for all 0 < x < y < 1 — so ``Db`` is defined on a neighbourhood of 0
+    and, being built from functions continuous on their domains, continuous at 0 — else None."""
+    from .signs import domain_conditions
+
+    if beta not in Db.free_symbols:
+        return None
+    sub = dict(subs)
+    for kind, c in domain_conditions(Db):
+        if kind == "unsupported":
+            return None
+        c0 = c.subs(beta, 0)
+        if c0.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        s = sign_of(expand_logs(c0.subs(sub, simultaneous=True)))
+        if not ((kind == "ne0" and s in ("pos", "neg")) or (kind in ("gt0", "ge0") and s == "pos")):
+            return None
+    d0 = Db.subs(beta, 0)
+    return None if d0.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else d0
 
 
 def _factored_limit(Db: sp.Expr, which: str) -> tuple[sp.Expr, str, sp.Expr | None, str] | None:
