@@ -675,7 +675,11 @@ def _discontinuity_counterexample(op: Any, b: sp.Expr, g_left: sp.Expr, g_right:
 def prove_entropy(op: Any, profile: Any = None) -> Outcome:
     rank = prove("ranking", op, profile)
     if rank.status != "proved":
-        return Outcome("unknown", "reduction", reason="needs ranking, which is not proved", reason_kind="undecided")
+        reversed_ = _entropy_reversed(op, profile)
+        if reversed_ is not None:
+            return reversed_
+        return Outcome("unknown", "reduction", reason="needs ranking (or g strictly decreasing in x), which is not proved",
+                       reason_kind="undecided")
     cont = prove("continuity", op, profile)
     if cont.status != "proved":
         return Outcome("unknown", "reduction", reason="needs continuity in T, which is not proved", reason_kind="undecided")
@@ -701,6 +705,32 @@ def prove_entropy(op: Any, profile: Any = None) -> Outcome:
         return Outcome("unknown", "reduction", reason=f"sign of d2(log g)/dxdT not <= 0 proved on {undecided[:3]}",
                        reason_kind="undecided")
     return Outcome("proved", "reduction: dH/dT = -Cov_q(d_T s, s) >= 0 by Chebyshev (docs/theory/reductions.md#entropy)", steps)
+
+
+def _entropy_reversed(op: Any, profile: Any) -> Outcome | None:
+    """Corollary E.6: g strictly decreasing in x and d2(log g)/dxdT >= 0 on every T-piece make
+    s and d_T s oppositely ordered (reversed order), so Theorem E.4 applies. None if not proved."""
+    cont = prove("continuity", op, profile)
+    if cont.status != "proved" or _is_negated(cont):
+        return None
+    steps = [Step("continuity proved (F continuous in T across pieces)", "lemma", (("axiom", "continuity"),))]
+    for tp in _pieces_or_raise(op):
+        if tp.point or tp.expr is None:
+            continue
+        if len(x_pieces(tp.expr)) > 1:
+            return None
+        for base, blabel in _base_cases(op):
+            where = f"{tp.label}, x in (0, 1), {blabel}"
+            subs = [_t_sub(tp), (x, fresh_x())] + list(base)
+            s1, step1, _ = _sign_step(derive("dg/dx", tp.expr), subs, "dg/dx", where, tp.expr)
+            if s1 != "neg":
+                return None
+            s2, step2, _ = _sign_step(derive("d2(log g)/dxdT", tp.expr), subs, "d2(log g)/dxdT", where, tp.expr)
+            if s2 not in ("pos", "zero"):
+                return None
+            steps += [step1, step2]
+    return Outcome("proved", "reduction: g decreasing in x and d2(log g)/dxdT >= 0: dH/dT = -Cov_q(d_T s, s) >= 0 "
+                   "(docs/theory/reductions.md#entropy, E.6)", steps)
 
 
 # -- limits -----------------------------------------------------------------------------------
