@@ -808,6 +808,29 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
                     return Outcome("unknown", "limit", reason="the hot limit of log(g(x)/g(y)) is undecided", reason_kind="undecided")
                 return _ratio_limit_refutation(op, sp.exp(c0), base, which)
             continue
+        # the same log-ratio with x, y substituted first: logs of factors positive only for
+        # 0 < x < y < 1 (like 1 - x) split too. Proofs only (refutations need L in x and y).
+        Db2 = sp.expand(expand_logs(D.subs(T, 1 / beta).subs(dict(subs), simultaneous=True)))
+        try:
+            poly2 = sp.Poly(Db2, beta) if Db2 != Db else None
+        except sp.PolynomialError:
+            poly2 = None
+        if poly2 is not None and all(not c.has(beta) for c in poly2.coeffs()):
+            if which == "cold" and poly2.degree() >= 1:
+                s, step, _ = _sign_step(poly2.LC(), subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {poly2.degree()})",
+                                        f"0<x<y<1, {blabel}", poly2.LC())
+                if s == "neg":
+                    steps.append(step)
+                    continue
+            if which == "hot":
+                c0 = poly2.eval(0)
+                s, step, _ = _sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
+                if s == "zero":
+                    steps.append(step)
+                    continue
+        substituted = False
+        if which == "hot" and _continuous_value_at_zero(Db, subs) is None and beta in Db2.free_symbols:
+            Db, substituted = Db2, True
         if which == "hot":
             # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
             # at beta = 0 with every side condition strict there, so it is continuous at 0 and
@@ -819,7 +842,7 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
                 if s == "zero":
                     steps.append(step)
                     continue
-                if s in ("pos", "neg"):
+                if s in ("pos", "neg") and not substituted:
                     return _ratio_limit_refutation(op, sp.exp(d0), base, which)
         # rational in T: limit of the ratio by degrees
         R = sp.cancel(sp.together(g / g.subs(x, y)))
