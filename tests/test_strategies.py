@@ -16,9 +16,12 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, note, settings
 from skd.operators import apply, evaluate_mp, library
 from skd.operators.errors import InvalidArgument
+from skd.operators.parse import parse_formula
+from skd.operators.symbols import V, x
 from skd.operators.validate import check_distribution
 from skd.verify.crosscheck import draw
 from skd.verify.strategies import (
@@ -141,6 +144,49 @@ def test_temperatures_extremes_and_one_only_in_range() -> None:
     assert all(2 <= t <= 10 for t in ts), "T = 1 drawn outside [min_value, max_value]"
 
 
+# -- scores and operators -------------------------------------------------------------------------
+
+_HAZARD_FUNCS = {"tan", "sin", "log", "asin", "Piecewise"}
+_STEP_FUNCS = {"floor", "ceiling", "Heaviside", "sign"}
+
+
+def _funcs(e: sp.Expr) -> set[str]:
+    return {type(a).__name__ for a in e.atoms(sp.Function)} | ({"Piecewise"} if e.has(sp.Piecewise) else set())
+
+
+def _has_pole_or_cut(e: sp.Expr) -> bool:
+    """A negative or non-integer power of an expression that is not a positive constant or symbol."""
+    return any(
+        not (b.is_Symbol or (b.is_number and b.is_positive)) and (not k.is_Integer or k < 0)
+        for b, k in (a.as_base_exp() for a in e.atoms(sp.Pow))
+    )
+
+
+def test_scores_with_hazards_build_poles_cuts_steps_and_irrational_points() -> None:
+    gs = draw(scores(), 300)
+    assert all(x in g.free_symbols and not g.has(sp.zoo, sp.nan, sp.oo, sp.I) for g in gs)
+    seen = set().union(*(_funcs(g) for g in gs))
+    assert _HAZARD_FUNCS <= seen, f"never drawn: {_HAZARD_FUNCS - seen}"
+    assert _STEP_FUNCS & seen, "no floor, ceiling, Heaviside or sign drawn"
+    assert sum(_has_pole_or_cut(g) for g in gs) >= 60, "too few poles and branch cuts"
+    irrational = [g for g in gs if g.has(sp.pi, sp.E) or any(not a.exp.is_Integer for a in g.atoms(sp.Pow) if a.base.is_Integer)]
+    assert len(irrational) >= 10, "poles and cuts at irrational points (sqrt(2), pi, E) are not drawn"
+    assert any(g.has(V) and _has_pole_or_cut(g) for g in gs), "no pole or cut in V"
+    # every definition re-parses (reproducers and reports quote it)
+    for g in gs:
+        assert parse_formula(sp.sstr(g)) is not None
+
+
+def test_scores_without_hazards_keep_the_original_grammar() -> None:
+    gs = draw(scores(hazards=False), 200)
+    seen = set().union(*(_funcs(g) for g in gs))
+    assert seen <= {"exp", "log", "tanh", "Max", "Min", "Piecewise"}, seen
+    # log appears only as log(1 + a) in the original grammar; no poles in T at a positive point
+    assert not any(isinstance(a, sp.tan) for g in gs for a in g.atoms(sp.Function))
+    ops = draw(separable_operators(hazards=False, max_leaves=3), 20)
+    assert all(op.kind == "separable" for op in ops)
+
+
 # -- argument validation --------------------------------------------------------------------------
 
 
@@ -170,6 +216,8 @@ def test_temperatures_extremes_and_one_only_in_range() -> None:
     (temperatures, {"extremes": 1}, "extremes"),
     (scores, {"max_leaves": 0}, "max_leaves"),
     (separable_operators, {"max_leaves": 51}, "max_leaves"),
+    (scores, {"hazards": 1}, "hazards"),
+    (separable_operators, {"hazards": None}, "hazards"),
 ])
 def test_invalid_arguments_raise_naming_the_argument(factory, kwargs, argument) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidArgument) as info:

@@ -33,6 +33,7 @@ __all__ = [
     "FLOAT_SUM_TOLERANCE",
     "MAX_SIZE",
     "NEAR_ONE_HOT_MASS",
+    "HAZARD_KINDS",
     "distributions",
     "float_distributions",
     "rational_distributions",
@@ -85,9 +86,31 @@ def _extend(children: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
     )
 
 
-def scores(*, max_leaves: int = 6) -> st.SearchStrategy[sp.Expr]:
-    """Random score expressions g(x, T, V) that depend on ``x`` (a small expression grammar)."""
+def scores(*, max_leaves: int = 6, hazards: bool = True) -> st.SearchStrategy[sp.Expr]:
+    """Random score expressions g(x, T, V) that depend on ``x`` (a small expression grammar).
+
+    With ``hazards=True`` (the default) most scores carry a **hazard**, the
+    constructs on which a prover that skips definedness goes wrong (:data:`HAZARD_KINDS`):
+    poles at rational and irrational points of ``T``, ``x`` and ``V`` (``1/(T - 7/3)``,
+    ``1/(T**2 - 2)``, ``1/(x - sqrt(2)/2)``, ``tan(2*x)``, ``1/sin(pi*T)``, ``1/log(pi*T)``, ...),
+    branch cuts (``sqrt``, ``log``, ``asin``, ``acos`` and real powers of sign-changing bases),
+    sign changes and negative scores, and steps (``floor``, ``ceiling``, ``Heaviside``,
+    ``sign``, ``Piecewise``), most of them hidden inside a shape the prover otherwise handles
+    (``x**(1/T)*exp(h)``, ``x**(1/T + h**2)``, ...). ``hazards=False`` draws the original
+    grammar only, with the original draw sequence.
+
+    >>> from hypothesis import given, settings
+    >>> seen = set()
+    >>> @settings(max_examples=200, derandomize=True, database=None)
+    ... @given(scores())
+    ... def collect(g):
+    ...     seen.update(type(f).__name__ for f in g.atoms(sp.Function))
+    >>> collect()
+    >>> {"tan", "asin", "log"} <= seen
+    True
+    """
     _check_int("max_leaves", max_leaves, 1, 50)
+    _check_bool("hazards", hazards)
     base = st.recursive(_leaves(), _extend, max_leaves=max_leaves)
     # Mix in power-like shapes so that a good share of operators are provable.
     shaped = st.one_of(
@@ -96,12 +119,125 @@ def scores(*, max_leaves: int = 6) -> st.SearchStrategy[sp.Expr]:
         st.tuples(base, st.sampled_from([1 / T, 2 / T, T])).map(lambda ab: (x + ab[0] * 0 + sp.Rational(1, 10)) ** ab[1]),
         st.tuples(base).map(lambda a: x ** (1 / T) * sp.exp(a[0].subs(x, 1))),
     )
-    return shaped.filter(lambda e: x in e.free_symbols and not e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I))
+    if hazards:
+        wild = st.recursive(_leaves() | _hazards(), _extend_hazardous, max_leaves=max_leaves)
+        hazardous = _hazardous_shapes(wild)
+        shaped = st.one_of(shaped, hazardous, hazardous)
+    return shaped.filter(_acceptable)
 
 
-def separable_operators(*, max_leaves: int = 6) -> st.SearchStrategy[Operator]:
-    """Random separable operators built from :func:`scores`."""
-    return scores(max_leaves=max_leaves).map(lambda e: separable(e, name="random"))
+def separable_operators(*, max_leaves: int = 6, hazards: bool = True) -> st.SearchStrategy[Operator]:
+    """Random separable operators built from :func:`scores` (same arguments)."""
+    return scores(max_leaves=max_leaves, hazards=hazards).map(lambda e: separable(e, name="random"))
+
+
+def _acceptable(e: sp.Expr) -> bool:
+    return x in e.free_symbols and not e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I)
+
+
+# -- hazards: poles, branch cuts, sign changes, steps ----------------------------------------------
+
+#: The hazard families :func:`scores` draws with ``hazards=True``.
+HAZARD_KINDS = ("pole_T", "pole_x", "pole_V", "branch_cut", "sign_change", "negative", "step")
+
+_Q = sp.Rational
+#: Where poles and cuts sit in ``T``: the refuter's sample points (1, 3/2, 2), rationals it never
+#: samples, and irrationals (no rational sample point can hit them).
+_T_SPOTS = [_Q(7, 3), sp.Integer(1), _Q(3, 2), sp.Integer(2), _Q(5, 7), _Q(13, 4), _Q(1, 10),
+            sp.sqrt(2), sp.pi / 2, sp.E, 1 / sp.pi, sp.sqrt(3) / 3]
+#: ... and in ``x`` (inside (0, 1)).
+_X_SPOTS = [_Q(1, 2), _Q(2, 7), _Q(1, 3), _Q(3, 7), _Q(5, 6), _Q(1, 10),
+            sp.sqrt(2) / 2, 1 / sp.pi, (sp.sqrt(5) - 1) / 2, sp.E / 4]
+_SCALES = [sp.Integer(1), sp.Integer(2), _Q(1, 2), _Q(1, 3), sp.Integer(3), sp.pi, sp.E]
+
+
+def _hazards() -> st.SearchStrategy[sp.Expr]:
+    """Atoms that are undefined, complex, negative or discontinuous somewhere on the domain."""
+    tpt, xpt, sc = st.sampled_from(_T_SPOTS), st.sampled_from(_X_SPOTS), st.sampled_from(_SCALES)
+    # sign-changing expressions: roots inside the domain, rational and irrational
+    changing = st.one_of(
+        tpt.map(lambda a: T - a),
+        xpt.map(lambda b: x - b),
+        xpt.map(lambda b: b - x),
+        st.sampled_from([T**2 - 2, T**2 - 3 * T + 1, T**3 - 3 * T + 1, x**2 - _HALF, 3 * x**2 - 1,
+                         x - T, x * T - _HALF, T - 2 * x, 3 - V, V - T, x - 1 / V, sp.sin(T), sp.cos(3 * x),
+                         sp.log(2 * T), sp.log(3 * x), T - sp.pi]),
+    )
+    poles = st.one_of(
+        changing.map(lambda s: 1 / s),
+        changing.map(lambda s: s**-2),
+        sc.map(lambda c: sp.tan(c * T)),
+        st.sampled_from([2, 3, sp.pi, 4]).map(lambda c: sp.tan(c * x)),
+        sc.map(lambda c: 1 / sp.sin(c * T)),
+        st.sampled_from([4, 7, 2 * sp.pi, 3 * sp.pi]).map(lambda c: 1 / sp.sin(c * x)),
+        st.sampled_from([sp.pi, 2, _Q(1, 3), sp.E, 3]).map(lambda c: 1 / sp.log(c * T)),
+        st.sampled_from([2, 3, sp.pi, sp.E]).map(lambda c: 1 / sp.log(c * x)),
+        st.just(1 / sp.cos(T)),
+        st.just(1 / (V - 3)),
+    )
+    cuts = st.one_of(
+        changing.map(sp.sqrt),
+        changing.map(sp.log),
+        changing.map(lambda s: s ** _Q(1, 3)),
+        changing.map(lambda s: s ** (1 / T)),
+        changing.map(lambda s: s**T),
+        changing.map(lambda s: s ** _Q(-1, 2)),
+        sc.map(lambda c: sp.asin(T / c)),
+        sc.map(lambda c: sp.acos(T / c)),
+        st.sampled_from([2, 3, sp.pi]).map(lambda c: sp.asin(c * x)),
+        st.sampled_from([2, 3, sp.E]).map(lambda c: sp.acos(c * x)),
+        changing.map(sp.asin),
+    )
+    steps = st.one_of(
+        sc.map(lambda c: sp.floor(c * T)),
+        st.sampled_from([2, 3, 7]).map(lambda c: sp.ceiling(c * x)),
+        changing.map(sp.Heaviside),
+        changing.map(sp.sign),
+        tpt.map(lambda a: sp.Piecewise((T, T < a), (T + 1, True))),
+        xpt.map(lambda b: sp.Piecewise((x, x <= b), (x / 2, True))),
+    )
+    return st.one_of(poles, cuts, poles, changing, cuts, steps)
+
+
+def _extend_hazardous(children: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
+    """The grammar of :func:`_extend` plus functions that have poles, cuts or steps."""
+    return st.one_of(
+        _extend(children),
+        children.map(sp.tan),
+        children.map(lambda a: 1 / sp.sin(a)),
+        children.map(sp.sqrt),
+        children.map(sp.log),
+        children.map(sp.asin),
+        children.map(sp.acos),
+        children.map(sp.floor),
+        children.map(sp.Heaviside),
+        children.map(lambda a: -a),
+    )
+
+
+def _hazardous_shapes(wild: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
+    """A hazard ``h`` hidden in a shape the prover otherwise handles, or raw."""
+    h = st.one_of(_hazards(), _hazards(), wild)
+    shapes = [
+        lambda h: x ** (1 / T) * sp.exp(h),
+        lambda h: x ** (1 / T) * sp.exp(h.subs(x, _HALF)),  # a factor constant in x
+        lambda h: x ** (1 / T + h**2),
+        lambda h: x ** (1 / T) * (1 + h**2),
+        lambda h: x ** (1 / T) * sp.cosh(h),
+        lambda h: x ** (1 / T) * h,  # sign changes and zeros
+        lambda h: x ** (1 / T) + sp.exp(h),
+        lambda h: sp.exp(x * (1 / T + h**2)),
+        lambda h: (x + _Q(1, 10)) ** (1 / T) * sp.exp(h * x),
+        lambda h: x ** sp.exp(h),
+        lambda h: sp.Piecewise((x ** (1 / T), T <= 1), (x ** (1 / T) * sp.exp(h), True)),
+        lambda h: x ** (1 / T) * (2 + sp.sin(h)),
+        lambda h: x ** (1 / T) * (1 + sp.atan(h) ** 2),
+        lambda h: h,
+        lambda h: -sp.exp(-x / T) * sp.exp(h),  # negative scores, reversed order
+        lambda h: -(x ** (-1 / T)) * (1 + h**2),
+        lambda h: x ** (1 / T) - _HALF + h * 0,
+    ]
+    return st.tuples(st.sampled_from(range(len(shapes))), h).map(lambda kh: shapes[kh[0]](kh[1]))
 
 
 # -- distributions --------------------------------------------------------------------------------
