@@ -214,3 +214,18 @@ def test_integer_v_cases_must_cover_every_vocabulary_size():
     assert len(keep) < len(out.steps)
     ok, why = check_proof("well_defined", separable("x**(1/T)*Min(V, 3)"), dataclasses.replace(out, steps=keep))
     assert not ok and "V" in why
+
+
+@pytest.mark.parametrize("score", ["x**(1/T)*cosh(sqrt(T - 7/3))", "x*cosh(sqrt(T - 2))", "x**(1/T)*cos(sqrt(T - 2))",
+                                   "x*cosh(log(T - 2))", "x**(1/T)*cosh(sqrt(T**2 - 2))"])
+def test_identity_needs_g_defined_at_T_1_before_sympy_evaluates_the_substitution(score):
+    # found by the soundness fuzz and the adversary: cosh(sqrt(T - 2)) at T = 1 evaluates to the
+    # real cos(1), but as written it takes the square root of -1
+    op = separable(score)
+    out = prove("identity", op)
+    assert out.status != "proved", out.method
+    # and the kernel, given the identity proof of a look-alike defined at T = 1, rejects it here
+    twin = separable(score.replace("T - 7/3", "T + 7/3").replace("T - 2", "T + 2").replace("T**2 - 2", "T**2 + 2"))
+    twin_out = prove("identity", twin)
+    assert twin_out.status == "proved"
+    assert not _check("identity", op, twin_out, twin)[0]

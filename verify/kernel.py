@@ -551,10 +551,44 @@ class _Region:
         self.decider = decider
 
     def sign(self, e: sp.Expr) -> KernelSign | None:
-        v = sp.sympify(e).subs(self.subs, simultaneous=True)  # safe: SymPy object built from the definition
+        e = sp.sympify(e)  # safe: SymPy object built from the definition
+        if not self.defined_before(e):
+            return None
+        v = e.subs(self.subs, simultaneous=True)
         if v.free_symbols - {s for val in self.subs.values() for s in val.free_symbols}:
             return None  # a variable the region does not fix
         return self.decider.sign(v)
+
+    def defined_before(self, e: sp.Expr) -> bool:
+        """Every node of ``e`` *as it stands* is inside its domain on the region. SymPy evaluates
+        while substituting, and a complex intermediate can vanish (``cosh(sqrt(T - 2))`` at
+        ``T = 1`` becomes ``cos(1)``), so the conditions are taken before the substitution."""
+        for node in sp.preorder_traversal(e):
+            if not isinstance(node, sp.Expr) or not node.args:
+                continue
+            conditions: list[tuple[str, sp.Expr]] = []
+            if isinstance(node, sp.Pow):
+                b, n = node.args
+                if not n.is_Integer:
+                    conditions.append(("gt0", b))
+                elif n < 0:
+                    conditions.append(("ne0", b))
+            elif isinstance(node, sp.log):
+                conditions.append(("gt0", node.args[0]))
+            elif isinstance(node, (sp.asin, sp.acos)):
+                conditions += [("ge0", 1 - node.args[0]), ("ge0", 1 + node.args[0])]
+            elif isinstance(node, sp.tan):
+                conditions.append(("ne0", sp.cos(node.args[0])))
+            elif not isinstance(node, (sp.Add, sp.Mul) + _TOTAL):
+                return False
+            for kind, c in conditions:
+                cv = c.subs(self.subs, simultaneous=True)
+                if cv.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo) or any(s.is_positive is not True for s in cv.free_symbols):
+                    return False
+                s = self.decider.sign(cv)
+                if s not in {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}[kind]:
+                    return False
+        return True
 
     def truth(self, cond: sp.Basic) -> bool:
         if cond is sp.true:
@@ -750,12 +784,32 @@ def _check(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], depth: 
         elif not _claimed_ok(claim, got):
             raise KernelRejection(f"step {k + 1} ({step.text}): claimed {claim}, the kernel decides {got}")
         checked += 1
+    if axiom == "identity":
+        _check_defined_at_T1(op, outcome, subs_of, decider)
     if axiom == "well_defined":
         _check_well_defined_cover(op, regions_g, decider)
     elif axiom in ("boundary_cold", "boundary_hot") and not any(
             s.check == "lemma" and dict(s.args).get("axiom") == "well_defined" for s in outcome.steps):
         _check_local_positivity(op, regions_g, "cold" if axiom == "boundary_cold" else "hot")
     return checked
+
+
+def _check_defined_at_T1(op: Any, outcome: Any, subs_of: Mapping[str, Any], decider: _Decider) -> None:
+    """F_1 = p needs g(x, 1, V) defined for every x in (0, 1): the score as it stands (before
+    SymPy evaluates T = 1) must satisfy its side conditions there, for every V case used."""
+    u = sp.Symbol("_kx", positive=True)
+    bases = set()
+    for step in outcome.steps:
+        subs = subs_of.get(dict(step.args).get("subs", ""))
+        if subs:
+            bases.add(tuple((s, e) for s, e in subs if s not in (T, x)))
+    if not bases:
+        raise KernelRejection("identity: no V case is named by the certificate")
+    for base in bases:
+        region = _Region([*base, (T, sp.Integer(1)), (x, 1 / (1 + u))], decider)
+        g = region.resolve(op.score)
+        if not region.defined_before(g) or not decider.defined(g.subs(region.subs, simultaneous=True)):
+            raise KernelRejection(f"identity: g is not proved defined at T = 1 on {region.describe()}")
 
 
 def _check_local_positivity(op: Any, regions: Sequence[tuple[tuple[sp.Symbol, sp.Expr], ...]], which: str) -> None:

@@ -105,7 +105,10 @@ def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: s
     if v_sub is not None:
         expr = resolve_v(expr, v_sub)  # conditions in V alone are constant on the V case
     e = expand_logs(expr.subs(dict(subs), simultaneous=True))
-    s = sign_of(e)
+    # definedness before substitution: SymPy evaluates as it substitutes, and a complex
+    # intermediate can vanish (cosh(sqrt(T - 2)) at T = 1 becomes cos(1)); every side condition
+    # of the expression as it stands must hold strictly on the region (reductions.md D.5)
+    s = sign_of(e) if _defined_under(expr, subs) else None
     _EXPRS[sp.srepr(e)] = e
     subs_key = sp.srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))
     _SUBS[subs_key] = tuple((a, b) for a, b in subs)
@@ -124,6 +127,29 @@ def _sign_step(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]], what: s
 
 
 _SIGN_WORDS = {"pos": "> 0", "neg": "< 0", "zero": "identically 0"}
+
+
+def _defined_under(expr: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]]) -> bool:
+    """Every side condition of ``expr`` (signs.domain_conditions, in the original symbols) holds
+    on the region after substitution: denominators non-zero, log/real-power arguments > 0,
+    asin/acos ranges, with nothing the walk does not know."""
+    from .signs import domain_conditions
+
+    env = dict(subs)
+    for kind, c in domain_conditions(expr):
+        if kind == "unsupported":
+            return False
+        cs = expand_logs(c.subs(env, simultaneous=True))
+        if cs.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or not positive_free(cs):
+            return False
+        s = sign_of(cs)
+        if not ((kind == "ne0" and s in ("pos", "neg")) or (kind == "gt0" and s == "pos") or (kind == "ge0" and s in ("pos", "zero"))):
+            return False
+    return True
+
+
+def positive_free(e: sp.Expr) -> bool:
+    return all(sym.is_positive is True for sym in e.free_symbols)
 
 
 def _base_cases(op: Any) -> list[tuple[list[tuple[sp.Symbol, sp.Expr]], str]]:
@@ -490,6 +516,15 @@ def prove_identity(op: Any, profile: Any = None) -> Outcome:
     g1 = _at_T(op.score, sp.Integer(1))
     if g1 is None:
         return Outcome("unknown", "sign analysis", reason="no Piecewise branch applies at T = 1", reason_kind="undecided")
+    # the score must be defined at T = 1 as it stands, before SymPy evaluates the substitution
+    # (cosh(sqrt(T - 2)) at T = 1 evaluates to the real cos(1); as written it is not real)
+    g1_T = _resolve(normalize(op.score), {T: sp.Integer(1)})
+    for base, blabel in _base_cases(op):
+        for xp in x_pieces(g1_T) if g1_T is not None else []:
+            if xp.expr is None or not _defined_under(resolve_v(xp.expr, dict(base)[V]),
+                                                     [(T, sp.Integer(1)), _x_sub(xp)] + list(base)):
+                return Outcome("unknown", "sign analysis", reason=f"g is not proved defined at T = 1 on {xp.label}, {blabel} "
+                               "(before SymPy's evaluation of the substitution)", reason_kind="undecided")
     tp = Piece(T, sp.Integer(1), sp.Integer(1), True, g1)
     steps: list[Step] = []
     undecided: list[str] = []
