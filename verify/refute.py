@@ -118,8 +118,9 @@ class SearchLog:
         if scope:
             parts[0] += " (" + "; ".join(scope) + ")"
         parts.append(f"strategies: {', '.join(self.strategies)}")
+        overran = self.seconds > self.budget
         parts.append(f"seed {self.seed}, {self.seconds:.1f} s of {self.budget:g} s"
-                     + (" (budget exhausted)" if self.out_of_time else ""))
+                     + (" (the last candidate overran the budget)" if overran else " (budget exhausted)" if self.out_of_time else ""))
         if self.near_miss:
             parts.append(f"closest: {self.near_miss}")
         if self.uncertified:
