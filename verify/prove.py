@@ -863,9 +863,21 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
                 if s == "zero":
                     steps.append(step)
                     continue
+        if which == "cold" and beta in Db2.free_symbols:
+            # log-ratio rational in beta = 1/T (B.4): D = N(beta)/M(beta) with deg N > deg M tends
+            # to sign(lc N / lc M) * oo; -oo proves the cold limit
+            lc = _rational_growth(Db2)
+            if lc is not None:
+                s, step, _ = _sign_step(lc, subs, "leading coefficient ratio of log(g(x)/g(y)) as a rational function of 1/T",
+                                        f"0<x<y<1, {blabel}", lc)
+                if s == "neg":
+                    steps.append(step)
+                    continue
         substituted = False
         if which == "hot" and _continuous_value_at_zero(Db, subs) is None and beta in Db2.free_symbols:
             Db, substituted = Db2, True
+            if _continuous_value_at_zero(Db, subs) is None:
+                Db = sp.cancel(sp.together(Db2))  # equal for small beta > 0, where every denominator is non-zero
         if which == "hot":
             # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
             # at beta = 0 with every side condition strict there, so it is continuous at 0 and
@@ -907,6 +919,20 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         return _ratio_limit_refutation(op, L, base, which)
     lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
     return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _rational_growth(Db: sp.Expr) -> sp.Expr | None:
+    """``lc(N)/lc(M)`` when ``Db = N(beta)/M(beta)`` (after combining fractions, an identity where
+    every denominator is non-zero) with polynomial ``N``, ``M`` in beta, coefficients free of beta,
+    and ``deg N > deg M``: then ``Db -> sign(lc N / lc M) * oo`` as beta -> oo. Else None."""
+    num, den = sp.fraction(sp.cancel(sp.together(Db)))
+    try:
+        pn, pd = sp.Poly(num, beta), sp.Poly(den, beta)
+    except sp.PolynomialError:
+        return None
+    if any(c.has(beta) for c in pn.coeffs() + pd.coeffs()) or pn.degree() <= pd.degree():
+        return None
+    return pn.LC() / pd.LC()
 
 
 def _continuous_value_at_zero(Db: sp.Expr, subs: Sequence[tuple[sp.Symbol, sp.Expr]]) -> sp.Expr | None:
