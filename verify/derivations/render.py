@@ -228,7 +228,8 @@ _TEX_UNICODE = {
     "∂": r"\partial", "∘": r"\circ", "·": r"\cdot", "×": r"\times", "∞": r"\infty", "‖": r"\|", "√": r"\surd",
     "Σ": r"\Sigma", "Δ": r"\Delta", "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta",
     "ε": r"\varepsilon", "θ": r"\theta", "κ": r"\kappa", "λ": r"\lambda", "ρ": r"\rho", "σ": r"\sigma",
-    "τ": r"\tau", "φ": r"\varphi", "ψ": r"\psi", "²": r"^2", "³": r"^3", "−": "-",
+    "τ": r"\tau", "φ": r"\varphi", "ψ": r"\psi", "²": r"^2", "³": r"^3", "−": "-", "½": r"\tfrac12",
+    "ξ": r"\xi", "′": r"'",
 }
 
 
