@@ -873,16 +873,18 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
                 if s == "neg":
                     steps.append(step)
                     continue
-        substituted = False
-        if which == "hot" and _continuous_value_at_zero(Db, subs) is None and beta in Db2.free_symbols:
-            Db, substituted = Db2, True
-            if _continuous_value_at_zero(Db, subs) is None:
-                Db = sp.cancel(sp.together(Db2))  # equal for small beta > 0, where every denominator is non-zero
         if which == "hot":
             # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
             # at beta = 0 with every side condition strict there, so it is continuous at 0 and
-            # its limit is its value
+            # its limit is its value. Tried on the x, y form, then on the substituted form and its
+            # combined fractions (equal for small beta > 0, where every denominator is non-zero)
+            substituted = False
             d0 = _continuous_value_at_zero(Db, subs)
+            if d0 is None and beta in Db2.free_symbols:
+                substituted = True
+                d0 = _continuous_value_at_zero(Db2, subs)
+                if d0 is None:
+                    d0 = _continuous_value_at_zero(sp.cancel(sp.together(Db2)), subs)
             if d0 is not None:
                 s, step, _ = _sign_step(d0, subs, "log(g(x)/g(y)) at 1/T = 0 (defined and continuous there)",
                                         f"0<x<y<1, {blabel}", d0)
