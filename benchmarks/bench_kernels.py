@@ -2,22 +2,25 @@
 
 Timing (default)::
 
-    python benchmarks/bench_kernels.py [--runs 15] [--T 1.5] [--clock wall|cpu]
+    python benchmarks/bench_kernels.py [--runs 15] [--T 1.5] [--clock wall|cpu] [--busy] [--small]
+                                       [--kinds dirichlet1,dirichlet0.1,lm,zipf]
 
-times ``skd.operators.kernels`` ``power`` (the ``KERNELS`` choice, the NumPy variant, the Numba
-variant with all threads and with one thread) on ``(64, 32768)`` and ``(4096, 512)``, float64 and
-float32, against
+times the power operator on ``(64, 32768)`` (``--small``: also ``(4096, 512)``), float64 and
+float32, for Dirichlet(1), Dirichlet(0.1), LM-like (softmax of N(0, 3²) logits) and Zipf-like
+(``p ∝ 1/rank^1.1``) rows: the public ``apply(library.power, p, T)`` (validation included),
+``KERNELS["power"]`` (the variant the per-CPU calibration of :mod:`skd.operators.choice` chose,
+printed with the cache file), each variant, and
 
 * SciPy: ``scipy.special.softmax(np.log(p) / T, axis=-1)`` (SciPy is not a dependency of skd:
   it is imported here only, and skipped if missing),
-* naive NumPy: ``w = p ** (1/T); w / w.sum(-1, keepdims=True)``,
 * the *transcendental floor*: single-threaded ``np.log(p, out=a)`` + ``np.exp(p, out=b)`` into
   preallocated arrays — the cost of one log and one exp per entry, which any log-domain kernel
   pays,
 
-reporting the median of ``--runs`` (>= 9) runs after a warm-up, and the ratios of issue 7:
-float64 ``(64, 32768)`` at least 3x faster than SciPy and within 1.25x of the floor; float32 at
-least 1.7x faster than float64.
+reporting the median of ``--runs`` (>= 9) runs after a warm-up, the ratios ``apply/kernel``
+(target <= 1.05), ``SciPy/apply`` (target >= 3), ``apply/floor`` (target <= 1.0), float32 vs
+float64 (target >= 1.7), and the first three again as paired ratios. ``--busy`` starts one
+competing CPU-bound process (a Python busy loop) for the whole measurement.
 
 Passes of the Numba kernel, one thread::
 
@@ -80,8 +83,36 @@ def paired_ratio(num: Callable[[], object], den: Callable[[], object], runs: int
     return statistics.median(ratios)
 
 
-def timing(runs: int, T: float) -> None:
-    from skd.operators import jit
+def make_input(kind: str, shape: tuple[int, int], seed: int = 0) -> np.ndarray:
+    """float64 rows of the given kind: ``dirichlet1``/``dirichlet0.1`` (Dirichlet(α)), ``lm``
+    (softmax of N(0, 3²) logits, like a language model's next-token distribution) or ``zipf``
+    (``p ∝ 1/rank^1.1``, ranks shuffled per row)."""
+    rng = np.random.default_rng(seed)
+    n, V = shape
+    if kind.startswith("dirichlet"):
+        p = rng.dirichlet(np.full(V, float(kind[len("dirichlet"):])), size=n)
+    elif kind == "lm":
+        z = rng.normal(0.0, 3.0, shape)
+        p = np.exp(z - z.max(axis=-1, keepdims=True))
+    elif kind == "zipf":
+        w = 1.0 / np.arange(1, V + 1, dtype=np.float64) ** 1.1
+        p = np.stack([rng.permutation(w) for _ in range(n)])
+    else:
+        raise ValueError(kind)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+def as_rows(p64: np.ndarray, dtype: type) -> np.ndarray:
+    q = p64.astype(dtype).astype(np.float64)
+    return (q / q.sum(axis=-1, keepdims=True)).astype(dtype)
+
+
+KINDS_TIMED = ("dirichlet1", "dirichlet0.1", "lm", "zipf")
+
+
+def timing(runs: int, T: float, kinds: tuple[str, ...], shapes: list[tuple[int, int]]) -> None:
+    """``apply`` vs ``KERNELS`` vs each variant vs SciPy vs the floor, per input kind."""
+    from skd.operators import apply, choice, jit, library
     from skd.operators import kernels as K
 
     try:
@@ -90,93 +121,77 @@ def timing(runs: int, T: float) -> None:
         softmax = None
 
     numba_ok = jit.available()
+    nthreads = 0
     if numba_ok:
         import numba
 
-        threads = numba.get_num_threads()
-    print(f"numpy {np.__version__}, numba {'n/a' if not numba_ok else __import__('numba').__version__}"
-          f" ({threads if numba_ok else 0} threads), {os.cpu_count()} CPUs, T={T}, median of {runs} runs (ms,"
-          f" {'wall' if CLOCK is time.perf_counter else 'CPU'} time)")
-    rng = np.random.default_rng(0)
-    results: dict[tuple[tuple[int, int], str], dict[str, float]] = {}
-    for shape in [(64, 32768), (4096, 512)]:
-        base = rng.dirichlet(np.ones(shape[1]), size=shape[0])
-        for dtype in (np.float64, np.float32):
-            p = base.astype(dtype)
-            p = (p.astype(np.float64) / p.astype(np.float64).sum(-1, keepdims=True)).astype(dtype)
-            a = np.empty_like(p)
-            b = np.empty_like(p)
-            row: dict[str, float] = {}
-            row["floor"] = median_ms(lambda: (np.log(p, out=a), np.exp(p, out=b)), runs)
-            if softmax is not None:
-                row["scipy"] = median_ms(lambda: softmax(np.log(p) / T, axis=-1), runs)
-
-            def naive() -> np.ndarray:
-                w = p ** (1.0 / T)
-                return w / w.sum(-1, keepdims=True)
-
-            row["naive"] = median_ms(naive, runs)
-            row["numpy"] = median_ms(lambda: K.NUMPY_KERNELS["power"](p, T), runs)
-            if numba_ok:
-                row["numba"] = median_ms(lambda: K.NUMBA_KERNELS["power"](p, T), runs)
-                numba.set_num_threads(1)
-                try:
-                    row["numba1"] = median_ms(lambda: K.NUMBA_KERNELS["power"](p, T), runs)
-                finally:
-                    numba.set_num_threads(threads)
-            row["KERNELS"] = median_ms(lambda: K.KERNELS["power"](p, T), runs)
-            results[(shape, np.dtype(dtype).name)] = row
-            cols = "  ".join(f"{k} {v:7.2f}" for k, v in row.items())
-            print(f"{str(shape):12s} {np.dtype(dtype).name:8s} {cols}")
+        nthreads = numba.get_num_threads()
+    print(f"CPU {choice.cpu_model()!r}, {os.cpu_count()} CPUs; numpy {np.__version__}, numba "
+          f"{__import__('numba').__version__ if numba_ok else 'n/a'} ({nthreads} threads); T={T}; "
+          f"median of {runs} runs, ms ({'wall' if CLOCK is time.perf_counter else 'CPU'} time)")
+    print(f"calibrated choice (cache {choice.cache_path()}): {choice.choices()}")
+    print(f"SKD_KERNEL={os.environ.get('SKD_KERNEL')!r}; threads the kernels would use now: {choice.threads()}"
+          f" (free CPUs {choice.free_cpus()})")
+    cols = ["floor", "scipy", "apply", "KERNELS", "numpy", "numba"]
+    print(f"{'shape':12s} {'dtype':8s} {'input':13s} " + " ".join(f"{c:>8s}" for c in cols)
+          + "   apply/kernel  scipy/apply  apply/floor  chosen")
+    table: dict[tuple, dict[str, float]] = {}
+    for shape in shapes:
+        for kind in kinds:
+            base = make_input(kind, shape)
+            for dtype in (np.float64, np.float32):
+                p = as_rows(base, dtype)
+                a, b = np.empty_like(p), np.empty_like(p)
+                row: dict[str, float] = {}
+                row["floor"] = median_ms(lambda: (np.log(p, out=a), np.exp(p, out=b)), runs)
+                if softmax is not None:
+                    row["scipy"] = median_ms(lambda: softmax(np.log(p) / T, axis=-1), runs)
+                row["apply"] = median_ms(lambda: apply(library.power, p, T), runs)
+                row["KERNELS"] = median_ms(lambda: K.KERNELS["power"](p, T), runs)
+                row["numpy"] = median_ms(lambda: K.NUMPY_KERNELS["power"](p, T), runs)
+                if numba_ok:
+                    row["numba"] = median_ms(lambda: K.NUMBA_KERNELS["power"](p, T), runs)
+                table[(shape, np.dtype(dtype).name, kind)] = row
+                cells = " ".join(f"{row[c]:8.2f}" if c in row else f"{'-':>8s}" for c in cols)
+                sc = f"{row['scipy'] / row['apply']:10.2f}x" if "scipy" in row else f"{'-':>11s}"
+                print(f"{str(shape):12s} {np.dtype(dtype).name:8s} {kind:13s} {cells}   "
+                      f"{row['apply'] / row['KERNELS']:11.3f}  {sc}  {row['apply'] / row['floor']:10.2f}   "
+                      f"{K.chosen('power', p)}")
     print()
-    print(f"KERNELS['power'] uses the {K.BEST['power']} variant")
-    for shape in [(64, 32768), (4096, 512)]:
-        r64, r32 = results[(shape, "float64")], results[(shape, "float32")]
-        for name in [k for k in ("KERNELS", "numpy", "numba", "numba1") if k in r64]:
-            parts = [f"{name:8s} {str(shape):12s}"]
-            if "scipy" in r64:
-                parts.append(f"f64 speed-up vs SciPy {r64['scipy'] / r64[name]:5.2f}x (target >= 3)")
-            parts.append(f"f64 time / floor {r64[name] / r64['floor']:5.2f} (target <= 1.25)")
-            parts.append(f"f32 speed-up vs f64 {r64[name] / r32[name]:5.2f}x (target >= 1.7)")
-            print("  ".join(parts))
-    # the acceptance ratios of issue 7 once more, measured pairwise (see paired_ratio)
-    shape = (64, 32768)
-    base = rng.dirichlet(np.ones(shape[1]), size=shape[0])
-    p64 = base / base.sum(-1, keepdims=True)
-    p32 = p64.astype(np.float32)
+    for shape in shapes:
+        for kind in kinds:
+            r64, r32 = table[(shape, "float64", kind)], table[(shape, "float32", kind)]
+            print(f"{str(shape):12s} {kind:13s} float32 speed-up vs float64 through apply: "
+                  f"{r64['apply'] / r32['apply']:5.2f}x (target >= 1.7)")
+    # the acceptance ratios once more, measured pairwise (see paired_ratio)
+    shape = shapes[0]
+    p64 = as_rows(make_input(kinds[0], shape), np.float64)
     a, b = np.empty_like(p64), np.empty_like(p64)
     kern = K.KERNELS["power"]
     print()
-    print(f"paired ratios for KERNELS['power'] on {shape} (median of {runs} per-run ratios, runs interleaved):")
+    print(f"paired ratios on {shape} float64 {kinds[0]} (median of {runs} per-run ratios, runs interleaved):")
     if softmax is not None:
-        r = paired_ratio(lambda: softmax(np.log(p64) / T, axis=-1), lambda: kern(p64, T), runs)
-        print(f"  f64 speed-up vs SciPy   {r:5.2f}x (target >= 3)")
-    r = paired_ratio(lambda: kern(p64, T), lambda: (np.log(p64, out=a), np.exp(p64, out=b)), runs)
-    print(f"  f64 time / floor        {r:5.2f}  (target <= 1.25)")
-    r = paired_ratio(lambda: kern(p64, T), lambda: kern(p32, T), runs)
-    print(f"  f32 speed-up vs f64     {r:5.2f}x (target >= 1.7)")
-    if softmax is not None and numba_ok:
-        # Why the paired SciPy ratio is lower than the ratio of medians: time the parallel Numba
-        # kernel right after SciPy, allocating its output (as KERNELS does) or writing into a
-        # preallocated array, and right after a 9 ms sleep (thread wake-up alone).
-        out = np.empty_like(p64)
-        after = {
-            "after SciPy, fresh output": (lambda: softmax(np.log(p64) / T, axis=-1), lambda: kern(p64, T)),
-            "after SciPy, preallocated output": (lambda: softmax(np.log(p64) / T, axis=-1),
-                                                 lambda: jit.power_rows64(p64, 1.0 / T, out)),
-            "after a 9 ms sleep, fresh output": (lambda: time.sleep(0.009), lambda: kern(p64, T)),
-            "back to back, fresh output": (lambda: None, lambda: kern(p64, T)),
-        }
-        print("  the f64 kernel's time (median ms) when run")
-        for label, (before, fn) in after.items():
-            ts = []
-            for i in range(runs + 2):
-                before()
-                t0 = CLOCK()
-                fn()
-                if i >= 2:
-                    ts.append(CLOCK() - t0)
-            print(f"    {label:34s} {statistics.median(ts) * 1e3:6.2f}")
+        r = paired_ratio(lambda: softmax(np.log(p64) / T, axis=-1), lambda: apply(library.power, p64, T), runs)
+        print(f"  SciPy / apply           {r:5.2f}x (target >= 3)")
+    r = paired_ratio(lambda: apply(library.power, p64, T), lambda: (np.log(p64, out=a), np.exp(p64, out=b)), runs)
+    print(f"  apply / floor           {r:5.2f}  (target <= 1.0)")
+    r = paired_ratio(lambda: apply(library.power, p64, T), lambda: kern(p64, T), runs)
+    print(f"  apply / KERNELS         {r:5.3f}  (target <= 1.05)")
+
+
+class Busy:
+    """One competing CPU-bound process (a Python busy loop) for the duration of a ``with``."""
+
+    def __enter__(self) -> "Busy":
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        time.sleep(0.3)  # let it get going
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.kill()
+        self.proc.wait()
 
 
 # -- accuracy survey --------------------------------------------------------------------------------
@@ -374,6 +389,9 @@ def main() -> None:
     ap.add_argument("--T", type=float, default=1.5, help="temperature for the timing (not 2: p**0.5 is a sqrt fast path in NumPy)")
     ap.add_argument("--trials", type=int, default=400, help="random inputs for the accuracy survey")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--busy", action="store_true", help="start one competing CPU-bound process during the timing")
+    ap.add_argument("--kinds", default=",".join(KINDS_TIMED), help=f"inputs timed, of {KINDS_TIMED}")
+    ap.add_argument("--small", action="store_true", help="also time (4096, 512)")
     ap.add_argument(
         "--clock",
         choices=("wall", "cpu"),
@@ -389,7 +407,14 @@ def main() -> None:
     elif args.passes:
         passes(max(9, args.runs), args.T)
     else:
-        timing(max(9, args.runs), args.T)
+        kinds = tuple(k for k in args.kinds.split(",") if k)
+        shapes = [(64, 32768)] + ([(4096, 512)] if args.small else [])
+        if args.busy:
+            with Busy() as busy:
+                print(f"one competing CPU-bound process running (pid {busy.proc.pid})")
+                timing(max(9, args.runs), args.T, kinds, shapes)
+        else:
+            timing(max(9, args.runs), args.T, kinds, shapes)
 
 
 if __name__ == "__main__":

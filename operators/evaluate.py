@@ -418,6 +418,10 @@ def apply(op: Any, p: Any, T: float, *, values: Mapping[str, Any] | None = None,
     """
     from .validate import check_distribution, check_temperature
 
+    if op.kernel is not None and not op.params:
+        out = _apply_builtin_fused(op, p, T, dtype)
+        if out is not None:
+            return out
     arr = check_distribution(p, dtype=dtype)
     t = check_temperature(T)
     if op.kernel is not None and not op.params:
@@ -425,6 +429,37 @@ def apply(op: Any, p: Any, T: float, *, values: Mapping[str, Any] | None = None,
     if op.kind == "vector":
         return _apply_vector(op, arr, t)
     return _apply_separable(op, arr, t, values)
+
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | None:
+    """The separable built-ins on a float32/float64 array: the row checks of
+    :func:`~skd.operators.validate.check_distribution` run inside the kernel's own passes
+    (:func:`skd.operators.kernels.checked`), so a valid input is read once, not three more times.
+
+    ``None`` — and :func:`apply` then takes the ordinary path (full validation, which raises the
+    documented error, then the kernel) — for anything else: another input type or dtype, an
+    invalid ``T`` (so that a bad ``p`` is still reported first), a row that fails a check or is
+    too close to the tolerance for the fused sum to decide, an operator that is not a built-in.
+    The output is bit for bit what the ordinary path returns.
+    """
+    if not (isinstance(p, np.ndarray) and p.dtype in _FLOAT_DTYPES and p.ndim >= 1 and p.size > 0
+            and p.shape[-1] >= 2 and (dtype is None or np.dtype(dtype) == p.dtype)):
+        return None
+    from . import kernels
+    from .errors import InvalidArgument
+    from .library import _BY_NAME
+    from .validate import check_temperature
+
+    if _BY_NAME.get(op.name) is not op or op.name not in kernels.SEPARABLE:
+        return None
+    try:
+        t = check_temperature(T)
+    except InvalidArgument:
+        return None
+    return kernels.checked(op.name, p, t)
 
 
 def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, Any] | None) -> np.ndarray:

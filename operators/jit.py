@@ -20,6 +20,14 @@ Design:
 * the row maximum is an integer maximum of the IEEE bit patterns (monotone for non-negative
   floats), which vectorises without any fastmath flag and is exact.
 
+* every driver has a serial twin; the wrappers take ``threads`` (default: what
+  :func:`skd.operators.choice.threads` allows, one when the other cores are busy) and run the
+  same row code either way, so the bits do not depend on the thread count;
+* the *checked* drivers (``*_checked``, used by :func:`skd.operators.apply` through
+  :func:`skd.operators.kernels.checked`) replace the row-maximum pass by :func:`sum_umax`, which
+  reads the row once for its sum and the unsigned maximum of its bit patterns: the entry checks
+  (finite, ``>= 0``) and the row-sum check cost no extra pass over memory.
+
 The error bounds are those stated in :mod:`skd.operators.kernels`.
 """
 
@@ -344,6 +352,83 @@ if numba is not None:
             s = t
         return s + comp
 
+    @intrinsic
+    def sum_umax(typingctx, a):  # type: ignore[no-untyped-def]
+        """``(Σ a[i] in float64, unsigned max of the bit patterns as int64)`` in one pass.
+
+        The validation pass of the checked kernels (:func:`power_rows64_checked`, ...), used by
+        :func:`skd.operators.apply`: it reads the row once and gives both the row sum (16 float64
+        lanes, lane ``j`` adding ``a[j], a[16 + j], ...`` in order, then a fixed tree: an error
+        below ``(V/16 + 4)·u·Σa``; the check allows for any summation order) and the largest bit
+        pattern read as an *unsigned* integer. For a row of finite entries ``>= 0`` that maximum
+        is the bit pattern of the row maximum; a negative entry (sign bit set, ``-0.0`` included),
+        ``+inf`` or a NaN makes it ``< 0`` or ``>=`` the bits of ``+inf`` (as a signed int64), so
+        one comparison flags the row. (``-0.0`` is a valid entry: a flagged row is only sent to
+        the exact check of :mod:`.validate`, never rejected here.)
+        """
+        if not (isinstance(a, types.Array) and a.ndim == 1 and a.layout in ("C", "F") and a.aligned
+                and a.dtype in (types.float32, types.float64)):
+            return None
+        sig = types.Tuple((types.float64, types.int64))(a)
+
+        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+            aty = sig.args[0]
+            arr = context.make_array(aty)(context, builder, args[0])
+            n = builder.extract_value(arr.shape, 0)
+            intp = n.type
+            elt = context.get_value_type(aty.dtype)
+            align = context.get_abi_sizeof(elt)
+            wide = aty.dtype == types.float32
+            bits = 32 if wide else 64
+            it = ir.IntType(bits)
+            vt = ir.VectorType(elt, LANES)
+            ivt = ir.VectorType(it, LANES)
+            dvt = ir.VectorType(ir.DoubleType(), LANES)
+            sign = ir.Constant(it, -(1 << (bits - 1)))
+            vsign = ir.Constant(ivt, [sign.constant] * LANES)
+            accp = cgutils.alloca_once_value(builder, ir.Constant(dvt, [0.0] * LANES))
+            # keys are bits ^ sign: a signed max of the keys is the unsigned max of the bits;
+            # the smallest key is the bits 0 (+0.0)
+            keyp = cgutils.alloca_once_value(builder, vsign)
+            nvec = builder.ashr(n, ir.Constant(intp, 4))
+            with cgutils.for_range(builder, nvec) as loop:
+                idx = builder.shl(loop.index, ir.Constant(intp, 4))
+                v = builder.load(builder.bitcast(builder.gep(arr.data, [idx]), vt.as_pointer()), align=align)
+                builder.store(builder.fadd(builder.load(accp), builder.fpext(v, dvt) if wide else v), accp)
+                k = builder.xor(builder.bitcast(v, ivt), vsign)
+                cur = builder.load(keyp)
+                builder.store(builder.select(builder.icmp_signed(">", k, cur), k, cur), keyp)
+            acc = builder.load(accp)
+            keys = builder.load(keyp)
+            lanes = [builder.extract_element(acc, ir.Constant(ir.IntType(32), j)) for j in range(LANES)]
+            while len(lanes) > 1:
+                h = len(lanes) // 2
+                lanes = [builder.fadd(lanes[j], lanes[j + h]) for j in range(h)]
+            kl = [builder.extract_element(keys, ir.Constant(ir.IntType(32), j)) for j in range(LANES)]
+            kmax = kl[0]
+            for kj in kl[1:]:
+                kmax = builder.select(builder.icmp_signed(">", kj, kmax), kj, kmax)
+            sp_ = cgutils.alloca_once_value(builder, lanes[0])
+            kp = cgutils.alloca_once_value(builder, kmax)
+            # the 0-15 remaining entries, in order
+            base = builder.shl(nvec, ir.Constant(intp, 4))
+            with cgutils.for_range(builder, builder.sub(n, base)) as loop:
+                x = builder.load(builder.gep(arr.data, [builder.add(base, loop.index)]), align=align)
+                builder.store(builder.fadd(builder.load(sp_), builder.fpext(x, ir.DoubleType()) if wide else x), sp_)
+                k = builder.xor(builder.bitcast(x, it), sign)
+                cur = builder.load(kp)
+                builder.store(builder.select(builder.icmp_signed(">", k, cur), k, cur), kp)
+            u = builder.xor(builder.load(kp), sign)
+            if wide:
+                u = builder.sext(u, ir.IntType(64))
+            return context.make_tuple(builder, sig.return_type, [builder.load(sp_), u])
+
+        return sig, codegen
+
+    #: Bit patterns of +inf: a row passes the entry check iff ``0 <= umax < INF_BITS``.
+    INF_BITS64 = 0x7FF0000000000000
+    INF_BITS32 = 0x7F800000
+
     @jit
     def row_max(a):  # type: ignore[no-untyped-def]
         """max of a non-negative row, as the integer max of the bit patterns (exact)."""
@@ -357,7 +442,12 @@ if numba is not None:
 
     @jit
     def power_row64(xr, inv_t, orow):  # type: ignore[no-untyped-def]
-        c = TWO_54 / row_max(xr)
+        power_row64_m(xr, row_max(xr), inv_t, orow)
+
+    @jit
+    def power_row64_m(xr, m, inv_t, orow):  # type: ignore[no-untyped-def]
+        """The row kernel given the row maximum ``m``."""
+        c = TWO_54 / m
         for i in range(xr.shape[0]):
             orow[i] = exp64_nonpos(log_ratio64(xr[i], c) * inv_t)
         inv_s = 1.0 / accurate_sum(orow)
@@ -366,8 +456,13 @@ if numba is not None:
 
     @jit
     def power_row32(xr, inv_t, orow):  # type: ignore[no-untyped-def]
+        power_row32_m(xr, row_max(xr), inv_t, orow)
+
+    @jit
+    def power_row32_m(xr, m, inv_t, orow):  # type: ignore[no-untyped-def]
+        """The row kernel given the row maximum ``m`` (a float32)."""
         it = f32(inv_t)
-        c = f32(TWO_24 / np.float64(row_max(xr)))
+        c = f32(TWO_24 / np.float64(m))
         for i in range(xr.shape[0]):
             orow[i] = exp32_nonpos(log_ratio32(xr[i], c) * it)
         inv_s = 1.0 / accurate_sum(orow)
@@ -385,7 +480,46 @@ if numba is not None:
         for i in range(xr.shape[0]):
             orow[i] = (np.float64(xr[i]) + c) / s
 
-    # rows in parallel (large inputs) and serially (small inputs: no thread start-up)
+    # -- checked rows (the validation of :func:`skd.operators.apply`, fused into the kernel) ---
+
+    @jit
+    def row_ok64(s, u, tol):  # type: ignore[no-untyped-def]
+        return u >= 0 and u < INF_BITS64 and abs(s - 1.0) <= tol
+
+    @jit
+    def row_ok32(s, u, tol):  # type: ignore[no-untyped-def]
+        return u >= 0 and u < INF_BITS32 and abs(s - 1.0) <= tol
+
+    @jit
+    def power_row64_checked(xr, inv_t, orow, tol):  # type: ignore[no-untyped-def]
+        """:func:`power_row64` after the entry and row-sum checks (one pass, :func:`sum_umax`);
+        False (and the row left unwritten) when the row fails them."""
+        s, u = sum_umax(xr)
+        if not row_ok64(s, u, tol):
+            return False
+        power_row64_m(xr, as_float(u), inv_t, orow)
+        return True
+
+    @jit
+    def power_row32_checked(xr, inv_t, orow, tol):  # type: ignore[no-untyped-def]
+        s, u = sum_umax(xr)
+        if not row_ok32(s, u, tol):
+            return False
+        power_row32_m(xr, as_float(np.int32(u)), inv_t, orow)
+        return True
+
+    @jit
+    def shifted_row_checked(xr, c, orow, tol):  # type: ignore[no-untyped-def]
+        s, u = sum_umax(xr)
+        inf_bits = INF_BITS32 if xr.itemsize == 4 else INF_BITS64
+        if not (u >= 0 and u < inf_bits and abs(s - 1.0) <= tol):
+            return False
+        shifted_row(xr, c, orow)
+        return True
+
+    # rows in parallel (large inputs) and serially (small inputs: no thread start-up); every row
+    # is computed by the same code whichever driver runs it, so the bits do not depend on the
+    # number of threads
 
     @par
     def power_rows64(x, inv_t, out):  # type: ignore[no-untyped-def]
@@ -417,6 +551,36 @@ if numba is not None:
         for r in range(x.shape[0]):
             shifted_row(x[r], c, out[r])
 
+    @par
+    def power_rows64_checked(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in prange(x.shape[0]):
+            ok[r] = power_row64_checked(x[r], inv_t, out[r], tol)
+
+    @jit
+    def power_rows64_checked_serial(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in range(x.shape[0]):
+            ok[r] = power_row64_checked(x[r], inv_t, out[r], tol)
+
+    @par
+    def power_rows32_checked(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in prange(x.shape[0]):
+            ok[r] = power_row32_checked(x[r], inv_t, out[r], tol)
+
+    @jit
+    def power_rows32_checked_serial(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in range(x.shape[0]):
+            ok[r] = power_row32_checked(x[r], inv_t, out[r], tol)
+
+    @par
+    def shifted_rows_checked(x, c, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in prange(x.shape[0]):
+            ok[r] = shifted_row_checked(x[r], c, out[r], tol)
+
+    @jit
+    def shifted_rows_checked_serial(x, c, out, tol, ok):  # type: ignore[no-untyped-def]
+        for r in range(x.shape[0]):
+            ok[r] = shifted_row_checked(x[r], c, out[r], tol)
+
     # -- wrappers ------------------------------------------------------------------------------
 
     def _rows(p: np.ndarray) -> np.ndarray:
@@ -425,30 +589,78 @@ if numba is not None:
         x = np.require(p, dtype=p.dtype.newbyteorder("="), requirements=("C", "A"))
         return x.reshape(-1, p.shape[-1])
 
-    def _parallel(x: np.ndarray) -> bool:
-        return x.shape[0] > 1 and x.size >= PARALLEL_MIN_SIZE
+    def _run(x: np.ndarray, parallel, serial, args: tuple, threads: int | None) -> None:  # type: ignore[no-untyped-def]
+        """Run ``parallel(*args)`` on up to ``threads`` threads (``None``: as many as
+        :func:`skd.operators.choice.threads` allows — one when the other cores are busy), or
+        ``serial(*args)`` for small inputs or one thread."""
+        if x.shape[0] <= 1 or x.size < PARALLEL_MIN_SIZE:
+            serial(*args)
+            return
+        if threads is None:
+            from .choice import threads as free_threads
 
-    def power_tempered(p: np.ndarray, t_eff: float) -> np.ndarray:
+            threads = free_threads()
+        have = numba.get_num_threads()
+        n = min(int(threads), have)
+        if n <= 1:
+            serial(*args)
+        elif n == have:
+            parallel(*args)
+        else:
+            numba.set_num_threads(n)
+            try:
+                parallel(*args)
+            finally:
+                numba.set_num_threads(have)
+
+    def _checked(x: np.ndarray, parallel, serial, a0: float, threads: int | None, out: np.ndarray):  # type: ignore[no-untyped-def]
+        from .kernels import check_tolerance
+
+        ok = np.empty(x.shape[0], dtype=np.bool_)
+        _run(x, parallel, serial, (x, a0, out, check_tolerance(x.dtype, x.shape[1]), ok), threads)
+        return out if ok.all() else None
+
+    def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False):  # type: ignore[no-untyped-def]
+        """``p^{1/t_eff}`` normalised. With ``check=True`` the rows are validated in the same
+        pass as the row maximum (finite, ``>= 0``, sum within :func:`.kernels.check_tolerance`
+        of 1) and ``None`` is returned if any row fails; the output is otherwise bit-identical."""
         x = _rows(p)
         out = np.empty_like(x)
-        par_ = _parallel(x)
         if t_eff == 1.0:
-            (shifted_rows if par_ else shifted_rows_serial)(x, 0.0, out)
+            if check:
+                res = _checked(x, shifted_rows_checked, shifted_rows_checked_serial, 0.0, threads, out)
+                return None if res is None else res.reshape(p.shape)
+            _run(x, shifted_rows, shifted_rows_serial, (x, 0.0, out), threads)
         elif x.dtype == np.float32:
-            (power_rows32 if par_ else power_rows32_serial)(x, 1.0 / t_eff, out)
+            if check:
+                res = _checked(x, power_rows32_checked, power_rows32_checked_serial, 1.0 / t_eff, threads, out)
+                return None if res is None else res.reshape(p.shape)
+            _run(x, power_rows32, power_rows32_serial, (x, 1.0 / t_eff, out), threads)
         else:
-            (power_rows64 if par_ else power_rows64_serial)(x, 1.0 / t_eff, out)
+            if check:
+                res = _checked(x, power_rows64_checked, power_rows64_checked_serial, 1.0 / t_eff, threads, out)
+                return None if res is None else res.reshape(p.shape)
+            _run(x, power_rows64, power_rows64_serial, (x, 1.0 / t_eff, out), threads)
         return out.reshape(p.shape)
 
-    def shifted(p: np.ndarray, c: float) -> np.ndarray:
+    def shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool = False):  # type: ignore[no-untyped-def]
+        """``(p + c)/Σ(p + c)``; ``check`` as in :func:`power_tempered`."""
         x = _rows(p)
         out = np.empty_like(x)
-        (shifted_rows if _parallel(x) else shifted_rows_serial)(x, float(c), out)
+        if check:
+            res = _checked(x, shifted_rows_checked, shifted_rows_checked_serial, float(c), threads, out)
+            return None if res is None else res.reshape(p.shape)
+        _run(x, shifted_rows, shifted_rows_serial, (x, float(c), out), threads)
         return out.reshape(p.shape)
 
     from .kernels import separable_kernels
 
     _TABLE = separable_kernels(power_tempered, shifted, lambda p: shifted(p, 0.0))
+    _CHECKED = separable_kernels(
+        lambda p, t: power_tempered(p, t, check=True),
+        lambda p, c: shifted(p, c, check=True),
+        lambda p: shifted(p, 0.0, check=True),
+    )
 
 
 def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
@@ -462,6 +674,16 @@ def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
 def kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
     """``{name: kernel}`` for the separable built-ins (NumPy fallbacks if Numba is missing)."""
     return _table()
+
+
+def checked_kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray | None]]:
+    """``{name: kernel}`` that validate each row in the kernel's own pass and return ``None``
+    when a row fails (see :func:`skd.operators.kernels.checked`); NumPy's if Numba is missing."""
+    if numba is None:
+        from . import kernels as K
+
+        return {name: K.NUMPY_CHECKED[name] for name in K.SEPARABLE}
+    return dict(_CHECKED)
 
 
 def available() -> bool:

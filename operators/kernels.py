@@ -1,13 +1,22 @@
 """NumPy kernels for the built-in operators: log domain, batched over ``(..., V)``.
 
-``KERNELS[name](p, T)`` is what :func:`skd.operators.apply` calls after validation; it is the
-fastest variant measured (see ``benchmarks/bench_kernels.py``). Every variant is also exposed
-on its own so that tests can check each one:
+``KERNELS[name](p, T)`` is what :func:`skd.operators.apply` runs; for large inputs of the
+separable built-ins it is the variant found fastest **on this CPU** (:mod:`.choice`: a one-time
+calibration cached on disk, ``SKD_KERNEL=numpy|numba`` overrides it). Every variant is also
+exposed on its own so that tests can check each one:
 
-* :data:`NUMPY_KERNELS` — pure NumPy, all eight built-ins, float32 and float64;
+* :data:`NUMPY_KERNELS` — pure NumPy, all eight built-ins, float32 and float64. The power-type
+  kernels are *blocked*: rows in fixed blocks of about 2^16 entries, each block's chain of
+  ufuncs (NumPy's SIMD ``log``/``exp``) written into the preallocated output while it is in the
+  L2 cache, the blocks shared among threads (NumPy releases the GIL);
 * :data:`NUMBA_KERNELS` — Numba kernels of the separable built-ins (:mod:`.jit`), compiled
   lazily on first use; importing :mod:`skd` or this module never imports Numba, and when Numba
   cannot be imported every entry falls back to the NumPy kernel (``jit.available()`` says which).
+
+Both run on one thread when the other cores are busy (:func:`.choice.threads`); the bits never
+depend on the number of threads. :func:`checked` (with :data:`NUMPY_CHECKED`,
+:data:`NUMBA_CHECKED`) is the same computation with the input checks of :func:`apply` fused into
+the kernel's passes.
 
 Contract (design §3)
 --------------------
@@ -109,12 +118,16 @@ __all__ = [
     "KERNELS",
     "NUMPY_KERNELS",
     "NUMBA_KERNELS",
+    "NUMPY_CHECKED",
+    "NUMBA_CHECKED",
     "SEPARABLE",
     "VECTOR",
     "IDENTITY_AT_ONE",
     "BEST",
     "AUTO_MIN_SIZE",
     "chosen",
+    "checked",
+    "check_tolerance",
     "variant",
 ]
 
@@ -133,6 +146,8 @@ _LN2 = math.log(2.0)
 # Rows are processed in blocks of about this many entries, so that the chain of ufuncs of one
 # block stays in the L2 cache.
 _BLOCK = 1 << 16
+# Inputs with fewer entries run on one thread (handing blocks to a pool costs ~0.1 ms).
+_PARALLEL_MIN_SIZE = 1 << 17
 # Scaling of tiny entries before the quotient p_i / p_max, so that it is a normal number.
 _SCALE_BITS = {np.dtype(np.float64): 54, np.dtype(np.float32): 24}
 
@@ -144,6 +159,8 @@ def _rows(p: np.ndarray) -> np.ndarray:
 
 
 def _blocks(n: int, V: int) -> tuple[range, int]:
+    """The row blocks of an ``(n, V)`` input: fixed by the shape alone (never by the number of
+    threads), so that the bits of the output do not depend on how the blocks are shared out."""
     step = max(1, _BLOCK // max(V, 1))
     return range(0, n, step), step
 
@@ -165,24 +182,118 @@ def _fix_tiny_quotients(x: np.ndarray, m: np.ndarray, L: np.ndarray) -> None:
     L[rows, cols] = np.log(xs / m[rows, 0]) - dt.type(s * _LN2)
 
 
-def _power_block(x: np.ndarray, o: np.ndarray, inv_t: float) -> None:
-    """``o = normalise(exp(log(x/max)·inv_t))`` row-wise, in place, in the dtype of ``x``."""
+def check_tolerance(dtype: Any, V: int) -> float:
+    """Row-sum tolerance of the fused checks of :func:`checked`: the documented tolerance of
+    :func:`.validate.row_tolerance` minus a margin for the difference between two summation
+    orders (a quarter of the tolerance, plus ``V·2^-52``). A row whose sum lies within the margin
+    of the tolerance is left to :func:`.validate.check_distribution`, which decides it exactly as
+    it always has; so the fused check never accepts a row that check rejects.
+
+    The margin covers every sum used: float64 sums (NumPy's pairwise sum, ``einsum``'s unrolled
+    one, :func:`.jit.sum_umax`'s 16 lanes) err by at most ``V·2^-53`` relatively, and NumPy's pairwise float32 sum of a float32
+    row by about ``(16 + log2 V)·2^-24 < 3e-6`` (``V < 2^30``), far below ``tol/4 = 8.6e-5``.
+    """
+    from .validate import row_tolerance
+
+    tol = row_tolerance(dtype)
+    return tol - (0.25 * tol + V * 2.0**-52)
+
+
+def _power_block(x: np.ndarray, o: np.ndarray, inv_t: float, tol: float) -> bool:
+    """``o = normalise(exp(log(x/max)·inv_t))`` row-wise, in place, in the dtype of ``x``.
+
+    With ``tol >= 0`` (the checked kernels) the rows are first checked: row sums within ``tol``
+    of 1, and no NaN in ``log(x/max)`` — a negative entry, ``±inf`` or NaN makes one (``x/m < 0``,
+    ``inf/inf``, ``-inf/m``, NaN), while ``-0.0`` gives ``-inf`` like ``+0.0``. Returns False (``o``
+    partly written) when a row fails; the arithmetic is the same in both modes.
+    """
     dt = x.dtype
+    if tol >= 0.0:
+        # float64: einsum's unrolled sum (~30% faster than the pairwise one, error <= V·u);
+        # float32: NumPy's pairwise float32 sum (see check_tolerance)
+        s_in = np.einsum("ij->i", x) if dt == np.float64 else x.sum(axis=1)
+        if not (np.abs(s_in - 1.0) <= tol).all():
+            return False
     m = x.max(axis=1, keepdims=True)
     np.divide(x, m, out=o)
     np.log(o, out=o)
-    if o.min() < math.log(float(np.finfo(dt).tiny)):
+    mn = o.min()
+    if mn != mn:  # NaN: an invalid entry (unreachable for validated input)
+        if tol >= 0.0:
+            return False
+    elif mn < math.log(float(np.finfo(dt).tiny)):
         _fix_tiny_quotients(x, m, o)
     np.multiply(o, dt.type(inv_t), out=o)
     np.exp(o, out=o)
     s = o.sum(axis=1, keepdims=True, dtype=np.float64)
-    np.divide(o, s.astype(dt), out=o)
+    np.multiply(o, (1.0 / s).astype(dt), out=o)
+    return True
 
 
-def _normalise(p: np.ndarray) -> np.ndarray:
+class _Pool:
+    """A small, lazily started thread pool for the row blocks of the NumPy kernels (NumPy's
+    ufuncs release the GIL). One per process: a fork gets a new one."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._ex: Any = None
+        self._size = 0
+
+    def get(self, workers: int) -> Any:
+        import os
+
+        if self._pid != os.getpid() or self._size < workers:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._ex = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skd-kernel")
+            self._pid, self._size = os.getpid(), workers
+        return self._ex
+
+
+_POOL = _Pool()
+
+
+def _over_blocks(work: Callable[[int, int], bool], n: int, V: int, threads: int | None) -> bool:
+    """``work(r0, r1)`` over the fixed row blocks of ``(n, V)``; the blocks are shared out in
+    contiguous runs among up to ``threads`` threads (``None``: as many as
+    :func:`.choice.threads` allows, one when the other cores are busy). True if every call was."""
+    starts, step = _blocks(n, V)
+    nb = len(starts)
+    k = 1
+    if nb > 1 and n * V >= _PARALLEL_MIN_SIZE:
+        if threads is None:
+            from .choice import threads as free_threads
+
+            threads = free_threads()
+        k = max(1, min(int(threads), nb))
+
+    def run(b0: int, b1: int) -> bool:
+        ok = True
+        with np.errstate(divide="ignore", under="ignore", invalid="ignore"):
+            for b in range(b0, b1):
+                r = starts[b]
+                ok = work(r, min(r + step, n)) and ok
+        return ok
+
+    if k == 1:
+        return run(0, nb)
+    cuts = [nb * i // k for i in range(k + 1)]
+    ex = _POOL.get(k - 1)
+    futures = [ex.submit(run, cuts[i], cuts[i + 1]) for i in range(1, k)]
+    ok = run(cuts[0], cuts[1])
+    for f in futures:
+        ok = f.result() and ok
+    return ok
+
+
+def _normalise(p: np.ndarray, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
     """``p / Σp`` row-wise (the ``T == 1`` identity of the operators whose identity is proved)."""
     x = _rows(p)
     s = x.sum(axis=1, keepdims=True, dtype=np.float64)
+    if check:
+        tol = check_tolerance(x.dtype, x.shape[1])
+        if not ((np.abs(s - 1.0) <= tol).all() and x.min() >= 0):
+            return None
     if x.dtype == np.float64:
         out = x / s
     else:
@@ -190,22 +301,31 @@ def _normalise(p: np.ndarray) -> np.ndarray:
     return out.reshape(p.shape)
 
 
-def power_tempered(p: np.ndarray, t_eff: float) -> np.ndarray:
-    """``p^{1/t_eff} / Σ p^{1/t_eff}`` in the log domain (the core of the power-type kernels)."""
+def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
+    """``p^{1/t_eff} / Σ p^{1/t_eff}`` in the log domain (the core of the power-type kernels).
+
+    Rows are processed in fixed blocks of about ``_BLOCK`` entries (each block's chain of
+    ufuncs stays in the L2 cache, written into the preallocated output), the blocks shared out
+    among up to ``threads`` threads. ``check=True``: validate in the same blocks and return
+    ``None`` when a row fails (:func:`checked`).
+    """
     if t_eff == 1.0:
-        return _normalise(p)
+        return _normalise(p, threads=threads, check=check)
     x = _rows(p)
     n, V = x.shape
     out = np.empty_like(x)
-    starts, step = _blocks(n, V)
     inv_t = 1.0 / t_eff
-    with np.errstate(divide="ignore", under="ignore"):
-        for r in starts:
-            _power_block(x[r : r + step], out[r : r + step], inv_t)
+    tol = check_tolerance(x.dtype, V) if check else -1.0
+
+    def work(r0: int, r1: int) -> bool:
+        return _power_block(x[r0:r1], out[r0:r1], inv_t, tol)
+
+    if not _over_blocks(work, n, V, threads):
+        return None
     return out.reshape(p.shape)
 
 
-def _shifted(p: np.ndarray, c: float) -> np.ndarray:
+def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
     """``(p + c) / Σ(p + c)`` row-wise, computed in float64 (``c >= 0``).
 
     The normaliser is ``Σp + V·c``: a sum of ``V`` nearly equal terms ``p_i + c`` (``c``
@@ -214,8 +334,13 @@ def _shifted(p: np.ndarray, c: float) -> np.ndarray:
     """
     x = _rows(p)
     x64 = x.astype(np.float64, copy=False)
+    sx = x64.sum(axis=1, keepdims=True)
+    if check:
+        tol = check_tolerance(x.dtype, x.shape[1])
+        if not ((np.abs(sx - 1.0) <= tol).all() and x.min() >= 0):
+            return None
     g = x64 + c
-    s = x64.sum(axis=1, keepdims=True) + x.shape[1] * c
+    s = sx + x.shape[1] * c
     out = g / s
     return out.astype(p.dtype, copy=False).reshape(p.shape)
 
@@ -378,18 +503,24 @@ NUMPY_KERNELS: dict[str, Kernel] = {
     "entmax15": entmax15,
 }
 
+NUMPY_CHECKED: dict[str, Callable[[np.ndarray, float], np.ndarray | None]] = separable_kernels(
+    lambda p, t: power_tempered(p, t, check=True),
+    lambda p, c: _shifted(p, c, check=True),
+    lambda p: _normalise(p, check=True),
+)
+
 #: Which variant ``KERNELS`` uses for each built-in, read at every call (so it can be changed at
 #: run time, e.g. ``BEST["power"] = "numpy"``): ``"numpy"``, ``"numba"`` or ``"auto"``. ``"auto"``
-#: (the default for the separable built-ins) takes the Numba kernel, which runs rows in parallel,
-#: for inputs of at least :data:`AUTO_MIN_SIZE` entries in more than one row, and NumPy otherwise:
-#: measured on the 2-core machine (``benchmarks/README.md``), the parallel Numba power kernel on
-#: ``(64, 32768)`` float64 is about 3.9x faster than SciPy and 0.7x the single-threaded log+exp
-#: floor, while single-threaded the NumPy kernel (1.3x the floor) is as fast as Numba's (1.4x). Small
-#: inputs never import Numba (its first call in a fresh environment compiles for seconds; the
-#: result is cached on disk).
+#: (the default for the separable built-ins) runs inputs of at least :data:`AUTO_MIN_SIZE`
+#: entries in more than one row on the variant that :mod:`.choice` picked for this CPU (a
+#: one-time calibration cached on disk, or ``SKD_KERNEL``), and smaller inputs on NumPy (they
+#: never import Numba, whose first call in a fresh environment compiles for seconds).
 BEST: dict[str, str] = {name: ("auto" if name in SEPARABLE else "numpy") for name in NUMPY_KERNELS}
-#: Smallest input (entries, more than one row) that ``"auto"`` sends to the parallel Numba kernel.
+#: Smallest input (entries, more than one row) that ``"auto"`` gives to the calibrated choice.
 AUTO_MIN_SIZE = 1 << 16
+#: The primitive whose calibration decides each separable built-in (``hybrid`` is a power map
+#: for ``T <= 1``).
+FAMILY: dict[str, str] = {"power": "power", "power_T2": "power", "hybrid": "power", "mixture": "shifted", "laplace": "shifted"}
 
 
 class _NumbaKernels(Mapping[str, Kernel]):
@@ -398,10 +529,12 @@ class _NumbaKernels(Mapping[str, Kernel]):
     If Numba cannot be imported, each entry is the NumPy kernel (``jit.available()`` is False).
     """
 
+    checked = False
+
     def _table(self) -> dict[str, Kernel]:
         from . import jit
 
-        return jit.kernels()
+        return jit.checked_kernels() if self.checked else jit.kernels()  # type: ignore[return-value]
 
     def __getitem__(self, name: str) -> Kernel:
         return self._table()[name]
@@ -416,18 +549,30 @@ class _NumbaKernels(Mapping[str, Kernel]):
         return name in SEPARABLE
 
 
+class _NumbaChecked(_NumbaKernels):
+    checked = True
+
+
 NUMBA_KERNELS: Mapping[str, Kernel] = _NumbaKernels()
+#: The checked Numba kernels (see :func:`checked`).
+NUMBA_CHECKED: Mapping[str, Callable[[np.ndarray, float], np.ndarray | None]] = _NumbaChecked()
 
 
 def chosen(name: str, p: np.ndarray) -> str:
     """The variant (``"numpy"`` or ``"numba"``) that ``KERNELS[name]`` runs for input ``p``.
 
-    >>> chosen("power", np.full((4, 3), 1 / 3)), chosen("power", np.full((64, 32768), 1 / 32768))
-    ('numpy', 'numba')
+    >>> chosen("power", np.full((4, 3), 1 / 3))
+    'numpy'
+    >>> chosen("power", np.full((64, 32768), 1 / 32768)) in ("numpy", "numba")  # per CPU
+    True
     """
     choice = BEST[name]
     if choice == "auto":
-        return "numba" if p.ndim >= 2 and p.shape[0] > 1 and p.size >= AUTO_MIN_SIZE else "numpy"
+        if p.ndim >= 2 and p.shape[0] > 1 and p.size >= AUTO_MIN_SIZE:
+            from .choice import choose
+
+            return choose(FAMILY[name], p.dtype)
+        return "numpy"
     return choice
 
 
@@ -455,6 +600,26 @@ class _Best(dict):  # type: ignore[type-arg]
 
 #: ``KERNELS[name](p, T)``: the fastest variant for each built-in.
 KERNELS: dict[str, Kernel] = _Best()
+
+
+def checked(name: str, p: np.ndarray, T: float) -> np.ndarray | None:
+    """``KERNELS[name](p, T)`` with the checks of :func:`.validate.check_distribution` fused
+    into the kernel's own passes, or ``None``.
+
+    For the separable built-ins and ``p`` a float32/float64 array of shape ``(..., V)``,
+    ``V >= 2`` (the caller checks that much, and ``T``): each row is checked in the kernel's
+    blocks, while it is in the cache — entries finite and ``>= 0``, row sum within
+    :func:`check_tolerance` of 1 — and the output, when every row passes, is bit for bit that of
+    ``KERNELS[name](p, T)``. ``None`` when a row fails, when its sum is too close to the
+    tolerance to be decided by a differently ordered sum, or for the vector built-ins: the
+    caller then runs the full check (which raises the documented error, or passes, and then the
+    kernel). So the checks are never weaker, and a valid input costs no separate pass.
+    """
+    if name not in SEPARABLE:
+        return None
+    if chosen(name, p) == "numba":
+        return NUMBA_CHECKED[name](p, T)
+    return NUMPY_CHECKED[name](p, T)
 
 
 def variant(name: str, which: str) -> Any:

@@ -386,10 +386,13 @@ def test_kernels_registry_dispatches_every_builtin_to_its_best_variant(name: str
 
 
 @pytest.mark.parametrize("name", list(K.SEPARABLE))
-def test_kernels_auto_sends_only_large_multirow_inputs_to_numba(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kernels_auto_sends_only_large_multirow_inputs_to_the_chosen_variant(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``auto``: small or one-row inputs run on NumPy; large ones on the variant chosen for this
+    CPU (here forced to Numba by ``SKD_KERNEL``; tests/test_kernel_choice.py tests the choice)."""
     kernel = K.KERNELS[name]
     monkeypatch.setattr(K, "NUMBA_KERNELS", {name: lambda p, T: "numba variant"})
     monkeypatch.setitem(K.BEST, name, "auto")
+    monkeypatch.setenv("SKD_KERNEL", "numba")
     small = np.full((4, 3), 1 / 3)
     large = np.full((2, K.AUTO_MIN_SIZE // 2), 2 / K.AUTO_MIN_SIZE)
     one_row = np.full((1, K.AUTO_MIN_SIZE), 1 / K.AUTO_MIN_SIZE)

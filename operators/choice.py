@@ -1,0 +1,367 @@
+"""Which kernel variant runs on this CPU, and on how many threads.
+
+:data:`skd.operators.kernels.KERNELS` has two implementations of each separable built-in: blocked
+NumPy (:data:`~skd.operators.kernels.NUMPY_KERNELS`: NumPy's own SIMD ``log``/``exp`` over
+cache-sized row blocks, the blocks shared among threads) and Numba
+(:data:`~skd.operators.kernels.NUMBA_KERNELS`: one fused pass per row with hand-written
+fdlibm/musl ``log``/``exp``, rows in parallel). Which one is faster depends on the CPU, not on the
+input, and it goes both ways:
+
+* **Intel Xeon, AVX-512 (Sapphire Rapids)**, NumPy 2.4.6 dispatching its own AVX-512 ``log`` and
+  ``exp``: one thread of ``np.log`` + ``np.exp`` (the *floor*) takes 2.55 ms on ``(64, 32768)``
+  float64, while the two-thread Numba kernel takes 4.28 ms (2.34x the floor): Numba's scalar
+  fdlibm code, vectorised by LLVM without SVML, loses to NumPy's hand-tuned AVX-512 routines, and
+  the blocked NumPy kernel (the floor plus ~6 cheap in-cache passes) is faster on one thread
+  already. The calibration picks **numpy** there.
+* **AMD EPYC** (this project's other machine type; NumPy dispatches AVX-512 here too, but the
+  floor is 3.5-3.7 ms): the Numba kernel runs at about 1.1-1.25x the floor on one thread, the
+  blocked NumPy kernel at about 1.6-1.8x (its extra passes cost relatively more when the floor
+  is slower). The calibration picks **numba** there. (``benchmarks/README.md`` has both sets of
+  figures and the commands.)
+
+So the choice is made **per CPU at run time**, by a one-time calibration:
+
+1. ``SKD_KERNEL=numpy`` or ``SKD_KERNEL=numba`` in the environment overrides everything (read at
+   every call). Without Numba (``jit.available()`` False) the answer is ``numpy``.
+2. Otherwise the cached result for this machine is used: a JSON file in ``$SKD_CACHE_DIR`` (else
+   ``~/.cache/skd/``), named after a hash of the **key** — the CPU model string of
+   ``/proc/cpuinfo`` (``platform.processor()`` elsewhere), the NumPy and Numba versions and the
+   candidate set — and holding the key itself, which must match. The file is written atomically
+   (a temporary file renamed over it); a missing, corrupt or unreadable file, or one with another
+   key, is ignored and the calibration is redone (never an error); a cache directory that
+   cannot be written only means the result lives in this process.
+3. The calibration times, for each primitive (``power``: ``p^{1/T}`` normalised; ``shifted``:
+   ``(p + c)/Σ(p + c)``) and dtype, both candidates **on one thread**, in their checked form
+   (what :func:`skd.operators.apply` runs: the input checks fused into the kernel, which cost the
+   NumPy variant one in-cache pass and the Numba variant none), on a fixed synthetic input
+   (``(8, 32768)`` rows of a softmax of N(0, 3²) logits), interleaved, :data:`CALIBRATION_REPS`
+   times each, and keeps the faster by the minimum time (the minimum is the figure least
+   disturbed by other processes; one thread, because a competing process takes a core from
+   either candidate alike, and both parallelise over rows the same way). Ties go to Numba. It
+   takes about 50 ms once the Numba kernels are loaded (loading them — a disk cache of compiled
+   code — is paid by the first large call anyway).
+
+Determinism: each variant gives the same bits for the same input on every run, whatever the
+number of threads (rows, or fixed row blocks, are computed by the same code whichever thread
+runs them). Both variants satisfy the same accuracy bound but need not agree bit for bit, so on
+one machine the bits follow the cached choice; deleting the cache may change it only if the
+two candidates time within noise of each other.
+
+**Busy check** (:func:`threads`): a parallel kernel on a machine whose other cores are busy
+collapses (the issue measured 16.3 ms, 6.3x the floor, for the two-thread Numba kernel beside
+one competing process on two cores: every parallel region waits for the thread that shares a
+core). So before a parallel run the kernels ask :func:`threads` how many cores are free: the
+CPUs this process may use (``os.sched_getaffinity``) minus the processes that other programs
+are running right now (``procs_running`` of ``/proc/stat`` minus this process's own running
+threads). With one core or fewer free the kernel runs on one thread. The answer is sampled at
+most every :data:`BUSY_INTERVAL` seconds (reading ``/proc`` costs ~50 µs). Without ``/proc`` the
+1-minute load average stands in. ``SKD_THREADS=n`` overrides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CANDIDATES",
+    "CALIBRATION_REPS",
+    "BUSY_INTERVAL",
+    "choose",
+    "calibrate",
+    "choices",
+    "cache_key",
+    "cache_path",
+    "cpu_model",
+    "threads",
+    "free_cpus",
+]
+
+#: The variants compared by the calibration, in order of preference on a tie.
+CANDIDATES: tuple[str, ...] = ("numba", "numpy")
+#: Timed runs of each candidate in the calibration (the minimum is kept).
+CALIBRATION_REPS = 5
+#: Seconds for which one busy check is reused.
+BUSY_INTERVAL = 0.5
+#: Shape of the calibration input (rows, V): large enough for the cache behaviour of real rows,
+#: small enough that the whole calibration takes ~50 ms.
+CALIBRATION_SHAPE = (8, 32768)
+_FORMAT = 2  # version of the cache file's layout
+
+_lock = threading.Lock()
+_memo: dict[str, str] | None = None
+_memo_key: str | None = None
+
+
+# -- the key and the cache file --------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    """The CPU model string (``model name`` of ``/proc/cpuinfo``; ``platform.processor()`` or
+    the machine type elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(("model name", "Model", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _numba_version() -> str:
+    from . import jit
+
+    if not jit.available():
+        return "none"
+    import numba
+
+    return str(numba.__version__)
+
+
+def cache_key() -> str:
+    """What the calibration depends on: CPU model, NumPy and Numba versions, candidates."""
+    return (f"cpu={cpu_model()}|numpy={np.__version__}|numba={_numba_version()}"
+            f"|candidates={','.join(CANDIDATES)}|format={_FORMAT}")
+
+
+def cache_dir() -> Path:
+    """``$SKD_CACHE_DIR``, else ``~/.cache/skd``."""
+    env = os.environ.get("SKD_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "skd"
+
+
+def cache_path(key: str | None = None) -> Path:
+    """The cache file of ``key`` (default: this machine's)."""
+    key = cache_key() if key is None else key
+    return cache_dir() / f"kernel-choice-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+
+def _valid_choice(obj: Any) -> bool:
+    return (isinstance(obj, dict) and bool(obj)
+            and all(isinstance(k, str) and v in CANDIDATES for k, v in obj.items()))
+
+
+def _read(path: Path, key: str) -> dict[str, str] | None:
+    """The cached choice, or None if the file is missing, unreadable, corrupt or for another key."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or not _valid_choice(data.get("choice")):
+        return None
+    return dict(data["choice"])
+
+
+def _write(path: Path, record: dict[str, Any]) -> None:
+    """Write ``record`` atomically (a temporary file in the same directory, renamed); errors
+    are ignored (the result then lives in this process only)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".kernel-choice-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(record, fh, indent=1, sort_keys=True)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        pass
+
+
+# -- the calibration ---------------------------------------------------------------------------
+
+
+def calibration_input(dtype: Any) -> np.ndarray:
+    """The fixed synthetic input: rows of a softmax of N(0, 3²) logits (seed 0)."""
+    rng = np.random.default_rng(0)
+    z = rng.normal(0.0, 3.0, CALIBRATION_SHAPE)
+    w = np.exp(z - z.max(axis=1, keepdims=True))
+    p = (w / w.sum(axis=1, keepdims=True)).astype(dtype)
+    return p
+
+
+def _timings(reps: int = CALIBRATION_REPS) -> dict[str, dict[str, float]]:
+    """``{"power/float64": {"numba": seconds, "numpy": seconds}, ...}``: minimum of ``reps``
+    interleaved one-thread runs of each candidate."""
+    from . import kernels as K
+
+    # the checked kernels: what apply runs (the unchecked ones do the same work minus the
+    # checks, which cost the NumPy variant one in-cache pass more than the Numba one)
+    prims = {
+        "numpy": {"power": lambda p: K.power_tempered(p, 1.5, threads=1, check=True),
+                  "shifted": lambda p: K._shifted(p, 0.25 / p.shape[-1], threads=1, check=True)},
+        "numba": {"power": lambda p: _numba_prim("power")(p, 1.5, threads=1, check=True),
+                  "shifted": lambda p: _numba_prim("shifted")(p, 0.25 / p.shape[-1], threads=1, check=True)},
+    }
+    out: dict[str, dict[str, float]] = {}
+    for dtype in (np.float64, np.float32):
+        p = calibration_input(dtype)
+        for prim in ("power", "shifted"):
+            fns = {c: prims[c][prim] for c in CANDIDATES}
+            for fn in fns.values():
+                fn(p)  # warm-up (and compilation/loading)
+            best = {c: float("inf") for c in CANDIDATES}
+            for _ in range(reps):
+                for c, fn in fns.items():
+                    t0 = time.perf_counter()
+                    fn(p)
+                    best[c] = min(best[c], time.perf_counter() - t0)
+            out[f"{prim}/{np.dtype(dtype).name}"] = best
+    return out
+
+
+def _numba_prim(name: str) -> Any:
+    from . import jit
+
+    return {"power": jit.power_tempered, "shifted": jit.shifted}[name]
+
+
+def calibrate(*, write: bool = True) -> dict[str, str]:
+    """Time the candidates now, store the result (unless ``write=False``) and return
+    ``{"power/float64": "numba" | "numpy", ...}``."""
+    global _memo, _memo_key
+    from . import jit
+
+    key = cache_key()
+    if not jit.available():
+        choice = {f"{prim}/{dt}": "numpy" for prim in ("power", "shifted") for dt in ("float64", "float32")}
+        times: dict[str, dict[str, float]] = {}
+    else:
+        times = _timings()
+        choice = {k: min(CANDIDATES, key=lambda c: (t[c], CANDIDATES.index(c))) for k, t in times.items()}
+    if write:
+        _write(cache_path(key), {
+            "key": key,
+            "choice": choice,
+            "seconds": times,
+            "shape": list(CALIBRATION_SHAPE),
+            "reps": CALIBRATION_REPS,
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        })
+    _memo, _memo_key = choice, key
+    return dict(choice)
+
+
+def choices() -> dict[str, str]:
+    """This machine's calibrated choice: memoised, else read from the cache file, else
+    :func:`calibrate` (once per process at most)."""
+    global _memo, _memo_key
+    if _memo is not None:
+        return _memo
+    with _lock:
+        if _memo is not None:
+            return _memo
+        key = cache_key()
+        got = _read(cache_path(key), key)
+        if got is not None:
+            _memo, _memo_key = got, key
+            return got
+        return calibrate()
+
+
+def reset() -> None:
+    """Forget the memoised choice (the next :func:`choices` reads the cache file again)."""
+    global _memo, _memo_key
+    _memo = _memo_key = None
+
+
+_warned: set[str] = set()
+
+
+def choose(primitive: str, dtype: Any) -> str:
+    """``"numba"`` or ``"numpy"`` for ``primitive`` (``"power"`` or ``"shifted"``) on arrays of
+    ``dtype``: ``SKD_KERNEL`` if set to one of them, else the calibrated choice."""
+    env = os.environ.get("SKD_KERNEL")
+    if env:
+        env = env.strip().lower()
+        if env in CANDIDATES:
+            return env
+        if env not in _warned:
+            _warned.add(env)
+            warnings.warn(f"SKD_KERNEL={env!r} is not one of {CANDIDATES}; using the calibrated choice", stacklevel=3)
+    return choices().get(f"{primitive}/{np.dtype(dtype).name}", "numpy")
+
+
+# -- the busy check ----------------------------------------------------------------------------
+
+_busy_at = -1e9
+_busy_val = 1
+
+
+def _allowed_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _running_elsewhere() -> float | None:
+    """Runnable tasks of other processes right now (``procs_running`` of ``/proc/stat`` minus this
+    process's running threads), or None without ``/proc``."""
+    try:
+        with open("/proc/stat", "rb") as fh:
+            running = None
+            for line in fh:
+                if line.startswith(b"procs_running"):
+                    running = int(line.split()[1])
+                    break
+        if running is None:
+            return None
+        own = 0
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            # the state follows the parenthesised command name, which may contain spaces
+            if stat[stat.rfind(b")") + 2: stat.rfind(b")") + 3] == b"R":
+                own += 1
+        return max(0, running - max(own, 1))
+    except (OSError, ValueError):
+        return None
+
+
+def free_cpus() -> int:
+    """CPUs this process may use that no other process is using right now (at least 1)."""
+    n = _allowed_cpus()
+    others = _running_elsewhere()
+    if others is None:
+        try:
+            others = max(0.0, os.getloadavg()[0] - 1.0)  # minus (about) ourselves
+        except (AttributeError, OSError):
+            others = 0.0
+    return max(1, n - int(round(others)))
+
+
+def threads() -> int:
+    """How many threads a parallel kernel should use now: ``SKD_THREADS`` if set, else
+    :func:`free_cpus` (so one when the other cores are busy), sampled at most every
+    :data:`BUSY_INTERVAL` seconds."""
+    global _busy_at, _busy_val
+    env = os.environ.get("SKD_THREADS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    now = time.monotonic()
+    if now - _busy_at >= BUSY_INTERVAL:
+        _busy_val = free_cpus()
+        _busy_at = now
+    return _busy_val
