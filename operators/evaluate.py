@@ -225,16 +225,26 @@ def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callabl
         return op.algorithm
 
     score = op.score
+    # side conditions of the formula as written that SymPy's simplification removed from the
+    # score (x*(T - 1)/(T - 1) is undefined at T = 1): each as an expression that is 1 off its guard
+    written = [(kind, e if guard is sp.true else sp.Piecewise((e, guard), (sp.Integer(1), True)), e)
+               for kind, e, guard in getattr(op, "obligations", ())]
 
     def algorithm(p: Sequence[Any], T: Any, ar: Arith) -> list[Any]:
         env = _param_env(op, values, ar)
         env[T_SYM] = T if not isinstance(T, (Fraction, int, float)) else ar.num(T)
         env[V_SYM] = ar.num(len(p))
+        zero = ar.num(0)
         gs = []
         for v in p:
             env[X_SYM] = v if not isinstance(v, (Fraction, int, float)) else ar.num(v)
+            for kind, cond, e in written:
+                c = eval_expr(cond, env, ar)
+                fails = ar.gt(zero, c) if kind == "ge0" else ar.is_zero(c) or (kind == "gt0" and ar.gt(zero, c))
+                if fails:
+                    raise NotWellDefined(f"the written formula's side condition {sp.sstr(e)} "
+                                         f"{ {'ne0': '!= 0', 'gt0': '> 0'}.get(kind, '>= 0') } fails")
             gs.append(eval_expr(score, env, ar))
-        zero = ar.num(0)
         total = gs[0]
         for g in gs[1:]:
             total = total + g

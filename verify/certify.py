@@ -919,6 +919,25 @@ def certify_entropy(op: Any, p: Sequence[Any], T1: Any, T2: Any, values: Mapping
 _UNDEFINED = Enclosure(ball="undefined", decimal="undefined")
 
 
+_CONDITION_WORDS = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
+
+
+def _written_condition_fails(op: Any, env: Mapping[sp.Symbol, Any], ar: Any) -> str | None:
+    """The first side condition of the formula *as written* (``op.obligations``: a divisor or a
+    branch that SymPy's simplification cancelled, e.g. ``T - 1`` in ``x*(T - 1)/(T - 1)``) that
+    certainly fails at ``env`` (its guard holds there), described; None if none certainly fails."""
+    for kind, e, guard in getattr(op, "obligations", ()):
+        cond = e if guard is sp.true else sp.Piecewise((e, guard), (sp.Integer(1), True))
+        try:
+            v = lift(eval_expr(cond, env, ar))
+            fails = (v == 0) if kind == "ne0" else (v <= 0) if kind == "gt0" else (v < 0)
+        except (Undecided, NotWellDefined, ExactZeroDivision, TypeError, ValueError):
+            continue
+        if fails:
+            return f"the written formula's side condition {sp.sstr(e)} {_CONDITION_WORDS.get(kind, kind)} fails"
+    return None
+
+
 def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,
                          open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """An entry of ``F_T(p)`` certainly negative, ``F_T(p)`` certainly not summing to 1, or
@@ -939,6 +958,9 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
             undecided: Undecided | None = None
             for k, v in enumerate(P):
                 env[X_SYM] = ar.num(v)
+                failed = _written_condition_fails(op, env, ar)
+                if failed is not None:
+                    return _Sides(XV(Fraction(0)), XV(Fraction(0)), k, info={"kind": "undefined", "why": failed})
                 try:
                     g.append(lift(eval_expr(op.score, env, ar)))
                 except (NotWellDefined, ExactZeroDivision) as exc:

@@ -305,6 +305,9 @@ class _Decider:
         """``e`` with each maximal non-polynomial subterm replaced by ±(fresh positive symbol)."""
         if isinstance(e, sp.Symbol) or e.is_Rational:
             return e
+        if not e.free_symbols:
+            c = _constant_sign(e)  # a real constant stays itself; its monomial's coefficients are summed
+            return None if c is None else (sp.Integer(0) if c == "zero" else e)
         if isinstance(e, (sp.Add, sp.Mul)) or (isinstance(e, sp.Pow) and e.args[1].is_Integer):
             args = [self._abstract(a, depth) for a in e.args]
             if any(a is None for a in args):
@@ -340,15 +343,28 @@ class _Decider:
         terms = sp.Add.make_args(p)
         if len(terms) > _MAX_TERMS:
             return None
-        signs = set()
+        # coefficient of each monomial: the product of its constant factors, summed over terms
+        coefficient: dict[sp.Expr, sp.Expr] = {}
         for term in terms:
-            c, _ = term.as_coeff_Mul()
-            rest = term / c
-            if not (c.is_Rational and all(isinstance(f, sp.Symbol) or (isinstance(f, sp.Pow) and isinstance(f.args[0], sp.Symbol)
-                                                                 and f.args[1].is_Integer and f.args[1] > 0)
-                                          for f in sp.Mul.make_args(rest) if f != 1)):
+            constant, monomial = sp.Integer(1), sp.Integer(1)
+            for f in sp.Mul.make_args(term):
+                if not f.free_symbols:
+                    constant *= f
+                elif isinstance(f, sp.Symbol) or (isinstance(f, sp.Pow) and isinstance(f.args[0], sp.Symbol)
+                                                  and f.args[1].is_Integer and f.args[1] > 0):
+                    monomial *= f
+                else:
+                    return None
+            coefficient[monomial] = coefficient.get(monomial, sp.Integer(0)) + constant
+        signs = set()
+        for c in coefficient.values():
+            sc = _constant_sign(c)
+            if sc is None:
                 return None
-            signs.add("pos" if c > 0 else "neg")
+            if sc != "zero":
+                signs.add(sc)
+        if not signs:
+            return "zero"
         return signs.pop() if len(signs) == 1 else None
 
     def _factor_sign(self, p: sp.Expr) -> KernelSign | None:

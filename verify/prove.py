@@ -290,6 +290,9 @@ def prove_well_defined(op: Any, profile: Any = None) -> Outcome:
                     if se in _OBLIGATION_OK[kind]:
                         steps.append(step_o)
                     else:
+                        out = _refute_pole(op, tp, xp, base, g)
+                        if out is not None:
+                            return out
                         undecided.append(f"the written formula's side condition {sp.sstr(ob[1])} {_OBLIGATION_WORDS[kind]} on {where} "
                                          "(SymPy's simplification removed it from the score)")
     if undecided:
@@ -396,6 +399,8 @@ def _refute_pole(op: Any, tp: Piece, xp: Piece, base: Sequence[tuple[sp.Symbol, 
     t_lo, t_hi = _interval(tp)
     x_lo, x_hi = _interval(xp)
     conditions = [(k, c) for k, c in domain_conditions(g) if k != "unsupported"] + [("gt0", g)]
+    # the side conditions of the formula as written (SymPy cancelled them from g)
+    conditions += [(k, c) for k, c, _guard in getattr(op, "obligations", ())]
     candidates: list[tuple[Fraction, Fraction, int]] = []
     for kind, c in conditions:
         for Vn in Vdefs:
@@ -654,8 +659,96 @@ def prove_continuity(op: Any, profile: Any = None) -> Outcome:
                                        counterexample=ce)
                     undecided.append(f"jump at T = {b} without a certified counterexample")
     if undecided:
+        for tp in tps:
+            if tp.point or tp.expr is None:
+                continue
+            for base, _blabel in _base_cases(op):
+                ce = _pole_jump(op, tp, base)
+                if ce is not None:
+                    return Outcome("refuted", "one-sided limits of F at a pole of the score differ "
+                                   "(docs/theory/reductions.md#continuity)", counterexample=ce)
         return Outcome("unknown", "sign analysis", reason=f"continuity undecided: {undecided[:3]}", reason_kind="undecided")
     return Outcome("proved", "reduction: ratios g(x,T)/g(y,T) jointly continuous (docs/theory/reductions.md#continuity)", steps)
+
+
+_MAX_JUMP_POLES = 4
+
+
+def _pole_jump(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]]) -> Counterexample | None:
+    """A jump of ``T -> F_T(p)`` across a rational pole ``T0`` of the score inside the open
+    T-piece ``tp``: the exact real roots of the score's denominators in ``T`` alone give ``T0``;
+    SymPy's one-sided limits of ``F_T(p)`` at a fixed rational ``p`` are the candidate limits,
+    and the certifier confirms each side by enclosures along ``T0 -+ 2^-k`` and the gap between
+    them (:func:`skd.verify.certify.certify_discontinuity_T`). None if nothing certifies."""
+    from .signs import domain_conditions
+
+    values = _values_dict(op, base)
+    if op.params and values is None:
+        return None
+    env = {sym: v for sym, v in _sample_values(base).items()}
+    g = resolve_v(tp.expr, dict(base)[V]) if V in dict(base) else tp.expr
+    g = g.subs({sym: v for sym, v in env.items() if sym != V})
+    lo, hi = _interval(tp)
+    poles: list[Fraction] = []
+    for kind, c in domain_conditions(g):
+        if kind != "ne0":
+            continue
+        for Vn in ([int(env[V])] if V in env and env[V].is_Integer else [2, 3]):
+            cv = c.subs(V, Vn)
+            if cv.free_symbols == {T}:
+                poles += [r for r in _critical_points(cv, T, kind, lo, hi) if _is_root(cv, r)]
+    for T0 in list(dict.fromkeys(poles))[:_MAX_JUMP_POLES]:
+        t0 = sp.Rational(T0.numerator, T0.denominator)
+        for p in _candidates_for(base):
+            Vn = len(p)
+            gv = g.subs(V, Vn)
+            scores = [gv.subs(x, sp.Rational(q.numerator, q.denominator)) for q in p]
+            left, right = _limit_of_F(scores, t0, "-"), _limit_of_F(scores, t0, "+")
+            if left is None or right is None or all(sp.simplify(a - b) == 0 for a, b in zip(left, right)):
+                continue
+            ce = _certify("certify_discontinuity_T", op, p, T0, left, right, values=values,
+                          proof=f"limits of the log-ratios (rational in T) at the pole T = {t0} of the score, taken exactly by SymPy")
+            if ce is not None:
+                return ce
+    return None
+
+
+def _limit_of_F(scores: Sequence[sp.Expr], t0: sp.Expr, side: str) -> list[sp.Expr] | None:
+    """``lim_{T -> t0 side} F_T(p)`` for the scores ``g(p_i, T)`` at a fixed ``p``, from the
+    limits of the log-ratios ``log g_k - log g_j``, each required to be a rational function of
+    ``T`` (a limit SymPy takes exactly and fast); ``F_j -> 0`` when some ratio -> +oo, else
+    ``1 / Σ_k exp(lim)``. None when a log-ratio is not rational in ``T``."""
+    # log(a**b) = b log a for a > 0: scores near t0 are positive (checked by the certifier's
+    # enclosures, which alone decide); force=True only splits products and powers
+    logs = [sp.expand_log(sp.log(sc), force=True) for sc in scores]
+    out = []
+    for j in range(len(scores)):
+        terms = []
+        for k in range(len(scores)):
+            r = sp.together(logs[k] - logs[j])
+            if r.has(sp.log) and any(a.has(T) for a in r.atoms(sp.log)) or not r.is_rational_function(T):
+                return None
+            try:
+                lim = sp.limit(r, T, t0, side)
+            except (NotImplementedError, ValueError, TypeError, ArithmeticError, sp.PolynomialError):
+                return None
+            if lim is sp.oo:
+                terms = None
+                break
+            if lim is -sp.oo:
+                continue
+            if not (lim.is_finite and lim.is_real):
+                return None
+            terms.append(sp.exp(lim))
+        out.append(sp.Integer(0) if terms is None else 1 / sp.Add(*terms))
+    return out
+
+
+def _is_root(c: sp.Expr, r: Fraction) -> bool:
+    try:
+        return sp.simplify(c.subs(T, sp.Rational(r.numerator, r.denominator))) == 0
+    except (TypeError, ValueError, ArithmeticError):
+        return False
 
 
 def fresh_x() -> sp.Expr:

@@ -457,6 +457,28 @@ def _fmt_q(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def _written_side_condition_fails(op: Any, env: dict[Any, Any], ar: Any, prec: int) -> str | None:
+    """A side condition of the formula as written (``op.obligations``, re-derived from the
+    definition text by the parser) that fails at ``env`` for certain: ``!= 0`` violated by a
+    value that is exactly 0, ``> 0`` / ``>= 0`` by a value certainly below. None otherwise."""
+    for kind, e, guard in getattr(op, "obligations", ()):
+        cond = e if guard is sp.true else sp.Piecewise((e, guard), (sp.Integer(1), True))
+        try:
+            with _Ctx(prec):
+                v = eval_expr(cond, env, ar)
+                if kind == "ne0":
+                    bad = v == 0 if isinstance(v, Fraction) else bool(v.is_zero())
+                elif kind == "gt0":
+                    bad = bool(v <= 0)
+                else:
+                    bad = bool(v < 0)
+        except (NotWellDefined, Undecided, ZeroDivisionError, TypeError, ValueError, AttributeError, _NotExact):
+            continue
+        if bad:
+            return f"its side condition {sp.sstr(e)} {dict(ne0='!= 0', gt0='> 0', ge0='>= 0').get(kind, kind)} fails"
+    return None
+
+
 class _Recheck:
     def __init__(self, op: Any, axiom: str, ce: Counterexample, profile: str) -> None:
         if profile not in PROFILES:
@@ -592,6 +614,13 @@ class _Recheck:
                 ar = ArbArith(self.prec)
                 env = _env(op, vals, ar)
                 env[T_SYM], env[V_SYM], env[X_SYM] = ar.num(t), ar.num(len(P)), ar.num(P[i])
+                ex = _ExactArith()
+                exact_env = _env(op, vals, ex)
+                exact_env[T_SYM], exact_env[V_SYM], exact_env[X_SYM] = ex.num(t), ex.num(len(P)), ex.num(P[i])
+                written = (_written_side_condition_fails(op, exact_env, ex, self.prec)
+                           or _written_side_condition_fails(op, env, ar, self.prec))
+                if written is not None:
+                    return f"g(p_{i}, T, V) is undefined as written: {written}"
                 try:
                     with _Ctx(self.prec):
                         eval_expr(op.score, env, ar)

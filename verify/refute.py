@@ -319,6 +319,7 @@ class _Search:
         self.op = op
         self.axiom = axiom
         self.profile = profile
+        self.nonpositive = False  # set once a separable score is seen <= 0 (no log g there)
         prof = PROFILES[profile]
         prof.get(axiom)
         self.strict = prof.strict_ranking
@@ -433,7 +434,9 @@ class _Search:
                 s = self.log_scores(np.array([float(v) for v in P]), np.float64(float(T)), len(P), vals)
             except (TypeError, ValueError, KeyError):
                 return self._F_mp(P, T, vals)
-            if np.isnan(s).any() or np.isposinf(s).any():
+            if np.isnan(s).any():
+                return self._F_direct(P, T, vals)  # a score <= 0 somewhere: no log; g / sum g itself
+            if np.isposinf(s).any():
                 return None
             m = s.max()
             if not np.isfinite(m):
@@ -448,6 +451,23 @@ class _Search:
         except Exception:  # noqa: BLE001 - fall back to mpmath (wider exponent range)
             pass
         return self._F_mp(P, T, vals)
+
+    def _F_direct(self, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> np.ndarray | None:
+        """Float ``g / sum g`` from the score itself (scores of either sign; None when undefined,
+        non-finite or with a normaliser too close to 0 to mean anything in floating point)."""
+        self.nonpositive = True
+        try:
+            with np.errstate(all="ignore"):
+                g = eval_numpy(self.op.score, self._env(np.array([float(v) for v in P]), np.float64(float(T)), len(P), vals))
+                g = np.broadcast_to(np.asarray(g, dtype=float), (len(P),))
+        except Exception:  # noqa: BLE001 - an unevaluable score has no float F
+            return None
+        if not np.isfinite(g).all():
+            return None
+        total = float(g.sum())
+        if not math.isfinite(total) or abs(total) <= 1e-12 * float(np.abs(g).sum()):
+            return None
+        return g / total
 
     def _F_mp(self, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> np.ndarray | None:
         from skd.operators.evaluate import exact_algorithm
@@ -606,7 +626,12 @@ class _Search:
                 s = self.log_scores(np.array([float(v) for v in P]), np.float64(float(T)), Vn, vals)
             except Exception:  # noqa: BLE001
                 s = None
-            vals_ = s if s is not None else (None if F is None else np.log(np.maximum(F, 1e-300)))
+            if s is not None and np.isnan(s).any():
+                # a score <= 0: compare the entries of F itself (the order of log g is meaningless)
+                s, F = None, self._F_direct(P, T, vals)
+                vals_ = F
+            else:
+                vals_ = s if s is not None else (None if F is None else np.log(np.maximum(F, 1e-300)))
         else:
             vals_ = F
         if vals_ is None:
@@ -888,7 +913,12 @@ class _Search:
     # ranking ------------------------------------------------------------------------------
     def structured_ranking(self) -> Counterexample | None:
         if self.op.kind == "separable":
-            return self.ranking_pairs_scan()
+            ce = self.ranking_pairs_scan()
+            if ce is None and self.nonpositive and not self.late():
+                # the pair scan compares log g, which a score <= 0 somewhere does not have
+                self.strategies.append("F itself on structured vectors x temperature grid (the score is <= 0 somewhere)")
+                ce = self.scan_vectors(self.T_grid(), self.p_candidates)
+            return ce
         self.strategies.append("structured vectors x temperature grid")
         return self.scan_vectors(self.T_grid(), self.p_candidates)
 
@@ -926,6 +956,8 @@ class _Search:
                         s = self.log_scores(xf, np.float64(float(T)), Vn, vals)
                     except Exception:  # noqa: BLE001
                         continue
+                    if np.isnan(s).any():
+                        self.nonpositive = True
                     self.candidates += len(xs)
                     for m, hi, lo in self._scan(xs, xf, s, Vn, T, vals):
                         P = self._pair_vector(hi, lo, Vn)

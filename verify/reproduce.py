@@ -73,6 +73,9 @@ def operator_code(op: Any, vals: Mapping[str, Fraction]) -> tuple[str, str]:
     """
     if is_builtin(op) and not op.params:
         return "from skd.operators.library import get", f"get({op.name!r})"
+    if op.kind == "separable" and getattr(op, "obligations", ()) and not op.params:
+        # the formula as written: SymPy's simplified score lost side conditions it states
+        return "from skd.operators import separable", f"separable({op.definition!r})"
     if op.kind == "separable":
         expr = op.score.subs({prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
                               for prm in op.params})

@@ -138,10 +138,12 @@ def _opaque(expr: sp.Expr, atoms: _Atoms, depth: int) -> sp.Expr | None:
     if isinstance(expr, sp.Symbol) or expr.is_Rational:
         return expr
     if isinstance(expr, sp.Number) or not expr.free_symbols:
+        # a real constant of decided sign stays itself: the polynomial lemma then sums the
+        # constant coefficients of each monomial (10 - pi > 0) before deciding their signs
         s = _number_sign(expr)
         if s is None:
             return None
-        return sp.Integer(0) if s == "zero" else (atoms.fresh() if s == "pos" else -atoms.fresh())
+        return sp.Integer(0) if s == "zero" else expr
     if _is_polynomial_node(expr):
         args = [_opaque(a, atoms, depth) for a in expr.args]
         if any(a is None for a in args):
