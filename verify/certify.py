@@ -76,6 +76,7 @@ __all__ = [
     "certify_identity",
     "certify_entropy",
     "certify_well_defined",
+    "certify_undefined_at_constant",
     "certify_limit",
     "certify_discontinuity_T",
     "certify_vector_discontinuity",
@@ -936,6 +937,111 @@ def _written_condition_fails(op: Any, env: Mapping[sp.Symbol, Any], ar: Any) -> 
         if fails:
             return f"the written formula's side condition {sp.sstr(e)} {_CONDITION_WORDS.get(kind, kind)} fails"
     return None
+
+
+_MAX_CONSTANT_OPS = 60
+
+
+def exactly_zero(c: sp.Expr) -> bool:
+    """True only if the real constant ``c`` is proved to be exactly 0: SymPy's automatic exact
+    evaluation gives the literal 0 (``sqrt(2)**2 - 2``, ``sin(pi)``, ``log(pi*(1/pi))``), or
+    ``c`` is algebraic and its minimal polynomial is ``z`` (exact algebraic arithmetic)."""
+    if c.free_symbols or c.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return False
+    if c == 0:
+        return True
+    if sp.count_ops(c) > _MAX_CONSTANT_OPS:
+        return False
+    e = sp.expand(c)
+    if e == 0:
+        return True
+    if not (e.is_algebraic is True):
+        return False
+    z = sp.Dummy("z")
+    try:
+        return bool(sp.minimal_polynomial(e, z) == z)
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        return False
+
+
+def _zero_divisors(expr: sp.Expr) -> list[sp.Expr]:
+    """Every subterm of ``expr`` that must be non-zero for it to be defined: bases of negative
+    integer powers, arguments of ``log``, ``cos`` of ``tan`` arguments."""
+    out: list[sp.Expr] = []
+    for e in sp.preorder_traversal(expr):
+        if isinstance(e, sp.Pow) and e.args[1].is_number and e.args[1].is_negative:
+            out.append(e.args[0])
+        elif isinstance(e, sp.log):
+            out.append(e.args[0])
+        elif isinstance(e, sp.tan):
+            out.append(sp.cos(e.args[0]))
+    return out
+
+
+def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values: Mapping[str, Any] | None = None, *,
+                                  open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
+    """``F_T0(p)`` undefined at an exact irrational temperature ``T0`` (``sqrt(2)``, ``pi/2``,
+    a ``CRootOf``) of a separable operator: a divisor of the score (or of a side condition of
+    the formula as written), a ``log`` argument or the normaliser is exactly 0 there
+    (:func:`exactly_zero`). ``T0 > 0`` is confirmed by an Arb enclosure. None otherwise."""
+    if op.kind != "separable":
+        return _note(notes, "certify_undefined_at_constant is for separable operators")
+    P = _exact_p(op, p, open_simplex, notes)
+    vals = _values(op, values, notes)
+    T0 = sp.sympify(T0)  # safe: a SymPy object built by skd (never user text)
+    if P is None or vals is None:
+        return None
+    if T0.free_symbols or T0.has(sp.zoo, sp.nan, sp.oo, sp.I) or not T0.is_real:
+        return _note(notes, f"T0 = {T0} is not a real constant")
+    if op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(op, "obligations", ())):
+        # a divisor in a branch that is not taken does not make the score undefined
+        return _note(notes, "scores with Piecewise branches are not evaluated symbolically here")
+    flint.ctx.prec, old = 256, flint.ctx.prec
+    try:
+        t_ball = flint.arb(str(sp.N(T0, 80)))
+        if not (t_ball > 0 and abs(t_ball - flint.arb(str(sp.N(T0, 90)))) < flint.arb("1e-70")):
+            return _note(notes, f"T0 = {T0} is not certainly > 0")
+    finally:
+        flint.ctx.prec = old
+    Vn = len(P)
+    env = {prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator) for prm in op.params}
+    env.update({T_SYM: T0, V_SYM: sp.Integer(Vn)})
+    # the score, and the unguarded side conditions of the formula as written that must be != 0
+    exprs = [(op.score, False)] + [(e, True) for kind, e, guard in getattr(op, "obligations", ())
+                                   if guard is sp.true and kind in ("ne0", "gt0")]
+    why = None
+    where = None
+    for k, v in enumerate(P):
+        point = {**env, X_SYM: sp.Rational(v.numerator, v.denominator)}
+        for expr, itself in exprs:
+            for d in (_zero_divisors(expr) + ([expr] if itself else [])):
+                c = d.subs(point, simultaneous=True)
+                if exactly_zero(c):
+                    why, where = f"{sp.sstr(d)} is exactly 0", k
+                    break
+            if why:
+                break
+        if why:
+            break
+    if why is None:
+        scores = [op.score.subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
+        if all(exactly_zero(sc) for sc in scores):
+            why = "every score is exactly 0, so the normaliser is 0"
+    if why is None:
+        return _note(notes, f"nothing is certainly undefined at T = {T0}")
+    tq = sp.sstr(T0)
+    plist = list_code(P)
+    check_rational = (f"assert T0 == {fraction_code(Fraction(int(T0.p), int(T0.q)))}; " if T0.is_Rational else "")
+    body = (f"import sympy as sp; from skd.operators.symbols import x, T, V; p = {plist}; T0 = sp.sympify({tq!r}); "
+            f"{check_rational}print([op.score.subs({{x: sp.Rational(v.numerator, v.denominator), T: T0, V: len(p)}}) for v in p])")
+    return Counterexample(
+        statement=f"F_T(p) is undefined" + (f" at entry {where}" if where is not None else "") + f" at T = {tq}: {why}",
+        p=tuple(format_fraction(v) for v in P), V=Vn, T=tq, i=where, values=_values_field(vals),
+        lhs=Enclosure(ball="undefined", decimal=why), rhs=_UNDEFINED, relation="undefined",
+        certified_by="exact symbolic evaluation at the exact temperature (SymPy's exact arithmetic; "
+                     "zero by automatic evaluation or by a minimal polynomial z)",
+        reproduce=snippet(op, vals, body),
+    )
 
 
 def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,

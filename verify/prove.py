@@ -439,7 +439,62 @@ def _refute_pole(op: Any, tp: Piece, xp: Piece, base: Sequence[tuple[sp.Symbol, 
         if ce is not None:
             return Outcome("refuted", f"domain analysis: g is undefined, complex or <= 0 at an exact point of {tp.label}",
                            counterexample=ce)
+    # irrational temperatures: exact real roots (radicals, pi, ...) of conditions in T alone
+    if tp.point or op.params:
+        return None
+    xs = [xdef or Fraction(1, 3)]
+    exact_T: list[tuple[sp.Expr, int]] = []
+    for kind, c in conditions:
+        if kind not in ("ne0", "gt0"):
+            continue
+        for Vn in Vdefs:
+            cv = c.subs(env).subs(V, Vn)
+            if cv.free_symbols == {x, T}:
+                cv = cv.subs(x, sp.Rational(xs[0].numerator, xs[0].denominator))
+            if cv.free_symbols == {T}:
+                exact_T += [(r, Vn) for r in _irrational_roots(cv, t_lo, t_hi)]
+    for t0, Vn in list(dict.fromkeys(exact_T))[:_MAX_IRRATIONAL_POLES]:
+        p = _p_with(xs, Vn)
+        if p is None:
+            continue
+        ce = _certify("certify_undefined_at_constant", op, p, t0, values=values)
+        if ce is not None:
+            return Outcome("refuted", f"domain analysis: g is undefined at the exact temperature T = {t0} of {tp.label}",
+                           counterexample=ce)
     return None
+
+
+_MAX_IRRATIONAL_POLES = 6
+_MAX_SOLVE_OPS = 16
+
+
+def _irrational_roots(c: sp.Expr, lo: sp.Expr, hi: sp.Expr | None) -> list[sp.Expr]:
+    """Exact irrational real roots of ``c`` (a function of ``T``) in ``(lo, hi)``: roots in
+    radicals of a rational ``c`` (degree <= 6), else SymPy's ``solve`` for a small expression
+    (``T - pi``, ``cos(T)``, ``log(pi*T)``). Candidates only: the certifier decides each."""
+    num = sp.fraction(sp.together(c))[0]
+    found: list[sp.Expr] = []
+    try:
+        poly = sp.Poly(num, T)
+        rational_coeffs = all(co.is_Rational for co in poly.all_coeffs())
+    except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError):
+        poly, rational_coeffs = None, False
+    try:
+        if poly is not None and rational_coeffs and 0 < poly.degree() <= 6:
+            found = list(sp.roots(poly, filter="R"))
+        elif sp.count_ops(num) <= _MAX_SOLVE_OPS:
+            found = list(sp.solve(num, T))
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError, ArithmeticError):
+        return []
+    out = []
+    for r in found:
+        # rational roots of a polynomial were tried exactly already; those of sin(pi*T) were not
+        if (r.is_Rational and poly is not None and rational_coeffs) or r.free_symbols or r.has(sp.CRootOf, sp.I) or r.is_real is not True:
+            continue
+        v = sp.N(r, 30)
+        if v > sp.N(lo, 30) and (hi is None or v < sp.N(hi, 30)):
+            out.append(r)
+    return out
 
 
 def _glue(op: Any, tp: Piece, base: Sequence[tuple[sp.Symbol, sp.Expr]], blabel: str, strict_order: bool,

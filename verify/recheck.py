@@ -457,6 +457,39 @@ def _fmt_q(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+_MAX_CONSTANT_CHARS = 200
+
+
+def _is_exact_zero(c: sp.Expr) -> bool:
+    """``c`` is exactly 0: SymPy's exact evaluation gives the literal 0, or ``c`` is algebraic
+    with minimal polynomial ``z``. False means not proved."""
+    if c.free_symbols or c.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return False
+    if c == 0 or sp.expand(c) == 0:
+        return True
+    if sp.count_ops(c) > 60 or sp.expand(c).is_algebraic is not True:
+        return False
+    z = sp.Dummy("z")
+    try:
+        return bool(sp.minimal_polynomial(sp.expand(c), z) == z)
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        return False
+
+
+def _must_be_nonzero(expr: sp.Expr) -> list[sp.Expr]:
+    """Subterms whose value 0 leaves ``expr`` undefined: divisors (bases of negative powers),
+    ``log`` arguments, and ``cos(a)`` for each ``tan(a)``."""
+    found = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_number and node.exp.is_negative:
+            found.append(node.base)
+        elif isinstance(node, sp.log):
+            found.append(node.args[0])
+        elif isinstance(node, sp.tan):
+            found.append(sp.cos(node.args[0]))
+    return found
+
+
 def _written_side_condition_fails(op: Any, env: dict[Any, Any], ar: Any, prec: int) -> str | None:
     """A side condition of the formula as written (``op.obligations``, re-derived from the
     definition text by the parser) that fails at ``env`` for certain: ``!= 0`` violated by a
@@ -559,6 +592,43 @@ class _Recheck:
         }[self.axiom]
         return True, handler()
 
+    def _undefined_at_constant(self) -> str:
+        """An 'undefined' counterexample at an exact irrational temperature (``sqrt(2)``, ``pi``):
+        ``T`` is parsed by the safe parser as a constant, confirmed > 0 by an Arb enclosure, and
+        a divisor, a ``log`` argument, a written side condition or every score must be exactly 0."""
+        from skd.operators.parse import ExpressionError, parse_formula
+
+        text = str(self.ce.T or "").strip()
+        if len(text) > _MAX_CONSTANT_CHARS:
+            raise RecheckError(f"T = {text[:40]}... is longer than {_MAX_CONSTANT_CHARS} characters")
+        try:
+            t0 = parse_formula(text, symbols=())
+        except ExpressionError as exc:
+            raise RecheckError(f"T = {text!r} is neither an exact rational nor an exact constant: {exc}") from None
+        if t0.free_symbols or not t0.is_real:
+            raise RecheckError(f"T = {text!r} is not a real constant")
+        if self.op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(self.op, "obligations", ())):
+            raise RecheckError("an exact-constant counterexample needs a score without Piecewise branches "
+                               "(a divisor in a branch that is not taken does not make the score undefined)")
+        if not (t0.is_positive is True or bool(sp.N(t0, 50) > 0)):
+            raise RecheckError(f"T = {text} is not certainly > 0")
+        self.mentions(statement=[f"at T = {text}"], reproduce=[_list_lit(self.P), repr(text)])
+        op, P = self.op, self.P
+        env = {prm.symbol: sp.Rational(self.vals[prm.name].numerator, self.vals[prm.name].denominator) for prm in op.params}
+        env.update({T_SYM: t0, V_SYM: sp.Integer(len(P))})
+        checks = [(op.score, False)] + [(e, True) for kind, e, guard in getattr(op, "obligations", ())
+                                        if guard is sp.true and kind in ("ne0", "gt0")]
+        for k, v in enumerate(P):
+            point = {**env, X_SYM: sp.Rational(v.numerator, v.denominator)}
+            for expr, itself in checks:
+                for d in _must_be_nonzero(expr) + ([expr] if itself else []):
+                    if _is_exact_zero(d.subs(point, simultaneous=True)):
+                        return f"g(p_{k}, T, V) is undefined at T = {text}: {sp.sstr(d)} is exactly 0"
+        scores = [op.score.subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
+        if all(_is_exact_zero(sc) for sc in scores):
+            return f"every score is exactly 0 at T = {text}: the normaliser is 0"
+        raise RecheckError(f"F_T(p) is not certainly undefined at T = {text}")
+
     def ranking(self) -> str:
         rel = self.relation("<" if self.profile == "weak" else "<=")
         t = self.T()
@@ -599,6 +669,8 @@ class _Recheck:
 
     def well_defined(self) -> str:
         rel = self.relation(("<", "!=", "==", "undefined"))
+        if rel == "undefined" and self.op.kind == "separable" and not _RATIONAL.match(str(self.ce.T or "").strip()):
+            return self._undefined_at_constant()
         t = self.T()
         op, P, vals = self.op, self.P, self.vals
         self.mentions(statement=[f"at T = {_fmt_q(t)}"]
@@ -637,7 +709,8 @@ class _Recheck:
                     return f"g(p_{i}, T, V) divides by exactly 0"
                 except (_NotExact, Undecided, NotWellDefined):
                     pass
-                raise RecheckError(f"g(p_{i}, T, V) is not certainly undefined")
+                # a rational T where only exact symbolic evaluation sees the zero (sin(pi*T) at T = 1)
+                return self._undefined_at_constant()
             try:
                 with _Ctx(self.prec):
                     op.algorithm(list(P), t, ArbArith(self.prec))

@@ -59,8 +59,9 @@ class Enclosure:
 class Counterexample:
     """Exact inputs violating an axiom, and both sides of the violated relation.
 
-    ``p`` holds exact rationals as strings (``"7/10"``); ``T`` is a rational string, or ``"0+"``
-    / ``"oo"`` when the counterexample is about a limit; ``T2`` is a second temperature (entropy
+    ``p`` holds exact rationals as strings (``"7/10"``); ``T`` is a rational string, ``"0+"``
+    / ``"oo"`` when the counterexample is about a limit, or an exact constant (``"sqrt(2)"``,
+    ``"pi/2"``) for a point where ``F`` is undefined at an irrational temperature; ``T2`` is a second temperature (entropy
     decrease between two temperatures, or the other side of a discontinuity). ``lhs``/``rhs``
     are the two sides of ``relation`` (``"<"``, ``"<="``, ``"!="``...), certified by disjoint
     enclosures (or exact rational values, stated in ``certified_by``).
