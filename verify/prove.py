@@ -1112,7 +1112,23 @@ def _factored_limit(Db: sp.Expr, which: str) -> tuple[sp.Expr, str, sp.Expr | No
     as ``beta -> oo`` (cold) or ``beta -> 0+`` (hot), by degrees (exact). Returns
     ``(c, "inf" | "zero" | "finite" | "-inf", limit_of_h, description)`` or None."""
     cf, h = sp.factor_terms(Db).as_independent(beta, as_Add=False)
+    if h.free_symbols != {beta} and len(sp.Add.make_args(Db)) <= 12:
+        try:
+            cf, h = sp.factor(Db).as_independent(beta, as_Add=False)  # (exp(beta) - 1)*(log(x) - log(y))
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError):
+            return None
     if h.free_symbols != {beta} or cf.has(beta) or cf == 0:
+        return None
+    if not _rational_in_root(h):
+        # h is not rational in a root of beta: the growth lemmas B.5 (exp, log, roots, bounded
+        # oscillating terms) decide h -> +-oo at the cold end and h -> 0 at the hot end
+        if which == "cold":
+            if _to_infinity(h):
+                return (cf, "inf", None, f"h = {sp.sstr(h)} -> oo (growth lemmas B.5)")
+            if _to_infinity(-h):
+                return (cf, "-inf", None, f"h = {sp.sstr(h)} -> -oo (growth lemmas B.5)")
+        elif _to_zero_hot(h):
+            return (cf, "zero", sp.Integer(0), f"h = {sp.sstr(h)} -> 0 as 1/T -> 0+ (growth lemmas B.5)")
         return None
     dens = [sp.Rational(a.exp).q for a in h.atoms(sp.Pow) if a.base == beta and a.exp.is_Rational]
     L = math.lcm(1, *(int(d) for d in dens))
@@ -1138,6 +1154,149 @@ def _factored_limit(Db: sp.Expr, which: str) -> tuple[sp.Expr, str, sp.Expr | No
     if d < 0:
         return (cf, "zero", sp.Integer(0), text + " -> 0")
     return (cf, "finite", ratio, text + f" -> {ratio}")
+
+
+def _rational_in_root(h: sp.Expr) -> bool:
+    """``h`` is built from ``beta``, its rational powers and constants by + and * only."""
+    if not h.has(beta):
+        return True
+    if h == beta:
+        return True
+    if isinstance(h, sp.Pow):
+        if not h.base.has(beta):
+            return not h.exp.has(beta)
+        if h.exp.is_Integer:
+            return _rational_in_root(h.base)
+        return bool(h.exp.is_Rational) and h.base == beta
+    if isinstance(h, (sp.Add, sp.Mul)):
+        return all(_rational_in_root(a) for a in h.args)
+    return False
+
+
+# -- growth lemmas B.5 (docs/theory/reductions.md#growth) ---------------------------------------
+# As beta -> oo: beta**a -> oo (a > 0); exp(u), log(u), u**a (a > 0) -> oo when u -> oo; c*u
+# -> oo for a constant c > 0; a sum -> oo when one term does and every other is bounded below
+# (a constant, sin/cos/tanh/atan/erf of a real argument times a constant, exp(.) > 0, a term
+# -> 0 or -> oo); a product -> oo when one factor does and the others are >= a constant > 0.
+
+_BOUNDED_FUNCS = (sp.sin, sp.cos, sp.tanh, sp.atan, sp.erf)
+_MAX_GROWTH_DEPTH = 12
+
+
+def _real_beta(e: sp.Expr) -> bool:
+    return e.free_symbols <= {beta} and not e.has(sp.I, sp.zoo, sp.nan, sp.oo)
+
+
+def _to_infinity(h: sp.Expr, depth: int = 0) -> bool:
+    """``h(beta) -> +oo`` as ``beta -> oo`` by lemmas B.5 (False: not proved)."""
+    if depth > _MAX_GROWTH_DEPTH or not _real_beta(h) or not h.has(beta):
+        return False
+    if h == beta:
+        return True
+    if isinstance(h, sp.Pow):
+        b, e = h.args
+        return bool(e.is_Rational and e > 0 and not e.has(beta) and _to_infinity(b, depth + 1))
+    if isinstance(h, (sp.exp, sp.log)):
+        return _to_infinity(h.args[0], depth + 1)
+    if isinstance(h, sp.Add):
+        growing = [a for a in h.args if _to_infinity(a, depth + 1)]
+        return bool(growing) and all(a in growing or _bounded_below(a, depth + 1) for a in h.args)
+    if isinstance(h, sp.Mul):
+        c, rest = h.as_coeff_Mul()
+        if c.is_Rational and c < 0:
+            return False
+        factors = sp.Mul.make_args(rest)
+        growing = [f for f in factors if _to_infinity(f, depth + 1)]
+        return bool(growing) and all(f in growing or _positive_floor(f, depth + 1) for f in factors) and (c > 0)
+    return False
+
+
+def _to_zero_cold(h: sp.Expr, depth: int) -> bool:
+    """``h -> 0`` as ``beta -> oo``: ``u**(-a)`` with ``u -> oo`` (a > 0), times a constant, sums."""
+    if depth > _MAX_GROWTH_DEPTH or not _real_beta(h):
+        return False
+    if isinstance(h, sp.Pow):
+        b, e = h.args
+        return bool(e.is_Rational and e < 0 and _to_infinity(b, depth + 1))
+    if isinstance(h, sp.Mul):
+        c, rest = h.as_coeff_Mul()
+        return c.is_Rational and rest != 1 and _to_zero_cold(rest, depth + 1)
+    if isinstance(h, sp.Add):
+        return all(_to_zero_cold(a, depth + 1) for a in h.args)
+    return False
+
+
+def _bounded_below(a: sp.Expr, depth: int) -> bool:
+    """A term bounded below for large beta (B.5)."""
+    if not a.has(beta):
+        return a.is_real is True and a.is_finite is True
+    c, rest = a.as_coeff_Mul()
+    if isinstance(rest, _BOUNDED_FUNCS) and c.is_Rational and _real_beta(rest.args[0]):
+        return True  # c * f(u) >= -|c| (|f| <= 1, or |atan| < pi/2 < 2)
+    if isinstance(rest, sp.exp) and c.is_Rational and c > 0 and _real_beta(rest.args[0]):
+        return True
+    return _to_infinity(a, depth) or _to_zero_cold(a, depth)
+
+
+def _positive_floor(f: sp.Expr, depth: int) -> bool:
+    """``f >= eps > 0`` for large beta: a positive constant, ``c + Σ k_i b_i`` with ``|b_i| <= 1``
+    (sin, cos of a real argument) and ``c > Σ |k_i|``, or a factor -> +oo."""
+    if not f.has(beta):
+        return f.is_positive is True and f.is_finite is True
+    if isinstance(f, sp.Add):
+        const, budget = sp.Integer(0), sp.Integer(0)
+        for t in f.args:
+            if not t.has(beta):
+                if not t.is_Rational:
+                    return False
+                const += t
+                continue
+            k, rest = t.as_coeff_Mul()
+            if not (k.is_Rational and isinstance(rest, (sp.sin, sp.cos)) and _real_beta(rest.args[0])):
+                return False
+            budget += abs(k)
+        return bool(const > budget)
+    return _to_infinity(f, depth + 1)
+
+
+def _to_zero_hot(h: sp.Expr, depth: int = 0) -> bool:
+    """``h(beta) -> 0`` as ``beta -> 0+`` (B.5): ``beta**a`` (a > 0); ``u**(-a)`` with ``|u| -> oo``
+    (``log(beta) -> -oo``, ``1/beta -> oo``); constants times such terms; sums and products
+    of them with bounded factors (sin, cos of a real argument, constants)."""
+    if depth > _MAX_GROWTH_DEPTH or not _real_beta(h) or not h.has(beta):
+        return False
+    if h == beta:
+        return True
+    if isinstance(h, sp.Pow):
+        b, e = h.args
+        if not (e.is_Rational and not e.has(beta)):
+            return False
+        if e > 0:
+            return _to_zero_hot(b, depth + 1)
+        return _hot_diverges(b, depth + 1)
+    if isinstance(h, sp.Add):
+        return all(_to_zero_hot(a, depth + 1) for a in h.args)
+    if isinstance(h, sp.Mul):
+        factors = sp.Mul.make_args(h)
+        zero = [f for f in factors if _to_zero_hot(f, depth + 1)]
+        bounded = [f for f in factors if f not in zero and (not f.has(beta) and f.is_finite is True
+                                                            or isinstance(f, _BOUNDED_FUNCS) and _real_beta(f.args[0]))]
+        return bool(zero) and len(zero) + len(bounded) == len(factors)
+    return False
+
+
+def _hot_diverges(u: sp.Expr, depth: int) -> bool:
+    """``|u(beta)| -> oo`` as ``beta -> 0+``: ``log(beta)`` (-> -oo), ``beta**(-a)``, constants times them."""
+    if depth > _MAX_GROWTH_DEPTH:
+        return False
+    if isinstance(u, sp.log) and u.args[0] == beta:
+        return True
+    if isinstance(u, sp.Pow) and u.args[0] == beta and u.args[1].is_Rational and u.args[1] < 0:
+        return True
+    if isinstance(u, sp.Mul):
+        c, rest = u.as_coeff_Mul()
+        return c.is_Rational and c != 0 and rest != u and _hot_diverges(rest, depth + 1)
+    return False
 
 
 def _trailing(p: sp.Poly) -> tuple[int, sp.Expr]:
@@ -1215,7 +1374,7 @@ def _ratio_limit_refutation(op: Any, L: sp.Expr, base: Sequence[tuple[sp.Symbol,
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "4"
+PROVER_VERSION = "5"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
