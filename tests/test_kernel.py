@@ -229,3 +229,58 @@ def test_identity_needs_g_defined_at_T_1_before_sympy_evaluates_the_substitution
     twin_out = prove("identity", twin)
     assert twin_out.status == "proved"
     assert not _check("identity", op, twin_out, twin)[0]
+
+
+# -- sign factors sigma(V) (W.5 per V case) and constants in the polynomial lemma ---------------
+
+def _sigma_proof(score="x**(1/T)*(V - 5/2)", axiom="ranking"):
+    op = separable(score)
+    out = prove(axiom, op)
+    assert out.status == "proved" and any("sign_factor" in dict(s.args) for s in out.steps), out
+    return op, out
+
+
+def test_a_proof_through_a_per_v_sign_factor_is_accepted():
+    op, out = _sigma_proof()
+    assert _check("ranking", op, out)[0]
+
+
+@pytest.mark.parametrize("bad", [
+    sp.Piecewise((-2, sp.Eq(sp.Symbol("V", positive=True), 2)), (1, True)),  # not +-1
+    sp.Piecewise((-1, sp.Eq(sp.Symbol("V", positive=True), 2))),              # not total
+    sp.Integer(-1),                                                            # not a Piecewise
+])
+def test_a_sign_factor_that_is_not_plus_minus_one_for_every_v_is_rejected(bad):
+    from skd.operators.symbols import V as V_
+
+    op, out = _sigma_proof()
+    bad = bad.subs(sp.Symbol("V", positive=True), V_)
+    key = next(dict(s.args)["sign_factor"] for s in out.steps if "sign_factor" in dict(s.args))
+    forged = dataclasses.replace(out, exprs={**out.exprs, key: bad})
+    ok, msg = check_proof("ranking", op, forged, lemmas=lemma_outcomes(op, out))
+    assert not ok and "sign factor" in msg
+
+
+def test_a_sign_factor_depending_on_T_is_rejected():
+    from skd.operators.symbols import T as T_, V as V_
+
+    op, out = _sigma_proof()
+    key = next(dict(s.args)["sign_factor"] for s in out.steps if "sign_factor" in dict(s.args))
+    forged = dataclasses.replace(out, exprs={**out.exprs, key: sp.Piecewise((-1, T_ < 1), (1, True))})
+    assert not check_proof("ranking", op, forged, lemmas=lemma_outcomes(op, out))[0]
+    assert V_ is not None
+
+
+@pytest.mark.parametrize("expr, sign", [
+    ("t - pi + 10", "pos"),          # constants of one monomial are summed before deciding
+    ("t - pi + 3", None),            # zero at t = pi - 3 > 0
+    ("pi*t*u + 4*t*u - 2*t + E*t", "pos"),
+    ("t*log(2) - t*log(3)", "neg"),
+])
+def test_constant_coefficients_are_summed_per_monomial(expr, sign):
+    t, u = sp.Symbol("t", positive=True), sp.Symbol("u", positive=True)
+    e = sp.sympify(expr, locals={"t": t, "u": u})  # test data, not user text
+    from skd.verify.signs import sign_of
+
+    assert kernel_sign(e) == sign
+    assert sign_of(e) == sign

@@ -732,6 +732,23 @@ def check_proof(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any] | N
     return True, f"kernel: {n} steps checked"
 
 
+def _sign_factor(outcome: Any) -> sp.Expr | None:
+    """The factor ``sigma(V)`` of a proof through ``sigma(V) g``, checked to be +1 or -1 for every
+    V: a Piecewise in ``V`` alone whose values are all ``1`` or ``-1`` and whose last condition is
+    ``True`` (total). None when the proof has no such step; rejects a malformed one."""
+    keys = [dict(s.args)["sign_factor"] for s in outcome.steps if s.check == "lemma" and "sign_factor" in dict(s.args)]
+    if not keys:
+        return None
+    if len(keys) > 1:
+        raise KernelRejection("more than one sign factor")
+    sigma = (getattr(outcome, "exprs", {}) or {}).get(keys[0])
+    if not isinstance(sigma, sp.Piecewise) or sigma.free_symbols - {V}:
+        raise KernelRejection(f"sign factor {sigma!r} is not a Piecewise in V alone")
+    if sigma.args[-1].cond is not sp.true or any(e.expr not in (sp.Integer(1), sp.Integer(-1)) for e in sigma.args):
+        raise KernelRejection(f"sign factor {sp.sstr(sigma)} is not +-1 for every V")
+    return sigma
+
+
 def _negated(outcome: Any) -> bool:
     return any(s.check == "lemma" and dict(s.args).get("negated_score") == "true" for s in outcome.steps)
 
@@ -749,6 +766,12 @@ def _check(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], depth: 
         # F is the same map for the scores g and -g: g_i / Σ_j g_j = (-g_i) / Σ_j (-g_j), each
         # side defined exactly where the other is. The steps are checked against -g.
         op = dataclasses.replace(op, score=-op.score)
+    sigma = _sign_factor(outcome)
+    if sigma is not None:
+        if depth:
+            raise KernelRejection(f"lemma {axiom} is proved through sigma(V) g, not for g itself")
+        # for each fixed V, sigma(V) is +1 or -1: the same map F (the argument for -g, per V)
+        op = dataclasses.replace(op, score=sigma * op.score)
     for step in outcome.steps:
         cited = dict(step.args).get("axiom") if step.check == "lemma" else None
         if cited is None:

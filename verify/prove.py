@@ -1388,19 +1388,32 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     if key not in _MEMO:
         out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
         if out.status == "unknown":
-            out = _via_negated_score(axiom_id, op, profile) or out
+            out = _via_negated_score(axiom_id, op, profile) or _via_v_sign_factor(axiom_id, op, profile) or out
         _MEMO[key] = out
     return _MEMO[key]
 
 
 def _is_negated(out: Outcome) -> bool:
-    return any(s.check == "lemma" and dict(s.args).get(NEGATION_LEMMA) == "true" for s in out.steps)
+    """A proof through ``-g`` or ``sigma(V) * g`` (not about ``g > 0`` itself)."""
+    return any(s.check == "lemma" and (dict(s.args).get(NEGATION_LEMMA) == "true" or SIGN_FACTOR_LEMMA in dict(s.args))
+               for s in out.steps)
+
+
+def _sign_factor_of(out: Outcome) -> sp.Expr | None:
+    for s in out.steps:
+        if s.check == "lemma" and SIGN_FACTOR_LEMMA in dict(s.args):
+            return (out.exprs or {}).get(dict(s.args)[SIGN_FACTOR_LEMMA])
+    return None
 
 
 def lemma_outcomes(op: Any, out: Outcome, profile: Any = None) -> dict[str, Outcome]:
     """The proved outcomes of the axioms ``out`` cites as lemmas, transitively, for the kernel
-    to check in turn (for the score -g when ``out`` is a proof through it)."""
-    eff = dataclasses.replace(op, score=-op.score) if _is_negated(out) else op
+    to check in turn (for the score -g, or sigma(V) * g, when ``out`` is a proof through it)."""
+    sigma = _sign_factor_of(out)
+    if sigma is not None:
+        eff = dataclasses.replace(op, score=sigma * op.score)
+    else:
+        eff = dataclasses.replace(op, score=-op.score) if _is_negated(out) else op
     found: dict[str, Outcome] = {}
     todo = [out]
     while todo:
@@ -1416,6 +1429,74 @@ def lemma_outcomes(op: Any, out: Outcome, profile: Any = None) -> dict[str, Outc
 #: hashes of operators made by :func:`_negated` (never negated again)
 _NEGATED: set[str] = set()
 NEGATION_LEMMA = "negated_score"
+SIGN_FACTOR_LEMMA = "sign_factor"
+
+
+def _v_sign_factor(op: Any) -> sp.Expr | None:
+    """``sigma(V)``: a Piecewise of +-1 over the V cases of the score's V-only factor ``c(V)``,
+    the sign of ``c`` on each case, when ``c`` is negative on some case; None otherwise.
+    ``sigma(V) * g`` then has a positive V-only factor, and ``F`` is the same map (W.5, per V)."""
+    if op.kind != "separable" or op.params:
+        return None
+    c, _rest = op.score.as_independent(x, T, as_Add=False)
+    if V not in c.free_symbols or c.free_symbols != {V}:
+        return None
+    pieces: list[tuple[sp.Expr, sp.Basic]] = []
+    any_negative = False
+    cases = v_cases(c)
+    for k, (v_sub, label) in enumerate(cases):
+        sample = v_sub.subs({sym: sp.Integer(1) for sym in v_sub.free_symbols})
+        val = resolve_v(c, v_sub).subs(V, sample)
+        if not val.is_number or val.has(sp.zoo, sp.nan) or val == 0:
+            return None
+        sgn = _number_sign_exact(val)
+        if sgn is None:
+            return None
+        any_negative = any_negative or sgn < 0
+        if v_sub.is_Integer:
+            cond: sp.Basic = sp.Eq(V, v_sub)
+        elif label.startswith("V > "):
+            cond = sp.true
+        else:
+            lo, hi = (sp.sympify(t) for t in label[len("V in ("):-1].split(", "))
+            cond = sp.And(V > lo, V < hi)
+        pieces.append((sp.Integer(sgn), cond))
+    if not any_negative or not pieces or pieces[-1][1] is not sp.true:
+        return None
+    return sp.Piecewise(*pieces)
+
+
+def _number_sign_exact(v: sp.Expr) -> int | None:
+    if v.is_Rational:
+        return 1 if v > 0 else -1 if v < 0 else None
+    n = sp.N(v, 30)
+    return 1 if n > 1e-20 else -1 if n < -1e-20 else None
+
+
+def _via_v_sign_factor(axiom_id: str, op: Any, profile: Any) -> Outcome | None:
+    """The V-only factor of the score changes sign between V cases (``x**(1/T)*(V - 5/2)``):
+    for each fixed ``V``, ``g`` and ``sigma(V) g`` define the same ``F`` (W.5), so the axiom is
+    proved for ``sigma(V) g``, whose V-only factor is positive. Proofs only; None otherwise."""
+    if op.hash in _NEGATED:
+        return None
+    sigma = _v_sign_factor(op)
+    if sigma is None:
+        return None
+    op2 = dataclasses.replace(op, score=sigma * op.score, name=f"{op.name}__sign_normalised")
+    _NEGATED.add(op2.hash)
+    if axiom_id not in ("boundary_cold", "boundary_hot") and prove("well_defined", op2, profile).status != "proved":
+        return None
+    out = prove(axiom_id, op2, profile)
+    if out.status != "proved":
+        return None
+    key = sp.srepr(sigma)
+    _EXPRS[key] = sigma
+    lemma = Step(f"F_T(p) is unchanged when g is replaced by sigma(V) g with sigma = {sp.sstr(sigma)} "
+                 "(+-1 for each V); the steps below are for sigma(V) g", "lemma", ((SIGN_FACTOR_LEMMA, key),))
+    exprs = dict(out.exprs or {})
+    exprs[key] = sigma
+    return _kernel_checked(axiom_id, op, dataclasses.replace(out, steps=[lemma, *out.steps], exprs=exprs,
+                                                             method=out.method + " applied to sigma(V) g (F unchanged)"))
 
 
 def _negated(op: Any) -> Any | None:
