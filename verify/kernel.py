@@ -618,6 +618,8 @@ class _Region:
         if isinstance(cond, sp.Not):
             return not self.truth(cond.args[0])
         if isinstance(cond, sp.core.relational.Relational):
+            if cond.has(sp.floor, sp.ceiling):
+                return self._integer_part_truth(cond)
             s = self.sign(cond.lhs - cond.rhs)
             if s is None:
                 raise KernelRejection(f"condition {cond} does not have one truth value on the region {self.describe()}")
@@ -658,8 +660,46 @@ class _Region:
                 return {"pos": sp.Integer(1), "neg": sp.Integer(0), "zero": sp.Rational(1, 2)}[s]
             return {"pos": sp.Integer(1), "neg": sp.Integer(-1), "zero": sp.Integer(0)}[s]
         if isinstance(e, (sp.floor, sp.ceiling)):
-            raise KernelRejection(f"{type(e).__name__} is not supported by the kernel")
+            return self._integer_part(e.func, args[0])
         return e.func(*args)
+
+    def _integer_part(self, func: Any, u: sp.Expr) -> sp.Expr:
+        """``floor(u)`` / ``ceiling(u)`` constant on the region: the integer ``n`` at a sample
+        point, then ``n <= u < n + 1`` (resp. ``n - 1 < u <= n``) decided on the whole region."""
+        at = u.subs(self.subs, simultaneous=True)
+        sample = at.subs({s: sp.Integer(1) for s in at.free_symbols})
+        if not sample.is_number or sample.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise KernelRejection(f"{func.__name__}({u}) has no value at the region's sample point")
+        n = sp.Integer(func(sample))
+        inside = sp.And(sp.Ge(u, n), sp.Lt(u, n + 1)) if func is sp.floor else sp.And(sp.Gt(u, n - 1), sp.Le(u, n))
+        if not self.truth(inside):
+            raise KernelRejection(f"{func.__name__}({u}) is not constant on the region {self.describe()}")
+        return n
+
+    def _integer_part_truth(self, cond: sp.Basic) -> bool:
+        """A comparison of ``floor(u)`` / ``ceiling(u)`` with an integer ``n``, decided through
+        ``u``: ``floor(u) < n`` iff ``u < n``, ``floor(u) >= n`` iff ``u >= n``, ``ceiling(u) <= n``
+        iff ``u <= n``, ``ceiling(u) > n`` iff ``u > n``; ``==``/``!=`` as both one-sided tests."""
+        lhs, rhs, rel = cond.lhs, cond.rhs, cond.rel_op
+        if isinstance(rhs, (sp.floor, sp.ceiling)):
+            lhs, rhs, rel = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[rel]
+        if not (isinstance(lhs, (sp.floor, sp.ceiling)) and rhs.is_Integer):
+            return self.truth(cond.func(self.resolve(cond.lhs), self.resolve(cond.rhs)))
+        u, n = self.resolve(lhs.args[0]), rhs
+        if isinstance(lhs, sp.floor):
+            below = lambda k: self.truth(sp.Lt(u, k))   # floor(u) < k
+        else:
+            below = lambda k: self.truth(sp.Le(u, k - 1))  # ceiling(u) < k
+        if rel == "<":
+            return below(n)
+        if rel == "<=":
+            return below(n + 1)
+        if rel == ">":
+            return not below(n + 1)
+        if rel == ">=":
+            return not below(n)
+        equal = (not below(n)) and below(n + 1)
+        return equal if rel == "==" else not equal
 
     def describe(self) -> str:
         return ", ".join(f"{k} = {v}" for k, v in self.subs.items())

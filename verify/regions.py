@@ -86,7 +86,7 @@ def normalize(expr: sp.Expr) -> sp.Expr:
         return expr
     args = [normalize(a) if isinstance(a, sp.Expr) else a for a in expr.args]
     if isinstance(expr, sp.Piecewise):
-        return sp.Piecewise(*[(normalize(v), c) for v, c in expr.args])
+        return sp.Piecewise(*[(normalize(v), _floor_free_condition(c)) for v, c in expr.args])
     if isinstance(expr, (sp.Min, sp.Max)):
         out = args[0]
         for a in args[1:]:
@@ -105,8 +105,58 @@ def normalize(expr: sp.Expr) -> sp.Expr:
         a = args[0]
         return sp.Piecewise((sp.Integer(-1), sp.Lt(a, 0)), (sp.Integer(1), sp.Gt(a, 0)), (sp.Integer(0), True))
     if isinstance(expr, (sp.floor, sp.ceiling)):
-        raise Unsupported(f"{type(expr).__name__} is not supported by the symbolic provers")
+        return _integer_steps(expr, args[0])
     return expr.func(*args)
+
+
+_MAX_STEPS = 40
+
+
+def _integer_steps(expr: sp.Expr, a: sp.Expr) -> sp.Expr:
+    """``floor(a)`` / ``ceiling(a)`` for ``a = alpha*x + beta`` (rational, alpha != 0) as a
+    Piecewise over the integer thresholds ``a`` crosses for ``x`` in (0, 1): ``floor(a) = n`` on
+    ``n <= a < n + 1``, ``ceiling(a) = n`` on ``n - 1 < a <= n``. Other arguments are unsupported."""
+    name = type(expr).__name__
+    try:
+        poly = sp.Poly(a, x) if a.free_symbols == {x} else None
+    except sp.PolynomialError:
+        poly = None
+    if poly is None or poly.degree() != 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+        raise Unsupported(f"{name} is supported only of a linear function of x with rational coefficients")
+    alpha, beta_ = poly.all_coeffs()
+    lo, hi = sorted([beta_, alpha + beta_])
+    if hi - lo > _MAX_STEPS:
+        raise Unsupported(f"{name}({a}) takes more than {_MAX_STEPS} values on x in (0, 1)")
+    if isinstance(expr, sp.floor):
+        values = list(range(int(sp.floor(lo)), int(sp.ceiling(hi))))  # a in the open (lo, hi)
+        pieces = [(sp.Integer(n), sp.Lt(a, n + 1)) for n in values[:-1]] + [(sp.Integer(values[-1]), sp.true)]
+    else:
+        values = list(range(int(sp.floor(lo)) + 1, int(sp.ceiling(hi)) + 1))
+        pieces = [(sp.Integer(n), sp.Le(a, n)) for n in values[:-1]] + [(sp.Integer(values[-1]), sp.true)]
+    return sp.Piecewise(*pieces)
+
+
+def _floor_free_condition(c: sp.Basic) -> sp.Basic:
+    """A condition comparing ``floor(u)`` / ``ceiling(u)`` with an integer, rewritten on ``u``:
+    ``floor(u) == n`` iff ``n <= u < n + 1``, ``floor(u) < n`` iff ``u < n``, ``floor(u) <= n`` iff
+    ``u < n + 1`` (and the mirror rules for ``>``, ``>=`` and for ``ceiling``)."""
+    if isinstance(c, (sp.And, sp.Or, sp.Not)):
+        return c.func(*[_floor_free_condition(a) for a in c.args])
+    if not isinstance(c, sp.core.relational.Relational):
+        return c
+    lhs, rhs, op = c.lhs, c.rhs, c.rel_op
+    if isinstance(rhs, (sp.floor, sp.ceiling)) and lhs.is_Integer:
+        lhs, rhs, op = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[op]
+    if not (isinstance(lhs, (sp.floor, sp.ceiling)) and rhs.is_Integer):
+        return c
+    u, n = lhs.args[0], rhs
+    if isinstance(lhs, sp.floor):  # floor(u) = k  iff  k <= u < k + 1
+        rules = {"==": sp.And(sp.Ge(u, n), sp.Lt(u, n + 1)), "!=": sp.Or(sp.Lt(u, n), sp.Ge(u, n + 1)),
+                 "<": sp.Lt(u, n), "<=": sp.Lt(u, n + 1), ">": sp.Ge(u, n + 1), ">=": sp.Ge(u, n)}
+    else:  # ceiling(u) = k  iff  k - 1 < u <= k
+        rules = {"==": sp.And(sp.Gt(u, n - 1), sp.Le(u, n)), "!=": sp.Or(sp.Le(u, n - 1), sp.Gt(u, n)),
+                 "<": sp.Le(u, n - 1), "<=": sp.Le(u, n), ">": sp.Gt(u, n), ">=": sp.Gt(u, n - 1)}
+    return rules[op]
 
 
 def _conditions(expr: sp.Basic) -> list[sp.Basic]:
