@@ -132,3 +132,20 @@ def test_growth_lemmas_do_not_prove_an_oscillating_factor():
 def test_the_refuter_compares_F_itself_where_a_score_is_not_positive(score):
     ce = refute(separable(score), "ranking")
     assert hasattr(ce, "statement") and "F_T(p)" in ce.statement, ce
+
+
+@pytest.mark.parametrize("score, cold, hot", [
+    ("Piecewise((x**(1/T), x <= 1/2), (x**(1/T)/2, True))", "proved", "unknown"),
+    ("x**(1/T)*(1 + Heaviside(x - 1/2))", "proved", "unknown"),
+    ("Max(x, 1/4)**(1/T)", "unknown", "proved"),
+])
+def test_limits_with_pieces_in_x_are_proved_pair_by_pair(score, cold, hot):
+    from skd.verify.kernel import check_proof
+    from skd.verify.prove import lemma_outcomes
+
+    op = separable(score)
+    for axiom, want in (("boundary_cold", cold), ("boundary_hot", hot)):
+        out = prove(axiom, op)
+        assert out.status == want, out.reason
+        if want == "proved":
+            assert check_proof(axiom, op, out, lemmas=lemma_outcomes(op, out))[0]

@@ -934,7 +934,7 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
     if tp.expr is None:
         return Outcome("unknown", "limit", reason=f"undefined on {tp.label}", reason_kind="undecided")
     if len(x_pieces(tp.expr)) > 1:
-        return Outcome("unknown", "limit", reason="the limit lemma needs no pieces in x near the limit", reason_kind="unsupported")
+        return _boundary_x_pieces(op, tp, which)
     target = "0" if which == "cold" else "1"
     steps: list[Step] = []
     for base, blabel in _base_cases(op):
@@ -1069,6 +1069,71 @@ def prove_boundary(op: Any, which: str, profile: Any = None) -> Outcome:
         return _ratio_limit_refutation(op, L, base, which)
     lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
     return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _pair_regions(xps: Sequence[Piece]) -> list[tuple[str, list[tuple[sp.Symbol, sp.Expr]], sp.Expr, sp.Expr]]:
+    """Every (x-piece of x) <= (x-piece of y) with x < y: (label, substitution, g there at x,
+    g there at y). Within one open piece ``x = lo + (y - lo)/(1 + w)``; across pieces each
+    variable ranges over its own piece (or is its point)."""
+    w, u2 = sp.Symbol("w", positive=True), sp.Symbol("u2", positive=True)
+    out = []
+    for i, pi in enumerate(xps):
+        for j in range(i, len(xps)):
+            pj = xps[j]
+            if i == j:
+                if pi.point:
+                    continue
+                yv = pi.substitution(u2)
+                lo = sp.Integer(0) if pi.lo is None else pi.lo
+                xv = lo + (yv - lo) / (1 + w)
+            else:
+                xv, yv = pi.substitution(fresh_symbol(x)), pj.substitution(u2)
+            out.append((f"{pi.label}, {pj.label.replace('x', 'y', 1)}, x < y",
+                        [(y, yv), (x, xv)], pi.expr, pj.expr))
+    return out
+
+
+def _boundary_x_pieces(op: Any, tp: Piece, which: str) -> Outcome:
+    """B.6: pieces in ``x`` near the limit. The ratio lemma needs ``g(x,T)/g(y,T) -> 0`` (cold) or
+    ``-> 1`` (hot) for all ``0 < x < y < 1``; with constant x-thresholds it is proved for each
+    pair of pieces (x in one piece, y in the same or a later one) from the log-ratio
+    ``log g_i(x) - log g_j(y)``, polynomial in ``1/T``: a negative leading coefficient (cold), a
+    zero value at ``1/T = 0`` (hot). Proofs only; anything else is undecided."""
+    xps = x_pieces(tp.expr)
+    if any(xp.expr is None or xp.expr.has(sp.Piecewise) for xp in xps):
+        return Outcome("unknown", "limit", reason="an x-piece near the limit is undefined or still has pieces", reason_kind="undecided")
+    steps: list[Step] = []
+    for base, blabel in _base_cases(op):
+        v_sub = dict(base)[V]
+        for label, subs, gi, gj in _pair_regions(xps):
+            gi, gj = resolve_v(gi, v_sub), resolve_v(gj, v_sub)
+            D = log_score(gi) - log_score(gj).subs(x, y)
+            Db = sp.expand(expand_logs(D.subs(T, 1 / beta).subs(dict(subs + list(base)), simultaneous=True)))
+            try:
+                poly = sp.Poly(Db, beta)
+            except sp.PolynomialError:
+                poly = None
+            if poly is None or any(c.has(beta) for c in poly.coeffs()):
+                return Outcome("unknown", "limit", reason=f"log(g(x)/g(y)) is not polynomial in 1/T for {label}",
+                               reason_kind="undecided")
+            where = f"{label}, {blabel}"
+            if which == "cold":
+                if poly.degree() < 1:
+                    return Outcome("unknown", "limit", reason=f"log-ratio bounded as T -> 0+ for {label}", reason_kind="undecided")
+                s, step, _ = _sign_step(poly.LC(), subs + list(base), f"leading coefficient of log(g(x)/g(y)) in 1/T "
+                                        f"(degree {poly.degree()})", where, poly.LC())
+                if s != "neg":
+                    return Outcome("unknown", "limit", reason=f"leading coefficient sign is {s} for {where}", reason_kind="undecided")
+            else:
+                c0 = poly.eval(0)
+                s, step, _ = _sign_step(c0, subs + list(base), "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", where, c0)
+                if s != "zero":
+                    return Outcome("unknown", "limit", reason=f"the hot limit of log(g(x)/g(y)) is {s or 'undecided'} for {where}",
+                                   reason_kind="undecided")
+            steps.append(step)
+    lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
+    return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1, pair by pair of x-pieces "
+                   "(docs/theory/reductions.md#boundary)", steps)
 
 
 def _rational_growth(Db: sp.Expr) -> sp.Expr | None:
