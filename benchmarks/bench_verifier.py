@@ -16,6 +16,11 @@ measures, on this machine:
   SymPy), medians of 5.
 
 The targets of issue 7 are: ``skd check`` library median ≤ 30 s, ``import skd.verify`` ≤ 1.5 s.
+
+``--corpus`` measures instead the user-score side (issue 17, item 3): ``check`` on every
+operator of ``tests/corpus.py`` and ``tests/adversarial_corpus.py`` in this process (the CLI's
+defaults: ``timeout`` 20 s, attack 1 s), the distribution over operators (median, p90, max) and
+per axiom; and ``skd check --score`` as a cold process on every ``--stride``-th operator.
 """
 
 from __future__ import annotations
@@ -85,16 +90,86 @@ def import_times(runs: int = 5) -> dict[str, float]:
             "import_checker_wall_s": round(statistics.median(checker), 3)}
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _dist(values: list[float]) -> dict[str, float]:
+    v = sorted(values)
+    return {"n": len(v), "median_s": round(statistics.median(v), 3), "p90_s": round(v[int(0.9 * (len(v) - 1))], 3),
+            "max_s": round(v[-1], 3)}
+
+
+def corpus(stride: int) -> dict[str, object]:
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from tests.adversarial_corpus import CASES
+    from tests.corpus import BROKEN, CORRECT
+
+    from skd.operators import separable
+    from skd.verify import check
+
+    scores = [s for s, _, _ in BROKEN] + [s for s, _ in CORRECT] + [c.score for c in CASES]
+    per_op: list[float] = []
+    per_axiom: dict[str, list[float]] = {}
+    slowest: list[tuple[float, str]] = []
+    for k, score in enumerate(scores, 1):
+        t0 = time.perf_counter()
+        report = check(separable(score, name=f"op{k}"), timeout=20, attack_seconds=1.0)
+        dt = time.perf_counter() - t0
+        per_op.append(dt)
+        slowest.append((dt, score))
+        for v in report.verdicts:
+            per_axiom.setdefault(v.axiom, []).append(v.seconds)
+        print(f"  [{k}/{len(scores)}] {dt:5.2f} s  {score}", flush=True)
+    cold = []
+    for score in scores[::stride]:
+        t, rc = _wall(_skd("check", "--score", score))
+        if rc == 4:
+            raise SystemExit(f"skd check --score {score!r} exited 4 (a bug)")
+        cold.append(t)
+        print(f"  cold skd check --score {score!r}: {t:.2f} s (exit {rc})", flush=True)
+    return {"in_process": _dist(per_op), "per_axiom": {a: _dist(v) for a, v in per_axiom.items()},
+            "cli_cold": _dist(cold), "cli_cold_stride": stride,
+            "slowest": [{"score": s, "seconds": round(t, 2)} for t, s in sorted(slowest, reverse=True)[:8]]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="cold runs of skd check (median reported; >= 5)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--corpus", action="store_true", help="time check() on the two operator corpora instead")
+    ap.add_argument("--stride", type=int, default=5, help="with --corpus: every stride-th operator also as a cold CLI run")
     args = ap.parse_args()
     if args.runs < 5:
         ap.error(f"--runs must be >= 5, got {args.runs}")
+    if args.stride < 1:
+        ap.error(f"--stride must be >= 1, got {args.stride}")
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-               "processor": platform.processor() or "unknown", "date": time.strftime("%Y-%m-%d")}
+               "processor": _cpu_model(), "date": time.strftime("%Y-%m-%d"),
+               "loadavg_at_start": os.getloadavg()[0]}
     print(f"machine: {machine}")
+    if args.corpus:
+        res = corpus(args.stride)
+        print()
+        print("| figure | n | median | p90 | max |")
+        print("|---|---|---|---|---|")
+        for name, d in [("check(), in process, per operator", res["in_process"]),
+                        (f"skd check --score, cold process (every {args.stride}th)", res["cli_cold"])]:
+            print(f"| {name} | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
+        for a, d in res["per_axiom"].items():
+            print(f"| axiom {a} (Verdict.seconds) | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"machine": machine, **res}, indent=2) + "\n", encoding="utf-8")
+            print(f"\nwrote {args.json}")
+        return 0
     print("import times …", flush=True)
     imports = import_times()
     print("skd check, cold …", flush=True)
