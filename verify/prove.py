@@ -1453,9 +1453,18 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
     if key not in _MEMO:
         out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
         if out.status == "unknown":
-            out = _via_negated_score(axiom_id, op, profile) or _via_v_sign_factor(axiom_id, op, profile) or out
+            out = _fallback(_via_negated_score, axiom_id, op, profile) or _fallback(_via_v_sign_factor, axiom_id, op, profile) or out
         _MEMO[key] = out
     return _MEMO[key]
+
+
+def _fallback(route: Callable[[str, Any, Any], Outcome | None], axiom_id: str, op: Any, profile: Any) -> Outcome | None:
+    """A second route to a proof (through -g, through sigma(V) g): a construct it cannot handle
+    means no proof by that route, never a crash."""
+    try:
+        return route(axiom_id, op, profile)
+    except (Unsupported, TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError):
+        return None
 
 
 def _is_negated(out: Outcome) -> bool:
