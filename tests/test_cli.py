@@ -664,3 +664,15 @@ def test_cli_readme_console_example_prints_what_it_shows(tmp_path, which) -> Non
                            for r in real if r.startswith("│")), line
             else:
                 assert line.rstrip() in real, line
+
+
+@pytest.mark.parametrize("module", ["skd", "skd.verify"])
+def test_python_dash_m_runs_the_command_line(module, tmp_path):
+    # skd is a namespace package: its own portion (skd_main/ in the source tree) holds only
+    # __main__.py, so `python -m skd` works without an skd/__init__.py
+    from skd.verify import __version__
+
+    proc = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"skd {__version__}"

@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 #: source folder -> installed subpackage (pyproject.toml [tool.setuptools] package-dir)
 SUBPACKAGES = {"theory": "skd.theory", "operators": "skd.operators", "verify": "skd.verify"}
+#: the namespace package's own portion: ``skd/__main__.py`` (``python -m skd``), no ``__init__.py``
+NAMESPACE_PORTION = "skd_main"
 #: what each layer may NOT import
 FORBIDDEN = {
     "skd.theory": ("skd.operators", "skd.verify"),
@@ -119,7 +121,7 @@ def test_packaging_wheel_contains_every_module_and_data_file(tmp_path: Path) -> 
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, src / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in SUBPACKAGES:
+    for folder in [*SUBPACKAGES, NAMESPACE_PORTION]:
         shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
     out = tmp_path / "dist"
     proc = subprocess.run(
@@ -145,4 +147,6 @@ def test_packaging_wheel_contains_every_module_and_data_file(tmp_path: Path) -> 
     # Nothing generic lands on the user's import path, and there is no skd/__init__.py.
     assert not any(n.split("/")[0] in SUBPACKAGES for n in names)
     assert "skd/__init__.py" not in names
+    assert "skd/__main__.py" in names  # python -m skd
+    assert sorted(p.name for p in (ROOT / NAMESPACE_PORTION).glob("*.py")) == ["__main__.py"]
     assert "skd = skd.verify.cli:main" in entry_points
