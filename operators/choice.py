@@ -69,6 +69,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -96,7 +97,7 @@ BUSY_INTERVAL = 0.5
 #: Shape of the calibration input (rows, V): large enough for the cache behaviour of real rows,
 #: small enough that the whole calibration takes ~50 ms.
 CALIBRATION_SHAPE = (8, 32768)
-_FORMAT = 2  # version of the cache file's layout
+_FORMAT = 3  # version of the cache layout (3: a second choice per primitive for the parallel run, "@<cpus>" keys)
 
 _lock = threading.Lock()
 _memo: dict[str, str] | None = None
@@ -197,17 +198,29 @@ def calibration_input(dtype: Any) -> np.ndarray:
 
 def _timings(reps: int = CALIBRATION_REPS) -> dict[str, dict[str, float]]:
     """``{"power/float64": {"numba": seconds, "numpy": seconds}, ...}``: minimum of ``reps``
-    interleaved one-thread runs of each candidate."""
+    interleaved one-thread runs of each candidate; with more than one usable CPU also
+    ``"power/float64@<n>"`` for runs on ``n`` threads (what an idle machine runs: the variants
+    do not parallelise equally well, so the two choices can differ)."""
     from . import kernels as K
 
     # the checked kernels: what apply runs (the unchecked ones do the same work minus the
     # checks, which cost the NumPy variant one in-cache pass more than the Numba one)
-    prims = {
-        "numpy": {"power": lambda p: K.power_tempered(p, 1.5, threads=1, check=True),
-                  "shifted": lambda p: K._shifted(p, 0.25 / p.shape[-1], threads=1, check=True)},
-        "numba": {"power": lambda p: _numba_prim("power")(p, 1.5, threads=1, check=True),
-                  "shifted": lambda p: _numba_prim("shifted")(p, 0.25 / p.shape[-1], threads=1, check=True)},
-    }
+    def prims(n: int) -> dict[str, dict[str, Callable[[np.ndarray], Any]]]:
+        return {
+            "numpy": {"power": lambda p: K.power_tempered(p, 1.5, threads=n, check=True),
+                      "shifted": lambda p: K._shifted(p, 0.25 / p.shape[-1], threads=n, check=True)},
+            "numba": {"power": lambda p: _numba_prim("power")(p, 1.5, threads=n, check=True),
+                      "shifted": lambda p: _numba_prim("shifted")(p, 0.25 / p.shape[-1], threads=n, check=True)},
+        }
+
+    cpus = _allowed_cpus()
+    out: dict[str, dict[str, float]] = {}
+    for n in ([1, cpus] if cpus > 1 else [1]):
+        out.update({(k if n == 1 else f"{k}@{n}"): v for k, v in _timings_at(prims(n), reps).items()})
+    return out
+
+
+def _timings_at(prims: dict[str, dict[str, Callable[[np.ndarray], Any]]], reps: int) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for dtype in (np.float64, np.float32):
         p = calibration_input(dtype)
@@ -294,7 +307,12 @@ def choose(primitive: str, dtype: Any) -> str:
         if env not in _warned:
             _warned.add(env)
             warnings.warn(f"SKD_KERNEL={env!r} is not one of {CANDIDATES}; using the calibrated choice", stacklevel=3)
-    return choices().get(f"{primitive}/{np.dtype(dtype).name}", "numpy")
+    made = choices()
+    key = f"{primitive}/{np.dtype(dtype).name}"
+    n = threads()
+    if n > 1 and f"{key}@{n}" in made:
+        return made[f"{key}@{n}"]  # the choice for the parallel run the kernel is about to make
+    return made.get(key, "numpy")
 
 
 # -- the busy check ----------------------------------------------------------------------------

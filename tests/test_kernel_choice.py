@@ -124,9 +124,23 @@ def test_choice_real_calibration_returns_a_valid_choice(tmp_path, monkeypatch: p
         got = choice.calibrate()
     finally:
         choice.reset()
-    assert set(got) == set(FAKE_CHOICE) and set(got.values()) <= set(choice.CANDIDATES)
+    cpus = choice._allowed_cpus()
+    parallel = {f"{k}@{cpus}" for k in FAKE_CHOICE} if cpus > 1 else set()
+    assert set(got) == set(FAKE_CHOICE) | parallel and set(got.values()) <= set(choice.CANDIDATES)
     record = json.loads(choice.cache_path().read_text())
     assert record["choice"] == got and set(record["seconds"]) == set(got)
+
+
+def test_choice_a_parallel_run_uses_the_parallel_calibration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thread and two threads can favour different variants (NumPy's one-thread log/exp
+    against Numba's parallel loop): the kernel about to run on n threads asks for the n-thread choice."""
+    monkeypatch.delenv("SKD_KERNEL", raising=False)
+    made = {**FAKE_CHOICE, "power/float64@2": "numba" if FAKE_CHOICE["power/float64"] == "numpy" else "numpy"}
+    monkeypatch.setattr(choice, "choices", lambda: made)
+    monkeypatch.setenv("SKD_THREADS", "2")
+    assert choice.choose("power", np.float64) == made["power/float64@2"]
+    monkeypatch.setenv("SKD_THREADS", "1")
+    assert choice.choose("power", np.float64) == made["power/float64"]
 
 
 # -- the override --------------------------------------------------------------------------------
