@@ -156,3 +156,14 @@ def test_a_v_factor_the_cases_cannot_split_is_unknown_not_a_crash(score):
     # found by the soundness fuzz: the per-V sign-factor route raised Unsupported out of prove()
     for axiom in ("well_defined", "ranking", "boundary_cold"):
         assert prove(axiom, separable(score)).status in ("unknown", "proved", "refuted")
+
+
+@pytest.mark.parametrize("score", ["x**(1/(T - 1))", "x**(1/T)*exp(1/log(T))", "x**(1/T)*exp(1/(x - 2/7))"])
+def test_a_pole_at_a_point_the_refuter_samples_is_refuted_not_a_crash(score):
+    # issue 12: these ended in "internal consistency error", exit 4
+    from skd.verify import check
+
+    report = check(separable(score), timeout=20, attack_seconds=0.2)
+    v = report.verdict("well_defined")
+    assert report.exit_code == 1 and v.status == "refuted"
+    assert recheck_counterexample(separable(score), "well_defined", v.counterexample)[0]
