@@ -1032,7 +1032,8 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
     tq = sp.sstr(T0)
     plist = list_code(P)
     check_rational = (f"assert T0 == {fraction_code(Fraction(int(T0.p), int(T0.q)))}; " if T0.is_Rational else "")
-    body = (f"import sympy as sp; from skd.operators.symbols import x, T, V; p = {plist}; T0 = sp.sympify({tq!r}); "
+    body = (f"import sympy as sp; from skd.operators.parse import parse_formula; from skd.operators.symbols import x, T, V; "
+            f"p = {plist}; T0 = parse_formula({tq!r}, symbols=()); "
             f"{check_rational}print([op.score.subs({{x: sp.Rational(v.numerator, v.denominator), T: T0, V: len(p)}}) for v in p])")
     return Counterexample(
         statement=f"F_T(p) is undefined" + (f" at entry {where}" if where is not None else "") + f" at T = {tq}: {why}",

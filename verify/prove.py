@@ -1518,7 +1518,7 @@ def _v_sign_factor(op: Any) -> sp.Expr | None:
     pieces: list[tuple[sp.Expr, sp.Basic]] = []
     any_negative = False
     cases = v_cases(c)
-    for k, (v_sub, label) in enumerate(cases):
+    for v_sub, _label in cases:
         sample = v_sub.subs({sym: sp.Integer(1) for sym in v_sub.free_symbols})
         val = resolve_v(c, v_sub).subs(V, sample)
         if not val.is_number or val.has(sp.zoo, sp.nan) or val == 0:
@@ -1529,11 +1529,11 @@ def _v_sign_factor(op: Any) -> sp.Expr | None:
         any_negative = any_negative or sgn < 0
         if v_sub.is_Integer:
             cond: sp.Basic = sp.Eq(V, v_sub)
-        elif label.startswith("V > "):
-            cond = sp.true
         else:
-            lo, hi = (sp.sympify(t) for t in label[len("V in ("):-1].split(", "))
-            cond = sp.And(V > lo, V < hi)
+            # a Möbius map of one fresh positive symbol onto (lo, hi) or (lo, oo)
+            (v,) = v_sub.free_symbols
+            lo, hi = sp.limit(v_sub, v, 0, "+"), sp.limit(v_sub, v, sp.oo)
+            cond = sp.true if hi is sp.oo else sp.And(V > lo, V < hi)
         pieces.append((sp.Integer(sgn), cond))
     if not any_negative or not pieces or pieces[-1][1] is not sp.true:
         return None
