@@ -355,10 +355,26 @@ def _running_elsewhere() -> float | None:
         return None
 
 
+_BUSY_SAMPLES = 3
+_BUSY_SAMPLE_GAP = 0.002  # seconds between samples
+
+
 def free_cpus() -> int:
-    """CPUs this process may use that no other process is using right now (at least 1)."""
+    """CPUs this process may use that no other process is using right now (at least 1).
+
+    ``procs_running`` is an instantaneous count: one sample misreads a short burst (a system
+    task, a process starting) as a busy core. The least of a few samples a couple of
+    milliseconds apart counts only what keeps running."""
     n = _allowed_cpus()
-    others = _running_elsewhere()
+    samples = []
+    for k in range(_BUSY_SAMPLES):
+        if k:
+            time.sleep(_BUSY_SAMPLE_GAP)
+        got = _running_elsewhere()
+        if got is None:
+            break
+        samples.append(got)
+    others = min(samples) if samples else None
     if others is None:
         try:
             others = max(0.0, os.getloadavg()[0] - 1.0)  # minus (about) ourselves

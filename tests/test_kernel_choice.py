@@ -419,3 +419,14 @@ def test_apply_bad_temperature_still_reports_a_bad_p_first(forced: str) -> None:
     with pytest.raises(InvalidArgument) as info:
         apply(library.power, np.abs(lm_like((4, 16384), np.float64)), math.nan)
     assert info.value.argument == "T"
+
+
+def test_busy_check_ignores_a_burst_seen_by_one_sample_only(two_cpus, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A system task runnable at one instant is not a busy core (an idle benchmark row once ran
+    on one thread because of such a sample): the least of a few samples decides."""
+    seen = iter([1, 0, 0])
+    monkeypatch.setattr(choice, "_running_elsewhere", lambda: next(seen))
+    assert choice.free_cpus() == 2
+    steady = iter([1, 1, 1])
+    monkeypatch.setattr(choice, "_running_elsewhere", lambda: next(steady))
+    assert choice.free_cpus() == 1
