@@ -16,7 +16,7 @@ import numpy as np
 
 from . import library
 from .declare import DEFAULT_SIZES, Operator, Param, compose, reparametrize, separable, vector
-from .errors import ExpressionError, InvalidArgument, NotWellDefined, SkdInputError
+from .errors import ExpressionError, InvalidArgument, NotWellDefined, SkdError, SkdInputError
 from .evaluate import apply as _apply
 from .evaluate import evaluate_mp, exact_algorithm
 from .parse import parse_formula
@@ -55,6 +55,7 @@ __all__ = [
     "parse_formula",
     "library",
     "DEFAULT_SIZES",
+    "SkdError",
     "SkdInputError",
     "InvalidArgument",
     "ExpressionError",

@@ -31,14 +31,14 @@ from typing import Any
 
 import mpmath
 
-from .errors import NotWellDefined
+from .errors import NotWellDefined, SkdError
 
 __all__ = ["Undecided", "Arith", "FloatArith", "MpArith", "ArbArith", "ExactValue"]
 
 ExactValue = Fraction | int | float
 
 
-class Undecided(ArithmeticError):
+class Undecided(SkdError, ArithmeticError):
     """A comparison of balls that overlap: the arithmetic cannot decide it."""
 
 

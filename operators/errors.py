@@ -14,6 +14,7 @@ T=-1.0: must be > 0
 from __future__ import annotations
 
 __all__ = [
+    "SkdError",
     "SkdInputError",
     "InvalidArgument",
     "ExpressionError",
@@ -21,7 +22,14 @@ __all__ = [
 ]
 
 
-class SkdInputError(ValueError):
+class SkdError(Exception):
+    """The root of every exception skd defines (``except SkdError`` catches them all): input
+    errors (:class:`SkdInputError`), undecided arithmetic, budgets, recheck failures, internal
+    consistency errors. Each subclass also keeps its standard base (``ValueError``,
+    ``ArithmeticError``, ``TimeoutError`` ...) so existing ``except`` clauses still match."""
+
+
+class SkdInputError(SkdError, ValueError):
     """Base class of every error caused by input from the user."""
 
 

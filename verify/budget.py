@@ -43,6 +43,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
+from skd.operators.errors import SkdError
 
 __all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "run_parallel", "in_process", "MAX_SECONDS",
            "worker_context"]
@@ -58,7 +59,7 @@ MAX_SECONDS = 1_000_000.0
 unsafe_forks = 0
 
 
-class BudgetExceeded(TimeoutError):
+class BudgetExceeded(SkdError, TimeoutError):
     """The obligation did not finish within its budget and its worker was killed."""
 
     def __init__(self, seconds: float) -> None:
@@ -69,7 +70,7 @@ class BudgetExceeded(TimeoutError):
         return (BudgetExceeded, (self.seconds,))
 
 
-class WorkerError(RuntimeError):
+class WorkerError(SkdError, RuntimeError):
     """The obligation raised inside the worker; ``kind`` and ``detail`` describe it."""
 
     def __init__(self, kind: str, detail: str) -> None:

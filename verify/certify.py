@@ -66,6 +66,7 @@ from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.verify.reproduce import format_fraction, fraction_code, is_builtin, list_code, operator_code, snippet
 from skd.verify.verdict import Counterexample, Enclosure
+from skd.operators.errors import SkdError
 
 __all__ = [
     "PRECISIONS",
@@ -110,7 +111,7 @@ EXACT_BITS = 1 << 14
 EVIDENCE_K: tuple[int, ...] = (8, 16, 32, 64, 128)
 
 
-class ExactZeroDivision(ZeroDivisionError):
+class ExactZeroDivision(SkdError, ZeroDivisionError):
     """Division by a value that is *exactly* zero (a certain failure, not a rounding artefact)."""
 
 

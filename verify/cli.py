@@ -45,6 +45,7 @@ from ..operators.errors import SkdInputError
 from ..theory.axioms import PROFILES
 from . import render
 from .verdict import SCHEMA_VERSION, STATUS_ORDER, InternalConsistencyError, Report, tool_versions
+from skd.operators.errors import SkdError
 
 __all__ = [
     "main",
@@ -66,7 +67,7 @@ EXIT_UNDECIDED = 3
 EXIT_INTERNAL = 4
 
 
-class UsageError(Exception):
+class UsageError(SkdError):
     """Bad input or usage: printed as ``skd: error: ...`` and exit code 2."""
 
 

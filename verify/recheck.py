@@ -54,6 +54,7 @@ from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.theory.axioms import PROFILES
 from skd.verify.verdict import Counterexample, Enclosure, Verdict
+from skd.operators.errors import SkdError
 
 __all__ = ["recheck_counterexample", "recheck_report", "recheck_claims", "RecheckError", "MAX_V"]
 
@@ -62,7 +63,7 @@ _EVIDENCE_K = (8, 16, 32, 64, 128)
 _RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
 
 
-class RecheckError(Exception):
+class RecheckError(SkdError):
     """A stored counterexample does not re-validate (the message says why)."""
 
 

@@ -31,12 +31,13 @@ import sympy as sp
 from skd.operators.symbols import T, V, x
 
 from .signs import Sign, _number_sign
+from skd.operators.errors import SkdError
 
 __all__ = ["Unsupported", "Piece", "normalize", "t_pieces", "x_pieces", "param_pieces", "fresh_symbol", "expand_logs",
            "v_cases", "v_breakpoints", "resolve_v"]
 
 
-class Unsupported(Exception):
+class Unsupported(SkdError):
     """The score uses a construct the symbolic provers do not handle (reason in the message)."""
 
 

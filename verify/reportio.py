@@ -33,6 +33,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from skd.operators.errors import SkdError
 
 __all__ = ["ReportFileError", "load_json", "load_reports", "validate_reports", "short", "MAX_BYTES", "MAX_DEPTH",
            "MAX_INT_DIGITS", "MAX_OPERATORS", "MAX_MESSAGE", "default_max_bytes", "default_max_operators"]
@@ -44,7 +45,7 @@ MAX_OPERATORS = 256
 MAX_MESSAGE = 400
 
 
-class ReportFileError(ValueError):
+class ReportFileError(SkdError, ValueError):
     """A stored file that cannot be used: missing, too large, not strict JSON, or the wrong shape."""
 
 

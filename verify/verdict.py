@@ -15,6 +15,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
+from skd.operators.errors import SkdError
 
 __all__ = [
     "Status",
@@ -36,7 +37,7 @@ ReasonKind = Literal["budget", "undecided", "unsupported"]
 STATUS_ORDER: dict[str, int] = {"proved": 0, "unknown": 1, "refuted": 2}
 
 
-class InternalConsistencyError(RuntimeError):
+class InternalConsistencyError(SkdError, RuntimeError):
     """A ``proved`` verdict was contradicted by a certified counterexample: a bug in skd."""
 
 
