@@ -595,7 +595,7 @@ class _Recheck:
 
     def _undefined_at_constant(self) -> str:
         """An 'undefined' counterexample at an exact irrational temperature (``sqrt(2)``, ``pi``):
-        ``T`` is parsed by the safe parser as a constant, confirmed > 0 by an Arb enclosure, and
+        ``T`` is parsed by the safe parser as a constant, proved > 0 by SymPy's exact assumptions, and
         a divisor, a ``log`` argument, a written side condition or every score must be exactly 0."""
         from skd.operators.parse import ExpressionError, parse_formula
 
@@ -611,8 +611,8 @@ class _Recheck:
         if self.op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(self.op, "obligations", ())):
             raise RecheckError("an exact-constant counterexample needs a score without Piecewise branches "
                                "(a divisor in a branch that is not taken does not make the score undefined)")
-        if not (t0.is_positive is True or bool(sp.N(t0, 50) > 0)):
-            raise RecheckError(f"T = {text} is not certainly > 0")
+        if t0.is_positive is not True:  # SymPy's exact assumptions, not a floating-point value
+            raise RecheckError(f"T = {text} is not proved > 0")
         self.mentions(statement=[f"at T = {text}"], reproduce=[_list_lit(self.P), repr(text)])
         op, P = self.op, self.P
         env = {prm.symbol: sp.Rational(self.vals[prm.name].numerator, self.vals[prm.name].denominator) for prm in op.params}
