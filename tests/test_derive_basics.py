@@ -70,10 +70,55 @@ def test_basics_laplace_composition_found_on_the_right_branch():
     assert v > 1 and v == pytest.approx(1 + (2 * 5 - 1) ** 0.5)
 
 
-def test_basics_hybrid_mixed_family_is_unknown_not_guessed():
-    d = derive(library.hybrid, topics=["basics"])
-    assert d.claim("semigroup.one_family").status == "unknown"
-    assert d.claim("semigroup.conclusion").status == "not_established"
+@pytest.fixture(scope="module")
+def hybrid():
+    return derive(library.hybrid, topics=["basics"])
+
+
+def test_basics_hybrid_composition_law_refuted_at_F_half_of_F_2(hybrid):
+    # re-derived by hand: F_2(p) = p/2 + 1/6 = (31, 16, 13)/60 (mixture piece), then F_{1/2} squares:
+    # r = (961, 256, 169)/1386 exactly
+    law = hybrid.claim("semigroup.law")
+    assert law.status == "refuted" and law.counterexample["certified_by"] == "arb"
+    assert (law.counterexample["S"], law.counterexample["T"]) == ("1/2", "2")
+    r = [float(v["decimal"]) for v in law.counterexample["r"]]
+    assert r == pytest.approx([961 / 1386, 256 / 1386, 169 / 1386], rel=1e-11)
+    # r on the mixture line would need (r1 - r2)/(r2 - r3) = (p1 - p2)/(p2 - p3) = 5; it is 705/87
+    assert (961 - 256) / (256 - 169) != pytest.approx(5)
+    assert hybrid.claim("semigroup.one_family").status == "refuted"
+    assert hybrid.claim("semigroup.conclusion").status == "not_established"
+
+
+def test_basics_hybrid_law_counterexample_reproduce_line_runs(hybrid, capsys):
+    exec(hybrid.claim("semigroup.law").counterexample["reproduce"], {})
+    out = capsys.readouterr().out
+    assert "0.6933621933621" in out and "0.3966" in out and "0.01948" in out
+
+
+def test_basics_closure_search_finds_nothing_for_a_law_that_holds():
+    from skd.operators import separable
+    from skd.verify.derivations.basics import closure_counterexample
+
+    # two power-type pieces (c = 1/T, then 1/T**2): not one family for the prover, yet every
+    # composite is p^(c(S) c(T)), which is F_psi for some psi; a refutation here would be unsound
+    two_pieces = separable("Piecewise((x**(1/T), T <= 1), (x**(1/T**2), True))")
+    assert closure_counterexample(two_pieces) is None
+    for op in (library.power, library.mixture, library.laplace, library.power_T2):
+        assert closure_counterexample(op) is None
+
+
+def test_basics_crosscheck_confirms_the_law_refutation_and_catches_a_moved_r(hybrid):
+    checks = crosscheck(hybrid, 2)
+    law_checks = [c for c in checks if c.quantity.startswith("semigroup.law:")]
+    assert len(law_checks) == 2 and all(c.status == "pass" for c in law_checks)
+    law = hybrid.claim("semigroup.law")
+    # a stated r moved onto the curve: F_psi(p) at psi = 1 is p itself
+    moved = {**law.counterexample, "r": [{"ball": "", "decimal": str(v)} for v in (0.7, 0.2, 0.1)]}
+    bad_claims = tuple(dataclasses.replace(c, counterexample=moved) if c.id == law.id else c for c in hybrid.claims)
+    bad = dataclasses.replace(hybrid, claims=bad_claims)
+    got = {c.quantity: c.status for c in crosscheck(bad, 2)}
+    assert got["semigroup.law:counterexample"] == "FAIL"
+    assert got["semigroup.law:counterexample (no psi)"] == "FAIL"
 
 
 def test_basics_crosscheck_catches_a_wrong_composition_temperature(power):

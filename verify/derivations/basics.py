@@ -27,6 +27,10 @@ import sympy as sp
 from skd.operators.symbols import T, V, x
 from skd.theory.basics import REFERENCE_VALUES, SEMIGROUP, Z_T
 
+from skd.operators.arith import ArbArith, Undecided
+from skd.operators.evaluate import eval_expr
+
+from ..reproduce import format_fraction, fraction_code, list_code, snippet
 from .claims import Claim, Context, DerivedConstant, budgeted
 
 __all__ = ["derive", "crosscheck", "composition_temperature", "REFERENCE_P", "REFERENCE_TS"]
@@ -123,6 +127,99 @@ def composition_temperature(score: sp.Expr) -> dict[str, Any]:
                       "power for T <= 1 and mixture above, composes across families)"}
 
 
+#: (S, T, p) tried, in order, for a certified counterexample to the composition law
+CLOSURE_CANDIDATES: tuple[tuple[Fraction, Fraction, tuple[Fraction, ...]], ...] = tuple(
+    (s_, t_, p_) for p_ in (REFERENCE_P, (Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)))
+    for s_, t_ in ((Fraction(1, 2), Fraction(2)), (Fraction(2), Fraction(1, 2)), (Fraction(1, 3), Fraction(3)),
+                   (Fraction(3), Fraction(1, 3))))
+_CLOSURE_PREC = 200
+
+
+def _arb_apply(score: sp.Expr, p: Sequence[Any], t: Fraction, ar: Any) -> list[Any]:
+    """``F_t(p)`` in Arb: ``g(p_i, t, V) / Σ_j g(p_j, t, V)`` with ``p`` exact or balls."""
+    env = {T: ar.num(t), V: ar.num(len(p))}
+    g = [eval_expr(score, {**env, x: pi if not isinstance(pi, Fraction) else ar.num(pi)}, ar) for pi in p]
+    z = g[0]
+    for gi in g[1:]:
+        z = z + gi
+    return [gi / z for gi in g]
+
+
+def _pair_dets(r: Sequence[Any], p: Sequence[Any]) -> list[Any]:
+    """``(r_i − r_j)(p_j − p_k) − (r_j − r_k)(p_i − p_j)`` for consecutive triples: all 0 iff ``r`` is affine in ``p``
+    along the coordinates (with a common slope)."""
+    return [(r[i] - r[i + 1]) * (p[i + 1] - p[i + 2]) - (r[i + 1] - r[i + 2]) * (p[i] - p[i + 1]) for i in range(len(p) - 2)]
+
+
+def closure_counterexample(op: Any) -> dict[str, Any] | None:
+    """A certified ``(S, T, p)`` with ``F_S(F_T(p)) ≠ F_ψ(p)`` for **every** ``ψ > 0``, or ``None``.
+
+    Sound by construction (``docs/theory/basics.md#composition-law``, part (iii)): every ``T``-piece
+    of the score must be power type (its image ``ψ ↦ F_ψ(p)`` lies in ``{p^c/Σ p^c : c ∈ ℝ}``) or affine
+    in ``x`` (image in the line ``{λp + (1 − λ)u : λ ∈ ℝ}``); ``r = F_S(F_T(p))`` is enclosed in Arb
+    balls, and for every piece a determinant that vanishes on that piece's family is certified
+    non-zero (ball excluding 0). A piece of neither form, or a ball containing 0, gives ``None``.
+    SymPy-heavy: call it under :func:`~skd.verify.derivations.claims.budgeted`.
+
+    >>> from skd.operators import library
+    >>> closure_counterexample(library.hybrid)["statement"][:40]
+    'F_1/2(F_2(p)) at p = (7/10, 1/5, 1/10) i'
+    >>> closure_counterexample(library.power) is None
+    True
+    """
+    from ..derivations.sensitivity import analyse_score
+
+    if op.kind != "separable" or op.params:
+        return None
+    score = op.score
+    info = analyse_score(score)
+    if "error" in info or any(pc.get("error") for pc in info["pieces"]):
+        return None
+    pieces = info["pieces"]
+    if any(pc["c"] is None and pc["affine"] is None for pc in pieces):
+        return None
+    ar = ArbArith(_CLOSURE_PREC)
+    for s_, t_, p in CLOSURE_CANDIDATES:
+        try:
+            r = _arb_apply(score, _arb_apply(score, p, t_, ar), s_, ar)
+            pb = [ar.num(pi) for pi in p]
+            u = ar.num(Fraction(1, len(p)))
+            log_r, log_p = [ar.log(v) for v in r], [ar.log(v) for v in pb]
+        except (Undecided, ZeroDivisionError, ValueError, ArithmeticError):
+            continue
+        power_dets = _pair_dets(log_r, log_p)
+        affine_dets = _pair_dets([v - u for v in r], [v - u for v in pb])
+        why: list[str] = []
+        for pc in pieces:
+            tests = []
+            if pc["c"] is not None:
+                tests.append(("power type, F_psi(p) ∝ p^c", power_dets))
+            if pc["affine"] is not None:
+                tests.append(("affine, F_psi(p) = λp + (1 − λ)/V", affine_dets))
+            hit = next(((name, d) for name, dets in tests for d in dets if not d.contains(0)), None)
+            if hit is None:
+                break
+            why.append(f"piece {pc['label']} ({hit[0]}): determinant = {hit[1].str(8, radius=False)} ≠ 0")
+        else:
+            pstr = ", ".join(map(str, p))
+            rs = ", ".join(v.str(12, radius=False) for v in r)
+            body = (f"p = {list_code(p)}; q = evaluate_mp(op, p, {fraction_code(t_)}, dps=60); "
+                    f"r = evaluate_mp(op, [Q(mpmath.nstr(v, 60)) for v in q], {fraction_code(s_)}, dps=50); "
+                    "L = [mpmath.log(v) for v in r]; lp = [mpmath.log(mpmath.mpf(v.numerator) / v.denominator) for v in p]; "
+                    "print([float(v) for v in r], "
+                    "(L[0] - L[1]) * (lp[1] - lp[2]) - (L[1] - L[2]) * (lp[0] - lp[1]), "
+                    "(r[0] - r[1]) * (p[1] - p[2]) - (r[1] - r[2]) * (p[0] - p[1]))")
+            return {
+                "statement": (f"F_{format_fraction(s_)}(F_{format_fraction(t_)}(p)) at p = ({pstr}) is r = ({rs}), which is "
+                              f"F_psi(p) for no psi > 0: " + "; ".join(why)),
+                "reproduce": snippet(op, {}, body, extra_imports="import mpmath"),
+                "certified_by": "arb",
+                "p": pstr, "S": format_fraction(s_), "T": format_fraction(t_),
+                "r": [{"ball": v.str(20, radius=True), "decimal": v.str(12, radius=False)} for v in r],
+            }
+    return None
+
+
 def _positive_on_quadrant(e: sp.Expr) -> bool:
     from ..signs import sign_of
 
@@ -152,6 +249,7 @@ def derive(ctx: Context) -> list[Claim]:
     wd2 = ctx.axiom_claim(f"{sg}.well_defined", sg, "well_defined", SEMIGROUP.hypothesis("well_defined").statement)
     claims.append(wd2)
     stmt = SEMIGROUP.hypothesis("one_family").statement
+    law: Claim | None = None
     if op.kind != "separable" or op.params:
         why = "vector operators have no symbolic score" if op.kind != "separable" else "operators with free parameters: fix them first"
         fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="none", reason=why, reason_kind="unsupported")
@@ -163,8 +261,21 @@ def derive(ctx: Context) -> list[Claim]:
                         reason_kind=res.reason_kind)
             consts2 = ()
         elif "reason" in res.value:
-            fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="sympy", reason=res.value["reason"],
-                        reason_kind="undecided")
+            ce = budgeted(closure_counterexample, op, seconds=ctx.timeout, what="counterexample search for the composition law")
+            if ce.ok and ce.value is not None:
+                # the theorem gives one_family ⇒ the law; the law fails at a certified point, so one_family fails
+                fam = Claim(f"{sg}.one_family", sg, "hypothesis", "refuted", stmt,
+                            method="contrapositive of theorem semigroup + Arb (the law fails, so its hypothesis does)",
+                            counterexample=ce.value)
+                law = Claim(f"{sg}.law", sg, "hypothesis", "refuted",
+                            r"(the law itself, not a hypothesis of this theorem) for all $S, T > 0$ there is $\psi > 0$ with "
+                            r"$F_S \circ F_T = F_\psi$",
+                            method="Arb: every T-piece's family (power type or affine) excludes F_S(F_T(p))",
+                            counterexample=ce.value)
+            else:
+                fam = Claim(f"{sg}.one_family", sg, "hypothesis", "unknown", stmt, method="sympy", reason=res.value["reason"] + (
+                    "; no certified counterexample to the law among the candidates" if ce.ok else f"; {ce.reason}"),
+                            reason_kind="undecided")
             consts2 = ()
         else:
             fam = Claim(f"{sg}.one_family", sg, "hypothesis", "proved", stmt, method="sympy solve + simplify",
@@ -173,6 +284,8 @@ def derive(ctx: Context) -> list[Claim]:
             consts2 = (DerivedConstant("psi", psi, "exact", "F_S ∘ F_T = F_psi(S,T): the temperature of two stages",
                                        values=_psi_values(psi)),)
     claims.append(fam)
+    if law is not None:
+        claims.append(law)
     claims.append(Claim(f"{sg}.conclusion", sg, "conclusion", "pending", SEMIGROUP.conclusion, method="theorem semigroup",
                         depends_on=(wd2.id, fam.id), constants=consts2))
     return claims
@@ -221,6 +334,9 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
                          relative=False, worst=worst))
     else:
         out.append(Check("reference_values.conclusion:F_i", "kernel", 0, math.nan, 0.0, skipped=f"conclusion {rv.status}: {rv.reason}"))
+    law = next((c for c in d.claims if c.id == "semigroup.law"), None)
+    if law is not None and law.status == "refuted":
+        out.extend(_law_counterexample_checks(op, law.counterexample or {}))
     sg = d.claim("semigroup.conclusion")
     if sg.status != "established":
         out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p)", 0, math.nan, 0.0,
@@ -246,4 +362,53 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     dev, worst, n = compare_values(pairs, relative=False)
     out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p), mpmath 50 digits (an irrational psi taken to 60 digits)",
                      n, dev, 1e-15, relative=False, worst=worst))
+    return out
+
+
+def _law_counterexample_checks(op: Any, ce: Any) -> list[Any]:
+    """The refuted composition law, confirmed without the Arb code that certified it.
+
+    * the stated ``r = F_S(F_T(p))`` against the NumPy kernel's composite (float64);
+    * ``min_ψ max_i |F_ψ(p)_i − r_i|`` by the NumPy kernel over 4001 log-spaced ``ψ ∈ [10⁻³, 10³]``,
+      refined by bounded scalar minimisation around the best grid point, must stay above ``10⁻³``
+      (deviation ``max(0, 10⁻³ − distance)``). ``F_ψ(p)`` tends to the argmax vertex / uniform
+      outside that range, both far from ``r`` when ``r`` is strictly inside (checked: distances at
+      the ends are reported in ``worst``).
+    """
+    import numpy as np
+    from scipy.optimize import minimize_scalar
+
+    from skd.operators import apply
+
+    from ..crosscheck import Check, compare_values
+
+    q_id = "semigroup.law:counterexample"
+    try:
+        p = np.array([float(Fraction(v.strip())) for v in str(ce["p"]).split(",")])
+        s_, t_ = float(Fraction(ce["S"])), float(Fraction(ce["T"]))
+        r = np.array([float(v["decimal"]) for v in ce["r"]])
+    except (KeyError, ValueError, TypeError, ZeroDivisionError) as exc:
+        return [Check(q_id, "stated r vs kernel", 0, math.nan, 0.0, skipped=f"counterexample unreadable: {exc}")]
+    comp = np.asarray(apply(op, np.asarray(apply(op, p, t_)), s_))
+    pairs = [({"i": str(i)}, float(a), float(b)) for i, (a, b) in enumerate(zip(r, comp))]
+    dev, worst, n = compare_values(pairs, relative=True)
+    out = [Check(q_id, "stated r = F_S(F_T(p)) (Arb, 12 digits) vs the NumPy kernel's composite (float64)", n, dev, 1e-10,
+                 worst=worst)]
+
+    def dist(log_psi: float) -> float:
+        return float(np.max(np.abs(np.asarray(apply(op, p, float(np.exp(log_psi)))) - r)))
+
+    grid = np.linspace(math.log(1e-3), math.log(1e3), 4001)
+    ds = np.array([dist(g) for g in grid])
+    k = int(np.argmin(ds))
+    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
+    best = minimize_scalar(dist, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    m = min(float(ds[k]), float(best.fun))
+    psi = math.exp(float(best.x) if best.fun <= ds[k] else float(grid[k]))
+    level = 1e-3
+    out.append(Check(q_id + " (no psi)", "min over psi of max_i |F_psi(p)_i - r_i| (NumPy kernel, log grid of 4001 psi in "
+                     "[1e-3, 1e3] + bounded minimisation) must exceed 1e-3; deviation max(0, 1e-3 - distance)", len(grid),
+                     max(0.0, level - m), 0.0, relative=False,
+                     worst={"psi": f"{psi:.9g}", "distance": f"{m:.6g}", "distance at psi=1e-3": f"{ds[0]:.3g}",
+                            "distance at psi=1e3": f"{ds[-1]:.3g}"}))
     return out
