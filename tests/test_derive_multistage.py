@@ -463,3 +463,98 @@ def test_symbolic_path_pieces_rejects_a_theta_with_a_pole():
     # s = θ(β) log x with θ = β²/(β − 2)²: a pole at β = 2 (T = 1/2) inside the piece
     got = symbolic_path_pieces(x_ ** (1 / (1 - 2 * T_) ** 2))
     assert got and not got[0]["ok"] and "not continuous" in got[0]["why"]
+
+
+# -- pruning_path_energy / stage_statistical_error (issue 15 item 5: T, s and m derived, not assumed) ---
+
+LAM, S_, NW, WS = (sp.Symbol(n, real=True) for n in ("lambda_x", "s", "N_w", "w_s"))
+
+
+def test_pruning_path_energy_power_bound_is_lambda_s_N_w2_over_4_T2_n(power_d):
+    c = power_d.claim("pruning_path_energy.conclusion")
+    assert c.status == "conditional" and "loglinear_pruning_path" in c.reason and c.scope == "full"
+    got = c.constants[0].expr
+    want = NW * LAM * symbol("s") * WS**2 / (4 * symbol("T") ** 2 * symbol("n"))
+    assert sp.simplify(got - want) == 0
+
+
+def test_stage_statistical_error_power_T2_carries_a_squared_is_T_to_minus_4(power_t2_d):
+    c = power_t2_d.claim("stage_statistical_error.conclusion")
+    assert c.status == "conditional"
+    eps = next(k for k in c.constants if k.name == "eps_m_sq").expr
+    k_, m_ = symbol("k"), symbol("m")
+    assert sp.simplify(eps - sp.Symbol("R_P", real=True) * k_ / (symbol("T") ** 4 * (m_ - k_ - 1))) == 0
+
+
+def test_explicit_rates_mixture_partial_scope_and_topk_not_established(mixture_d):
+    c = mixture_d.claim("pruning_path_energy.conclusion")
+    assert c.status == "conditional" and "T in (0, 1); T = 1" in c.scope  # visibly partial
+    d = derive(library.topk, topics=["multistage"])
+    for key in ("pruning_path_energy", "stage_statistical_error"):
+        assert d.claim(f"{key}.softening_loglinear").reason_kind == "unsupported"
+        assert d.claim(f"{key}.conclusion").status == "not_established"
+
+
+def test_pruning_path_energy_theorem_on_a_hand_example():
+    # V = 2, one free weight w, pruned entirely (s = 1, N_w = 1, w_s = |w|), inputs x = ±1 (λ_x = 1), power at T:
+    # q_t(x) = sigmoid(a(1 − t) w x) with a = 1/T. S_n computed here by hand, independent of skd.
+    def sig(z):
+        return 1 / (1 + mpmath.exp(-z))
+
+    def kl2(p, q):
+        return p * mpmath.log(p / q) + (1 - p) * mpmath.log((1 - p) / (1 - q))
+
+    for t, w in ((Fraction(1, 2), 3), (Fraction(2), 5), (Fraction(1), 1)):
+        a = mpmath.mpf(t.denominator) / t.numerator
+        bound = lambda n: a**2 * w**2 / (4 * n)  # noqa: E731 - the theorem's a²·λ·s·N_w·w_s²/(4n)
+        for n in (1, 2, 4, 8, 16):
+            s_n = sum(mpmath.mpf(1) / 2 * (kl2(sig(a * (1 - mpmath.mpf(k - 1) / n) * w * xv), sig(a * (1 - mpmath.mpf(k) / n) * w * xv)))
+                      for k in range(1, n + 1) for xv in (1, -1))
+            assert s_n <= bound(n)
+        # and the rate is 1/n: n·S_n settles (to a limit ½·a²w²·mean Var ≤ a²w²/4)
+        n_s = [n * sum(mpmath.mpf(1) / 2 * kl2(sig(a * (1 - mpmath.mpf(k - 1) / n) * w), sig(a * (1 - mpmath.mpf(k) / n) * w))
+                       * 2 for k in range(1, n + 1)) for n in (64, 128)]
+        assert abs(n_s[1] - n_s[0]) < 0.01 * n_s[0]
+
+
+def test_stage_statistical_error_formula_by_an_independent_simulation():
+    # one row, d = 3 features, keep k = 1, Σ = I (Σ_{P|K} = I), target a·w·x with a = 1/T; the OLS error in the Σ_KK norm
+    # has mean a²‖w_P‖²·k/(m − k − 1)
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    w, t, m_, k_ = np.array([2.0, 0.5, -0.3]), 2.0, 10, 1
+    a = 1 / t
+    errs = []
+    for _ in range(20000):
+        x = rng.normal(size=(m_, 3))
+        y = a * x @ w
+        est = np.linalg.lstsq(x[:, :1], y, rcond=None)[0][0]
+        errs.append((est - a * w[0]) ** 2)
+    want = a**2 * (0.5**2 + 0.3**2) * k_ / (m_ - k_ - 1)
+    assert np.mean(errs) == pytest.approx(want, rel=0.05)
+
+
+def test_explicit_rate_crosscheck_passes_and_catches_corrupted_constants(power_d):
+    from skd.verify.derivations.multistage import crosscheck
+
+    def checks_of(d):
+        return {c.quantity: c.status for c in crosscheck(d, 1)
+                if c.quantity.startswith(("pruning_path_energy", "stage_statistical_error"))}
+
+    ok = checks_of(power_d)
+    assert ok and all(v == "pass" for v in ok.values()), ok
+
+    def corrupt(cid, name, factor):
+        c = power_d.claim(cid)
+        ks = tuple(dataclasses.replace(k, expr=k.expr * factor) if k.name == name else k for k in c.constants)
+        return dataclasses.replace(power_d, claims=tuple(dataclasses.replace(x, constants=ks) if x.id == cid else x
+                                                         for x in power_d.claims))
+
+    # a bound 100 times too small, an a(T) off by a factor T (a² off by T²), an error formula twice too large
+    assert checks_of(corrupt("pruning_path_energy.conclusion", "S_n_bound", sp.Rational(1, 100)))[
+        "pruning_path_energy.conclusion:S_n_bound"] == "FAIL"
+    assert checks_of(corrupt("pruning_path_energy.conclusion", "S_n_bound", symbol("T") ** 2))[
+        "pruning_path_energy.conclusion:a_T"] == "FAIL"
+    assert checks_of(corrupt("stage_statistical_error.conclusion", "eps_m_sq", 2))[
+        "stage_statistical_error.conclusion:eps_m_sq"] == "FAIL"

@@ -29,6 +29,8 @@ __all__ = [
     "ERROR_PROPAGATION",
     "EULER_CONTINUATION",
     "EXACT_PROJECTION_CHAIN",
+    "PRUNING_PATH_ENERGY",
+    "STAGE_STATISTICAL_ERROR",
     "FISHER",
     "HOMOTOPY_CONDITIONS",
     "IT_MEAN",
@@ -214,4 +216,59 @@ EXACT_PROJECTION_CHAIN = theorem(
               "a(T): F_T maps the parameter θ of G_k to a(T)·θ (1/T for power; per operator, on the pieces where it is proved)")],
     proof="docs/theory/multistage.md#exact-projection-chains",
     source="issue 15 (observed to 3.3e-12 in experiments/nstage.py, affine_path_is_n_independent); theory-notes §5.5 E3",
+)
+
+#: Parameters of the log-linear pruning model (pruning_path_energy, stage_statistical_error).
+LAMBDA_X = placeholder("lambda_x", r"\lambda_x")
+N_W = placeholder("N_w", r"N_w")
+W_S = placeholder("w_s", r"w_s")
+R_P = placeholder("R_P", r"R_P")
+A_T = placeholder("a_T", r"a(T)")
+_s, _m, _k = symbol("s"), symbol("m"), symbol("k")
+
+_LOGLINEAR = (r"students are log-linear, $f_W(\cdot|x)=\mathrm{softmax}(Wx)$ with $W\in\mathbb R^{V\times d}$ ($N_w$ free weights, "
+              r"a reference row fixed at 0), inputs with second moment $E\,xx^\top\preceq\lambda_x I$; a fraction $s$ of the "
+              r"weights (the set $P$, magnitudes $\le w_s$) is pruned")
+_POWER_TYPE = (r"on the temperatures used, $\log g(x,T,V)=a(T)\log x+c(T,V)$ (power-type score), so "
+               r"$F_T(\mathrm{softmax}(z))=\mathrm{softmax}(a(T)z)$")
+
+PRUNING_PATH_ENERGY = theorem(
+    "pruning_path_energy",
+    "multistage",
+    "The n-stage pruning path loses O(1/n) information, with its temperature and sparsity dependence",
+    [
+        Hypothesis("loglinear_pruning_path", _LOGLINEAR + r"; the path shrinks the pruned weights linearly, "
+                   r"$W(t)=W^*-tW^*_P$, $t\in[0,1]$, and stage $k$ is the softened model at $t_k=k/n$", "assumption"),
+        Hypothesis("softening_loglinear", _POWER_TYPE),
+    ],
+    r"For every $n$: $S_n=\sum_{k=1}^n E_x\,\mathrm{KL}(q_{t_{k-1}}(x)\|q_{t_k}(x))\le a(T)^2\,E_x\|W^*_Px\|_2^2/(4n)"
+    r"\le a(T)^2\lambda_x\|W^*_P\|_F^2/(4n)\le a(T)^2\lambda_x\,s\,N_w\,w_s^2/(4n)$, where "
+    r"$q_t(x)=F_T(f_{W(t)}(\cdot|x))$: $O(1/n)$ with the factor $a(T)^2$ ($1/T^2$ for power) and linear in the pruned "
+    r"fraction $s$ at fixed $w_s$.",
+    [Constant("S_n_bound", A_T**2 * LAMBDA_X * _s * N_W * W_S**2 / (4 * n), "upper_bound",
+              "total KL lost along the n-stage chain, every n (a(T) per operator)")],
+    proof="docs/theory/multistage.md#pruning-path-energy",
+    source="theory-notes §5.4 R1 and 'explicit parameter dependence'; issue 15 item 5",
+)
+
+STAGE_STATISTICAL_ERROR = theorem(
+    "stage_statistical_error",
+    "multistage",
+    "The statistical error of one stage, with its temperature, sparsity and sample-size dependence",
+    [
+        Hypothesis("gaussian_least_squares_stage", _LOGLINEAR + r"; one stage keeps, in each logit row $j$, the features "
+                   r"$K_j$ ($|K_j|=k$; the others, $P_j$, are pruned) and fits them by least squares on the softened teacher's logits (logit matching) over $m>k+1$ "
+                   r"inputs drawn i.i.d. from $N(0,\Sigma)$, $\Sigma\preceq\lambda_x I$", "assumption"),
+        Hypothesis("softening_loglinear", _POWER_TYPE),
+    ],
+    r"$\varepsilon_m^2:=E\sum_j\|\hat w_j-w_j\|_{\Sigma_{K_jK_j}}^2=a(T)^2R_P\,k/(m-k-1)$ (exactly) "
+    r"$\le a(T)^2\lambda_x\,s\,N_w\,w_s^2\,k/(m-k-1)$, where $w_j$ is the population least-squares fit of row $j$, "
+    r"$R_P=\sum_jW^*_{jP_j}\Sigma_{P_j|K_j}W^{*\top}_{jP_j}$ and $\Sigma_{P|K}=\Sigma_{PP}-\Sigma_{PK}\Sigma_{KK}^{-1}\Sigma_{KP}$: "
+    r"the $\varepsilon_m$ of error_propagation (R2) in the $\Sigma$-norm of the logits, $O(k/m)$ in $m$, $\propto a(T)^2$ in "
+    r"the temperature and linear in the pruned mass.",
+    [Constant("eps_m_sq", A_T**2 * R_P * _k / (_m - _k - 1), "exact", "expected squared estimation error of one stage"),
+     Constant("eps_m_sq_bound", A_T**2 * LAMBDA_X * _s * N_W * W_S**2 * _k / (_m - _k - 1), "upper_bound",
+              "the same in the model parameters (R_P <= lambda_x s N_w w_s^2)")],
+    proof="docs/theory/multistage.md#stage-statistical-error",
+    source="theory-notes §5.4 R2 ('eps_m = O(d_eff/m)') and 'explicit parameter dependence'; issue 15 item 5",
 )

@@ -14,6 +14,9 @@ Instantiated at the reference teacher ``p = (7/10, 1/5, 1/10)`` and ``β: 1 → 
   (:func:`symbolic_path_pieces`); the constants are values at the reference;
 * ``exact_projection_chain`` — exact forward-KL stages onto affine log-linear classes end at the
   one-shot student (power-type scores), checked by :func:`projection_chain_gap`;
+* ``pruning_path_energy`` and ``stage_statistical_error`` — the O(1/n) energy of the log-linear pruning path
+  and one least-squares stage's statistical error, with ``a(T)`` (power-type pieces), the sparsity and ``m``
+  explicit, confirmed by :func:`_explicit_rate_checks` with the NumPy kernel;
 * ``error_propagation`` (R2), ``homotopy_conditions`` and ``euler_continuation`` (R3), whose
   process hypotheses are *assumptions* (the conclusions are ``conditional``).
 
@@ -58,7 +61,11 @@ from skd.theory.multistage import (
     N_KL_LIMIT_T_GRID,
     PATH_ENERGY_BOUND,
     PATH_ENERGY_LIMIT,
+    PRUNING_PATH_ENERGY,
+    STAGE_STATISTICAL_ERROR,
+    A_T,
 )
+from skd.theory.multistage import LAMBDA_X as LAMBDA_XS, N_W as N_KL_W, R_P as R_PS, W_S as W_SS
 from skd.theory.theorems import symbol
 
 from ..regions import Unsupported, t_pieces
@@ -573,7 +580,8 @@ def _assumption(cid: str, thm: str, statement: str) -> Claim:
 
 
 def _operator_independent(ctx: Context) -> list[Claim]:
-    claims: list[Claim] = _projection_chain_claims(ctx)
+    power_type = _power_type_result(ctx)
+    claims: list[Claim] = _projection_chain_claims(ctx, power_type) + _explicit_rate_claims(ctx, power_type)
     # R2: error propagation
     th = ERROR_PROPAGATION
     k = th.key
@@ -628,54 +636,78 @@ def power_type_pieces(score: sp.Expr) -> list[tuple[str, sp.Expr | None, Any]]:
     return out
 
 
-def _projection_chain_claims(ctx: Context) -> list[Claim]:
-    th = EXACT_PROJECTION_CHAIN
-    k = th.key
+def _power_type_result(ctx: Context) -> Any:
+    """:func:`power_type_pieces` of the score under the budget, or ``None`` (vector operator, free parameters)."""
     op = ctx.op
-    assumption = _assumption(f"{k}.affine_loglinear_classes", k, th.hypothesis("affine_loglinear_classes").statement)
-    stmt = th.hypothesis("softening_loglinear").statement
-    const = th.constants[0]
-    consts: tuple[DerivedConstant, ...] = ()
     if op.kind != "separable" or op.params:
+        return None
+    return budgeted(power_type_pieces, op.score, seconds=ctx.timeout, what="x·∂_x log g per T-piece")
+
+
+def _softening_loglinear(ctx: Context, cid: str, key: str, stmt: str, res: Any) -> tuple[Claim, sp.Expr | None]:
+    """The hypothesis ``softening_loglinear`` of ``key`` (power-type per T-piece) and ``a(T)`` where proved.
+
+    ``res`` is :func:`_power_type_result` (computed once per operator).
+    """
+    op = ctx.op
+    if res is None:
         why = ("vector operators have no symbolic score: whether F_T maps a log-linear class into one is not decided"
                if op.kind != "separable" else "operators with free parameters: fix them first (op.fix(...))")
-        hyp = Claim(f"{k}.softening_loglinear", k, "hypothesis", "unknown", stmt, method="none", reason=why,
-                    reason_kind="unsupported")
-    else:
-        res = budgeted(power_type_pieces, op.score, seconds=ctx.timeout, what="x·∂_x log g per T-piece")
-        if not res.ok:
-            hyp = Claim(f"{k}.softening_loglinear", k, "hypothesis", "unknown", stmt, method="sympy per T-piece",
-                        reason=res.reason, reason_kind=res.reason_kind)
+        return Claim(cid, key, "hypothesis", "unknown", stmt, method="none", reason=why, reason_kind="unsupported"), None
+    if not res.ok:
+        return Claim(cid, key, "hypothesis", "unknown", stmt, method="sympy per T-piece", reason=res.reason,
+                     reason_kind=res.reason_kind), None
+    good = [(lab, a, pc) for lab, a, pc in res.value if a is not None]
+    bad = [lab for lab, a, _ in res.value if a is None]
+    if not good:
+        return Claim(cid, key, "hypothesis", "unknown", stmt, method="sympy per T-piece",
+                     reason=f"x·∂_x log g depends on x (or vanishes) on every T-piece ({', '.join(bad)}): F_T does not map "
+                            "a log-linear class into one, and the argument does not apply",
+                     reason_kind="undecided"), None
+    scope = "; ".join(lab for lab, _, _ in good)
+    cert = tuple(f"{lab}: x·∂_x log g = {sp.sstr(a)}, free of x and non-zero, so log g = a(T) log x + c(T, V) and "
+                 "F_T(softmax(θᵀφ + b)) = softmax(a(T)θᵀφ + a(T)b)" for lab, a, _ in good)
+    if bad:
+        cert += (f"not power-type on {', '.join(bad)}: outside the scope, the argument does not apply there (not claimed)",)
+    hyp = Claim(cid, key, "hypothesis", "proved", stmt, method="sympy per T-piece", scope="full" if not bad else scope,
+                certificate=cert)
+    branches = []
+    for _, a, pc in good:
+        if pc.point:
+            cond = sp.Eq(T, pc.lo)
         else:
-            good = [(lab, a, pc) for lab, a, pc in res.value if a is not None]
-            bad = [lab for lab, a, _ in res.value if a is None]
-            if not good:
-                hyp = Claim(f"{k}.softening_loglinear", k, "hypothesis", "unknown", stmt, method="sympy per T-piece",
-                            reason=f"x·∂_x log g depends on x (or vanishes) on every T-piece ({', '.join(bad)}): F_T does not map "
-                                   "a log-linear class into one, and the telescoping argument does not apply",
-                            reason_kind="undecided")
-            else:
-                scope = "; ".join(lab for lab, _, _ in good)
-                cert = tuple(f"{lab}: x·∂_x log g = {sp.sstr(a)}, free of x and non-zero, so log g = a(T) log x + c(T, V) and "
-                             "F_T(softmax(θᵀφ + b)) = softmax(a(T)θᵀφ + a(T)b)" for lab, a, _ in good)
-                if bad:
-                    cert += (f"not power-type on {', '.join(bad)}: outside the scope, the telescoping argument does not apply "
-                             "there (not claimed)",)
-                hyp = Claim(f"{k}.softening_loglinear", k, "hypothesis", "proved", stmt, method="sympy per T-piece",
-                            scope="full" if not bad else scope, certificate=cert)
-                branches = []
-                for _, a, pc in good:
-                    if pc.point:
-                        cond = sp.Eq(T, pc.lo)
-                    else:
-                        lo = sp.Integer(0) if pc.lo is None else pc.lo
-                        cond = (T > lo) if pc.hi is None else sp.And(T > lo, T < pc.hi)
-                    branches.append((a, cond))
-                expr = branches[0][0] if len(branches) == 1 and not bad else sp.Piecewise(*branches)
-                consts = (DerivedConstant(const.name, expr, "exact", const.meaning),)
+            lo = sp.Integer(0) if pc.lo is None else pc.lo
+            cond = (T > lo) if pc.hi is None else sp.And(T > lo, T < pc.hi)
+        branches.append((a, cond))
+    expr = branches[0][0] if len(branches) == 1 and not bad else sp.Piecewise(*branches)
+    return hyp, expr
+
+
+def _projection_chain_claims(ctx: Context, res: Any) -> list[Claim]:
+    th = EXACT_PROJECTION_CHAIN
+    k = th.key
+    assumption = _assumption(f"{k}.affine_loglinear_classes", k, th.hypothesis("affine_loglinear_classes").statement)
+    hyp, expr = _softening_loglinear(ctx, f"{k}.softening_loglinear", k, th.hypothesis("softening_loglinear").statement, res)
+    const = th.constants[0]
+    consts = (DerivedConstant(const.name, expr, "exact", const.meaning),) if expr is not None else ()
     concl = Claim(f"{k}.conclusion", k, "conclusion", "pending", th.conclusion, method="theorem exact_projection_chain",
                   depends_on=(assumption.id, hyp.id), constants=consts)
     return [assumption, hyp, concl]
+
+
+def _explicit_rate_claims(ctx: Context, res: Any) -> list[Claim]:
+    """``pruning_path_energy`` (T and s in the O(1/n) bound) and ``stage_statistical_error`` (T, s and m in ε_m)."""
+    claims: list[Claim] = []
+    for th, setting in ((PRUNING_PATH_ENERGY, "loglinear_pruning_path"), (STAGE_STATISTICAL_ERROR, "gaussian_least_squares_stage")):
+        k = th.key
+        assumption = _assumption(f"{k}.{setting}", k, th.hypothesis(setting).statement)
+        hyp, a_expr = _softening_loglinear(ctx, f"{k}.softening_loglinear", k, th.hypothesis("softening_loglinear").statement,
+                                             res)
+        consts = tuple(DerivedConstant(c.name, c.expr.subs(A_T, a_expr), c.kind, c.meaning) for c in th.constants) \
+            if a_expr is not None else ()
+        claims += [assumption, hyp, Claim(f"{k}.conclusion", k, "conclusion", "pending", th.conclusion, method=f"theorem {k}",
+                                          depends_on=(assumption.id, hyp.id), constants=consts)]
+    return claims
 
 
 def _exact_fraction(v: Any) -> Fraction:
@@ -1420,6 +1452,8 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
         out.append(Check(f"{cid}:chain_equals_one_shot", meth + f"; T = {t_in} inside the proved scope", len(rows), dev, 1e-20,
                          relative=False, worst=worst))
 
+    out += _explicit_rate_checks(d, op)
+
     # -- euler_continuation (R3): forward Euler on test equations --------------------------------------
     cid = "euler_continuation.conclusion"
     why = _gate(d, cid)
@@ -1465,4 +1499,194 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
         dev, worst, cnt = compare_values([({"example": "theta' = theta"}, val, float(lim))])
         out.append(Check(f"{cid}:n_error_limit_exp", "two-level Richardson of n(e − (1 + 1/n)^n) at n = 1024, 2048, 4096 (mpmath)",
                          cnt, dev, 1e-9, worst=worst))
+    return out
+
+
+# -- pruning_path_energy / stage_statistical_error: simulations with the NumPy kernel ---------------
+
+_RATE_TS = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))
+
+
+def _softmax_rows(z: Any) -> Any:
+    import numpy as np
+
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _kernel_logits(op: Any, w: Any, xs: Any, t: Fraction) -> Any:
+    """Logits (reference row 0 subtracted) of ``apply(op, softmax(W x), T)`` for the rows of ``xs``: the operator's own
+    NumPy kernel, not the derived ``a(T)``."""
+    import numpy as np
+
+    from skd.operators import apply
+
+    q = np.asarray(apply(op, _softmax_rows(xs @ w.T), float(t)))
+    lq = np.log(q)
+    return lq - lq[:, -1:]
+
+
+def _constant_at(k: DerivedConstant, env: dict[sp.Symbol, Any]) -> float | None:
+    val = sp.N(k.expr.subs({s: (sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Float(v, 30))
+                            for s, v in env.items()}), 30)
+    return float(val) if val.is_real and val.is_finite else None
+
+
+def _explicit_rate_checks(d: Any, op: Any) -> list[Any]:
+    """Independent simulations for ``pruning_path_energy`` and ``stage_statistical_error``.
+
+    Both use the operator's NumPy kernel on ``softmax(Wx)`` (never the derived ``a(T)``):
+
+    * ``a_T``: the kernel's logits of ``F_T(softmax(z))`` equal ``a(T)·z`` (two-sided, the derived ``a``);
+    * ``S_n_bound``: ``S_n`` computed exactly on a seeded pool of 400 Gaussian inputs (V = 4, d = 5, half of the 15 free
+      weights pruned by magnitude, n = 1 … 32) must not exceed the derived bound at the pool's ``λ_x``, ``s``, ``N_w``, ``w_s``;
+    * ``eps_m_sq``: a Monte Carlo mean over 4000 least-squares stages (V = 3, d = 4, k = 2 features kept per row,
+      m = 20 Gaussian inputs, a seeded Σ) against the exact formula (relative tolerance 0.08, about 4 standard errors);
+      ``eps_m_sq_bound`` must not be below it.
+    """
+    from .sensitivity import _gate, _skip
+
+    out: list[Any] = []
+    for cid, names in (("pruning_path_energy.conclusion", ("a_T", "S_n_bound")),
+                       ("stage_statistical_error.conclusion", ("eps_m_sq", "eps_m_sq_bound"))):
+        why = _gate(d, cid) if any(c.id == cid for c in d.claims) else "no such claim in this derivation"
+        consts = {k.name: k for k in d.claim(cid).constants} if why is None else {}
+        if why is None and not consts:
+            why = "no constants derived"
+        if why:
+            out += [_skip(f"{cid}:{nm}", "simulation with the NumPy kernel", why) for nm in names]
+            continue
+        if cid.startswith("pruning"):
+            out += _path_energy_checks(op, cid, consts["S_n_bound"])
+        else:
+            out += _stage_error_checks(op, cid, consts["eps_m_sq"], consts["eps_m_sq_bound"])
+    return out
+
+
+def _a_of(bound: DerivedConstant, t: Fraction) -> float | None:
+    """``a(T)²`` read back from the derived ``S_n_bound = a(T)²·λ_x·s·N_w·w_s²/(4n)`` (the others set to 1, n = 1)."""
+    env: dict[sp.Symbol, Any] = {s: Fraction(1) for s in bound.expr.free_symbols if s != T}
+    val = _constant_at(bound, {**env, T: t})
+    return None if val is None else 4 * val
+
+
+def _path_energy_checks(op: Any, cid: str, bound: DerivedConstant) -> list[Any]:
+    import numpy as np
+
+    from skd.operators import apply
+
+    from ..crosscheck import Check, compare_values
+    from .sensitivity import _one_sided
+
+    rng = np.random.default_rng(20261206)
+    v_, d_ = 4, 5
+    w = np.vstack([rng.normal(0, 1.5, (v_ - 1, d_)), np.zeros((1, d_))])
+    free = np.abs(w[:-1]).ravel()
+    n_w = free.size
+    order = np.argsort(free, kind="stable")
+    n_p = n_w // 2
+    mask = np.zeros(n_w, dtype=bool)
+    mask[order[:n_p]] = True
+    w_p = np.zeros_like(w)
+    w_p[:-1] = np.where(mask.reshape(v_ - 1, d_), w[:-1], 0.0)
+    s_frac, w_s = Fraction(n_p, n_w), float(np.max(np.abs(w_p)))
+    xs = rng.normal(0, 1, (400, d_))
+    lam = float(np.linalg.eigvalsh(xs.T @ xs / len(xs)).max())
+    a_rows, rows = [], []
+    for t in _RATE_TS:
+        a2 = _a_of(bound, t)
+        if a2 is None:
+            continue  # T outside the proved scope
+        z = rng.normal(0, 2, (50, v_))
+        z = z - z[:, -1:]
+        lq = np.log(np.asarray(apply(op, _softmax_rows(z), float(t))))
+        lq = lq - lq[:, -1:]
+        a_num = float(np.sum(lq * z) / np.sum(z * z))
+        a_rows.append(({"T": str(t)}, math.sqrt(a2), a_num))
+        for nn in (1, 2, 4, 8, 16, 32):
+            total = 0.0
+            prev = _kernel_logits(op, w, xs, t)
+            for kk in range(1, nn + 1):
+                cur = _kernel_logits(op, w - (kk / nn) * w_p, xs, t)
+                qa, qb = _softmax_rows(prev), _softmax_rows(cur)
+                total += float(np.mean(np.sum(qa * (np.log(qa) - np.log(qb)), axis=1)))
+                prev = cur
+            b = _constant_at(bound, {T: t, symbol("n"): Fraction(nn), symbol("s"): s_frac, N_KL_W: Fraction(n_w),
+                                     LAMBDA_XS: lam, W_SS: w_s})
+            rows.append(({"T": str(t), "n": str(nn), "lambda_x": f"{lam:.6g}", "s": str(s_frac), "N_w": str(n_w),
+                          "w_s": f"{w_s:.6g}"}, b if b is not None else math.nan, total))
+    out = []
+    if a_rows:
+        dev, worst, cnt = compare_values(a_rows, relative=True)
+        out.append(Check(f"{cid}:a_T", "a(T) from the derived bound vs the least-squares slope of the kernel's logits of "
+                         "F_T(softmax(z)) on z (50 random logit vectors, V = 4)", cnt, dev, 1e-9, worst=worst))
+    if rows:
+        dev, worst, cnt = _one_sided(rows)
+        out.append(Check(f"{cid}:S_n_bound", "S_n = Σ_k E_x KL(q_{t_{k−1}} ‖ q_{t_k}) of the kernel on a seeded pool (400 Gaussian "
+                         "inputs, V = 4, d = 5, the 7 smallest of the 15 free weights pruned, n = 1 … 32) must not exceed "
+                         "the derived bound; deviation max(0, S_n − bound)/bound", cnt, dev, 0.0, worst=worst))
+    return out
+
+
+def _stage_error_checks(op: Any, cid: str, exact: DerivedConstant, bound: DerivedConstant) -> list[Any]:
+    import numpy as np
+
+    from ..crosscheck import Check, compare_values
+    from .sensitivity import _one_sided
+
+    rng = np.random.default_rng(6122026)
+    v_, d_, k_, m_, reps = 3, 4, 2, 20, 4000
+    a_mat = rng.normal(0, 1, (d_, d_))
+    sigma = a_mat @ a_mat.T / d_ + 0.3 * np.eye(d_)
+    chol = np.linalg.cholesky(sigma)
+    w = np.vstack([rng.normal(0, 1, (v_ - 1, d_)), np.zeros((1, d_))])
+    keep = [np.sort(np.argsort(-np.abs(w[j]), kind="stable")[:k_]) for j in range(v_ - 1)]
+    r_p, pruned_sq, pruned_max = 0.0, 0.0, 0.0
+    for j in range(v_ - 1):
+        kj = keep[j]
+        pj = np.array([i for i in range(d_) if i not in kj])
+        cond = sigma[np.ix_(pj, pj)] - sigma[np.ix_(pj, kj)] @ np.linalg.solve(sigma[np.ix_(kj, kj)], sigma[np.ix_(kj, pj)])
+        r_p += float(w[j, pj] @ cond @ w[j, pj])
+        pruned_sq += float(np.sum(w[j, pj] ** 2))
+        pruned_max = max(pruned_max, float(np.max(np.abs(w[j, pj]))))
+    n_w = (v_ - 1) * d_
+    s_frac = Fraction((v_ - 1) * (d_ - k_), n_w)
+    lam = float(np.linalg.eigvalsh(sigma).max())
+    rows_exact, rows_bound = [], []
+    for t in (Fraction(1, 2), Fraction(2)):
+        env = {T: t, symbol("k"): Fraction(k_), symbol("m"): Fraction(m_)}
+        want = _constant_at(exact, {**env, R_PS: r_p})
+        b = _constant_at(bound, {**env, symbol("s"): s_frac, N_KL_W: Fraction(n_w), LAMBDA_XS: lam, W_SS: pruned_max})
+        if want is None:
+            continue
+        # the population fit of each row: the kernel's target logits are linear in x, so a least-squares fit on 40
+        # generic inputs recovers their coefficients b_j exactly (to rounding); w_j = Σ_KK⁻¹ Σ_K: b_j
+        x_big = rng.normal(0, 1, (40, d_)) @ chol.T
+        coef = np.linalg.lstsq(x_big, _kernel_logits(op, w, x_big, t), rcond=None)[0].T
+        pops = [np.linalg.solve(sigma[np.ix_(keep[j], keep[j])], sigma[keep[j], :] @ coef[j]) for j in range(v_ - 1)]
+        errs = np.empty(reps)
+        for r_ in range(reps):
+            x = rng.normal(0, 1, (m_, d_)) @ chol.T
+            y = _kernel_logits(op, w, x, t)
+            tot = 0.0
+            for j in range(v_ - 1):
+                kj = keep[j]
+                est = np.linalg.lstsq(x[:, kj], y[:, j], rcond=None)[0]
+                dlt = est - pops[j]
+                tot += float(dlt @ sigma[np.ix_(kj, kj)] @ dlt)
+            errs[r_] = tot
+        mean, se = float(errs.mean()), float(errs.std(ddof=1) / math.sqrt(reps))
+        at = {"T": str(t), "k": str(k_), "m": str(m_), "R_P": f"{r_p:.6g}", "reps": str(reps), "MC_se": f"{se:.3g}"}
+        rows_exact.append((at, want, mean))
+        if b is not None:
+            rows_bound.append((at, b, want))
+    out = []
+    if rows_exact:
+        dev, worst, cnt = compare_values(rows_exact, relative=True)
+        out.append(Check(f"{cid}:eps_m_sq", f"Monte Carlo mean over {reps} least-squares stages on the kernel's target logits "
+                         f"(V = 3, d = 4, k = 2 per row, m = 20 Gaussian inputs, seeded Σ) vs the exact formula",
+                         cnt, dev, 0.08, worst=worst))
+        dev, worst, cnt = _one_sided(rows_bound)
+        out.append(Check(f"{cid}:eps_m_sq_bound", "the bound in the model parameters (λ_x = λ_max(Σ), s, N_w, w_s) must not be "
+                         "below the exact value; deviation max(0, exact − bound)/bound", cnt, dev, 0.0, worst=worst))
     return out

@@ -329,7 +329,8 @@ def _families(qualifying: Sequence[Mapping[str, Any]]) -> list[str]:
 #: How each theorem bears on "all learning-theoretic guarantees hold uniformly" (claim 7).
 GUARANTEES = frozenset({"squared_loss_decomposition", "kl_decomposition", "empirical_teacher", "delta_method",
                         "sparse_vs_dense", "path_energy_limit", "path_energy_bound", "error_propagation",
-                        "homotopy_conditions", "euler_continuation", "exact_projection_chain", "truncation_cost",
+                        "homotopy_conditions", "euler_continuation", "exact_projection_chain", "pruning_path_energy",
+                        "stage_statistical_error", "truncation_cost",
                         "dp_post_processing"})
 PAPER_ASSUMPTIONS = frozenset({"lipschitz_closed"})
 KIND_TITLE = {"guarantee": "Learning-theoretic guarantees (what the sentence is about)",
