@@ -51,11 +51,16 @@ SENS_EXPECTED = {
               "lipschitz_closed.conclusion:blowup_rate", "lipschitz_closed.conclusion:blowup_rate (lemma)",
               "lipschitz_closed.global_lipschitz_T_gt_1:counterexample"},
 }
+SHARP_CHECKS = {f"lipschitz_eps_sharp.conclusion:{k}" for k in ("L1_sharp", "L1_sharp (attained)", "L1_lower", "L1_upper",
+                                                                    "L2_lower", "L2_upper")}
+SENS_EXPECTED["power"] = SENS_EXPECTED["power"] | SHARP_CHECKS | {"lipschitz_eps_sharp.conclusion:L2_rate_lower",
+                                                                   "lipschitz_eps_sharp.conclusion:L2_witness"}
 SENS_EXPECTED["power_T2"] = SENS_EXPECTED["power"]
 SENS_EXPECTED["mixture"] = (SENS_EXPECTED["power"] - {"lipschitz_closed.conclusion:blowup_rate",
                                                       "lipschitz_closed.conclusion:blowup_rate (lemma)",
                                                       "lipschitz_closed.global_lipschitz_T_gt_1:counterexample"}
-                            | {"lipschitz_closed.conclusion:L_closed (attained)"})
+                            | {"lipschitz_closed.conclusion:L_closed (attained)"}) - {"lipschitz_eps_sharp.conclusion:L2_rate_lower",
+                                                                                       "lipschitz_eps_sharp.conclusion:L2_witness"}
 
 BOUND_NAMES = {f"path_energy_bound.conclusion:{k}" for k in ("n_sum_KL_bound", "n_sum_KL_bound_reparam", "I_sup", "J_sup", "dtheta_sup")}
 
@@ -90,7 +95,9 @@ def test_crosscheck_multistage_every_check_passes(derivations, name):
 def test_crosscheck_topk_sensitivity_and_multistage_skipped_with_reasons():
     result = crosscheck(library.topk, topics=TOPICS, cases=2)
     operator_free = [ch for ch in result.checks if ch.quantity.startswith("euler_continuation.")]
-    others = [ch for ch in result.checks if not ch.quantity.startswith("euler_continuation.")]
+    tie = [ch for ch in result.checks if ch.quantity == "lipschitz_vector.continuous_at_ties:counterexample"]
+    assert len(tie) == 1 and tie[0].passed  # the certified refutation of Lipschitz continuity is re-checked
+    others = [ch for ch in result.checks if not ch.quantity.startswith("euler_continuation.") and ch not in tie]
     assert others and all(ch.status == "skipped" and ch.skipped for ch in others)
     # R3 does not involve the operator: conditional on its assumptions, so it is checked
     assert operator_free and all(ch.passed for ch in operator_free)
@@ -156,3 +163,52 @@ def test_crosscheck_multistage_catches_a_wrong_error_propagation_formula(derivat
                  lambda k: dataclasses.replace(k, expr=k.expr.subs(c / n**2, c / n)))
     check = _by_quantity(multistage.crosscheck(d, 3))["error_propagation.conclusion:e_n_bound"]
     assert check.status == "FAIL" and check.worst["n"] != "1"
+
+
+# -- the V >= 3 sharp constants and the vector theorem: corruption fails ----------------------------------
+
+
+def test_crosscheck_sharp_l1_catches_a_value_one_part_in_a_million_low(derivations):
+    d = _corrupt(_derived(derivations, "power"), "lipschitz_eps_sharp.conclusion", "L1_sharp",
+                 lambda k: dataclasses.replace(k, expr=k.expr * (1 - sp.Rational(1, 10**6))))
+    got = _by_quantity(sensitivity.crosscheck(d, 2))
+    assert got["lipschitz_eps_sharp.conclusion:L1_sharp (attained)"].status == "FAIL"
+    assert got["lipschitz_eps_sharp.conclusion:L1_sharp"].status == "FAIL"  # the vertex ratio exceeds it
+
+
+def test_crosscheck_sharp_l2_upper_and_witness_catch_corruption(derivations):
+    d = _corrupt(_derived(derivations, "power"), "lipschitz_eps_sharp.conclusion", "L2_upper",
+                 lambda k: dataclasses.replace(k, expr=k.expr / 2))
+    assert _by_quantity(sensitivity.crosscheck(d, 2))["lipschitz_eps_sharp.conclusion:L2_upper"].status == "FAIL"
+    d = _corrupt(_derived(derivations, "power"), "lipschitz_eps_sharp.conclusion", "L2_witness",
+                 lambda k: dataclasses.replace(k, values=tuple((at, str(float(v) * 1.01)) for at, v in k.values)))
+    assert _by_quantity(sensitivity.crosscheck(d, 1))["lipschitz_eps_sharp.conclusion:L2_witness"].status == "FAIL"
+    d = _corrupt(_derived(derivations, "power"), "lipschitz_eps_sharp.conclusion", "L2_rate_lower",
+                 lambda k: dataclasses.replace(k, expr=k.expr * sp.Rational(101, 100)))
+    assert _by_quantity(sensitivity.crosscheck(d, 1))["lipschitz_eps_sharp.conclusion:L2_rate_lower"].status == "FAIL"
+
+
+def test_crosscheck_sparsemax_passes_and_catches_a_halved_logit_constant(derivations):
+    d = _derived(derivations, "sparsemax")
+    got = _by_quantity(sensitivity.crosscheck(d, 2))
+    mine = {q: ch for q, ch in got.items() if q.startswith("lipschitz_vector.")}
+    assert set(mine) == {"lipschitz_vector.conclusion:L_logit_vec", "lipschitz_vector.conclusion:L_logit_vec (attained)",
+                         "lipschitz_vector.conclusion:L_eps_vec"} and all(ch.passed for ch in mine.values())
+    bad = _corrupt(d, "lipschitz_vector.conclusion", "L_logit_vec", lambda k: dataclasses.replace(k, expr=k.expr / 2))
+    got = _by_quantity(sensitivity.crosscheck(bad, 2))
+    assert got["lipschitz_vector.conclusion:L_logit_vec"].status == "FAIL"
+    assert got["lipschitz_vector.conclusion:L_logit_vec (attained)"].status == "FAIL"
+
+
+def test_crosscheck_topk_catches_an_overstated_level(derivations):
+    d = _derived(derivations, "topk")
+    claims = []
+    for cl in d.claims:
+        if cl.id == "lipschitz_vector.continuous_at_ties":
+            ce = dict(cl.counterexample)
+            ce["points"] = [dict(pt, L=str(int(pt["L"]) * 10)) if i == 2 else pt for i, pt in enumerate(ce["points"])]
+            cl = dataclasses.replace(cl, counterexample=ce)
+        claims.append(cl)
+    bad = dataclasses.replace(d, claims=tuple(claims))
+    check = _by_quantity(sensitivity.crosscheck(bad, 1))["lipschitz_vector.continuous_at_ties:counterexample"]
+    assert check.status == "FAIL"

@@ -266,11 +266,165 @@ def test_mixture_logit_and_eps_constants_match_numeric(mixture):
 # -- vector operators ------------------------------------------------------------------------------
 
 
-def test_topk_sensitivity_claims_unknown_unsupported(topk):
-    hyps = [c for c in topk.claims if c.role == "hypothesis" and not c.id.endswith("well_defined")]
-    assert hyps and all(c.status == "unknown" and c.reason_kind == "unsupported" for c in hyps)
+def test_topk_separable_theorems_unknown_with_a_reason(topk):
+    hyps = [c for c in topk.claims if c.role == "hypothesis" and not c.id.endswith("well_defined")
+            and c.theorem != "lipschitz_vector"]
+    assert hyps and all(c.status == "unknown" and c.reason_kind == "unsupported" and "symbolic score" in c.reason for c in hyps)
     assert all(c.status == "not_established" for c in topk.claims if c.role == "conclusion")
-    assert "lipschitz_eps.conclusion" in {c.id for c in topk.claims}
+    assert {"lipschitz_eps.conclusion", "lipschitz_eps_sharp.conclusion"} <= {c.id for c in topk.claims}
+
+
+# -- lipschitz_eps_sharp: V >= 3 -----------------------------------------------------------------------
+
+
+def _power_J(p: np.ndarray, t: float) -> np.ndarray:
+    """The Jacobian of p -> p^(1/T)/sum p^(1/T), by central differences of the formula (independent of skd)."""
+    def F(u):
+        w = u ** (1 / t)
+        return w / w.sum()
+
+    h = 1e-7 * p.min()
+    return np.array([(F(p + h * e) - F(p - h * e)) / (2 * h) for e in np.eye(len(p))]).T
+
+
+def _l1_tangent_norm(jm: np.ndarray) -> float:
+    v = jm.shape[0]
+    return max(np.abs(jm[:, i] - jm[:, j]).sum() / 2 for i in range(v) for j in range(v) if i != j)
+
+
+def _l2_tangent_norm(jm: np.ndarray) -> float:
+    v = jm.shape[0]
+    basis = np.linalg.svd(np.eye(v) - 1.0 / v)[0][:, : v - 1]
+    return float(np.linalg.norm(jm @ basis, 2))
+
+
+def test_power_sharp_l1_constant_v_ge_3_closed_form(power):
+    k = power.constant("lipschitz_eps_sharp.conclusion:L1_sharp")
+    assert k.kind == "sharp"
+    vals = {(at["T"], at["eps"], at["V"]): float(v) for at, v in k.values}
+    assert vals[("2", "1/1000", "3")] == pytest.approx(14.8848782685426, rel=1e-13)  # issue 15's 14.885
+    assert vals[("2", "1/1000", "4")] == pytest.approx(14.4611876557155, rel=1e-13)
+    rng = np.random.default_rng(3)
+    for t, e, vv in ((2.0, 1e-3, 3), (2.0, 1e-2, 4), (1.5, 1e-2, 3), (4.0, 1e-3, 5), (1.0, 0.05, 3)):
+        L = float(k.expr.subs({T: sp.nsimplify(t), EPS: sp.nsimplify(e), V: vv}))
+        pv = np.array([e] * (vv - 1) + [1 - (vv - 1) * e])
+        assert _l1_tangent_norm(_power_J(pv, t)) == pytest.approx(L, rel=1e-6)  # attained at the vertex
+        worst = 0.0
+        for _ in range(300):
+            w = rng.dirichlet(np.ones(vv) * rng.choice([0.1, 1.0]))
+            worst = max(worst, _l1_tangent_norm(_power_J(e + (1 - vv * e) * w, t)))
+        assert worst <= L * (1 + 1e-6)
+        c = 1 / t  # the two-sided asymptotic bounds
+        assert c * e ** (c - 1) / (1 + (vv - 1) * e**c) <= L * (1 + 1e-12) and L <= c * e ** (c - 1) * (1 + 1e-12)
+    # V = 2's value at the end point is smaller: 14.8787554359 (not the V = 3 answer)
+    mpmath.mp.dps = 30
+    e = mpmath.mpf(1) / 1000
+    assert mpmath.diff(lambda u: _power_h(u, mpmath.mpf(2)), e) < vals[("2", "1/1000", "3")] - mpmath.mpf("0.006")
+    assert k.expr.subs({T: sp.Rational(1, 2), EPS: sp.Rational(1, 100), V: 3}) is sp.nan  # T < 1: not claimed
+
+
+def test_power_l2_constant_between_bounds_and_certified_above_l1(power):
+    lo = power.constant("lipschitz_eps_sharp.conclusion:L2_lower").expr
+    up = power.constant("lipschitz_eps_sharp.conclusion:L2_upper").expr
+    for t, e, vv in ((2.0, 1e-6, 3), (2.0, 1e-3, 3), (1.2, 1e-4, 4)):
+        env = {T: sp.nsimplify(t), EPS: sp.nsimplify(e), V: vv}
+        # float search along the family (eps, d, ..., rest) of the liminf proof
+        best = max(_l2_tangent_norm(_power_J(np.array([e] + [d] * (vv - 2) + [1 - e - (vv - 2) * d]), t))
+                   for d in np.geomspace(e, 0.2, 400))
+        assert float(lo.subs(env)) * (1 - 1e-6) <= best <= float(up.subs(env))
+    w = power.constant("lipschitz_eps_sharp.conclusion:L2_witness")
+    (at, val), = w.values
+    assert (at["T"], at["eps"], at["V"]) == ("2", "1/1000000", "3")
+    p = [mpmath.mpf(Q(s).numerator) / Q(s).denominator for s in at["p"].split(",")]
+    p2 = [mpmath.mpf(Q(s).numerator) / Q(s).denominator for s in at["p2"].split(",")]
+    assert min(Q(s) for s in at["p"].split(",") + at["p2"].split(",")) >= Q(1, 10**6)
+    mpmath.mp.dps = 60
+    F = lambda u: [x_ ** mpmath.mpf("0.5") / sum(y ** mpmath.mpf("0.5") for y in u) for x_ in u]
+    ratio = mpmath.norm([a - b for a, b in zip(F(p), F(p2))]) / mpmath.norm([a - b for a, b in zip(p, p2)])
+    assert mpmath.mpf(val) <= ratio < mpmath.mpf(val) * (1 + mpmath.mpf(10) ** -12)
+    assert ratio > 525 and 525 > 1.05 * float(power.constant("lipschitz_eps_sharp.conclusion:L1_sharp").expr.subs(
+        {T: 2, EPS: sp.Rational(1, 10**6), V: 3}))
+    rate = power.constant("lipschitz_eps_sharp.conclusion:L2_rate_lower")
+    assert sp.simplify(rate.expr.subs({T: 2, V: 3}) - sp.sqrt(sp.Rational(4, 3)) / 2 * EPS ** sp.Rational(-1, 2)) == 0
+
+
+def test_mixture_sharp_constant_is_lambda_for_every_v(mixture):
+    k = mixture.constant("lipschitz_eps_sharp.conclusion:L1_sharp").expr
+    for t in (Q(1, 2), Q(1), Q(3)):
+        assert k.subs({T: sp.Rational(t.numerator, t.denominator), V: 4, EPS: sp.Rational(1, 100)}) == min(1, 1 / sp.Rational(t.numerator, t.denominator))
+    assert mixture.claim("lipschitz_eps_sharp.conclusion").status == "established"
+
+
+# -- lipschitz_vector: sparsemax, entmax15, topk ----------------------------------------------------
+
+
+def _proj_simplex(w: np.ndarray) -> np.ndarray:
+    """Euclidean projection onto the simplex by bisection on the threshold (independent of skd)."""
+    lo, hi = w.max() - 1, w.max()
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.maximum(w - mid, 0).sum() > 1 else (lo, mid)
+    return np.maximum(w - (lo + hi) / 2, 0)
+
+
+@pytest.fixture(scope="module")
+def sparsemax():
+    return derive(library.sparsemax, topics=["sensitivity"])
+
+
+def test_sparsemax_is_one_over_T_lipschitz_in_logits(sparsemax):
+    c = sparsemax.claim("lipschitz_vector.conclusion")
+    assert c.status == "established"
+    k = sparsemax.constant("lipschitz_vector.conclusion:L_logit_vec")
+    assert k.kind == "sharp" and sp.simplify(k.expr - 1 / T) == 0
+    rng = np.random.default_rng(4)
+    for t in (0.5, 1.0, 3.0):
+        worst = 0.0
+        for _ in range(400):
+            vv = int(rng.integers(2, 6))
+            z, z2 = rng.normal(scale=2, size=vv), rng.normal(scale=2, size=vv)
+            worst = max(worst, np.linalg.norm(_proj_simplex(z / t) - _proj_simplex(z2 / t)) / np.linalg.norm(z - z2))
+        assert worst <= 1 / t + 1e-9
+        z = np.array([0.3, 0.1, -5.0])  # support {1, 2}: the ratio along e_1 - e_2 is exactly 1/T
+        d = 1e-3 * np.array([1.0, -1.0, 0.0])
+        assert np.linalg.norm(_proj_simplex((z + d) / t) - _proj_simplex(z / t)) / np.linalg.norm(d) == pytest.approx(1 / t, rel=1e-9)
+
+
+def test_entmax15_logit_bound_and_lower_bound():
+    d = derive(library.entmax15, topics=["sensitivity"])
+    assert d.claim("lipschitz_vector.conclusion").status == "established"
+    assert d.constant("lipschitz_vector.conclusion:L_logit_vec").kind == "upper_bound"
+    assert sp.simplify(d.constant("lipschitz_vector.conclusion:L_logit_vec_lower").expr - 1 / (sp.sqrt(2) * T)) == 0
+
+
+def test_topk_is_not_lipschitz_certified(topk):
+    c = topk.claim("lipschitz_vector.continuous_at_ties")
+    assert c.status == "refuted" and c.counterexample["certified_by"] == "arb"
+    assert topk.claim("lipschitz_vector.conclusion").status == "not_established"
+    mpmath.mp.dps = 50
+    levels = []
+    for pt in c.counterexample["points"]:
+        t, cc = Q(pt["T"]), 1 / mpmath.mpf(Q(pt["T"]).numerator) * Q(pt["T"]).denominator
+        p = [mpmath.mpf(Q(s).numerator) / Q(s).denominator for s in pt["p"]]
+        p2 = [mpmath.mpf(Q(s).numerator) / Q(s).denominator for s in pt["p2"]]
+
+        def topk2(u):  # keep the two largest (ties to the lower index), power-soften
+            keep = sorted(range(3), key=lambda i: (-u[i], i))[:2]
+            w = [u[i] ** cc if i in keep else mpmath.mpf(0) for i in range(3)]
+            return [x_ / sum(w) for x_ in w]
+
+        r = sum(abs(a - b) for a, b in zip(topk2(p), topk2(p2))) / sum(abs(a - b) for a, b in zip(p, p2))
+        assert r > int(pt["L"]) and abs(r - mpmath.mpf(pt["lhs"]["decimal"])) < mpmath.mpf(10) ** -25 * r
+        assert r >= 2 ** (-cc) / (4 * (p[1] - mpmath.mpf(1) / 4))  # the lemma
+        levels.append((pt["T"], int(pt["L"])))
+    assert levels == [("1", 10), ("1", 100), ("1", 1000), ("2", 10), ("2", 100), ("2", 1000)]
+    assert topk.claim("lipschitz_vector.projection_form").status == "unknown"
+
+
+def test_separable_operators_leave_the_vector_theorem_unknown_with_a_reason(power):
+    for h in ("continuous_at_ties", "projection_form"):
+        c = power.claim(f"lipschitz_vector.{h}")
+        assert c.status == "unknown" and "separable operator" in c.reason
 
 
 @pytest.mark.slow

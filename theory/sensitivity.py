@@ -4,13 +4,19 @@
 For ``q = F_T(p)`` and log-score ``s = log g``: ``∂F/∂p = (diag q − q qᵀ) diag(a(p))`` with
 ``a_j = ∂_x s(p_j, T)``; on ``Δ_ε`` this gives the labelled bound ``½ sup |∂_x s|`` (power:
 ``1/(2Tε)``); in logit coordinates a power-type operator is ``|c(T)|/2``-Lipschitz; on the
-closed simplex power is Lipschitz for ``T ≤ 1`` and not for ``T > 1``.
+closed simplex power is Lipschitz for ``T ≤ 1`` and not for ``T > 1``. For ``V ≥ 3`` and a
+power-type score with exponent ``0 < c ≤ 1`` the sharp ``ℓ1`` constant on ``Δ_ε`` is
+``c ε^{c−1} / ((V−1) ε^c + (1 − (V−1)ε)^c)``; the ``ℓ2`` one lies within ``[1, √(V/2)]`` times it.
+Of the vector built-ins, sparsemax is ``1/T``-Lipschitz in the logits (sharp), entmax15 at most
+``1/T``, and top-k is not Lipschitz (it jumps where entries tie).
 
 >>> from skd.theory.sensitivity import LIPSCHITZ_EPS
 >>> [h.key for h in LIPSCHITZ_EPS.hypotheses]
 ['well_defined', 'score_differentiable', 'derivative_monotone']
 >>> [c.kind for c in LIPSCHITZ_EPS.constants]
 ['upper_bound', 'sharp']
+>>> [c.name for c in LIPSCHITZ_EPS_SHARP.constants]
+['L1_sharp', 'L1_upper', 'L1_lower', 'L2_lower', 'L2_upper', 'L2_rate_lower']
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ __all__ = [
     "JACOBIAN",
     "LIPSCHITZ_CLOSED",
     "LIPSCHITZ_EPS",
+    "LIPSCHITZ_EPS_SHARP",
     "LIPSCHITZ_LOGIT",
+    "LIPSCHITZ_VECTOR",
     "L_CLOSED",
     "L_SHARP_V2",
     "SUP_DX_S",
@@ -124,4 +132,62 @@ LIPSCHITZ_CLOSED = theorem(
     ],
     proof="docs/theory/sensitivity.md#lipschitz-on-the-closed-simplex",
     source="theory-notes §3.1 [FLAG], §5.4 (R2), §6 item 8",
+)
+
+V_ = symbol("V")
+#: The sharp l1 constant of a power-type score with exponent c in (0, 1] on Delta_eps, V >= 3.
+L1_SHARP_FORM = C_T * EPS ** (C_T - 1) / ((V_ - 1) * EPS ** C_T + (1 - (V_ - 1) * EPS) ** C_T)
+
+LIPSCHITZ_EPS_SHARP = theorem(
+    "lipschitz_eps_sharp",
+    "sensitivity",
+    "Sharp Lipschitz constant on the eps-simplex for V >= 3",
+    [
+        _A0,
+        Hypothesis("sharp_form",
+                   r"on the $T$-pieces in scope the score is affine in $x$ ($F_T(p) = r(T)p + (1-r(T))/V$) or of power "
+                   r"type $g = e^{d(T,V)} x^{c(T)}$ with $0 < c(T) \le 1$ (sign prover on $c$ and $c - 1$)"),
+    ],
+    r"for $V\ge 3$ and $0<\varepsilon<1/V$ the least $\ell_1$ Lipschitz constant of $F_T$ on $\Delta_\varepsilon$ is "
+    r"$L_1 = c\varepsilon^{c-1}/((V-1)\varepsilon^c + (1-(V-1)\varepsilon)^c)$ (affine pieces: $|r|$), and "
+    r"$c\varepsilon^{c-1}/(1+(V-1)\varepsilon^c) \le L_1 \le c\varepsilon^{c-1}$ (power: $c = 1/T$, $T \ge 1$); the "
+    r"least $\ell_2$ constant $L_2$ satisfies $L_1 \le L_2 \le \sqrt{V/2}\,L_1$ and, for $c<1$, "
+    r"$\liminf_{\varepsilon\to0} L_2/(c\varepsilon^{c-1}) \ge \sqrt{2(V-1)/V}$, so in $\ell_2$ the constant is not "
+    r"asymptotic to $c\varepsilon^{c-1}$",
+    [
+        Constant("L1_sharp", L1_SHARP_FORM, "sharp", "least l1 Lipschitz constant of F_T on Delta_eps (V >= 3, 0 < eps < 1/V)"),
+        Constant("L1_upper", C_T * EPS ** (C_T - 1), "upper_bound", "c eps^(c-1) >= L1_sharp (Sum p^c >= 1 for c <= 1)"),
+        Constant("L1_lower", C_T * EPS ** (C_T - 1) / (1 + (V_ - 1) * EPS ** C_T), "lower_bound",
+                 "c eps^(c-1) / (1 + (V-1) eps^c) <= L1_sharp: the asymptotic L1 ~ c eps^(c-1) with relative error <= (V-1) eps^c"),
+        Constant("L2_lower", L1_SHARP_FORM, "lower_bound", "L1_sharp <= least l2 constant (attained direction e_1 - e_2 at the vertex)"),
+        Constant("L2_upper", sp.sqrt(V_ / 2) * L1_SHARP_FORM, "upper_bound",
+                 "least l2 constant <= sqrt(V/2) L1_sharp (||w||_2 <= ||w||_1/sqrt 2 for tangent w, ||v||_1 <= sqrt(V) ||v||_2)"),
+        Constant("L2_rate_lower", sp.sqrt(2 * (V_ - 1) / V_) * C_T * EPS ** (C_T - 1), "rate",
+                 "liminf as eps -> 0 of L2 / (c eps^(c-1)) is >= sqrt(2(V-1)/V) > 1 when c < 1"),
+    ],
+    proof="docs/theory/sensitivity.md#sharp-constant-for-v-at-least-3",
+    source="issue 15 item 5 (the V = 2 value 14.879 at T = 2, eps = 1e-3 is not the V = 3 answer 14.885)",
+)
+
+LIPSCHITZ_VECTOR = theorem(
+    "lipschitz_vector",
+    "sensitivity",
+    "Lipschitz constants of the vector built-ins",
+    [
+        Hypothesis("continuous_at_ties",
+                   r"$F_T$ is continuous on the open simplex, including where entries of $p$ tie (every Lipschitz map is)"),
+        Hypothesis("projection_form",
+                   r"$F_T(\operatorname{softmax}(z)) = \mathrm{sparsemax}(z/T)$ or $\mathrm{entmax}_{1.5}(z/T)$ for every "
+                   r"$z$: the operator's algorithm is the library's sparsemax or 1.5-entmax of $\log p/T$ (Theorems V.6, V.7)"),
+    ],
+    r"$z\mapsto F_T(\operatorname{softmax}(z))$ is $L$-Lipschitz in $\ell_2$ with $L = 1/T$ for sparsemax (sharp: "
+    r"attained where the support has $\ge 2$ entries) and $1/(\sqrt2 T) \le L \le 1/T$ for 1.5-entmax; on "
+    r"$\Delta_\varepsilon$, $F_T$ is $1/(T\varepsilon)$-Lipschitz in $\ell_2$; top-k is not Lipschitz (it jumps at ties)",
+    [
+        Constant("L_logit_vec", 1 / symbol("T"), "sharp", "least l2 Lipschitz constant of z -> F_T(softmax(z)) (entmax15: upper bound)"),
+        Constant("L_logit_vec_lower", 1 / symbol("T"), "lower_bound", "a ratio attained or approached by pairs of logits"),
+        Constant("L_eps_vec", 1 / (symbol("T") * EPS), "upper_bound", "l2 Lipschitz bound of F_T on Delta_eps (log is 1/eps-Lipschitz on [eps, 1])"),
+    ],
+    proof="docs/theory/sensitivity.md#vector-operators-logit-constants-and-ties",
+    source="issue 15 item 5 (sparsemax 1/T-Lipschitz in the logits; top-k not Lipschitz)",
 )

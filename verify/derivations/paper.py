@@ -92,8 +92,12 @@ CLAIMS: tuple[PaperClaim, ...] = (
         "that hypothesis the sup-I form is refuted — certified counterexample for power_T2, θ = β²); the error-propagation "
         "bound e_n ≤ e^κ(e_0 + c/n + n ε_m) under a near-contraction assumption, whose minimiser n* = √(c/ε_m) "
         "is a property of the bound only. A pure O(1/n) holds only without per-stage sampling error "
-        "(theory-notes §5.4 R2, §5.7).",
-        ("path_energy_limit", "path_energy_bound", "error_propagation", "lipschitz_eps", "lipschitz_logit"),
+        "(theory-notes §5.4 R2, §5.7). The parameter dependence is derived for log-linear students and power-type "
+        "operators (conditional on those settings): along the linear-shrink pruning path the chain loses "
+        "S_n ≤ a(T)²·λ_x·s·N_w·w_s²/(4n) for every n, and one least-squares stage on m Gaussian inputs has "
+        "ε_m² = a(T)²·R_P·k/(m − k − 1) exactly (a(T) = 1/T for power).",
+        ("path_energy_limit", "path_energy_bound", "error_propagation", "pruning_path_energy", "stage_statistical_error",
+         "lipschitz_eps", "lipschitz_logit"),
     ),
     PaperClaim(
         "Equivalence classes: distinct operators, identical students",

@@ -10,7 +10,13 @@ For a separable score ``g(x, T, V)`` with log-score ``s = log g`` and ``q = F_T(
   (power: ``1/(2T)``), ``|r(T)|/2`` when ``g`` is affine in ``x``;
 * ``lipschitz_closed`` — Lipschitz on the closed simplex per range ``T ≤ 1`` / ``T > 1``:
   proved for affine pieces and power-type pieces with exponent ``c ≥ 1``; refuted with an
-  Arb-certified counterexample for power-type pieces with ``0 < c < 1`` (power, ``T > 1``).
+  Arb-certified counterexample for power-type pieces with ``0 < c < 1`` (power, ``T > 1``);
+* ``lipschitz_eps_sharp`` — for ``V ≥ 3`` on power-type pieces with ``0 < c ≤ 1``: the exact ℓ1
+  constant ``c ε^{c−1}/((V−1)ε^c + (1−(V−1)ε)^c)``, two-sided bounds giving ``(1/T) ε^{1/T−1}``
+  asymptotically in ℓ1, ℓ2 bounds and an Arb witness that ℓ2 does not follow that asymptotic;
+* ``lipschitz_vector`` — the library's vector algorithms: sparsemax ``1/T``-Lipschitz in the logits
+  (attained), 1.5-entmax between ``1/(√2 T)`` and ``1/T``, top-k discontinuous at ties (refuted with
+  Arb-certified chord ratios).
 
 >>> from skd.operators import library
 >>> from skd.verify.derivations import derive
@@ -39,7 +45,9 @@ from skd.theory.sensitivity import (
     L_SHARP_V2,
     LIPSCHITZ_CLOSED,
     LIPSCHITZ_EPS,
+    LIPSCHITZ_EPS_SHARP,
     LIPSCHITZ_LOGIT,
+    LIPSCHITZ_VECTOR,
 )
 from skd.theory.theorems import symbol
 
@@ -56,7 +64,10 @@ __all__ = [
     "crosscheck",
     "derive",
     "sharp_enclosure",
+    "sharp_l1_form",
     "tangent_derivative_v2",
+    "topk_counterexample",
+    "topk_tie_pair",
 ]
 
 EPS = symbol("eps")
@@ -354,7 +365,7 @@ def chord_ratio_arb(op: Any, t: Fraction, eps: Fraction, prec: int = 128) -> Any
 def _unsupported(ctx: Context, why: str, kind: str = "unsupported") -> list[Claim]:
     out: list[Claim] = []
     for thm, hyps in ((JACOBIAN, ("score_differentiable",)), (LIPSCHITZ_EPS, ("score_differentiable", "derivative_monotone")),
-                      (LIPSCHITZ_LOGIT, ("score_form",)),
+                      (LIPSCHITZ_LOGIT, ("score_form",)), (LIPSCHITZ_EPS_SHARP, ("sharp_form",)),
                       (LIPSCHITZ_CLOSED, ("global_lipschitz_T_le_1", "global_lipschitz_T_gt_1"))):
         key = thm.key
         wd = ctx.axiom_claim(f"{key}.well_defined", key, "well_defined", thm.hypothesis("well_defined").statement)
@@ -417,15 +428,28 @@ def _sharp_work(pieces: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_THEOREMS = (JACOBIAN, LIPSCHITZ_EPS, LIPSCHITZ_LOGIT, LIPSCHITZ_CLOSED)
+_THEOREMS = (JACOBIAN, LIPSCHITZ_EPS, LIPSCHITZ_LOGIT, LIPSCHITZ_EPS_SHARP, LIPSCHITZ_CLOSED)
+
+#: Why the separable-score theorems say nothing about a vector operator (lipschitz_vector does).
+_VECTOR_WHY = ("vector operator: no symbolic score g, so the separable-score hypotheses (a = d/dx log g, its sign and "
+               "monotonicity, x a = c(T), affinity) cannot be stated; its Lipschitz behaviour is decided by lipschitz_vector")
+_SEPARABLE_WHY = ("separable operator: lipschitz_vector is about the library's vector algorithms; the separable theorems "
+                  "(lipschitz_logit, lipschitz_eps, lipschitz_eps_sharp, lipschitz_closed) apply instead")
 
 
 def derive(ctx: Context) -> list[Claim]:
     """The sensitivity claims of ``ctx.op`` (see the module docstring)."""
     op = ctx.op
     if op.kind != "separable":
-        return _unsupported(ctx, "vector operators have no symbolic score; the Jacobian and Lipschitz constants are "
-                                 "derived for separable operators only")
+        if op.params:
+            why = "operators with free parameters: fix them first (op.fix(...))"
+            return _unsupported(ctx, why) + _vector_unsupported(ctx, why)
+        return _unsupported(ctx, _VECTOR_WHY) + _lipschitz_vector(ctx)
+    return _derive_separable(ctx) + _vector_unsupported(ctx, _SEPARABLE_WHY)
+
+
+def _derive_separable(ctx: Context) -> list[Claim]:
+    op = ctx.op
     if op.params:
         return _unsupported(ctx, "operators with free parameters: fix them first (op.fix(...))")
     res = budgeted(analyse_score, op.score, seconds=ctx.timeout, what="x-derivative of the log-score")
@@ -456,6 +480,7 @@ def _assemble(op: Any, pieces: list[dict[str, Any]], closed: list[dict[str, Any]
         JACOBIAN.key: _jacobian(pieces),
         LIPSCHITZ_EPS.key: _lipschitz_eps(pieces, sharp, sharp_reason),
         LIPSCHITZ_LOGIT.key: _lipschitz_logit(pieces),
+        LIPSCHITZ_EPS_SHARP.key: _lipschitz_eps_sharp(op, closed),
         LIPSCHITZ_CLOSED.key: _lipschitz_closed(op, closed),
     }
 
@@ -750,6 +775,313 @@ def _lipschitz_closed(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
     return out
 
 
+# -- lipschitz_eps_sharp: V >= 3 (power type with 0 < c <= 1, affine) ---------------------------------
+
+#: (T, eps, V) at which the sharp V >= 3 constants are printed for readers (T = 2, eps = 1/1000, V = 3 is issue 15's point).
+SHARP_V_POINTS: tuple[tuple[Fraction, Fraction, int], ...] = (
+    (Fraction(2), Fraction(1, 1000), 3), (Fraction(2), Fraction(1, 1000), 4), (Fraction(2), Fraction(1, 100), 3),
+    (Fraction(3, 2), Fraction(1, 100), 3), (Fraction(4), Fraction(1, 10**6), 5))
+#: The certified l2 witness: V = 3 at T = 2, the first eps below whose chord ratio exceeds L2_FACTOR * c eps^(c-1).
+L2_WITNESS_T = Fraction(2)
+L2_WITNESS_EPS = (Fraction(1, 10**6), Fraction(1, 10**9), Fraction(1, 10**12))
+L2_FACTOR = Fraction(21, 20)
+
+
+def sharp_l1_form(c: sp.Expr) -> sp.Expr:
+    """``c ε^{c−1} / ((V−1) ε^c + (1 − (V−1)ε)^c)``: the sharp ℓ1 constant on ``Δ_ε`` for ``V ≥ 3`` (``0 < c ≤ 1``).
+
+    >>> sharp_l1_form(sp.Rational(1, 2)).subs({EPS: sp.Rational(1, 1000), V: 3}).evalf(12)
+    14.8848782685
+    """
+    return c * EPS ** (c - 1) / ((V - 1) * EPS ** c + (1 - (V - 1) * EPS) ** c)
+
+
+def _l2_witness_search(c: float, eps: float) -> tuple[float, float, float, float]:
+    """Float search (not a certificate) for ``δ`` and a unit tangent ``v`` maximising ‖J v‖₂ at ``(ε, δ, 1−ε−δ)``."""
+    import numpy as np
+
+    basis = np.array([[1.0, -1.0, 0.0], [1.0, 1.0, -2.0]]).T / np.array([math.sqrt(2), math.sqrt(6)])
+
+    def top(d: float) -> tuple[float, Any]:
+        p = np.array([eps, d, 1 - eps - d])
+        w = p ** c
+        q = w / w.sum()
+        jm = (np.diag(q) - np.outer(q, q)) @ np.diag(c / p)
+        u, s, vt = np.linalg.svd(jm @ basis)
+        return float(s[0]), basis @ vt[0]
+
+    lds = [math.log(eps) + (math.log(0.3) - math.log(eps)) * k / 600 for k in range(601)]
+    best = max(lds, key=lambda ld: top(math.exp(ld))[0])
+    d = math.exp(best)
+    s, v = top(d)
+    if v[0] < 0:
+        v = -v
+    return d, float(v[0]), float(v[1]), s
+
+
+def _l2_witness(op: Any, c: sp.Expr) -> dict[str, Any] | None:
+    """Arb-certified chord ratio in ℓ2 above ``L2_FACTOR · c ε^{c−1}`` at ``V = 3``, ``T = 2`` (or None)."""
+    t = L2_WITNESS_T
+    cv = sp.nsimplify(c.subs(T, sp.Rational(t.numerator, t.denominator)))
+    cf = float(cv)
+    if not 0 < cf < 1 or not isinstance(cv, sp.Rational):
+        return None
+    cq = Fraction(int(cv.p), int(cv.q))
+    ar = ArbArith(256)
+    for eps in L2_WITNESS_EPS:
+        d, v1, v2, _s = _l2_witness_search(cf, float(eps))
+        dq = Fraction(d).limit_denominator(10**12)
+        vq = [Fraction(v1).limit_denominator(1000), Fraction(v2).limit_denominator(1000)]
+        vq.append(-vq[0] - vq[1])
+        h = eps / 10**9
+        pa = [eps + h * vq[0], dq + h * vq[1], 1 - eps - dq + h * vq[2]]
+        pb = [eps + 2 * h * vq[0], dq + 2 * h * vq[1], 1 - eps - dq + 2 * h * vq[2]]
+        if min(pa + pb) < eps or vq[0] <= 0:
+            continue
+        fa, fb = evaluate_in(op, pa, t, ar), evaluate_in(op, pb, t, ar)
+        num = sum(((x1 - x0) ** 2 for x0, x1 in zip(fa, fb)), ar.num(0))
+        den = sum(ar.num((b - a) ** 2) for a, b in zip(pa, pb))
+        ratio = (num / den).sqrt()
+        e_b = ar.num(eps)
+        level = ar.num(L2_FACTOR) * ar.num(cq) * e_b ** ar.num(cq - 1)
+        if ratio > level:
+            return {"T": t, "eps": eps, "p": pa, "p2": pb, "ratio": ratio, "level": level, "c": cq}
+    return None
+
+
+def _lipschitz_eps_sharp(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
+    key = LIPSCHITZ_EPS_SHARP.key
+    wd_id, hid = f"{key}.well_defined", f"{key}.sharp_form"
+    stmt = LIPSCHITZ_EPS_SHARP.hypothesis("sharp_form").statement
+    items: dict[str, list[tuple[Piece, sp.Expr]]] = {k: [] for k in ("L1_sharp", "L1_upper", "L1_lower", "L2_lower",
+                                                                      "L2_upper", "L2_rate_lower")}
+    cert: list[str] = []
+    skipped: list[str] = []
+    witness: dict[str, Any] | None = None
+    for i in closed:
+        if i.get("error"):
+            skipped.append(f"{i['label']}: {i['error']}")
+            continue
+        af = i["affine"]
+        if af is not None and af["den_sign"] in ("pos", "neg"):
+            r = af["r"]
+            absval = sp.simplify(r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r)))
+            cert.append(f"{i['label']}: g = {sp.sstr(af['alpha'])} x + {sp.sstr(af['b0'])} is affine, normaliser "
+                        f"{sp.sstr(af['den'])} has sign {af['den_sign']}: F_T(p) - F_T(p') = r (p - p'), r = {sp.sstr(r)}, "
+                        "so |r| is the exact constant in every norm")
+            for k in ("L1_sharp", "L1_upper", "L1_lower", "L2_lower", "L2_upper"):
+                items[k].append((i["piece"], absval))
+            continue
+        c = i["c"]
+        if c is not None and i.get("g_sign") == "pos" and i["c_sign"] == "pos" and i["cm1_sign"] in ("neg", "zero"):
+            cert.append(f"{i['label']}: power type, x d/dx log g = c = {sp.sstr(c)} with c > 0 and c - 1 of sign "
+                        f"{i['cm1_sign']} (sign prover): 0 < c <= 1, g > 0 on (0, 1)")
+            l1 = sharp_l1_form(c)
+            items["L1_sharp"].append((i["piece"], l1))
+            items["L1_upper"].append((i["piece"], c * EPS ** (c - 1)))
+            items["L1_lower"].append((i["piece"], c * EPS ** (c - 1) / (1 + (V - 1) * EPS ** c)))
+            items["L2_lower"].append((i["piece"], l1))
+            items["L2_upper"].append((i["piece"], sp.sqrt(V / 2) * l1))
+            if i["cm1_sign"] == "neg":
+                items["L2_rate_lower"].append((i["piece"], sp.sqrt(2 * (V - 1) / V) * c * EPS ** (c - 1)))
+                if witness is None and _piece_at([i], L2_WITNESS_T) is not None:
+                    witness = _l2_witness(op, c)
+            continue
+        why = ("power type with exponent c > 1 (or of undecided sign): the sup over Delta_eps is not at the vertex "
+               "(T < 1 for power); only the bound of lipschitz_eps applies" if c is not None
+               else "neither affine in x nor power type")
+        skipped.append(f"{i['label']}: {why}")
+    covered = [pc for pc, _ in items["L1_sharp"]]
+    if not covered:
+        hyp = Claim(hid, key, "hypothesis", "unknown", stmt, method="affine / power-type recognition + sign prover",
+                    reason="; ".join(skipped) or "no T-piece", reason_kind="undecided")
+        return [hyp, Claim(f"{key}.conclusion", key, "conclusion", "pending", LIPSCHITZ_EPS_SHARP.conclusion,
+                           method=f"theorem {key}", depends_on=(wd_id, hid))]
+    labels = "; ".join(pc.label for pc in covered)
+    scope = f"V >= 3, 0 < eps < 1/V, T-pieces: {labels}" + (f" (not claimed on: {'; '.join(skipped)})" if skipped else "")
+    hyp = Claim(hid, key, "hypothesis", "proved", stmt, method="affine / power-type recognition + sign prover",
+                scope=scope, certificate=tuple(cert))
+    full = len(covered) == len(closed)
+    meanings = {k.name: k.meaning for k in LIPSCHITZ_EPS_SHARP.constants}
+    consts: list[DerivedConstant] = []
+    for name in items:
+        if not items[name]:
+            continue
+        expr = _piecewise(items[name], cover_all=full and len(items[name]) == len(closed))
+        kind = next(k.kind for k in LIPSCHITZ_EPS_SHARP.constants if k.name == name)
+        consts.append(DerivedConstant(name, expr, kind, meanings[name] + "; defined only where its T-condition holds",
+                                      values=_sharp_v_values(expr)))
+    if witness is not None:
+        w = witness
+        lo = _frac_of(w["ratio"].lower())
+        at = {"T": _fmt(w["T"]), "eps": _fmt(w["eps"]), "V": "3", "p": ",".join(map(_fmt, w["p"])),
+              "p2": ",".join(map(_fmt, w["p2"]))}
+        consts.append(DerivedConstant(
+            "L2_witness", sp.Rational(lo.numerator, lo.denominator), "lower_bound",
+            f"certified lower bound on the least l2 constant at V = 3, T = {_fmt(w['T'])}, eps = {_fmt(w['eps'])}: the l2 chord "
+            f"ratio of the pair (p, p2) in Delta_eps, an Arb ball {w['ratio'].str(20, radius=True)} > {_fmt(L2_FACTOR)} c eps^(c-1) "
+            f"= {w['level'].str(15, radius=True)} (c = {_fmt(w['c'])}) >= {_fmt(L2_FACTOR)} L1_sharp: the l2 constant is not "
+            "the l1 one", values=((at, _dec(lo, 15, up=False)),)))
+    return [hyp, Claim(f"{key}.conclusion", key, "conclusion", "pending", LIPSCHITZ_EPS_SHARP.conclusion,
+                       method=f"theorem {key} (closed form; l2: two-sided bounds, Arb chord witness)", scope=scope,
+                       depends_on=(wd_id, hid), constants=tuple(consts))]
+
+
+def _sharp_v_values(expr: sp.Expr) -> tuple[tuple[dict[str, str], str], ...]:
+    vals = []
+    for t, e, vv in SHARP_V_POINTS:
+        v = expr.subs({T: sp.Rational(t.numerator, t.denominator), EPS: sp.Rational(e.numerator, e.denominator), V: vv})
+        if v.free_symbols or v is sp.nan or not v.is_finite:
+            continue
+        vals.append(({"T": _fmt(t), "eps": _fmt(e), "V": str(vv)}, sp.sstr(sp.N(v, 15))))
+    return tuple(vals)
+
+
+# -- lipschitz_vector: sparsemax, entmax15 (logit constants), topk (not Lipschitz) -------------------------
+
+#: Levels the top-k chord ratio is certified to exceed, and the temperatures.
+TOPK_LEVELS = (10, 100, 1000)
+TOPK_T = (Fraction(1), Fraction(2))
+
+
+def _recognised(op: Any) -> str | None:
+    """``"topk"``, ``"sparsemax"`` or ``"entmax15"`` when ``op`` runs that library algorithm (identity of the function)."""
+    from skd.operators import library
+
+    alg = getattr(op, "algorithm", None)
+    if op.kind != "vector" or op.params or alg is None:
+        return None
+    for name, fn in (("topk", library.topk_algorithm), ("sparsemax", library.sparsemax_algorithm),
+                     ("entmax15", library.entmax15_algorithm)):
+        if alg is fn:
+            return name
+    return None
+
+
+def topk_tie_pair(t: Fraction) -> tuple[list[Fraction], list[Fraction]]:
+    """``p = (1/2, 1/4 + t, 1/4 − t)`` and ``p' = (1/2, 1/4 − t, 1/4 + t)``: the tie at ``(1/2, 1/4, 1/4)`` broken both ways.
+
+    >>> topk_tie_pair(Fraction(1, 100))[1]
+    [Fraction(1, 2), Fraction(6, 25), Fraction(13, 50)]
+    """
+    a, b = Fraction(1, 4) + t, Fraction(1, 4) - t
+    return [Fraction(1, 2), a, b], [Fraction(1, 2), b, a]
+
+
+def topk_counterexample(op: Any, prec: int = 128) -> dict[str, Any] | None:
+    """Arb-certified ℓ1 (= ℓ2) chord ratios of top-k above TOPK_LEVELS at the tie pairs, T in TOPK_T."""
+    from ..reproduce import operator_code
+
+    ar = ArbArith(prec)
+    points = []
+    for temp in TOPK_T:
+        for level in TOPK_LEVELS:
+            t = Fraction(1, 10 * level)  # ratio >= 2^(-1/T)/(4t) = 2.5 * 2^(-1/T) * level > level for T >= 1
+            p, p2 = topk_tie_pair(t)
+            f1, f2 = evaluate_in(op, p, temp, ar), evaluate_in(op, p2, temp, ar)
+            num = sum((abs(a - b) for a, b in zip(f1, f2)), ar.num(0))
+            ratio = num / ar.num(4 * t)
+            if not ratio > level:
+                return None
+            points.append({"T": _fmt(temp), "t": _fmt(t), "L": str(level), "p": [_fmt(v) for v in p], "p2": [_fmt(v) for v in p2],
+                           "lhs": {"ball": ratio.str(radius=True), "decimal": ratio.str(30, radius=False)},
+                           "rhs": {"ball": f"[{level} +/- 0]", "decimal": str(level)}, "relation": ">"})
+    imp, expr = operator_code(op, {})
+    reproduce = "; ".join(s for s in [
+        "from fractions import Fraction as Q", imp, "from skd.operators import evaluate_mp", f"op = {expr}",
+        "t = Q(1, 10000); p = [Q(1, 2), Q(1, 4) + t, Q(1, 4) - t]; p2 = [Q(1, 2), Q(1, 4) - t, Q(1, 4) + t]",
+        "print(sum(abs(a - b) for a, b in zip(evaluate_mp(op, p, 1), evaluate_mp(op, p2, 1))) / (4 * t))"] if s)
+    return {
+        "statement": ("V = 3, p = (1/2, 1/4 + t, 1/4 - t), p' = (1/2, 1/4 - t, 1/4 + t): top-k keeps {1, 2} at p and {1, 3} at p', "
+                      "so ||F_T(p) - F_T(p')||_1 = 2 F_T(p)_2 >= 2^(-1/T) while ||p - p'||_1 = 4t; the chord ratio (l1 and l2 "
+                      "alike) exceeds " + ", ".join(f"{pt['L']} at T = {pt['T']}, t = {pt['t']}" for pt in points)
+                      + " (Arb), and is >= 2^(-1/T)/(4t) for every t in (0, 1/4) and T > 0 (docs/theory/sensitivity.md): "
+                      "F_T is not continuous at p0 = (1/2, 1/4, 1/4), so not Lipschitz on the open simplex, on Delta_eps "
+                      "(eps < 1/4) nor in the logits"),
+        "reproduce": reproduce,
+        "certified_by": "arb",
+        "V": 3,
+        "points": points,
+    }
+
+
+def _vector_projection_work(op: Any) -> dict[str, Any]:
+    """What the vector theorem needs (worker): the recognised algorithm and, for top-k, the certified counterexample."""
+    name = _recognised(op)
+    return {"name": name, "topk": topk_counterexample(op) if name == "topk" else None}
+
+
+def _lipschitz_vector(ctx: Context) -> list[Claim]:
+    op, thm = ctx.op, LIPSCHITZ_VECTOR
+    key = thm.key
+    cid, pid = f"{key}.continuous_at_ties", f"{key}.projection_form"
+    cstmt, pstmt = thm.hypothesis("continuous_at_ties").statement, thm.hypothesis("projection_form").statement
+    res = budgeted(_vector_projection_work, op, seconds=ctx.timeout, what="recognition and top-k tie counterexample")
+    name = res.value["name"] if res.ok else None
+    consts: tuple[DerivedConstant, ...] = ()
+    if not res.ok:
+        cont = Claim(cid, key, "hypothesis", "unknown", cstmt, method="recognised algorithm", reason=res.reason,
+                     reason_kind=res.reason_kind)
+        proj = Claim(pid, key, "hypothesis", "unknown", pstmt, method="recognised algorithm", reason=res.reason,
+                     reason_kind=res.reason_kind)
+    elif name == "topk":
+        ce = res.value["topk"]
+        cont = (Claim(cid, key, "hypothesis", "refuted", cstmt, method="tie lemma + Arb chord ratios", counterexample=ce)
+                if ce is not None else
+                Claim(cid, key, "hypothesis", "unknown", cstmt, method="tie lemma + Arb chord ratios",
+                      reason="the Arb certification of the top-k chord ratios failed", reason_kind="undecided"))
+        proj = Claim(pid, key, "hypothesis", "unknown", pstmt, method="recognised algorithm",
+                     reason="top-k is not sparsemax or 1.5-entmax of log(p)/T (and is not continuous): no logit constant",
+                     reason_kind="unsupported")
+    elif name in ("sparsemax", "entmax15"):
+        thm_no = "V.6" if name == "sparsemax" else "V.7"
+        cont = Claim(cid, key, "hypothesis", "proved", cstmt, method="recognised algorithm + Corollary V.8",
+                     certificate=(f"op.algorithm is skd.operators.library.{name}_algorithm; by Theorem {thm_no} and Corollary "
+                                  "V.8 of docs/theory/vector.md it computes a map jointly continuous on the open simplex",))
+        proj = Claim(pid, key, "hypothesis", "proved", pstmt, method=f"recognised algorithm + Theorem {thm_no}",
+                     certificate=(f"op.algorithm is skd.operators.library.{name}_algorithm, which equals "
+                                  f"{'sparsemax' if name == 'sparsemax' else 'entmax_1.5'}(log(p)/T) (Theorem {thm_no}); with "
+                                  "p = softmax(z), log p = z - logsumexp(z) 1 and the map is shift invariant",))
+        tt = symbol("T")
+        if name == "sparsemax":
+            consts = (
+                DerivedConstant("L_logit_vec", 1 / tt, "sharp",
+                                "least l2 Lipschitz constant of z -> sparsemax(z/T): the Euclidean projection onto the simplex is "
+                                "1-Lipschitz, and the ratio is exactly 1/T between z = 0 and z = s (e_1 - e_2), |s| <= T/2"),
+                DerivedConstant("L_eps_vec", 1 / (tt * EPS), "upper_bound",
+                                "l2 Lipschitz bound of F_T on Delta_eps (|log a - log b| <= |a - b|/eps on [eps, 1]); not claimed sharp"),
+            )
+        else:
+            consts = (
+                DerivedConstant("L_logit_vec", 1 / tt, "upper_bound",
+                                "l2 Lipschitz bound of z -> entmax_1.5(z/T): Jacobian (diag r - r r^T/sum r)/T with r = sqrt(q), "
+                                "positive semidefinite and <= diag(r) <= I"),
+                DerivedConstant("L_logit_vec_lower", 1 / (sp.sqrt(2) * tt), "lower_bound",
+                                "the Jacobian norm at z = 0, V = 2 (q = (1/2, 1/2)): the least constant is >= 1/(sqrt 2 T)"),
+                DerivedConstant("L_eps_vec", 1 / (tt * EPS), "upper_bound",
+                                "l2 Lipschitz bound of F_T on Delta_eps (|log a - log b| <= |a - b|/eps on [eps, 1]); not claimed sharp"),
+            )
+    else:
+        why = ("a user-defined vector operator: continuity and the logit constant are proved only for the library's "
+               "sparsemax and entmax15 algorithms (and refuted for its top-k)")
+        cont = Claim(cid, key, "hypothesis", "unknown", cstmt, method="recognised algorithm", reason=why, reason_kind="unsupported")
+        proj = Claim(pid, key, "hypothesis", "unknown", pstmt, method="recognised algorithm", reason=why, reason_kind="unsupported")
+    # no A0 hypothesis: the recognised algorithms are maps into the simplex by Theorems V.6/V.7, and the
+    # top-k refutation needs only two evaluations
+    return [cont, proj, Claim(f"{key}.conclusion", key, "conclusion", "pending", thm.conclusion,
+                              method=f"theorem {key}", depends_on=(cid, pid), constants=consts)]
+
+
+def _vector_unsupported(ctx: Context, why: str) -> list[Claim]:
+    thm = LIPSCHITZ_VECTOR
+    key = thm.key
+    out: list[Claim] = []
+    for h in ("continuous_at_ties", "projection_form"):
+        out.append(Claim(f"{key}.{h}", key, "hypothesis", "unknown", thm.hypothesis(h).statement, method="none",
+                         reason=why, reason_kind="unsupported"))
+    out.append(Claim(f"{key}.conclusion", key, "conclusion", "pending", thm.conclusion, method=f"theorem {key}",
+                     depends_on=tuple(c.id for c in out)))
+    return out
 
 
 # -- cross-checks (skd crosscheck) ----------------------------------------------------------------
@@ -929,6 +1261,10 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
 
     op = d.op
     out: list[Any] = []
+    if op.kind == "separable":
+        out += _crosscheck_sharp(d, cases)
+    else:
+        out += _crosscheck_vector(d, cases)
     ints = st.lists(st.integers(-4, 4), min_size=6, max_size=6)
     logits = st.lists(st.integers(-60, 60), min_size=2, max_size=6)
     drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200), temperatures(min_value=0.05, max_value=20),
@@ -1172,4 +1508,227 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
                     dev, worst = math.inf, {**worst2, "failed": "chord ratio not above the certified level"}
                 out.append(Check(f"{key}.{h}:counterexample", "stated Arb chord ratios (30 digits) vs direct evaluate_mp (50 digits), "
                                  "compared as floats; each must exceed its level L", n, dev, 1e-15, worst=worst))
+    return out
+
+
+def _crosscheck_sharp(d: Any, cases: int) -> list[Any]:
+    """lipschitz_eps_sharp against 50-digit finite differences of evaluate_mp (no derivation helper)."""
+    from hypothesis import strategies as st
+
+    from ..crosscheck import Check, compare_values, draw
+    from ..strategies import rational_distributions
+
+    key = "lipschitz_eps_sharp.conclusion"
+    names = ("L1_sharp", "L1_upper", "L1_lower", "L2_lower", "L2_upper", "L2_rate_lower", "L2_witness")
+    why = _gate(d, key)
+    ks = {nm: (None if why else _constant_or_none(d, key, nm)) for nm in names}
+    if why or ks["L1_sharp"] is None:
+        reason = why or "no derived L1_sharp"
+        return [_skip(f"{key}:{nm}", "finite differences on Delta_eps, V >= 3", reason) for nm in names[:5]]
+    op = d.op
+    out: list[Any] = []
+    temps = [Fraction(1), Fraction(3, 2), Fraction(2), Fraction(4)]
+    drawn = draw(st.tuples(rational_distributions(min_size=3, max_size=6, max_denominator=50),
+                           st.sampled_from(temps), st.sampled_from(_EPS_CHOICES), st.lists(st.integers(-4, 4), min_size=6, max_size=6)),
+                 cases, seed=1)
+    vertex_rows, lo_rows, up_rows, bound1, bound2, l2_vertex = [], [], [], [], [], []
+    settings = [(t, Fraction(1, 1000), 3) for t in temps] + [(t, e, len(w)) for w, t, e, _ in drawn]
+    for t, e, vv in settings:
+        e = min(e, Fraction(1, 2 * vv))
+        env = {T: t, EPS: e, V: vv}
+        l1 = _value_at(ks["L1_sharp"].expr, env)
+        if l1 is None:
+            continue
+        # the vertex (eps, ..., eps, 1 - (V-1) eps) and direction e_1 - e_2: l1 and l2 ratios
+        pv = [e] * (vv - 1) + [1 - (vv - 1) * e]
+        u = [Fraction(1), Fraction(-1)] + [Fraction(0)] * (vv - 2)
+        du = _fd_direction(op, pv, u, t)
+        with mpmath.workdps(50):
+            r1 = mpmath.fsum(abs(k) for k in du) / 2
+            r2 = mpmath.sqrt(mpmath.fsum(k * k for k in du)) / mpmath.sqrt(2)
+        at = {"T": str(t), "eps": str(e), "V": str(vv)}
+        vertex_rows.append((at, float(l1), float(r1)))
+        l2l = _value_at(ks["L2_lower"].expr, env) if ks["L2_lower"] is not None else None
+        if l2l is not None:
+            l2_vertex.append((at, float(l2l), float(r2)))
+        for nm, rows, upper in (("L1_lower", lo_rows, False), ("L1_upper", up_rows, True)):
+            kk = ks[nm]
+            b = None if kk is None else _value_at(kk.expr, env)
+            if b is not None:
+                rows.append((at, b, r1) if upper else (at, r1, b))
+    for w, t, e, iv in drawn:
+        vv = len(w)
+        e = min(e, Fraction(1, 2 * vv))
+        env = {T: t, EPS: e, V: vv}
+        l1 = _value_at(ks["L1_sharp"].expr, env)
+        l2u = _value_at(ks["L2_upper"].expr, env) if ks["L2_upper"] is not None else None
+        if l1 is None:
+            continue
+        p = [e + (1 - vv * e) * wi for wi in w]
+        dirs = [[Fraction(int(k == i) - int(k == j)) for k in range(vv)] for i in range(vv) for j in range(vv) if i != j]
+        dirs.append(_tangent(iv, vv))
+        for u in dirs:
+            du = _fd_direction(op, p, u, t)
+            with mpmath.workdps(50):
+                r1 = mpmath.fsum(abs(k) for k in du) / mpmath.fsum(abs(mpmath.mpf(k.numerator) / k.denominator) for k in u)
+                r2 = mpmath.sqrt(mpmath.fsum(k * k for k in du)) / mpmath.sqrt(mpmath.fsum((mpmath.mpf(k.numerator) / k.denominator) ** 2 for k in u))
+            at = {"p": ",".join(map(str, p)), "T": str(t), "eps": str(e), "u": ",".join(map(str, u))}
+            bound1.append((at, l1, r1))
+            if l2u is not None:
+                bound2.append((at, l2u, r2))
+    dev, worst, n = compare_values(vertex_rows, relative=True)
+    out.append(Check(f"{key}:L1_sharp (attained)", "ℓ1 ratio ‖∂_u F_T‖₁/‖u‖₁ at the vertex (ε, …, ε, 1 − (V−1)ε), u = e₁ − e₂ "
+                     "(central differences of evaluate_mp, 50 digits) equals L1_sharp", n, dev, 1e-12, worst=worst))
+    dev, worst, n = _one_sided(bound1)
+    out.append(Check(f"{key}:L1_sharp", "ℓ1 ratios at drawn p ∈ Δ_ε (V ≥ 3) along every e_i − e_j and a drawn tangent u must "
+                     "not exceed L1_sharp", n, dev, 1e-10, worst=worst))
+    for nm, rows, what in (("L1_lower", lo_rows, "L1_lower ≤ attained ℓ1 ratio"), ("L1_upper", up_rows, "attained ℓ1 ratio ≤ L1_upper")):
+        if rows:
+            dev, worst, n = _one_sided(rows)
+            out.append(Check(f"{key}:{nm}", what + " at the vertex (finite differences)", n, dev, 1e-12, worst=worst))
+        else:
+            out.append(_skip(f"{key}:{nm}", what, "not derived"))
+    if l2_vertex:
+        dev, worst, n = compare_values(l2_vertex, relative=True)
+        out.append(Check(f"{key}:L2_lower", "ℓ2 ratio at the vertex along e₁ − e₂ equals L2_lower (so L2 ≥ L2_lower)", n, dev, 1e-12,
+                         worst=worst))
+    if bound2:
+        dev, worst, n = _one_sided(bound2)
+        out.append(Check(f"{key}:L2_upper", "ℓ2 ratios at drawn p ∈ Δ_ε along every e_i − e_j and a drawn tangent u must not "
+                         "exceed L2_upper", n, dev, 1e-10, worst=worst))
+    rate = ks["L2_rate_lower"]
+    if rate is not None:
+        rows = []
+        for t in (Fraction(3, 2), Fraction(2), Fraction(3)):
+            for vv in (3, 4):
+                e = Fraction(1, 10**400)
+                r = _value_at(rate.expr, {T: t, EPS: e, V: vv})
+                if r is None:
+                    continue
+                eta = Fraction(1, 10**200)  # eta = sqrt(eps): the family of the liminf proof
+                p = [e] + [eta] * (vv - 2) + [1 - e - (vv - 2) * eta]
+                u = [Fraction(1)] + [Fraction(-1, vv - 1)] * (vv - 1)
+                du = _fd_direction(op, p, u, t, dps=450)
+                with mpmath.workdps(450):
+                    r2 = mpmath.sqrt(mpmath.fsum(k * k for k in du)) / mpmath.sqrt(mpmath.fsum((mpmath.mpf(k.numerator) / k.denominator) ** 2 for k in u))
+                rows.append(({"T": str(t), "V": str(vv), "eps": "1e-400", "eta": "1e-200", "rate": mpmath.nstr(r, 15)}, 1.0,
+                                 float(r2 / r)))  # as a quotient: both sides overflow a float
+        if rows:
+            dev, worst, n = compare_values(rows, relative=True)
+            out.append(Check(f"{key}:L2_rate_lower", "ℓ2 ratio along the family p = (ε, η, …, η, rest), η = √ε, u = (1, −1/(V−1), …) "
+                             "at ε = 1e-400 (450-digit finite differences) divided by the liminf constant √(2(V−1)/V) c ε^(c−1) "
+                             "(must be 1; relative error terms ε^((1−c)/2), ε^(c/2), below 1e-20 for c ≥ 1/9)", n, dev, 1e-9, worst=worst))
+    wit = ks["L2_witness"]
+    if wit is not None and wit.values:
+        rows, above = [], []
+        for at, val in wit.values:
+            t, e = Fraction(at["T"]), Fraction(at["eps"])
+            p = [Fraction(s) for s in at["p"].split(",")]
+            p2 = [Fraction(s) for s in at["p2"].split(",")]
+            _r1, r2 = _closed_ratio(op, p, p2, t)
+            c = _value_at(ks["L1_upper"].expr, {T: t, EPS: e, V: 3}) if ks["L1_upper"] is not None else None
+            rows.append(({**at, "p": at["p"][:30], "p2": at["p2"][:30]}, float(r2), float(mpmath.mpf(val))))
+            inside = min(p + p2) >= e and sum(p) == 1 and sum(p2) == 1
+            above.append(({"T": at["T"], "eps": at["eps"], "in Delta_eps": str(inside)},
+                          float(val) if inside else math.inf, float(c * L2_FACTOR) if c is not None else math.inf))
+        dev, worst, n = _one_sided(rows)
+        dev2, worst2, _ = _one_sided(above)
+        if dev2 > 0:
+            dev, worst = math.inf, {**worst2, "failed": "the witness is not above 21/20 c eps^(c-1) or leaves Delta_eps"}
+        out.append(Check(f"{key}:L2_witness", "stated lower bound ≤ ℓ2 chord ratio of the stated pair (evaluate_mp, 50 digits), "
+                         "pair in Δ_ε, and stated bound > (21/20) L1_upper", n, dev, 1e-12, worst=worst))
+    return out
+
+
+def _softmax_f(z: Sequence[float]) -> Any:
+    import numpy as np
+
+    a = np.asarray(z, dtype=float)
+    s = np.exp(a - a.max())
+    return s / s.sum()
+
+
+def _crosscheck_vector(d: Any, cases: int) -> list[Any]:
+    """lipschitz_vector: logit chord ratios (NumPy kernel), Δ_ε chord ratios and the top-k counterexample (evaluate_mp)."""
+    import numpy as np
+    from skd.operators import apply
+
+    from ..crosscheck import Check, compare_values
+
+    key = "lipschitz_vector"
+    op = d.op
+    out: list[Any] = []
+    cont = d.claim(f"{key}.continuous_at_ties")
+    if cont.status == "refuted":
+        ce = cont.counterexample or {}
+        rows, above = [], []
+        for pt in ce.get("points", []):
+            t = Fraction(pt["T"])
+            p, p2 = [Fraction(s) for s in pt["p"]], [Fraction(s) for s in pt["p2"]]
+            r1, r2 = _closed_ratio(op, p, p2, t)
+            at = {"T": pt["T"], "t": pt["t"], "L": pt["L"]}
+            rows.append((at, float(mpmath.mpf(pt["lhs"]["decimal"])), float(r1)))
+            above.append(({**at, "norm": "l1"}, float(pt["L"]), float(r1)))
+            above.append(({**at, "norm": "l2"}, float(pt["L"]), float(r2)))
+        if rows:
+            dev, worst, n = compare_values(rows, relative=True)
+            below = [(at, v, b) for at, b, v in above]  # ratio must be > L: one-sided on L - ratio
+            dev2, worst2, _ = _one_sided(below)
+            if dev2 > 0 or any(float(v) <= float(b) for _, b, v in above):
+                dev, worst = math.inf, {**worst2, "failed": "chord ratio not above the certified level"}
+            out.append(Check(f"{key}.continuous_at_ties:counterexample", "stated Arb chord ratios vs direct evaluate_mp (50 digits) "
+                             "at the tie pairs; each ℓ1 and ℓ2 ratio must exceed its level L", n, dev, 1e-15, worst=worst))
+        else:
+            out.append(_skip(f"{key}.continuous_at_ties:counterexample", "direct chord ratios", "no points stated"))
+    why = _gate(d, f"{key}.conclusion")
+    ll = None if why else _constant_or_none(d, f"{key}.conclusion", "L_logit_vec")
+    if why or ll is None:
+        for q in ("L_logit_vec", "L_logit_vec (attained)", "L_eps_vec"):
+            out.append(_skip(f"{key}.conclusion:{q}", "chord ratios", why or "no derived constant"))
+        return out
+    rng = np.random.default_rng(0)
+    rows, att = [], []
+    lower = _constant_or_none(d, f"{key}.conclusion", "L_logit_vec_lower")
+    for t in (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(5)):
+        b = float(_value_at(ll.expr, {T: t}))
+        for _ in range(max(cases, 1) * 40):
+            vv = int(rng.integers(2, 6))
+            z = rng.normal(scale=3, size=vv)
+            z2 = z + rng.normal(scale=rng.choice([1e-3, 0.1, 2.0]), size=vv)
+            f1, f2 = apply(op, _softmax_f(z), float(t)), apply(op, _softmax_f(z2), float(t))
+            rows.append(({"T": str(t), "z": ",".join(f"{v:.3g}" for v in z)}, b,
+                         float(np.linalg.norm(f1 - f2) / np.linalg.norm(z - z2))))
+        # attainment / approach: z = 0 against s (e_1 - e_2), V = 2
+        s = 1e-4
+        f0, f1 = apply(op, _softmax_f([0.0, 0.0]), float(t)), apply(op, _softmax_f([s, -s]), float(t))
+        want = b if ll.kind == "sharp" else (float(_value_at(lower.expr, {T: t})) if lower is not None else math.nan)
+        att.append(({"T": str(t), "z": "0 vs (s, -s)", "s": str(s)}, want, float(np.linalg.norm(f1 - f0) / (s * math.sqrt(2)))))
+    dev, worst, n = _one_sided(rows)
+    out.append(Check(f"{key}.conclusion:L_logit_vec", "ℓ2 chord ratios ‖G(z) − G(z')‖/‖z − z'‖ of G(z) = apply(op, softmax(z), T) "
+                     "(NumPy kernel) at random logit pairs must not exceed L_logit_vec(T)", n, dev, 1e-9, worst=worst))
+    dev, worst, n = compare_values(att, relative=True)
+    out.append(Check(f"{key}.conclusion:L_logit_vec (attained)", "chord ratio between z = 0 and (s, −s), s = 1e-4, V = 2 "
+                     "equals the sharp constant (sparsemax) or the stated lower bound (entmax15)", n, dev, 1e-6, worst=worst))
+    le = _constant_or_none(d, f"{key}.conclusion", "L_eps_vec")
+    if le is not None:
+        from hypothesis import strategies as st
+
+        from ..crosscheck import draw
+        from ..strategies import rational_distributions, temperatures
+
+        pairs = draw(st.tuples(rational_distributions(min_size=3, max_size=3, max_denominator=60),
+                               rational_distributions(min_size=3, max_size=3, max_denominator=60),
+                               temperatures(min_value=0.1, max_value=10), st.sampled_from(_EPS_CHOICES)), max(cases, 1) * 5, seed=2)
+        erows = []
+        for w1, w2, t, e in pairs:
+            p1 = [e + (1 - 3 * e) * a for a in w1]
+            p2 = [e + (1 - 3 * e) * a for a in w2]
+            if p1 == p2:
+                continue
+            _r1, r2 = _closed_ratio(op, p1, p2, t)
+            erows.append(({"p": ",".join(map(str, p1)), "p2": ",".join(map(str, p2)), "T": str(t), "eps": str(e)},
+                          _value_at(le.expr, {T: t, EPS: e}), r2))
+        dev, worst, n = _one_sided(erows)
+        out.append(Check(f"{key}.conclusion:L_eps_vec", "ℓ2 chord ratios of evaluate_mp at drawn pairs in Δ_ε (V = 3) must not "
+                         "exceed L_eps_vec(T, ε)", n, dev, 1e-12, worst=worst))
     return out
