@@ -558,3 +558,61 @@ def test_explicit_rate_crosscheck_passes_and_catches_corrupted_constants(power_d
         "pruning_path_energy.conclusion:a_T"] == "FAIL"
     assert checks_of(corrupt("stage_statistical_error.conclusion", "eps_m_sq", 2))[
         "stage_statistical_error.conclusion:eps_m_sq"] == "FAIL"
+
+
+# -- glued_path_energy (issue 15 item 3: piecewise paths glued at T = 1) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def hybrid_d():
+    return derive(library.hybrid, topics=["multistage"])
+
+
+def test_glued_path_energy_hybrid_established_on_full_scope(hybrid_d):
+    h = hybrid_d.claim("glued_path_energy.piecewise_family")
+    assert h.status == "proved" and h.scope == "full"
+    assert any("exponential" in c for c in h.certificate) and any("mixture" in c for c in h.certificate)
+    c = hybrid_d.claim("glued_path_energy.conclusion")
+    assert c.status == "established" and c.scope == "full"
+
+
+def test_glued_path_energy_hybrid_limit_is_the_integral_split_at_T_1(hybrid_d):
+    # independent of skd's derivation: the limit ½|Δβ|∫I with I from finite differences of evaluate_mp on each side
+    lim = float(hybrid_d.constant("glued_path_energy.conclusion:n_sum_KL_limit_glued").values[0][1])
+    with mpmath.workdps(30):
+        def fisher(b):
+            h = mpmath.mpf(10) ** -10
+            def q(bb):
+                return [mpmath.mpf(v) for v in evaluate_mp(library.hybrid, P, Fraction(mpmath.nstr(1 / bb, 40)), dps=40)]
+            qp, qm, q0 = q(b + h), q(b - h), q(b)
+            return mpmath.fsum(((a - c) / (2 * h)) ** 2 / m for a, c, m in zip(qp, qm, q0))
+        integral = mpmath.quad(fisher, [mpmath.mpf(1) / 2, 1]) + mpmath.quad(fisher, [1, 2])
+    assert lim == pytest.approx(float(3 * integral / 4), rel=1e-7)
+
+
+def test_glued_path_energy_bound_holds_and_crosscheck_catches_a_small_bound(hybrid_d):
+    from skd.verify.derivations.multistage import crosscheck
+
+    def glued(d):
+        return {c.quantity: c.status for c in crosscheck(d, 1) if c.quantity.startswith("glued_path_energy")}
+
+    assert set(glued(hybrid_d).values()) == {"pass"}
+    c = hybrid_d.claim("glued_path_energy.conclusion")
+    ks = tuple(dataclasses.replace(k, values=((k.values[0][0], "0.3"),)) if k.name == "n_sum_KL_bound_glued" else k
+               for k in c.constants)  # 0.3 < n·ΣKL = 0.3706 at n = 1
+    bad = dataclasses.replace(hybrid_d, claims=tuple(dataclasses.replace(x, constants=ks) if x.id == c.id else x
+                                                     for x in hybrid_d.claims))
+    assert glued(bad)["glued_path_energy.conclusion:n_sum_KL_bound_glued"] == "FAIL"
+
+
+def test_glued_forms_refuses_a_path_that_jumps_at_the_junction():
+    from skd.operators import separable
+    from skd.verify.derivations.multistage import glued_forms
+
+    # power below T = 1, power with twice the exponent above: q jumps at T = 1 (p vs p^2 normalised)
+    jump = separable("Piecewise((x**(1/T), T <= 1), (x**(2/T), True))")
+    g = glued_forms(jump.score, (Fraction(1, 2), Fraction(2)))
+    assert not g["ok"] and "T = 1" in g["reason"]
+    d = derive(jump, topics=["multistage"])
+    assert d.claim("glued_path_energy.piecewise_family").status == "unknown"
+    assert d.claim("glued_path_energy.conclusion").status == "not_established"

@@ -29,6 +29,7 @@ __all__ = [
     "ERROR_PROPAGATION",
     "EULER_CONTINUATION",
     "EXACT_PROJECTION_CHAIN",
+    "GLUED_PATH_ENERGY",
     "PRUNING_PATH_ENERGY",
     "STAGE_STATISTICAL_ERROR",
     "FISHER",
@@ -129,6 +130,40 @@ PATH_ENERGY_BOUND = theorem(
     ],
     proof="docs/theory/multistage.md#path-energy-bound",
     source="theory-notes §5.1, §5.4 R1 [CORRECTED], §5.8",
+)
+
+N_KL_LIMIT_GLUED = placeholder("nKL_limit_glued", r"\lim n\textstyle\sum\mathrm{KL}")
+N_KL_BOUND_GLUED = placeholder("nKL_bound_glued", r"\sup_n n\textstyle\sum\mathrm{KL}")
+C_CHI = placeholder("C_chi", r"C_\chi")
+A_SUP = placeholder("A_sup", r"\max_j\sup J\,\sup\theta'^2")
+N_JUNCTIONS = placeholder("N_J", r"N_J")
+
+GLUED_PATH_ENERGY = theorem(
+    "glued_path_energy",
+    "multistage",
+    "Path energy of a temperature path that crosses piece boundaries of the score (glued at T = 1)",
+    [
+        _WD,
+        Hypothesis(
+            "piecewise_family",
+            r"the junctions $T_j$ (piece boundaries of the score) cut $[\beta_0,\beta_1]$ into intervals on each of which "
+            r"$q_\beta$ is a one-parameter exponential or mixture family with $\theta\in C^2$ (as in path_energy_bound), and "
+            r"at every junction the score equals each neighbouring piece's formula up to a factor free of $x$, so "
+            r"$\beta\mapsto q_\beta$ is continuous",
+        ),
+    ],
+    r"On the grid uniform in $\beta$: (i) $n\sum_k\mathrm{KL}(q_{\beta_{k-1}}\|q_{\beta_k})\to\tfrac12|\beta_1-\beta_0|\int I(\beta)\,d\beta$ "
+    r"(the integral split at the junctions); (ii) for every $n\ge1$, "
+    r"$n\sum_k\mathrm{KL}\le\tfrac12(\beta_1-\beta_0)^2A+N_J(\beta_1-\beta_0)^2C_\chi/n$, with $A=\max_j\sup J\,\sup\theta'^2$ over "
+    r"the intervals, $C_\chi=\sum_i(\sup_\beta|\partial_\beta q_{\beta,i}|)^2/\inf_\beta q_{\beta,i}$ and $N_J$ the number of "
+    r"junctions strictly inside.",
+    [
+        Constant("n_sum_KL_limit_glued", N_KL_LIMIT_GLUED, "limit", "lim n·Σ_k KL across the junctions, grid uniform in β"),
+        Constant("n_sum_KL_bound_glued", (BETA1 - BETA0) ** 2 * A_SUP / 2 + N_JUNCTIONS * (BETA1 - BETA0) ** 2 * C_CHI / n,
+                 "upper_bound", "bound on n·Σ_k KL for every n across the junctions"),
+    ],
+    proof="docs/theory/multistage.md#paths-glued-at-piece-boundaries",
+    source="issue 15 item 3 ('piecewise paths glued at T = 1'); theory-notes §5.4 R1",
 )
 
 _E_GEOM = rho**n * e0 + (c / n**2 + eps_m) * (1 - rho**n) / (1 - rho)

@@ -64,6 +64,10 @@ from skd.theory.multistage import (
     PRUNING_PATH_ENERGY,
     STAGE_STATISTICAL_ERROR,
     A_T,
+    GLUED_PATH_ENERGY,
+    A_SUP,
+    C_CHI,
+    N_JUNCTIONS,
 )
 from skd.theory.multistage import LAMBDA_X as LAMBDA_XS, N_W as N_KL_W, R_P as R_PS, W_S as W_SS
 from skd.theory.theorems import symbol
@@ -581,7 +585,8 @@ def _assumption(cid: str, thm: str, statement: str) -> Claim:
 
 def _operator_independent(ctx: Context) -> list[Claim]:
     power_type = _power_type_result(ctx)
-    claims: list[Claim] = _projection_chain_claims(ctx, power_type) + _explicit_rate_claims(ctx, power_type)
+    claims: list[Claim] = (_glued_claims(ctx) + _projection_chain_claims(ctx, power_type)
+                           + _explicit_rate_claims(ctx, power_type))
     # R2: error propagation
     th = ERROR_PROPAGATION
     k = th.key
@@ -681,6 +686,172 @@ def _softening_loglinear(ctx: Context, cid: str, key: str, stmt: str, res: Any) 
         branches.append((a, cond))
     expr = branches[0][0] if len(branches) == 1 and not bad else sp.Piecewise(*branches)
     return hyp, expr
+
+
+#: The glued reference interval: β: 2 → 1/2 (T: 1/2 → 2), across T = 1.
+GLUED_BETA = (Fraction(2), Fraction(1, 2))
+
+
+def glued_forms(score: sp.Expr, t_range: tuple[Fraction, Fraction]) -> dict[str, Any]:
+    """:func:`path_forms` on each interval into which the score's piece boundaries cut ``t_range``.
+
+    Returns ``{"ok": True, "junctions": [T_j], "subs": [forms...], "all_junctions_continuous": bool, "checks": [...]}``
+    or ``{"ok": False, "reason"}``. Every sub-interval must be a recognised one-parameter family; the end checks of
+    :func:`path_forms` at each closed junction make ``q_β`` continuous there (both sides equal the score at ``T_j`` up
+    to a factor free of x). ``all_junctions_continuous`` repeats that check at every junction of the score, inside
+    ``t_range`` or not (it decides whether the hypothesis holds for every interval).
+
+    >>> from skd.operators import library
+    >>> g = glued_forms(library.hybrid.score, (Fraction(1, 2), Fraction(2)))
+    >>> g["junctions"], [f["family"] for f in g["subs"]], g["all_junctions_continuous"]
+    ([Fraction(1, 1)], ['exponential', 'mixture'], True)
+    """
+    t_lo, t_hi = t_range
+    try:
+        pieces = t_pieces(score)
+    except Unsupported as exc:
+        return {"ok": False, "reason": f"piece decomposition: {exc}", "kind": "unsupported"}
+    points = [pc.lo for pc in pieces if pc.point]
+    if any(not pt.is_Rational for pt in points):
+        return {"ok": False, "kind": "undecided", "reason": f"a piece boundary is not rational ({points}): not handled"}
+    junctions = sorted(Fraction(int(pt.p), int(pt.q)) for pt in points)
+    inside = [j for j in junctions if t_lo < j < t_hi]
+    cuts = [t_lo, *inside, t_hi]
+    subs = []
+    for a, b in itertools.pairwise(cuts):
+        f = path_forms(score, (a, b))
+        if not f["ok"]:
+            return {"ok": False, "kind": f.get("kind", "undecided"), "reason": f"on T ∈ [{a}, {b}]: {f['reason']}"}
+        if f["family"] is None:
+            return {"ok": False, "kind": "undecided",
+                    "reason": f"on T ∈ [{a}, {b}] the path is not recognised as an exponential or mixture family"}
+        subs.append({**f, "t_range": (a, b)})
+    checks, every = [], True
+    for j in junctions:
+        left = j / 2 if j == junctions[0] else (j + max(v for v in junctions if v < j)) / 2
+        right = j + 1 if j == junctions[-1] else (j + min(v for v in junctions if v > j)) / 2
+        for rng in ((left, j), (j, right)):
+            f = path_forms(score, rng)
+            if not f["ok"]:
+                every = False
+                checks.append(f"junction T = {j}, side T ∈ [{rng[0]}, {rng[1]}]: {f['reason']}")
+            else:
+                checks += [f"junction T = {j}, side T ∈ [{rng[0]}, {rng[1]}]: {c}" for c in f["end_checks"]]
+    return {"ok": True, "junctions": inside, "subs": subs, "all_junctions_continuous": every, "checks": checks}
+
+
+def _arb_dq_abs(s: sp.Expr, ds: sp.Expr, p: Sequence[Fraction], i: int) -> Callable[[Any], Any]:
+    """Ball enclosure of ``β ↦ |∂_β q_{β,i}| = q_i |D_i − E_q D|`` (``D = ∂_β s``), naive."""
+    ar = ArbArith(_PREC)
+    xs = [ar.num(pi) for pi in p]
+    vv = ar.num(len(p))
+
+    def f(b: Any) -> Any:
+        env = [{x: xi, beta: b, V: vv} for xi in xs]
+        sv = [eval_expr(s, e, ar) for e in env]
+        dv = [eval_expr(ds, e, ar) for e in env]
+        w = [(v - sv[0]).exp() for v in sv]
+        z = sum(w[1:], w[0])
+        q = [wi / z for wi in w]
+        md = sum((qi * di for qi, di in zip(q[1:], dv[1:])), q[0] * dv[0])
+        return abs(q[i] * (dv[i] - md))
+
+    return f
+
+
+def _arb_neg_q(s: sp.Expr, p: Sequence[Fraction], i: int) -> Callable[[Any], Any]:
+    """Ball enclosure of ``β ↦ −q_{β,i}`` (its sup is ``−inf q_i``)."""
+    ar = ArbArith(_PREC)
+    xs = [ar.num(pi) for pi in p]
+    vv = ar.num(len(p))
+
+    def f(b: Any) -> Any:
+        sv = [eval_expr(s, {x: xi, beta: b, V: vv}, ar) for xi in xs]
+        w = [(v - sv[0]).exp() for v in sv]
+        z = sum(w[1:], w[0])
+        return -(w[i] / z)
+
+    return f
+
+
+def glued_numbers(g: dict[str, Any], p: Sequence[Fraction], b0: Fraction, b1: Fraction) -> dict[str, Any]:
+    """Arb upper ends of ``A`` and ``C_χ``, the glued bound, and the limit ``½|Δβ|∫I`` (mpmath quad per interval)."""
+    a_up, dq_sup, q_inf = 0.0, [0.0] * len(p), [math.inf] * len(p)
+    integral = mpmath.mpf(0)
+    for f in g["subs"]:
+        lo_t, hi_t = f["t_range"]
+        lo_b, hi_b = 1 / hi_t, 1 / lo_t
+        j_hi = sup_enclosure(_arb_variance(f["s"], f["ds"], f["a"], f["da"], p), lo_b, hi_b)[1]
+        th_hi = sup_enclosure(_arb_abs_mean_value(f["dtheta"], ArbArith(_PREC), len(p)), lo_b, hi_b)[1]
+        a_up = max(a_up, j_hi * th_hi * th_hi)
+        for i in range(len(p)):
+            dq_sup[i] = max(dq_sup[i], sup_enclosure(_arb_dq_abs(f["s"], f["ds"], p, i), lo_b, hi_b, rel_tol=1e-6)[1])
+            q_inf[i] = min(q_inf[i], -sup_enclosure(_arb_neg_q(f["s"], p, i), lo_b, hi_b, rel_tol=1e-6)[1])
+        with mpmath.workdps(_DPS):
+            integral += mpmath.quad(lambda b, f=f: _fisher_mp(f["s"], f["ds"], p, b), [_mpf(lo_b), _mpf(hi_b)])
+    if min(q_inf) <= 0:
+        raise Undecided("inf q_i not enclosed away from 0")
+    c_chi = sum(d * d / q for d, q in zip(dq_sup, q_inf))
+    db = abs(b1 - b0)
+    db2 = float(db * db)
+    nj = len(g["junctions"])
+    return {"A": a_up, "C_chi": c_chi, "N_J": nj, "bound_n1": (db2 / 2 * a_up + nj * db2 * c_chi) * (1 + 1e-12),
+            "limit": db * integral / 2}
+
+
+def _glued_claims(ctx: Context) -> list[Claim]:
+    th = GLUED_PATH_ENERGY
+    k = th.key
+    op = ctx.op
+    wd = ctx.axiom_claim(f"{k}.well_defined", k, "well_defined", th.hypothesis("well_defined").statement)
+    stmt = th.hypothesis("piecewise_family").statement
+    b0, b1 = GLUED_BETA
+    t_range = (1 / max(b0, b1), 1 / min(b0, b1))
+    consts: tuple[DerivedConstant, ...] = ()
+    if op.kind != "separable" or op.params:
+        why = ("vector operators have no symbolic score" if op.kind != "separable"
+               else "operators with free parameters: fix them first (op.fix(...))")
+        hyp = Claim(f"{k}.piecewise_family", k, "hypothesis", "unknown", stmt, method="none", reason=why,
+                    reason_kind="unsupported")
+    else:
+        res = budgeted(glued_forms, op.score, t_range, seconds=ctx.timeout, what="path families per interval between junctions")
+        sym = budgeted(symbolic_path_pieces, op.score, seconds=ctx.timeout, what="symbolic path families per T-piece")
+        if not res.ok or not res.value["ok"]:
+            hyp = Claim(f"{k}.piecewise_family", k, "hypothesis", "unknown", stmt, method="sympy per interval",
+                        reason=res.reason if not res.ok else res.value["reason"],
+                        reason_kind=res.reason_kind if not res.ok else res.value.get("kind", "undecided"))
+        else:
+            g = res.value
+            sym_all = sym.ok and sym.value and all(e["ok"] for e in sym.value)
+            full = sym_all and g["all_junctions_continuous"]
+            ref_scope = f"reference teacher p = ({_pstr(REFERENCE_P)}), β ∈ [{min(b0, b1)}, {max(b0, b1)}] (T ∈ [{t_range[0]}, {t_range[1]}])"
+            scope = "full" if full else ref_scope
+            cert = tuple(f"T ∈ [{f['t_range'][0]}, {f['t_range'][1]}]: {f['family']} family, θ(β) = {sp.sstr(f['theta'])}"
+                         for f in g["subs"]) + tuple(g["checks"])
+            if full:
+                cert += ("every T-piece is a one-parameter family with θ ∈ C² on its whole β-range (symbolic_path_pieces) and q is "
+                         "continuous at every junction, for every p: the hypothesis holds on every interval",)
+            hyp = Claim(f"{k}.piecewise_family", k, "hypothesis", "proved", stmt, method="sympy per interval", scope=scope,
+                        certificate=cert)
+            try:
+                nums = glued_numbers(g, REFERENCE_P, b0, b1)
+            except (Undecided, ZeroDivisionError, ValueError) as exc:
+                ctx.note(f"{op.name}: glued path numbers not enclosed ({exc})")
+                nums = None
+            if nums is not None:
+                at = {"p": _pstr(REFERENCE_P), "beta0": str(b0), "beta1": str(b1)}
+                consts = (
+                    DerivedConstant("n_sum_KL_limit_glued", th.constants[0].expr, "limit",
+                                    "lim n·Σ_k KL = ½|Δβ|∫I across the junctions (grid uniform in β; value at the reference)",
+                                    values=((at, _dec(nums["limit"], 12)),)),
+                    DerivedConstant("n_sum_KL_bound_glued", th.constants[1].expr, "upper_bound",
+                                    f"n·Σ_k KL ≤ ½(Δβ)²A + N_J(Δβ)²C_χ/n for every n; at the reference A ≤ {nums['A']:.12g}, "
+                                    f"C_χ ≤ {nums['C_chi']:.12g}, N_J = {nums['N_J']} (Arb upper ends); the value is its n = 1 maximum",
+                                    values=((at, _dec(mpmath.mpf(nums["bound_n1"]), 12)),)),
+                )
+    concl = Claim(f"{k}.conclusion", k, "conclusion", "pending", th.conclusion, method="theorem glued_path_energy",
+                  scope=hyp.scope if hyp.status == "proved" else "full", depends_on=(wd.id, hyp.id), constants=consts)
+    return [wd, hyp, concl]
 
 
 def _projection_chain_claims(ctx: Context, res: Any) -> list[Claim]:
@@ -1452,6 +1623,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
         out.append(Check(f"{cid}:chain_equals_one_shot", meth + f"; T = {t_in} inside the proved scope", len(rows), dev, 1e-20,
                          relative=False, worst=worst))
 
+    out += _glued_checks(d, op)
     out += _explicit_rate_checks(d, op)
 
     # -- euler_continuation (R3): forward Euler on test equations --------------------------------------
@@ -1689,4 +1861,42 @@ def _stage_error_checks(op: Any, cid: str, exact: DerivedConstant, bound: Derive
         dev, worst, cnt = _one_sided(rows_bound)
         out.append(Check(f"{cid}:eps_m_sq_bound", "the bound in the model parameters (λ_x = λ_max(Σ), s, N_w, w_s) must not be "
                          "below the exact value; deviation max(0, exact − bound)/bound", cnt, dev, 0.0, worst=worst))
+    return out
+
+
+def _glued_checks(d: Any, op: Any) -> list[Any]:
+    """``glued_path_energy`` against direct KL sums of :func:`evaluate_mp` on the glued reference interval.
+
+    * the limit: three-level Richardson of ``n·Σ KL`` at ``n = 48, 96, 192, 384`` (multiples of 3, so the junction
+      β = 1 is a grid point and the expansion in ``1/n`` holds on each side);
+    * the bound: ``n·Σ KL`` for ``n = 1 … 32`` in both directions must not exceed the stated value.
+    """
+    from ..crosscheck import Check, compare_values
+    from .sensitivity import _gate, _one_sided, _skip
+
+    cid = "glued_path_energy.conclusion"
+    if not any(c.id == cid for c in d.claims):
+        return [_skip(f"{cid}:n_sum_KL_limit_glued", "direct KL sums", "no glued_path_energy claim in this derivation")]
+    why = _gate(d, cid)
+    consts = {k.name: k for k in d.claim(cid).constants}
+    if why is None and not consts:
+        why = "no constants derived (Arb enclosures failed)"
+    if why:
+        return [_skip(f"{cid}:{nm}", "direct KL sums of evaluate_mp", why) for nm in ("n_sum_KL_limit_glued", "n_sum_KL_bound_glued")]
+    b0, b1 = GLUED_BETA
+    path = _Path(op)
+    at = {"p": _pstr(REFERENCE_P), "beta0": str(b0), "beta1": str(b1)}
+    lim = _richardson(lambda m: _n_kl(path, _grid(b0, b1, m)), 48, 3)
+    stated = float(consts["n_sum_KL_limit_glued"].values[0][1])
+    dev, worst, cnt = compare_values([(at, stated, float(lim))])
+    out = [Check(f"{cid}:n_sum_KL_limit_glued", "three-level Richardson of n·Σ_k KL (evaluate_mp, 40 digits) at n = 48, 96, 192, "
+                 "384 across T = 1 (junction on the grid)", cnt, dev, 1e-7, worst=worst)]
+    bound = float(consts["n_sum_KL_bound_glued"].values[0][1])
+    rows = []
+    for nn in range(1, 33):
+        for a, b, direction in ((b0, b1, "forward"), (b1, b0, "reversed")):
+            rows.append(({**at, "n": str(nn), "direction": direction}, bound, float(_n_kl(path, _grid(a, b, nn)))))
+    dev, worst, cnt = _one_sided(rows)
+    out.append(Check(f"{cid}:n_sum_KL_bound_glued", "n·Σ_k KL of evaluate_mp for n = 1 … 32, both directions, across T = 1, must not "
+                     "exceed the stated bound", cnt, dev, 0.0, worst=worst))
     return out
