@@ -96,7 +96,8 @@ CLAIMS: tuple[PaperClaim, ...] = (
         "operators (conditional on those settings): along the linear-shrink pruning path the chain loses "
         "S_n ≤ a(T)²·λ_x·s·N_w·w_s²/(4n) for every n, and one least-squares stage on m Gaussian inputs has "
         "ε_m² = a(T)²·R_P·k/(m − k − 1) exactly (a(T) = 1/T for power).",
-        ("path_energy_limit", "path_energy_bound", "error_propagation", "pruning_path_energy", "stage_statistical_error",
+        ("path_energy_limit", "path_energy_bound", "glued_path_energy", "error_propagation", "pruning_path_energy",
+         "stage_statistical_error",
          "lipschitz_eps", "lipschitz_logit"),
     ),
     PaperClaim(
@@ -333,7 +334,7 @@ def _families(qualifying: Sequence[Mapping[str, Any]]) -> list[str]:
 #: How each theorem bears on "all learning-theoretic guarantees hold uniformly" (claim 7).
 GUARANTEES = frozenset({"squared_loss_decomposition", "kl_decomposition", "empirical_teacher", "delta_method",
                         "sparse_vs_dense", "path_energy_limit", "path_energy_bound", "error_propagation",
-                        "homotopy_conditions", "euler_continuation", "exact_projection_chain", "pruning_path_energy",
+                        "homotopy_conditions", "euler_continuation", "exact_projection_chain", "glued_path_energy", "pruning_path_energy",
                         "stage_statistical_error", "truncation_cost",
                         "dp_post_processing"})
 PAPER_ASSUMPTIONS = frozenset({"lipschitz_closed"})
