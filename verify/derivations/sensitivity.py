@@ -913,7 +913,9 @@ def _lipschitz_eps_sharp(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
                                       values=_sharp_v_values(expr)))
     if witness is not None:
         w = witness
-        lo = _frac_of(w["ratio"].lower())
+        # the Arb lower end, rounded DOWN to 15 significant digits (still a certified lower bound; an exact
+        # dyadic end would be a ~70-digit rational, beyond what the safe parser reads back)
+        lo = Fraction(_dec(_frac_of(w["ratio"].lower()), 15, up=False))
         at = {"T": _fmt(w["T"]), "eps": _fmt(w["eps"]), "V": "3", "p": ",".join(map(_fmt, w["p"])),
               "p2": ",".join(map(_fmt, w["p2"]))}
         consts.append(DerivedConstant(
