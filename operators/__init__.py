@@ -23,7 +23,6 @@ from .parse import parse_formula
 from .symbols import T, V, x
 
 
-
 def apply(op: Operator | str, p: Any, T: float, *, values: Mapping[str, Any] | None = None, dtype: Any = None) -> np.ndarray:
     """``F_T(p)`` for the distributions in the last axis of ``p``: the operator applied numerically.
 

@@ -60,6 +60,7 @@ most every :data:`BUSY_INTERVAL` seconds (reading ``/proc`` costs ~50 µs). With
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -68,8 +69,8 @@ import tempfile
 import threading
 import time
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,10 +176,8 @@ def _write(path: Path, record: dict[str, Any]) -> None:
                 json.dump(record, fh, indent=1, sort_keys=True)
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
     except OSError:
         pass

@@ -93,11 +93,9 @@ class Param:
     def contains(self, value: Number) -> bool:
         v = _rational("value", value)
         lo, hi = self.bounds
-        if lo is not None and (v < lo or (v == lo and not self.lower_closed)):
-            return False
-        if hi is not None and (v > hi or (v == hi and not self.upper_closed)):
-            return False
-        return True
+        below = lo is not None and (v < lo or (v == lo and not self.lower_closed))
+        above = hi is not None and (v > hi or (v == hi and not self.upper_closed))
+        return not (below or above)
 
     def describe(self) -> str:
         lo, hi = self.bounds
@@ -192,7 +190,7 @@ class Operator:
         >>> op.fix(a=2)
         Operator('pa[a=2]', separable: x**(2/T))
         """
-        if self.kind != "separable":
+        if self.kind != "separable" or self.score is None:  # a separable operator always has a score
             raise InvalidArgument("values", values, "only separable operators have parameters")
         known = {p.name: p for p in self.params}
         subs = {}
@@ -377,7 +375,7 @@ def reparametrize(op: Operator, phi: str | sp.Expr, *, name: str | None = None) 
     >>> reparametrize(separable("x**(1/T)", name="power"), "T**2", name="power_T2")
     Operator('power_T2', separable: x**(T**(-2)))
     """
-    if op.kind != "separable":
+    if op.kind != "separable" or op.score is None:  # a separable operator always has a score
         raise InvalidArgument("op", op, "reparametrize needs a separable operator; use compose for vector ones")
     expr = parse_formula(phi, symbols=["T", "V"]) if isinstance(phi, str) else phi
     if not isinstance(expr, sp.Expr) or expr.free_symbols - {T, V}:

@@ -463,13 +463,14 @@ def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | No
     from .library import _BY_NAME
     from .validate import check_temperature
 
-    if _BY_NAME.get(op.name) is not op or op.name not in kernels.SEPARABLE:
+    name = op.name
+    if _BY_NAME.get(name) is not op or name not in kernels.SEPARABLE:
         return None
     try:
         t = check_temperature(T)
     except InvalidArgument:
         return None
-    return kernels.checked(op.name, p, t)
+    return kernels.checked(name, p, t)
 
 
 def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, Any] | None) -> np.ndarray:

@@ -33,9 +33,11 @@ The error bounds are those stated in :mod:`skd.operators.kernels`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, cast, overload
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["available", "kernels", "import_error", "PARALLEL_MIN_SIZE"]
 
@@ -47,21 +49,35 @@ try:  # Numba is a dependency, but a broken install must not break skd: fall bac
     import numba
     from llvmlite import ir
     from numba import prange
-    from numba.core import cgutils
-    from numba.core import types
+    from numba.core import cgutils, types
     from numba.extending import intrinsic
 except ImportError as _exc:  # pragma: no cover - exercised only without numba
-    numba = None
     _IMPORT_ERROR: BaseException | None = _exc
 else:
     _IMPORT_ERROR = None
 
-if numba is not None:
+#: The annotations of the kernels below are for the reader and mypy: Numba ignores them and types
+#: each call from its arguments (a float32 row gets float32 scalars).
+F64Array = npt.NDArray[np.float64]
+F32Array = npt.NDArray[np.float32]
+FloatArray = npt.NDArray[np.floating[Any]]
+BoolArray = npt.NDArray[np.bool_]
+#: What an ``@intrinsic`` returns at typing time: the signature and its code generator, or
+#: ``None`` for argument types it does not accept.
+Typing = tuple[Any, Callable[..., Any]] | None
+
+if _IMPORT_ERROR is None:
+
+    def kernel_intrinsic(defn: Callable[..., Typing]) -> Callable[..., Any]:
+        """``numba.extending.intrinsic``, typed as the kernels call it: without the typing
+        context (Numba's stubs keep ``typingctx`` in the signature of the intrinsic's call)."""
+        return cast("Callable[..., Any]", intrinsic(defn))
 
     # -- bit casts ------------------------------------------------------------------------
 
-    @intrinsic
-    def as_int(typingctx, x):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def as_int(typingctx: Any, x: Any) -> Typing:
+        rt: types.Integer[Any]
         if x == types.float64:
             rt, lt = types.int64, ir.IntType(64)
         elif x == types.float32:
@@ -69,13 +85,14 @@ if numba is not None:
         else:
             return None
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             return builder.bitcast(args[0], lt)
 
         return rt(x), codegen
 
-    @intrinsic
-    def as_float(typingctx, x):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def as_float(typingctx: Any, x: Any) -> Typing:
+        rt: types.Float[Any]
         if x == types.int64:
             rt, lt = types.float64, ir.DoubleType()
         elif x == types.int32:
@@ -83,7 +100,7 @@ if numba is not None:
         else:
             return None
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             return builder.bitcast(args[0], lt)
 
         return rt(x), codegen
@@ -114,7 +131,7 @@ if numba is not None:
     TWO_24 = 2.0**24
 
     @jit
-    def log64(x, kscale):  # type: ignore[no-untyped-def]
+    def log64(x: float, kscale: int) -> float:
         """log(x · 2^-kscale) for a positive normal x (fdlibm e_log.c; the scale is exact)."""
         ix = as_int(x)
         hx = (ix >> 32) + (0x3FF00000 - 0x3FE6A09E)
@@ -132,7 +149,7 @@ if numba is not None:
         return s * (hfsq + R) + dk * LN2_LO - hfsq + f + dk * LN2_HI
 
     @jit
-    def exp64_nonpos(x):  # type: ignore[no-untyped-def]
+    def exp64_nonpos(x: float) -> float:
         """exp(x) for x <= 0, x = -inf allowed (fdlibm e_exp.c, branch-free)."""
         x = x if x > -746.0 else -746.0
         k = int(x * INV_LN2 - 0.5)
@@ -149,7 +166,7 @@ if numba is not None:
         return y * TWO_M1000 if big else y
 
     @jit
-    def log_ratio64(xi, scaled_inv_m):  # type: ignore[no-untyped-def]
+    def log_ratio64(xi: float, scaled_inv_m: float) -> float:
         """log(xi/m) for 0 <= xi <= m, given 2^54/m; log 0 = -inf.
 
         The quotient is formed as ``xi · (2^54/m)``, a normal number even for subnormal ``xi``
@@ -191,45 +208,45 @@ if numba is not None:
     def _c32(v: int) -> ir.Constant:
         return ir.Constant(I32, v)
 
-    @intrinsic
-    def logf_mantissa(typingctx, x):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def logf_mantissa(typingctx: Any, x: Any) -> Typing:
         """``f = m − 1`` for the reduction ``x = 2^k·m``, ``m`` in [√2/2, √2) (musl logf), in i32."""
         if x != types.float32:
             return None
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             ix = builder.add(builder.bitcast(args[0], I32), _c32(0x3F800000 - 0x3F3504F3))
             ix = builder.add(builder.and_(ix, _c32(0x007FFFFF)), _c32(0x3F3504F3))
             return builder.fsub(builder.bitcast(ix, ir.FloatType()), ir.Constant(ir.FloatType(), 1.0))
 
         return types.float32(x), codegen
 
-    @intrinsic
-    def logf_exponent(typingctx, x):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def logf_exponent(typingctx: Any, x: Any) -> Typing:
         """``k`` of the same reduction, as a float32 (exact: ``|k| <= 150``)."""
         if x != types.float32:
             return None
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             ix = builder.add(builder.bitcast(args[0], I32), _c32(0x3F800000 - 0x3F3504F3))
             return builder.sitofp(builder.sub(builder.ashr(ix, _c32(23)), _c32(0x7F)), ir.FloatType())
 
         return types.float32(x), codegen
 
-    @intrinsic
-    def pow2f(typingctx, k):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def pow2f(typingctx: Any, k: Any) -> Typing:
         """``2^k`` for an integral float32 ``k`` in [−126, 127] (built from its bits)."""
         if k != types.float32:
             return None
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             ki = builder.fptosi(args[0], I32)
             return builder.bitcast(builder.shl(builder.add(ki, _c32(127)), _c32(23)), ir.FloatType())
 
         return types.float32(k), codegen
 
     @jit
-    def log32(x, kscale):  # type: ignore[no-untyped-def]
+    def log32(x: np.float32, kscale: np.float32) -> np.float32:
         """logf(x · 2^-kscale) for a positive normal float32 x (musl logf.c; exact scale).
 
         ``kscale`` is a float32 integer; ``k − kscale`` is exact.
@@ -246,7 +263,7 @@ if numba is not None:
         return s * (hfsq + R) + dk * LN2F_LO - hfsq + f + dk * LN2F_HI
 
     @jit
-    def exp32_nonpos(x):  # type: ignore[no-untyped-def]
+    def exp32_nonpos(x: np.float32) -> np.float32:
         """expf(x) for x <= 0, x = -inf allowed (musl expf.c, branch-free).
 
         ``k = trunc(x/ln2 − 1/2)`` is kept as a float32 integer (``np.trunc``, as ``int()`` would
@@ -266,7 +283,7 @@ if numba is not None:
         return y * TWO_M100F if big else y
 
     @jit
-    def log_ratio32(xi, scaled_inv_m):  # type: ignore[no-untyped-def]
+    def log_ratio32(xi: np.float32, scaled_inv_m: np.float32) -> np.float32:
         """log(xi/m) for 0 <= xi <= m, given 2^24/m (as float32); log 0 = -inf."""
         L = log32(xi * scaled_inv_m, F24)
         return L if xi > ZERO_F else NINF_F
@@ -278,8 +295,8 @@ if numba is not None:
     #: Entries per block of :func:`accurate_sum` (each lane adds at most 16 terms per block).
     SUM_BLOCK = 256
 
-    @intrinsic
-    def lane_sum(typingctx, a, lo, hi):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def lane_sum(typingctx: Any, a: Any, lo: Any, hi: Any) -> Typing:
         """Σ a[lo:hi] in float64, as 16 lane sums added in a fixed tree.
 
         Lane ``j`` adds ``a[lo + j], a[lo + 16 + j], a[lo + 32 + j], ...`` (every index below
@@ -296,7 +313,7 @@ if numba is not None:
             return None  # a strided view would be read wrongly: refuse it at typing time
         sig = types.float64(a, types.intp, types.intp)
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             aty = sig.args[0]
             arr = context.make_array(aty)(context, builder, args[0])
             lo, hi = args[1], args[2]
@@ -332,7 +349,7 @@ if numba is not None:
         return sig, codegen
 
     @jit
-    def accurate_sum(a):  # type: ignore[no-untyped-def]
+    def accurate_sum(a: FloatArray) -> float:
         """Σ a[i] (entries >= 0) in float64: blocks of 256 summed by :func:`lane_sum`, the block
         sums added with Neumaier compensation.
 
@@ -352,8 +369,8 @@ if numba is not None:
             s = t
         return s + comp
 
-    @intrinsic
-    def sum_umax(typingctx, a):  # type: ignore[no-untyped-def]
+    @kernel_intrinsic
+    def sum_umax(typingctx: Any, a: Any) -> Typing:
         """``(Σ a[i] in float64, unsigned max of the bit patterns as int64)`` in one pass.
 
         The validation pass of the checked kernels (:func:`power_rows64_checked`, ...), used by
@@ -371,7 +388,7 @@ if numba is not None:
             return None
         sig = types.Tuple((types.float64, types.int64))(a)
 
-        def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
             aty = sig.args[0]
             arr = context.make_array(aty)(context, builder, args[0])
             n = builder.extract_value(arr.shape, 0)
@@ -430,7 +447,7 @@ if numba is not None:
     INF_BITS32 = 0x7F800000
 
     @jit
-    def row_max(a):  # type: ignore[no-untyped-def]
+    def row_max(a: FloatArray) -> Any:
         """max of a non-negative row, as the integer max of the bit patterns (exact)."""
         mi = as_int(a[0])
         for i in range(1, a.shape[0]):
@@ -441,11 +458,11 @@ if numba is not None:
     # -- row kernels -------------------------------------------------------------------------
 
     @jit
-    def power_row64(xr, inv_t, orow):  # type: ignore[no-untyped-def]
+    def power_row64(xr: F64Array, inv_t: float, orow: F64Array) -> None:
         power_row64_m(xr, row_max(xr), inv_t, orow)
 
     @jit
-    def power_row64_m(xr, m, inv_t, orow):  # type: ignore[no-untyped-def]
+    def power_row64_m(xr: F64Array, m: float, inv_t: float, orow: F64Array) -> None:
         """The row kernel given the row maximum ``m``."""
         c = TWO_54 / m
         for i in range(xr.shape[0]):
@@ -455,11 +472,11 @@ if numba is not None:
             orow[i] = orow[i] * inv_s
 
     @jit
-    def power_row32(xr, inv_t, orow):  # type: ignore[no-untyped-def]
+    def power_row32(xr: F32Array, inv_t: float, orow: F32Array) -> None:
         power_row32_m(xr, row_max(xr), inv_t, orow)
 
     @jit
-    def power_row32_m(xr, m, inv_t, orow):  # type: ignore[no-untyped-def]
+    def power_row32_m(xr: F32Array, m: np.float32, inv_t: float, orow: F32Array) -> None:
         """The row kernel given the row maximum ``m`` (a float32)."""
         it = f32(inv_t)
         c = f32(TWO_24 / np.float64(m))
@@ -470,7 +487,7 @@ if numba is not None:
             orow[i] = f32(np.float64(orow[i]) * inv_s)
 
     @jit
-    def shifted_row(xr, c, orow):  # type: ignore[no-untyped-def]
+    def shifted_row(xr: FloatArray, c: float, orow: FloatArray) -> None:
         """(x + c)/Σ(x + c); float64 arithmetic, rounded once to the output's dtype.
 
         The normaliser is Σx + V·c (see ``kernels._shifted``): no systematic rounding from
@@ -483,15 +500,15 @@ if numba is not None:
     # -- checked rows (the validation of :func:`skd.operators.apply`, fused into the kernel) ---
 
     @jit
-    def row_ok64(s, u, tol):  # type: ignore[no-untyped-def]
+    def row_ok64(s: float, u: int, tol: float) -> bool:
         return u >= 0 and u < INF_BITS64 and abs(s - 1.0) <= tol
 
     @jit
-    def row_ok32(s, u, tol):  # type: ignore[no-untyped-def]
+    def row_ok32(s: float, u: int, tol: float) -> bool:
         return u >= 0 and u < INF_BITS32 and abs(s - 1.0) <= tol
 
     @jit
-    def power_row64_checked(xr, inv_t, orow, tol):  # type: ignore[no-untyped-def]
+    def power_row64_checked(xr: F64Array, inv_t: float, orow: F64Array, tol: float) -> bool:
         """:func:`power_row64` after the entry and row-sum checks (one pass, :func:`sum_umax`);
         False (and the row left unwritten) when the row fails them."""
         s, u = sum_umax(xr)
@@ -501,7 +518,7 @@ if numba is not None:
         return True
 
     @jit
-    def power_row32_checked(xr, inv_t, orow, tol):  # type: ignore[no-untyped-def]
+    def power_row32_checked(xr: F32Array, inv_t: float, orow: F32Array, tol: float) -> bool:
         s, u = sum_umax(xr)
         if not row_ok32(s, u, tol):
             return False
@@ -509,7 +526,7 @@ if numba is not None:
         return True
 
     @jit
-    def shifted_row_checked(xr, c, orow, tol):  # type: ignore[no-untyped-def]
+    def shifted_row_checked(xr: FloatArray, c: float, orow: FloatArray, tol: float) -> bool:
         s, u = sum_umax(xr)
         inf_bits = INF_BITS32 if xr.itemsize == 4 else INF_BITS64
         if not (u >= 0 and u < inf_bits and abs(s - 1.0) <= tol):
@@ -522,62 +539,62 @@ if numba is not None:
     # number of threads
 
     @par
-    def power_rows64(x, inv_t, out):  # type: ignore[no-untyped-def]
+    def power_rows64(x: F64Array, inv_t: float, out: F64Array) -> None:
         for r in prange(x.shape[0]):
             power_row64(x[r], inv_t, out[r])
 
     @jit
-    def power_rows64_serial(x, inv_t, out):  # type: ignore[no-untyped-def]
+    def power_rows64_serial(x: F64Array, inv_t: float, out: F64Array) -> None:
         for r in range(x.shape[0]):
             power_row64(x[r], inv_t, out[r])
 
     @par
-    def power_rows32(x, inv_t, out):  # type: ignore[no-untyped-def]
+    def power_rows32(x: F32Array, inv_t: float, out: F32Array) -> None:
         for r in prange(x.shape[0]):
             power_row32(x[r], inv_t, out[r])
 
     @jit
-    def power_rows32_serial(x, inv_t, out):  # type: ignore[no-untyped-def]
+    def power_rows32_serial(x: F32Array, inv_t: float, out: F32Array) -> None:
         for r in range(x.shape[0]):
             power_row32(x[r], inv_t, out[r])
 
     @par
-    def shifted_rows(x, c, out):  # type: ignore[no-untyped-def]
+    def shifted_rows(x: FloatArray, c: float, out: FloatArray) -> None:
         for r in prange(x.shape[0]):
             shifted_row(x[r], c, out[r])
 
     @jit
-    def shifted_rows_serial(x, c, out):  # type: ignore[no-untyped-def]
+    def shifted_rows_serial(x: FloatArray, c: float, out: FloatArray) -> None:
         for r in range(x.shape[0]):
             shifted_row(x[r], c, out[r])
 
     @par
-    def power_rows64_checked(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+    def power_rows64_checked(x: F64Array, inv_t: float, out: F64Array, tol: float, ok: BoolArray) -> None:
         for r in prange(x.shape[0]):
             ok[r] = power_row64_checked(x[r], inv_t, out[r], tol)
 
     @jit
-    def power_rows64_checked_serial(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+    def power_rows64_checked_serial(x: F64Array, inv_t: float, out: F64Array, tol: float, ok: BoolArray) -> None:
         for r in range(x.shape[0]):
             ok[r] = power_row64_checked(x[r], inv_t, out[r], tol)
 
     @par
-    def power_rows32_checked(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+    def power_rows32_checked(x: F32Array, inv_t: float, out: F32Array, tol: float, ok: BoolArray) -> None:
         for r in prange(x.shape[0]):
             ok[r] = power_row32_checked(x[r], inv_t, out[r], tol)
 
     @jit
-    def power_rows32_checked_serial(x, inv_t, out, tol, ok):  # type: ignore[no-untyped-def]
+    def power_rows32_checked_serial(x: F32Array, inv_t: float, out: F32Array, tol: float, ok: BoolArray) -> None:
         for r in range(x.shape[0]):
             ok[r] = power_row32_checked(x[r], inv_t, out[r], tol)
 
     @par
-    def shifted_rows_checked(x, c, out, tol, ok):  # type: ignore[no-untyped-def]
+    def shifted_rows_checked(x: FloatArray, c: float, out: FloatArray, tol: float, ok: BoolArray) -> None:
         for r in prange(x.shape[0]):
             ok[r] = shifted_row_checked(x[r], c, out[r], tol)
 
     @jit
-    def shifted_rows_checked_serial(x, c, out, tol, ok):  # type: ignore[no-untyped-def]
+    def shifted_rows_checked_serial(x: FloatArray, c: float, out: FloatArray, tol: float, ok: BoolArray) -> None:
         for r in range(x.shape[0]):
             ok[r] = shifted_row_checked(x[r], c, out[r], tol)
 
@@ -589,7 +606,8 @@ if numba is not None:
         x = np.require(p, dtype=p.dtype.newbyteorder("="), requirements=("C", "A"))
         return x.reshape(-1, p.shape[-1])
 
-    def _run(x: np.ndarray, parallel, serial, args: tuple, threads: int | None) -> None:  # type: ignore[no-untyped-def]
+    def _run(x: np.ndarray, parallel: Callable[..., None], serial: Callable[..., None], args: tuple[Any, ...],
+             threads: int | None) -> None:
         """Run ``parallel(*args)`` on up to ``threads`` threads (``None``: as many as
         :func:`skd.operators.choice.threads` allows — one when the other cores are busy), or
         ``serial(*args)`` for small inputs or one thread."""
@@ -613,14 +631,20 @@ if numba is not None:
             finally:
                 numba.set_num_threads(have)
 
-    def _checked(x: np.ndarray, parallel, serial, a0: float, threads: int | None, out: np.ndarray):  # type: ignore[no-untyped-def]
+    def _checked(x: np.ndarray, parallel: Callable[..., None], serial: Callable[..., None], a0: float, threads: int | None,
+                 out: np.ndarray) -> np.ndarray | None:
         from .kernels import check_tolerance
 
         ok = np.empty(x.shape[0], dtype=np.bool_)
         _run(x, parallel, serial, (x, a0, out, check_tolerance(x.dtype, x.shape[1]), ok), threads)
         return out if ok.all() else None
 
-    def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False):  # type: ignore[no-untyped-def]
+    @overload
+    def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: Literal[False] = False) -> np.ndarray: ...
+    @overload
+    def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool) -> np.ndarray | None: ...
+
+    def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
         """``p^{1/t_eff}`` normalised. With ``check=True`` the rows are validated in the same
         pass as the row maximum (finite, ``>= 0``, sum within :func:`.kernels.check_tolerance`
         of 1) and ``None`` is returned if any row fails; the output is otherwise bit-identical."""
@@ -643,7 +667,12 @@ if numba is not None:
             _run(x, power_rows64, power_rows64_serial, (x, 1.0 / t_eff, out), threads)
         return out.reshape(p.shape)
 
-    def shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool = False):  # type: ignore[no-untyped-def]
+    @overload
+    def shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: Literal[False] = False) -> np.ndarray: ...
+    @overload
+    def shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool) -> np.ndarray | None: ...
+
+    def shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
         """``(p + c)/Σ(p + c)``; ``check`` as in :func:`power_tempered`."""
         x = _rows(p)
         out = np.empty_like(x)
@@ -664,7 +693,7 @@ if numba is not None:
 
 
 def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
-    if numba is None:
+    if _IMPORT_ERROR is not None:
         from . import kernels as K
 
         return {name: K.NUMPY_KERNELS[name] for name in K.SEPARABLE}
@@ -679,7 +708,7 @@ def kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
 def checked_kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray | None]]:
     """``{name: kernel}`` that validate each row in the kernel's own pass and return ``None``
     when a row fails (see :func:`skd.operators.kernels.checked`); NumPy's if Numba is missing."""
-    if numba is None:
+    if _IMPORT_ERROR is not None:
         from . import kernels as K
 
         return {name: K.NUMPY_CHECKED[name] for name in K.SEPARABLE}
@@ -688,7 +717,7 @@ def checked_kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray | No
 
 def available() -> bool:
     """True if the Numba kernels are in use (Numba imported and the kernels were defined)."""
-    return numba is not None
+    return _IMPORT_ERROR is None
 
 
 def import_error() -> BaseException | None:

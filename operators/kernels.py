@@ -109,8 +109,8 @@ array([0.33333333, 0.        , 0.66666667])
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 
@@ -132,6 +132,8 @@ __all__ = [
 ]
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
+#: A kernel's output: an array, or (the checked kernels) an array or ``None``.
+_Out = TypeVar("_Out", bound="np.ndarray | None")
 
 #: Built-ins with a separable score (Numba kernels exist for these).
 SEPARABLE: tuple[str, ...] = ("power", "power_T2", "hybrid", "mixture", "laplace")
@@ -286,6 +288,12 @@ def _over_blocks(work: Callable[[int, int], bool], n: int, V: int, threads: int 
     return ok
 
 
+@overload
+def _normalise(p: np.ndarray, *, threads: int | None = None, check: Literal[False] = False) -> np.ndarray: ...
+@overload
+def _normalise(p: np.ndarray, *, threads: int | None = None, check: bool) -> np.ndarray | None: ...
+
+
 def _normalise(p: np.ndarray, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
     """``p / Σp`` row-wise (the ``T == 1`` identity of the operators whose identity is proved)."""
     x = _rows(p)
@@ -294,11 +302,14 @@ def _normalise(p: np.ndarray, *, threads: int | None = None, check: bool = False
         tol = check_tolerance(x.dtype, x.shape[1])
         if not ((np.abs(s - 1.0) <= tol).all() and x.min() >= 0):
             return None
-    if x.dtype == np.float64:
-        out = x / s
-    else:
-        out = (x.astype(np.float64) / s).astype(x.dtype)
+    out = x / s if x.dtype == np.float64 else (x.astype(np.float64) / s).astype(x.dtype)
     return out.reshape(p.shape)
+
+
+@overload
+def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: Literal[False] = False) -> np.ndarray: ...
+@overload
+def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool) -> np.ndarray | None: ...
 
 
 def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
@@ -325,6 +336,12 @@ def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, c
     return out.reshape(p.shape)
 
 
+@overload
+def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: Literal[False] = False) -> np.ndarray: ...
+@overload
+def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool) -> np.ndarray | None: ...
+
+
 def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
     """``(p + c) / Σ(p + c)`` row-wise, computed in float64 (``c >= 0``).
 
@@ -345,36 +362,37 @@ def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool
     return out.astype(p.dtype, copy=False).reshape(p.shape)
 
 
-def separable_kernels(power_tempered: Kernel, shifted: Callable[[np.ndarray, float], np.ndarray],
-                      normalise: Callable[[np.ndarray], np.ndarray]) -> dict[str, Kernel]:
+def separable_kernels(power_tempered: Callable[[np.ndarray, float], _Out], shifted: Callable[[np.ndarray, float], _Out],
+                      normalise: Callable[[np.ndarray], _Out]) -> dict[str, Callable[[np.ndarray, float], _Out]]:
     """The five separable built-ins from two primitives — ``power_tempered(p, T)`` (``p^{1/T}``
     normalised) and ``shifted(p, c)`` (``(p + c)/Σ(p + c)``) — plus ``normalise`` for the
-    identity range ``T <= 1`` of mixture and laplace. NumPy and Numba share this table."""
+    identity range ``T <= 1`` of mixture and laplace. NumPy and Numba share this table (the checked
+    primitives, which may return ``None``, give the checked table)."""
 
-    def power(p: np.ndarray, T: float) -> np.ndarray:
+    def power(p: np.ndarray, T: float) -> _Out:
         """``x**(1/T)`` normalised."""
         return power_tempered(p, float(T))
 
-    def power_T2(p: np.ndarray, T: float) -> np.ndarray:
+    def power_T2(p: np.ndarray, T: float) -> _Out:
         """``x**(1/T**2)`` normalised."""
         t = float(T)
         return power_tempered(p, t * t)
 
-    def hybrid(p: np.ndarray, T: float) -> np.ndarray:
+    def hybrid(p: np.ndarray, T: float) -> _Out:
         """Power for ``T <= 1``, mixture ``x/T + (1 − 1/T)/V`` for ``T > 1``."""
         t = float(T)
         if t <= 1.0:
             return power_tempered(p, t)
         return shifted(p, (t - 1.0) / p.shape[-1])
 
-    def mixture(p: np.ndarray, T: float) -> np.ndarray:
+    def mixture(p: np.ndarray, T: float) -> _Out:
         """``x·min(1, 1/T) + (1 − min(1, 1/T))/V`` normalised; for ``T > 1`` ∝ ``x + (T − 1)/V``."""
         t = float(T)
         if t <= 1.0:
             return normalise(p)
         return shifted(p, (t - 1.0) / p.shape[-1])
 
-    def laplace(p: np.ndarray, T: float) -> np.ndarray:
+    def laplace(p: np.ndarray, T: float) -> _Out:
         """``x + max(0, T − 1)²/V`` normalised."""
         t = float(T)
         if t <= 1.0:
@@ -523,23 +541,19 @@ AUTO_MIN_SIZE = 1 << 16
 FAMILY: dict[str, str] = {"power": "power", "power_T2": "power", "hybrid": "power", "mixture": "shifted", "laplace": "shifted"}
 
 
-class _NumbaKernels(Mapping[str, Kernel]):
-    """The Numba kernels of the separable built-ins, loaded (and compiled) on first access.
+class _NumbaTable(Mapping[str, Callable[[np.ndarray, float], _Out]]):
+    """Numba kernels of the separable built-ins, loaded (and compiled) on first access.
 
     If Numba cannot be imported, each entry is the NumPy kernel (``jit.available()`` is False).
     """
 
-    checked = False
+    def _table(self) -> dict[str, Callable[[np.ndarray, float], _Out]]:
+        raise NotImplementedError
 
-    def _table(self) -> dict[str, Kernel]:
-        from . import jit
-
-        return jit.checked_kernels() if self.checked else jit.kernels()  # type: ignore[return-value]
-
-    def __getitem__(self, name: str) -> Kernel:
+    def __getitem__(self, name: str) -> Callable[[np.ndarray, float], _Out]:
         return self._table()[name]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(SEPARABLE)
 
     def __len__(self) -> int:
@@ -549,8 +563,22 @@ class _NumbaKernels(Mapping[str, Kernel]):
         return name in SEPARABLE
 
 
-class _NumbaChecked(_NumbaKernels):
-    checked = True
+class _NumbaKernels(_NumbaTable[np.ndarray]):
+    """The Numba kernels of the separable built-ins (:func:`.jit.kernels`)."""
+
+    def _table(self) -> dict[str, Kernel]:
+        from . import jit
+
+        return jit.kernels()
+
+
+class _NumbaChecked(_NumbaTable["np.ndarray | None"]):
+    """The checked Numba kernels (:func:`.jit.checked_kernels`): ``None`` when a row fails."""
+
+    def _table(self) -> dict[str, Callable[[np.ndarray, float], np.ndarray | None]]:
+        from . import jit
+
+        return jit.checked_kernels()
 
 
 NUMBA_KERNELS: Mapping[str, Kernel] = _NumbaKernels()
@@ -589,7 +617,7 @@ def _dispatch(name: str) -> Kernel:
     return run
 
 
-class _Best(dict):  # type: ignore[type-arg]
+class _Best(dict[str, Kernel]):
     def __missing__(self, key: str) -> Kernel:
         if key not in NUMPY_KERNELS:
             raise KeyError(key)

@@ -18,22 +18,27 @@ Piecewise((x**(1/T), T <= 1), ((1 - 1/T)/V + x/T, True))
 >>> parse_formula("__import__('os')")
 Traceback (most recent call last):
 ...
-skd.operators.errors.ExpressionError: cannot parse "__import__('os')" at "__import__('os')" (column 0): unknown function '__import__'; allowed: ...
+skd.operators.errors.ExpressionError: cannot parse "__import__('os')" at "__import__('os')" (column 0):
+unknown function '__import__'; allowed: ...
 """
 
 from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 
 from .errors import ExpressionError
 from .symbols import RESERVED, param_symbol
 
-__all__ = ["parse_formula", "parse_with_obligations", "Obligation", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_CONSTANT_DIGITS"]
+__all__ = [
+    "parse_formula", "parse_with_obligations", "Obligation", "FUNCTIONS",
+    "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_CONSTANT_DIGITS",
+]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
@@ -41,7 +46,7 @@ MAX_EXPONENT = 1000
 MAX_CONSTANT_DIGITS = 30
 
 #: Whitelisted functions: name -> (SymPy constructor, allowed argument counts).
-FUNCTIONS: Mapping[str, tuple[object, tuple[int, ...]]] = {
+FUNCTIONS: Mapping[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
     "exp": (sp.exp, (1,)),
     "log": (sp.log, (1, 2)),
     "sqrt": (sp.sqrt, (1,)),
@@ -344,7 +349,7 @@ class _Builder:
     def compare(self, node: ast.Compare, depth: int) -> sp.Basic:
         parts = []
         left = self.number(node.left, depth)
-        for op, comp in zip(node.ops, node.comparators):
+        for op, comp in zip(node.ops, node.comparators, strict=True):  # an ast.Compare has one of each per step
             rel = _COMPARE.get(type(op))
             if rel is None:
                 raise self.fail(node, f"comparison {type(op).__name__} is not allowed (use <, <=, >, >=, ==)")

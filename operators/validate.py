@@ -142,7 +142,7 @@ def check_temperature(T: Any) -> float:
     try:
         t = float(T)
     except OverflowError:
-        t = math.inf if T > 0 else -math.inf
+        t = -math.inf if T < 0 else math.inf  # T is not 0 here (float(0) cannot overflow)
     except (TypeError, ValueError):
         raise InvalidArgument("T", T, "must be a real number") from None
     if not math.isfinite(t) or t <= 0:

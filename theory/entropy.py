@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import sympy as sp
-
 from .theorems import Constant, Hypothesis, placeholder, symbol, theorem
 
 __all__ = ["ENTROPY_RATE", "ENTROPY_RATE_POWER_TYPE", "VAR_S", "VAR_LOGP", "COV_DS_S", "A_T"]

@@ -152,7 +152,8 @@ GLUED_PATH_ENERGY = theorem(
             r"$\beta\mapsto q_\beta$ is continuous",
         ),
     ],
-    r"On the grid uniform in $\beta$: (i) $n\sum_k\mathrm{KL}(q_{\beta_{k-1}}\|q_{\beta_k})\to\tfrac12|\beta_1-\beta_0|\int I(\beta)\,d\beta$ "
+    r"On the grid uniform in $\beta$: (i) "
+    r"$n\sum_k\mathrm{KL}(q_{\beta_{k-1}}\|q_{\beta_k})\to\tfrac12|\beta_1-\beta_0|\int I(\beta)\,d\beta$ "
     r"(the integral split at the junctions); (ii) for every $n\ge1$, "
     r"$n\sum_k\mathrm{KL}\le\tfrac12(\beta_1-\beta_0)^2A+N_J(\beta_1-\beta_0)^2C_\chi/n$, with $A=\max_j\sup J\,\sup\theta'^2$ over "
     r"the intervals, $C_\chi=\sum_i(\sup_\beta|\partial_\beta q_{\beta,i}|)^2/\inf_\beta q_{\beta,i}$ and $N_J$ the number of "
@@ -174,7 +175,8 @@ ERROR_PROPAGATION = theorem(
     "multistage",
     "Error propagation through n stages (R2)",
     [
-        Hypothesis("contraction", r"each stage is $\rho$-Lipschitz in its teacher input ($\rho \ge 0$; $\rho$ includes $\mathrm{Lip}(F_T)$)",
+        Hypothesis("contraction",
+                   r"each stage is $\rho$-Lipschitz in its teacher input ($\rho \ge 0$; $\rho$ includes $\mathrm{Lip}(F_T)$)",
                    "assumption"),
         Hypothesis("stage_error", r"each stage adds at most $c/n^2$ (curvature of the step) $+\ \varepsilon_m$ (statistical error "
                    r"from $m$ samples)", "assumption"),
@@ -292,7 +294,8 @@ STAGE_STATISTICAL_ERROR = theorem(
     "The statistical error of one stage, with its temperature, sparsity and sample-size dependence",
     [
         Hypothesis("gaussian_least_squares_stage", _LOGLINEAR + r"; one stage keeps, in each logit row $j$, the features "
-                   r"$K_j$ ($|K_j|=k$; the others, $P_j$, are pruned) and fits them by least squares on the softened teacher's logits (logit matching) over $m>k+1$ "
+                   r"$K_j$ ($|K_j|=k$; the others, $P_j$, are pruned) and fits them by least squares on the softened teacher's logits "
+                   r"(logit matching) over $m>k+1$ "
                    r"inputs drawn i.i.d. from $N(0,\Sigma)$, $\Sigma\preceq\lambda_x I$", "assumption"),
         Hypothesis("softening_loglinear", _POWER_TYPE),
     ],

@@ -186,7 +186,8 @@ LIPSCHITZ_VECTOR = theorem(
     [
         Constant("L_logit_vec", 1 / symbol("T"), "sharp", "least l2 Lipschitz constant of z -> F_T(softmax(z)) (entmax15: upper bound)"),
         Constant("L_logit_vec_lower", 1 / symbol("T"), "lower_bound", "a ratio attained or approached by pairs of logits"),
-        Constant("L_eps_vec", 1 / (symbol("T") * EPS), "upper_bound", "l2 Lipschitz bound of F_T on Delta_eps (log is 1/eps-Lipschitz on [eps, 1])"),
+        Constant("L_eps_vec", 1 / (symbol("T") * EPS), "upper_bound",
+                 "l2 Lipschitz bound of F_T on Delta_eps (log is 1/eps-Lipschitz on [eps, 1])"),
     ],
     proof="docs/theory/sensitivity.md#vector-operators-logit-constants-and-ties",
     source="issue 15 item 5 (sparsemax 1/T-Lipschitz in the logits; top-k not Lipschitz)",
