@@ -1,7 +1,8 @@
 """The symbols every operator formula is written in.
 
 ``x`` is one probability entry in (0, 1), ``T`` the temperature in (0, oo) and ``V`` the
-vocabulary size (an integer >= 2). Formulas parsed from text use exactly these objects, so
+vocabulary size (an integer >= 2), defined once in :mod:`skd.theory.symbols` (the theorems are
+written in the same objects). Formulas parsed from text use exactly these objects, so
 expressions built in Python and parsed from strings compare equal.
 
 >>> from skd.operators.symbols import x, T, V
@@ -13,11 +14,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["x", "T", "V", "RESERVED", "param_symbol"]
+from skd.theory.symbols import T, V, x
 
-x = sp.Symbol("x", positive=True)
-T = sp.Symbol("T", positive=True)
-V = sp.Symbol("V", positive=True, integer=True)
+__all__ = ["x", "T", "V", "RESERVED", "param_symbol"]
 
 RESERVED = {"x": x, "T": T, "V": V}
 

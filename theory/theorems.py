@@ -26,6 +26,10 @@ from typing import Literal
 
 import sympy as sp
 
+from .symbols import T as _T
+from .symbols import V as _V
+from .symbols import x as _x
+
 __all__ = [
     "Hypothesis",
     "Constant",
@@ -43,12 +47,12 @@ __all__ = [
 ]
 
 # -- the generic symbols constants are written in --------------------------------------------
-# ``x``, ``T`` and ``V`` are the same objects as ``skd.operators.symbols`` (SymPy symbols are
-# equal when name and assumptions agree); the others belong to the theorems.
+# ``x``, ``T`` and ``V`` are defined once, in ``skd.theory.symbols`` (``skd.operators.symbols``
+# re-exports the same objects); the others belong to the theorems.
 SYMBOLS: dict[str, sp.Symbol] = {
-    "x": sp.Symbol("x", positive=True),
-    "T": sp.Symbol("T", positive=True),
-    "V": sp.Symbol("V", positive=True, integer=True),
+    "x": _x,
+    "T": _T,
+    "V": _V,
     "beta": sp.Symbol("beta", positive=True),  # 1/T
     "eps": sp.Symbol("epsilon", positive=True),  # floor of Delta_eps
     "m": sp.Symbol("m", positive=True, integer=True),  # samples seen of the teacher
