@@ -616,3 +616,48 @@ def test_glued_forms_refuses_a_path_that_jumps_at_the_junction():
     d = derive(jump, topics=["multistage"])
     assert d.claim("glued_path_energy.piecewise_family").status == "unknown"
     assert d.claim("glued_path_energy.conclusion").status == "not_established"
+
+
+# -- adversarial cases found in review (pinned: each once gave a false established/proved, or exit 4) -----
+
+
+@pytest.mark.parametrize("score, jump_at", [
+    ("Piecewise((x**(1/T), T <= 2), (x**((T**2 - 4)/(T - 2)), True))", 2),  # 0/0 formula at the junction: nan
+    ("Piecewise((x**(1/T), T <= 1/2), (x**((T**2 - 1/4)/(T - 1/2)), True))", Fraction(1, 2)),
+])
+def test_glued_path_with_a_0_over_0_formula_at_a_junction_is_never_full_scope(score, jump_at):
+    from skd.operators import separable
+    from skd.verify.derivations.multistage import glued_forms
+
+    op = separable(score)
+    g = glued_forms(op.score, (Fraction(1, 4), Fraction(4)))
+    assert not g["ok"] or not g["all_junctions_continuous"]
+    d = derive(op, topics=["multistage"])
+    h = d.claim("glued_path_energy.piecewise_family")
+    assert h.scope != "full" or h.status == "unknown"
+    # the older theorems do not claim every interval up to the jump either
+    for cid in ("path_energy_limit.path_c2", "path_energy_bound.path_c2"):
+        assert "closure of" not in d.claim(cid).scope or d.claim(cid).status != "proved" or \
+            f"T in ({jump_at}, oo)" not in d.claim(cid).scope
+
+
+def test_multistage_with_0_over_0_at_T_1_is_unknown_not_exit_4():
+    from skd.operators import separable
+
+    d = derive(separable("Piecewise((x**(1/T), T <= 1), (x**((T**2 - 1)/(T - 1)), True))"), topics=["multistage"])
+    assert d.claim("path_energy_limit.path_c2").status == "unknown"
+    assert d.claim("glued_path_energy.conclusion").status == "not_established"
+
+
+@pytest.mark.parametrize("score", ["x**(1/T)*(1 + Heaviside(x - 1/2))", "x**(1/T)*(1 + Heaviside(1/2 - x))"])
+def test_a_step_in_x_is_not_power_type_nor_a_path_family(score):
+    from skd.operators import separable
+    from skd.verify.derivations.multistage import power_type_pieces
+
+    op = separable(score)
+    assert all(a is None for _, a, _ in power_type_pieces(op.score))
+    d = derive(op, topics=["multistage"])
+    for cid in ("pruning_path_energy.softening_loglinear", "stage_statistical_error.softening_loglinear",
+                "exact_projection_chain.softening_loglinear", "glued_path_energy.piecewise_family",
+                "path_energy_bound.path_c2"):
+        assert d.claim(cid).status == "unknown", cid

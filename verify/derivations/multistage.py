@@ -72,7 +72,7 @@ from skd.theory.multistage import (
 from skd.theory.multistage import LAMBDA_X as LAMBDA_XS, N_W as N_KL_W, R_P as R_PS, W_S as W_SS
 from skd.theory.theorems import symbol
 
-from ..regions import Unsupported, t_pieces
+from ..regions import Unsupported, t_pieces, x_pieces
 from ..reproduce import format_fraction, fraction_code, list_code, snippet
 from .claims import Claim, Context, DerivedConstant, budgeted
 
@@ -106,6 +106,33 @@ _PREC = 128
 
 
 # -- symbolic part (run in a budgeted worker) ----------------------------------------------------
+
+
+_NON_SMOOTH = (sp.Heaviside, sp.DiracDelta, sp.sign, sp.Abs, sp.floor, sp.ceiling, sp.Min, sp.Max, sp.Piecewise)
+
+
+def x_smooth(expr: sp.Expr) -> bool:
+    """``True`` when the score ``expr`` (one T-piece) is one formula in ``x`` on (0, 1): no piece boundary in ``x``
+    (:func:`~skd.verify.regions.x_pieces`) and no step-like atom in ``x`` left (Heaviside, sign, Abs, floor, …,
+    whose derivative a symbolic ``diff`` would drop or mistake).
+
+    >>> x_smooth(x ** (1 / T)), x_smooth(x ** (1 / T) * (1 + sp.Heaviside(x - sp.Rational(1, 2))))
+    (True, False)
+    """
+    try:
+        xs = x_pieces(expr)
+    except Unsupported:
+        return False
+    if len(xs) != 1 or xs[0].point or xs[0].expr is None:
+        return False
+    return not any(a.has(x) for a in xs[0].expr.atoms(*_NON_SMOOTH))
+
+
+def _finite_free_of_x(diff: sp.Expr | None) -> bool:
+    """A closed-end difference of log-scores that is a finite term free of ``x`` (``nan``/``zoo`` from a 0/0 are not)."""
+    if diff is None or diff.has(x) or diff.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return False
+    return bool(diff.is_zero) or (diff.free_symbols <= {V} and diff.is_finite is not False)
 
 
 def path_forms(score: sp.Expr, t_range: tuple[Fraction, Fraction]) -> dict[str, Any]:
@@ -144,12 +171,21 @@ def path_forms(score: sp.Expr, t_range: tuple[Fraction, Fraction]) -> dict[str, 
         if (chosen.lo is not None and end == chosen.lo) or (chosen.hi is not None and end == chosen.hi):
             point = next(pc for pc in pieces if pc.point and pc.lo == end)
             diff = sp.simplify(log_score(point.expr).subs(T, end) - log_score(chosen.expr).subs(T, end)) if point.expr is not None else None
-            if diff is None or diff.has(x) or not (diff.is_zero or diff.free_symbols <= {V}):
+            if diff is not None and (diff.has(sp.nan, sp.zoo) or diff.is_finite is False):
+                # the piece's formula is 0/0 (or infinite) at its end: its limit there decides continuity; not handled
+                return {"ok": False, "kind": "undecided",
+                        "reason": f"at the closed end T = {end} the formula of {chosen.label} is not defined ({sp.sstr(diff)} "
+                                  "in the log-score difference): continuity of the path there is not decided"}
+            if not _finite_free_of_x(diff):
                 return {"ok": False, "kind": "undecided",
                         "reason": f"at the closed end T = {end} the score is {point.expr}, which is not the formula of "
                                   f"{chosen.label} up to a factor free of x"}
             end_checks.append(f"at T = {end}: log g = log of the formula of {chosen.label} + ({sp.sstr(diff)}), "
                               "a term free of x (cancels in F)")
+    if not x_smooth(chosen.expr):
+        return {"ok": False, "kind": "undecided",
+                "reason": f"on {chosen.label} the score is not one smooth formula in x on (0, 1) (a piece boundary or a step "
+                          "in x): the path-family analysis does not apply"}
     s = sp.expand_log(log_score(chosen.expr).subs(T, 1 / beta), force=False)
     ds = sp.simplify(sp.diff(s, beta))
     d2s = sp.simplify(sp.diff(ds, beta))
@@ -633,10 +669,13 @@ def power_type_pieces(score: sp.Expr) -> list[tuple[str, sp.Expr | None, Any]]:
         if pc.expr is None:
             out.append((pc.label, None, pc))
             continue
+        if not x_smooth(pc.expr):  # a step in x: x·∂_x log g would drop it (its derivative is a delta), not power type
+            out.append((pc.label, None, pc))
+            continue
         a = sp.simplify(x * sp.diff(log_score(pc.expr), x))
         if pc.point:
             a = sp.simplify(a.subs(T, pc.lo))
-        ok = x not in a.free_symbols and V not in a.free_symbols and a.is_zero is False
+        ok = x not in a.free_symbols and V not in a.free_symbols and a.is_zero is False and a.is_finite is not False
         out.append((pc.label, a if ok else None, pc))
     return out
 
@@ -1045,7 +1084,12 @@ def derive(ctx: Context) -> list[Claim]:
                 dth_sup = sup_enclosure(_arb_abs_mean_value(dth, ar, len(REFERENCE_P)), b_lo, b_hi)
             except (Undecided, ZeroDivisionError, ValueError) as exc:
                 i_sup_reason = f"Arb branch and bound for sup J or sup |θ'| failed: {exc}"
-    nums = _reference_numbers(forms, REFERENCE_P, b0, b1)
+    try:
+        nums = _reference_numbers(forms, REFERENCE_P, b0, b1)
+    except (ZeroDivisionError, ValueError, ArithmeticError, TypeError) as exc:
+        # a formula mpmath cannot evaluate on the interval (e.g. 0/0 at an end): an honest unknown, never a crash
+        why = f"the path's reference numbers could not be evaluated on [{b_lo}, {b_hi}]: {type(exc).__name__}: {exc}"
+        return _unsupported_path_claims(ctx, why, "undecided") + _operator_independent(ctx)
 
     # theorem 1: the limit
     th = PATH_ENERGY_LIMIT
