@@ -25,27 +25,26 @@ report decides instead: ``1`` for a regression, ``0`` otherwise. ``2`` is bad in
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import importlib.util
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from ..operators import Operator, library, separable
+from ..operators import Operator, library
 from ..operators.errors import SkdInputError
 from ..theory.axioms import PROFILES
 from . import render
-from .verdict import SCHEMA_VERSION, STATUS_ORDER, InternalConsistencyError, Report, tool_versions
-from skd.operators.errors import SkdError
+from .baseline import Comparison, compare_with_baseline
+from .selection import UsageError, load_file_operators, select_operators
+from .verdict import SCHEMA_VERSION, InternalConsistencyError, Report, tool_versions
 
 __all__ = [
     "main",
@@ -65,10 +64,6 @@ EXIT_REFUTED = 1  # also: library differs from the expected matrix, baseline reg
 EXIT_USAGE = 2
 EXIT_UNDECIDED = 3
 EXIT_INTERNAL = 4
-
-
-class UsageError(SkdError):
-    """Bad input or usage: printed as ``skd: error: ...`` and exit code 2."""
 
 
 def _checker() -> Any:
@@ -196,289 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# -- selecting operators ------------------------------------------------------------------------
-
-
-def _split_file_spec(spec: str) -> tuple[Path, str | None]:
-    """``PATH[:NAME]`` → (path, name); a path that exists as written is never split."""
-    path = Path(spec)
-    if path.exists() or ":" not in spec:
-        return path, None
-    head, _, tail = spec.rpartition(":")
-    if not tail:
-        return Path(head), None
-    return Path(head), tail
-
-
-def load_file_operators(spec: str) -> list[Operator]:
-    """Import the Python file of ``PATH[:NAME]`` and return its :class:`Operator` values.
-
-    ``NAME`` is the variable the operator is bound to, or the operator's ``name``. Without
-    ``NAME`` every operator defined at module level is returned (in definition order).
-    Raises :class:`UsageError` for a missing file, an import that fails, or no match.
-    """
-    path, wanted = _split_file_spec(spec)
-    if path.is_dir():
-        raise UsageError(f"--file: {str(path)!r} is a directory; give a Python file (PATH[:NAME])")
-    if not path.is_file():
-        raise UsageError(f"--file: no such file: {str(path)!r}" + (" (it exists but is not a regular file)" if path.exists() else ""))
-    module_name = f"_skd_user_{abs(hash(str(path.resolve())))}"
-    loader_spec = importlib.util.spec_from_file_location(module_name, path)
-    if loader_spec is None or loader_spec.loader is None:
-        raise UsageError(f"--file: cannot import {str(path)!r} as a Python file")
-    module = importlib.util.module_from_spec(loader_spec)
-    sys.modules[module_name] = module
-    # As when running the file as a script: modules beside it are importable.
-    folder = str(path.resolve().parent)
-    sys.path.insert(0, folder)
-    try:
-        loader_spec.loader.exec_module(module)
-    except SkdInputError as exc:
-        raise UsageError(f"--file {path}: {exc}") from None
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the user's file is input: report, do not crash
-        tb = traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-3)
-        raise UsageError(f"--file {path}: importing it raised\n{''.join(tb).rstrip()}") from None
-    finally:
-        sys.modules.pop(module_name, None)
-        if folder in sys.path:
-            sys.path.remove(folder)
-    found: dict[int, tuple[str, Operator]] = {}
-    for var, value in vars(module).items():
-        if isinstance(value, Operator) and id(value) not in found:
-            found[id(value)] = (var, value)
-    if wanted is not None:
-        for var, op in found.values():
-            if var == wanted:
-                return _probed([op], path)
-        matches = [(var, op) for var, op in found.values() if op.name == wanted]
-        if len(matches) == 1:
-            return _probed([matches[0][1]], path)
-        if len(matches) > 1:
-            raise UsageError(f"--file {path}: {len(matches)} Operators are named {wanted!r} (variables "
-                             f"{', '.join(var for var, _ in matches)}); pick one by its variable name, e.g. "
-                             f"--file {path}:{matches[0][0]}")
-        names = sorted({var for var, _ in found.values()}) or "none"
-        raise UsageError(f"--file {path}: no Operator named {wanted!r}; it defines: {names}")
-    if not found:
-        raise UsageError(f"--file {path}: the file defines no Operator (build one with skd.operators.separable or vector)")
-    ops = [op for _, op in found.values()]
-    by_name: dict[str, list[str]] = {}
-    for var, op in found.values():
-        by_name.setdefault(op.name, []).append(var)
-    dup = {n: v for n, v in by_name.items() if len(v) > 1}
-    if dup:
-        n, v = next(iter(dup.items()))
-        raise UsageError(f"--file {path}: {len(v)} Operators are named {n!r} (variables {', '.join(v)}); reports "
-                         "identify operators by name: give each its own name=, or pick one with PATH:VARIABLE")
-    return _probed(ops, path)
-
-
-def _probed(ops: list[Operator], path: Path) -> list[Operator]:
-    """Run each user vector algorithm on a few inputs first, so that an exception in the user's
-    code is shown with its traceback (exit 2) instead of ending as 'no counterexample found'."""
-    from fractions import Fraction
-
-    from ..operators.arith import ArbArith, Undecided
-    from ..operators.errors import NotWellDefined
-
-    for op in ops:
-        if op.kind != "vector" or op.algorithm is None:
-            continue
-        for size in op.sizes[:2]:
-            weights = list(range(size, 0, -1))
-            p = [Fraction(w, sum(weights)) for w in weights]
-            for t in (Fraction(1, 2), Fraction(1), Fraction(2)):
-                where = f"--file {path}: operator {op.name!r}: its algorithm(p, T, ar) at V = {size}, T = {t}"
-                try:
-                    out = op.algorithm(list(p), t, ArbArith(128))
-                except (Undecided, NotWellDefined):
-                    continue
-                except Exception as exc:  # noqa: BLE001 - the user's code: show it, exit 2
-                    tb = traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4)
-                    raise UsageError(f"{where} raised (this is an error in the operator's code, not a verdict)\n"
-                                     + "".join(tb).rstrip()) from None
-                if not isinstance(out, (list, tuple)) or len(out) != size:
-                    got = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
-                    raise UsageError(f"{where} returned {got}; it must return a list of {size} values")
-    return ops
-
-
-def _select(args: argparse.Namespace) -> list[Operator] | None:
-    """The operators to check, or ``None`` for the whole library."""
-    given = [flag for flag, value in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if value is not None]
-    if len(given) > 1:
-        raise UsageError(f"give one of NAME, --score, --file (got {' and '.join(given)})")
-    if args.score_name != "custom" and args.score is None:
-        raise UsageError("--name only applies to --score")
-    if args.name is not None:
-        try:
-            return [library.get(args.name)]
-        except SkdInputError as exc:
-            raise UsageError(f"NAME: {exc} (or use --score EXPR / --file PATH for your own operator)") from None
-    if args.score is not None:
-        try:
-            return [separable(args.score, name=args.score_name)]
-        except SkdInputError as exc:
-            flag = "--name" if getattr(exc, "argument", None) == "name" else "--score"
-            raise UsageError(f"{flag}: {exc}") from None
-    if args.file is not None:
-        return load_file_operators(args.file)
-    return None
-
-
-# -- baseline comparison ------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Comparison:
-    """Differences between a stored report and a new one (status and scope only).
-
-    ``regressions`` always fail; ``budget`` (proofs that ran out of time), ``improvements``,
-    ``added`` (operators not in the baseline that do not qualify) and ``vanished`` (baseline
-    operators missing from the run) fail under ``--strict``; ``notes`` never fail.
-    """
-
-    regressions: list[str] = dataclasses.field(default_factory=list)
-    improvements: list[str] = dataclasses.field(default_factory=list)
-    budget: list[str] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
-    added: list[str] = dataclasses.field(default_factory=list)
-    vanished: list[str] = dataclasses.field(default_factory=list)
-
-    def failed(self, strict: bool) -> bool:
-        return bool(self.regressions or (strict and (self.improvements or self.budget or self.added or self.vanished)))
-
-
-def _rank(v: Mapping[str, Any]) -> tuple[int, int]:
-    """Status rank (proved < unknown < refuted), then full scope before partial scope."""
-    return STATUS_ORDER[v["status"]], 0 if v.get("scope", "full") == "full" or v["status"] != "proved" else 1
-
-
-def _describe(v: Mapping[str, Any]) -> str:
-    if v["status"] == "proved" and v.get("scope", "full") != "full":
-        return f"proved (scope: {v['scope']})"
-    if v["status"] == "unknown":
-        return f"unknown ({v.get('reason_kind')})"
-    return v["status"]
-
-
-def _label(report: Mapping[str, Any]) -> str:
-    return f"{report['operator']['name']} (hash {report['operator'].get('hash')})"
-
-
-def _match(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]
-           ) -> tuple[list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str]], list[Mapping[str, Any]]]:
-    """Pair each current report with a stored one: by name and hash, then by hash (a rename),
-    then by name (an edited definition). Returns the pairs (with a note) and the unmatched stored."""
-    free = list(baseline)
-    pairs: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = []
-    keyed: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str] | None] = [None] * len(current)
-
-    def take(pred: Any) -> Mapping[str, Any] | None:
-        for k, old in enumerate(free):
-            if pred(old):
-                return free.pop(k)
-        return None
-
-    def name(r: Mapping[str, Any]) -> Any:
-        return r["operator"]["name"]
-
-    def digest(r: Mapping[str, Any]) -> Any:
-        return r["operator"].get("hash")
-
-    for rule in ("both", "hash", "name"):
-        for k, report in enumerate(current):
-            if keyed[k] is not None:
-                continue
-            if rule == "both":
-                old = take(lambda o: name(o) == name(report) and digest(o) == digest(report))
-                note = ""
-            elif rule == "hash":
-                old = take(lambda o: digest(o) == digest(report) and digest(o) is not None)
-                note = f"{name(report)}: renamed from {name(old)!r} (same definition)" if old else ""
-            else:
-                old = take(lambda o: name(o) == name(report))
-                note = (f"{name(report)}: definition changed (hash {digest(old)} → {digest(report)})" if old else "")
-            if old is not None:
-                keyed[k] = (report, old, note)
-    for k, report in enumerate(current):
-        pairs.append(keyed[k] or (report, None, ""))
-    return pairs, free
-
-
-def compare_with_baseline(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]],
-                          expected: Mapping[str, Mapping[str, str]] | None = None) -> Comparison:
-    """Compare report JSONs operator by operator and axiom by axiom. Timings and seeds are never
-    compared.
-
-    Operators are matched by name and content hash (then by hash alone: a rename, then by name
-    alone: an edited definition; both noted). A regression is proved → unknown/refuted, unknown →
-    refuted, or a full-scope proof that became partial; proved → unknown with ``reason_kind:
-    budget`` is listed under ``budget``. An operator **not in the baseline** is judged on its own:
-    a refuted axiom is a regression, an unknown one is listed under ``added`` (fails under
-    ``--strict``) — unless its verdicts equal its row of ``expected`` (operator hash → the
-    library's expected matrix row). A baseline operator **missing from the run** is listed under ``vanished`` (fails
-    under ``--strict``).
-
-    >>> old = [{"operator": {"name": "a", "hash": "h"}, "profile": "paper", "verdicts": [
-    ...     {"axiom": "ranking", "status": "proved", "scope": "full", "seconds": 1.0}]}]
-    >>> new = [{"operator": {"name": "a", "hash": "h"}, "profile": "paper", "verdicts": [
-    ...     {"axiom": "ranking", "status": "refuted", "scope": "full", "seconds": 2.0}]}]
-    >>> compare_with_baseline(old, new).regressions
-    ['a / ranking: proved → refuted']
-    >>> renamed = [{"operator": {"name": "b", "hash": "g"}, "profile": "paper", "verdicts": new[0]["verdicts"]}]
-    >>> cmp = compare_with_baseline(old, renamed)
-    >>> cmp.regressions, cmp.vanished
-    (['b (hash g): not in the baseline, and ranking is refuted'], ['a (hash h): in the baseline, not checked now'])
-    """
-    out = Comparison()
-    pairs, gone = _match(baseline, current)
-    for report, old, note in pairs:
-        name = report["operator"]["name"]
-        if note:
-            out.notes.append(note)
-        if old is None:
-            statuses = {v["axiom"]: v["status"] for v in report["verdicts"]}
-            want = (expected or {}).get(report["operator"].get("hash"))
-            if want is not None and dict(want) == statuses:
-                out.notes.append(f"{_label(report)}: not in the baseline; its verdicts equal the expected matrix")
-                continue
-            refuted = [a for a, s in statuses.items() if s == "refuted"]
-            partial = [v["axiom"] for v in report["verdicts"] if v["status"] == "unknown"
-                       or (v["status"] == "proved" and v.get("scope", "full") != "full")]
-            if refuted:
-                out.regressions.append(f"{_label(report)}: not in the baseline, and {', '.join(refuted)} "
-                                       f"{'is' if len(refuted) == 1 else 'are'} refuted")
-            elif partial or not report["verdicts"]:
-                out.added.append(f"{_label(report)}: not in the baseline, and it does not qualify "
-                                 f"(not proved: {', '.join(partial) or 'no verdicts'})")
-            else:
-                out.notes.append(f"{_label(report)}: not in the baseline (it qualifies)")
-            continue
-        new_by_axiom = {v["axiom"]: v for v in report["verdicts"]}
-        old_by_axiom = {v["axiom"]: v for v in old["verdicts"]}
-        for axiom, ov in old_by_axiom.items():
-            nv = new_by_axiom.get(axiom)
-            where = f"{name} / {axiom}"
-            if nv is None:
-                out.regressions.append(f"{where}: {_describe(ov)} in the baseline, not checked now")
-                continue
-            before, after = _rank(ov), _rank(nv)
-            change = f"{where}: {_describe(ov)} → {_describe(nv)}"
-            if after > before:
-                if nv["status"] == "unknown" and nv.get("reason_kind") == "budget":
-                    out.budget.append(change + f" — {str(nv.get('reason'))[:300]}")
-                else:
-                    out.regressions.append(change)
-            elif after < before:
-                out.improvements.append(change)
-        for axiom in new_by_axiom.keys() - old_by_axiom.keys():
-            out.notes.append(f"{name} / {axiom}: not in the baseline (now {_describe(new_by_axiom[axiom])})")
-    for old in gone:
-        out.vanished.append(f"{_label(old)}: in the baseline, not checked now")
-    return out
-
-
 def _load_report_file(path_text: str, what: str, *, max_bytes: int | None = None,
                       max_operators: int | None = None) -> list[dict[str, Any]]:
     """Operator report objects from a stored JSON file (one report or a multi-report), read under
@@ -583,7 +295,7 @@ def _library_expectations(checker: Any, profile: str) -> dict[str, Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    operators = _select(args)
+    operators = select_operators(args)
     baseline = _load_report_file(args.baseline, "--baseline") if args.baseline else None
     if args.strict and baseline is None:
         raise UsageError("--strict only applies with --baseline")
@@ -696,7 +408,7 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
             raise UsageError("--all checks the built-in library; do not also give an operator")
         ops: list[Operator] = list(library.ALL)
     else:
-        selected = _select(args)
+        selected = select_operators(args)
         if selected is None:
             raise UsageError("give an operator (NAME, --score or --file) or --all")
         ops = selected

@@ -424,7 +424,7 @@ def golden_report(result: CheckResult, folder: Path | str, *, update: bool = Fal
                   stacklevel: int = 2) -> Path:
     """Compare the verdicts of ``result`` with ``folder/skd_goldens/<name>.report.json`` (or write it)."""
     __tracebackhide__ = True
-    from skd.verify.cli import compare_with_baseline
+    from skd.verify.baseline import compare_with_baseline
 
     path = golden_path(Path(folder), result.op, ".report.json")
     text = _canonical_report(result.report)

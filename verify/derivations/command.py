@@ -122,8 +122,8 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
 
 def _select(args: argparse.Namespace) -> list[Operator] | None:
     """The operators of NAME / --score / --file (via ``skd check``'s selection), or ``None`` for the library."""
-    from ..cli import UsageError
-    from ..cli import _select as select_operators
+    from ..selection import UsageError
+    from ..selection import select_operators
 
     if args.all or args.classes or args.paper:
         given = [f for f, v in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if v is not None]
@@ -138,7 +138,7 @@ def _select(args: argparse.Namespace) -> list[Operator] | None:
 
 
 def _load_derivations(path: Path, what: str) -> list[dict[str, Any]]:
-    from ..cli import UsageError
+    from ..selection import UsageError
     from . import DERIVATION_SCHEMA_VERSION
 
     from ..reportio import ReportFileError, load_json
@@ -177,7 +177,7 @@ def _check_out_dir(text: str) -> None:
     before any derivation runs."""
     import os
 
-    from ..cli import UsageError
+    from ..selection import UsageError
 
     shown = text[:200]
     path = Path(text)
@@ -195,7 +195,7 @@ def _check_out_dir(text: str) -> None:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..selection import UsageError
     from .compare import compare_derivations
 
     out, err = _console(sys.stdout), _console(sys.stderr)
