@@ -76,8 +76,30 @@ def test_cli_crosscheck_json_and_exit_codes(capsys):
 def test_crosscheck_topic_over_budget_is_skipped_not_passed(monkeypatch):
     import time
 
-    import skd.verify.derivations.entropy as ent
+    from skd.verify.derivations import registry
 
-    monkeypatch.setattr(ent, "crosscheck", lambda d, cases: time.sleep(30) or [])
+    monkeypatch.setitem(registry.CROSSCHECKS, "entropy", lambda d, cases: time.sleep(30) or [])
     result = crosscheck(library.power, topics=["entropy"], cases=2, topic_budget=0.5)
     assert [c.status for c in result.checks] == ["skipped"] and "time budget" in result.checks[0].skipped
+
+
+def test_crosscheck_registry_lists_every_topic_once_with_both_functions():
+    from skd.theory.theorems import TOPICS
+    from skd.verify.derivations.registry import CROSSCHECKS, DERIVERS
+
+    assert list(DERIVERS) == list(TOPICS) and list(CROSSCHECKS) == list(TOPICS)
+    assert all(callable(f) for f in (*DERIVERS.values(), *CROSSCHECKS.values()))
+
+
+def test_topic_modules_do_not_import_the_crosscheck_engine():
+    # the engine imports the topics (through the registry); a topic importing the engine back would be a cycle
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "verify" / "derivations"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                mod = ("." * node.level) + (node.module or "")
+                assert mod not in ("..crosscheck", "skd.verify.crosscheck"), f"{path.name} imports {mod}"

@@ -14,7 +14,6 @@ a :class:`Derivation`.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -99,8 +98,9 @@ def derive(op: Operator, *, topics: Sequence[str] | None = None, timeout: float 
     chosen = tuple(t for t in TOPICS if t in needed)
     ctx = Context(op=op, timeout=timeout, report=report, progress=progress, _checker=checker)
     claims: list[Claim] = []
+    from .registry import DERIVERS
+
     for t in chosen:
         ctx.note(f"{op.name}: {t}")
-        module = importlib.import_module(f"{__name__}.{t}")
-        claims.extend(module.derive(ctx))
+        claims.extend(DERIVERS[t](ctx))
     return Derivation(op, tuple(resolve(claims)), chosen, ctx.report)

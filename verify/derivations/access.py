@@ -831,7 +831,7 @@ def _top_set(p: Sequence[Fraction], k: int) -> tuple[int, ...]:
 
 
 def _skip(quantity: str, claim: Claim) -> Any:
-    from ..crosscheck import Check
+    from ..checks import Check
 
     return Check(quantity, "none", 0, float("nan"), 0.0, skipped=f"conclusion {claim.status}: {claim.reason}")
 
@@ -840,7 +840,7 @@ def _access_inputs(op: Any, cases: int, seed: int, *, max_size: int = 6) -> list
     """Reference point (top-2 at every reference T) and ``cases`` draws of (p, top-k set, T) fitting ``op.sizes``."""
     from hypothesis import strategies as st
 
-    from ..crosscheck import draw
+    from ..checks import draw
     from ..strategies import rational_distributions, temperatures
 
     drawn = draw(st.tuples(rational_distributions(max_size=max_size, max_denominator=100), st.integers(1, 5),
@@ -870,7 +870,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     import numpy as np
     from skd.operators import apply, evaluate_mp
 
-    from ..crosscheck import Check, compare_values
+    from ..checks import Check, compare_values
 
     op = d.op
     out: list[Any] = []
@@ -947,7 +947,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     if c.status not in ("established", "conditional"):
         out.append(_skip("tail_mass_monotone.conclusion", c))
     else:
-        from ..crosscheck import draw
+        from ..checks import draw
         from ..strategies import temperatures
 
         t2s = draw(temperatures(min_value=0.05, max_value=20), max(cases, 1), seed=12)

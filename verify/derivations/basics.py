@@ -313,7 +313,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
 
     from skd.operators import apply, evaluate_mp
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions, temperatures
 
     op = d.op
@@ -380,7 +380,7 @@ def _law_counterexample_checks(op: Any, ce: Any) -> list[Any]:
 
     from skd.operators import apply
 
-    from ..crosscheck import Check, compare_values
+    from ..checks import Check, compare_values
 
     q_id = "semigroup.law:counterexample"
     try:

@@ -582,7 +582,7 @@ def _wilson(hits: int, n: int, z: float) -> tuple[float, float]:
 
 def _ci_check(quantity: str, method: str, rows: list[tuple[dict[str, str], float, float, float]]) -> Any:
     """A check whose deviation is the distance of the symbolic value outside the interval ``[lo, hi]`` (tolerance 0)."""
-    from ..crosscheck import Check
+    from ..checks import Check
 
     worst, where = 0.0, {}
     for i, (inputs, sym, lo, hi) in enumerate(rows):
@@ -714,7 +714,7 @@ def _model_draws() -> Any:
 def _identity_checks(d: Any, cases: int) -> list[Any]:
     import numpy as np
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
 
     out: list[Any] = []
     models = draw(_model_draws(), cases, seed=0)
@@ -771,7 +771,7 @@ def _empirical_checks(d: Any, cases: int) -> list[Any]:
     import numpy as np
     from hypothesis import strategies as st
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions
 
     c = d.claim("empirical_teacher.conclusion")
@@ -848,7 +848,7 @@ def _least_squares_checks(d: Any, cases: int) -> list[Any]:
     import numpy as np
     from hypothesis import strategies as st
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
 
     c = d.claim("sparse_vs_dense.conclusion")
     names = ("teacher_risk", "student_risk", "threshold")
@@ -956,7 +956,7 @@ def _least_squares_checks(d: Any, cases: int) -> list[Any]:
 def _delta_checks(d: Any, cases: int) -> list[Any]:
     from hypothesis import strategies as st
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions, temperatures
 
     c = d.claim("delta_method.conclusion")

@@ -224,7 +224,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
 
     from skd.operators import apply
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions, temperatures
 
     op = d.op

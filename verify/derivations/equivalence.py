@@ -861,7 +861,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     from hypothesis import strategies as st
     from skd.operators import evaluate_mp
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions, temperatures
 
     op = d.op
@@ -936,7 +936,7 @@ def _crosscheck_ordinal(d: Any, cases: int) -> Any:
     from hypothesis import strategies as st
     from skd.operators import evaluate_mp
 
-    from ..crosscheck import Check, draw
+    from ..checks import Check, draw
     from ..strategies import rational_distributions, temperatures
 
     concl = d.claim(f"{ORDINAL_EQUIVALENCE.key}.conclusion")
@@ -986,7 +986,7 @@ def _projection_student(q: list[Any], loss: str) -> Any:
 def _crosscheck_projection(d: Any) -> list[Any]:
     import mpmath
 
-    from ..crosscheck import Check
+    from ..checks import Check
 
     out = []
     for key, loss in ((PROJECTION_EQUIVALENCE_KL.key, "kl"), (PROJECTION_EQUIVALENCE_L2.key, "l2")):

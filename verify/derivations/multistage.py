@@ -37,10 +37,12 @@ from typing import Any
 
 import mpmath
 import sympy as sp
+
 from skd.operators.arith import ArbArith, MpArith, Undecided
 from skd.operators.evaluate import eval_expr, log_score
 from skd.operators.symbols import T, V, x
 from skd.theory.multistage import (
+    A_T,
     BETA0,
     BETA1,
     D01,
@@ -51,6 +53,7 @@ from skd.theory.multistage import (
     EULER_CONTINUATION,
     EXACT_PROJECTION_CHAIN,
     FISHER,
+    GLUED_PATH_ENERGY,
     HOMOTOPY_CONDITIONS,
     I_MEAN,
     I_SUP,
@@ -63,13 +66,11 @@ from skd.theory.multistage import (
     PATH_ENERGY_LIMIT,
     PRUNING_PATH_ENERGY,
     STAGE_STATISTICAL_ERROR,
-    A_T,
-    GLUED_PATH_ENERGY,
-    A_SUP,
-    C_CHI,
-    N_JUNCTIONS,
 )
-from skd.theory.multistage import LAMBDA_X as LAMBDA_XS, N_W as N_KL_W, R_P as R_PS, W_S as W_SS
+from skd.theory.multistage import LAMBDA_X as LAMBDA_XS
+from skd.theory.multistage import N_W as N_KL_W
+from skd.theory.multistage import R_P as R_PS
+from skd.theory.multistage import W_S as W_SS
 from skd.theory.theorems import symbol
 
 from ..regions import Unsupported, t_pieces, x_pieces
@@ -1333,6 +1334,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     parameters and compared with the worst-case recursion / the forward-Euler iterate.
     """
     from hypothesis import strategies as st
+
     from skd.theory.multistage import (
         L_EULER,
         M_EULER,
@@ -1346,9 +1348,12 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
         rho,
     )
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
+    from ..checks import gate as _gate
+    from ..checks import in_interval as _in_interval
+    from ..checks import one_sided as _one_sided
+    from ..checks import skip as _skip
     from ..strategies import rational_distributions
-    from .sensitivity import _gate, _in_interval, _one_sided, _skip
 
     op = d.op
     out: list[Any] = []
@@ -1760,7 +1765,8 @@ def _explicit_rate_checks(d: Any, op: Any) -> list[Any]:
       m = 20 Gaussian inputs, a seeded Σ) against the exact formula (relative tolerance 0.08, about 4 standard errors);
       ``eps_m_sq_bound`` must not be below it.
     """
-    from .sensitivity import _gate, _skip
+    from ..checks import gate as _gate
+    from ..checks import skip as _skip
 
     out: list[Any] = []
     for cid, names in (("pruning_path_energy.conclusion", ("a_T", "S_n_bound")),
@@ -1791,8 +1797,8 @@ def _path_energy_checks(op: Any, cid: str, bound: DerivedConstant) -> list[Any]:
 
     from skd.operators import apply
 
-    from ..crosscheck import Check, compare_values
-    from .sensitivity import _one_sided
+    from ..checks import Check, compare_values
+    from ..checks import one_sided as _one_sided
 
     rng = np.random.default_rng(20261206)
     v_, d_ = 4, 5
@@ -1847,8 +1853,8 @@ def _path_energy_checks(op: Any, cid: str, bound: DerivedConstant) -> list[Any]:
 def _stage_error_checks(op: Any, cid: str, exact: DerivedConstant, bound: DerivedConstant) -> list[Any]:
     import numpy as np
 
-    from ..crosscheck import Check, compare_values
-    from .sensitivity import _one_sided
+    from ..checks import Check, compare_values
+    from ..checks import one_sided as _one_sided
 
     rng = np.random.default_rng(6122026)
     v_, d_, k_, m_, reps = 3, 4, 2, 20, 4000
@@ -1915,8 +1921,10 @@ def _glued_checks(d: Any, op: Any) -> list[Any]:
       β = 1 is a grid point and the expansion in ``1/n`` holds on each side);
     * the bound: ``n·Σ KL`` for ``n = 1 … 32`` in both directions must not exceed the stated value.
     """
-    from ..crosscheck import Check, compare_values
-    from .sensitivity import _gate, _one_sided, _skip
+    from ..checks import Check, compare_values
+    from ..checks import gate as _gate
+    from ..checks import one_sided as _one_sided
+    from ..checks import skip as _skip
 
     cid = "glued_path_energy.conclusion"
     if not any(c.id == cid for c in d.claims):

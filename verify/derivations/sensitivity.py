@@ -52,6 +52,10 @@ from skd.theory.sensitivity import (
 from skd.theory.theorems import symbol
 
 from ..regions import Piece, Unsupported, fresh_symbol, t_pieces, x_pieces
+from ..checks import gate as _gate
+from ..checks import in_interval as _in_interval
+from ..checks import one_sided as _one_sided
+from ..checks import skip as _skip
 from ..signs import sign_of
 from .claims import Claim, Context, DerivedConstant, budgeted
 
@@ -1143,47 +1147,6 @@ def _tangent(ints: Sequence[int], v: int) -> list[Fraction]:
     return [k / top for k in u]
 
 
-def _one_sided(rows: Sequence[tuple[dict[str, str], Any, Any]]) -> tuple[float, dict[str, str], int]:
-    """Largest ``max(0, value − bound)/|bound|`` over ``(inputs, bound, value)`` rows (upper-bound checks)."""
-    worst, where, count = 0.0, {}, 0
-    for at, bound, val in rows:
-        count += 1
-        b, v = float(bound), float(val)
-        if not (math.isfinite(b) and math.isfinite(v)):
-            dev = math.inf
-        else:
-            dev = max(0.0, v - b) / max(abs(b), 1e-300)
-        if count == 1 or dev > worst:
-            worst, where = dev, {**at, "bound": repr(b), "numeric": repr(v)}
-    return worst, where, count
-
-
-def _in_interval(rows: Sequence[tuple[dict[str, str], Any, Any, Any]]) -> tuple[float, dict[str, str], int]:
-    """Largest relative distance of ``value`` outside ``[lo, hi]`` over ``(inputs, lo, hi, value)`` rows."""
-    worst, where, count = 0.0, {}, 0
-    for at, lo, hi, val in rows:
-        count += 1
-        lo_f, hi_f, v = float(lo), float(hi), float(val)
-        dev = math.inf if not all(map(math.isfinite, (lo_f, hi_f, v))) else max(0.0, lo_f - v, v - hi_f) / max(abs(v), 1e-300)
-        if count == 1 or dev > worst:
-            worst, where = dev, {**at, "enclosure": f"[{lo}, {hi}]", "numeric": repr(v)}
-    return worst, where, count
-
-
-def _skip(quantity: str, method: str, why: str) -> Any:
-    from ..crosscheck import Check
-
-    return Check(quantity, method, 0, math.nan, 0.0, skipped=why)
-
-
-def _gate(d: Any, claim_id: str) -> str | None:
-    """``None`` when the conclusion is established or conditional, else the reason to skip."""
-    c = d.claim(claim_id)
-    if c.status in ("established", "conditional"):
-        return None
-    return f"conclusion {c.status}: {c.reason or 'not established'}"
-
-
 def _constant_or_none(d: Any, claim_id: str, name: str) -> DerivedConstant | None:
     return next((k for k in d.claim(claim_id).constants if k.name == name), None)
 
@@ -1258,7 +1221,7 @@ def crosscheck(d: Any, cases: int) -> list[Any]:
     from skd.operators import apply
     from skd.operators.errors import NotWellDefined
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions, temperatures
 
     op = d.op
@@ -1517,7 +1480,7 @@ def _crosscheck_sharp(d: Any, cases: int) -> list[Any]:
     """lipschitz_eps_sharp against 50-digit finite differences of evaluate_mp (no derivation helper)."""
     from hypothesis import strategies as st
 
-    from ..crosscheck import Check, compare_values, draw
+    from ..checks import Check, compare_values, draw
     from ..strategies import rational_distributions
 
     key = "lipschitz_eps_sharp.conclusion"
@@ -1655,7 +1618,7 @@ def _crosscheck_vector(d: Any, cases: int) -> list[Any]:
     import numpy as np
     from skd.operators import apply
 
-    from ..crosscheck import Check, compare_values
+    from ..checks import Check, compare_values
 
     key = "lipschitz_vector"
     op = d.op
@@ -1715,7 +1678,7 @@ def _crosscheck_vector(d: Any, cases: int) -> list[Any]:
     if le is not None:
         from hypothesis import strategies as st
 
-        from ..crosscheck import draw
+        from ..checks import draw
         from ..strategies import rational_distributions, temperatures
 
         pairs = draw(st.tuples(rational_distributions(min_size=3, max_size=3, max_denominator=60),
