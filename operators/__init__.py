@@ -16,7 +16,7 @@ import numpy as np
 
 from . import library
 from .declare import DEFAULT_SIZES, Operator, Param, compose, reparametrize, separable, vector
-from .errors import ExpressionError, InvalidArgument, NotWellDefined, SkdError, SkdInputError
+from .errors import ExpressionError, InvalidArgument, MissingParameter, NotWellDefined, SkdError, SkdInputError
 from .evaluate import apply as _apply
 from .evaluate import evaluate_mp, exact_algorithm
 from .parse import parse_formula
@@ -58,6 +58,7 @@ __all__ = [
     "SkdInputError",
     "InvalidArgument",
     "ExpressionError",
+    "MissingParameter",
     "NotWellDefined",
     "x",
     "T",

@@ -380,12 +380,17 @@ def reparametrize(op: Operator, phi: str | sp.Expr, *, name: str | None = None) 
     expr = parse_formula(phi, symbols=["T", "V"]) if isinstance(phi, str) else phi
     if not isinstance(expr, sp.Expr) or expr.free_symbols - {T, V}:
         raise InvalidArgument("phi", phi, "must be a formula in T (and V) only")
-    return separable(
+    new = separable(
         op.score.subs(T, expr),
         name=name or f"{op.name}∘φ",
         params=op.params,
         doc=f"{op.name} with temperature {expr}",
     )
+    if op.obligations:
+        # the written formula's side conditions hold for F_{φ(T)} exactly where they held for F at φ(T)
+        kept = tuple((k, e.subs(T, expr), g.subs(T, expr)) for k, e, g in op.obligations)
+        new = dataclasses.replace(new, obligations=kept)
+    return new
 
 
 def compose(outer: Operator, inner: Operator, *, name: str | None = None, sizes: Sequence[int] | None = None) -> Operator:
@@ -411,10 +416,23 @@ def compose(outer: Operator, inner: Operator, *, name: str | None = None, sizes:
         return f_out(f_in(p, T_, ar), T_, ar)
 
     algorithm.__qualname__ = f"compose({outer.hash},{inner.hash})"
-    chosen = tuple(sizes) if sizes is not None else tuple(sorted(set(outer.sizes or DEFAULT_SIZES) & set(inner.sizes or DEFAULT_SIZES)))
+    # a separable operand is defined for every V >= 2; a vector one only on its declared sizes
+    allowed = [set(op.sizes) for op in (outer, inner) if op.kind == "vector" and op.sizes]
+    if sizes is None:
+        common = set.intersection(*allowed) if allowed else set(DEFAULT_SIZES)
+        chosen = tuple(sorted(common))
+        if not chosen:
+            raise InvalidArgument("sizes", None, f"{outer.name} is declared on V in {sorted(outer.sizes)} and {inner.name} on "
+                                  f"{sorted(inner.sizes)}: no common size; the composition would be defined nowhere")
+    else:
+        chosen = tuple(sizes)
+        bad = [v for v in chosen if any(v not in a for a in allowed)]
+        if bad:
+            raise InvalidArgument("sizes", sizes, f"V = {bad} is not declared by both operands (outer: {list(outer.sizes)}, "
+                                  f"inner: {list(inner.sizes)})")
     return vector(
         algorithm,
         name=name or f"{outer.name}∘{inner.name}",
         definition=f"{outer.name}({inner.name}(p))",
-        sizes=chosen or DEFAULT_SIZES,
+        sizes=chosen,
     )

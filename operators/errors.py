@@ -72,5 +72,13 @@ class ExpressionError(SkdInputError):
         return (type(self), (self.text, self.problem, self.token, self.position))
 
 
+class MissingParameter(SkdInputError, KeyError):
+    """An operator with a free parameter was evaluated without a value for it (a ``KeyError`` too,
+    for code written against the earlier bare ``KeyError``)."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
 class NotWellDefined(SkdInputError):
     """An operator produced a value outside the simplex (negative, NaN or infinite score)."""

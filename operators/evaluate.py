@@ -24,7 +24,7 @@ import numpy as np
 import sympy as sp
 
 from .arith import Arith, MpArith, Undecided
-from .errors import NotWellDefined
+from .errors import MissingParameter, NotWellDefined
 from .symbols import T as T_SYM
 from .symbols import V as V_SYM
 from .symbols import x as X_SYM
@@ -209,7 +209,7 @@ def _param_env(op: Any, values: Mapping[str, Any] | None, ar: Arith) -> dict[sp.
     values = dict(values or {})
     for prm in op.params:
         if prm.name not in values:
-            raise KeyError(f"operator {op.name!r} has a free parameter {prm.name!r}; fix it with op.fix({prm.name}=...)")
+            raise MissingParameter(f"operator {op.name!r} has a free parameter {prm.name!r}; fix it with op.fix({prm.name}=...)")
         env[prm.symbol] = ar.num(Fraction(values[prm.name]))
     return env
 
@@ -477,7 +477,7 @@ def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, An
     env: dict[sp.Symbol, Any] = {X_SYM: arr, T_SYM: arr.dtype.type(t), V_SYM: arr.dtype.type(arr.shape[-1])}
     for prm in op.params:
         if values is None or prm.name not in values:
-            raise KeyError(f"operator {op.name!r} has a free parameter {prm.name!r}; pass values={{'{prm.name}': ...}}")
+            raise MissingParameter(f"operator {op.name!r} has a free parameter {prm.name!r}; pass values={{'{prm.name}': ...}}")
         env[prm.symbol] = arr.dtype.type(float(Fraction(values[prm.name])))
     s = np.asarray(eval_numpy(log_score(op.score), env, arr.dtype.type), dtype=arr.dtype)
     s = np.broadcast_to(s, arr.shape)

@@ -14,7 +14,7 @@ import pytest
 
 from skd.operators import SkdError
 from skd.operators.arith import Undecided
-from skd.operators.errors import ExpressionError, InvalidArgument, NotWellDefined, SkdInputError
+from skd.operators.errors import ExpressionError, InvalidArgument, MissingParameter, NotWellDefined, SkdInputError
 from skd.verify.budget import BudgetExceeded, WorkerError
 from skd.verify.certify import ExactZeroDivision
 from skd.verify.cli import UsageError
@@ -24,7 +24,8 @@ from skd.verify.reportio import ReportFileError
 from skd.verify.verdict import InternalConsistencyError
 
 STANDARD = {
-    SkdInputError: ValueError, InvalidArgument: ValueError, ExpressionError: ValueError, NotWellDefined: ValueError,
+    SkdInputError: ValueError, InvalidArgument: ValueError, MissingParameter: KeyError,
+    ExpressionError: ValueError, NotWellDefined: ValueError,
     Undecided: ArithmeticError, ExactZeroDivision: ZeroDivisionError, InternalConsistencyError: RuntimeError,
     BudgetExceeded: TimeoutError, WorkerError: RuntimeError, ReportFileError: ValueError,
     UsageError: Exception, RecheckError: Exception, Unsupported: Exception,
