@@ -21,6 +21,11 @@ The targets of issue 7 are: ``skd check`` library median ≤ 30 s, ``import skd.
 operator of ``tests/corpus.py`` and ``tests/adversarial_corpus.py`` in this process (the CLI's
 defaults: ``timeout`` 20 s, attack 1 s), the distribution over operators (median, p90, max) and
 per axiom; and ``skd check --score`` as a cold process on every ``--stride``-th operator.
+
+Every cold run also records its CPU seconds (the process and all its workers, user + system) and
+the load average: on a machine that is not idle the CPU time is the figure to compare, and an A/B
+comparison should alternate the two versions under the same load. ``--library-only`` times only
+the cold ``skd check`` runs of the library.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,9 +44,21 @@ from pathlib import Path
 
 
 def _wall(cmd: list[str]) -> tuple[float, int]:
+    t, rc, _ = _wall_cpu(cmd)
+    return t, rc
+
+
+def _wall_cpu(cmd: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, exit code and CPU seconds (user + system, the process and all its workers).
+
+    The CPU time depends much less on other processes than the wall time does, so it is the
+    figure to compare when the machine is not idle (report the load average with it)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0, proc.returncode
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, proc.returncode, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 def _skd(*args: str) -> list[str]:
@@ -48,14 +66,18 @@ def _skd(*args: str) -> list[str]:
 
 
 def cold_check(runs: int) -> dict[str, object]:
-    times = []
+    times, cpus, loads = [], [], []
     for i in range(runs):
-        t, rc = _wall(_skd("check"))
+        t, rc, cpu = _wall_cpu(_skd("check"))
         if rc != 0:
             raise SystemExit(f"skd check exited {rc}: the library differs from the expected matrix")
         times.append(t)
-        print(f"  skd check (cold) run {i + 1}/{runs}: {t:.2f} s", flush=True)
-    return {"runs": [round(t, 3) for t in times], "median_s": round(statistics.median(times), 3)}
+        cpus.append(cpu)
+        loads.append(os.getloadavg()[0])
+        print(f"  skd check (cold) run {i + 1}/{runs}: {t:.2f} s wall, {cpu:.2f} s CPU, load {loads[-1]:.2f}", flush=True)
+    return {"runs": [round(t, 3) for t in times], "median_s": round(statistics.median(times), 3),
+            "cpu_runs": [round(c, 3) for c in cpus], "median_cpu_s": round(statistics.median(cpus), 3),
+            "loadavg": [round(v, 2) for v in loads]}
 
 
 def per_axiom() -> dict[str, dict[str, float]]:
@@ -128,15 +150,17 @@ def corpus(stride: int) -> dict[str, object]:
         for v in report.verdicts:
             per_axiom.setdefault(v.axiom, []).append(v.seconds)
         print(f"  [{k}/{len(scores)}] {dt:5.2f} s  {score}", flush=True)
-    cold = []
+    cold, cold_cpu = [], []
     for score in scores[::stride]:
-        t, rc = _wall(_skd("check", "--score", score))
+        t, rc, cpu = _wall_cpu(_skd("check", "--score", score))
         if rc == 4:
             raise SystemExit(f"skd check --score {score!r} exited 4 (a bug)")
         cold.append(t)
-        print(f"  cold skd check --score {score!r}: {t:.2f} s (exit {rc})", flush=True)
+        cold_cpu.append(cpu)
+        print(f"  cold skd check --score {score!r}: {t:.2f} s, {cpu:.2f} s CPU (exit {rc})", flush=True)
     return {"in_process": _dist(per_op), "per_axiom": {a: _dist(v) for a, v in per_axiom.items()},
-            "cli_cold": _dist(cold), "cli_cold_stride": stride,
+            "cli_cold": _dist(cold), "cli_cold_cpu": _dist(cold_cpu), "cli_cold_stride": stride,
+            "loadavg_at_end": os.getloadavg()[0],
             "slowest": [{"score": s, "seconds": round(t, 2)} for t, s in sorted(slowest, reverse=True)[:8]]}
 
 
@@ -146,6 +170,8 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--corpus", action="store_true", help="time check() on the two operator corpora instead")
     ap.add_argument("--stride", type=int, default=5, help="with --corpus: every stride-th operator also as a cold CLI run")
+    ap.add_argument("--library-only", action="store_true",
+                    help="only the cold `skd check` runs of the library (no imports, per-axiom or derive figures)")
     args = ap.parse_args()
     if args.runs < 5:
         ap.error(f"--runs must be >= 5, got {args.runs}")
@@ -161,7 +187,8 @@ def main() -> int:
         print("| figure | n | median | p90 | max |")
         print("|---|---|---|---|---|")
         for name, d in [("check(), in process, per operator", res["in_process"]),
-                        (f"skd check --score, cold process (every {args.stride}th)", res["cli_cold"])]:
+                        (f"skd check --score, cold process (every {args.stride}th)", res["cli_cold"]),
+                        (f"skd check --score, cold process, CPU seconds (every {args.stride}th)", res["cli_cold_cpu"])]:
             print(f"| {name} | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
         for a, d in res["per_axiom"].items():
             print(f"| axiom {a} (Verdict.seconds) | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
@@ -169,6 +196,16 @@ def main() -> int:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps({"machine": machine, **res}, indent=2) + "\n", encoding="utf-8")
             print(f"\nwrote {args.json}")
+        return 0
+    if args.library_only:
+        check = cold_check(args.runs)
+        machine["loadavg_at_end"] = os.getloadavg()[0]
+        print(f"| `skd check` library, cold, median of {args.runs} | {check['median_s']:.2f} s wall | "
+              f"{check['median_cpu_s']:.2f} s CPU | load {machine['loadavg_at_start']:.2f} -> {machine['loadavg_at_end']:.2f} |")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"machine": machine, "check_library_cold": check}, indent=2) + "\n",
+                                 encoding="utf-8")
         return 0
     print("import times …", flush=True)
     imports = import_times()

@@ -32,6 +32,7 @@ skd.verify.budget.BudgetExceeded: killed after 0.2 s
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import multiprocessing.connection as mpc
 import os
@@ -46,7 +47,7 @@ from typing import Any
 from skd.operators.errors import SkdError
 
 __all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "run_parallel", "in_process", "MAX_SECONDS",
-           "worker_context"]
+           "worker_context", "publish", "Memo", "MEMOS"]
 
 _CTX = mp.get_context("fork")
 _SERVER_CTX = mp.get_context("forkserver")
@@ -93,8 +94,29 @@ def _die_with_parent() -> None:
             pass
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+#: In a :func:`run_parallel` worker: sends ``("publish", payload)`` to the parent (see
+#: :func:`publish`); None everywhere else (the parent, budget workers, in-process runs).
+_publisher: Callable[[Any], None] | None = None
+
+
+def publish(payload: Any) -> bool:
+    """Hand ``payload`` to the parent of this :func:`run_parallel` worker *before* the job ends
+    (its ``on_message`` callback receives it); False (and nothing sent) anywhere else.
+
+    The checker uses it to pass a prover outcome to the axioms started after it, so that they do
+    not prove it again (the outcome is what they would compute: it only saves time)."""
+    if _publisher is None:
+        return False
+    _publisher(payload)
+    return True
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+           publishing: bool = False) -> None:
+    global _publisher
     _die_with_parent()
+    # a budget worker forked from a run_parallel worker inherits its pipe: never publish there
+    _publisher = (lambda payload: conn.send(("publish", payload))) if publishing else None
     try:
         result = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
@@ -133,11 +155,24 @@ def worker_context(job: tuple[Any, ...]) -> Any:
     return _SERVER_CTX
 
 
-def _start(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, daemon: bool) -> tuple[Any, Any]:
+def _start(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], *, daemon: bool,
+           publishing: bool = False) -> tuple[Any, Any]:
     ctx = worker_context((fn, args, kwargs))
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=daemon)
-    proc.start()
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, publishing), daemon=daemon)
+    # The worker's garbage collector need not walk what it inherits: every object alive now is
+    # moved to the permanent generation for the fork (a full collection in the worker would
+    # otherwise traverse them all, ~0.05 s each time, and copy their pages) and back right after
+    # in this process, whose collector behaves as before. No object changes; only what the
+    # worker's collector looks at.
+    frozen = ctx is _CTX and gc.get_freeze_count() == 0  # (a caller that froze itself is left alone)
+    if frozen:
+        gc.freeze()
+    try:
+        proc.start()
+    finally:
+        if frozen:
+            gc.unfreeze()
     child.close()
     return proc, parent
 
@@ -195,7 +230,8 @@ def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: 
 
 def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, workers: int = 2,
                  on_start: Callable[[int], None] | None = None,
-                 on_done: Callable[[int, Any], None] | None = None) -> list[Any]:
+                 on_done: Callable[[int, Any], None] | None = None,
+                 on_message: Callable[[int, Any], None] | None = None) -> list[Any]:
     """Run ``fn(*args)`` for every job, at most ``workers`` at a time, each in its own process.
 
     The processes are started from the calling thread (no thread pool: see the module
@@ -203,6 +239,11 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
     :func:`run_with_budget`. Results come back in job order; the first exception raised by a job
     is re-raised (after the other workers are stopped). In-process (``in_process``, or inside a
     worker already) the jobs run one after the other.
+
+    A job may call :func:`publish` while it runs: ``on_message(i, payload)`` is then called here,
+    in the calling thread, before any job that starts later is started (so a job's arguments
+    can carry what earlier jobs published). In-process there is nothing to publish: the jobs
+    share this process.
     """
     results: list[Any] = [None] * len(jobs)
     if in_process or _inside_worker() or workers <= 1 or len(jobs) <= 1:
@@ -222,14 +263,22 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
                 fn, args = jobs[i]
                 if on_start:
                     on_start(i)
-                proc, parent = _start(fn, args, {}, daemon=False)
+                proc, parent = _start(fn, args, {}, daemon=False, publishing=True)
                 running[parent] = (i, proc, time.monotonic())
             for conn in mpc.wait(list(running)):
-                i, proc, start = running.pop(conn)
+                i, proc, start = running[conn]
                 try:
                     status, payload = _receive(proc, conn, start)
-                finally:
+                except BaseException:
+                    running.pop(conn)
                     _stop(proc, conn)
+                    raise
+                if status == "publish":
+                    if on_message is not None:
+                        on_message(i, payload)
+                    continue
+                running.pop(conn)
+                _stop(proc, conn)
                 results[i] = _result(status, payload)
                 if on_done:
                     on_done(i, results[i])
@@ -237,3 +286,52 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
         for conn, (_, proc, _) in running.items():
             _stop(proc, conn)
     return results
+
+
+# -- bounded in-process memos (time only: what they store is what the function computes) ------
+
+#: every :class:`Memo` by name (tests clear them and read their counters)
+MEMOS: dict[str, "Memo"] = {}
+
+
+class Memo:
+    """A bounded in-process memo for a *pure* function of hashable, exactly compared arguments
+    (SymPy expressions compare structurally, assumptions included: ``Symbol('t')`` and
+    ``Symbol('t', positive=True)``, ``Float(2)`` and ``Integer(2)`` are different keys).
+
+    Only values are stored, never exceptions: a call that raises is recomputed (and raises)
+    the next time. When ``limit`` entries are reached the memo is emptied (bounded memory; the
+    results do not depend on what is cached, only the time does). ``hits``/``misses`` count
+    lookups (for tests and benchmarks)."""
+
+    def __init__(self, name: str, limit: int = 20_000) -> None:
+        self.name = name
+        MEMOS[name] = self
+        self.limit = limit
+        self.data: dict[Any, Any] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def lookup(self, key: Any) -> tuple[bool, Any]:
+        try:
+            value = self.data[key]
+        except KeyError:
+            self.misses += 1
+            return False, None
+        except TypeError:  # an unhashable argument: not cached
+            self.misses += 1
+            return False, None
+        self.hits += 1
+        return True, value
+
+    def store(self, key: Any, value: Any) -> None:
+        try:
+            if len(self.data) >= self.limit:
+                self.data.clear()
+            self.data[key] = value
+        except TypeError:
+            pass
+
+    def clear(self) -> None:
+        self.data.clear()
+        self.hits = self.misses = 0

@@ -65,6 +65,7 @@ from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.verify.reproduce import format_fraction, fraction_code, is_builtin, list_code, operator_code, snippet
+from skd.verify.budget import Memo
 from skd.verify.verdict import Counterexample, Enclosure
 from skd.operators.errors import SkdError
 
@@ -109,6 +110,13 @@ DISPLAY_PREC = 256
 EXACT_BITS = 1 << 14
 #: Limit evidence: exponents k of the sequences T_k = 2^-k (cold) / 2^k (hot) / T0 -+ 2^-k.
 EVIDENCE_K: tuple[int, ...] = (8, 16, 32, 64, 128)
+
+
+#: one-sided limits ``_lim(expr, var, x0, side)`` (a pure function of its four arguments)
+_LIM_MEMO = Memo("certify._lim")
+#: ``_T_expr``: the score at ``x0`` as a function of the limit variable, keyed by the score, the
+#: parameter symbols and names, ``x0``, ``V``, the parameter values and the end
+_T_EXPR_MEMO = Memo("certify._T_expr")
 
 
 class ExactZeroDivision(SkdError, ZeroDivisionError):
@@ -1656,6 +1664,18 @@ _AT_INF = {  # f(+oo), f(-oo)
 
 
 def _lim(expr: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
+    """:func:`_lim_uncached`, memoised in-process by ``(expr, var, x0, side)`` (it is a pure
+    function of them: the signs it needs are decided by :func:`_sign_of` at a fixed precision)."""
+    key = (expr, var, x0, side)
+    found, value = _LIM_MEMO.lookup(key)
+    if found:
+        return value  # type: ignore[no-any-return]
+    value = _lim_uncached(expr, var, x0, side)
+    _LIM_MEMO.store(key, value)
+    return value
+
+
+def _lim_uncached(expr: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
     """Exact ``lim_{var -> x0 +/-} expr`` in the extended reals (a closed-form number, ``oo`` or
     ``-oo``), or None when not established.
 
@@ -1737,7 +1757,20 @@ _S_HOT = sp.Symbol("s_hot", positive=True)
 
 
 def _T_expr(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
-    """The score at ``x0`` as a function of the limit variable: ``T`` (cold) or ``s = 1/T`` (hot)."""
+    """The score at ``x0`` as a function of the limit variable: ``T`` (cold) or ``s = 1/T`` (hot).
+
+    Memoised by everything it reads: the score, each parameter's symbol, name and value, ``x0``,
+    ``V`` and ``which``."""
+    key = (op.score, tuple((prm.symbol, prm.name, vals[prm.name]) for prm in op.params), Fraction(x0), int(V), which)
+    found, value = _T_EXPR_MEMO.lookup(key)
+    if found:
+        return value  # type: ignore[no-any-return]
+    value = _T_expr_uncached(op, x0, V, vals, which)
+    _T_EXPR_MEMO.store(key, value)
+    return value
+
+
+def _T_expr_uncached(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
     env: dict[sp.Symbol, sp.Expr] = {X_SYM: sp.Rational(x0.numerator, x0.denominator), V_SYM: sp.Integer(V)}
     for prm in op.params:
         env[prm.symbol] = sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
@@ -1776,6 +1809,23 @@ def _surely_positive(e: sp.Expr) -> bool:
     return False
 
 
+#: ``_ratio_limit(g, g_ref, var)``: the limit of the ratio of two scores (``powsimp`` can be slow:
+#: it may test huge integers for primality), keyed by the two expressions and the variable
+_RATIO_MEMO = Memo("certify._ratio_limit")
+
+
+def _ratio_limit(g: sp.Expr, g_ref: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
+    """``lim_{var -> 0+} powsimp(g / g_ref)`` by :func:`_lim` (memoised: a pure function of its
+    arguments; candidates of the refuter share entries, so the same ratio recurs)."""
+    key = (g, g_ref, var)
+    found, value = _RATIO_MEMO.lookup(key)
+    if found:
+        return value  # type: ignore[no-any-return]
+    value = _lim(sp.powsimp(g / g_ref), var, sp.Integer(0), "+")
+    _RATIO_MEMO.store(key, value)
+    return value
+
+
 def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str, Any] | None = None) -> list[sp.Expr] | None:
     """The exact limit of ``F_T(p)`` as ``T -> 0+`` / ``T -> oo``, or None.
 
@@ -1811,7 +1861,7 @@ def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str
             if v == ref:
                 ratios.append(sp.Integer(1))
                 continue
-            r = _lim(sp.powsimp(exprs[v][0] / g_ref), var, sp.Integer(0), "+")
+            r = _ratio_limit(exprs[v][0], g_ref, var)
             if r is None or _is_inf(r) or _sign_of(r) not in (0, 1):
                 break
             ratios.append(r)

@@ -28,7 +28,7 @@ from skd.operators import Operator
 from skd.operators.errors import InvalidArgument
 from skd.theory.axioms import PROFILES, Profile
 
-from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, run_parallel, run_with_budget
+from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, publish, run_parallel, run_with_budget
 from .verdict import InternalConsistencyError, Report, Verdict, operator_json
 
 __all__ = ["check", "check_axiom", "as_operator", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
@@ -37,10 +37,29 @@ DEFAULT_TIMEOUT = 20.0
 Progress = Callable[[str, str | None], None]
 
 
-def _prove_job(axiom_id: str, op: Operator, profile_name: str) -> Any:
-    from .prove import prove
+class _Shared:
+    """A prover outcome together with the outcomes :func:`skd.verify.prove.prove` memoised while
+    computing it (the lemmas it proved on the way), for the other axioms of the same check."""
 
-    return prove(axiom_id, op, PROFILES[profile_name])
+    __slots__ = ("outcome", "entries")
+
+    def __init__(self, outcome: Any, entries: dict[Any, Any]) -> None:
+        self.outcome = outcome
+        self.entries = entries
+
+
+def _prove_job(axiom_id: str, op: Operator, profile_name: str, shared: Mapping[Any, Any] | None = None) -> Any:
+    """``prove(axiom_id, op, profile)``. With ``shared`` (outcomes other axioms of this check
+    already computed, keyed as ``prove`` memoises them) those are not computed again, and the
+    result is a :class:`_Shared` carrying what this call memoised in turn."""
+    from . import prove as P
+
+    if shared is None:
+        return P.prove(axiom_id, op, PROFILES[profile_name])
+    P.seed_memo(shared)
+    before = P.memo_keys()
+    out = P.prove(axiom_id, op, PROFILES[profile_name])
+    return _Shared(out, P.memo_since(before))
 
 
 def _refute_job(axiom_id: str, op: Operator, profile_name: str, seed: int, seconds: float,
@@ -50,12 +69,53 @@ def _refute_job(axiom_id: str, op: Operator, profile_name: str, seed: int, secon
     return refute(op, axiom_id, profile=profile_name, seed=seed, seconds=seconds, values=values)
 
 
+#: Modules every obligation worker needs. :func:`check` imports them once in the calling process
+#: before it forks its workers, so the up to 14 workers of one operator (a prover and a refuter
+#: per axiom) inherit them instead of each importing them again (about 0.1-0.3 s per worker:
+#: the provers, the kernel, the certifier, Hypothesis and the parts of NumPy/SymPy they load on
+#: first use). Importing changes no result: the same code runs, only where the import happens
+#: moves. ``import skd.verify.checker`` itself stays light (the imports happen on the first check).
+_WORKER_MODULES = (
+    "skd.verify.prove", "skd.verify.kernel", "skd.verify.refute", "skd.verify.certify",
+    "hypothesis", "hypothesis.strategies", "hypothesis.control",
+    "hypothesis.internal.conjecture.optimiser", "hypothesis.strategies._internal.random",
+    "numpy.random", "numpy.ma", "sympy.sets.setexpr",
+)
+_preloaded = False
+
+
+def _preload() -> None:
+    """Import :data:`_WORKER_MODULES` in this process (once); a module that is missing (another
+    Hypothesis version lays its internals out differently) is simply left to the workers."""
+    global _preloaded
+    if _preloaded:
+        return
+    import importlib
+
+    for name in _WORKER_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    try:
+        # Hypothesis collects the constants of the project's own modules (it draws from them)
+        # the first time it runs in a process, and again only when sys.modules has grown:
+        # computed here once, on the same modules the workers have, instead of in each worker
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+
+        _get_local_constants()
+    except Exception:  # noqa: BLE001 - another Hypothesis version: the workers compute it
+        pass
+    _preloaded = True
+
+
 def _scope(op: Operator) -> str:
     return "full" if op.kind == "separable" else f"V in {{{', '.join(map(str, op.sizes))}}}"
 
 
 def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, seed: int,
-               attack_seconds: float, values: Mapping[str, Any] | None) -> Verdict:
+               attack_seconds: float, values: Mapping[str, Any] | None,
+               shared: Mapping[Any, Any] | None = None) -> Verdict:
     start = time.monotonic()
     outcome = None
     note = ""
@@ -63,7 +123,17 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
     budget_hit = False
     if op.kind == "separable" and not values:
         try:
-            outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name), seconds=timeout)
+            if shared is None:
+                outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name), seconds=timeout)
+            else:
+                outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name, shared), seconds=timeout)
+            if isinstance(outcome, _Shared):
+                entries, outcome = outcome.entries, outcome.outcome
+                if entries:
+                    try:  # to the checking process, for the axioms it starts from now on
+                        publish(entries)
+                    except Exception:  # noqa: BLE001 - sharing only saves time; never a verdict change
+                        pass
         except BudgetExceeded as exc:
             budget_hit = True
             note = f"symbolic prover killed at its budget of {exc.seconds:g} s"
@@ -180,13 +250,37 @@ def check(op: Operator | str, *, profile: str = "paper", timeout: float = DEFAUL
     """
     op = as_operator(op)
     prof = _validated_profile(op, profile, timeout)
+    _preload()
     ids = [a.id for a in prof.axioms]
-    jobs_ = [(_check_one, (op, axiom_id, prof, timeout, seed, attack_seconds, values)) for axiom_id in ids]
-    verdicts = run_parallel(
+    # Prover outcomes shared between the axioms of this check (well_defined is a lemma of five
+    # others, ranking and continuity of entropy): a worker publishes what its prover computed,
+    # and every axiom started afterwards gets it as an argument instead of proving it again.
+    # The entries are exactly what ``prove`` returns for the same key (a pure function of the
+    # axiom, the operator's definition and the profile), so they change no verdict: an axiom
+    # started before the entry arrived just computes it itself.
+    shared: dict[Any, Any] | None = {} if (op.kind == "separable" and not values) else None
+
+    def merge(i: int, entries: Any) -> None:
+        if shared is not None and isinstance(entries, dict):
+            for key, out in entries.items():
+                shared.setdefault(key, out)
+
+    # Started in this order (the report keeps the profile's): identity needs no lemma and runs
+    # beside well_defined, so that the axioms that cite well_defined start once it is published.
+    order = list(range(len(ids)))
+    if shared is not None and "well_defined" in ids and "identity" in ids:
+        first = [ids.index("well_defined"), ids.index("identity")]
+        order = first + [k for k in order if k not in first]
+    jobs_ = [(_check_one, (op, ids[k], prof, timeout, seed, attack_seconds, values, shared)) for k in order]
+    started = run_parallel(
         jobs_, workers=max(1, int(jobs)),
-        on_start=(lambda i: progress(ids[i], None)) if progress else None,
-        on_done=(lambda i, v: progress(ids[i], v.status)) if progress else None,
+        on_start=(lambda i: progress(ids[order[i]], None)) if progress else None,
+        on_done=(lambda i, v: progress(ids[order[i]], v.status)) if progress else None,
+        on_message=merge,
     )
+    verdicts: list[Verdict] = [None] * len(ids)  # type: ignore[list-item]
+    for i, k in enumerate(order):
+        verdicts[k] = started[i]
     return Report(operator=operator_json(op), profile=profile, verdicts=tuple(verdicts), seed=seed)
 
 
@@ -203,6 +297,7 @@ def check_axiom(op: Operator | str, axiom_id: str, *, profile: str = "paper", ti
     ids = [a.id for a in prof.axioms]
     if axiom_id not in ids:
         raise InvalidArgument("axiom_id", axiom_id, f"profile {profile!r} has the axioms {ids}")
+    _preload()
     return _check_one(op, axiom_id, prof, timeout, seed, attack_seconds, values)
 
 

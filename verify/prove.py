@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -1456,6 +1456,30 @@ def prove(axiom_id: str, op: Any, profile: Any = None) -> Outcome:
             out = _fallback(_via_negated_score, axiom_id, op, profile) or _fallback(_via_v_sign_factor, axiom_id, op, profile) or out
         _MEMO[key] = out
     return _MEMO[key]
+
+
+def memo_keys() -> set[tuple[str, str, str, str]]:
+    """The keys of the outcomes memoised in this process so far (see :func:`memo_since`)."""
+    return set(_MEMO)
+
+
+def memo_since(before: set[tuple[str, str, str, str]]) -> dict[tuple[str, str, str, str], Outcome]:
+    """The outcomes memoised in this process since :func:`memo_keys` returned ``before``."""
+    return {k: v for k, v in _MEMO.items() if k not in before}
+
+
+def seed_memo(entries: Mapping[tuple[str, str, str, str], Outcome]) -> int:
+    """Add outcomes that :func:`prove` computed in another process of the same check (keyed as
+    :func:`prove` keys them: prover version, axiom, operator content hash, profile), so that
+    this process does not compute them again. Entries of another prover version are ignored and
+    an outcome already here is kept. Returns how many were added."""
+    added = 0
+    for key, out in entries.items():
+        if (isinstance(key, tuple) and len(key) == 4 and key[0] == PROVER_VERSION and isinstance(out, Outcome)
+                and key not in _MEMO):
+            _MEMO[key] = out
+            added += 1
+    return added
 
 
 def _fallback(route: Callable[[str, Any, Any], Outcome | None], axiom_id: str, op: Any, profile: Any) -> Outcome | None:

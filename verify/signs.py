@@ -44,6 +44,8 @@ from typing import Literal
 
 import sympy as sp
 
+from .budget import Memo
+
 __all__ = ["Sign", "sign_of", "poly_sign", "positive_variables", "defined", "domain_conditions"]
 
 Sign = Literal["pos", "neg", "zero"]
@@ -438,6 +440,12 @@ def _sign_unchecked_defined(e: sp.Expr) -> Sign | None:
     return sign_of(e, 1)
 
 
+#: ``sign_of(expr, depth)`` by ``(expr, depth)``: a pure function of the two (the region is
+#: already substituted into ``expr``, as positive symbols whose assumptions are part of the key;
+#: ``depth`` only cuts the recursion off), so a hit returns exactly what the call would compute.
+_SIGN_MEMO = Memo("signs.sign_of", limit=50_000)
+
+
 def sign_of(expr: sp.Expr, depth: int = 0) -> Sign | None:
     """The sign of ``expr`` for all positive values of its (positive) symbols, or None.
 
@@ -449,6 +457,16 @@ def sign_of(expr: sp.Expr, depth: int = 0) -> Sign | None:
     if depth == 0 and not positive_variables(expr):
         bad = sorted(str(s) for s in expr.free_symbols if s.is_positive is not True)
         raise ValueError(f"sign_of needs positive symbols; substitute {bad} first")
+    key = (expr, depth)
+    found, value = _SIGN_MEMO.lookup(key)
+    if found:
+        return value  # type: ignore[no-any-return]
+    value = _sign_of_uncached(expr, depth)
+    _SIGN_MEMO.store(key, value)
+    return value
+
+
+def _sign_of_uncached(expr: sp.Expr, depth: int) -> Sign | None:
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         return None
     if depth > 60 or not defined(expr):
