@@ -725,12 +725,11 @@ def _lipschitz_closed(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
                 continue
             af = i["affine"]
             if af is not None and af["den_sign"] in ("pos", "neg"):
-                r = af["r"]
-                absval = r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r))
+                r, absval = _affine_abs_r(af)
                 cert.append(f"{i['label']}: g = {sp.sstr(af['alpha'])} x + {sp.sstr(af['b0'])} is affine, normaliser "
                             f"{sp.sstr(af['den'])} != 0 (sign {af['den_sign']}), so F_T(p) = r p + (1 - r)/V on the closed "
                             f"simplex with r = {sp.sstr(r)}: Lipschitz with the exact constant |r| (any norm)")
-                bound_items.append((i["piece"], sp.simplify(absval)))
+                bound_items.append((i["piece"], absval))
                 continue
             c = i["c"]
             if c is not None and i["c_sign"] == "pos" and i["cm1_sign"] in ("pos", "zero"):
@@ -853,6 +852,12 @@ def _l2_witness(op: Any, c: sp.Expr) -> dict[str, Any] | None:
     return None
 
 
+def _affine_abs_r(af: dict[str, Any]) -> tuple[sp.Expr, sp.Expr]:
+    """``(r, |r|)`` of an affine piece ``F_T(p) = r p + (1 − r)/V``, ``|r|`` written by the sign the prover gave ``r``."""
+    r = af["r"]
+    return r, sp.simplify(r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r)))
+
+
 def _lipschitz_eps_sharp(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
     key = LIPSCHITZ_EPS_SHARP.key
     wd_id, hid = f"{key}.well_defined", f"{key}.sharp_form"
@@ -868,8 +873,7 @@ def _lipschitz_eps_sharp(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
             continue
         af = i["affine"]
         if af is not None and af["den_sign"] in ("pos", "neg"):
-            r = af["r"]
-            absval = sp.simplify(r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r)))
+            r, absval = _affine_abs_r(af)
             cert.append(f"{i['label']}: g = {sp.sstr(af['alpha'])} x + {sp.sstr(af['b0'])} is affine, normaliser "
                         f"{sp.sstr(af['den'])} has sign {af['den_sign']}: F_T(p) - F_T(p') = r (p - p'), r = {sp.sstr(r)}, "
                         "so |r| is the exact constant in every norm")
