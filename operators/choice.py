@@ -56,11 +56,16 @@ are running right now (``procs_running`` of ``/proc/stat`` minus this process's 
 threads). With one core or fewer free the kernel runs on one thread. The answer is sampled at
 most every :data:`BUSY_INTERVAL` seconds (reading ``/proc`` costs ~50 µs). Without ``/proc`` the
 1-minute load average stands in. ``SKD_THREADS=n`` overrides it.
+
+**Layering**: this module imports no other module of skd. The kernels (:mod:`.kernels`,
+:mod:`.jit`) import it for :func:`threads` and :func:`choose`; the candidates the calibration
+times are handed down by :mod:`.kernels` when it is imported (:func:`register`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -87,6 +92,9 @@ __all__ = [
     "cpu_model",
     "threads",
     "free_cpus",
+    "Candidates",
+    "register",
+    "candidates",
 ]
 
 #: The variants compared by the calibration, in order of preference on a tie.
@@ -121,14 +129,39 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
+@dataclasses.dataclass(frozen=True)
+class Candidates:
+    """What the calibration times, supplied through :func:`register` by the module that owns the
+    kernels (:mod:`.kernels`, which sits above this one: the kernels ask this module for the
+    thread count and the choice, so it never imports them)."""
+
+    #: Numba's version, or None when the Numba kernels are not usable (the choice is then NumPy)
+    numba_version: Callable[[], str | None]
+    #: ``primitive(candidate, name)``: the primitive ``name`` (``"power"``, called as
+    #: ``f(p, t_eff, threads=n, check=True)``, or ``"shifted"``, ``f(p, c, threads=n, check=True)``)
+    #: of ``candidate`` (``"numba"`` or ``"numpy"``)
+    primitive: Callable[[str, str], Callable[..., Any]]
+
+
+_candidates: Candidates | None = None
+
+
+def register(found: Candidates) -> None:
+    """Install the calibration's candidates (done by :mod:`skd.operators.kernels` on import)."""
+    global _candidates
+    _candidates = found
+
+
+def candidates() -> Candidates:
+    """The registered :class:`Candidates` (importing :mod:`skd.operators` registers them)."""
+    if _candidates is None:
+        raise RuntimeError("no kernel candidates registered: import skd.operators.kernels first")
+    return _candidates
+
+
 def _numba_version() -> str:
-    from . import jit
-
-    if not jit.available():
-        return "none"
-    import numba
-
-    return str(numba.__version__)
+    version = candidates().numba_version()
+    return "none" if version is None else version
 
 
 def cache_key() -> str:
@@ -200,17 +233,20 @@ def _timings(reps: int = CALIBRATION_REPS) -> dict[str, dict[str, float]]:
     interleaved one-thread runs of each candidate; with more than one usable CPU also
     ``"power/float64@<n>"`` for runs on ``n`` threads (what an idle machine runs: the variants
     do not parallelise equally well, so the two choices can differ)."""
-    from . import kernels as K
+    primitive = candidates().primitive
 
     # the checked kernels: what apply runs (the unchecked ones do the same work minus the
     # checks, which cost the NumPy variant one in-cache pass more than the Numba one)
     def prims(n: int) -> dict[str, dict[str, Callable[[np.ndarray], Any]]]:
-        return {
-            "numpy": {"power": lambda p: K.power_tempered(p, 1.5, threads=n, check=True),
-                      "shifted": lambda p: K._shifted(p, 0.25 / p.shape[-1], threads=n, check=True)},
-            "numba": {"power": lambda p: _numba_prim("power")(p, 1.5, threads=n, check=True),
-                      "shifted": lambda p: _numba_prim("shifted")(p, 0.25 / p.shape[-1], threads=n, check=True)},
-        }
+        def power(c: str) -> Callable[[np.ndarray], Any]:
+            f = primitive(c, "power")
+            return lambda p: f(p, 1.5, threads=n, check=True)
+
+        def shifted(c: str) -> Callable[[np.ndarray], Any]:
+            f = primitive(c, "shifted")
+            return lambda p: f(p, 0.25 / p.shape[-1], threads=n, check=True)
+
+        return {c: {"power": power(c), "shifted": shifted(c)} for c in CANDIDATES}
 
     cpus = _allowed_cpus()
     out: dict[str, dict[str, float]] = {}
@@ -237,20 +273,12 @@ def _timings_at(prims: dict[str, dict[str, Callable[[np.ndarray], Any]]], reps: 
     return out
 
 
-def _numba_prim(name: str) -> Any:
-    from . import jit
-
-    return {"power": jit.power_tempered, "shifted": jit.shifted}[name]
-
-
 def calibrate(*, write: bool = True) -> dict[str, str]:
     """Time the candidates now, store the result (unless ``write=False``) and return
     ``{"power/float64": "numba" | "numpy", ...}``."""
     global _memo, _memo_key
-    from . import jit
-
     key = cache_key()
-    if not jit.available():
+    if candidates().numba_version() is None:
         choice = {f"{prim}/{dt}": "numpy" for prim in ("power", "shifted") for dt in ("float64", "float32")}
         times: dict[str, dict[str, float]] = {}
     else:

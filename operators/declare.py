@@ -30,11 +30,13 @@ import inspect
 import json
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 import sympy as sp
 
 from .errors import ExpressionError, InvalidArgument
+from .evaluate import exact_algorithm
+from .kinds import OperatorKind
 from .parse import Obligation, parse_formula, parse_with_obligations
 from .symbols import RESERVED, T, V, param_symbol, x
 
@@ -116,7 +118,7 @@ class Operator:
     """A softening-operator candidate. Build with :func:`separable` or :func:`vector`."""
 
     name: str
-    kind: Literal["separable", "vector"]
+    kind: OperatorKind
     definition: str
     score: sp.Expr | None = None
     params: tuple[Param, ...] = ()
@@ -152,7 +154,7 @@ class Operator:
             src = _algorithm_source(self.algorithm)
             # order_based is a declared property the refuter relies on (directional limits):
             # operators differing in it must not share memoised or cached results
-            body = {"kind": "vector", "definition": self.definition, "algorithm": src, "sizes": list(self.sizes),
+            body = {"kind": str(self.kind), "definition": self.definition, "algorithm": src, "sizes": list(self.sizes),
                     "order_based": self.order_based}
         body["params"] = [[p.name, str(p.lower), str(p.upper), p.lower_closed, p.upper_closed] for p in self.params]
         if self.obligations:
@@ -300,7 +302,7 @@ def separable(
                               "a score must vary with the probability entry x")
     return Operator(
         name=name,
-        kind="separable",
+        kind=OperatorKind.SEPARABLE,
         definition=score.strip() if lost and isinstance(score, str) else sp.sstr(expr),
         score=expr,
         params=params,
@@ -351,7 +353,7 @@ def vector(
         raise InvalidArgument("definition", definition, "must be a non-empty description of the map")
     return Operator(
         name=name,
-        kind="vector",
+        kind=OperatorKind.VECTOR,
         definition=definition,
         algorithm=algorithm,
         sizes=tuple(sorted(set(sizes))),
@@ -404,8 +406,6 @@ def compose(outer: Operator, inner: Operator, *, name: str | None = None, sizes:
     >>> c
     Operator('a∘b', vector: a(b(p)))
     """
-    from .evaluate import exact_algorithm  # local: evaluate imports this module
-
     for arg, op in (("outer", outer), ("inner", inner)):
         if not isinstance(op, Operator):
             raise InvalidArgument(arg, op, "must be an Operator")

@@ -452,7 +452,8 @@ def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | No
     ``None`` — and :func:`apply` then takes the ordinary path (full validation, which raises the
     documented error, then the kernel) — for anything else: another input type or dtype, an
     invalid ``T`` (so that a bad ``p`` is still reported first), a row that fails a check or is
-    too close to the tolerance for the fused sum to decide, an operator that is not a built-in.
+    too close to the tolerance for the fused sum to decide, an operator whose kernel is not a
+    built-in's (:class:`skd.operators.kernels.BuiltinKernel`, which the library gives each built-in).
     The output is bit for bit what the ordinary path returns.
     """
     if not (isinstance(p, np.ndarray) and p.dtype in _FLOAT_DTYPES and p.ndim >= 1 and p.size > 0
@@ -460,17 +461,16 @@ def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | No
         return None
     from . import kernels
     from .errors import InvalidArgument
-    from .library import _BY_NAME
     from .validate import check_temperature
 
-    name = op.name
-    if _BY_NAME.get(name) is not op or name not in kernels.SEPARABLE:
+    kernel = op.kernel  # a built-in's, set by skd.operators.library: it knows its checked form
+    if not isinstance(kernel, kernels.BuiltinKernel) or kernel.name not in kernels.SEPARABLE:
         return None
     try:
         t = check_temperature(T)
     except InvalidArgument:
         return None
-    return kernels.checked(name, p, t)
+    return kernel.checked(p, t)
 
 
 def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, Any] | None) -> np.ndarray:

@@ -2,8 +2,10 @@
 
 Imported only on demand (by :data:`skd.operators.kernels.NUMBA_KERNELS`, or by
 ``KERNELS`` for the built-ins whose fastest variant is the Numba one): importing :mod:`skd`
-never imports Numba. If ``import numba`` fails, :func:`kernels` returns the NumPy kernels and
-:func:`available` is False.
+never imports Numba. If ``import numba`` fails, :func:`available` is False, :func:`kernels`
+raises that ImportError and :data:`~skd.operators.kernels.NUMBA_KERNELS` falls back to the
+NumPy kernels. This module imports :mod:`.choice` (the thread count) and :mod:`.primitives`
+(what both variants share), never :mod:`.kernels`, which imports it.
 
 Design:
 
@@ -38,6 +40,9 @@ from typing import Any, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
+
+from . import choice
+from .primitives import check_tolerance, separable_kernels
 
 __all__ = ["available", "kernels", "import_error", "PARALLEL_MIN_SIZE"]
 
@@ -615,9 +620,7 @@ if _IMPORT_ERROR is None:
             serial(*args)
             return
         if threads is None:
-            from .choice import threads as free_threads
-
-            threads = free_threads()
+            threads = choice.threads()
         have = numba.get_num_threads()
         n = min(int(threads), have)
         if n <= 1:
@@ -633,8 +636,6 @@ if _IMPORT_ERROR is None:
 
     def _checked(x: np.ndarray, parallel: Callable[..., None], serial: Callable[..., None], a0: float, threads: int | None,
                  out: np.ndarray) -> np.ndarray | None:
-        from .kernels import check_tolerance
-
         ok = np.empty(x.shape[0], dtype=np.bool_)
         _run(x, parallel, serial, (x, a0, out, check_tolerance(x.dtype, x.shape[1]), ok), threads)
         return out if ok.all() else None
@@ -646,7 +647,7 @@ if _IMPORT_ERROR is None:
 
     def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, check: bool = False) -> np.ndarray | None:
         """``p^{1/t_eff}`` normalised. With ``check=True`` the rows are validated in the same
-        pass as the row maximum (finite, ``>= 0``, sum within :func:`.kernels.check_tolerance`
+        pass as the row maximum (finite, ``>= 0``, sum within :func:`.primitives.check_tolerance`
         of 1) and ``None`` is returned if any row fails; the output is otherwise bit-identical."""
         x = _rows(p)
         out = np.empty_like(x)
@@ -682,8 +683,6 @@ if _IMPORT_ERROR is None:
         _run(x, shifted_rows, shifted_rows_serial, (x, float(c), out), threads)
         return out.reshape(p.shape)
 
-    from .kernels import separable_kernels
-
     _TABLE = separable_kernels(power_tempered, shifted, lambda p: shifted(p, 0.0))
     _CHECKED = separable_kernels(
         lambda p, t: power_tempered(p, t, check=True),
@@ -692,26 +691,23 @@ if _IMPORT_ERROR is None:
     )
 
 
-def _table() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
+def _require() -> None:
+    """Raise the ImportError of :func:`import_error`, if any."""
     if _IMPORT_ERROR is not None:
-        from . import kernels as K
-
-        return {name: K.NUMPY_KERNELS[name] for name in K.SEPARABLE}
-    return dict(_TABLE)
+        raise ImportError(f"the Numba kernels are not available: {_IMPORT_ERROR}") from _IMPORT_ERROR
 
 
 def kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray]]:
-    """``{name: kernel}`` for the separable built-ins (NumPy fallbacks if Numba is missing)."""
-    return _table()
+    """``{name: kernel}`` for the separable built-ins; ImportError if Numba is missing
+    (:data:`skd.operators.kernels.NUMBA_KERNELS` then falls back to the NumPy kernels)."""
+    _require()
+    return dict(_TABLE)
 
 
 def checked_kernels() -> dict[str, Callable[[np.ndarray, float], np.ndarray | None]]:
     """``{name: kernel}`` that validate each row in the kernel's own pass and return ``None``
-    when a row fails (see :func:`skd.operators.kernels.checked`); NumPy's if Numba is missing."""
-    if _IMPORT_ERROR is not None:
-        from . import kernels as K
-
-        return {name: K.NUMPY_CHECKED[name] for name in K.SEPARABLE}
+    when a row fails (see :func:`skd.operators.kernels.checked`); ImportError if Numba is missing."""
+    _require()
     return dict(_CHECKED)
 
 

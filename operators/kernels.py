@@ -18,6 +18,10 @@ depend on the number of threads. :func:`checked` (with :data:`NUMPY_CHECKED`,
 :data:`NUMBA_CHECKED`) is the same computation with the input checks of :func:`apply` fused into
 the kernel's passes.
 
+Layering: :mod:`.choice` (threads, the calibrated choice) and :mod:`.primitives` (what both
+variants share) sit below this module and :mod:`.jit`; this module loads :mod:`.jit` on demand
+and hands :mod:`.choice` the candidates its calibration times (:func:`.choice.register`, on import).
+
 Contract (design §3)
 --------------------
 Input ``p``: a float32 or float64 array of shape ``(..., V)``, ``V >= 2``, entries finite and
@@ -114,6 +118,9 @@ from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 
+from . import choice
+from .primitives import SEPARABLE, check_tolerance, separable_kernels
+
 __all__ = [
     "KERNELS",
     "NUMPY_KERNELS",
@@ -129,14 +136,12 @@ __all__ = [
     "checked",
     "check_tolerance",
     "variant",
+    "BuiltinKernel",
 ]
 
 Kernel = Callable[[np.ndarray, float], np.ndarray]
 #: A kernel's output: an array, or (the checked kernels) an array or ``None``.
 _Out = TypeVar("_Out", bound="np.ndarray | None")
-
-#: Built-ins with a separable score (Numba kernels exist for these).
-SEPARABLE: tuple[str, ...] = ("power", "power_T2", "hybrid", "mixture", "laplace")
 #: Built-ins that are vector operators.
 VECTOR: tuple[str, ...] = ("topk", "sparsemax", "entmax15")
 #: Built-ins whose identity axiom ``F_1(p) = p`` is proved: the only ones allowed a ``T == 1``
@@ -182,23 +187,6 @@ def _fix_tiny_quotients(x: np.ndarray, m: np.ndarray, L: np.ndarray) -> None:
     s = _SCALE_BITS[dt]
     xs = x[rows, cols] * dt.type(2.0**s)
     L[rows, cols] = np.log(xs / m[rows, 0]) - dt.type(s * _LN2)
-
-
-def check_tolerance(dtype: Any, V: int) -> float:
-    """Row-sum tolerance of the fused checks of :func:`checked`: the documented tolerance of
-    :func:`.validate.row_tolerance` minus a margin for the difference between two summation
-    orders (a quarter of the tolerance, plus ``V·2^-52``). A row whose sum lies within the margin
-    of the tolerance is left to :func:`.validate.check_distribution`, which decides it exactly as
-    it always has; so the fused check never accepts a row that check rejects.
-
-    The margin covers every sum used: float64 sums (NumPy's pairwise sum, ``einsum``'s unrolled
-    one, :func:`.jit.sum_umax`'s 16 lanes) err by at most ``V·2^-53`` relatively, and NumPy's pairwise float32 sum of a float32
-    row by about ``(16 + log2 V)·2^-24 < 3e-6`` (``V < 2^30``), far below ``tol/4 = 8.6e-5``.
-    """
-    from .validate import row_tolerance
-
-    tol = row_tolerance(dtype)
-    return tol - (0.25 * tol + V * 2.0**-52)
 
 
 def _power_block(x: np.ndarray, o: np.ndarray, inv_t: float, tol: float) -> bool:
@@ -264,9 +252,7 @@ def _over_blocks(work: Callable[[int, int], bool], n: int, V: int, threads: int 
     k = 1
     if nb > 1 and n * V >= _PARALLEL_MIN_SIZE:
         if threads is None:
-            from .choice import threads as free_threads
-
-            threads = free_threads()
+            threads = choice.threads()
         k = max(1, min(int(threads), nb))
 
     def run(b0: int, b1: int) -> bool:
@@ -360,47 +346,6 @@ def _shifted(p: np.ndarray, c: float, *, threads: int | None = None, check: bool
     s = sx + x.shape[1] * c
     out = g / s
     return out.astype(p.dtype, copy=False).reshape(p.shape)
-
-
-def separable_kernels(power_tempered: Callable[[np.ndarray, float], _Out], shifted: Callable[[np.ndarray, float], _Out],
-                      normalise: Callable[[np.ndarray], _Out]) -> dict[str, Callable[[np.ndarray, float], _Out]]:
-    """The five separable built-ins from two primitives — ``power_tempered(p, T)`` (``p^{1/T}``
-    normalised) and ``shifted(p, c)`` (``(p + c)/Σ(p + c)``) — plus ``normalise`` for the
-    identity range ``T <= 1`` of mixture and laplace. NumPy and Numba share this table (the checked
-    primitives, which may return ``None``, give the checked table)."""
-
-    def power(p: np.ndarray, T: float) -> _Out:
-        """``x**(1/T)`` normalised."""
-        return power_tempered(p, float(T))
-
-    def power_T2(p: np.ndarray, T: float) -> _Out:
-        """``x**(1/T**2)`` normalised."""
-        t = float(T)
-        return power_tempered(p, t * t)
-
-    def hybrid(p: np.ndarray, T: float) -> _Out:
-        """Power for ``T <= 1``, mixture ``x/T + (1 − 1/T)/V`` for ``T > 1``."""
-        t = float(T)
-        if t <= 1.0:
-            return power_tempered(p, t)
-        return shifted(p, (t - 1.0) / p.shape[-1])
-
-    def mixture(p: np.ndarray, T: float) -> _Out:
-        """``x·min(1, 1/T) + (1 − min(1, 1/T))/V`` normalised; for ``T > 1`` ∝ ``x + (T − 1)/V``."""
-        t = float(T)
-        if t <= 1.0:
-            return normalise(p)
-        return shifted(p, (t - 1.0) / p.shape[-1])
-
-    def laplace(p: np.ndarray, T: float) -> _Out:
-        """``x + max(0, T − 1)²/V`` normalised."""
-        t = float(T)
-        if t <= 1.0:
-            return normalise(p)
-        d = t - 1.0
-        return shifted(p, d * d / p.shape[-1])
-
-    return {"power": power, "power_T2": power_T2, "hybrid": hybrid, "mixture": mixture, "laplace": laplace}
 
 
 # -- vector operators -------------------------------------------------------------------------
@@ -569,6 +514,8 @@ class _NumbaKernels(_NumbaTable[np.ndarray]):
     def _table(self) -> dict[str, Kernel]:
         from . import jit
 
+        if not jit.available():
+            return {name: NUMPY_KERNELS[name] for name in SEPARABLE}
         return jit.kernels()
 
 
@@ -578,6 +525,8 @@ class _NumbaChecked(_NumbaTable["np.ndarray | None"]):
     def _table(self) -> dict[str, Callable[[np.ndarray, float], np.ndarray | None]]:
         from . import jit
 
+        if not jit.available():
+            return {name: NUMPY_CHECKED[name] for name in SEPARABLE}
         return jit.checked_kernels()
 
 
@@ -594,14 +543,12 @@ def chosen(name: str, p: np.ndarray) -> str:
     >>> chosen("power", np.full((64, 32768), 1 / 32768)) in ("numpy", "numba")  # per CPU
     True
     """
-    choice = BEST[name]
-    if choice == "auto":
+    which = BEST[name]
+    if which == "auto":
         if p.ndim >= 2 and p.shape[0] > 1 and p.size >= AUTO_MIN_SIZE:
-            from .choice import choose
-
-            return choose(FAMILY[name], p.dtype)
+            return choice.choose(FAMILY[name], p.dtype)
         return "numpy"
-    return choice
+    return which
 
 
 def _dispatch(name: str) -> Kernel:
@@ -650,6 +597,34 @@ def checked(name: str, p: np.ndarray, T: float) -> np.ndarray | None:
     return NUMPY_CHECKED[name](p, T)
 
 
+class BuiltinKernel:
+    """The ``kernel`` of a built-in operator: ``KERNELS[name]``, with its checked form.
+
+    :mod:`skd.operators.library` gives each built-in one; :func:`skd.operators.apply` recognises
+    a built-in by it and first runs :meth:`checked` (the input checks fused into the kernel), so
+    the evaluation never needs to look the library up.
+
+    >>> k = BuiltinKernel("power")
+    >>> k.__name__, k(np.array([0.5, 0.5]), 2.0).tolist()
+    ('power_kernel', [0.5, 0.5])
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__name__ = self.__qualname__ = f"{name}_kernel"
+
+    def __call__(self, p: np.ndarray, T: float) -> np.ndarray:
+        """``KERNELS[name](p, T)`` (``p`` validated by the caller)."""
+        return KERNELS[self.name](p, T)
+
+    def checked(self, p: np.ndarray, T: float) -> np.ndarray | None:
+        """:func:`checked` of this built-in: the output, or ``None`` when the caller must validate."""
+        return checked(self.name, p, T)
+
+    def __repr__(self) -> str:
+        return f"<kernel {self.name}>"
+
+
 def variant(name: str, which: str) -> Any:
     """The kernel ``name`` of variant ``which`` (``"numpy"`` or ``"numba"``)."""
     if which == "numpy":
@@ -657,3 +632,33 @@ def variant(name: str, which: str) -> Any:
     if which == "numba":
         return NUMBA_KERNELS[name]
     raise KeyError(which)
+
+
+# -- the candidates of the calibration (:mod:`.choice` sits below this module) ------------------
+
+
+def _numba_version() -> str | None:
+    """Numba's version when the Numba kernels are usable, else None."""
+    from . import jit
+
+    if not jit.available():
+        return None
+    import numba
+
+    return str(numba.__version__)
+
+
+def _calibration_primitive(candidate: str, primitive: str) -> Callable[..., Any]:
+    """The primitive (``"power"``: :func:`power_tempered`; ``"shifted"``: ``(p + c)/Σ(p + c)``) of
+    ``candidate`` that the calibration times in its checked form."""
+    table: dict[str, Callable[..., Any]]
+    if candidate == "numba":
+        from . import jit
+
+        table = {"power": jit.power_tempered, "shifted": jit.shifted}
+    else:
+        table = {"power": power_tempered, "shifted": _shifted}
+    return table[primitive]
+
+
+choice.register(choice.Candidates(numba_version=_numba_version, primitive=_calibration_primitive))

@@ -34,6 +34,7 @@ import numpy as np
 from .arith import Arith
 from .declare import Operator, separable, vector
 from .errors import InvalidArgument
+from .kernels import BuiltinKernel
 
 __all__ = [
     "power",
@@ -55,17 +56,10 @@ TOPK_K = 2
 VECTOR_SIZES = (2, 3, 4, 5)
 
 
-def _kernel(name: str) -> Any:
-    """A kernel dispatcher that imports the kernel module on first use (keeps import cheap)."""
-
-    def run(p: np.ndarray, T: float) -> np.ndarray:
-        from . import kernels
-
-        return kernels.KERNELS[name](p, T)
-
-    run.__name__ = f"{name}_kernel"
-    run.__qualname__ = run.__name__
-    return run
+def _kernel(name: str) -> BuiltinKernel:
+    """The kernel of the built-in ``name``: ``KERNELS[name]``, whose checked form
+    :func:`skd.operators.apply` runs first (:class:`~skd.operators.kernels.BuiltinKernel`)."""
+    return BuiltinKernel(name)
 
 
 # -- explicit limits (each proved in docs/theory/limits.md) ----------------------------------

@@ -1,4 +1,4 @@
-"""Certification of counterexamples (skd.verify.certify): certified violations, and ``None`` for
+"""Certification of counterexamples (skd.verify.certify, with skd.verify.limits): certified violations, and ``None`` for
 true statements, undecidable candidates and inputs outside the domain."""
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from skd.verify.certify import (
     certify_vector_discontinuity,
     certify_well_defined,
     limit_target,
-    score_one_sided_limit,
-    separable_T_limit,
     shrink,
 )
+from skd.verify.limits import score_one_sided_limit, separable_T_limit
 from skd.verify.recheck import recheck_counterexample
 
 MAX_QUARTER = separable("Max(x, 1/4)", name="max_quarter")

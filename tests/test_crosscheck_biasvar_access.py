@@ -11,7 +11,8 @@ from skd.operators import library
 from skd.theory import biasvar as th
 from skd.theory.access import Q_I, TAU, Z_Q
 from skd.theory.theorems import symbol
-from skd.verify.derivations import access, biasvar, derive
+from skd.verify.derivations import derive
+from skd.verify.derivations.crosschecks import access, biasvar
 
 
 @pytest.fixture(scope="module")
@@ -121,14 +122,12 @@ def test_crosscheck_access_catches_a_wrong_inverse(power):
 
 def test_crosscheck_access_catches_a_wrong_operator_evaluation(power, monkeypatch):
     """Corrupt the operator evaluation itself (F at T replaced by F at 2T in the truncated problem): commutation fails."""
-    import skd.operators as ops
-
-    real = ops.evaluate_mp
+    real = access.evaluate_mp
 
     def wrong(op, p, t, dps=50, values=None):
         return real(op, p, t * 2 if len(p) <= 2 else t, dps=dps, values=values)
 
-    monkeypatch.setattr(ops, "evaluate_mp", wrong)
+    monkeypatch.setattr(access, "evaluate_mp", wrong)  # the evaluation the cross-check module calls
     got = _by_quantity(access.crosscheck(power, 2))
     assert got["topk_commutation.conclusion"].status == "FAIL"
 

@@ -17,7 +17,7 @@ from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.verify import cli
 from skd.verify.derivations import derive
-from skd.verify.derivations.equivalence import CROSSCHECK_TOLERANCE, crosscheck
+from skd.verify.derivations.crosschecks.equivalence import CROSSCHECK_TOLERANCE, crosscheck
 
 
 @pytest.fixture(scope="module")

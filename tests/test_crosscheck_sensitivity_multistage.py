@@ -16,7 +16,8 @@ import sympy as sp
 from skd.operators import library
 from skd.theory.multistage import c, n
 from skd.verify.crosscheck import crosscheck
-from skd.verify.derivations import Derivation, derive, multistage, sensitivity
+from skd.verify.derivations import Derivation, derive
+from skd.verify.derivations.crosschecks import multistage, sensitivity
 from skd.verify.derivations.claims import DerivedConstant
 
 TOPICS = ["sensitivity", "multistage"]

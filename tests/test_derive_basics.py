@@ -11,7 +11,8 @@ import sympy as sp
 
 from skd.operators import evaluate_mp, library
 from skd.verify.derivations import derive
-from skd.verify.derivations.basics import S, crosscheck
+from skd.verify.derivations.basics import S
+from skd.verify.derivations.crosschecks.basics import crosscheck
 from skd.operators.symbols import T
 
 P = [Fraction(7, 10), Fraction(1, 5), Fraction(1, 10)]

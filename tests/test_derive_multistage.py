@@ -437,7 +437,7 @@ def test_exact_projection_chain_topk_unsupported():
 
 
 def test_projection_chain_gap_vanishes_inside_scope_and_not_outside():
-    from skd.verify.derivations.multistage import projection_chain_gap
+    from skd.verify.derivations.crosschecks.multistage_process import projection_chain_gap
 
     gap, move = projection_chain_gap(library.power, Fraction(2), 3, seed=0)
     assert gap < 1e-25 and move > 0.1  # the offsets moved the student far; the chain still lands on one shot
@@ -536,7 +536,7 @@ def test_stage_statistical_error_formula_by_an_independent_simulation():
 
 
 def test_explicit_rate_crosscheck_passes_and_catches_corrupted_constants(power_d):
-    from skd.verify.derivations.multistage import crosscheck
+    from skd.verify.derivations.crosschecks.multistage import crosscheck
 
     def checks_of(d):
         return {c.quantity: c.status for c in crosscheck(d, 1)
@@ -591,7 +591,7 @@ def test_glued_path_energy_hybrid_limit_is_the_integral_split_at_T_1(hybrid_d):
 
 
 def test_glued_path_energy_bound_holds_and_crosscheck_catches_a_small_bound(hybrid_d):
-    from skd.verify.derivations.multistage import crosscheck
+    from skd.verify.derivations.crosschecks.multistage import crosscheck
 
     def glued(d):
         return {c.quantity: c.status for c in crosscheck(d, 1) if c.quantity.startswith("glued_path_energy")}

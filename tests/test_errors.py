@@ -16,8 +16,8 @@ from skd.operators import SkdError
 from skd.operators.arith import Undecided
 from skd.operators.errors import ExpressionError, InvalidArgument, MissingParameter, NotWellDefined, SkdInputError
 from skd.verify.budget import BudgetExceeded, WorkerError
-from skd.verify.certify import ExactZeroDivision
 from skd.verify.cli import UsageError
+from skd.verify.hybrid import ExactZeroDivision
 from skd.verify.recheck import RecheckError
 from skd.verify.regions import Unsupported
 from skd.verify.reportio import ReportFileError

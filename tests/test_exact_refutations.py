@@ -121,11 +121,11 @@ def test_growth_lemmas_decide_limits_whose_log_ratio_is_not_rational(score, cold
 
 
 def test_growth_lemmas_do_not_prove_an_oscillating_factor():
-    from skd.verify.prove import _to_infinity, beta
+    from skd.verify.provers.boundary import beta, to_infinity
 
-    assert not _to_infinity(beta * sp.sin(beta))
-    assert not _to_infinity(-beta)
-    assert _to_infinity(beta + sp.sin(beta))
+    assert not to_infinity(beta * sp.sin(beta))
+    assert not to_infinity(-beta)
+    assert to_infinity(beta + sp.sin(beta))
 
 
 @pytest.mark.parametrize("score", ["x**(1/T) - 1/V", "x - 9/10", "x**(1/T)*(x - 2)"])

@@ -7,14 +7,15 @@ import dataclasses
 import pytest
 
 from skd.operators import library, separable
+from skd.theory.axioms import AXIOM_IDS
 from skd.verify.proofcheck import recheck_certificate
-from skd.verify.prove import PROVERS, prove
+from skd.verify.prove import prove
 from skd.verify.regions import Unsupported, t_pieces
 from skd.verify.verdict import Verdict
 
 
 @pytest.mark.parametrize("name", ["power", "power_T2", "hybrid"])
-@pytest.mark.parametrize("axiom", list(PROVERS))
+@pytest.mark.parametrize("axiom", list(AXIOM_IDS))
 def test_prove_qualifying_builtins_get_full_proofs(name, axiom):
     out = prove(axiom, library.get(name))
     assert out.status == "proved", out.reason

@@ -55,9 +55,12 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 
-from skd.operators.symbols import T as T_, V as V_, x as x_
+from skd.operators.symbols import T as T_
+from skd.operators.symbols import V as V_
+from skd.operators.symbols import x as x_
+from skd.theory.axioms import AXIOM_IDS
 from skd.verify.budget import BudgetExceeded, run_with_budget
-from skd.verify.prove import PROVERS, prove
+from skd.verify.prove import prove
 from skd.verify.strategies import separable_operators
 
 pytestmark = pytest.mark.slow
@@ -478,7 +481,10 @@ def _roots_of(c: sp.Expr, var: str, others: dict, ev: Evaluator, limit: int) -> 
         return
     t = sp.Symbol("t_", real=True)
     sub = {s: sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Integer(v) for s, v in others.items()}
-    cu = c.subs(sub).subs(sym, t)
+    try:
+        cu = c.subs(sub).subs(sym, t)
+    except (ValueError, TypeError):
+        return  # SymPy cannot build it on this line (Max of a non-real asin(pi/3)): no roots found here
     count = 0
     inside = (lambda r: r > 0) if var == "T" else (lambda r: 0 < r < 1)
     if cu.is_rational_function(t):
@@ -844,7 +850,7 @@ def _ops() -> list:
 
 
 def _all_verdicts(op) -> dict[str, str]:
-    return {ax: prove(ax, op).status for ax in PROVERS}
+    return {ax: prove(ax, op).status for ax in AXIOM_IDS}
 
 
 def oracle(op: Any, proved: set[str], seed: int) -> tuple[set[str], list[str]]:

@@ -13,7 +13,7 @@ import sympy as sp
 from skd.operators import Param, library, separable
 from skd.operators.symbols import T, x
 from skd.theory.axioms import PROFILES
-from skd.verify import budget, certify, checker, prove, signs
+from skd.verify import budget, checker, limits, prove, signs
 from skd.verify.budget import MEMOS, Memo
 
 
@@ -87,45 +87,45 @@ def test_sign_memo_does_not_mix_regions_assumptions_or_depth() -> None:
 
 def test_limit_memo_is_hit_and_keyed_by_side() -> None:
     e = 1 / (x - sp.Rational(1, 2))
-    assert certify._lim(e, x, sp.Rational(1, 2), "+") == sp.oo
-    hits = certify._LIM_MEMO.hits
-    assert certify._lim(e, x, sp.Rational(1, 2), "+") == sp.oo
-    assert certify._LIM_MEMO.hits == hits + 1
-    assert certify._lim(e, x, sp.Rational(1, 2), "-") == -sp.oo  # the other side: its own entry
+    assert limits._lim(e, x, sp.Rational(1, 2), "+") == sp.oo
+    hits = limits._LIM_MEMO.hits
+    assert limits._lim(e, x, sp.Rational(1, 2), "+") == sp.oo
+    assert limits._LIM_MEMO.hits == hits + 1
+    assert limits._lim(e, x, sp.Rational(1, 2), "-") == -sp.oo  # the other side: its own entry
 
 
 def test_limit_memo_keeps_symbols_with_different_assumptions_apart() -> None:
     a = sp.Symbol("a")
     a_pos = sp.Symbol("a", positive=True)
     expr = sp.Heaviside(x - sp.Rational(1, 3)) * a
-    assert certify._lim(expr.subs(a, a_pos), x, sp.Rational(1, 3), "+") == a_pos
-    assert certify._lim(expr, x, sp.Rational(1, 3), "+") == a  # not the positive symbol's entry
+    assert limits._lim(expr.subs(a, a_pos), x, sp.Rational(1, 3), "+") == a_pos
+    assert limits._lim(expr, x, sp.Rational(1, 3), "+") == a  # not the positive symbol's entry
 
 
 def test_score_limit_memo_separates_parameter_values_and_ends() -> None:
     op = separable("x**(1/T) * exp(c*T)", params=[Param("c", -5, 5)], name="c_op")
     q = Fraction(1, 4)
-    cold = certify.score_T_limit(op, q, "cold", 2, {"c": Fraction(1)})
-    misses = certify._T_EXPR_MEMO.misses
-    assert certify.score_T_limit(op, q, "cold", 2, {"c": Fraction(1)}) == cold
-    assert certify._T_EXPR_MEMO.misses == misses and certify._T_EXPR_MEMO.hits >= 1
+    cold = limits.score_T_limit(op, q, "cold", 2, {"c": Fraction(1)})
+    misses = limits._T_EXPR_MEMO.misses
+    assert limits.score_T_limit(op, q, "cold", 2, {"c": Fraction(1)}) == cold
+    assert limits._T_EXPR_MEMO.misses == misses and limits._T_EXPR_MEMO.hits >= 1
     # another parameter value, another end: other entries and other answers
-    g1, _ = certify._T_expr(op, q, 2, {"c": Fraction(1)}, "hot")
-    g2, _ = certify._T_expr(op, q, 2, {"c": Fraction(2)}, "hot")
+    g1, _ = limits._T_expr(op, q, 2, {"c": Fraction(1)}, "hot")
+    g2, _ = limits._T_expr(op, q, 2, {"c": Fraction(2)}, "hot")
     assert g1 != g2
-    hot = certify.score_T_limit(op, q, "hot", 2, {"c": Fraction(-1)})
+    hot = limits.score_T_limit(op, q, "hot", 2, {"c": Fraction(-1)})
     assert hot == 0 and cold == 0
-    assert certify.score_T_limit(op, q, "hot", 2, {"c": Fraction(1)}) == sp.oo
+    assert limits.score_T_limit(op, q, "hot", 2, {"c": Fraction(1)}) == sp.oo
 
 
 def test_separable_limits_are_the_same_with_a_cold_and_a_warm_memo() -> None:
     op = separable("x**(1/T) + 1", name="plus_one")
     cases = [([Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)], w) for w in ("cold", "hot")]
-    first = [certify.separable_T_limit(op, p, w) for p, w in cases]
-    warm = [certify.separable_T_limit(op, p, w) for p, w in cases]
+    first = [limits.separable_T_limit(op, p, w) for p, w in cases]
+    warm = [limits.separable_T_limit(op, p, w) for p, w in cases]
     for memo in MEMOS.values():
         memo.clear()
-    cold = [certify.separable_T_limit(op, p, w) for p, w in cases]
+    cold = [limits.separable_T_limit(op, p, w) for p, w in cases]
     assert first == warm == cold
 
 

@@ -1,6 +1,6 @@
 """Type-check skd with mypy under the names the installed package has: ``skd.operators``, ``skd.theory``, ``skd.verify``.
 
-    python tools/typecheck.py operators theory     # mypy -p skd.operators -p skd.theory, with repository paths
+    python tools/typecheck.py operators theory verify   # mypy -p skd.operators -p skd.theory -p skd.verify, with repository paths
 
 Why a script: pyproject maps the folders ``operators/``, ``theory/``, ``verify/`` to ``skd.operators``,
 ``skd.theory``, ``skd.verify`` (``[tool.setuptools] package-dir``), and the editable install resolves

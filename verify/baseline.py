@@ -63,30 +63,35 @@ def _match(baseline: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str,
     pairs: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = []
     keyed: list[tuple[Mapping[str, Any], Mapping[str, Any] | None, str] | None] = [None] * len(current)
 
-    def take(pred: Any) -> Mapping[str, Any] | None:
-        for k, old in enumerate(free):
-            if pred(old):
-                return free.pop(k)
-        return None
-
     def name(r: Mapping[str, Any]) -> Any:
         return r["operator"]["name"]
 
     def digest(r: Mapping[str, Any]) -> Any:
         return r["operator"].get("hash")
 
+    def matches(rule: str, o: Mapping[str, Any], r: Mapping[str, Any]) -> bool:
+        if rule == "both":
+            return bool(name(o) == name(r) and digest(o) == digest(r))
+        if rule == "hash":
+            return bool(digest(o) == digest(r) and digest(o) is not None)
+        return bool(name(o) == name(r))
+
+    def take(rule: str, r: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        for k, old in enumerate(free):
+            if matches(rule, old, r):
+                return free.pop(k)
+        return None
+
     for rule in ("both", "hash", "name"):
         for k, report in enumerate(current):
             if keyed[k] is not None:
                 continue
+            old = take(rule, report)
             if rule == "both":
-                old = take(lambda o: name(o) == name(report) and digest(o) == digest(report))
                 note = ""
             elif rule == "hash":
-                old = take(lambda o: digest(o) == digest(report) and digest(o) is not None)
                 note = f"{name(report)}: renamed from {name(old)!r} (same definition)" if old else ""
             else:
-                old = take(lambda o: name(o) == name(report))
                 note = (f"{name(report)}: definition changed (hash {digest(old)} → {digest(report)})" if old else "")
             if old is not None:
                 keyed[k] = (report, old, note)

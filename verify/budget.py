@@ -32,6 +32,7 @@ skd.verify.budget.BudgetExceeded: killed after 0.2 s
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing as mp
 import multiprocessing.connection as mpc
@@ -44,6 +45,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
+
 from skd.operators.errors import SkdError
 
 __all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "run_parallel", "in_process", "MAX_SECONDS",
@@ -125,10 +127,8 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
         conn.send(result)
     except Exception:  # noqa: BLE001 - an unpicklable result or exception: report it as text
         kind, detail, _ = result[1] if result[0] == "error" else ("PicklingError", "result not picklable", None)
-        try:
+        with contextlib.suppress(Exception):
             conn.send(("error", (kind, detail, None)))
-        except Exception:  # noqa: BLE001
-            pass
     finally:
         conn.close()
         os._exit(0)
@@ -179,7 +179,7 @@ def _start(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 
 def _receive(proc: Any, parent: Any, start: float) -> tuple[str, Any]:
     try:
-        return parent.recv()  # type: ignore[no-any-return]
+        return parent.recv()
     except (TypeError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
         raise WorkerError("UnpicklingError", f"the worker's answer could not be read: {exc}") from None
     except EOFError:
@@ -291,7 +291,7 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
 # -- bounded in-process memos (time only: what they store is what the function computes) ------
 
 #: every :class:`Memo` by name (tests clear them and read their counters)
-MEMOS: dict[str, "Memo"] = {}
+MEMOS: dict[str, Memo] = {}
 
 
 class Memo:

@@ -2,36 +2,46 @@
 
 Soundness is the first promise (design §5): a counterexample is returned only when the
 violated relation is decided **with certainty** from exact inputs (``fractions.Fraction``
-entries of ``p`` and temperatures). Values are computed in a *hybrid* arithmetic
-(:class:`HybridArith`): exact rationals wherever an operation has a rational result (sums,
-products, integer powers, exact roots, ``Max``/``Min`` of rationals, Piecewise conditions on
-rationals), Arb balls (python-flint) everywhere else. Then a relation is
+entries of ``p`` and temperatures). Values are computed in the *hybrid* arithmetic of
+:mod:`skd.verify.hybrid` (:class:`~skd.verify.hybrid.HybridArith`): exact rationals wherever an
+operation has a rational result (sums, products, integer powers, exact roots, ``Max``/``Min`` of
+rationals, Piecewise conditions on rationals), Arb balls (python-flint) everywhere else. Then a
+relation is
 
 * certified by **exact rational arithmetic** when both sides are exact rationals, or
 * certified by **disjoint Arb enclosures at N bits** otherwise (``N`` = 128, 256, 512, 1024;
   overlapping balls raise :class:`~skd.operators.arith.Undecided` and the precision goes up;
   after 1024 bits the candidate is given up and ``None`` is returned).
 
-Every certified relation is confirmed once more at a higher precision (the enclosures of the
-two runs must overlap), and for vector operators the Arb values are cross-checked against an
-independent mpmath evaluation at 60 digits (a wrong branch in a user algorithm shows up there).
-Comparisons of balls never guess: they raise ``Undecided``. Division by an exact zero and a
-Piecewise with no applicable branch are *certain* failures; everything uncertain is not a
-counterexample.
+This module holds that decision loop (``_decide``: try each precision, confirm once more at a
+higher one) and one certifier per axiom. Every certified relation is confirmed once more at a
+higher precision (the enclosures of the two runs must overlap), and for vector operators the
+Arb values are cross-checked against an independent mpmath evaluation at 60 digits (a wrong
+branch in a user algorithm shows up there). Comparisons of balls never guess: they raise
+``Undecided``. Division by an exact zero and a Piecewise with no applicable branch are *certain*
+failures; everything uncertain is not a counterexample.
 
 Limits are never refuted by one finite temperature: :func:`certify_limit` takes the **exact**
-limit (proved by the caller, or computed by :func:`separable_T_limit` with the limit laws) and
-confirms it by enclosures along ``T_k = 2^-k`` (or ``2^k``); a limit the enclosures do not
-approach is refused. Continuity is refuted by one-sided limits that differ:
+limit (proved by the caller, or computed by :func:`skd.verify.limits.separable_T_limit` with the
+limit laws) and confirms it by enclosures along ``T_k = 2^-k`` (or ``2^k``); a limit the
+enclosures do not approach is refused. Continuity is refuted by one-sided limits that differ:
 :func:`certify_discontinuity_T` (exact limits in ``T``, sides confirmed by enclosures),
 :func:`certify_vector_discontinuity` (order-based vector operators: the exact directional limit
 from the order class, Theorem V.3 of docs/theory/vector.md, with strict derived comparisons) and
 :func:`certify_discontinuity_x` (separable operators: exact one-sided limits of the score in
-``x``, Piecewise branches chosen by one-sided limits or Taylor coefficients of the conditions).
+``x`` from :mod:`skd.verify.limits`, Piecewise branches chosen by one-sided limits or Taylor
+coefficients of the conditions).
 
-Shrinking (:func:`shrink`, :func:`simplify_fraction`, :func:`shrink_vector`) re-certifies every
-simplification: fewer classes for separable pair violations, then simple temperatures and
-entries.
+:func:`shrink` re-certifies every simplification of a pointwise counterexample: fewer classes
+for separable pair violations, then simple temperatures and entries (the search is
+:mod:`skd.verify.shrink`; the driver lives here, beside the certifiers it re-runs).
+
+Modules: :mod:`skd.verify.hybrid` (numbers) <- :mod:`skd.verify.limits` (symbolic limits) <-
+this module -> :mod:`skd.verify.shrink` (the search); none of them imports this one.
+
+Size: one decision loop and the nine certifiers that share its private helpers.
+(Each function is under 120 lines; splitting the certifiers by axiom would export ``_decide``,
+``_Sides``, ``_make``, ``_evidence`` and ``_largest_gap`` across modules.)
 
 >>> from fractions import Fraction as Q
 >>> from skd.operators import library
@@ -46,503 +56,68 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import decimal
-import logging
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import functools
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
-import flint
 import sympy as sp
 
-from skd.operators.arith import Arith, MpArith, Undecided
+from skd.operators.arith import MpArith, Undecided
 from skd.operators.errors import NotWellDefined
 from skd.operators.evaluate import eval_expr
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
-from skd.verify.reproduce import format_fraction, fraction_code, is_builtin, list_code, operator_code, snippet
-from skd.verify.budget import Memo
+from skd.verify.hybrid import (
+    DISPLAY_PREC,
+    XV,
+    ExactZeroDivision,
+    HoldsNote,
+    HybridArith,
+    UndefinedNote,
+    ball_of,
+    exact_values,
+    frac,
+    lift,
+    note,
+    xlog,
+)
+from skd.verify.limits import num_env, one_sided, sign_of
+from skd.verify.reproduce import format_fraction, fraction_code, list_code, snippet
+from skd.verify.shrink import index_reductions, pair_reductions, shrink_vector, simple_temperatures, simplify_fraction
 from skd.verify.verdict import Counterexample, Enclosure
-from skd.operators.errors import SkdError
 
 __all__ = [
+    "EVIDENCE_K",
     "PRECISIONS",
-    "XV",
-    "ExactZeroDivision",
-    "HybridArith",
-    "certify_ranking",
-    "certify_identity",
-    "certify_entropy",
-    "certify_well_defined",
-    "certify_undefined_at_constant",
-    "certify_limit",
     "certify_discontinuity_T",
-    "certify_vector_discontinuity",
     "certify_discontinuity_x",
-    "score_one_sided_limit",
-    "score_T_limit",
-    "separable_T_limit",
-    "limit_target",
+    "certify_entropy",
+    "certify_identity",
+    "certify_limit",
+    "certify_ranking",
+    "certify_undefined_at_constant",
+    "certify_vector_discontinuity",
+    "certify_well_defined",
     "evaluate_certified",
-    "simplify_fraction",
-    "simple_entries",
-    "simple_temperatures",
-    "shrink_vector",
-    "pair_reductions",
-    "index_reductions",
+    "exactly_zero",
+    "limit_target",
     "shrink",
-    "is_builtin",
-    "format_fraction",
 ]
-
-log = logging.getLogger("skd.verify.certify")
 
 #: Precisions (bits) tried in turn; a candidate still undecided at the last one is given up.
 PRECISIONS: tuple[int, ...] = (128, 256, 512, 1024)
-#: Stored enclosures are computed (and the certification confirmed) at least at this precision,
-#: so that their 50-digit decimals are meaningful.
-DISPLAY_PREC = 256
-#: Exact rationals whose numerator or denominator exceed this many bits become balls.
-EXACT_BITS = 1 << 14
 #: Limit evidence: exponents k of the sequences T_k = 2^-k (cold) / 2^k (hot) / T0 -+ 2^-k.
 EVIDENCE_K: tuple[int, ...] = (8, 16, 32, 64, 128)
 
-
-#: one-sided limits ``_lim(expr, var, x0, side)`` (a pure function of its four arguments)
-_LIM_MEMO = Memo("certify._lim")
-#: ``_T_expr``: the score at ``x0`` as a function of the limit variable, keyed by the score, the
-#: parameter symbols and names, ``x0``, ``V``, the parameter values and the end
-_T_EXPR_MEMO = Memo("certify._T_expr")
-
-
-class ExactZeroDivision(SkdError, ZeroDivisionError):
-    """Division by a value that is *exactly* zero (a certain failure, not a rounding artefact)."""
-
-
-# =============================================================================================
-# Hybrid exact/ball values
-# =============================================================================================
-
-
-def _small(q: Fraction) -> bool:
-    return q.numerator.bit_length() <= EXACT_BITS and q.denominator.bit_length() <= EXACT_BITS
-
-
-def _ball_of(q: Fraction) -> Any:
-    return flint.arb(flint.fmpq(q.numerator, q.denominator))
-
-
-class XV:
-    """A real number known either exactly (``q``: a Fraction) or as an Arb ball.
-
-    Arithmetic keeps exactness where the result is rational; comparisons are exact or certain,
-    and raise :class:`Undecided` otherwise (so even careless code that compares values with
-    ``>`` cannot silently take a wrong branch).
-    """
-
-    __slots__ = ("q", "_b")
-    __hash__ = None  # type: ignore[assignment]
-
-    def __init__(self, q: Fraction | None = None, b: Any = None) -> None:
-        if q is not None and not _small(q):
-            b, q = _ball_of(q), None
-        if q is None:
-            if b is None:
-                raise ValueError("XV needs a value")
-            if not b.is_finite():
-                raise Undecided(f"non-finite ball {b}")
-        self.q = q
-        self._b = b
-
-    # -- views ---------------------------------------------------------------------------
-    @property
-    def exact(self) -> bool:
-        return self.q is not None
-
-    @property
-    def ball(self) -> Any:
-        if self._b is None:
-            self._b = _ball_of(self.q)
-        return self._b
-
-    def __repr__(self) -> str:
-        return f"XV({self.q})" if self.q is not None else f"XV({self.ball.str(10, radius=True)})"
-
-    def __float__(self) -> float:
-        return float(self.q) if self.q is not None else float(self.ball.mid())
-
-    # -- arithmetic ----------------------------------------------------------------------
-    def __add__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        if o is None:
-            return NotImplemented
-        if self.q is not None and o.q is not None:
-            return XV(self.q + o.q)
-        return XV(b=self.ball + o.ball)
-
-    def __radd__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        return NotImplemented if o is None else o.__add__(self)
-
-    def __sub__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        if o is None:
-            return NotImplemented
-        if self.q is not None and o.q is not None:
-            return XV(self.q - o.q)
-        return XV(b=self.ball - o.ball)
-
-    def __rsub__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        return NotImplemented if o is None else o.__sub__(self)
-
-    def __mul__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        if o is None:
-            return NotImplemented
-        if self.q is not None and o.q is not None:
-            return XV(self.q * o.q)
-        if (self.q is not None and self.q == 0) or (o.q is not None and o.q == 0):
-            return XV(Fraction(0))
-        return XV(b=self.ball * o.ball)
-
-    def __rmul__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        return NotImplemented if o is None else o.__mul__(self)
-
-    def __truediv__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        if o is None:
-            return NotImplemented
-        if o.q is not None and o.q == 0:
-            raise ExactZeroDivision("division by exactly 0")
-        if self.q is not None and o.q is not None:
-            return XV(self.q / o.q)
-        ob = o.ball
-        if ob.is_zero():
-            raise ExactZeroDivision("division by exactly 0")
-        if not (ob > 0 or ob < 0):
-            raise Undecided(f"division by a ball containing 0: {ob.str(10, radius=True)}")
-        if self.q is not None and self.q == 0:
-            return XV(Fraction(0))
-        return XV(b=self.ball / ob)
-
-    def __rtruediv__(self, o: Any) -> XV:
-        o = _lift_or_none(o)
-        return NotImplemented if o is None else o.__truediv__(self)
-
-    def __neg__(self) -> XV:
-        return XV(-self.q) if self.q is not None else XV(b=-self.ball)
-
-    def __pos__(self) -> XV:
-        return self
-
-    def __abs__(self) -> XV:
-        return XV(abs(self.q)) if self.q is not None else XV(b=abs(self.ball))
-
-    def __pow__(self, n: Any) -> XV:
-        if isinstance(n, int) and not isinstance(n, bool):
-            return _pow(self, XV(Fraction(n)))
-        o = _lift_or_none(n)
-        return NotImplemented if o is None else _pow(self, o)
-
-    # -- comparisons (exact or certain, else Undecided) ------------------------------------
-    def _pair(self, o: Any) -> XV:
-        v = _lift_or_none(o)
-        if v is None:
-            raise TypeError(f"cannot compare XV with {type(o).__name__}")
-        return v
-
-    def __lt__(self, o: Any) -> bool:
-        o = self._pair(o)
-        if self.q is not None and o.q is not None:
-            return self.q < o.q
-        a, b = self.ball, o.ball
-        if a < b:
-            return True
-        if a >= b:
-            return False
-        raise Undecided(f"cannot decide {a.str(15, radius=True)} < {b.str(15, radius=True)}")
-
-    def __le__(self, o: Any) -> bool:
-        o = self._pair(o)
-        if self.q is not None and o.q is not None:
-            return self.q <= o.q
-        a, b = self.ball, o.ball
-        if a <= b:
-            return True
-        if a > b:
-            return False
-        raise Undecided(f"cannot decide {a.str(15, radius=True)} <= {b.str(15, radius=True)}")
-
-    def __gt__(self, o: Any) -> bool:
-        return self._pair(o).__lt__(self)
-
-    def __ge__(self, o: Any) -> bool:
-        return self._pair(o).__le__(self)
-
-    def __eq__(self, o: Any) -> bool:  # type: ignore[override]
-        v = _lift_or_none(o)
-        if v is None:
-            return NotImplemented
-        if self.q is not None and v.q is not None:
-            return self.q == v.q
-        a, b = self.ball, v.ball
-        if a == b:  # both exact and equal
-            return True
-        if a != b:  # disjoint
-            return False
-        raise Undecided(f"cannot decide {a.str(15, radius=True)} == {b.str(15, radius=True)}")
-
-    def __ne__(self, o: Any) -> bool:  # type: ignore[override]
-        r = self.__eq__(o)
-        return NotImplemented if r is NotImplemented else not r
-
-    def __bool__(self) -> bool:
-        if self.q is not None:
-            return self.q != 0
-        b = self.ball
-        if b.is_zero():
-            return False
-        if b > 0 or b < 0:
-            return True
-        raise Undecided(f"truth value of a ball containing 0: {b.str(15, radius=True)}")
-
-    def __floor__(self) -> int:
-        if self.q is not None:
-            return math.floor(self.q)
-        z = self.ball.floor().unique_fmpz()
-        if z is None:
-            raise Undecided(f"floor of {self.ball.str(15, radius=True)} is not determined")
-        return int(z)
-
-    def __ceil__(self) -> int:
-        if self.q is not None:
-            return math.ceil(self.q)
-        z = self.ball.ceil().unique_fmpz()
-        if z is None:
-            raise Undecided(f"ceiling of {self.ball.str(15, radius=True)} is not determined")
-        return int(z)
-
-    # -- bounds (floats, for heuristics and messages only) --------------------------------
-    def lower_float(self) -> float:
-        return float(self.q) if self.q is not None else float(self.ball.lower())
-
-    def upper_float(self) -> float:
-        return float(self.q) if self.q is not None else float(self.ball.upper())
-
-    def same_as(self, other: XV) -> bool:
-        """Consistency of two evaluations of one quantity (exact equal, or balls overlap)."""
-        if self.q is not None and other.q is not None:
-            return self.q == other.q
-        return bool(self.ball.overlaps(other.ball))
-
-
-def _lift_or_none(v: Any) -> XV | None:
-    if isinstance(v, XV):
-        return v
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, Fraction)):
-        return XV(Fraction(v))
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise Undecided(f"non-finite float {v}")
-        return XV(Fraction(v))
-    if isinstance(v, sp.Rational):
-        return XV(Fraction(int(v.p), int(v.q)))
-    if isinstance(v, flint.arb):
-        return XV(b=v)
-    if isinstance(v, flint.fmpq):
-        return XV(Fraction(int(v.p), int(v.q)))
-    if isinstance(v, flint.fmpz):
-        return XV(Fraction(int(v)))
-    return None
-
-
-def lift(v: Any) -> XV:
-    out = _lift_or_none(v)
-    if out is None:
-        raise TypeError(f"cannot use {type(v).__name__} {v!r} as a real number")
-    return out
-
-
-def _exact_pow(a: Fraction, e: Fraction) -> Fraction | None:
-    """``a**e`` when it is rational and small enough, else ``None``; certain failures raise."""
-    if e.denominator == 1:
-        n = e.numerator
-        if a == 0:
-            if n > 0:
-                return Fraction(0)
-            if n < 0:
-                raise ExactZeroDivision("0 to a negative power")
-            raise Undecided("0**0")
-        bits = max(a.numerator.bit_length(), a.denominator.bit_length())
-        if abs(n) * bits > EXACT_BITS:
-            return None
-        return a**n
-    if a < 0:
-        return None
-    if a == 0:
-        if e > 0:
-            return Fraction(0)
-        raise ExactZeroDivision("0 to a negative power")
-    n = e.denominator
-    if n > 64:
-        return None
-    rn, ok_n = sp.integer_nthroot(a.numerator, n)
-    rd, ok_d = sp.integer_nthroot(a.denominator, n)
-    if not (ok_n and ok_d):
-        return None
-    return _exact_pow(Fraction(int(rn), int(rd)), Fraction(e.numerator))
-
-
-def _pow(a: XV, b: XV) -> XV:
-    if a.q is not None and b.q is not None:
-        r = _exact_pow(a.q, b.q)
-        if r is not None:
-            return XV(r)
-    if a.q is not None and a.q == 0:
-        if b > 0:
-            return XV(Fraction(0))
-        if b.q is not None and b.q < 0 or b.q is None and b.ball < 0:
-            raise NotWellDefined("0 to a negative power (division by zero)")
-        raise Undecided("0 to a power that is not certainly positive")
-    ab = a.ball
-    if ab > 0:
-        return XV(b=(b.ball * ab.log()).exp())
-    if b.q is not None and b.q.denominator == 1:
-        return XV(b=ab ** flint.fmpz(b.q.numerator))
-    if ab < 0 and (b.q is not None or _no_integer_in(b.ball)):
-        # a negative base to a power that is certainly not an integer: not real
-        raise NotWellDefined(f"a certainly negative base {ab.str(15, radius=True)} to a non-integer power is not real")
-    raise Undecided(f"power of a ball not certainly positive: {ab.str(15, radius=True)}")
-
-
-def _no_integer_in(ball: Any) -> bool:
-    """True if the ball certainly contains no integer."""
-    lo, hi = ball.lower(), ball.upper()
-    if not (lo.is_finite() and hi.is_finite()):
-        return False
-    return bool(lo.floor() == hi.floor() and lo.floor() < lo)
-
-
-def _certainly_equal(a: XV, b: XV) -> bool:
-    if a.q is not None and b.q is not None:
-        return a.q == b.q
-    return bool(a.ball == b.ball)
-
-
-_ZERO_AT_ZERO = {"sin", "tan", "tanh", "sinh", "atan", "asin", "erf"}
-_ONE_AT_ZERO = {"cos", "cosh"}
-
-
-class HybridArith(Arith):
-    """Exact rationals where possible, Arb balls at ``prec`` bits elsewhere.
-
-    Use inside ``with ar.active():`` so that every ball operation runs at ``prec`` bits.
-    """
-
-    name = "hybrid"
-
-    def __init__(self, prec: int = 128, *, strict: bool = False) -> None:
-        self.prec = prec
-        #: index chosen by a first evaluation, re-used by its confirmation at a higher precision
-        self.hint: int | None = None
-        #: strict: a comparison ``gt``/``ge`` of two *equal* values raises Undecided instead of
-        #: deciding it (used where a proof needs every derived comparison to be strict).
-        self.strict = strict
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[HybridArith]:
-        old = flint.ctx.prec
-        flint.ctx.prec = self.prec
-        try:
-            yield self
-        finally:
-            flint.ctx.prec = old
-
-    def num(self, v: Any) -> XV:
-        return lift(v)
-
-    def log(self, a: Any) -> XV:
-        return _xlog(lift(a))
-
-    def exp(self, a: Any) -> XV:
-        a = lift(a)
-        if a.q is not None and a.q == 0:
-            return XV(Fraction(1))
-        return XV(b=a.ball.exp())
-
-    def sqrt(self, a: Any) -> XV:
-        a = lift(a)
-        if a.q is not None:
-            if a.q < 0:
-                raise NotWellDefined(f"sqrt of the negative number {a.q} is not real")
-            r = _exact_pow(a.q, Fraction(1, 2))
-            if r is not None:
-                return XV(r)
-        if a.ball >= 0:
-            return XV(b=a.ball.sqrt())
-        if a.ball < 0:
-            raise NotWellDefined(f"sqrt of a certainly negative number {a.ball.str(15, radius=True)} is not real")
-        raise Undecided(f"sqrt of a ball not certainly non-negative: {a.ball.str(15, radius=True)}")
-
-    def pow(self, a: Any, b: Any) -> XV:
-        return _pow(lift(a), lift(b))
-
-    def gt(self, a: Any, b: Any) -> bool:
-        a, b = lift(a), lift(b)
-        if self.strict and _certainly_equal(a, b):
-            raise Undecided("non-strict derived comparison")
-        return a > b
-
-    def ge(self, a: Any, b: Any) -> bool:
-        a, b = lift(a), lift(b)
-        if self.strict and _certainly_equal(a, b):
-            raise Undecided("non-strict derived comparison")
-        return a >= b
-
-    def max(self, a: Any, b: Any) -> XV:
-        a, b = lift(a), lift(b)
-        try:
-            return a if a >= b else b
-        except Undecided:
-            return XV(b=a.ball.max(b.ball))
-
-    def min(self, a: Any, b: Any) -> XV:
-        a, b = lift(a), lift(b)
-        try:
-            return b if a >= b else a
-        except Undecided:
-            return XV(b=a.ball.min(b.ball))
-
-    def is_zero(self, a: Any) -> bool:
-        a = lift(a)
-        return a.q == 0 if a.q is not None else bool(a.ball.is_zero())
-
-    def func(self, name: str, a: Any) -> XV:
-        a = lift(a)
-        if a.q is not None and a.q == 0:
-            if name in _ZERO_AT_ZERO:
-                return XV(Fraction(0))
-            if name in _ONE_AT_ZERO:
-                return XV(Fraction(1))
-        if name in ("asin", "acos") and (a.q is not None and abs(a.q) > 1 or a.q is None and abs(a.ball) > 1):
-            raise NotWellDefined(f"{name} of a number certainly outside [-1, 1] is not real")
-        return XV(b=getattr(a.ball, name)())
-
-    @property
-    def pi(self) -> XV:
-        return XV(b=flint.arb.pi())
-
-    @property
-    def e(self) -> XV:
-        return XV(b=flint.arb(1).exp())
+_R = TypeVar("_R")
+#: evidence for a limit: ``(k, make)`` with ``make() -> (p, T)``, the k-th point of a sequence
+#: approaching the limit point (None: the sequence has no k-th point)
+_Points = Sequence[tuple[int, Callable[[], tuple[list[Fraction], Fraction] | None]]]
 
 
 # =============================================================================================
@@ -550,65 +125,38 @@ class HybridArith(Arith):
 # =============================================================================================
 
 
-def _frac(v: Any) -> Fraction:
-    """An exact rational from Fraction / int / sympy Rational / 'a/b' string; floats refused."""
-    if isinstance(v, bool):
-        raise TypeError("a bool is not a number")
-    if isinstance(v, Fraction):
-        return v
-    if isinstance(v, int):
-        return Fraction(v)
-    if isinstance(v, sp.Rational):
-        return Fraction(int(v.p), int(v.q))
-    if isinstance(v, str):
-        return Fraction(v)
-    if isinstance(v, float):
-        raise TypeError(f"give exact inputs (Fraction), not the float {v!r}")
-    raise TypeError(f"not an exact rational: {v!r}")
+def _required(v: _R | None, what: str) -> _R:
+    """``v``, which is never None where this is called (a decided relation's index, a shrunk
+    counterexample's temperature); a ``TypeError`` naming ``what`` otherwise."""
+    if v is None:
+        raise TypeError(f"no {what}")
+    return v
 
 
 def _exact_p(op: Any, p: Sequence[Any], open_simplex: bool, notes: list[str] | None) -> list[Fraction] | None:
-    P = [_frac(v) for v in p]
+    P = [frac(v) for v in p]
     if len(P) < 2:
-        return _note(notes, f"p has {len(P)} entries; V >= 2 is required")
+        note(notes, f"p has {len(P)} entries; V >= 2 is required")
+        return None
     if op.kind == "vector" and len(P) not in op.sizes:
-        return _note(notes, f"{op.name} is declared for V in {op.sizes}, not V = {len(P)}")
+        note(notes, f"{op.name} is declared for V in {op.sizes}, not V = {len(P)}")
+        return None
     if any(v < 0 for v in P) or (open_simplex and any(v == 0 for v in P)):
-        return _note(notes, "p is not in the " + ("open" if open_simplex else "closed") + " simplex")
+        note(notes, "p is not in the " + ("open" if open_simplex else "closed") + " simplex")
+        return None
     if sum(P) != 1:
-        return _note(notes, f"p sums to {sum(P)}, not exactly 1")
+        note(notes, f"p sums to {sum(P)}, not exactly 1")
+        return None
     return P
 
 
 def _exact_T(T: Any, notes: list[str] | None) -> Fraction | None:
-    t = _frac(T)
+    t = frac(T)
     if t <= 0:
-        return _note(notes, f"T = {t} is not > 0")
+        note(notes, f"T = {t} is not > 0")
+        return None
     return t
 
-
-def _values(op: Any, values: Mapping[str, Any] | None, notes: list[str] | None) -> dict[str, Fraction] | None:
-    values = dict(values or {})
-    out: dict[str, Fraction] = {}
-    names = {prm.name for prm in op.params}
-    extra = set(values) - names
-    if extra:
-        raise KeyError(f"{op.name!r} has no parameters {sorted(extra)}")
-    for prm in op.params:
-        if prm.name not in values:
-            raise KeyError(f"operator {op.name!r} has a free parameter {prm.name!r}; pass values={{'{prm.name}': ...}}")
-        v = _frac(values[prm.name])
-        if not prm.contains(v):
-            return _note(notes, f"{prm.name} = {v} is outside its domain {prm.describe()}")
-        out[prm.name] = v
-    return out
-
-
-def _note(notes: list[str] | None, text: str) -> None:
-    if notes is not None:
-        notes.append(text)
-    log.debug(text)
-    return None
 
 
 # =============================================================================================
@@ -656,9 +204,9 @@ def _F(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mappi
 def evaluate_certified(op: Any, p: Sequence[Any], T: Any, *, values: Mapping[str, Any] | None = None,
                        precisions: Sequence[int] = PRECISIONS) -> tuple[int, list[XV]] | None:
     """``F_T(p)`` in hybrid arithmetic at the first precision that decides every branch."""
-    P = [_frac(v) for v in p]
-    t = _frac(T)
-    vals = _values(op, values, None) or {}
+    P = [frac(v) for v in p]
+    t = frac(T)
+    vals = exact_values(op, values, None) or {}
     for prec in precisions:
         ar = HybridArith(prec)
         try:
@@ -669,19 +217,6 @@ def evaluate_certified(op: Any, p: Sequence[Any], T: Any, *, values: Mapping[str
     return None
 
 
-def _xlog(a: XV) -> XV:
-    if a.q is not None:
-        if a.q == 1:
-            return XV(Fraction(0))
-        if a.q <= 0:
-            raise NotWellDefined(f"log of the non-positive number {a.q} is not real")
-    if a.ball > 0:
-        return XV(b=a.ball.log())
-    if a.ball < 0:
-        raise NotWellDefined(f"log of a certainly negative number {a.ball.str(15, radius=True)} is not real")
-    raise Undecided(f"log of a ball not certainly positive: {a.ball.str(15, radius=True)}")
-
-
 def _entropy(q: Sequence[XV]) -> XV:
     """Shannon entropy; entries exactly 0 (or exactly 1) contribute exactly 0."""
     total = XV(Fraction(0))
@@ -690,7 +225,7 @@ def _entropy(q: Sequence[XV]) -> XV:
             continue
         if not v > 0:
             raise NotWellDefined("a negative entry has no entropy")
-        total = total - v * _xlog(v)
+        total = total - v * xlog(v)
     return total
 
 
@@ -734,12 +269,14 @@ def _decide(attempt: Callable[[HybridArith], _Sides | None], notes: list[str] | 
             with ar.active():
                 first = attempt(ar)
         except Undecided as exc:
-            _note(notes, f"undecided at {prec} bits: {exc}")
+            note(notes, f"undecided at {prec} bits: {exc}")
             continue
         except (NotWellDefined, ExactZeroDivision) as exc:
-            return _note(notes, f"F is not well defined there: {exc}")
+            note(notes, UndefinedNote(f"F is not well defined there: {exc}"))
+            return None
         if first is None:
-            return _note(notes, f"the relation certainly holds (decided at {prec} bits)")
+            note(notes, HoldsNote(f"the relation certainly holds (decided at {prec} bits)"))
+            return None
         prec2 = max(2 * prec, DISPLAY_PREC)
         ar2 = HybridArith(prec2)
         ar2.hint = first.i
@@ -747,12 +284,15 @@ def _decide(attempt: Callable[[HybridArith], _Sides | None], notes: list[str] | 
             with ar2.active():
                 second = attempt(ar2)
                 if second is None or not first.consistent(second):
-                    return _note(notes, f"inconsistent evaluations at {prec} and {prec2} bits; refusing to certify")
+                    note(notes, f"inconsistent evaluations at {prec} and {prec2} bits; refusing to certify")
+                    return None
                 rendered = [_enclosure(second.lhs), _enclosure(second.rhs)]
         except (Undecided, NotWellDefined, ExactZeroDivision) as exc:
-            return _note(notes, f"confirmation at {prec2} bits failed: {exc}")
+            note(notes, f"confirmation at {prec2} bits failed: {exc}")
+            return None
         return prec2, second, rendered
-    return _note(notes, f"still undecided at {precisions[-1]} bits")
+    note(notes, f"still undecided at {precisions[-1]} bits")
+    return None
 
 
 def _how(prec: int, s: _Sides) -> str:
@@ -775,7 +315,7 @@ def _dec50(q: Fraction) -> str:
 
 def _enclosure(v: XV) -> Enclosure:
     if v.q is not None:
-        return Enclosure(ball=_ball_of(v.q).str(radius=True), decimal=_dec50(v.q))
+        return Enclosure(ball=ball_of(v.q).str(radius=True), decimal=_dec50(v.q))
     b = v.ball
     return Enclosure(ball=b.str(radius=True), decimal=b.str(50, radius=False, more=True))
 
@@ -789,14 +329,14 @@ def _mp_agrees(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, F
     try:
         out = op.algorithm(list(P), T, ar)
     except Exception as exc:  # noqa: BLE001 - any failure means no cross-check, so no certificate
-        _note(notes, f"mpmath cross-check failed to evaluate: {type(exc).__name__}: {exc}")
+        note(notes, f"mpmath cross-check failed to evaluate: {type(exc).__name__}: {exc}")
         return False
     for k, v in checks.items():
         m = float(out[k])
         ref = float(v)
         tol = (0.0 if v.q is not None else float(v.ball.rad())) + 1e-40 * max(1.0, abs(ref))
         if not abs(m - ref) <= tol:
-            _note(notes, f"mpmath value {out[k]} disagrees with the enclosure of entry {k}; refusing to certify")
+            note(notes, f"mpmath value {out[k]} disagrees with the enclosure of entry {k}; refusing to certify")
             return False
     return True
 
@@ -844,14 +384,16 @@ def certify_ranking(op: Any, p: Sequence[Any], T: Any, i: int, j: int, *, strict
     """``p_i > p_j`` but ``F_T(p)_i <= F_T(p)_j`` (strict profile) / ``<`` (weak profile)."""
     P = _exact_p(op, p, open_simplex, notes)
     t = _exact_T(T, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or t is None or vals is None:
         return None
     V = len(P)
     if not (0 <= i < V and 0 <= j < V and i != j):
-        return _note(notes, f"bad indices i={i}, j={j} for V={V}")
+        note(notes, f"bad indices i={i}, j={j} for V={V}")
+        return None
     if not P[i] > P[j]:
-        return _note(notes, f"p_{i} > p_{j} does not hold")
+        note(notes, f"p_{i} > p_{j} does not hold")
+        return None
     rel = "<=" if strict else "<"
 
     def attempt(ar: HybridArith) -> _Sides | None:
@@ -874,7 +416,7 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
                      open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """Some ``i`` with ``F_1(p)_i != p_i`` (the entry with the largest certified gap is reported)."""
     P = _exact_p(op, p, open_simplex, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or vals is None:
         return None
     one = Fraction(1)
@@ -885,7 +427,7 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
     decided = _decide(attempt, notes)
     if decided is None:
         return None
-    i = decided[1].i
+    i = _required(decided[1].i, "index")
     if not _mp_agrees(op, P, one, vals, {i: decided[1].lhs}, notes):
         return None
     body = f"p = {list_code(P)}; F = evaluate_mp(op, p, Q(1)); print(F[{i}], p[{i}])"
@@ -898,11 +440,12 @@ def certify_entropy(op: Any, p: Sequence[Any], T1: Any, T2: Any, values: Mapping
     """``T1 < T2`` and ``H(F_T2(p)) < H(F_T1(p))`` (Shannon entropy, exact zeros contribute 0)."""
     P = _exact_p(op, p, open_simplex, notes)
     t1, t2 = _exact_T(T1, notes), _exact_T(T2, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or t1 is None or t2 is None or vals is None:
         return None
     if not t1 < t2:
-        return _note(notes, f"T1 = {t1} is not < T2 = {t2}")
+        note(notes, f"T1 = {t1} is not < T2 = {t2}")
+        return None
 
     def attempt(ar: HybridArith) -> _Sides | None:
         H1 = _entropy(_F(op, P, t1, ar, vals))
@@ -964,7 +507,7 @@ def exactly_zero(c: sp.Expr) -> bool:
     e = sp.expand(c)
     if e == 0:
         return True
-    if not (e.is_algebraic is True):
+    if e.is_algebraic is not True:
         return False
     z = sp.Dummy("z")
     try:
@@ -978,9 +521,7 @@ def _zero_divisors(expr: sp.Expr) -> list[sp.Expr]:
     integer powers, arguments of ``log``, ``cos`` of ``tan`` arguments."""
     out: list[sp.Expr] = []
     for e in sp.preorder_traversal(expr):
-        if isinstance(e, sp.Pow) and e.args[1].is_number and e.args[1].is_negative:
-            out.append(e.args[0])
-        elif isinstance(e, sp.log):
+        if (isinstance(e, sp.Pow) and e.args[1].is_number and e.args[1].is_negative) or isinstance(e, sp.log):
             out.append(e.args[0])
         elif isinstance(e, sp.tan):
             out.append(sp.cos(e.args[0]))
@@ -994,19 +535,23 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
     the formula as written), a ``log`` argument or the normaliser is exactly 0 there
     (:func:`exactly_zero`). ``T0 > 0`` must follow from SymPy's exact assumptions. None otherwise."""
     if op.kind != "separable":
-        return _note(notes, "certify_undefined_at_constant is for separable operators")
+        note(notes, "certify_undefined_at_constant is for separable operators")
+        return None
     P = _exact_p(op, p, open_simplex, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     T0 = sp.sympify(T0)  # safe: a SymPy object built by skd (never user text)
     if P is None or vals is None:
         return None
     if T0.free_symbols or T0.has(sp.zoo, sp.nan, sp.oo, sp.I) or not T0.is_real:
-        return _note(notes, f"T0 = {T0} is not a real constant")
+        note(notes, f"T0 = {T0} is not a real constant")
+        return None
     if op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(op, "obligations", ())):
         # a divisor in a branch that is not taken does not make the score undefined
-        return _note(notes, "scores with Piecewise branches are not evaluated symbolically here")
+        note(notes, "scores with Piecewise branches are not evaluated symbolically here")
+        return None
     if T0.is_positive is not True:  # SymPy's exact assumptions (sqrt(2), pi/2, 1/pi, 3**(1/3))
-        return _note(notes, f"T0 = {T0} is not proved > 0")
+        note(notes, f"T0 = {T0} is not proved > 0")
+        return None
     Vn = len(P)
     env = {prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator) for prm in op.params}
     env.update({T_SYM: T0, V_SYM: sp.Integer(Vn)})
@@ -1032,7 +577,8 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
         if all(exactly_zero(sc) for sc in scores):
             why = "every score is exactly 0, so the normaliser is 0"
     if why is None:
-        return _note(notes, f"nothing is certainly undefined at T = {T0}")
+        note(notes, f"nothing is certainly undefined at T = {T0}")
+        return None
     tq = sp.sstr(T0)
     plist = list_code(P)
     check_rational = (f"assert T0 == {fraction_code(Fraction(int(T0.p), int(T0.q)))}; " if T0.is_Rational else "")
@@ -1040,7 +586,7 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
             f"p = {plist}; T0 = parse_formula({tq!r}, symbols=()); "
             f"{check_rational}print([op.score.subs({{x: sp.Rational(v.numerator, v.denominator), T: T0, V: len(p)}}) for v in p])")
     return Counterexample(
-        statement=f"F_T(p) is undefined" + (f" at entry {where}" if where is not None else "") + f" at T = {tq}: {why}",
+        statement="F_T(p) is undefined" + (f" at entry {where}" if where is not None else "") + f" at T = {tq}: {why}",
         p=tuple(format_fraction(v) for v in P), V=Vn, T=tq, i=where, values=_values_field(vals),
         lhs=Enclosure(ball="undefined", decimal=why), rhs=_UNDEFINED, relation="undefined",
         certified_by="exact symbolic evaluation at the exact temperature (SymPy's exact arithmetic; "
@@ -1049,23 +595,18 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
     )
 
 
-def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,
-                         open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
-    """An entry of ``F_T(p)`` certainly negative, ``F_T(p)`` certainly not summing to 1, or
-    ``F_T(p)`` certainly undefined (no Piecewise branch applies, division by exactly 0, a zero
-    normaliser). ``Undecided`` is never a counterexample."""
-    P = _exact_p(op, p, open_simplex, notes)
-    t = _exact_T(T, notes)
-    vals = _values(op, values, notes)
-    if P is None or t is None or vals is None:
-        return None
+def _well_defined_attempt(op: Any, P: Sequence[Fraction], t: Fraction,
+                          vals: Mapping[str, Fraction]) -> Callable[[HybridArith], _Sides | None]:
+    """The attempt of :func:`certify_well_defined`: the sides of a certain failure at ``(P, t)``
+    (``info["kind"]``: undefined, zero normaliser, negative entry, sum != 1), None if ``F`` is
+    certainly a distribution there."""
     V = len(P)
 
     def attempt(ar: HybridArith) -> _Sides | None:
         if op.kind == "separable":
             env: dict[sp.Symbol, Any] = {prm.symbol: ar.num(vals[prm.name]) for prm in op.params}
             env[T_SYM], env[V_SYM] = ar.num(t), ar.num(V)
-            g: list[XV | None] = []
+            g: list[XV] = []
             undecided: Undecided | None = None
             for k, v in enumerate(P):
                 env[X_SYM] = ar.num(v)
@@ -1077,8 +618,7 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
                 except (NotWellDefined, ExactZeroDivision) as exc:
                     return _Sides(XV(Fraction(0)), XV(Fraction(0)), k, info={"kind": "undefined", "why": str(exc)})
                 except Undecided as exc:
-                    undecided = exc
-                    g.append(None)
+                    undecided = exc  # raised once every entry has been checked for a certain failure
             if undecided is not None:
                 raise undecided
             total = g[0]
@@ -1108,8 +648,8 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
         if best is not None:
             return _Sides(F[best], XV(Fraction(0)), best, info={"kind": "negative"})
         s = F[0]
-        for v in F[1:]:
-            s = s + v
+        for f in F[1:]:
+            s = s + f
         try:
             if s != 1:
                 return _Sides(s, XV(Fraction(1)), None, info={"kind": "sum"})
@@ -1120,6 +660,21 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
             raise Undecided("the sign of some entry is undecided")
         return None
 
+    return attempt
+
+
+def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,
+                         open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
+    """An entry of ``F_T(p)`` certainly negative, ``F_T(p)`` certainly not summing to 1, or
+    ``F_T(p)`` certainly undefined (no Piecewise branch applies, division by exactly 0, a zero
+    normaliser). ``Undecided`` is never a counterexample."""
+    P = _exact_p(op, p, open_simplex, notes)
+    t = _exact_T(T, notes)
+    vals = exact_values(op, values, notes)
+    if P is None or t is None or vals is None:
+        return None
+    V = len(P)
+    attempt = _well_defined_attempt(op, P, t, vals)
     decided = _decide(attempt, notes)
     if decided is None:
         return None
@@ -1179,7 +734,7 @@ def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str,
 def limit_target(p: Sequence[Any], which: str, profile: str = "paper") -> list[Fraction]:
     """The distribution an axiom asks for: cold — uniform on argmax(p); hot — uniform on all V
     classes (profiles paper/weak) or on the support (profile closed)."""
-    P = [_frac(v) for v in p]
+    P = [frac(v) for v in p]
     V = len(P)
     if which == "cold":
         top = max(P)
@@ -1236,13 +791,13 @@ def _check_distribution(vals: Sequence[XV]) -> bool | None:
     for v in vals[1:]:
         s = s + v
     try:
-        return not (s != 1)
+        return s == 1
     except Undecided:
         return True  # a ball containing 1
 
 
 def _distance_upper(F: Sequence[XV], L: Sequence[XV]) -> float:
-    return max(abs(a - b).upper_float() for a, b in zip(F, L))
+    return max(abs(a - b).upper_float() for a, b in zip(F, L, strict=True))
 
 
 def _F_at(op: Any, P: Sequence[Fraction], t: Fraction, vals: Mapping[str, Fraction], min_prec: int) -> list[XV] | None:
@@ -1259,8 +814,7 @@ def _F_at(op: Any, P: Sequence[Fraction], t: Fraction, vals: Mapping[str, Fracti
 
 
 def _evidence(op: Any, vals: Mapping[str, Fraction], L: Sequence[sp.Expr], gap: float,
-              points: Sequence[tuple[int, Callable[[], tuple[list[Fraction], Fraction] | None]]],
-              label: str, notes: list[str] | None) -> str | None:
+              points: _Points, label: str, notes: list[str] | None) -> str | None:
     """Evaluate F along a sequence approaching the limit point; require approach to ``L``.
 
     ``points`` is a list of ``(k, make)`` with ``make() -> (p, T)``. The last distances must be at
@@ -1280,11 +834,13 @@ def _evidence(op: Any, vals: Mapping[str, Fraction], L: Sequence[sp.Expr], gap: 
             Lx = _enclose_all(L, ar)
             ds.append((k, _distance_upper(F, Lx)))
     if len(ds) < 3:
-        return _note(notes, f"too few evaluations along {label} to confirm the limit ({len(ds)})")
+        note(notes, f"too few evaluations along {label} to confirm the limit ({len(ds)})")
+        return None
     first, last = ds[0][1], ds[-1][1]
     if not (last <= gap / 4 and last <= max(first, gap / 1000)):
-        return _note(notes, f"F does not approach the supplied limit along {label}: distances "
-                     + ", ".join(f"{d:.3g}" for _, d in ds) + f" (gap {gap:.3g}); refusing to certify")
+        note(notes, f"F does not approach the supplied limit along {label}: distances "
+             + ", ".join(f"{d:.3g}" for _, d in ds) + f" (gap {gap:.3g}); refusing to certify")
+        return None
     return (f"confirmed along {label}, k = " + ", ".join(str(k) for k, _ in ds)
             + ": max_i |F - limit| <= " + ", ".join(f"{d:.2g}" for _, d in ds))
 
@@ -1293,7 +849,7 @@ def _largest_gap(Lx: Sequence[Any], Rx: Sequence[Any], hint: Any, what: str) -> 
     """The index where two lists of enclosures certainly differ the most (the hinted index
     first), or None if they certainly agree everywhere; Undecided if some pair cannot be told."""
     best, best_gap, undecided = None, -1.0, False
-    for k, (a, b) in _hinted(enumerate(zip(Lx, Rx)), hint):
+    for k, (a, b) in _hinted(enumerate(zip(Lx, Rx, strict=False)), hint):
         try:
             if a != b:
                 gap = abs(a - b).lower_float()
@@ -1334,13 +890,14 @@ def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], t
     if profile is not None:
         open_simplex = profile != "closed"
     P = _exact_p(op, p, open_simplex, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or vals is None:
         return None
     L = [_sym_number(v) for v in limit]
     R = [_sym_number(v) for v in target]
     if len(L) != len(P) or len(R) != len(P):
-        return _note(notes, "limit / target length differs from V")
+        note(notes, "limit / target length differs from V")
+        return None
     ar = HybridArith(DISPLAY_PREC)
     with ar.active():
         try:
@@ -1348,25 +905,28 @@ def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], t
         except Undecided:
             okL = okR = None
     if okL is not True or okR is not True:
-        return _note(notes, "the supplied limit or target is not a probability vector")
+        note(notes, "the supplied limit or target is not a probability vector")
+        return None
     if profile is not None:
         want = limit_target(P, which, profile)
         if [sp.Rational(v.numerator, v.denominator) for v in want] != list(R):
-            return _note(notes, f"the target is not the {which} target of profile {profile!r}")
+            note(notes, f"the target is not the {which} target of profile {profile!r}")
+            return None
     decided = _decide(_limit_attempt(L, R), notes)
     if decided is None:
         return None
     prec, s, _ = decided
-    if which == "cold":
-        pts = [(k, (lambda k=k: (P, Fraction(1, 2**k)))) for k in EVIDENCE_K]
-        label, tlabel = "T_k = 2^-k", "0+"
-    else:
-        pts = [(k, (lambda k=k: (P, Fraction(2**k)))) for k in EVIDENCE_K]
-        label, tlabel = "T_k = 2^k", "oo"
+    cold = which == "cold"
+
+    def point(k: int) -> tuple[list[Fraction], Fraction]:
+        return P, (Fraction(1, 2**k) if cold else Fraction(2**k))
+
+    pts: _Points = [(k, functools.partial(point, k)) for k in EVIDENCE_K]
+    label, tlabel = ("T_k = 2^-k", "0+") if cold else ("T_k = 2^k", "oo")
     ev = _evidence(op, vals, L, s.info["gap"], pts, label, notes)
     if ev is None:
         return None
-    i = s.i
+    i = _required(s.i, "index")
     tk = "Q(1, 2**64)" if which == "cold" else "Q(2**64)"
     body = (f"F = evaluate_mp(op, {list_code(P)}, {tk}); print(F[{i}], '-> limit', {_sym_str(L[i])!r}, "
             f"'target', {_sym_str(R[i])!r})")
@@ -1390,16 +950,24 @@ def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[A
     """
     P = _exact_p(op, p, open_simplex, notes)
     t0 = _exact_T(T0, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or t0 is None or vals is None:
         return None
     A = [_sym_number(v) for v in left]
     B = [_sym_number(v) for v in right]
     if len(A) != len(P) or len(B) != len(P):
-        return _note(notes, "one-sided limits must have V entries")
-    pts = {
-        "-": [(k, (lambda k=k: (P, t0 - Fraction(1, 2**k)) if t0 > Fraction(1, 2**k) else None)) for k in EVIDENCE_K],
-        "+": [(k, (lambda k=k: (P, t0 + Fraction(1, 2**k)))) for k in EVIDENCE_K],
+        note(notes, "one-sided limits must have V entries")
+        return None
+
+    def below(k: int) -> tuple[list[Fraction], Fraction] | None:
+        return (P, t0 - Fraction(1, 2**k)) if t0 > Fraction(1, 2**k) else None
+
+    def above(k: int) -> tuple[list[Fraction], Fraction]:
+        return P, t0 + Fraction(1, 2**k)
+
+    pts: dict[str, _Points] = {
+        "-": [(k, functools.partial(below, k)) for k in EVIDENCE_K],
+        "+": [(k, functools.partial(above, k)) for k in EVIDENCE_K],
     }
     tq = format_fraction(t0)
     label = {"-": "T0 - 2^-k", "+": "T0 + 2^-k"}
@@ -1413,7 +981,7 @@ def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[A
             ev2 = _evidence(op, vals, B, gap, pts[sb], label[sb], notes) if ev1 else None
             if ev1 and ev2:
                 Lf, Rt, dec = (A, B, decided) if sa == "-" else (B, A, _swap(decided))
-                i = dec[1].i
+                i = _required(dec[1].i, "index")
                 body = (f"p = {list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {fraction_code(t0)} - e)[{i}], "
                         f"evaluate_mp(op, p, {fraction_code(t0)} + e)[{i}])")
                 return _make(op, statement=(f"lim_{{T->{tq}-}} F_T(p)_{i} != lim_{{T->{tq}+}} F_T(p)_{i}: "
@@ -1423,21 +991,21 @@ def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[A
                              certified_suffix=f"; exact one-sided limits: {proof}; {ev1}; {ev2}")
     # 2. one vector as a one-sided limit, compared with F_T0(p) computed rigorously
     for L in (A, B):
-        dec = _decide(_value_attempt(op, P, t0, vals, L), notes)
-        if dec is None:
+        at_value = _decide(_value_attempt(op, P, t0, vals, L), notes)
+        if at_value is None:
             continue
-        gap = dec[1].info["gap"]
+        gap = at_value[1].info["gap"]
         for side in ("+", "-"):
             ev = _evidence(op, vals, L, gap, pts[side], label[side], notes)
             if ev is None:
                 continue
-            i = dec[1].i
+            i = _required(at_value[1].i, "index")
             sgn = "-" if side == "-" else "+"
             body = (f"p = {list_code(P)}; e = Q(1, 2**64); print(evaluate_mp(op, p, {fraction_code(t0)} {sgn} e)[{i}], "
                     f"evaluate_mp(op, p, {fraction_code(t0)})[{i}])")
             return _make(op, statement=(f"lim_{{T->{tq}{side}}} F_T(p)_{i} != F_T(p)_{i} at T = {tq}: "
                                         "F is discontinuous in T"),
-                         P=P, T=tq, decided=dec, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
+                         P=P, T=tq, decided=at_value, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                          limit=f"lim_{{T->T0{side}}} F_T(p) = {_vec_str(L)}; F_T0(p)",
                          certified_suffix=f"; exact one-sided limit: {proof}; {ev}")
     return None
@@ -1456,437 +1024,6 @@ def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[s
     return attempt
 
 
-# -- one-sided limits of a separable score in x ----------------------------------------------------
-
-_SMOOTH = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf)
-_CONTINUOUS = (sp.Min, sp.Max, sp.Abs)
-TAYLOR_ORDER = 6
-
-
-def _num_env(op: Any, T: Fraction, V: int, vals: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Expr]:
-    env: dict[sp.Symbol, sp.Expr] = {T_SYM: sp.Rational(T.numerator, T.denominator), V_SYM: sp.Integer(V)}
-    for prm in op.params:
-        q = vals[prm.name]
-        env[prm.symbol] = sp.Rational(q.numerator, q.denominator)
-    return env
-
-
-def _sign_of(e: sp.Expr, prec: int = DISPLAY_PREC) -> int | None:
-    """Certain sign of a closed-form number (-1, 0, 1), or None."""
-    ar = HybridArith(prec)
-    try:
-        with ar.active():
-            v = lift(eval_expr(e, {}, ar))
-            if v.q is not None:
-                return (v.q > 0) - (v.q < 0)
-            if v.ball.is_zero():
-                return 0
-            if v.ball > 0:
-                return 1
-            if v.ball < 0:
-                return -1
-    except (Undecided, NotWellDefined, ExactZeroDivision, TypeError, ValueError, ZeroDivisionError):
-        return None
-    return None
-
-
-def _analytic_at(h: sp.Expr, x0: sp.Expr, var: sp.Symbol = X_SYM) -> bool:
-    """``h`` (a function of ``var`` only) is analytic on a neighbourhood of ``x0``: built from +,
-    *, powers and smooth functions, with every domain condition strict at ``x0``."""
-    for node in sp.preorder_traversal(h):
-        if isinstance(node, (sp.Symbol, sp.Number)) or node in (sp.pi, sp.E):
-            continue
-        if isinstance(node, (sp.Add, sp.Mul)):
-            continue
-        if isinstance(node, sp.Pow):
-            base, ex = node.args
-            if isinstance(ex, sp.Integer) and ex >= 0:
-                continue
-            sb = _sign_of(base.subs(var, x0))
-            if isinstance(ex, sp.Integer):
-                if sb in (1, -1):
-                    continue
-                return False
-            if sb != 1:
-                return False
-            continue
-        if isinstance(node, sp.log):
-            if _sign_of(node.args[0].subs(var, x0)) != 1:
-                return False
-            continue
-        if isinstance(node, sp.tan):
-            if _sign_of(sp.cos(node.args[0].subs(var, x0))) not in (1, -1):
-                return False
-            continue
-        if isinstance(node, _SMOOTH):
-            continue
-        return False
-    return True
-
-
-def _sgn_ext(e: sp.Expr) -> int | None:
-    if e == sp.oo:
-        return 1
-    if e == -sp.oo:
-        return -1
-    return _sign_of(e)
-
-
-def _is_inf(e: sp.Expr) -> bool:
-    return e == sp.oo or e == -sp.oo
-
-
-def _sign_near(h: sp.Expr, x0: sp.Expr, side: str, var: sp.Symbol = X_SYM) -> int | None:
-    """Sign of ``h`` on ``(x0, x0 + delta)`` (side "+") or ``(x0 - delta, x0)`` (side "-") for some
-    ``delta > 0``; None when it cannot be established."""
-    lim = _lim(h, var, x0, side)
-    if lim is not None:
-        s = _sgn_ext(lim)
-        if s in (1, -1):
-            return s  # h tends to a non-zero (possibly infinite) limit: constant sign near x0
-    if not _analytic_at(h, x0, var):
-        return None
-    d = h
-    for m in range(TAYLOR_ORDER + 1):
-        s = _sign_of(d.subs(var, x0))
-        if s is None:
-            return None
-        if s != 0:
-            return s if side == "+" or m % 2 == 0 else -s
-        d = sp.diff(d, var)
-    return None
-
-
-def _truth_near(cond: sp.Basic, x0: sp.Expr, side: str, var: sp.Symbol = X_SYM) -> bool | None:
-    if cond is sp.true:
-        return True
-    if cond is sp.false:
-        return False
-    if isinstance(cond, sp.Not):
-        t = _truth_near(cond.args[0], x0, side, var)
-        return None if t is None else not t
-    if isinstance(cond, (sp.And, sp.Or)):
-        ts = [_truth_near(c, x0, side, var) for c in cond.args]
-        if isinstance(cond, sp.And):
-            if any(t is False for t in ts):
-                return False
-            return None if any(t is None for t in ts) else True
-        if any(t is True for t in ts):
-            return True
-        return None if any(t is None for t in ts) else False
-    if isinstance(cond, sp.core.relational.Relational):
-        op = cond.rel_op
-        if var not in cond.free_symbols:
-            sd = _sign_of(cond.lhs - cond.rhs)
-            if sd is None:
-                return None
-            return {">": sd > 0, ">=": sd >= 0, "<": sd < 0, "<=": sd <= 0, "==": sd == 0, "!=": sd != 0}.get(op)
-        s = _sign_near(cond.lhs - cond.rhs, x0, side, var)
-        if s is None:
-            return None
-        return {">": s > 0, ">=": s > 0, "<": s < 0, "<=": s < 0, "==": False, "!=": True}.get(op)
-    return None
-
-
-def _lim_add(args: Sequence[sp.Expr]) -> sp.Expr | None:
-    infs = {a for a in args if _is_inf(a)}
-    if not infs:
-        return sp.Add(*args)
-    if len(infs) > 1:
-        return None  # oo - oo
-    return infs.pop()
-
-
-def _lim_mul(args: Sequence[sp.Expr]) -> sp.Expr | None:
-    if not any(_is_inf(a) for a in args):
-        return sp.Mul(*args)
-    sign = 1
-    for a in args:
-        s = _sgn_ext(a)
-        if s is None or s == 0:
-            return None  # unknown sign, or 0 * oo
-        sign *= s
-    return sp.oo if sign > 0 else -sp.oo
-
-
-def _lim_pow(expr: sp.Pow, B: sp.Expr, E: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
-    b_expr, e_expr = expr.args
-    if isinstance(e_expr, sp.Integer):
-        n = int(e_expr)
-        if n == 0:
-            return sp.Integer(1)
-        if n > 0:
-            if B == sp.oo:
-                return sp.oo
-            if B == -sp.oo:
-                return sp.oo if n % 2 == 0 else -sp.oo
-            return B**n
-        if _is_inf(B):
-            return sp.Integer(0)
-        sb = _sign_of(B)
-        if sb in (1, -1):
-            return B**n
-        if sb == 0:
-            s = _sign_near(b_expr, x0, side, var)
-            if s is None:
-                return None
-            return sp.oo if (s > 0 or n % 2 == 0) else -sp.oo
-        return None
-    # non-integer or variable exponent: the base must be positive near the point
-    if B == sp.oo:
-        sE = _sgn_ext(E)
-        return None if sE in (None, 0) else (sp.oo if sE > 0 else sp.Integer(0))
-    if _is_inf(B):
-        return None
-    sB = _sign_of(B)
-    if sB == 1:
-        if not _is_inf(E):
-            return B**E
-        s1 = _sign_of(B - 1)
-        if s1 in (None, 0):
-            return None  # 1**oo
-        grows = (s1 > 0) == (E == sp.oo)
-        return sp.oo if grows else sp.Integer(0)
-    if sB == 0 and _sign_near(b_expr, x0, side, var) == 1:
-        sE = _sgn_ext(E)
-        return None if sE in (None, 0) else (sp.Integer(0) if sE > 0 else sp.oo)
-    return None
-
-
-_AT_INF = {  # f(+oo), f(-oo)
-    sp.exp: (sp.oo, sp.Integer(0)),
-    sp.tanh: (sp.Integer(1), sp.Integer(-1)),
-    sp.atan: (sp.pi / 2, -sp.pi / 2),
-    sp.erf: (sp.Integer(1), sp.Integer(-1)),
-    sp.sinh: (sp.oo, -sp.oo),
-    sp.cosh: (sp.oo, sp.oo),
-}
-
-
-def _lim(expr: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
-    """:func:`_lim_uncached`, memoised in-process by ``(expr, var, x0, side)`` (it is a pure
-    function of them: the signs it needs are decided by :func:`_sign_of` at a fixed precision)."""
-    key = (expr, var, x0, side)
-    found, value = _LIM_MEMO.lookup(key)
-    if found:
-        return value  # type: ignore[no-any-return]
-    value = _lim_uncached(expr, var, x0, side)
-    _LIM_MEMO.store(key, value)
-    return value
-
-
-def _lim_uncached(expr: sp.Expr, var: sp.Symbol, x0: sp.Expr, side: str) -> sp.Expr | None:
-    """Exact ``lim_{var -> x0 +/-} expr`` in the extended reals (a closed-form number, ``oo`` or
-    ``-oo``), or None when not established.
-
-    Piecewise branches are chosen by the sign of each condition on a one-sided neighbourhood
-    (a non-zero one-sided limit, or the first non-zero Taylor coefficient of an analytic
-    condition); other operations follow the limit laws, with every indeterminate form
-    (``oo - oo``, ``0 * oo``, ``1**oo``, ``0**0``, ...) and every discontinuity (floor, a domain
-    boundary) answered by None.
-    """
-    if var not in expr.free_symbols:
-        return None if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else expr
-    if expr == var:
-        return x0
-    if isinstance(expr, sp.Piecewise):
-        for e, c in expr.args:
-            t = _truth_near(c, x0, side, var)
-            if t is None:
-                return None
-            if t:
-                return _lim(e, var, x0, side)
-        return None
-    if isinstance(expr, (sp.Heaviside, sp.sign)):
-        s = _sign_near(expr.args[0], x0, side, var)
-        if s is None:
-            return None
-        if isinstance(expr, sp.sign):
-            return sp.Integer(s)
-        return sp.Integer(1 if s > 0 else 0)
-    if isinstance(expr, (sp.floor, sp.ceiling)):
-        return None
-    args = [_lim(a, var, x0, side) for a in expr.args]
-    if any(a is None for a in args):
-        return None
-    if isinstance(expr, sp.Add):
-        return _lim_add(args)
-    if isinstance(expr, sp.Mul):
-        return _lim_mul(args)
-    if isinstance(expr, sp.Pow):
-        return _lim_pow(expr, args[0], args[1], var, x0, side)
-    if isinstance(expr, (sp.Min, sp.Max)):
-        out = expr.func(*args)
-        return out if (_is_inf(out) or not out.has(sp.zoo, sp.nan, sp.oo, -sp.oo)) else None
-    if isinstance(expr, sp.Abs):
-        return sp.oo if _is_inf(args[0]) else sp.Abs(args[0])
-    A = args[0] if args else None
-    if A is not None and _is_inf(A):
-        for fn, (at_pos, at_neg) in _AT_INF.items():
-            if isinstance(expr, fn):
-                return at_pos if A == sp.oo else at_neg
-        if isinstance(expr, sp.log) and A == sp.oo:
-            return sp.oo
-        return None
-    if isinstance(expr, sp.log):
-        sA = _sign_of(A)
-        if sA == 1:
-            return sp.log(A)
-        if sA == 0 and _sign_near(expr.args[0], x0, side, var) == 1:
-            return -sp.oo
-        return None
-    if isinstance(expr, (sp.asin, sp.acos)):
-        if _sign_of(1 - A**2) != 1:
-            return None
-    elif isinstance(expr, sp.tan):
-        if _sign_of(sp.cos(A)) not in (1, -1):
-            return None
-    elif not isinstance(expr, _SMOOTH):
-        return None
-    out = expr.func(*args)
-    return None if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo) else out
-
-
-def _one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
-    """Finite exact ``lim_{x -> x0 +/-} expr`` (expr in x only), or None."""
-    out = _lim(expr, X_SYM, x0, side)
-    return None if out is None or _is_inf(out) else out
-
-
-_S_HOT = sp.Symbol("s_hot", positive=True)
-
-
-def _T_expr(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
-    """The score at ``x0`` as a function of the limit variable: ``T`` (cold) or ``s = 1/T`` (hot).
-
-    Memoised by everything it reads: the score, each parameter's symbol, name and value, ``x0``,
-    ``V`` and ``which``."""
-    key = (op.score, tuple((prm.symbol, prm.name, vals[prm.name]) for prm in op.params), Fraction(x0), int(V), which)
-    found, value = _T_EXPR_MEMO.lookup(key)
-    if found:
-        return value  # type: ignore[no-any-return]
-    value = _T_expr_uncached(op, x0, V, vals, which)
-    _T_EXPR_MEMO.store(key, value)
-    return value
-
-
-def _T_expr_uncached(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
-    env: dict[sp.Symbol, sp.Expr] = {X_SYM: sp.Rational(x0.numerator, x0.denominator), V_SYM: sp.Integer(V)}
-    for prm in op.params:
-        env[prm.symbol] = sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
-    g = op.score.subs(env)
-    if which == "cold":
-        return g, T_SYM
-    return g.subs(T_SYM, 1 / _S_HOT), _S_HOT
-
-
-def score_T_limit(op: Any, x0: Any, which: str, V: int, values: Mapping[str, Any] | None = None) -> sp.Expr | None:
-    """``lim g(x0, T, V)`` as ``T -> 0+`` (``which="cold"``) or ``T -> oo`` (``"hot"``, computed as
-    ``s = 1/T -> 0+``) in the extended reals, by :func:`_lim`; None when not established."""
-    if op.kind != "separable" or which not in ("cold", "hot"):
-        return None
-    vals = _values(op, values, None) or {}
-    g, var = _T_expr(op, _frac(x0), V, vals, which)
-    return _lim(g, var, sp.Integer(0), "+")
-
-
-def _surely_positive(e: sp.Expr) -> bool:
-    """Structural positivity for every T > 0 (numbers decided by enclosures)."""
-    if e.is_number:
-        return _sign_of(e) == 1
-    if e in (T_SYM, _S_HOT):
-        return True
-    if isinstance(e, sp.exp):
-        return True
-    if isinstance(e, sp.Pow):
-        return _surely_positive(e.args[0])
-    if isinstance(e, (sp.Add, sp.Mul, sp.Min)):
-        return all(_surely_positive(a) for a in e.args)
-    if isinstance(e, sp.Max):
-        return any(_surely_positive(a) for a in e.args)
-    if isinstance(e, sp.Piecewise):
-        return all(_surely_positive(v) for v, _ in e.args)
-    return False
-
-
-#: ``_ratio_limit(g, g_ref, var)``: the limit of the ratio of two scores (``powsimp`` can be slow:
-#: it may test huge integers for primality), keyed by the two expressions and the variable
-_RATIO_MEMO = Memo("certify._ratio_limit")
-
-
-def _ratio_limit(g: sp.Expr, g_ref: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
-    """``lim_{var -> 0+} powsimp(g / g_ref)`` by :func:`_lim` (memoised: a pure function of its
-    arguments; candidates of the refuter share entries, so the same ratio recurs)."""
-    key = (g, g_ref, var)
-    found, value = _RATIO_MEMO.lookup(key)
-    if found:
-        return value  # type: ignore[no-any-return]
-    value = _lim(sp.powsimp(g / g_ref), var, sp.Integer(0), "+")
-    _RATIO_MEMO.store(key, value)
-    return value
-
-
-def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str, Any] | None = None) -> list[sp.Expr] | None:
-    """The exact limit of ``F_T(p)`` as ``T -> 0+`` / ``T -> oo``, or None.
-
-    Either every score has a finite limit with a positive sum (``F`` tends to the normalised
-    limits), or, for a reference entry whose score is structurally positive for every ``T``, the
-    ratios ``g(p_i)/g(p_ref)`` (powers of positive numbers combined) have finite limits
-    (``F_i = ratio_i / sum of ratios`` for every T). Every limit is by the limit laws of
-    :func:`_lim`; anything else is left to the symbolic prover.
-    """
-    if op.kind != "separable" or which not in ("cold", "hot"):
-        return None
-    P = [_frac(v) for v in p]
-    vals = _values(op, values, None) or {}
-    V = len(P)
-    cache: dict[Fraction, sp.Expr | None] = {}
-    scores = []
-    for v in P:
-        if v not in cache:
-            cache[v] = score_T_limit(op, v, which, V, vals)
-        scores.append(cache[v])
-    if all(g is not None and not _is_inf(g) and _sign_of(g) in (0, 1) for g in scores):
-        total = sp.Add(*scores)
-        if _sign_of(total) == 1:
-            return [gi / total for gi in scores]
-    exprs = {v: _T_expr(op, v, V, vals, which) for v in set(P)}
-    refs = sorted(set(P), reverse=True)
-    for ref in refs:
-        g_ref, var = exprs[ref]
-        if not _surely_positive(g_ref):
-            continue
-        ratios = []
-        for v in P:
-            if v == ref:
-                ratios.append(sp.Integer(1))
-                continue
-            r = _ratio_limit(exprs[v][0], g_ref, var)
-            if r is None or _is_inf(r) or _sign_of(r) not in (0, 1):
-                break
-            ratios.append(r)
-        else:
-            total = sp.Add(*ratios)
-            if _sign_of(total) == 1:
-                return [r / total for r in ratios]
-    return None
-
-
-def score_one_sided_limit(op: Any, x0: Any, side: str, T: Any, V: int,
-                          values: Mapping[str, Any] | None = None) -> sp.Expr | None:
-    """``lim_{x -> x0 +/-} g(x, T, V)`` exactly (a closed-form SymPy number), or None.
-
-    ``side`` is "+" (from above) or "-" (from below). Sound by construction: a Piecewise branch
-    is taken only when every earlier condition is certainly false and its own certainly true on
-    a one-sided neighbourhood of ``x0``, and every operation is continuous at the limit point.
-    """
-    if op.kind != "separable" or side not in ("+", "-"):
-        return None
-    vals = _values(op, values, None) or {}
-    x0q = _frac(x0)
-    g = op.score.subs(_num_env(op, _frac(T), V, vals))
-    return _one_sided(g, sp.Rational(x0q.numerator, x0q.denominator), side)
-
 
 def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, *,
                             values: Mapping[str, Any] | None = None, open_simplex: bool = True,
@@ -1900,35 +1037,38 @@ def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, 
     limit is also confirmed by enclosures along ``p0 +/- 2^-k d``.
     """
     if op.kind != "separable":
-        return _note(notes, "certify_discontinuity_x is for separable operators")
+        note(notes, "certify_discontinuity_x is for separable operators")
+        return None
     P = _exact_p(op, p0, open_simplex, notes)
     t = _exact_T(T, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or t is None or vals is None:
         return None
     V = len(P)
     if not (0 <= a < V and 0 <= b < V and a != b):
-        return _note(notes, f"bad indices a={a}, b={b}")
-    env = _num_env(op, t, V, vals)
+        note(notes, f"bad indices a={a}, b={b}")
+        return None
+    env = num_env(op, t, V, vals)
     g = op.score.subs(env)
     fixed = {}
     for k in range(V):
         if k not in (a, b):
             e = g.subs(X_SYM, sp.Rational(P[k].numerator, P[k].denominator))
             if e.free_symbols or e.has(sp.Piecewise, sp.zoo, sp.nan):
-                return _note(notes, f"g(p_{k}) does not evaluate to a number")
+                note(notes, f"g(p_{k}) does not evaluate to a number")
+                return None
             fixed[k] = e
 
     def limit_along(sign: int) -> list[sp.Expr] | None:
-        ga = _one_sided(g, sp.Rational(P[a].numerator, P[a].denominator), "+" if sign > 0 else "-")
-        gb = _one_sided(g, sp.Rational(P[b].numerator, P[b].denominator), "-" if sign > 0 else "+")
+        ga = one_sided(g, sp.Rational(P[a].numerator, P[a].denominator), "+" if sign > 0 else "-")
+        gb = one_sided(g, sp.Rational(P[b].numerator, P[b].denominator), "-" if sign > 0 else "+")
         if ga is None or gb is None:
             return None
         scores = [ga if k == a else gb if k == b else fixed[k] for k in range(V)]
-        if any(_sign_of(s) not in (0, 1) for s in scores):
+        if any(sign_of(s) not in (0, 1) for s in scores):
             return None
         total = sp.Add(*scores)
-        if _sign_of(total) != 1:
+        if sign_of(total) != 1:
             return None
         return [s / total for s in scores]
 
@@ -1936,13 +1076,17 @@ def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, 
     D[a], D[b] = Fraction(1), Fraction(-1)
     Lp, Lm = limit_along(1), limit_along(-1)
     if Lp is None and Lm is None:
-        return _note(notes, "one-sided limits of the score could not be established")
+        note(notes, "one-sided limits of the score could not be established")
+        return None
     scale = min(Fraction(1), P[b] / 2, P[a] / 2)
     tq = format_fraction(t)
     dvec = _vec_str([sp.Rational(v.numerator, v.denominator) for v in D])
 
-    def pts(sign: int) -> list[tuple[int, Callable[[], tuple[list[Fraction], Fraction] | None]]]:
-        return [(k, (lambda k=k: ([v + sign * (scale / 2**k) * w for v, w in zip(P, D)], t))) for k in EVIDENCE_K]
+    def pts(sign: int) -> _Points:
+        def at(k: int) -> tuple[list[Fraction], Fraction]:
+            return [v + sign * (scale / 2**k) * w for v, w in zip(P, D, strict=True)], t
+
+        return [(k, functools.partial(at, k)) for k in EVIDENCE_K]
 
     if Lp is not None and Lm is not None:
         decided = _decide(_limit_attempt(Lp, Lm), notes)
@@ -2001,17 +1145,20 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
     un-permuted. A discontinuity is certified where that limit differs from ``F_T(p0)``.
     """
     if op.kind != "vector" or not getattr(op, "order_based", False):
-        return _note(notes, "only order-based vector operators have directional limits computed here")
+        note(notes, "only order-based vector operators have directional limits computed here")
+        return None
     P = _exact_p(op, p0, open_simplex, notes)
     t = _exact_T(T, notes)
-    vals = _values(op, values, notes)
+    vals = exact_values(op, values, notes)
     if P is None or t is None or vals is None:
         return None
-    D = [_frac(v) for v in d]
+    D = [frac(v) for v in d]
     if len(D) != len(P) or sum(D) != 0 or all(v == 0 for v in D):
-        return _note(notes, "d must be a non-zero vector of V exact entries summing to 0")
+        note(notes, "d must be a non-zero vector of V exact entries summing to 0")
+        return None
     if any(P[k] == 0 and D[k] < 0 for k in range(len(P))):
-        return _note(notes, "p0 + t d leaves the simplex for every t > 0")
+        note(notes, "p0 + t d leaves the simplex for every t > 0")
+        return None
     sigma = _direction_order(P, D)
     Q = [P[k] for k in sigma]
 
@@ -2032,7 +1179,7 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
     if decided is None:
         return None
     prec, s, _ = decided
-    i = s.i
+    i = _required(s.i, "index")
     if not _mp_agrees(op, P, t, vals, {i: s.rhs}, notes) or not _mp_agrees(op, Q, t, vals, {sigma.index(i): s.lhs}, notes):
         return None
     # evidence: F(p0 + t_k d) approaches the limit
@@ -2042,15 +1189,16 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
 
     def point(k: int) -> tuple[list[Fraction], Fraction]:
         tk = scale / 2**k
-        return [a + tk * b for a, b in zip(P, D)], t
+        return [a + tk * b for a, b in zip(P, D, strict=True)], t
 
-    ev = _evidence_vec(op, vals, L_exact_free, s.info["gap"], [(k, (lambda k=k: point(k))) for k in EVIDENCE_K],
+    ev = _evidence_vec(op, vals, L_exact_free, s.info["gap"], [(k, functools.partial(point, k)) for k in EVIDENCE_K],
                        notes)
     if ev is None:
         return None
     tq = format_fraction(t)
     body = (f"p = {list_code(P)}; d = {list_code(D)}; e = Q(1, 2**64); "
-            f"print(evaluate_mp(op, [a + e*b for a, b in zip(p, d)], {fraction_code(t)})[{i}], evaluate_mp(op, p, {fraction_code(t)})[{i}])")
+            f"print(evaluate_mp(op, [a + e*b for a, b in zip(p, d)], {fraction_code(t)})[{i}], "
+            f"evaluate_mp(op, p, {fraction_code(t)})[{i}])")
     return _make(op, statement=f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p + t*d)_{i} != F_T(p)_{i} at T = {tq}",
                  P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                  limit=f"lim_{{t->0+}} F_T(p + t*d), d = {_vec_str([sp.Rational(v.numerator, v.denominator) for v in D])}",
@@ -2072,129 +1220,114 @@ def _evidence_vec(op: Any, vals: Mapping[str, Fraction], L: Sequence[XV], gap: f
         with HybridArith(DISPLAY_PREC).active():
             ds.append((k, _distance_upper(F, L)))
     if len(ds) < 3:
-        return _note(notes, f"too few evaluations along p + t_k d to confirm the limit ({len(ds)})")
+        note(notes, f"too few evaluations along p + t_k d to confirm the limit ({len(ds)})")
+        return None
     first, last = ds[0][1], ds[-1][1]
     if not (last <= gap / 4 and last <= max(first, gap / 1000)):
-        return _note(notes, "F(p + t_k d) does not approach the computed limit: "
-                     + ", ".join(f"{v:.3g}" for _, v in ds) + f" (gap {gap:.3g}); refusing to certify")
+        note(notes, "F(p + t_k d) does not approach the computed limit: "
+             + ", ".join(f"{v:.3g}" for _, v in ds) + f" (gap {gap:.3g}); refusing to certify")
+        return None
     return ("confirmed along t_k = 2^-k, k = " + ", ".join(str(k) for k, _ in ds)
             + ": max_i |F(p + t_k d) - limit| <= " + ", ".join(f"{v:.2g}" for _, v in ds))
 
-
 # =============================================================================================
-# Shrinking
+# Shrinking: the per-axiom driver (the search itself is skd.verify.shrink)
 # =============================================================================================
 
-#: Denominators tried, smallest first, when simplifying a rational.
-DENOMINATORS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 50, 64, 100, 128, 256, 1000, 1024,
-                                 4096, 10**4, 2**16, 10**5, 10**6, 2**24, 10**8, 10**10, 10**12, 10**15)
+
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
 
 
-def _complexity(q: Fraction) -> int:
-    return max(abs(q.numerator), q.denominator).bit_length()
+def _shrink_ranking(op: Any, ce: Counterexample, vals: Mapping[str, Any], strict: bool, open_simplex: bool,
+                    deadline: float | None) -> Counterexample:
+    P = [Fraction(v) for v in ce.p]
+    T = Fraction(_required(ce.T, "temperature"))
+    i, j = _required(ce.i, "index i"), _required(ce.j, "index j")
 
+    def cert(P_: Sequence[Fraction], T_: Fraction, i_: int, j_: int) -> Counterexample | None:
+        return certify_ranking(op, P_, T_, i_, j_, strict=strict, values=vals, open_simplex=open_simplex)
 
-def simple_entries(q: Fraction) -> list[Fraction]:
-    """Simple values in (0, 1) to try for a probability entry near ``q``: small denominators
-    first (nearest first), then powers of 1/10 and 1/2."""
-    small = sorted({Fraction(a, b) for b in range(2, 11) for a in range(1, b)},
-                   key=lambda f: (f.denominator, abs(f - q)))
-    ladder = sorted({Fraction(1, 10**k) for k in range(2, 31)} | {Fraction(1, 2**k) for k in range(4, 65)},
-                    key=lambda f: abs(math.log(f) - math.log(q)) if q > 0 else 0.0)[:8]
-    return small + ladder
+    def at_p(P_: Sequence[Fraction]) -> Callable[[Fraction], bool]:
+        return lambda t: cert(P_, t, i, j) is not None
 
+    def at_t(T_: Fraction) -> Callable[[list[Fraction]], bool]:
+        return lambda c: cert(c, T_, i, j) is not None
 
-def simple_temperatures(q: Fraction) -> list[Fraction]:
-    """Simple temperatures to try near ``q``: 1, 2, 1/2, 3, ... then powers of 2 and 10."""
-    head = [Fraction(v) for v in ("1", "2", "1/2", "3", "1/3", "3/2", "2/3", "4", "1/4", "5", "1/5", "10", "1/10")]
-    ladder = {Fraction(2) ** k for k in range(-64, 65)} | {Fraction(10) ** k for k in range(-30, 31)}
-    lq = math.log(q) if q > 0 else 0.0
-    tail = sorted(ladder - set(head), key=lambda f: abs(math.log(f) - lq))[:10]
-    return head + tail
-
-
-def simplify_fraction(q: Fraction, accept: Callable[[Fraction], bool], *, prefer: Iterable[Fraction] = (),
-                      denominators: Iterable[int] = DENOMINATORS, deadline: float | None = None) -> Fraction:
-    """A simpler rational than ``q`` that ``accept`` approves, else ``q``.
-
-    Tries the ``prefer`` values simpler than ``q`` (in the given order), then
-    ``q.limit_denominator(D)`` for increasing ``D``. ``accept`` re-certifies the candidate, so the
-    result is always a certified value.
-    """
-    import time
-
-    tried = {q}
-    cq = _complexity(q)
-    for c in prefer:
-        if deadline is not None and time.monotonic() > deadline:
-            return q
-        if c in tried or _complexity(c) >= cq:
-            continue
-        tried.add(c)
-        if accept(c):
-            return c
-    for D in denominators:
-        if D >= q.denominator:
+    best = ce
+    if op.kind == "separable":
+        for cand, a, b in pair_reductions(P, i, j):
+            if _late(deadline):
+                break
+            c = cert(cand, T, a, b)
+            if c is not None:
+                P, i, j, best = cand, a, b, c
+                break
+    for _ in range(2):
+        T0, P0 = T, P
+        T = simplify_fraction(T, at_p(P), prefer=simple_temperatures(T), deadline=deadline)
+        P = shrink_vector(P, at_t(T), open_simplex=open_simplex, deadline=deadline)
+        if (T, P) == (T0, P0):
             break
-        if deadline is not None and time.monotonic() > deadline:
-            break
-        c = q.limit_denominator(D)
-        if c in tried:
-            continue
-        tried.add(c)
-        if accept(c):
-            return c
-    return q
+    return cert(P, T, i, j) or best
 
 
-def shrink_vector(P: Sequence[Fraction], accept: Callable[[list[Fraction]], bool], *, open_simplex: bool = True,
-                  deadline: float | None = None, keep: Iterable[int] = ()) -> list[Fraction]:
-    """Simplify the entries of a probability vector one at a time (the last entry absorbs the
-    difference and must stay in the simplex); each step is re-certified by ``accept``."""
-    cur = list(P)
-    V = len(cur)
-    fixed = set(keep)
-    for k in range(V - 1):
-        if k in fixed:
-            continue
+def _shrink_identity(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+                     deadline: float | None) -> Counterexample:
+    P = [Fraction(v) for v in ce.p]
 
-        def ok(c: Fraction, k: int = k) -> bool:
-            cand = list(cur)
-            cand[k] = c
-            cand[-1] = 1 - sum(cand[:-1])
-            lo_ok = all(v > 0 for v in cand) if open_simplex else all(v >= 0 for v in cand)
-            return lo_ok and accept(cand)
+    def cert_id(P_: Sequence[Fraction]) -> Counterexample | None:
+        return certify_identity(op, P_, vals, open_simplex=open_simplex)
 
-        c = simplify_fraction(cur[k], ok, prefer=simple_entries(cur[k]), deadline=deadline)
-        if c != cur[k]:
-            cur[k] = c
-            cur[-1] = 1 - sum(cur[:-1])
-    return cur
+    best = ce
+    if op.kind == "separable":
+        for cand, _ in index_reductions(P, _required(ce.i, "index i")):
+            if _late(deadline):
+                break
+            c = cert_id(cand)
+            if c is not None:
+                P, best = cand, c
+                break
+    P = shrink_vector(P, lambda c: cert_id(c) is not None, open_simplex=open_simplex, deadline=deadline)
+    return cert_id(P) or best
 
 
-def pair_reductions(P: Sequence[Fraction], i: int, j: int) -> list[tuple[list[Fraction], int, int]]:
-    """Smaller vectors holding the entries ``p_i, p_j`` (separable operators): ``V = 2`` when
-    ``p_i + p_j = 1``, ``V = 3`` with third entry ``1 - p_i - p_j`` when that is positive."""
-    a, b = P[i], P[j]
-    out: list[tuple[list[Fraction], int, int]] = []
-    if a + b == 1 and len(P) > 2:
-        out.append(([a, b], 0, 1))
-    if a + b < 1 and len(P) > 3:
-        out.append(([a, b, 1 - a - b], 0, 1))
-    return out
+def _shrink_entropy(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+                    deadline: float | None) -> Counterexample:
+    P = [Fraction(v) for v in ce.p]
+    T1, T2 = Fraction(_required(ce.T, "temperature T1")), Fraction(_required(ce.T2, "temperature T2"))
+
+    def cert_h(P_: Sequence[Fraction], a: Fraction, b: Fraction) -> Counterexample | None:
+        return certify_entropy(op, P_, a, b, vals, open_simplex=open_simplex)
+
+    T1 = simplify_fraction(T1, lambda t: t < T2 and cert_h(P, t, T2) is not None, prefer=simple_temperatures(T1),
+                           deadline=deadline)
+    T2 = simplify_fraction(T2, lambda t: T1 < t and cert_h(P, T1, t) is not None, prefer=simple_temperatures(T2),
+                           deadline=deadline)
+    P = shrink_vector(P, lambda c: cert_h(c, T1, T2) is not None, open_simplex=open_simplex, deadline=deadline)
+    return cert_h(P, T1, T2) or ce
 
 
-def index_reductions(P: Sequence[Fraction], i: int) -> list[tuple[list[Fraction], int]]:
-    """Smaller vectors holding ``p_i``: ``(p_i, 1 - p_i)`` and ``(p_i, p_k, rest)``."""
-    a = P[i]
-    out: list[tuple[list[Fraction], int]] = []
-    if len(P) > 2 and a < 1:
-        out.append(([a, 1 - a], 0))
-    if len(P) > 3:
-        for k in range(len(P)):
-            if k != i and a + P[k] < 1:
-                out.append(([a, P[k], 1 - a - P[k]], 0))
-    return out
+def _shrink_well_defined(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+                         deadline: float | None) -> Counterexample:
+    P = [Fraction(v) for v in ce.p]
+    T = Fraction(_required(ce.T, "temperature"))
+
+    def cert_w(P_: Sequence[Fraction], T_: Fraction) -> Counterexample | None:
+        return certify_well_defined(op, P_, T_, vals, open_simplex=open_simplex)
+
+    best = ce
+    if op.kind == "separable" and ce.i is not None:
+        for cand, _ in index_reductions(P, ce.i):
+            if _late(deadline):
+                break
+            c = cert_w(cand, T)
+            if c is not None:
+                P, best = cand, c
+                break
+    T = simplify_fraction(T, lambda t: cert_w(P, t) is not None, prefer=simple_temperatures(T), deadline=deadline)
+    P = shrink_vector(P, lambda c: cert_w(c, T) is not None, open_simplex=open_simplex, deadline=deadline)
+    return cert_w(P, T) or best
 
 
 def shrink(op: Any, axiom_id: str, ce: Counterexample, *, profile: str = "paper",
@@ -2202,85 +1335,14 @@ def shrink(op: Any, axiom_id: str, ce: Counterexample, *, profile: str = "paper"
     """A simpler counterexample for a pointwise axiom (ranking, identity, entropy, well_defined):
     fewer classes for separable operators, then simpler temperatures and entries of ``p``; every
     step is re-certified. Other axioms are returned unchanged."""
-    import time
-
-    strict = profile != "weak"
     open_simplex = profile != "closed"
     vals = dict(ce.values) if ce.values else dict(values or {})
-
-    def late() -> bool:
-        return deadline is not None and time.monotonic() > deadline
-
-    P = [Fraction(v) for v in ce.p]
     if axiom_id == "ranking":
-        T = Fraction(ce.T)
-        i, j = ce.i, ce.j
-
-        def cert(P_: Sequence[Fraction], T_: Fraction, i_: int, j_: int) -> Counterexample | None:
-            return certify_ranking(op, P_, T_, i_, j_, strict=strict, values=vals, open_simplex=open_simplex)
-
-        best = ce
-        if op.kind == "separable":
-            for cand, a, b in pair_reductions(P, i, j):
-                if late():
-                    break
-                c = cert(cand, T, a, b)
-                if c is not None:
-                    P, i, j, best = cand, a, b, c
-                    break
-        for _ in range(2):
-            T0, P0 = T, P
-            T = simplify_fraction(T, lambda t: cert(P, t, i, j) is not None, prefer=simple_temperatures(T),
-                                  deadline=deadline)
-            P = shrink_vector(P, lambda c: cert(c, T, i, j) is not None, open_simplex=open_simplex, deadline=deadline)
-            if (T, P) == (T0, P0):
-                break
-        return cert(P, T, i, j) or best
+        return _shrink_ranking(op, ce, vals, profile != "weak", open_simplex, deadline)
     if axiom_id == "identity":
-        i = ce.i
-
-        def cert_id(P_: Sequence[Fraction]) -> Counterexample | None:
-            return certify_identity(op, P_, vals, open_simplex=open_simplex)
-
-        best = ce
-        if op.kind == "separable":
-            for cand, _ in index_reductions(P, i):
-                if late():
-                    break
-                c = cert_id(cand)
-                if c is not None:
-                    P, best = cand, c
-                    break
-        P = shrink_vector(P, lambda c: cert_id(c) is not None, open_simplex=open_simplex, deadline=deadline)
-        return cert_id(P) or best
+        return _shrink_identity(op, ce, vals, open_simplex, deadline)
     if axiom_id == "entropy":
-        T1, T2 = Fraction(ce.T), Fraction(ce.T2)
-
-        def cert_h(P_: Sequence[Fraction], a: Fraction, b: Fraction) -> Counterexample | None:
-            return certify_entropy(op, P_, a, b, vals, open_simplex=open_simplex)
-
-        T1 = simplify_fraction(T1, lambda t: t < T2 and cert_h(P, t, T2) is not None, prefer=simple_temperatures(T1),
-                               deadline=deadline)
-        T2 = simplify_fraction(T2, lambda t: T1 < t and cert_h(P, T1, t) is not None, prefer=simple_temperatures(T2),
-                               deadline=deadline)
-        P = shrink_vector(P, lambda c: cert_h(c, T1, T2) is not None, open_simplex=open_simplex, deadline=deadline)
-        return cert_h(P, T1, T2) or ce
+        return _shrink_entropy(op, ce, vals, open_simplex, deadline)
     if axiom_id == "well_defined":
-        T = Fraction(ce.T)
-
-        def cert_w(P_: Sequence[Fraction], T_: Fraction) -> Counterexample | None:
-            return certify_well_defined(op, P_, T_, vals, open_simplex=open_simplex)
-
-        best = ce
-        if op.kind == "separable" and ce.i is not None:
-            for cand, _ in index_reductions(P, ce.i):
-                if late():
-                    break
-                c = cert_w(cand, T)
-                if c is not None:
-                    P, best = cand, c
-                    break
-        T = simplify_fraction(T, lambda t: cert_w(P, t) is not None, prefer=simple_temperatures(T), deadline=deadline)
-        P = shrink_vector(P, lambda c: cert_w(c, T) is not None, open_simplex=open_simplex, deadline=deadline)
-        return cert_w(P, T) or best
+        return _shrink_well_defined(op, ce, vals, open_simplex, deadline)
     return ce

@@ -18,6 +18,7 @@ For every axiom of the profile:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -26,10 +27,12 @@ from typing import Any
 
 from skd.operators import Operator
 from skd.operators.errors import InvalidArgument
+from skd.operators.kinds import spec_of
 from skd.theory.axioms import PROFILES, Profile
 
+from .axioms import prover_for, rules_for
 from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, publish, run_parallel, run_with_budget
-from .verdict import InternalConsistencyError, Report, Verdict, operator_json
+from .verdict import InternalConsistencyError, ReasonKind, Report, Verdict, operator_json
 
 __all__ = ["check", "check_axiom", "as_operator", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
 
@@ -93,10 +96,8 @@ def _preload() -> None:
     import importlib
 
     for name in _WORKER_MODULES:
-        try:
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:
-            pass
     try:
         # Hypothesis collects the constants of the project's own modules (it draws from them)
         # the first time it runs in a process, and again only when sys.modules has grown:
@@ -109,8 +110,6 @@ def _preload() -> None:
     _preloaded = True
 
 
-def _scope(op: Operator) -> str:
-    return "full" if op.kind == "separable" else f"V in {{{', '.join(map(str, op.sizes))}}}"
 
 
 def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, seed: int,
@@ -121,7 +120,8 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
     note = ""
     # reason_kind is decided by what happened (the exception types), never by message text.
     budget_hit = False
-    if op.kind == "separable" and not values:
+    has_prover = prover_for(axiom_id, op.kind) is not None
+    if has_prover and not values:
         try:
             if shared is None:
                 outcome = run_with_budget(_prove_job, (axiom_id, op, profile.name), seconds=timeout)
@@ -130,10 +130,10 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
             if isinstance(outcome, _Shared):
                 entries, outcome = outcome.entries, outcome.outcome
                 if entries:
-                    try:  # to the checking process, for the axioms it starts from now on
+                    # to the checking process, for the axioms it starts from now on; sharing only
+                    # saves time, so a failure to publish changes no verdict
+                    with contextlib.suppress(Exception):
                         publish(entries)
-                    except Exception:  # noqa: BLE001 - sharing only saves time; never a verdict change
-                        pass
         except BudgetExceeded as exc:
             budget_hit = True
             note = f"symbolic prover killed at its budget of {exc.seconds:g} s"
@@ -144,8 +144,8 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
         except Exception as exc:  # noqa: BLE001 - any prover failure is an honest unknown
             note = f"symbolic prover failed ({type(exc).__name__}: {str(exc)[:200]})"
     else:
-        note = ("vector operators are decided by certified counterexample search only"
-                if op.kind == "vector" else "fixed parameter values: refuter only")
+        note = (f"{op.kind} operators are decided by certified counterexample search only"
+                if not has_prover else "fixed parameter values: refuter only")
     if outcome is not None and outcome.status == "refuted":
         return Verdict(axiom_id, "refuted", outcome.method, "full", counterexample=outcome.counterexample,
                        seconds=time.monotonic() - start)
@@ -177,7 +177,7 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
         return Verdict(axiom_id, "refuted", "certified counterexample search", "full", counterexample=found,
                        seconds=time.monotonic() - start)
     parts = []
-    kind = "undecided"
+    kind: ReasonKind = "undecided"
     if outcome is not None:
         parts.append(f"prover: {outcome.reason}")
         kind = outcome.reason_kind or kind
@@ -185,11 +185,11 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
         parts.append(note)
     if budget_hit:
         kind = "budget"
-    elif op.kind == "vector" and outcome is None and kind == "undecided":
+    elif not has_prover and kind == "undecided":
         kind = "unsupported"
     if found is not None:
         parts.append(f"refuter: {getattr(found, 'summary', None) or found}")
-    return Verdict(axiom_id, "unknown", "prover and refuter", _scope(op), reason="; ".join(parts),
+    return Verdict(axiom_id, "unknown", "prover and refuter", spec_of(op).scope(op), reason="; ".join(parts),
                    reason_kind=kind, seconds=time.monotonic() - start)
 
 
@@ -258,18 +258,20 @@ def check(op: Operator | str, *, profile: str = "paper", timeout: float = DEFAUL
     # The entries are exactly what ``prove`` returns for the same key (a pure function of the
     # axiom, the operator's definition and the profile), so they change no verdict: an axiom
     # started before the entry arrived just computes it itself.
-    shared: dict[Any, Any] | None = {} if (op.kind == "separable" and not values) else None
+    proved_here = not values and any(prover_for(a, op.kind) is not None for a in ids)
+    shared: dict[Any, Any] | None = {} if proved_here else None
 
     def merge(i: int, entries: Any) -> None:
         if shared is not None and isinstance(entries, dict):
             for key, out in entries.items():
                 shared.setdefault(key, out)
 
-    # Started in this order (the report keeps the profile's): identity needs no lemma and runs
-    # beside well_defined, so that the axioms that cite well_defined start once it is published.
+    # Started in this order (the report keeps the profile's): the axioms whose proofs cite no
+    # g > 0 lemma (well_defined, which is that lemma, and identity) first, so that the axioms
+    # that cite well_defined start once it is published.
     order = list(range(len(ids)))
-    if shared is not None and "well_defined" in ids and "identity" in ids:
-        first = [ids.index("well_defined"), ids.index("identity")]
+    if shared is not None:
+        first = [k for k in order if not rules_for(ids[k]).needs_positive_score]
         order = first + [k for k in order if k not in first]
     jobs_ = [(_check_one, (op, ids[k], prof, timeout, seed, attack_seconds, values, shared)) for k in order]
     started = run_parallel(

@@ -90,10 +90,8 @@ def compare_values(pairs: Iterable[tuple[Mapping[str, str], float, float]], *, r
     worst, where, count = 0.0, {}, 0
     for inputs, a, b in pairs:
         count += 1
-        if not (math.isfinite(a) and math.isfinite(b)):
-            dev = math.inf
-        else:
-            dev = abs(a - b) / (max(abs(b), floor) if relative else 1.0)
+        finite = math.isfinite(a) and math.isfinite(b)
+        dev = abs(a - b) / (max(abs(b), floor) if relative else 1.0) if finite else math.inf
         if dev > worst or (count == 1 and dev == worst):
             worst, where = dev, {**inputs, "symbolic": repr(a), "numeric": repr(b)}
     return worst, where, count
@@ -105,10 +103,7 @@ def one_sided(rows: Sequence[tuple[dict[str, str], Any, Any]]) -> tuple[float, d
     for at, bound, val in rows:
         count += 1
         b, v = float(bound), float(val)
-        if not (math.isfinite(b) and math.isfinite(v)):
-            dev = math.inf
-        else:
-            dev = max(0.0, v - b) / max(abs(b), 1e-300)
+        dev = max(0.0, v - b) / max(abs(b), 1e-300) if math.isfinite(b) and math.isfinite(v) else math.inf
         if count == 1 or dev > worst:
             worst, where = dev, {**at, "bound": repr(b), "numeric": repr(v)}
     return worst, where, count

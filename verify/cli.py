@@ -300,10 +300,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.strict and baseline is None:
         raise UsageError("--strict only applies with --baseline")
     if baseline is not None:
-        for r in baseline:
-            if r.get("profile") != args.profile:
-                raise UsageError(f"--baseline: {r['operator']['name']} was checked under profile {r.get('profile')!r}, "
-                                 f"this run uses {args.profile!r}; pass --profile {r.get('profile')}")
+        for stored in baseline:
+            if stored.get("profile") != args.profile:
+                raise UsageError(f"--baseline: {stored['operator']['name']} was checked under profile {stored.get('profile')!r}, "
+                                 f"this run uses {args.profile!r}; pass --profile {stored.get('profile')}")
     checker = _checker()
     expected = None
     if operators is None:

@@ -1,7 +1,9 @@
 """``skd crosscheck``: every derived quantity against an independent numeric computation.
 
 For one operator, :func:`crosscheck` derives the claim graph (:mod:`skd.verify.derivations`),
-then asks every topic module for its ``crosscheck(d, cases)`` checks: the symbolic result
+then runs the ``crosscheck(d, cases)`` of every topic's own module in
+:mod:`skd.verify.derivations.crosschecks` (listed in :mod:`skd.verify.derivations.registry`;
+it imports nothing of the derivation it checks): the symbolic result
 (a derived constant, evaluated) is compared with a computation that does **not** use it —
 finite differences at high precision, exact multinomial enumeration, direct sums of KL
 divergences, the NumPy/Numba reference kernel, or Monte Carlo with a stated confidence

@@ -33,6 +33,10 @@ What it does not re-check: that the per-axiom reduction theorems
 breakpoints need a jump step, say). That structure is re-derived and compared by
 ``skd recheck`` (:mod:`skd.verify.proofcheck`).
 
+Size: the trusted kernel is one file on purpose, to be audited end to end; it may share no code
+with the provers, so its rules cannot move into the provers' modules, and splitting it would
+only spread the trusted base over several files.
+
 >>> from skd.operators import library
 >>> from skd.verify.prove import lemma_outcomes, prove
 >>> out = prove("ranking", library.power)
@@ -170,7 +174,7 @@ class _Decider:
             return True
         if not all(self.defined(a, depth + 1) for a in e.args):
             return False
-        if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _TOTAL):
+        if isinstance(e, (sp.Add, sp.Mul, *_TOTAL)):
             return True
         if isinstance(e, sp.Pow):
             b, n = e.args
@@ -518,9 +522,7 @@ def _covers(spans: Sequence[_Span], lo: sp.Expr, hi: sp.Expr, lo_closed: bool = 
         cur, first = best, False
     else:
         return False
-    if hi_closed and not has_point(hi):
-        return False
-    return True
+    return not (hi_closed and not has_point(hi))
 
 
 _MAX_INTEGER_SCAN = 100_000
@@ -631,7 +633,7 @@ class _Region:
         """``e`` with every Piecewise/Min/Max/Abs/Heaviside/sign replaced by its value's
         expression on the region (each choice decided by the kernel's sign of a difference)."""
         if not isinstance(e, sp.Expr) or not e.args:
-            return e  # type: ignore[return-value]
+            return e
         if isinstance(e, sp.Piecewise):
             for value, cond in e.args:
                 if self.truth(cond):
@@ -686,10 +688,11 @@ class _Region:
         if not (isinstance(lhs, (sp.floor, sp.ceiling)) and rhs.is_Integer):
             return self.truth(cond.func(self.resolve(cond.lhs), self.resolve(cond.rhs)))
         u, n = self.resolve(lhs.args[0]), rhs
-        if isinstance(lhs, sp.floor):
-            below = lambda k: self.truth(sp.Lt(u, k))   # floor(u) < k
-        else:
-            below = lambda k: self.truth(sp.Le(u, k - 1))  # ceiling(u) < k
+        is_floor = isinstance(lhs, sp.floor)
+
+        def below(k: sp.Expr) -> bool:
+            """``floor(u) < k`` iff ``u < k``; ``ceiling(u) < k`` iff ``u <= k - 1``."""
+            return self.truth(sp.Lt(u, k)) if is_floor else self.truth(sp.Le(u, k - 1))
         if rel == "<":
             return below(n)
         if rel == "<=":

@@ -51,7 +51,7 @@ def spot_check(expr: sp.Expr, sign: str, *, seed: int = 0, samples: int = 6) -> 
     ar = ArbArith(prec=256)
     from fractions import Fraction
 
-    for k in range(samples):
+    for _ in range(samples):
         env = {s: ar.num(Fraction(rng.choice(_POINTS) * (1 + rng.random())).limit_denominator(10**6)) for s in syms}
         try:
             val = eval_expr(expr, env, ar)
@@ -94,7 +94,7 @@ def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") ->
     fresh = list(outcome.steps)
     if len(stored) != len(fresh):
         return False, f"certificate has {len(stored)} steps, re-derivation {len(fresh)}"
-    for k, (a, b) in enumerate(zip(stored, fresh)):
+    for k, (a, b) in enumerate(zip(stored, fresh, strict=True)):
         if _canon(a) != _canon(b):
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
     from .kernel import check_proof

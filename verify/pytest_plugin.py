@@ -61,12 +61,15 @@ AssertionError: skd: operator 'too_sharp' (separable: x**(2/T)) does not qualify
   identity: expected proved, got refuted (...)
     counterexample: F_1(p)_0 != p_0
       p = [...] (V = ...), T = 1...
-      reproduce: python -c "from fractions import Fraction as Q; ...; print(F[0], p[0])"
-  all verdicts: well_defined proved, ranking proved, continuity proved, entropy proved, identity refuted, boundary_cold proved, boundary_hot proved
+      reproduce: python -c "from fractions import Fraction as Q;
+        ...; print(F[0], p[0])"
+  all verdicts: well_defined proved, ranking proved, continuity proved, entropy proved, identity refuted,
+    boundary_cold proved, boundary_hot proved
 >>> result.assert_axioms(proved=["identiy"])
 Traceback (most recent call last):
 ...
-skd.operators.errors.InvalidArgument: proved='identiy': unknown axiom id; valid ids (profile 'paper'): well_defined, ranking, continuity, entropy, identity, boundary_cold, boundary_hot
+skd.operators.errors.InvalidArgument: proved='identiy': unknown axiom id; valid ids (profile 'paper'):
+    well_defined, ranking, continuity, entropy, identity, boundary_cold, boundary_hot
 """
 
 from __future__ import annotations
@@ -309,10 +312,7 @@ def assert_axioms(op_or_result: Operator | str | CheckResult, *, proved: Iterabl
     """Validate the lists, check (unless given a :class:`CheckResult`), compare verdicts."""
     __tracebackhide__ = True
     proved, refuted, unknown = list(_listed(proved, "proved")), list(_listed(refuted, "refuted")), list(_listed(unknown, "unknown"))
-    if isinstance(op_or_result, CheckResult):
-        profile = op_or_result.report.profile
-    else:
-        profile = check_args.get("profile", "paper")
+    profile = op_or_result.report.profile if isinstance(op_or_result, CheckResult) else check_args.get("profile", "paper")
     _expectations(profile, proved=proved, refuted=refuted, unknown=unknown)
     result = op_or_result if isinstance(op_or_result, CheckResult) else check_operator(op_or_result, **check_args)
     result.assert_axioms(proved=proved, refuted=refuted, unknown=unknown)

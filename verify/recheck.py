@@ -23,6 +23,10 @@ for separable definitions; the built-in library for vector operators, whose ``ha
 and rechecks every refuted verdict, and every proved one through
 :func:`skd.verify.proofcheck.recheck_certificate` when that module is available.
 
+Size: the independent recheck is one file on purpose, to be audited end to end; it may share no
+code with the prover, the search or the certifiers (a test checks its imports), so its exact
+arithmetic and per-axiom rechecks cannot move into their modules.
+
 >>> from fractions import Fraction as Q
 >>> from skd.operators import library
 >>> from skd.verify.certify import certify_ranking
@@ -46,15 +50,14 @@ from typing import Any
 import flint
 import sympy as sp
 
-from skd.operators.arith import Arith, ArbArith, Undecided
-from skd.operators.errors import NotWellDefined
+from skd.operators.arith import ArbArith, Arith, Undecided
+from skd.operators.errors import NotWellDefined, SkdError
 from skd.operators.evaluate import eval_expr, exact_algorithm
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.theory.axioms import PROFILES
 from skd.verify.verdict import Counterexample, Enclosure, Verdict
-from skd.operators.errors import SkdError
 
 __all__ = ["recheck_counterexample", "recheck_report", "recheck_claims", "RecheckError", "MAX_V"]
 
@@ -396,7 +399,7 @@ def _certain(rel: str, lhs: Any, rhs: Any, what: str) -> None:
 
 def _distance(F: Sequence[Any], L: Sequence[Any], prec: int) -> float:
     with _Ctx(prec):
-        return max(float(abs(_ball(a) - _ball(b)).upper()) for a, b in zip(F, L))
+        return max(float(abs(_ball(a) - _ball(b)).upper()) for a, b in zip(F, L, strict=False))
 
 
 def _approach(points: Sequence[tuple[int, Any]], L: Sequence[Any], gap: float, what: str) -> None:
@@ -908,7 +911,7 @@ class _Recheck:
             sign = 1 if sgn == "+" else -1
 
             def at(k: int, sign: int = sign) -> list[Any] | None:
-                pt = [a + sign * (scale / 2**k) * b for a, b in zip(P, D)]
+                pt = [a + sign * (scale / 2**k) * b for a, b in zip(P, D, strict=True)]  # _parse_d: len(D) == len(P)
                 if any(v <= 0 for v in pt):
                     return None
                 return _F_arb(op, pt, t, vals, max(512, k + 128))
@@ -944,7 +947,7 @@ class _Recheck:
 
         def at(k: int) -> list[Any] | None:
             tk = scale / 2**k
-            pt = [a + tk * b for a, b in zip(P, D)]
+            pt = [a + tk * b for a, b in zip(P, D, strict=True)]  # _parse_d: len(D) == len(P)
             if any(v <= 0 for v in pt):
                 return None
             return _F_arb(op, pt, t, vals, max(512, k + 128))

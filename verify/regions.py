@@ -28,13 +28,14 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from skd.operators.declare import Param
+from skd.operators.errors import SkdError
 from skd.operators.symbols import T, V, x
 
-from .signs import Sign, _number_sign
-from skd.operators.errors import SkdError
+from .signs import Sign, expand_logs, number_sign
 
 __all__ = ["Unsupported", "Piece", "normalize", "t_pieces", "x_pieces", "param_pieces", "fresh_symbol", "expand_logs",
-           "v_cases", "v_breakpoints", "resolve_v"]
+           "v_cases", "v_breakpoints", "resolve_v", "resolve_piecewise"]
 
 
 class Unsupported(SkdError):
@@ -62,7 +63,7 @@ class Piece:
     def substitution(self, fresh: sp.Symbol) -> sp.Expr:
         """The original variable as an expression in the positive symbol ``fresh``."""
         if self.point:
-            return self.lo  # type: ignore[return-value]
+            return self.lo
         lo = sp.Integer(0) if self.lo is None else self.lo
         if self.hi is None and self.var == T:
             return fresh if lo == 0 else lo + fresh
@@ -74,7 +75,7 @@ class Piece:
     def sample(self) -> sp.Expr:
         """An exact interior point (or the point itself)."""
         if self.point:
-            return self.lo  # type: ignore[return-value]
+            return self.lo
         return self.substitution(sp.Integer(1))
 
 
@@ -187,7 +188,8 @@ def _breakpoints(expr: sp.Expr, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr | None)
             continue  # conditions in V alone are resolved per V case (v_cases)
         if syms != {var}:
             if var in syms or not (syms & {x, T}):
-                raise Unsupported(f"condition {rel} mixes variables {sorted(map(str, syms))}; only conditions in T alone or x alone are supported")
+                raise Unsupported(f"condition {rel} mixes variables {sorted(map(str, syms))}; "
+                                  "only conditions in T alone or x alone are supported")
             continue
         num, den = sp.fraction(sp.cancel(sp.together(diff)))
         for part in (num, den):
@@ -220,7 +222,7 @@ def _decide(cond: sp.Basic, env: dict[sp.Symbol, sp.Expr]) -> bool:
         d = (cond.lhs - cond.rhs).subs(env)
         if d.free_symbols:
             raise _Open(cond)
-        s: Sign | None = _number_sign(sp.nsimplify(d) if d.is_Float else d)
+        s: Sign | None = number_sign(sp.nsimplify(d) if d.is_Float else d)
         if s is None:
             raise Unsupported(f"cannot decide {cond} at {env}")
         op = cond.rel_op
@@ -233,7 +235,7 @@ class _Open(Exception):
     """A condition still depends on another variable; resolve it later."""
 
 
-def _resolve(expr: sp.Expr, env: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+def resolve_piecewise(expr: sp.Expr, env: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
     """Replace each Piecewise whose conditions are decided by ``env`` with its active branch."""
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
@@ -242,26 +244,30 @@ def _resolve(expr: sp.Expr, env: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
             except _Open:
                 rest = []
                 for v, c in expr.args[expr.args.index((value, cond)):]:
-                    rv = _resolve(v, env)
+                    rv = resolve_piecewise(v, env)
                     if rv is None:
                         return None
                     rest.append((rv, c))
                 return sp.Piecewise(*rest)
             if hit:
-                return _resolve(value, env)
+                return resolve_piecewise(value, env)
         return None
     if not expr.args or not isinstance(expr, sp.Expr):
         return expr
     new_args = []
     for a in expr.args:
         if isinstance(a, sp.Expr):
-            r = _resolve(a, env)
+            r = resolve_piecewise(a, env)
             if r is None:
                 return None
             new_args.append(r)
         else:
             new_args.append(a)
     return expr.func(*new_args)
+
+
+#: the former private name, still imported by ``verify/prove.py``; remove once it uses :func:`resolve_piecewise`
+_resolve = resolve_piecewise
 
 
 def _pieces(expr: sp.Expr, var: sp.Symbol, hi_default: sp.Expr | None) -> list[Piece]:
@@ -272,9 +278,9 @@ def _pieces(expr: sp.Expr, var: sp.Symbol, hi_default: sp.Expr | None) -> list[P
     for k in range(len(ends) - 1):
         a, b = ends[k], ends[k + 1]
         piece = Piece(var, a, b, False, None)
-        out.append(dataclasses.replace(piece, expr=_resolve(expr, {var: piece.sample()})))
+        out.append(dataclasses.replace(piece, expr=resolve_piecewise(expr, {var: piece.sample()})))
         if b is not None:
-            out.append(Piece(var, b, b, True, _resolve(expr, {var: b})))
+            out.append(Piece(var, b, b, True, resolve_piecewise(expr, {var: b})))
     return out
 
 
@@ -297,25 +303,25 @@ def fresh_symbol(var: sp.Symbol) -> sp.Symbol:
     return _FRESH.get(var) or sp.Symbol(f"{var}_", positive=True)
 
 
-def param_pieces(params: Sequence[object]) -> list[list[tuple[sp.Symbol, sp.Expr, str]]]:
+def param_pieces(params: Sequence[Param]) -> list[list[tuple[sp.Symbol, sp.Expr, str]]]:
     """For each parameter, its interior and closed finite ends as (symbol, substitution, label)."""
     out = []
     for prm in params:
-        sym = prm.symbol  # type: ignore[attr-defined]
-        lo, hi = prm.bounds  # type: ignore[attr-defined]
-        f = sp.Symbol(f"{prm.name}_", positive=True)  # type: ignore[attr-defined]
+        sym = prm.symbol
+        lo, hi = prm.bounds
+        f = sp.Symbol(f"{prm.name}_", positive=True)
         if lo is None and hi is None:
-            raise Unsupported(f"parameter {prm.name} has an unbounded two-sided domain; split it or bound it")  # type: ignore[attr-defined]
+            raise Unsupported(f"parameter {prm.name} has an unbounded two-sided domain; split it or bound it")
         if lo is not None and hi is None:
             interior = lo + f
         elif lo is None:
             interior = hi - f
         else:
             interior = (lo + hi * f) / (1 + f)
-        cases = [(sym, interior, f"{prm.name} in {prm.describe()} (interior)")]  # type: ignore[attr-defined]
-        if lo is not None and prm.lower_closed:  # type: ignore[attr-defined]
+        cases = [(sym, interior, f"{prm.name} in {prm.describe()} (interior)")]
+        if lo is not None and prm.lower_closed:
             cases.append((sym, lo, f"{prm.name} = {lo}"))
-        if hi is not None and prm.upper_closed:  # type: ignore[attr-defined]
+        if hi is not None and prm.upper_closed:
             cases.append((sym, hi, f"{prm.name} = {hi}"))
         out.append(cases)
     return out
@@ -390,28 +396,5 @@ def resolve_v(expr: sp.Expr, v_sub: sp.Expr) -> sp.Expr:
     if not expr.has(sp.Piecewise) or V not in expr.free_symbols:
         return expr
     sample = v_sub.subs({s: sp.Integer(1) for s in v_sub.free_symbols})
-    out = _resolve(expr, {V: sample})
+    out = resolve_piecewise(expr, {V: sample})
     return expr if out is None else out
-
-
-def expand_logs(e: sp.Expr) -> sp.Expr:
-    """Split ``log`` of products/powers whose factors are provably positive (exact rewrite)."""
-    from .signs import sign_of
-
-    def rec(a: sp.Expr) -> sp.Expr:
-        if not a.args:
-            return a
-        if isinstance(a, sp.log):
-            inner = rec(a.args[0])
-            if isinstance(inner, sp.Mul):
-                facs = sp.Mul.make_args(inner)
-                if all(sign_of(f) == "pos" for f in facs):
-                    return sp.Add(*[rec(sp.log(f)) for f in facs])
-            if isinstance(inner, sp.Pow) and sign_of(inner.args[0]) == "pos" and inner.args[1].is_real:
-                return inner.args[1] * rec(sp.log(inner.args[0]))
-            if isinstance(inner, sp.exp):
-                return inner.args[0]
-            return sp.log(inner)
-        return a.func(*[rec(b) if isinstance(b, sp.Expr) else b for b in a.args])
-
-    return rec(e)

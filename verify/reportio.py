@@ -33,6 +33,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
 from skd.operators.errors import SkdError
 
 __all__ = ["ReportFileError", "load_json", "load_reports", "validate_reports", "short", "MAX_BYTES", "MAX_DEPTH",

@@ -2,14 +2,16 @@
 
 Every certified counterexample carries a one-line reproducer a person can paste into a fresh
 interpreter (CrossHair-style); these helpers build it. Exact inputs are
-:class:`fractions.Fraction` values, written ``Q(n,d)`` after ``from fractions import Fraction as Q``.
+:class:`fractions.Fraction` values, written ``Q(n,d)`` after ``from fractions import Fraction as Q``
+(the snippet printed below is one line, wrapped here).
 
 >>> from fractions import Fraction
 >>> list_code([Fraction(1, 3), Fraction(2, 3)])
 '[Q(1,3), Q(2,3)]'
 >>> from skd.operators import library
 >>> print(snippet(library.power, {}, "print(evaluate_mp(op, [Q(1,2), Q(1,2)], 2))"))
-from fractions import Fraction as Q; from skd.operators.library import get; from skd.operators import evaluate_mp; op = get('power'); print(evaluate_mp(op, [Q(1,2), Q(1,2)], 2))
+from fractions import Fraction as Q; from skd.operators.library import get; from skd.operators import evaluate_mp;
+op = get('power'); print(evaluate_mp(op, [Q(1,2), Q(1,2)], 2))
 """
 
 from __future__ import annotations

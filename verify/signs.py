@@ -46,7 +46,8 @@ import sympy as sp
 
 from .budget import Memo
 
-__all__ = ["Sign", "sign_of", "poly_sign", "positive_variables", "defined", "domain_conditions"]
+__all__ = ["Sign", "sign_of", "poly_sign", "positive_variables", "defined", "domain_conditions", "number_sign",
+           "expand_logs"]
 
 Sign = Literal["pos", "neg", "zero"]
 
@@ -70,7 +71,7 @@ def poly_sign(expr: sp.Expr) -> Sign | None:
         return "zero"
     gens = sorted(expr.free_symbols, key=str)
     if not gens:
-        return _number_sign(expr)
+        return number_sign(expr)
     try:
         poly = sp.Poly(expr, *gens)
     except sp.PolynomialError:
@@ -81,7 +82,7 @@ def poly_sign(expr: sp.Expr) -> Sign | None:
     signs = set()
     for c in coeffs:
         if not c.is_Rational:
-            s = _number_sign(c)
+            s = number_sign(c)
             if s is None:
                 return None
             signs.add(s)
@@ -95,7 +96,8 @@ def poly_sign(expr: sp.Expr) -> Sign | None:
     return None
 
 
-def _number_sign(c: sp.Expr) -> Sign | None:
+def number_sign(c: sp.Expr) -> Sign | None:
+    """The sign of a constant (no free symbols): exact for rationals, else from a rigorous Arb enclosure."""
     if c.free_symbols:
         return None
     if c.is_Rational:
@@ -142,7 +144,7 @@ def _opaque(expr: sp.Expr, atoms: _Atoms, depth: int) -> sp.Expr | None:
     if isinstance(expr, sp.Number) or not expr.free_symbols:
         # a real constant of decided sign stays itself: the polynomial lemma then sums the
         # constant coefficients of each monomial (10 - pi > 0) before deciding their signs
-        s = _number_sign(expr)
+        s = number_sign(expr)
         if s is None:
             return None
         return sp.Integer(0) if s == "zero" else expr
@@ -190,7 +192,7 @@ def _factored_sign(poly_expr: sp.Expr) -> Sign | None:
     result: Sign = "pos"
     for f in sp.Mul.make_args(factored):
         base, e = (f.args if isinstance(f, sp.Pow) else (f, sp.Integer(1)))
-        sb = poly_sign(base) if base.free_symbols else _number_sign(base)
+        sb = poly_sign(base) if base.free_symbols else number_sign(base)
         if sb is None:
             return None
         if sb == "zero":
@@ -208,7 +210,7 @@ def _structural(e: sp.Expr, depth: int) -> Sign | None:
     if isinstance(e, sp.Symbol):
         return "pos" if e.is_positive is True else None
     if not e.free_symbols:
-        return _number_sign(e)
+        return number_sign(e)
     if isinstance(e, sp.exp):
         return "pos" if _is_real(e.args[0]) else None
     if isinstance(e, sp.log):
@@ -299,13 +301,32 @@ def _log_compare_sign(e: sp.Add, signs: list[Sign | None], depth: int) -> Sign |
     ``1 - u**(1/t)`` with ``u`` in (0, 1) becomes ``-log(u)/t``."""
     if len(e.args) != 2 or set(signs) != {"pos", "neg"}:
         return None
-    from .regions import expand_logs
-
     a, b = e.args if signs[0] == "pos" else e.args[::-1]
     d = expand_logs(sp.log(a)) - expand_logs(sp.log(-b))
     if d.has(sp.log) and any(isinstance(t, sp.log) and t.args[0] in (a, -b) for t in sp.preorder_traversal(d)):
         return None  # nothing was split: no progress
     return sign_of(sp.expand(d), depth + 1)
+
+
+def expand_logs(e: sp.Expr) -> sp.Expr:
+    """Split ``log`` of products/powers whose factors are provably positive (exact rewrite)."""
+    def rec(a: sp.Expr) -> sp.Expr:
+        if not a.args:
+            return a
+        if isinstance(a, sp.log):
+            inner = rec(a.args[0])
+            if isinstance(inner, sp.Mul):
+                facs = sp.Mul.make_args(inner)
+                if all(sign_of(f) == "pos" for f in facs):
+                    return sp.Add(*[rec(sp.log(f)) for f in facs])
+            if isinstance(inner, sp.Pow) and sign_of(inner.args[0]) == "pos" and inner.args[1].is_real:
+                return inner.args[1] * rec(sp.log(inner.args[0]))
+            if isinstance(inner, sp.exp):
+                return inner.args[0]
+            return sp.log(inner)
+        return a.func(*[rec(b) if isinstance(b, sp.Expr) else b for b in a.args])
+
+    return rec(e)
 
 
 _BOUNDED = (sp.sin, sp.cos, sp.tanh)
@@ -460,7 +481,7 @@ def sign_of(expr: sp.Expr, depth: int = 0) -> Sign | None:
     key = (expr, depth)
     found, value = _SIGN_MEMO.lookup(key)
     if found:
-        return value  # type: ignore[no-any-return]
+        return value
     value = _sign_of_uncached(expr, depth)
     _SIGN_MEMO.store(key, value)
     return value
@@ -472,7 +493,7 @@ def _sign_of_uncached(expr: sp.Expr, depth: int) -> Sign | None:
     if depth > 60 or not defined(expr):
         return None
     if not expr.free_symbols:
-        return _number_sign(expr)
+        return number_sign(expr)
     s = _structural(expr, depth)
     if s is not None:
         return s

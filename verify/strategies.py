@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
+
 from skd.operators import Operator, separable
 from skd.operators.errors import InvalidArgument
 from skd.operators.symbols import T, V, x
@@ -115,7 +116,8 @@ def scores(*, max_leaves: int = 6, hazards: bool = True) -> st.SearchStrategy[sp
     # Mix in power-like shapes so that a good share of operators are provable.
     shaped = st.one_of(
         base,
-        st.tuples(base, st.sampled_from([1 / T, 1 / T**2, 2 / T, 1 / (2 * T), 1 / sp.sqrt(T)])).map(lambda ab: x ** ab[1] * (1 + 0 * ab[0])),
+        st.tuples(base, st.sampled_from([1 / T, 1 / T**2, 2 / T, 1 / (2 * T), 1 / sp.sqrt(T)]))
+        .map(lambda ab: x ** ab[1] * (1 + 0 * ab[0])),
         st.tuples(base, st.sampled_from([1 / T, 2 / T, T])).map(lambda ab: (x + ab[0] * 0 + sp.Rational(1, 10)) ** ab[1]),
         st.tuples(base).map(lambda a: x ** (1 / T) * sp.exp(a[0].subs(x, 1))),
     )

@@ -15,6 +15,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any, Literal
+
 from skd.operators.errors import SkdError
 
 __all__ = [

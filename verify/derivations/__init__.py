@@ -1,9 +1,11 @@
 """``skd derive``: theorems of :mod:`skd.theory` instantiated for one operator, as a claim graph.
 
-Each topic module (``entropy``, ``sensitivity``, ``biasvar``, ``multistage``, ``equivalence``,
-``access``) exposes ``derive(ctx) -> list[Claim]``; :func:`derive` runs them in the order of
-:data:`skd.theory.theorems.TOPICS`, settles the conclusions (:func:`claims.resolve`) and returns
-a :class:`Derivation`.
+Each topic module (``basics``, ``entropy``, ``sensitivity``, ``biasvar``, ``multistage``,
+``equivalence``, ``access``) exposes ``derive(ctx) -> list[Claim]``; :func:`derive` runs them in
+the order of :data:`skd.theory.theorems.TOPICS`, settles the conclusions (:func:`claims.resolve`)
+and returns a :class:`Derivation`. Their cross-checks (``skd crosscheck``) live in
+:mod:`.crosschecks`, one module per topic that imports no topic module; both are listed in
+:mod:`.registry`, and the helpers both sides use in :mod:`.common`.
 
 >>> from skd.operators import library
 >>> d = derive(library.power, topics=["entropy"])
@@ -21,7 +23,7 @@ from skd.operators import Operator
 from skd.operators.errors import InvalidArgument
 from skd.theory.theorems import TOPICS
 
-from ..verdict import SCHEMA_VERSION, operator_json, tool_versions
+from ..verdict import operator_json, tool_versions
 from .claims import Claim, Context, DerivedConstant, resolve
 
 __all__ = ["derive", "Derivation", "Claim", "DerivedConstant", "Context", "TOPICS", "DERIVATION_SCHEMA_VERSION"]

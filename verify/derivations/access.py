@@ -40,14 +40,15 @@ from skd.theory.access import (
     ZERO_PRESERVATION,
 )
 
+from ..regions import V_CASES, Piece, expand_logs, fresh_symbol, t_pieces, x_pieces
 from ..reproduce import format_fraction, list_code, snippet
-from ..regions import V_CASES, Piece, Unsupported, expand_logs, fresh_symbol, t_pieces, x_pieces
 from ..signs import sign_of
 from .claims import Budgeted, Claim, Context, DerivedConstant, budgeted
+from .common import in_piece, pstr
+from .symarith import SymArith
 
 __all__ = [
     "derive",
-    "crosscheck",
     "SymArith",
     "commutation_sides",
     "tail_mass",
@@ -61,109 +62,6 @@ REFERENCE_P = (Fraction(1, 2), Fraction(3, 10), Fraction(3, 20), Fraction(1, 20)
 REFERENCE_K = (0, 1)
 REFERENCE_T = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4))
 _TIE_P = (Fraction(2, 5), Fraction(3, 10), Fraction(3, 10))
-
-
-# -- exact arithmetic ---------------------------------------------------------------------------
-
-
-class SymArith(Arith):
-    """Exact SymPy numbers; a comparison is decided exactly (rationals) or by an Arb enclosure.
-
-    A comparison whose enclosure contains 0 is decided only if :func:`sympy.simplify` reduces the
-    difference to 0; otherwise it raises :class:`~skd.operators.arith.Undecided` (never a guess).
-
-    >>> ar = SymArith()
-    >>> ar.pow(ar.num(Fraction(1, 4)), ar.num(Fraction(1, 2)))
-    1/2
-    >>> ar.gt(ar.log(ar.num(3)), ar.num(1))
-    True
-    """
-
-    name = "sympy"
-
-    def __init__(self, prec: int = 256) -> None:
-        self.arb = ArbArith(prec)
-
-    def num(self, v: Any) -> Any:
-        if isinstance(v, sp.Basic):
-            return v
-        if isinstance(v, bool):
-            raise TypeError("not a number")
-        if isinstance(v, int):
-            return sp.Integer(v)
-        f = Fraction(v)
-        return sp.Rational(f.numerator, f.denominator)
-
-    def ball(self, a: Any) -> Any:
-        """A rigorous Arb enclosure of the exact number ``a``."""
-        return eval_expr(sp.sympify(a), {}, self.arb)  # safe: a is a SymPy number built here
-
-    def sign(self, d: Any) -> int:
-        d = sp.sympify(d)  # safe: SymPy number
-        if d.is_Rational:
-            return int(bool(d > 0)) - int(bool(d < 0))
-        try:
-            b = self.ball(d)
-            if b > 0:
-                return 1
-            if b < 0:
-                return -1
-        except (Undecided, NotWellDefined, TypeError, ValueError):
-            pass
-        if sp.simplify(d) == 0:
-            return 0
-        raise Undecided(f"cannot decide the sign of {d}")
-
-    def nonzero(self, d: Any) -> bool:
-        """True only if ``d`` is certainly non-zero (exactly, or by an Arb ball excluding 0); no simplify."""
-        d = sp.sympify(d)  # safe: SymPy number
-        if d.is_Rational:
-            return bool(d != 0)
-        try:
-            b = self.ball(d)
-        except (Undecided, NotWellDefined, TypeError, ValueError):
-            return False
-        return bool(b > 0 or b < 0)
-
-    def log(self, a: Any) -> Any:
-        if self.sign(a) <= 0:
-            raise Undecided("log of a non-positive number")
-        return sp.log(a)
-
-    def exp(self, a: Any) -> Any:
-        return sp.exp(a)
-
-    def sqrt(self, a: Any) -> Any:
-        if self.sign(a) < 0:
-            raise Undecided("sqrt of a negative number")
-        return sp.sqrt(a)
-
-    def pow(self, a: Any, b: Any) -> Any:
-        sa = self.sign(a)
-        if sa == 0:
-            if self.sign(b) > 0:
-                return sp.Integer(0)
-            raise Undecided("0 to a non-positive power")
-        if sa < 0 and not (sp.sympify(b).is_integer is True):  # safe: b is a number built by the algorithm, never user text
-            raise Undecided("power of a negative number")
-        return sp.Pow(a, b)
-
-    def gt(self, a: Any, b: Any) -> bool:
-        return self.sign(a - b) > 0
-
-    def ge(self, a: Any, b: Any) -> bool:
-        return self.sign(a - b) >= 0
-
-    def is_zero(self, a: Any) -> bool:
-        d = sp.sympify(a)  # safe: SymPy number
-        return bool(d == 0 or (not d.is_Rational and sp.simplify(d) == 0))
-
-    def func(self, name: str, a: Any) -> Any:
-        return getattr(sp, name)(a)
-
-    @property
-    def pi(self) -> Any:
-        return sp.pi
 
 
 def _enc(ar: SymArith, v: Any) -> dict[str, str]:
@@ -181,10 +79,6 @@ def _enc_vec(ar: SymArith, vs: Sequence[Any]) -> dict[str, str]:
     if all("exact" in e for e in encs):
         out["exact"] = ", ".join(e["exact"] for e in encs)
     return out
-
-
-def _pstr(p: Sequence[Fraction]) -> str:
-    return ",".join(format_fraction(v) for v in p)
 
 
 # -- the quantities of the theorems, in any arithmetic -----------------------------------------
@@ -236,7 +130,7 @@ def _commutation_symbolic(score: sp.Expr) -> list[tuple[str, str, bool | None, A
     c = sp.Symbol("c", positive=True)
     y = sp.Symbol("y", positive=True)
     W = sp.Symbol("W", positive=True)
-    out = []
+    out: list[tuple[str, str, bool | None, Any]] = []
     for piece in t_pieces(score):
         g = piece.expr
         if g is None:
@@ -262,12 +156,8 @@ def _t_candidates(piece: Piece) -> list[Fraction]:
     for v in vals:
         if not v.is_Rational or v <= 0:
             continue
-        if piece.point:
-            ok = v == piece.lo
-        else:
-            ok = (piece.lo is None or v > piece.lo) and (piece.hi is None or v < piece.hi)
         f = Fraction(int(v.p), int(v.q))
-        if ok and f not in out:
+        if in_piece(f, piece.lo, piece.hi, piece.point) and f not in out:
             out.append(f)
     return out
 
@@ -282,7 +172,7 @@ def _commutation_counterexample(op: Any, cases: Sequence[tuple[Sequence[Fraction
             lhs, rhs = commutation_sides(op, p, K, t, ar)
         except (Undecided, NotWellDefined, ZeroDivisionError):
             continue
-        if not any(ar.nonzero(a - b) for a, b in zip(lhs, rhs)):
+        if not any(ar.nonzero(a - b) for a, b in zip(lhs, rhs, strict=True)):
             continue
         exact = all(sp.sympify(v).is_Rational for v in lhs + rhs)  # safe: SymPy numbers
         mass = sum((p[j] for j in K), Fraction(0))
@@ -290,14 +180,14 @@ def _commutation_counterexample(op: Any, cases: Sequence[tuple[Sequence[Fraction
         tie = any(p[i] == p[j] for i in K for j in range(len(p)) if j not in K)
         body = (f"f = evaluate_mp(op, {list_code(p)}, {_q(t)}); m = sum(f[i] for i in {tuple(K)}); "
                 f"print(evaluate_mp(op, {list_code(restricted)}, {_q(t)}), [f[i] / m for i in {tuple(K)}])")
-        stmt = (f"F_T(p|_K) != F_T(p)|_K at p = ({_pstr(p)}), K = {{{', '.join(str(i) for i in K)}}} "
+        stmt = (f"F_T(p|_K) != F_T(p)|_K at p = ({pstr(p)}), K = {{{', '.join(str(i) for i in K)}}} "
                 f"(a top-{len(K)} set{', with a tie at its boundary' if tie else ''}), T = {format_fraction(t)}: "
                 f"softening the truncated teacher is not the conditioned softened teacher")
         return {
             "statement": stmt,
             "reproduce": _repro(op, body),
             "certified_by": "exact" if exact else "arb",
-            "p": _pstr(p), "K": ",".join(str(i) for i in K), "T": format_fraction(t),
+            "p": pstr(p), "K": ",".join(str(i) for i in K), "T": format_fraction(t),
             "lhs": _enc_vec(ar, lhs), "rhs": _enc_vec(ar, rhs),
         }
     return None
@@ -338,7 +228,8 @@ def _commutation(ctx: Context) -> list[Claim]:
             if all(ok for _, _, ok, _ in rows):
                 hyp = Claim(hid, key, "hypothesis", "proved", stmt, method="sympy: log-score differences",
                             certificate=tuple(f"{lab}: s(c x, T, W) - s(c y, T, W) - [s(x, T, V) - s(y, T, V)] simplifies to 0 "
-                                              f"for all c, x, y, W > 0 (s = log g; logs of positive products split); g > 0 on (0, 1) (sign prover)"
+                                              "for all c, x, y, W > 0 (s = log g; logs of positive products split); "
+                                              "g > 0 on (0, 1) (sign prover)"
                                               for lab, _, _, _ in rows))
             else:
                 bad = [pc for _, _, ok, pc in rows if not ok]
@@ -384,7 +275,7 @@ def _tail_values(op: Any) -> list[tuple[dict[str, str], str, str]]:
         if not tau < 1:
             continue
         kl = -((1 - tau).log())
-        at = {"p": _pstr(REFERENCE_P), "K": "top-2", "T": format_fraction(t)}
+        at = {"p": pstr(REFERENCE_P), "K": "top-2", "T": format_fraction(t)}
         out.append((at, tau.str(15, radius=False), kl.str(15, radius=False)))
     return out
 
@@ -436,9 +327,13 @@ def _cross_signs(score: sp.Expr) -> tuple[list[str], list[str]]:
             bad.append(f"{tp.label}: the score has breakpoints in x (jumps of d_T s in x are not checked)")
             continue
         xp = xps[0]
-        cross = sp.diff(log_score(xp.expr), T, x)
+        g = xp.expr
+        if g is None:
+            bad.append(f"{tp.label}: no branch applies on {xp.label}")
+            continue
+        cross = sp.diff(log_score(g), T, x)
         for subs, where in _subs_cases(tp, xp):
-            if sign_of(xp.expr.subs(subs, simultaneous=True)) != "pos":
+            if sign_of(g.subs(subs, simultaneous=True)) != "pos":
                 bad.append(f"{where}: g > 0 not proved")
                 continue
             e = expand_logs(cross.subs(subs, simultaneous=True))
@@ -472,9 +367,9 @@ def _monotone_counterexample(op: Any) -> dict[str, Any] | None:
                         f"print(f({_q(t1)}), f({_q(t2)}))")
                 return {
                     "statement": f"tau_T = F_T(p)(K^c) decreases from T = {format_fraction(t1)} to T = {format_fraction(t2)} "
-                                 f"at p = ({_pstr(p)}), K = {{{', '.join(map(str, K))}}}",
+                                 f"at p = ({pstr(p)}), K = {{{', '.join(map(str, K))}}}",
                     "reproduce": _repro(op, body), "certified_by": "arb",
-                    "p": _pstr(p), "K": ",".join(map(str, K)), "T": format_fraction(t1), "T2": format_fraction(t2),
+                    "p": pstr(p), "K": ",".join(map(str, K)), "T": format_fraction(t1), "T2": format_fraction(t2),
                     "lhs": {"ball": a.str(20, radius=True), "decimal": a.str(12, radius=False)},
                     "rhs": {"ball": b.str(20, radius=True), "decimal": b.str(12, radius=False)},
                 }
@@ -590,7 +485,7 @@ def _zero_counterexample(op: Any, piece: Piece) -> dict[str, Any] | None:
                           "receives mass"),
             "reproduce": _repro(op, body) if same else "limit of g: " + sp.sstr(first.expr) + " at x -> 0+",
             "certified_by": "exact" if exact and lim.is_Rational else "arb",
-            "p": _pstr(p), "T": format_fraction(t), "limit_g0": str(lim),
+            "p": pstr(p), "T": format_fraction(t), "limit_g0": str(lim),
             "lhs": _enc(ar, f3), "rhs": {"ball": "0", "decimal": "0", "exact": "0"},
         }
     return None
@@ -663,6 +558,9 @@ def _inverse_pieces(score: sp.Expr) -> dict[str, Any]:
             bad.append(f"{tp.label}: the score has breakpoints in x")
             continue
         g = xps[0].expr
+        if g is None:
+            bad.append(f"{tp.label}: no branch applies on {xps[0].label}")
+            continue
         if tp.point:
             g = g.subs(T, tp.lo)
         ds = sp.diff(log_score(g), x)
@@ -703,8 +601,8 @@ def _inverse_constant(branches: list[tuple[Piece, sp.Expr | None, str]]) -> sp.E
     """One Piecewise over the open T-pieces; each breakpoint joins the side whose formula it equals."""
     if any(inv is None for _, inv, _ in branches):
         return None
-    opens = [(tp, inv) for tp, inv, _ in branches if not tp.point]
-    points = {tp.lo: inv for tp, inv, _ in branches if tp.point}
+    opens = [(tp, inv) for tp, inv, _ in branches if not tp.point and inv is not None]
+    points = {tp.lo: inv for tp, inv, _ in branches if tp.point and inv is not None}
     if len(opens) == 1:
         return opens[0][1]
     args: list[tuple[sp.Expr, Any]] = []
@@ -743,16 +641,16 @@ def _collision(op: Any) -> dict[str, Any] | None:
             b = evaluate_in(op, list(p2), t, ar)
         except (Undecided, NotWellDefined, ZeroDivisionError):
             continue
-        if all(u == v or sp.simplify(u - v) == 0 for u, v in zip(a, b)):
+        if all(u == v or sp.simplify(u - v) == 0 for u, v in zip(a, b, strict=False)):
             exact_out = all(sp.sympify(u).is_Rational for u in a)  # safe: SymPy numbers
             body = f"print(evaluate_mp(op, {list_code(p)}, {_q(t)}), evaluate_mp(op, {list_code(p2)}, {_q(t)}))"
             return {
-                "statement": (f"F_T is not injective: F_T(p) = F_T(p') for p = ({_pstr(p)}) != p' = ({_pstr(p2)}) at "
+                "statement": (f"F_T is not injective: F_T(p) = F_T(p') for p = ({pstr(p)}) != p' = ({pstr(p2)}) at "
                               f"T = {format_fraction(t)} (equal as exact numbers{'' if exact_out else ', identical closed forms'}): "
                               "truncation/zeroing loses information (lossy), privacy still needs a formal mechanism"),
                 "reproduce": _repro(op, body), "certified_by": "exact",
                 "comparisons": "branch decisions of the algorithm exact (rationals) or by disjoint Arb enclosures",
-                "p": _pstr(p), "p2": _pstr(p2), "T": format_fraction(t),
+                "p": pstr(p), "p2": pstr(p2), "T": format_fraction(t),
                 "lhs": _enc_vec(ar, a), "rhs": _enc_vec(ar, b),
             }
     return None
@@ -820,232 +718,3 @@ def derive(ctx: Context) -> list[Claim]:
     for part in (_commutation, _truncation_cost, _tail_monotone, _zero_preservation, _invertibility, _dp):
         claims.extend(part(ctx))
     return claims
-
-
-# -- cross-checks (skd crosscheck) ------------------------------------------------------------
-
-
-def _top_set(p: Sequence[Fraction], k: int) -> tuple[int, ...]:
-    """The indices of the ``k`` largest entries (ties broken by index): a top-k set."""
-    return tuple(sorted(sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]))
-
-
-def _skip(quantity: str, claim: Claim) -> Any:
-    from ..checks import Check
-
-    return Check(quantity, "none", 0, float("nan"), 0.0, skipped=f"conclusion {claim.status}: {claim.reason}")
-
-
-def _access_inputs(op: Any, cases: int, seed: int, *, max_size: int = 6) -> list[tuple[list[Fraction], tuple[int, ...], Fraction]]:
-    """Reference point (top-2 at every reference T) and ``cases`` draws of (p, top-k set, T) fitting ``op.sizes``."""
-    from hypothesis import strategies as st
-
-    from ..checks import draw
-    from ..strategies import rational_distributions, temperatures
-
-    drawn = draw(st.tuples(rational_distributions(max_size=max_size, max_denominator=100), st.integers(1, 5),
-                           temperatures(min_value=0.05, max_value=20)), cases, seed=seed)
-    out = [(list(REFERENCE_P), REFERENCE_K, t) for t in REFERENCE_T]
-    out += [(p, _top_set(p, min(k, len(p) - 1)), t) for p, k, t in drawn]
-    if op.kind == "vector":
-        out = [(p, K, t) for p, K, t in out if len(p) in op.sizes]
-    return out
-
-
-def crosscheck(d: Any, cases: int) -> list[Any]:
-    """Access quantities against direct evaluation of the operator (mpmath, 50 digits; NumPy kernel).
-
-    * top-k commutation: ``F_T(p|_K)`` and ``F_T(p)|_K`` evaluated separately at drawn ``(p, K, T)``;
-    * truncation cost: the derived ``TV = τ`` and ``KL = −log(1 − τ)`` against ``½Σ|q − q|_K|`` and
-      ``Σ q|_K log(q|_K / q)`` summed directly, in mpmath and with the NumPy kernel;
-    * tail mass: ``τ_{T1} ≤ τ_{T2}`` for ``T1 < T2`` (deviation = largest violation);
-    * zero preservation: ``F_T(p)_i`` at inputs with zero entries (mpmath and kernel);
-    * invertibility: the derived inverse applied to ``q = F_T(p)`` gives back ``p``.
-
-    A conclusion that is not established gives a skipped check with its reason.
-    """
-    import math
-
-    import mpmath
-    import numpy as np
-    from skd.operators import apply, evaluate_mp
-
-    from ..checks import Check, compare_values
-
-    op = d.op
-    out: list[Any] = []
-    def mp(v: Fraction) -> Any:
-        return mpmath.mpf(v.numerator) / v.denominator
-
-    def at_of(p: Sequence[Fraction], K: Sequence[int], t: Fraction) -> dict[str, str]:
-        return {"p": _pstr(p), "K": ",".join(map(str, K)), "T": format_fraction(t)}
-
-    # -- top-k commutation
-    c = d.claim("topk_commutation.conclusion")
-    q_name = "topk_commutation.conclusion"
-    if c.status not in ("established", "conditional"):
-        out.append(_skip(q_name, c))
-    else:
-        rows = []
-        with mpmath.workdps(50):
-            for p, K, t in _access_inputs(op, cases, 10):
-                mass = sum((p[i] for i in K), Fraction(0))
-                if len(K) < 2 and op.kind == "vector":
-                    continue
-                lhs = evaluate_mp(op, [p[i] / mass for i in K], t, dps=50) if len(K) > 1 else [mpmath.mpf(1)]
-                full = evaluate_mp(op, p, t, dps=50)
-                z = mpmath.fsum(full[i] for i in K)
-                for j, i in enumerate(K):
-                    rows.append(({**at_of(p, K, t), "i": str(i)}, float(lhs[j]), float(full[i] / z)))
-        dev, worst, n = compare_values(rows, relative=False)
-        out.append(Check(q_name, "F_T(p|_K) vs F_T(p)|_K, both by evaluate_mp (50 digits) at drawn (p, top-k set K, T)",
-                         n, dev, 1e-40, relative=False, worst=worst))
-
-    # -- truncation cost
-    c = d.claim("truncation_cost.conclusion")
-    if c.status not in ("established", "conditional"):
-        out += [_skip("truncation_cost.conclusion:TV", c), _skip("truncation_cost.conclusion:KL", c)]
-    else:
-        tv_k, kl_k = d.constant("truncation_cost.conclusion:TV"), d.constant("truncation_cost.conclusion:KL")
-        rows_mp: dict[str, list[Any]] = {"TV": [], "KL": []}
-        rows_np: dict[str, list[Any]] = {"TV": [], "KL": []}
-        for p, K, t in _access_inputs(op, cases, 11):
-            at = at_of(p, K, t)
-            with mpmath.workdps(50):
-                q = evaluate_mp(op, p, t, dps=50)
-                tau = mpmath.fsum(q[i] for i in range(len(p)) if i not in K)
-                if not tau < 1:
-                    continue
-                cond = [q[i] / (1 - tau) if i in K else mpmath.mpf(0) for i in range(len(p))]
-                tv = mpmath.fsum(abs(a - b) for a, b in zip(q, cond)) / 2
-                kl = mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(cond, q) if a > 0)
-                sym = {name: mpmath.mpf(sp.N(k.expr.subs(TAU, sp.Float(mpmath.nstr(tau, 55), 55)), 50))
-                       for name, k in (("TV", tv_k), ("KL", kl_k))}
-                rows_mp["TV"].append((at, float(sym["TV"]), float(tv)))
-                rows_mp["KL"].append((at, float(sym["KL"]), float(kl)))
-            qf = apply(op, np.array([float(v) for v in p]), float(t))
-            mask = np.array([i in K for i in range(len(p))])
-            condf = np.where(mask, qf, 0.0) / qf[mask].sum()
-            tvf = 0.5 * float(np.abs(qf - condf).sum())
-            pos = condf > 0
-            klf = float(np.sum(condf[pos] * np.log(condf[pos] / qf[pos])))
-            rows_np["TV"].append((at, float(sym["TV"]), tvf))
-            rows_np["KL"].append((at, float(sym["KL"]), klf))
-        for name in ("TV", "KL"):
-            direct = ("½ Σ|q_i - q|_K,i|" if name == "TV" else "Σ_K q|_K,i log(q|_K,i / q_i)")
-            dev, worst, n = compare_values(rows_mp[name], relative=True, floor=1e-30)
-            out.append(Check(f"truncation_cost.conclusion:{name}", f"derived constant at tau = q(K^c) vs {direct} summed "
-                             "directly, q = evaluate_mp at 50 digits, drawn (p, top-k set K, T)", n, dev, 1e-12,
-                             worst=worst))
-            dev, worst, n = compare_values(rows_np[name], relative=False)
-            out.append(Check(f"truncation_cost.conclusion:{name} (kernel)", f"derived constant (tau at 50 digits) vs "
-                             f"{direct} with q from the NumPy kernel (float64)", n, dev, 1e-12, relative=False,
-                             worst=worst))
-
-    # -- tail mass monotone in T
-    c = d.claim("tail_mass_monotone.conclusion")
-    if c.status not in ("established", "conditional"):
-        out.append(_skip("tail_mass_monotone.conclusion", c))
-    else:
-        from ..checks import draw
-        from ..strategies import temperatures
-
-        t2s = draw(temperatures(min_value=0.05, max_value=20), max(cases, 1), seed=12)
-        grid = (Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4), Fraction(8))
-        rows = []
-        pairs = []
-        for (p, K, t), t2 in zip(_access_inputs(op, cases, 12)[len(REFERENCE_T):], t2s):
-            if t != t2:
-                pairs.append((p, K, min(t, t2), max(t, t2)))
-        pairs += [(list(REFERENCE_P), K, a, b) for K in ((0,), (0, 1), (0, 1, 2)) for a, b in itertools.pairwise(grid)]
-        if op.kind == "vector":
-            pairs = [pr for pr in pairs if len(pr[0]) in op.sizes]
-        with mpmath.workdps(50):
-            for p, K, t1, t2 in pairs:
-                tau1 = mpmath.fsum(v for i, v in enumerate(evaluate_mp(op, p, t1, dps=50)) if i not in K)
-                tau2 = mpmath.fsum(v for i, v in enumerate(evaluate_mp(op, p, t2, dps=50)) if i not in K)
-                rows.append(({**at_of(p, K, t1), "T2": format_fraction(t2), "tau_T1": mpmath.nstr(tau1, 15),
-                               "tau_T2": mpmath.nstr(tau2, 15)}, max(float(tau1 - tau2), 0.0), 0.0))
-        dev, worst, n = compare_values(rows, relative=False)
-        out.append(Check("tail_mass_monotone.conclusion", "tau_T = F_T(p)(K^c) by evaluate_mp (50 digits) at T1 < T2 "
-                         "(drawn pairs and a grid at the reference point); deviation = largest tau_T1 - tau_T2 > 0",
-                         n, dev, 1e-40, relative=False, worst=worst))
-
-    # -- zero preservation
-    c = d.claim("zero_preservation.conclusion")
-    if c.status not in ("established", "conditional"):
-        out.append(_skip("zero_preservation.conclusion", c))
-    else:
-        rows, rows_np_z = [], []
-        for p, K, t in _access_inputs(op, cases, 13):
-            # zero every entry outside K (the closed simplex minus its vertices needs >= 2 positive entries)
-            keep = K if len(K) >= 2 else _top_set(p, 2)
-            if len(keep) == len(p):
-                continue
-            mass = sum((p[i] for i in keep), Fraction(0))
-            pz = [p[i] / mass if i in keep else Fraction(0) for i in range(len(p))]
-            at = {"p": _pstr(pz), "T": format_fraction(t)}
-            with mpmath.workdps(50):
-                try:
-                    q = evaluate_mp(op, pz, t, dps=50)
-                except (NotWellDefined, Undecided, ZeroDivisionError, ValueError):
-                    # the formula is undefined at 0: the theorem extends g by its limit x -> 0+
-                    tv = sp.Rational(t.numerator, t.denominator)
-                    g = op.score.subs({T: tv, V: len(pz)})
-                    gs = [sp.limit(g, x, 0, "+") if v == 0 else g.subs(x, sp.Rational(v.numerator, v.denominator))
-                          for v in pz]
-                    q = [mpmath.mpf(sp.N(gi / sum(gs), 50)) for gi in gs]
-                    at["g(0)"] = "limit x -> 0+"
-            rows.append((at, max(float(abs(q[i])) for i in range(len(pz)) if pz[i] == 0), 0.0))
-            try:
-                qf = apply(op, np.array([float(v) for v in pz]), float(t))
-                rows_np_z.append((at, float(np.max(np.abs(qf[np.array([v == 0 for v in pz])]))), 0.0))
-            except (NotWellDefined, ValueError, FloatingPointError) as exc:
-                rows_np_z.append(({**at, "error": str(exc)[:80]}, math.nan, 0.0))
-        dev, worst, n = compare_values(rows, relative=False)
-        out.append(Check("zero_preservation.conclusion", "max F_T(p)_i over the zero entries of p (all entries outside a "
-                         "top set zeroed), evaluate_mp at 50 digits", n, dev, 0.0, relative=False, worst=worst))
-        dev, worst, n = compare_values(rows_np_z, relative=False)
-        out.append(Check("zero_preservation.conclusion (kernel)", "max F_T(p)_i over the zero entries of p with the "
-                         "NumPy kernel (float64)", n, dev, 0.0, relative=False, worst=worst))
-
-    # -- invertibility: the derived inverse, round trip
-    c = d.claim("invertibility.conclusion")
-    consts = {k.name: k for k in c.constants}
-    if c.status not in ("established", "conditional"):
-        out.append(_skip("invertibility.conclusion:inverse", c))
-    elif "inverse" not in consts:
-        out.append(Check("invertibility.conclusion:inverse", "none", 0, float("nan"), 0.0,
-                         skipped="injectivity is proved but no explicit inverse was derived for this score"))
-    else:
-        inv = consts["inverse"].expr
-        rows = []
-        for p, _, t in _access_inputs(op, cases, 14):
-            at = {"p": _pstr(p), "T": format_fraction(t)}
-            with mpmath.workdps(60):
-                q = evaluate_mp(op, p, t, dps=60)
-                e = inv.subs({T: sp.Rational(t.numerator, t.denominator), V: len(p)})
-                if Z_Q in e.free_symbols:
-                    expo = sp.simplify(Q_I * sp.diff(sp.log(e.subs(Z_Q, 1)), Q_I))
-                    if Q_I in expo.free_symbols:
-                        rows.append(({**at, "error": f"exponent of q_i not constant: {expo}"}, math.nan, 0.0))
-                        continue
-                    ex = mpmath.mpf(sp.N(expo, 65))
-                    zq = mpmath.fsum(qj**ex for qj in q)
-                else:
-                    zq = None
-                f = sp.lambdify([Q_I, Z_Q], e, "mpmath")
-                back = [f(qi, zq if zq is not None else 1) for qi in q]
-                dev = max(abs(b - mp(pi)) for b, pi in zip(back, p))
-                rows.append(({**at, "p_back": ",".join(mpmath.nstr(b, 12) for b in back)}, float(dev), 0.0))
-        dev, worst, n = compare_values(rows, relative=False)
-        out.append(Check("invertibility.conclusion:inverse", "derived inverse applied to q = F_T(p) (evaluate_mp, 60 "
-                         "digits) vs p; deviation = max_i |p_back_i - p_i|", n, dev, 1e-40, relative=False, worst=worst))
-
-    # -- DP post-processing: no quantity
-    c = d.claim("dp_post_processing.conclusion")
-    out.append(Check("dp_post_processing.conclusion", "none", 0, float("nan"), 0.0,
-                     skipped=(f"conclusion {c.status}: {c.reason}" if c.status != "conditional" else
-                              "conditional on the DP release; the theorem has no numeric quantity (post-processing "
-                              "of a mechanism) to compare")))
-    return out

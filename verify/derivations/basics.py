@@ -16,7 +16,6 @@ S*T
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -24,18 +23,17 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from skd.operators.arith import ArbArith, Undecided
+from skd.operators.evaluate import eval_expr
 from skd.operators.symbols import T, V, x
 from skd.theory.basics import REFERENCE_VALUES, SEMIGROUP, Z_T
 
-from skd.operators.arith import ArbArith, Undecided
-from skd.operators.evaluate import eval_expr
-
 from ..reproduce import format_fraction, fraction_code, list_code, snippet
 from .claims import Claim, Context, DerivedConstant, budgeted
+from .common import REFERENCE_P, pstr
 
-__all__ = ["derive", "crosscheck", "composition_temperature", "REFERENCE_P", "REFERENCE_TS"]
+__all__ = ["derive", "composition_temperature", "closure_counterexample", "REFERENCE_P", "REFERENCE_TS"]
 
-REFERENCE_P = (Fraction(7, 10), Fraction(1, 5), Fraction(1, 10))
 REFERENCE_TS = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4), Fraction(10))
 S = sp.Symbol("S", positive=True)
 _U = sp.Symbol("u", positive=True)
@@ -45,13 +43,13 @@ def _values(op: Any) -> tuple[tuple[dict[str, str], str], ...]:
     from skd.operators import evaluate_mp
 
     out = []
-    pstr = ",".join(map(str, REFERENCE_P))
+    p_text = pstr(REFERENCE_P)
     for t in REFERENCE_TS:
         with mpmath.workdps(50):
             q = evaluate_mp(op, REFERENCE_P, t, dps=50)
             h = -mpmath.fsum(qi * mpmath.log(qi) for qi in q if qi > 0)
-        out.append(({"p": pstr, "T": str(t), "what": "F_T(p)"}, ", ".join(mpmath.nstr(qi, 12) for qi in q)))
-        out.append(({"p": pstr, "T": str(t), "what": "H(F_T(p))"}, mpmath.nstr(h, 12)))
+        out.append(({"p": p_text, "T": str(t), "what": "F_T(p)"}, ", ".join(mpmath.nstr(qi, 12) for qi in q)))
+        out.append(({"p": p_text, "T": str(t), "what": "H(F_T(p))"}, mpmath.nstr(h, 12)))
     return tuple(out)
 
 
@@ -64,7 +62,7 @@ def composition_temperature(score: sp.Expr) -> dict[str, Any]:
     >>> composition_temperature(x ** (1 / T**2))["psi"]
     S*T
     """
-    from ..derivations.sensitivity import analyse_score
+    from .sensitivity_analysis import analyse_score
 
     info = analyse_score(score)
     if "error" in info:
@@ -90,7 +88,7 @@ def composition_temperature(score: sp.Expr) -> dict[str, Any]:
     aff = [pc.get("affine") for pc in pieces]
     if all(a is not None for a in aff):
         # r(T) per piece; the composite weight r(S) r(T) must be r(psi) for some psi
-        rs = [(pc["piece"], sp.simplify(a["r"])) for pc, a in zip(pieces, aff)]
+        rs = [(pc["piece"], sp.simplify(a["r"])) for pc, a in zip(pieces, aff, strict=True)]
         inj = [(pc, r) for pc, r in rs if r.has(T)]
         const = [(pc, r) for pc, r in rs if not r.has(T)]
         if len(inj) != 1 or any(sp.simplify(r - 1) != 0 for _, r in const):
@@ -100,8 +98,8 @@ def composition_temperature(score: sp.Expr) -> dict[str, Any]:
         if not (lo == 1 and pc.hi is None and sp.limit(r, T, 1, "+") == 1 and sp.limit(r, T, sp.oo) == 0):
             return {"reason": f"affine piece {pc.label}: r(T) = {r} is not a weight going from 1 at T = 1 to 0 at oo"}
         dr = sp.simplify(sp.diff(r, T))
-        from ..signs import sign_of
         from ..regions import fresh_symbol
+        from ..signs import sign_of
 
         t_ = fresh_symbol(T)
         if sign_of(sp.simplify(dr.subs(T, 1 + t_))) not in ("neg",):
@@ -167,7 +165,7 @@ def closure_counterexample(op: Any) -> dict[str, Any] | None:
     >>> closure_counterexample(library.power) is None
     True
     """
-    from ..derivations.sensitivity import analyse_score
+    from .sensitivity_analysis import analyse_score
 
     if op.kind != "separable" or op.params:
         return None
@@ -201,7 +199,7 @@ def closure_counterexample(op: Any) -> dict[str, Any] | None:
                 break
             why.append(f"piece {pc['label']} ({hit[0]}): determinant = {hit[1].str(8, radius=False)} ≠ 0")
         else:
-            pstr = ", ".join(map(str, p))
+            p_text = ", ".join(map(str, p))
             rs = ", ".join(v.str(12, radius=False) for v in r)
             body = (f"p = {list_code(p)}; q = evaluate_mp(op, p, {fraction_code(t_)}, dps=60); "
                     f"r = evaluate_mp(op, [Q(mpmath.nstr(v, 60)) for v in q], {fraction_code(s_)}, dps=50); "
@@ -210,11 +208,11 @@ def closure_counterexample(op: Any) -> dict[str, Any] | None:
                     "(L[0] - L[1]) * (lp[1] - lp[2]) - (L[1] - L[2]) * (lp[0] - lp[1]), "
                     "(r[0] - r[1]) * (p[1] - p[2]) - (r[1] - r[2]) * (p[0] - p[1]))")
             return {
-                "statement": (f"F_{format_fraction(s_)}(F_{format_fraction(t_)}(p)) at p = ({pstr}) is r = ({rs}), which is "
+                "statement": (f"F_{format_fraction(s_)}(F_{format_fraction(t_)}(p)) at p = ({p_text}) is r = ({rs}), which is "
                               f"F_psi(p) for no psi > 0: " + "; ".join(why)),
                 "reproduce": snippet(op, {}, body, extra_imports="import mpmath"),
                 "certified_by": "arb",
-                "p": pstr, "S": format_fraction(s_), "T": format_fraction(t_),
+                "p": p_text, "S": format_fraction(s_), "T": format_fraction(t_),
                 "r": [{"ball": v.str(20, radius=True), "decimal": v.str(12, radius=False)} for v in r],
             }
     return None
@@ -297,118 +295,3 @@ def _psi_values(psi: sp.Expr) -> tuple[tuple[dict[str, str], str], ...]:
         v = sp.nsimplify(psi.subs({S: sp.Rational(str(s_)), T: sp.Rational(str(t_))}))
         out.append(({"S": str(s_), "T": str(t_)}, str(v)))
     return tuple(out)
-
-
-# -- cross-checks ----------------------------------------------------------------------------
-
-
-def crosscheck(d: Any, cases: int) -> list[Any]:
-    """Reference values against the NumPy kernel; the composition law ``F_S(F_T(p)) = F_ψ(p)`` at 50 digits.
-
-    Inputs for the law: the pairs of the stored values and ``cases`` Hypothesis draws of rational
-    ``p`` (V ≤ 6) and ``S, T`` in [1/20, 20].
-    """
-    import numpy as np
-    from hypothesis import strategies as st
-
-    from skd.operators import apply, evaluate_mp
-
-    from ..checks import Check, compare_values, draw
-    from ..strategies import rational_distributions, temperatures
-
-    op = d.op
-    out = []
-    rv = d.claim("reference_values.conclusion")
-    if rv.status == "established" and rv.constants and rv.constants[0].values:
-        pairs = []
-        arr = np.array([float(v) for v in REFERENCE_P])
-        for at, val in rv.constants[0].values:
-            if at["what"] != "F_T(p)":
-                continue
-            stored = [float(v) for v in val.split(",")]
-            k = apply(op, arr, float(Fraction(at["T"])))
-            for i, (a, b) in enumerate(zip(stored, k)):
-                pairs.append(({"T": at["T"], "i": str(i)}, a, float(b)))
-        dev, worst, n = compare_values(pairs, relative=False)
-        out.append(Check("reference_values.conclusion:F_i", "stored 50-digit values vs the NumPy kernel (float64)", n, dev, 1e-11,
-                         relative=False, worst=worst))
-    else:
-        out.append(Check("reference_values.conclusion:F_i", "kernel", 0, math.nan, 0.0, skipped=f"conclusion {rv.status}: {rv.reason}"))
-    law = next((c for c in d.claims if c.id == "semigroup.law"), None)
-    if law is not None and law.status == "refuted":
-        out.extend(_law_counterexample_checks(op, law.counterexample or {}))
-    sg = d.claim("semigroup.conclusion")
-    if sg.status != "established":
-        out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p)", 0, math.nan, 0.0,
-                         skipped=f"conclusion {sg.status}: {sg.reason}"))
-        return out
-    psi = sg.constants[0].expr
-    drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=100), temperatures(min_value=0.05, max_value=20),
-                           temperatures(min_value=0.05, max_value=20)), cases)
-    inputs = [(list(REFERENCE_P), Fraction(2), Fraction(3))] + [(list(p), s_, t_) for p, s_, t_ in drawn]
-    pairs = []
-    for p, s_, t_ in inputs:
-        ps = psi.subs({S: sp.Rational(s_.numerator, s_.denominator), T: sp.Rational(t_.numerator, t_.denominator)})
-        # evaluate_mp takes exact rationals: an irrational psi is replaced by its 60-digit rational
-        # approximation (F is smooth in T, so this moves F_psi by ~1e-58, far below the tolerance)
-        ps_q = Fraction(str(sp.N(ps, 60))) if not ps.is_Rational else Fraction(int(ps.p), int(ps.q))
-        with mpmath.workdps(50):
-            q = evaluate_mp(op, p, t_, dps=60)
-            qq = [Fraction(str(mpmath.nstr(v, 55, strip_zeros=False))) for v in q]
-            lhs = evaluate_mp(op, qq, s_, dps=50)
-            rhs = evaluate_mp(op, p, ps_q, dps=50)
-        for i, (a, b) in enumerate(zip(lhs, rhs)):
-            pairs.append(({"p": ",".join(map(str, p)), "S": str(s_), "T": str(t_), "i": str(i)}, float(a), float(b)))
-    dev, worst, n = compare_values(pairs, relative=False)
-    out.append(Check("semigroup.conclusion:psi", "F_S(F_T(p)) vs F_psi(p), mpmath 50 digits (an irrational psi taken to 60 digits)",
-                     n, dev, 1e-15, relative=False, worst=worst))
-    return out
-
-
-def _law_counterexample_checks(op: Any, ce: Any) -> list[Any]:
-    """The refuted composition law, confirmed without the Arb code that certified it.
-
-    * the stated ``r = F_S(F_T(p))`` against the NumPy kernel's composite (float64);
-    * ``min_ψ max_i |F_ψ(p)_i − r_i|`` by the NumPy kernel over 4001 log-spaced ``ψ ∈ [10⁻³, 10³]``,
-      refined by bounded scalar minimisation around the best grid point, must stay above ``10⁻³``
-      (deviation ``max(0, 10⁻³ − distance)``). ``F_ψ(p)`` tends to the argmax vertex / uniform
-      outside that range, both far from ``r`` when ``r`` is strictly inside (checked: distances at
-      the ends are reported in ``worst``).
-    """
-    import numpy as np
-    from scipy.optimize import minimize_scalar
-
-    from skd.operators import apply
-
-    from ..checks import Check, compare_values
-
-    q_id = "semigroup.law:counterexample"
-    try:
-        p = np.array([float(Fraction(v.strip())) for v in str(ce["p"]).split(",")])
-        s_, t_ = float(Fraction(ce["S"])), float(Fraction(ce["T"]))
-        r = np.array([float(v["decimal"]) for v in ce["r"]])
-    except (KeyError, ValueError, TypeError, ZeroDivisionError) as exc:
-        return [Check(q_id, "stated r vs kernel", 0, math.nan, 0.0, skipped=f"counterexample unreadable: {exc}")]
-    comp = np.asarray(apply(op, np.asarray(apply(op, p, t_)), s_))
-    pairs = [({"i": str(i)}, float(a), float(b)) for i, (a, b) in enumerate(zip(r, comp))]
-    dev, worst, n = compare_values(pairs, relative=True)
-    out = [Check(q_id, "stated r = F_S(F_T(p)) (Arb, 12 digits) vs the NumPy kernel's composite (float64)", n, dev, 1e-10,
-                 worst=worst)]
-
-    def dist(log_psi: float) -> float:
-        return float(np.max(np.abs(np.asarray(apply(op, p, float(np.exp(log_psi)))) - r)))
-
-    grid = np.linspace(math.log(1e-3), math.log(1e3), 4001)
-    ds = np.array([dist(g) for g in grid])
-    k = int(np.argmin(ds))
-    lo, hi = grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]
-    best = minimize_scalar(dist, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
-    m = min(float(ds[k]), float(best.fun))
-    psi = math.exp(float(best.x) if best.fun <= ds[k] else float(grid[k]))
-    level = 1e-3
-    out.append(Check(q_id + " (no psi)", "min over psi of max_i |F_psi(p)_i - r_i| (NumPy kernel, log grid of 4001 psi in "
-                     "[1e-3, 1e3] + bounded minimisation) must exceed 1e-3; deviation max(0, 1e-3 - distance)", len(grid),
-                     max(0.0, level - m), 0.0, relative=False,
-                     worst={"psi": f"{psi:.9g}", "distance": f"{m:.6g}", "distance at psi=1e-3": f"{ds[0]:.3g}",
-                            "distance at psi=1e3": f"{ds[-1]:.3g}"}))
-    return out

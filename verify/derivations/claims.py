@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
+from sympy.printing.str import StrPrinter  # type: ignore[import-untyped]  # sympy ships no types
 
 from skd.theory.theorems import ConstantKind
 

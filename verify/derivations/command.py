@@ -122,8 +122,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
 
 def _select(args: argparse.Namespace) -> list[Operator] | None:
     """The operators of NAME / --score / --file (via ``skd check``'s selection), or ``None`` for the library."""
-    from ..selection import UsageError
-    from ..selection import select_operators
+    from ..selection import UsageError, select_operators
 
     if args.all or args.classes or args.paper:
         given = [f for f, v in (("NAME", args.name), ("--score", args.score), ("--file", args.file)) if v is not None]
@@ -138,10 +137,9 @@ def _select(args: argparse.Namespace) -> list[Operator] | None:
 
 
 def _load_derivations(path: Path, what: str) -> list[dict[str, Any]]:
+    from ..reportio import ReportFileError, load_json
     from ..selection import UsageError
     from . import DERIVATION_SCHEMA_VERSION
-
-    from ..reportio import ReportFileError, load_json
 
     try:
         data = load_json(path, what)
@@ -231,10 +229,9 @@ def cmd_derive(args: argparse.Namespace) -> int:
         return 0
 
     if args.paper:
-        from .paper import paper_check
-
         from ..verdict import Report
         from .equivalence import partition
+        from .paper import paper_check
 
         results = _derive_many(library.ALL, args, err)
         reports = {r["name"]: Report.from_json(r["report"]) for r in results if r["report"] is not None}

@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-import math
-
 import mpmath
 import sympy as sp
 
@@ -28,11 +26,11 @@ from skd.theory.entropy import COV_DS_S, ENTROPY_RATE, ENTROPY_RATE_POWER_TYPE, 
 
 from ..regions import Unsupported, t_pieces
 from .claims import Claim, Context, DerivedConstant, budgeted
+from .common import REFERENCE_P, in_piece
 
-__all__ = ["derive", "crosscheck", "entropy_rate_numeric", "REFERENCE_P", "REFERENCE_T"]
+__all__ = ["derive", "entropy_rate_numeric", "REFERENCE_P", "REFERENCE_T"]
 
-#: The reference point of theory-notes §6 item 2.
-REFERENCE_P = (Fraction(7, 10), Fraction(1, 5), Fraction(1, 10))
+#: The temperatures of theory-notes §6 item 2 (with the reference teacher :data:`REFERENCE_P`).
 REFERENCE_T = (Fraction(1, 2), Fraction(1), Fraction(2))
 
 
@@ -76,15 +74,10 @@ def entropy_rate_numeric(s: sp.Expr, ds: sp.Expr, p: Sequence[Fraction], t: Frac
         w = [mpmath.exp(si - top) for si in sv]
         z = mpmath.fsum(w)
         q = [wi / z for wi in w]
-        es = mpmath.fsum(qi * si for qi, si in zip(q, sv))
-        ed = mpmath.fsum(qi * di for qi, di in zip(q, dv))
-        cov = mpmath.fsum(qi * (si - es) * (di - ed) for qi, si, di in zip(q, sv, dv))
+        es = mpmath.fsum(qi * si for qi, si in zip(q, sv, strict=True))
+        ed = mpmath.fsum(qi * di for qi, di in zip(q, dv, strict=True))
+        cov = mpmath.fsum(qi * (si - es) * (di - ed) for qi, si, di in zip(q, sv, dv, strict=True))
         return -cov
-
-
-def _inside(t: Fraction, lo: Any, hi: Any) -> bool:
-    tv = sp.Rational(t.numerator, t.denominator)
-    return (lo is None or bool(tv > lo)) and (hi is None or hi is sp.oo or bool(tv < hi))
 
 
 def _values(pieces: list[dict[str, Any]]) -> tuple[tuple[dict[str, str], str], ...]:
@@ -92,7 +85,7 @@ def _values(pieces: list[dict[str, Any]]) -> tuple[tuple[dict[str, str], str], .
     pstr = ",".join(str(pi) for pi in REFERENCE_P)
     for t in REFERENCE_T:
         for pc in pieces:
-            if _inside(t, pc["lo"], pc["hi"]):
+            if in_piece(t, pc["lo"], pc["hi"]):
                 r = entropy_rate_numeric(pc["s"], pc["ds"], REFERENCE_P, t)
                 vals.append(({"p": pstr, "T": str(t)}, mpmath.nstr(r, 15)))
     return tuple(vals)
@@ -106,9 +99,10 @@ def derive(ctx: Context) -> list[Claim]:
     if op.kind != "separable" or op.params:
         why = ("vector operators have no symbolic score; the entropy rate is derived for separable operators only"
                if op.kind != "separable" else "operators with free parameters: fix them first (op.fix(...))")
-        unk = dict(status="unknown", reason=why, reason_kind="unsupported", method="none")
+        unk: dict[str, Any] = {"status": "unknown", "reason": why, "reason_kind": "unsupported", "method": "none"}
         return [
-            wd, Claim(f"{thm}.score_differentiable", thm, "hypothesis", statement=ENTROPY_RATE.hypothesis("score_differentiable").statement, **unk),
+            wd, Claim(f"{thm}.score_differentiable", thm, "hypothesis",
+                      statement=ENTROPY_RATE.hypothesis("score_differentiable").statement, **unk),
             Claim(f"{thm}.conclusion", thm, "conclusion", "pending", ENTROPY_RATE.conclusion,
                   depends_on=(f"{thm}.well_defined", f"{thm}.score_differentiable")),
             wd2, Claim(f"{thm2}.score_affine_in_T_derivative", thm2, "hypothesis",
@@ -171,7 +165,7 @@ def derive(ctx: Context) -> list[Claim]:
                 rates.append(sp.simplify(-pc["a"] * pc["c"] ** 2) * VAR_LOGP)
             else:
                 rates.append(sp.simplify(-pc["a"]) * VAR_S)
-        expr = rates[0] if len(rates) == 1 else sp.Piecewise(*[(r, _cond(pc)) for r, pc in zip(rates, pieces)])
+        expr = rates[0] if len(rates) == 1 else sp.Piecewise(*[(r, _cond(pc)) for r, pc in zip(rates, pieces, strict=True)])
         consts2.append(DerivedConstant("dH_dT", expr, "exact",
                                        "entropy rate; Var_q(log p) when s = c(T) log x + d(T), else Var_q(s)",
                                        values=_values(pieces)))
@@ -188,98 +182,3 @@ def _cond(pc: dict[str, Any]) -> sp.Basic:
     if hi is not None and hi is not sp.oo:
         conds.append(T < hi)
     return sp.And(*conds) if conds else sp.true
-
-
-# -- cross-checks (skd crosscheck) ------------------------------------------------------------
-
-
-def _entropy_mp(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> mpmath.mpf:
-    from skd.operators import evaluate_mp
-
-    with mpmath.workdps(dps):
-        q = evaluate_mp(op, p, t, dps=dps)
-        return -mpmath.fsum(qi * mpmath.log(qi) for qi in q if qi > 0)
-
-
-def _entropy_fd(op: Any, p: Sequence[Fraction], t: Fraction) -> float:
-    """Central difference of H(F_T(p)) with step T·1e-15 at 50 digits (independent of the derivation)."""
-    h = t / 10**15
-    with mpmath.workdps(50):
-        return float((_entropy_mp(op, p, t + h) - _entropy_mp(op, p, t - h)) / (2 * mpmath.mpf(h.numerator) / h.denominator))
-
-
-#: Budget (seconds) for re-deriving the symbolic forms during a cross-check, as ``skd derive``'s default.
-CROSSCHECK_BUDGET = 20.0
-
-
-def crosscheck(d: Any, cases: int) -> list[Any]:
-    """Entropy rates against finite differences of ``H(F_T(p))`` (mpmath, 50 digits) and the NumPy kernel.
-
-    Inputs: the reference point of theory-notes §6 item 2 and ``cases`` Hypothesis draws of
-    rational ``p`` (V ≤ 6) and ``T`` in [1/20, 20], kept at least 1e-3 away from the breakpoints
-    of a piecewise score.
-    """
-    import numpy as np
-    from hypothesis import strategies as st
-
-    from skd.operators import apply
-
-    from ..checks import Check, compare_values, draw
-    from ..strategies import rational_distributions, temperatures
-
-    op = d.op
-    concl = d.claim("entropy_rate.conclusion")
-    if concl.status != "established":
-        return [Check("entropy_rate.conclusion:dH_dT", "finite differences", 0, math.nan, 0.0,
-                      skipped=f"conclusion {concl.status}: {concl.reason}")]
-    res = budgeted(_piece_forms, op.score, seconds=CROSSCHECK_BUDGET, what="derivative of the log-score in T")
-    if not res.ok:
-        return [Check("entropy_rate.conclusion:dH_dT", "finite differences", 0, math.nan, 0.0, skipped=res.reason)]
-    pieces = res.value
-    breaks = sorted({float(pc[k]) for pc in pieces for k in ("lo", "hi") if pc[k] is not None and pc[k] is not sp.oo})
-    drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200), temperatures(min_value=0.05, max_value=20)),
-                 cases, seed=0)
-    inputs = [(list(REFERENCE_P), t) for t in REFERENCE_T] + [(p, t) for p, t in drawn]
-    inputs = [(p, t) for p, t in inputs if all(abs(float(t) - b) > 1e-3 for b in breaks)]
-    general, closed, kernel = [], [], []
-    pt2 = d.claim("entropy_rate_power_type.conclusion")
-    for p, t in inputs:
-        pc = next((pc for pc in pieces if _inside(t, pc["lo"], pc["hi"])), None)
-        if pc is None:
-            continue
-        at = {"p": ",".join(map(str, p)), "T": str(t)}
-        fd = _entropy_fd(op, p, t)
-        sym = float(entropy_rate_numeric(pc["s"], pc["ds"], p, t, v=len(p)))
-        general.append((at, sym, fd))
-        if pt2.status == "established" and pc["c"] is not None and pc["a"] is not None:
-            rate = sp.simplify(-pc["a"] * pc["c"] ** 2)
-            with mpmath.workdps(50):
-                from skd.operators import evaluate_mp
-
-                q = evaluate_mp(op, p, t, dps=50)
-                lp = [mpmath.log(mpmath.mpf(x.numerator) / x.denominator) for x in p]
-                m1 = mpmath.fsum(qi * li for qi, li in zip(q, lp))
-                var = mpmath.fsum(qi * (li - m1) ** 2 for qi, li in zip(q, lp))
-                closed.append((at, float(sp.N(rate.subs({T: sp.Rational(t.numerator, t.denominator), V: len(p)}), 30)) * float(var), fd))
-        # the NumPy reference kernel: central difference in float64 with a step suited to it
-        arr = np.array([float(x) for x in p])
-        tf, h = float(t), float(t) * 1e-5
-
-        def H(tt: float) -> float:
-            q = apply(op, arr, tt)
-            q = q[q > 0]
-            return float(-(q * np.log(q)).sum())
-
-        kernel.append((at, sym, (H(tf + h) - H(tf - h)) / (2 * h)))
-    out = []
-    dev, worst, n = compare_values(general, relative=False)
-    out.append(Check("entropy_rate.conclusion:dH_dT", "−Cov_q(∂_T s, s) vs central difference of H(F_T(p)), mpmath 50 digits",
-                     n, dev, 1e-12, relative=False, worst=worst))
-    if closed:
-        dev, worst, n = compare_values(closed, relative=False)
-        out.append(Check("entropy_rate_power_type.conclusion:dH_dT", "closed form −a(T)c(T)²·Var_q(log p) vs central difference, mpmath",
-                         n, dev, 1e-12, relative=False, worst=worst))
-    dev, worst, n = compare_values(kernel, relative=False)
-    out.append(Check("entropy_rate.conclusion:dH_dT (kernel)", "derived rate vs central difference of H with the NumPy kernel (float64, step 1e-5·T)",
-                     n, dev, 1e-6, relative=False, worst=worst))
-    return out

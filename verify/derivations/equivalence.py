@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+
 from skd.operators import Operator
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import evaluate_in
@@ -44,12 +44,10 @@ from ..regions import Piece, Unsupported, normalize, t_pieces
 from .claims import Claim, Context, DerivedConstant, budgeted, constant_text
 
 __all__ = [
-    "CROSSCHECK_TOLERANCE",
     "REFUTATION_P",
     "REFUTATION_T",
     "OrbitPiece",
     "ReparamResult",
-    "crosscheck",
     "derive",
     "find_reparametrisation",
     "orbit_pieces",
@@ -159,6 +157,13 @@ class _NoPhi(Exception):
     pass
 
 
+def _classified(o: OrbitPiece) -> tuple[sp.Expr, sp.Expr]:
+    """``(coord, expr)`` of a classified piece (:func:`_orbit` hands out classified pieces only)."""
+    if o.coord is None or o.expr is None:
+        raise _NoPhi(f"{o.label} is not classified")
+    return o.coord, o.expr
+
+
 def _lo(pc: Piece) -> sp.Expr:
     return sp.Integer(0) if pc.lo is None else pc.lo
 
@@ -190,7 +195,7 @@ def _construct(dF: list[OrbitPiece], dG: list[OrbitPiece]) -> list[tuple[int, in
             for k, K in opens_G:
                 if K.kind != J.kind:
                     continue
-                for sol in sp.solve(sp.Eq(K.coord.subs(T, _TS), J.coord), _TS):
+                for sol in sp.solve(sp.Eq(_classified(K)[0].subs(T, _TS), _classified(J)[0]), _TS):
                     val = sol.subs({T: ts, V: 3})
                     if not (val.is_real and val.is_positive):
                         continue
@@ -234,7 +239,7 @@ def _verify(dF: list[OrbitPiece], dG: list[OrbitPiece], plan: list[tuple[int, in
     steps: list[str] = []
     prev: sp.Expr = sp.Integer(0)
     branches = []
-    for n, (j, k, phi) in enumerate(plan):
+    for j, k, phi in plan:
         J, K = dF[j], dG[k]
         sub = J.piece.substitution(_TS)
         dphi = sp.simplify(sp.diff(phi, T).subs(T, sub).subs(V, 2 + _VV))
@@ -246,7 +251,7 @@ def _verify(dF: list[OrbitPiece], dG: list[OrbitPiece], plan: list[tuple[int, in
             raise _NoPhi(f"phi jumps at T = {_lo(J.piece)}: {prev} then {lo_img}")
         if not (bool(sp.Ge(lo_img, _lo(K.piece))) and (hi_img == _hi(K.piece) or bool(sp.Le(hi_img, _hi(K.piece))))):
             raise _NoPhi(f"phi maps {J.label} onto ({lo_img}, {hi_img}), not inside G's piece {K.label}")
-        eF, eG = J.expr, K.expr.subs(T, phi)
+        eF, eG = _classified(J)[1], _classified(K)[1].subs(T, phi)
         if not (_positive_on(eF, J.piece) and _positive_on(eG, J.piece)):
             raise _NoPhi(f"scores not proved positive on {J.label}")
         d = sp.simplify((eF * eG.subs(x, _Y) - eF.subs(x, _Y) * eG).subs(T, sub))
@@ -302,7 +307,7 @@ def _off_curve(kind: str, q: list[Any], p: Sequence[Fraction], ar: ArbArith) -> 
     pa = [ar.num(v) for v in p]
     third = ar.num(Fraction(1, 3))
     if kind == "identity":
-        for i, (qi, pi) in enumerate(zip(q, pa)):
+        for i, (qi, pi) in enumerate(zip(q, pa, strict=True)):
             d = qi - pi
             if d > 0 or d < 0:
                 return f"q_{i} - p_{i} != 0 (identity: orbit point is p)", d
@@ -332,7 +337,7 @@ def _off_curve(kind: str, q: list[Any], p: Sequence[Fraction], ar: ArbArith) -> 
 
 def _refute(A: Operator, B: Operator, dA: list[OrbitPiece] | None, dB: list[OrbitPiece]) -> dict[str, Any] | None:
     """A certified point of A's orbit off every curve containing B's orbit (B classified)."""
-    kinds_B = sorted({o.kind for o in dB})  # identity pieces lie on every curve; keep them for B = id
+    kinds_B = sorted({o.kind for o in dB if o.kind is not None})  # identity pieces lie on every curve; keep them for B = id
     curves = [k for k in kinds_B if k != "identity"] or ["identity"]
     temps: list[Fraction] = []
     if dA is not None:
@@ -465,7 +470,8 @@ def _find(F: Operator, G: Operator, timeout: float) -> ReparamResult:
     elif dF is None and dG is None:
         reasons.append("neither orbit has a symbolic description, so no point can be certified off an orbit")
     kinds = {kF, kG} - {None}
-    rk = "budget" if kind_budget or "budget" in kinds else ("unsupported" if "unsupported" in kinds and (dF is None and dG is None) else "undecided")
+    rk = ("budget" if kind_budget or "budget" in kinds
+          else "unsupported" if "unsupported" in kinds and (dF is None and dG is None) else "undecided")
     return ReparamResult(F.name, G.name, "unknown", reason="; ".join(reasons), reason_kind=rk)
 
 
@@ -497,7 +503,7 @@ def _projection_claims(ctx: Context) -> list[Claim]:
     ex = projection_example()
     ar = ArbArith(200)
     thm_kl, thm_l2 = PROJECTION_EQUIVALENCE_KL.key, PROJECTION_EQUIVALENCE_L2.key
-    diff = [sp.simplify(a - b) for a, b in zip(ex["student"], ex["student_mixture"])]
+    diff = [sp.simplify(a - b) for a, b in zip(ex["student"], ex["student_mixture"], strict=True)]
     eq_steps = (f"power_2(p)_0 = sqrt(7)/(1 + sqrt(2) + sqrt(7)) = {sp.N(ex['power_T2'][0], 12)}",
                 f"lambda = (power_2(p)_0 - 1/3)/(p_0 - 1/3) = {constant_text(ex['lambda'])} = {sp.N(ex['lambda'], 12)}",
                 ("mixture_lambda(p)_0 = lambda p_0 + (1 - lambda)/3 = power_2(p)_0 by the choice of lambda "
@@ -680,10 +686,10 @@ def partition(ops: Sequence[Operator], timeout: float = 20.0, reports: Mapping[s
     # reparametrisation
     rel: dict[tuple[str, str], str] = {}
     ev: dict[str, Any] = {}
-    for a, b in itertools.combinations(ops, 2):
-        r = find_reparametrisation(a, b, timeout)
-        rel[(a.name, b.name)] = r.status
-        ev[f"{a.name}~{b.name}"] = r.evidence()
+    for op_a, op_b in itertools.combinations(ops, 2):
+        r = find_reparametrisation(op_a, op_b, timeout)
+        rel[(op_a.name, op_b.name)] = r.status
+        ev[f"{op_a.name}~{op_b.name}"] = r.evidence()
     classes, undecided = _classes(names, rel)
     out["reparametrisation"] = {"fixed_data": FIXED_DATA["reparametrisation"], "classes": classes,
                                 "undecided_pairs": undecided, "evidence": ev}
@@ -786,236 +792,3 @@ def derive(ctx: Context) -> list[Claim]:
                         method=f"theorem {thm_o}", scope="fixed data: " + FIXED_DATA["ordinal"], depends_on=(rk.id,)))
     claims.extend(_projection_claims(ctx))
     return claims
-
-
-# -- cross-checks (skd crosscheck) ------------------------------------------------------------
-
-#: Tolerance of the 50-digit comparisons (``F_T(p)`` against ``G_φ(T)(p)``, students).
-CROSSCHECK_TOLERANCE = 1e-40
-
-
-def _mpq(v: Any) -> Any:
-    import mpmath
-
-    v = Fraction(v)
-    return mpmath.mpf(v.numerator) / v.denominator
-
-
-def _at(p: Sequence[Any], t: Any) -> dict[str, str]:
-    return {"p": ",".join(str(v) for v in p), "T": str(t)}
-
-
-def _exact_value(e: sp.Expr) -> Fraction:
-    """``e`` (a closed number) as a Fraction: exact if rational, else to 60 significant digits."""
-    if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
-    r = sp.Rational(sp.N(e, 60))
-    return Fraction(int(r.p), int(r.q))
-
-
-def _operator_named(d: Any, name: str) -> Operator:
-    from skd.operators import library
-
-    return d.op if name == d.op.name else library.get(name)
-
-
-def _recompute_determinant(kind: str, q: Sequence[Any], p: Sequence[Fraction]) -> tuple[Any, str]:
-    """The certificate quantity of ``_off_curve`` recomputed in mpmath: (value, what it is)."""
-    import mpmath
-
-    pm = [_mpq(v) for v in p]
-    third = mpmath.mpf(1) / 3
-    if kind == "identity":
-        return max(abs(a - b) for a, b in zip(q, pm)), "max_i |q_i - p_i|"
-    if kind == "power":
-        zero = [i for i, v in enumerate(q) if v == 0]
-        if zero:
-            return mpmath.mpf(1), f"q_{zero[0]} = 0 exactly (off every power curve)"
-        d = (mpmath.log(q[1] / q[0]) * mpmath.log(pm[2] / pm[0]) - mpmath.log(q[2] / q[0]) * mpmath.log(pm[1] / pm[0]))
-        return d, "D_pow"
-    if kind == "mixture":
-        return (q[0] - third) * (pm[1] - third) - (q[1] - third) * (pm[0] - third), "D_mix"
-    raise ValueError(kind)
-
-
-def crosscheck(d: Any, cases: int) -> list[Any]:
-    """Equivalence results against independent 50-digit mpmath computations.
-
-    * every *established* reparametrisation ``F ~ G``: ``max_i |F_T(p)_i − G_φ(T)(p)_i|`` at the
-      refutation teacher × :data:`REFUTATION_T` and ``cases`` Hypothesis draws of rational ``p``
-      (``V ≤ 6``) and ``T`` in ``[1/20, 20]`` (both sides evaluated by ``evaluate_mp``, ``φ(T)`` to 60
-      digits); tolerance 1e-40;
-    * every *refuted* one: the certificate's quantity (``D_pow``, ``D_mix``, or ``q_i − p_i``) recomputed
-      in mpmath at the counterexample's ``(p, T)``; deviation 0 if it is nonzero with the sign of
-      the certified enclosure, else ``inf``;
-    * ordinal equivalence (when A1 is proved): the number of pairs ``p_i > p_j`` with
-      ``F_T(p)_i <= F_T(p)_j`` over ``cases`` draws with ``T`` in ``[1e-2, 1e2]`` and its ends;
-    * the projection example (KL and L2): both students found by numerically minimising the
-      projection objective (``findroot`` of its numerical derivative) from the two targets
-      (``power`` at ``T = 2`` computed directly; the mixture with the derived ``λ``) agree, agree
-      with the derived ``student_0``, and the targets differ.
-
-    Claims not established (or unknown) are skipped with their reason.
-    """
-    import mpmath
-    from hypothesis import strategies as st
-    from skd.operators import evaluate_mp
-
-    from ..checks import Check, compare_values, draw
-    from ..strategies import rational_distributions, temperatures
-
-    op = d.op
-    out: list[Any] = []
-    thm = REPARAM_EQUIVALENCE.key
-    hyps = [c for c in d.claims if c.theorem == thm and c.role == "hypothesis"]
-    drawn: list[tuple[list[Fraction], Fraction]] | None = None
-    for h in hyps:
-        other = h.id[len(thm) + 1:]
-        concl = d.claim(h.id + ".conclusion")
-        if concl.status == "established":
-            phi = next((k.expr for k in concl.constants if k.name == "phi"), None)
-            if phi is None:
-                out.append(Check(f"{concl.id}:phi", "F_T(p) vs G_phi(T)(p)", 0, math.nan, 0.0,
-                                 skipped="established but no phi constant to check"))
-                continue
-            if drawn is None:
-                drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200),
-                                       temperatures(min_value=0.05, max_value=20)), cases, seed=0)
-            G = _operator_named(d, other)
-            rows = []
-            for p, t in [(list(REFUTATION_P), t) for t in REFUTATION_T] + list(drawn):
-                s = _exact_value(phi.subs({T: sp.Rational(t.numerator, t.denominator), V: len(p)}))
-                with mpmath.workdps(50):
-                    a = evaluate_mp(op, p, t, dps=50)
-                    b = evaluate_mp(G, p, s, dps=50)
-                    dev = max(abs(x1 - x2) for x1, x2 in zip(a, b))
-                rows.append(({**_at(p, t), "phi(T)": mpmath.nstr(_mpq(s), 20), f"{op.name}_T(p)": mpmath.nstr(a, 15),
-                              f"{other}_phi(T)(p)": mpmath.nstr(b, 15)}, float(dev), 0.0))
-            dev, worst, n = compare_values(rows, relative=False)
-            out.append(Check(f"{concl.id}:phi", f"max_i |{op.name}_T(p)_i - {other}_phi(T)(p)_i|, evaluate_mp 50 digits "
-                             f"(phi = {constant_text(phi)})", n, dev, CROSSCHECK_TOLERANCE, relative=False, worst=worst))
-        elif h.status == "refuted":
-            ce = h.counterexample or {}
-            try:
-                A = _operator_named(d, ce["operator"])
-                p = [Fraction(v) for v in ce["p"]]
-                t = Fraction(ce["T"])
-                curves = list(ce.get("curves") or [])
-            except (KeyError, TypeError, ValueError) as exc:
-                out.append(Check(f"{h.id}:certificate", "recompute the refutation", 1, math.inf, 0.0, relative=False,
-                                 worst={"error": f"counterexample unreadable: {exc!r}"}))
-                continue
-            with mpmath.workdps(50):
-                q = evaluate_mp(A, p, t, dps=50)
-                dev, worst = 0.0, {**_at(p, t), "operator": A.name, "q": mpmath.nstr(q, 15)}
-                for kind in curves:
-                    val, what = _recompute_determinant(kind, q, p)
-                    enc = (ce.get("enclosures") or {}).get(kind, {})
-                    mid = enc.get("decimal")
-                    ok = abs(val) > mpmath.mpf(10) ** -30
-                    if ok and what.startswith("D_") and mid is not None and mpmath.mpf(mid) != 0:
-                        ok = mpmath.sign(val) == mpmath.sign(mpmath.mpf(mid))
-                    worst[f"{kind}: {what}"] = mpmath.nstr(val, 20) + (f" (certified {enc.get('ball')})" if enc else "")
-                    if not ok:
-                        dev = math.inf
-            if not curves:
-                dev, worst["error"] = math.inf, "counterexample names no curve"
-            out.append(Check(f"{h.id}:certificate", f"certificate of {A.name}_T(p) off the orbit of {ce.get('orbit_of')} "
-                             "recomputed in mpmath (nonzero, sign of the enclosure)", 1, dev, 0.0, relative=False,
-                             worst=worst))
-        else:
-            out.append(Check(f"{concl.id}:phi", "F_T(p) vs G_phi(T)(p)", 0, math.nan, 0.0,
-                             skipped=f"{h.status}: {h.reason or concl.reason}"))
-    out.append(_crosscheck_ordinal(d, cases))
-    out.extend(_crosscheck_projection(d))
-    return out
-
-
-def _crosscheck_ordinal(d: Any, cases: int) -> Any:
-    import mpmath
-    from hypothesis import strategies as st
-    from skd.operators import evaluate_mp
-
-    from ..checks import Check, draw
-    from ..strategies import rational_distributions, temperatures
-
-    concl = d.claim(f"{ORDINAL_EQUIVALENCE.key}.conclusion")
-    name = f"{concl.id}:order"
-    method = "pairs p_i > p_j with F_T(p)_i <= F_T(p)_j, evaluate_mp 50 digits (count)"
-    if concl.status != "established":
-        return Check(name, method, 0, math.nan, 0.0, skipped=f"conclusion {concl.status}: {concl.reason}")
-    drawn = draw(st.tuples(rational_distributions(max_size=6, max_denominator=200),
-                           temperatures(min_value=0.01, max_value=100, extremes=True)), cases, seed=1)
-    violations, worst, n = 0, {}, 0
-    for p, t in [(list(REFUTATION_P), t) for t in REFUTATION_T] + list(drawn):
-        n += 1
-        with mpmath.workdps(50):
-            q = evaluate_mp(d.op, p, t, dps=50)
-        bad = [(i, j) for i in range(len(p)) for j in range(len(p)) if p[i] > p[j] and not q[i] > q[j]]
-        if bad and not worst:
-            i, j = bad[0]
-            worst = {**_at(p, t), "pair": f"p_{i} > p_{j}", "q_i": mpmath.nstr(q[i], 20), "q_j": mpmath.nstr(q[j], 20)}
-        violations += len(bad)
-    return Check(name, method, n, float(violations), 0.0, relative=False, worst=worst)
-
-
-def _projection_student(q: list[Any], loss: str) -> Any:
-    """First coordinate of the student ``(a, (1-a)/2, (1-a)/2)`` nearest to ``q``, found numerically.
-
-    ``kl``: argmin over θ of ``KL(q || (e^θ, 1, 1)/(e^θ + 2))``; ``l2``: argmin over ``a`` of the
-    squared distance. Both by ``findroot`` of the numerical derivative of the objective (no
-    moment-matching formula is used).
-    """
-    import mpmath
-
-    if loss == "kl":
-        def obj(th: Any) -> Any:
-            z = mpmath.exp(th) + 2
-            g = [mpmath.exp(th) / z, 1 / z, 1 / z]
-            return mpmath.fsum(qi * mpmath.log(qi / gi) for qi, gi in zip(q, g))
-
-        th = mpmath.findroot(lambda s: mpmath.diff(obj, s), mpmath.mpf(0))
-        return mpmath.exp(th) / (mpmath.exp(th) + 2)
-
-    def obj2(a: Any) -> Any:
-        return (q[0] - a) ** 2 + (q[1] - (1 - a) / 2) ** 2 + (q[2] - (1 - a) / 2) ** 2
-
-    return mpmath.findroot(lambda s: mpmath.diff(obj2, s), mpmath.mpf(1) / 2)
-
-
-def _crosscheck_projection(d: Any) -> list[Any]:
-    import mpmath
-
-    from ..checks import Check
-
-    out = []
-    for key, loss in ((PROJECTION_EQUIVALENCE_KL.key, "kl"), (PROJECTION_EQUIVALENCE_L2.key, "l2")):
-        concl = d.claim(f"{key}.conclusion")
-        if concl.status != "established":
-            for what in ("students_equal", "targets_differ"):
-                out.append(Check(f"{concl.id}:{what}", "projection example", 0, math.nan, 0.0,
-                                 skipped=f"conclusion {concl.status}: {concl.reason}"))
-            continue
-        consts = {k.name: k.expr for k in concl.constants}
-        with mpmath.workdps(50):
-            p = [_mpq(Fraction(int(v.p), int(v.q))) for v in EXAMPLE_P]
-            root = [mpmath.sqrt(v) for v in p]
-            target_pow = [r / mpmath.fsum(root) for r in root]  # power at T = 2, directly
-            lam = mpmath.mpf(str(sp.N(consts["lambda"], 60)))
-            target_mix = [lam * v + (1 - lam) / 3 for v in p]
-
-            a_pow, a_mix = _projection_student(target_pow, loss), _projection_student(target_mix, loss)
-            s0 = mpmath.mpf(str(sp.N(consts["student_0"], 60)))
-            gap = max(abs(x1 - x2) for x1, x2 in zip(target_pow, target_mix))
-        at = {"p": "7/10,1/5,1/10", "T": "2", "lambda": mpmath.nstr(lam, 20)}
-        dev_students = float(max(abs(a_pow - a_mix), abs(a_pow - s0)))
-        out.append(Check(f"{concl.id}:students_equal",
-                         f"{loss.upper()} projections of power_2(p) and mixture_lambda(p) found numerically (findroot), "
-                         "against each other and the derived student_0", 1, dev_students, CROSSCHECK_TOLERANCE,
-                         relative=False, worst={**at, "student(power)": mpmath.nstr(a_pow, 25),
-                                                "student(mixture)": mpmath.nstr(a_mix, 25),
-                                                "student_0 (derived)": mpmath.nstr(s0, 25)}))
-        out.append(Check(f"{concl.id}:targets_differ", "max_i |power_2(p)_i - mixture_lambda(p)_i| > 1e-20 (mpmath)", 1,
-                         0.0 if gap > mpmath.mpf(10) ** -20 else math.inf, 0.0, relative=False,
-                         worst={**at, "max |difference|": mpmath.nstr(gap, 20)}))
-    return out

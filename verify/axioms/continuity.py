@@ -1,0 +1,182 @@
+"""A2, joint continuity of ``(p, T) -> F_T(p)`` on the open simplex times ``(0, oo)``.
+
+Separable operators: proved by "the ratios g(x, T)/g(y, T) are jointly continuous"
+(docs/theory/reductions.md#continuity); the search only looks for jumps of the score **in x**, at
+its switching points, with exact one-sided limits (continuity in ``T`` is the prover's). Vector
+operators declared ``order_based``: tied ``p0`` along tie-breaking directions ``d`` — the exact
+one-sided limit along ``d`` is ``F`` of the re-ordered vector (docs/theory/vector.md); a vector
+operator not declared order-based is unsupported. No float margin: candidates are jumps.
+
+>>> from skd.verify.axioms import rules_for
+>>> sorted(rules_for("continuity").searched_kinds())
+['separable', 'vector']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import ClassVar
+
+import numpy as np
+import sympy as sp
+
+from skd.operators.evaluate import eval_numpy
+from skd.operators.kinds import OperatorKind, float_env
+from skd.operators.symbols import x as X_SYM
+
+from .. import certify as C
+from ..hybrid import HoldsNote
+from ..outcome import Prover
+from ..provers.separable import prove_continuity
+from ..sampling import nice_rationals, roots_1d, switch_exprs
+from ..search import Candidate, Search, SearchLog, tie_directions
+from ..verdict import Counterexample
+from .base import AxiomRules
+
+__all__ = ["Continuity"]
+
+_TEMPS = (Fraction(1), Fraction(1, 2), Fraction(2), Fraction(1, 10), Fraction(10))
+
+
+def _direction_gap(s: Search, P: Sequence[Fraction], d: Sequence[Fraction], T: Fraction,
+                   vals: Mapping[str, Fraction]) -> float | None:
+    """``max |F(p0 + t d) - F(p0)|`` as ``t -> 0+`` for an order-based operator: ``F`` of ``p0``
+    re-ordered as ``p0 + t d`` orders it, against ``F(p0)``."""
+    sigma = sorted(range(len(P)), key=lambda k: (-P[k], -d[k], k))
+    Q = [P[k] for k in sigma]
+    F0 = s.F_float(P, T, vals)
+    Fq = s.F_float(tuple(Q), T, vals)
+    if F0 is None or Fq is None:
+        return None
+    L = np.empty(len(P))
+    for r, k in enumerate(sigma):
+        L[k] = Fq[r]
+    return float(np.max(np.abs(L - F0)))
+
+
+def _run_vector(s: Search) -> Counterexample | SearchLog:
+    if not s.op.order_based:
+        return s.result(f"{s.op.name} is not declared order_based: its one-sided limits cannot be "
+                        "computed exactly here", supported=False)
+    s.strategies.append("tied p0 x tie-breaking directions d (order classes)")
+    for Vn in s.sizes:
+        s.sizes_used.add(Vn)
+        for P in s.tie_candidates(Vn):
+            for d in tie_directions(P):
+                for T in _TEMPS:
+                    for vals in s.values_list:
+                        if s.late():
+                            return s.result()
+                        s.candidates += 1
+                        s.log_T([T])
+                        gap = _direction_gap(s, P, d, T, vals)
+                        if gap is None:
+                            continue
+                        cand: Candidate = (P, (T,), vals)
+                        s.observe(-gap, cand)
+                        if gap <= 1e-12:
+                            continue
+                        notes: list[str] = []
+                        s.certify_attempts += 1
+                        ce = C.certify_vector_discontinuity(s.op, P, d, T, values=vals or None,
+                                                            open_simplex=s.open_simplex, notes=notes)
+                        if ce is not None:
+                            return ce
+                        s.uncertified.append(f"{s.describe(cand)}, d={tuple(map(str, d))} "
+                                             f"({notes[-1] if notes else 'not certified'})")
+    return s.result()
+
+
+def _switching_points_in_x(s: Search, exprs: Sequence[sp.Expr], T: Fraction, vals: Mapping[str, Fraction],
+                           xgrid: np.ndarray) -> list[Fraction]:
+    cs: list[Fraction] = []
+    for e in exprs:
+        for Vn in (2, 3):
+            env = float_env(s.op, None, np.float64(float(T)), Vn, vals)
+
+            def f(a: np.ndarray, env: dict = env, e: sp.Expr = e) -> np.ndarray:
+                return eval_numpy(e, {**env, X_SYM: a})
+
+            try:
+                roots = roots_1d(f, xgrid)
+            except Exception:  # noqa: BLE001 - not evaluable here: no switching point found
+                continue
+            for r in roots:
+                for c in nice_rationals(r)[:1]:
+                    if 0 < c < 1 and c not in cs:
+                        cs.append(c)
+    return cs
+
+
+def _run_separable(s: Search) -> Counterexample | SearchLog:
+    """Jumps of the score in x: exact one-sided limits at its switching points in x."""
+    note = ("continuity in T of separable operators is decided symbolically (skd.verify.prove); "
+            "the refuter only looks for jumps of the score in x")
+    exprs = [e for e in switch_exprs(s.op.score) if X_SYM in e.free_symbols]
+    if not exprs:
+        return s.result("limits/continuity of separable operators are decided symbolically (skd.verify.prove); "
+                        "the score has no switching points in x", supported=False)
+    s.strategies.append("jumps of the score in x at its switching points (exact one-sided limits)")
+    temps = list(_TEMPS)
+    temps += [t for t in s.T_switch[:5] if t not in temps]
+    xgrid = np.unique(np.concatenate([np.geomspace(1e-12, 0.5, 400), 1 - np.geomspace(1e-12, 0.5, 400)[::-1]]))
+    attempts = 0
+    for vals in s.values_list:
+        for T in temps:
+            cs = _switching_points_in_x(s, exprs, T, vals, xgrid)
+            for c in cs[:8]:
+                cands: list[tuple[Fraction, ...]] = [(c, 1 - c)]
+                if c < 1:
+                    b = (1 - c) / 2
+                    cands.append((c, b, 1 - c - b))
+                for P in cands:
+                    if s.late() or attempts >= 40:
+                        return s.result(note)
+                    if any(v <= 0 for v in P):
+                        continue
+                    s.candidates += 1
+                    s.sizes_used.add(len(P))
+                    s.log_T([T])
+                    eps = min(P) * Fraction(1, 10**9)
+                    Fp = s.F_float((P[0] + eps, P[1] - eps) + tuple(P[2:]), T, vals)
+                    Fm = s.F_float((P[0] - eps, P[1] + eps) + tuple(P[2:]), T, vals)
+                    if Fp is None or Fm is None:
+                        continue
+                    jump = float(np.max(np.abs(Fp - Fm)))
+                    s.observe(-jump, (P, (T,), vals))
+                    if jump < 1e-6:
+                        continue  # no sign of a jump at this point
+                    attempts += 1
+                    s.certify_attempts += 1
+                    notes: list[str] = []
+                    try:
+                        ce = C.certify_discontinuity_x(s.op, P, 0, 1, T, values=vals or None,
+                                                       open_simplex=s.open_simplex, notes=notes)
+                    except Exception as exc:  # noqa: BLE001 - a failed certification is no counterexample
+                        ce, notes = None, [f"{type(exc).__name__}: {exc}"]
+                    if ce is not None:
+                        return ce
+                    if notes and not any(isinstance(n, HoldsNote) for n in notes):
+                        s.uncertified.append(f"{s.describe((P, (T,), vals))} ({notes[-1]})")
+    return s.result(note)
+
+
+_RUNS = {OperatorKind.SEPARABLE: _run_separable, OperatorKind.VECTOR: _run_vector}
+
+
+class Continuity(AxiomRules):
+    axiom_id = "continuity"
+    margin_name = "-(size of the jump of F_T across p along d)"
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_continuity}
+    #: whole searches per kind (no float margin, so no generic phases)
+    runs: ClassVar[Mapping[OperatorKind, Callable[[Search], Counterexample | SearchLog]]] = _RUNS
+
+    def searched_kinds(self) -> frozenset[OperatorKind]:
+        return frozenset(self.runs)
+
+    def run(self, s: Search) -> Counterexample | SearchLog:
+        handler = _RUNS.get(s.kind)
+        if handler is None:
+            return s.result(f"no search for continuity of {s.kind} operators", supported=False)
+        return handler(s)
