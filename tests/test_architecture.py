@@ -169,7 +169,6 @@ def test_real_tree_no_import_cycles(real: Any) -> None:
     assert real.cycles == [], "\n".join(c["text"] for g in real.cycles for c in g["cycles"])
 
 
-@pytest.mark.xfail(strict=False, reason="architecture issue 13 in progress")
 def test_real_tree_sizes(real: Any) -> None:
     bad = real.size_violations
     assert bad == [], "\n".join(f"{s['file']}: {s.get('function', '<module>')} {s['lines']} lines" for s in bad)

@@ -230,3 +230,25 @@ def test_bad_input(case: tuple[str, list[str], int, list[str]], files: Path) -> 
     assert len(text) < 20_000, f"{name}: {len(text)} characters of output (messages must be bounded)"
     assert cpu <= CPU_SECONDS, f"{name}: {cpu:.2f} s of CPU time (bound {CPU_SECONDS} s)"
     assert rss <= MAX_RSS_MB, f"{name}: {rss:.0f} MB peak memory (bound {MAX_RSS_MB} MB)"
+
+
+@pytest.mark.parametrize("values, needle", [
+    ({"a": -1}, "outside the declared domain (0, oo)"),
+    ({"b": 1}, "has no parameter 'b'"),
+    ({"a": 0.5}, "not an exact rational"),
+])
+def test_bad_input_fixed_parameter_values_are_refused_before_any_search(values, needle):
+    """check/check_axiom/refute refuse fixed values outside a parameter's domain, of unknown
+    parameters, or inexact, instead of searching at them and reporting their near misses."""
+    from skd.operators import Param, separable
+    from skd.operators.errors import InvalidArgument
+    from skd.verify import check
+    from skd.verify.checker import check_axiom
+    from skd.verify.refute import refute
+
+    op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
+    for call in (lambda: check(op, values=values), lambda: check_axiom(op, "ranking", values=values),
+                 lambda: refute(op, "ranking", seconds=1, values=values)):
+        with pytest.raises(InvalidArgument) as info:
+            call()
+        assert needle in str(info.value)

@@ -41,7 +41,7 @@ def _by_quantity(checks):
     return {c.quantity: c for c in checks}
 
 
-@pytest.mark.parametrize("name", ["power", "mixture"])
+@pytest.mark.parametrize("name", ["power", pytest.param("mixture", marks=pytest.mark.slow)])
 def test_crosscheck_biasvar_every_check_passes(name, request):
     d = request.getfixturevalue(name)
     checks = biasvar.crosscheck(d, 3)

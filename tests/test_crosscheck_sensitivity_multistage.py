@@ -66,7 +66,8 @@ SENS_EXPECTED["mixture"] = (SENS_EXPECTED["power"] - {"lipschitz_closed.conclusi
 BOUND_NAMES = {f"path_energy_bound.conclusion:{k}" for k in ("n_sum_KL_bound", "n_sum_KL_bound_reparam", "I_sup", "J_sup", "dtheta_sup")}
 
 
-@pytest.mark.parametrize("name", ["power", "mixture", "power_T2"])
+@pytest.mark.parametrize("name", ["power", pytest.param("mixture", marks=pytest.mark.slow),
+                                  pytest.param("power_T2", marks=pytest.mark.slow)])
 def test_crosscheck_sensitivity_every_check_passes(derivations, name):
     checks = sensitivity.crosscheck(_derived(derivations, name), CASES)
     got = _by_quantity(checks)
@@ -78,7 +79,8 @@ def test_crosscheck_sensitivity_every_check_passes(derivations, name):
             assert ch.status == "skipped" and ch.skipped, q
 
 
-@pytest.mark.parametrize("name", ["power", "mixture", "power_T2"])
+@pytest.mark.parametrize("name", ["power", pytest.param("mixture", marks=pytest.mark.slow),
+                                  pytest.param("power_T2", marks=pytest.mark.slow)])
 def test_crosscheck_multistage_every_check_passes(derivations, name):
     checks = multistage.crosscheck(_derived(derivations, name), CASES)
     assert not [ch for ch in checks if ch.status == "FAIL"], [(ch.quantity, ch.deviation, dict(ch.worst)) for ch in checks]

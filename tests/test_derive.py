@@ -174,6 +174,7 @@ def test_render_json_validates_against_the_shipped_schema(power_json):
     jsonschema.Draft202012Validator(SCHEMA).validate(full)
 
 
+@pytest.mark.slow
 def test_render_every_constant_text_reads_back_equal_to_its_expression():
     for name in ("power", "hybrid", "mixture"):
         d = derive(library.get(name), topics=["entropy"])
@@ -234,6 +235,7 @@ def test_cli_derive_latex_and_json_formats(capsys):
     assert data["operator"]["name"] == "sq"
 
 
+@pytest.mark.slow
 def test_cli_derive_all_goldens_round_trip_and_detect_a_changed_definition(tmp_path, monkeypatch, capsys):
     out = tmp_path / "goldens"
     args = ["derive", "--all", "--topic", "entropy", "--out", str(out), "--jobs", "1"]

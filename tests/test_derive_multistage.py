@@ -228,6 +228,7 @@ def test_path_energy_bound_mixture_family_established(mixture_d):
     assert float(max(sums)) == pytest.approx(0.187759, abs=1e-6)  # n = 1, β: 1/4 → 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["hybrid", "laplace"])
 def test_path_energy_bound_hybrid_laplace_established(name):
     d = derive(library.get(name), topics=["multistage"])
@@ -405,6 +406,7 @@ def test_multistage_constants_read_back_with_the_safe_parser(power_d):
             assert sp.simplify(back - k.expr) == 0, (claim.id, k.name)
 
 
+@pytest.mark.slow
 def test_path_energy_bound_laplace_reparametrised_value_is_13_over_14():
     d = derive(library.laplace, topics=["multistage"])
     assert value(d.constant("path_energy_bound.conclusion:n_sum_KL_bound_reparam")) == pytest.approx(13 / 14, rel=1e-8)
@@ -535,6 +537,7 @@ def test_stage_statistical_error_formula_by_an_independent_simulation():
     assert np.mean(errs) == pytest.approx(want, rel=0.05)
 
 
+@pytest.mark.slow
 def test_explicit_rate_crosscheck_passes_and_catches_corrupted_constants(power_d):
     from skd.verify.derivations.crosschecks.multistage import crosscheck
 

@@ -32,6 +32,7 @@ from skd.theory.axioms import PROFILES, Profile
 
 from .axioms import prover_for, rules_for
 from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, publish, run_parallel, run_with_budget
+from .sampling import fixed_values
 from .verdict import InternalConsistencyError, ReasonKind, Report, Verdict, operator_json
 
 __all__ = ["check", "check_axiom", "as_operator", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
@@ -250,6 +251,7 @@ def check(op: Operator | str, *, profile: str = "paper", timeout: float = DEFAUL
     """
     op = as_operator(op)
     prof = _validated_profile(op, profile, timeout)
+    fixed_values(op, values)  # unknown names, values outside the declared domains: InvalidArgument now
     _preload()
     ids = [a.id for a in prof.axioms]
     # Prover outcomes shared between the axioms of this check (well_defined is a lemma of five
@@ -296,6 +298,7 @@ def check_axiom(op: Operator | str, axiom_id: str, *, profile: str = "paper", ti
     """
     op = as_operator(op)
     prof = _validated_profile(op, profile, timeout)
+    fixed_values(op, values)  # unknown names, values outside the declared domains: InvalidArgument now
     ids = [a.id for a in prof.axioms]
     if axiom_id not in ids:
         raise InvalidArgument("axiom_id", axiom_id, f"profile {profile!r} has the axioms {ids}")

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from skd.operators.declare import Operator
+from skd.operators.errors import InvalidArgument
 from skd.operators.evaluate import eval_numpy
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
@@ -28,7 +30,7 @@ from skd.operators.symbols import x as X_SYM
 
 from .hybrid import frac
 
-__all__ = ["switching_points", "switch_exprs", "roots_1d", "nice_rationals", "param_samples", "values_grid",
+__all__ = ["fixed_values", "switching_points", "switch_exprs", "roots_1d", "nice_rationals", "param_samples", "values_grid",
            "weights_to_p"]
 
 
@@ -166,8 +168,42 @@ def param_samples(prm: Any) -> list[Fraction]:
     return out[:6]
 
 
+def fixed_values(op: Operator, values: Mapping[str, Any] | None) -> dict[str, Fraction]:
+    """``values`` as exact rationals, validated: each names a declared parameter of ``op`` and
+    lies in its declared domain (:class:`~skd.operators.errors.InvalidArgument` otherwise).
+
+    >>> from skd.operators import Param, separable
+    >>> op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
+    >>> fixed_values(op, {"a": "1/2"})
+    {'a': Fraction(1, 2)}
+    >>> fixed_values(op, {"a": -1})
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.InvalidArgument: a=-1: outside the declared domain (0, oo)
+    """
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise InvalidArgument("values", values, "must be a mapping from parameter names to exact values")
+    known = {prm.name: prm for prm in op.params}
+    out: dict[str, Fraction] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise InvalidArgument(str(name), value, f"{op.name!r} has no parameter {name!r}; it has {sorted(known) or 'none'}")
+        try:
+            q = frac(value)
+        except (TypeError, ValueError, ZeroDivisionError) as exc:
+            raise InvalidArgument(name, value, f"is not an exact rational ({exc})") from None
+        if not known[name].contains(q):
+            raise InvalidArgument(name, value, f"outside the declared domain {known[name].describe()}")
+        out[name] = q
+    return out
+
+
 def values_grid(op: Any, values: Mapping[str, Any] | None) -> list[dict[str, Fraction]]:
-    fixed = {k: frac(v) for k, v in (values or {}).items()}
+    """Parameter values a search covers: the fixed ``values`` (validated by :func:`fixed_values`)
+    and up to 12 combinations of sample values of the free parameters."""
+    fixed = fixed_values(op, values)
     free = [prm for prm in op.params if prm.name not in fixed]
     if not free:
         return [fixed]

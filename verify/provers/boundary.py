@@ -86,140 +86,149 @@ def _prove_boundary(op: Operator, which: str) -> Outcome:
         return Outcome("unknown", "limit", reason=f"undefined on {tp.label}", reason_kind="undecided")
     if len(x_pieces(tp.expr)) > 1:
         return _boundary_x_pieces(op, tp, which)
-    target = "0" if which == "cold" else "1"
     steps: list[Step] = []
     for base, blabel in base_cases(op):
-        g = resolve_v(tp.expr, dict(base)[V])
-        if g.has(sp.Piecewise):
-            return Outcome("unknown", "limit", reason="the limit lemma needs no pieces near the limit", reason_kind="unsupported")
-        D = log_score(g) - log_score(g).subs(x, y)
-        # T = 1/beta with beta -> oo (cold) or beta -> 0+ (hot)
-        Db = sp.expand(expand_logs(D.subs(T, 1 / beta)))
-        subs = _pair_subs() + list(base)
-        # eventually constant: D independent of T on the piece
-        dT = sp.diff(D, T)
-        s_const, step_const, _ = sign_step(dT, [t_sub(tp)] + subs, "d/dT log(g(x)/g(y))", f"{tp.label}, 0<x<y<1, {blabel}", dT)
-        if s_const == "zero":
-            return _eventually_constant(op, tp, base, which)
-        factored = _factored_limit(Db, which)
-        if factored is not None:
-            cf, kind, h_lim, h_text = factored
-            step_h = Step(f"log(g(x)/g(y)) = c(x, y) * h(1/T) with {h_text}", "limit", (("h", h_text),))
-            if which == "cold" and kind == "inf":
-                s, step, _ = sign_step(cf, subs, "c(x, y) in log(g(x)/g(y)) = c(x, y) * h(1/T)", f"0<x<y<1, {blabel}", cf)
-                if s != "neg":
-                    return Outcome("unknown", "limit", reason=f"sign of c(x, y) is {s} on {blabel}", reason_kind="undecided")
-                steps += [step_h, step]
-                continue
-            if which == "hot" and kind == "zero":
-                steps.append(step_h)
-                continue
-            if kind == "finite":
-                return _ratio_limit_refutation(op, sp.exp(cf * h_lim), base, which)
-            return Outcome("unknown", "limit", reason=f"h(1/T) tends to {kind} at the {which} end", reason_kind="undecided")
-        try:
-            poly = sp.Poly(Db, beta)
-        except sp.PolynomialError:
-            poly = None
-        if poly is not None and all(not c.has(beta) for c in poly.coeffs()):
-            deg = poly.degree()
-            if which == "cold":
-                if deg < 1:
-                    return Outcome("unknown", "limit", reason="log-ratio bounded as T -> 0+", reason_kind="undecided")
-                lc = poly.LC()
-                s, step, _ = sign_step(lc, subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {deg})",
-                                        f"0<x<y<1, {blabel}", lc)
-                if s != "neg":
-                    return Outcome("unknown", "limit", reason=f"leading coefficient sign is {s} on {blabel}", reason_kind="undecided")
-                steps.append(step)
-            else:
-                c0 = poly.eval(0) if deg >= 0 else sp.Integer(0)
-                s, step, _ = sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
-                if s == "zero":
-                    steps.append(step)
-                    continue
-                if s is None:
-                    return Outcome("unknown", "limit", reason="the hot limit of log(g(x)/g(y)) is undecided", reason_kind="undecided")
-                return _ratio_limit_refutation(op, sp.exp(c0), base, which)
-            continue
-        # the same log-ratio with x, y substituted first: logs of factors positive only for
-        # 0 < x < y < 1 (like 1 - x) split too. Proofs only (refutations need L in x and y).
-        Db2 = sp.expand(expand_logs(D.subs(T, 1 / beta).subs(dict(subs), simultaneous=True)))
-        try:
-            poly2 = sp.Poly(Db2, beta) if Db2 != Db else None
-        except sp.PolynomialError:
-            poly2 = None
-        if poly2 is not None and all(not c.has(beta) for c in poly2.coeffs()):
-            if which == "cold" and poly2.degree() >= 1:
-                s, step, _ = sign_step(poly2.LC(), subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {poly2.degree()})",
-                                        f"0<x<y<1, {blabel}", poly2.LC())
-                if s == "neg":
-                    steps.append(step)
-                    continue
-            if which == "hot":
-                c0 = poly2.eval(0)
-                s, step, _ = sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
-                if s == "zero":
-                    steps.append(step)
-                    continue
-        if which == "cold" and beta in Db2.free_symbols:
-            # log-ratio rational in beta = 1/T (B.4): D = N(beta)/M(beta) with deg N > deg M tends
-            # to sign(lc N / lc M) * oo; -oo proves the cold limit
-            lc = _rational_growth(Db2)
-            if lc is not None:
-                s, step, _ = sign_step(lc, subs, "leading coefficient ratio of log(g(x)/g(y)) as a rational function of 1/T",
-                                        f"0<x<y<1, {blabel}", lc)
-                if s == "neg":
-                    steps.append(step)
-                    continue
-        if which == "hot":
-            # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
-            # at beta = 0 with every side condition strict there, so it is continuous at 0 and
-            # its limit is its value. Tried on the x, y form, then on the substituted form and its
-            # combined fractions (equal for small beta > 0, where every denominator is non-zero)
-            substituted = False
-            d0 = _continuous_value_at_zero(Db, subs)
-            if d0 is None and beta in Db2.free_symbols:
-                substituted = True
-                d0 = _continuous_value_at_zero(Db2, subs)
-                if d0 is None:
-                    d0 = _continuous_value_at_zero(sp.cancel(sp.together(Db2)), subs)
-            if d0 is not None:
-                s, step, _ = sign_step(d0, subs, "log(g(x)/g(y)) at 1/T = 0 (defined and continuous there)",
-                                        f"0<x<y<1, {blabel}", d0)
-                if s == "zero":
-                    steps.append(step)
-                    continue
-                if s in ("pos", "neg") and not substituted:
-                    return _ratio_limit_refutation(op, sp.exp(d0), base, which)
-        # rational in T: limit of the ratio by degrees
-        R = sp.cancel(sp.together(g / g.subs(x, y)))
-        num, den = sp.fraction(R)
-        try:
-            pn, pd = sp.Poly(num, T), sp.Poly(den, T)
-        except sp.PolynomialError:
-            return Outcome("unknown", "limit", reason="the limit lemma needs log(g(x)/g(y)) polynomial in 1/T, rational in T, "
-                           "or defined and continuous at 1/T = 0", reason_kind="unsupported")
-        if which == "hot":
-            if pn.degree() != pd.degree():
-                return Outcome("unknown", "limit", reason="degrees differ", reason_kind="undecided")
-            L = pn.LC() / pd.LC()
-        else:
-            (ln, cn), (ld, cd) = _trailing(pn), _trailing(pd)
-            if ln < ld:
-                return Outcome("unknown", "limit", reason="the ratio g(x)/g(y) diverges as T -> 0+", reason_kind="undecided")
-            L = sp.Integer(0) if ln > ld else cn / cd
-        diff = L - (0 if which == "cold" else 1)
-        s, step, _ = sign_step(diff, subs, f"lim g(x,T)/g(y,T) - {target} (ratio of rational functions in T)",
-                                f"0<x<y<1, {blabel}", diff)
-        if s == "zero":
-            steps.append(step)
-            continue
-        if s is None:
-            return Outcome("unknown", "limit", reason="limit of the ratio undecided", reason_kind="undecided")
-        return _ratio_limit_refutation(op, L, base, which)
+        case = _boundary_case(op, tp, which, base, blabel)
+        if isinstance(case, Outcome):
+            return case
+        steps += case
     lemma = "g(x,T)/g(y,T) -> 0 as T -> 0+" if which == "cold" else "g(x,T)/g(y,T) -> 1 as T -> oo"
     return Outcome("proved", f"reduction: {lemma} for all 0 < x < y < 1 (docs/theory/reductions.md#boundary)", steps)
+
+
+def _boundary_case(op: Operator, tp: Piece, which: str, base: Subs, blabel: str) -> list[Step] | Outcome:
+    """The steps proving the limit lemma in one V case (or the Outcome that ends the proof there):
+    an eventually constant log-ratio, a factored log-ratio ``c(x, y) h(1/T)``, or one polynomial
+    in ``1/T``; the other forms in :func:`_case_fallbacks`."""
+    g = resolve_v(tp.expr, dict(base)[V])
+    if g.has(sp.Piecewise):
+        return Outcome("unknown", "limit", reason="the limit lemma needs no pieces near the limit", reason_kind="unsupported")
+    D = log_score(g) - log_score(g).subs(x, y)
+    # T = 1/beta with beta -> oo (cold) or beta -> 0+ (hot)
+    Db = sp.expand(expand_logs(D.subs(T, 1 / beta)))
+    subs = _pair_subs() + list(base)
+    # eventually constant: D independent of T on the piece
+    dT = sp.diff(D, T)
+    s_const, step_const, _ = sign_step(dT, [t_sub(tp)] + subs, "d/dT log(g(x)/g(y))", f"{tp.label}, 0<x<y<1, {blabel}", dT)
+    if s_const == "zero":
+        return _eventually_constant(op, tp, base, which)
+    factored = _factored_limit(Db, which)
+    if factored is not None:
+        cf, kind, h_lim, h_text = factored
+        step_h = Step(f"log(g(x)/g(y)) = c(x, y) * h(1/T) with {h_text}", "limit", (("h", h_text),))
+        if which == "cold" and kind == "inf":
+            s, step, _ = sign_step(cf, subs, "c(x, y) in log(g(x)/g(y)) = c(x, y) * h(1/T)", f"0<x<y<1, {blabel}", cf)
+            if s != "neg":
+                return Outcome("unknown", "limit", reason=f"sign of c(x, y) is {s} on {blabel}", reason_kind="undecided")
+            return [step_h, step]
+        if which == "hot" and kind == "zero":
+            return [step_h]
+        if kind == "finite":
+            return _ratio_limit_refutation(op, sp.exp(cf * h_lim), base, which)
+        return Outcome("unknown", "limit", reason=f"h(1/T) tends to {kind} at the {which} end", reason_kind="undecided")
+    try:
+        poly = sp.Poly(Db, beta)
+    except sp.PolynomialError:
+        poly = None
+    if poly is not None and all(not c.has(beta) for c in poly.coeffs()):
+        deg = poly.degree()
+        if which == "cold":
+            if deg < 1:
+                return Outcome("unknown", "limit", reason="log-ratio bounded as T -> 0+", reason_kind="undecided")
+            lc = poly.LC()
+            s, step, _ = sign_step(lc, subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {deg})",
+                                    f"0<x<y<1, {blabel}", lc)
+            if s != "neg":
+                return Outcome("unknown", "limit", reason=f"leading coefficient sign is {s} on {blabel}", reason_kind="undecided")
+            return [step]
+        else:
+            c0 = poly.eval(0) if deg >= 0 else sp.Integer(0)
+            s, step, _ = sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
+            if s == "zero":
+                return [step]
+            if s is None:
+                return Outcome("unknown", "limit", reason="the hot limit of log(g(x)/g(y)) is undecided", reason_kind="undecided")
+            return _ratio_limit_refutation(op, sp.exp(c0), base, which)
+    return _case_fallbacks(op, which, g, D, Db, subs, base, blabel)
+
+
+def _case_fallbacks(op: Operator, which: str, g: sp.Expr, D: sp.Expr, Db: sp.Expr, subs: Subs, base: Subs,
+                    blabel: str) -> list[Step] | Outcome:
+    """The limit lemma in one V case when :func:`_boundary_case`'s forms do not apply: polynomial in
+    ``1/T`` after substituting x, y (B.4), rational growth in ``1/T``, continuity at ``1/T = 0``
+    (B.3), or the ratio rational in ``T``."""
+    target = "0" if which == "cold" else "1"
+    # the same log-ratio with x, y substituted first: logs of factors positive only for
+    # 0 < x < y < 1 (like 1 - x) split too. Proofs only (refutations need L in x and y).
+    Db2 = sp.expand(expand_logs(D.subs(T, 1 / beta).subs(dict(subs), simultaneous=True)))
+    try:
+        poly2 = sp.Poly(Db2, beta) if Db2 != Db else None
+    except sp.PolynomialError:
+        poly2 = None
+    if poly2 is not None and all(not c.has(beta) for c in poly2.coeffs()):
+        if which == "cold" and poly2.degree() >= 1:
+            s, step, _ = sign_step(poly2.LC(), subs, f"leading coefficient of log(g(x)/g(y)) in 1/T (degree {poly2.degree()})",
+                                    f"0<x<y<1, {blabel}", poly2.LC())
+            if s == "neg":
+                return [step]
+        if which == "hot":
+            c0 = poly2.eval(0)
+            s, step, _ = sign_step(c0, subs, "log(g(x)/g(y)) at 1/T = 0 (polynomial in 1/T)", f"0<x<y<1, {blabel}", c0)
+            if s == "zero":
+                return [step]
+    if which == "cold" and beta in Db2.free_symbols:
+        # log-ratio rational in beta = 1/T (B.4): D = N(beta)/M(beta) with deg N > deg M tends
+        # to sign(lc N / lc M) * oo; -oo proves the cold limit
+        lc = _rational_growth(Db2)
+        if lc is not None:
+            s, step, _ = sign_step(lc, subs, "leading coefficient ratio of log(g(x)/g(y)) as a rational function of 1/T",
+                                    f"0<x<y<1, {blabel}", lc)
+            if s == "neg":
+                return [step]
+    if which == "hot":
+        # continuity at 1/T = 0 (B.3): log(g(x)/g(y)) as a function of beta = 1/T is defined
+        # at beta = 0 with every side condition strict there, so it is continuous at 0 and
+        # its limit is its value. Tried on the x, y form, then on the substituted form and its
+        # combined fractions (equal for small beta > 0, where every denominator is non-zero)
+        substituted = False
+        d0 = _continuous_value_at_zero(Db, subs)
+        if d0 is None and beta in Db2.free_symbols:
+            substituted = True
+            d0 = _continuous_value_at_zero(Db2, subs)
+            if d0 is None:
+                d0 = _continuous_value_at_zero(sp.cancel(sp.together(Db2)), subs)
+        if d0 is not None:
+            s, step, _ = sign_step(d0, subs, "log(g(x)/g(y)) at 1/T = 0 (defined and continuous there)",
+                                    f"0<x<y<1, {blabel}", d0)
+            if s == "zero":
+                return [step]
+            if s in ("pos", "neg") and not substituted:
+                return _ratio_limit_refutation(op, sp.exp(d0), base, which)
+    # rational in T: limit of the ratio by degrees
+    R = sp.cancel(sp.together(g / g.subs(x, y)))
+    num, den = sp.fraction(R)
+    try:
+        pn, pd = sp.Poly(num, T), sp.Poly(den, T)
+    except sp.PolynomialError:
+        return Outcome("unknown", "limit", reason="the limit lemma needs log(g(x)/g(y)) polynomial in 1/T, rational in T, "
+                       "or defined and continuous at 1/T = 0", reason_kind="unsupported")
+    if which == "hot":
+        if pn.degree() != pd.degree():
+            return Outcome("unknown", "limit", reason="degrees differ", reason_kind="undecided")
+        L = pn.LC() / pd.LC()
+    else:
+        (ln, cn), (ld, cd) = _trailing(pn), _trailing(pd)
+        if ln < ld:
+            return Outcome("unknown", "limit", reason="the ratio g(x)/g(y) diverges as T -> 0+", reason_kind="undecided")
+        L = sp.Integer(0) if ln > ld else cn / cd
+    diff = L - (0 if which == "cold" else 1)
+    s, step, _ = sign_step(diff, subs, f"lim g(x,T)/g(y,T) - {target} (ratio of rational functions in T)",
+                            f"0<x<y<1, {blabel}", diff)
+    if s == "zero":
+        return [step]
+    if s is None:
+        return Outcome("unknown", "limit", reason="limit of the ratio undecided", reason_kind="undecided")
+    return _ratio_limit_refutation(op, L, base, which)
 
 
 def _pair_regions(xps: Sequence[Piece]) -> list[tuple[str, list[tuple[sp.Symbol, sp.Expr]], sp.Expr, sp.Expr]]:
