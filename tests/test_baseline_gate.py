@@ -119,6 +119,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
+@pytest.mark.slow
 def test_baseline_rename_and_break_fails_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ops = _write_ops(tmp_path, 'double = separable("x**(1/T)", name="double")\n')
     code, out, _ = _run(capsys, "check", "--file", f"{ops}:double", "--json", "--timeout", "20")

@@ -36,7 +36,9 @@ def test_check_proved_and_refuted_together_is_an_internal_error(monkeypatch):
     monkeypatch.setattr(refute_mod, "refute", lambda *a, **k: fake)
     monkeypatch.setattr(checker, "run_with_budget", lambda fn, args, seconds: fn(*args))
     with pytest.raises(InternalConsistencyError):
-        checker.check(library.power, timeout=30)
+        # jobs=1: the axioms run in this process, where the patches are (a worker started through
+        # the forkserver, as when another thread is alive, would not see them)
+        checker.check(library.power, timeout=30, jobs=1)
 
 
 def test_check_rejects_bad_arguments():
@@ -80,7 +82,7 @@ def test_check_prover_crash_becomes_unknown_with_its_reason(monkeypatch):
     monkeypatch.setattr(checker, "_prove_job", boom)
     monkeypatch.setattr(checker, "_refute_job", boom)
     monkeypatch.setattr(checker, "run_with_budget", lambda fn, args, seconds: fn(*args))
-    report = checker.check(library.power, timeout=5)
+    report = checker.check(library.power, timeout=5, jobs=1)  # in this process, where the patches are
     for v in report.verdicts:
         assert v.status == "unknown"
         assert "KeyError" in v.reason and "simulated prover bug" in v.reason

@@ -106,6 +106,7 @@ def test_crosscheck_topk_sensitivity_and_multistage_skipped_with_reasons():
     assert operator_free and all(ch.passed for ch in operator_free)
 
 
+@pytest.mark.slow
 def test_crosscheck_engine_runs_both_topics_on_a_given_derivation(derivations):
     d = _derived(derivations, "power")
     result = crosscheck(library.power, topics=TOPICS, cases=2, derivation=d)
@@ -125,6 +126,7 @@ def test_crosscheck_sensitivity_catches_a_too_small_lipschitz_bound(derivations)
     assert check.status == "FAIL" and float(check.worst["numeric"]) > float(check.worst["bound"])
 
 
+@pytest.mark.slow
 def test_crosscheck_sensitivity_catches_a_wrong_jacobian(derivations):
     """dx_s off by one part in a million: the 50-digit finite differences disagree (tolerance 1e-12)."""
     d = _corrupt(_derived(derivations, "power_T2"), "jacobian.conclusion", "dx_s",
@@ -141,6 +143,7 @@ def test_crosscheck_sensitivity_catches_a_shifted_sharp_enclosure(derivations, m
     assert check.status == "FAIL"
 
 
+@pytest.mark.slow
 def test_crosscheck_multistage_catches_a_too_small_every_n_bound(derivations):
     """5% below the bound: the reversed path at n = 1 (0.1793) exceeds 0.95·0.18865."""
     def lower(k: DerivedConstant) -> DerivedConstant:
@@ -160,6 +163,7 @@ def test_crosscheck_multistage_catches_a_wrong_limit_value(derivations):
     assert check.status == "FAIL"
 
 
+@pytest.mark.slow
 def test_crosscheck_multistage_catches_a_wrong_error_propagation_formula(derivations):
     """c/n² replaced by c/n in the geometric R2 bound: the worst-case recursion disagrees."""
     d = _corrupt(_derived(derivations, "power"), "error_propagation.conclusion", "e_n_bound",

@@ -254,6 +254,7 @@ def test_cli_derive_all_goldens_round_trip_and_detect_a_changed_definition(tmp_p
     assert cli.main(["derive", "--all", "--topic", "entropy", "--out", str(out), "--check", "--jobs", "1"]) == 0
 
 
+@pytest.mark.slow
 def test_cli_derive_baseline_flags_changed_constant_and_passes_unchanged(tmp_path, capsys):
     base = tmp_path / "base.json"
     assert cli.main(["derive", "power", "--topic", "entropy", "--format", "json", "--out", str(tmp_path)]) == 0

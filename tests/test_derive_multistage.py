@@ -593,6 +593,7 @@ def test_glued_path_energy_hybrid_limit_is_the_integral_split_at_T_1(hybrid_d):
     assert lim == pytest.approx(float(3 * integral / 4), rel=1e-7)
 
 
+@pytest.mark.slow
 def test_glued_path_energy_bound_holds_and_crosscheck_catches_a_small_bound(hybrid_d):
     from skd.verify.derivations.crosschecks.multistage import crosscheck
 

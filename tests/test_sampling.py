@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skd.operators import Param, library, separable, vector
+from skd.operators.errors import InvalidArgument
 from skd.operators.symbols import T, x
 from skd.verify.sampling import (
     nice_rationals,
@@ -102,8 +103,9 @@ def test_sampling_values_grid_keeps_fixed_values_exact():
     op = separable("x**(a/T)", params=[Param("a", lower=0, lower_closed=False)], name="pa")
     assert values_grid(op, {"a": "1/2"}) == [{"a": Q(1, 2)}]
     assert values_grid(op, {"a": 3}) == [{"a": Q(3)}]
-    with pytest.raises(TypeError):
-        values_grid(op, {"a": 0.5})
+    for bad in ({"a": 0.5}, {"a": -1}, {"a": 0}, {"b": 1}):  # inexact, outside (0, oo), unknown name
+        with pytest.raises(InvalidArgument):
+            values_grid(op, bad)
 
 
 @pytest.mark.parametrize("params", [
