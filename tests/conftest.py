@@ -2,7 +2,9 @@
 
 * ``ci`` — derandomised (a CI failure reproduces bit for bit), at most 60 examples per test, no
   deadline (shared CI machines have noisy timings), and the reproduction blob printed on failure;
-* ``dev`` — Hypothesis' defaults, for local runs.
+* ``dev`` — for local runs: random (a new seed each run, so local runs explore), at most 50
+  examples per test and no deadline, so that the README's ``pytest`` stays a fast inner loop
+  (CI draws more, derandomised).
 
 The ``ci`` profile is loaded when the ``CI`` environment variable is set (CI runners set
 ``CI=true``), ``dev`` otherwise. A test that needs fewer examples (an expensive reference) says
@@ -16,5 +18,5 @@ import os
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True)
-settings.register_profile("dev", settings.get_profile("default"))
+settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")

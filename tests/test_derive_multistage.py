@@ -627,7 +627,9 @@ def test_glued_forms_refuses_a_path_that_jumps_at_the_junction():
 
 @pytest.mark.parametrize("score, jump_at", [
     ("Piecewise((x**(1/T), T <= 2), (x**((T**2 - 4)/(T - 2)), True))", 2),  # 0/0 formula at the junction: nan
-    ("Piecewise((x**(1/T), T <= 1/2), (x**((T**2 - 1/4)/(T - 1/2)), True))", Fraction(1, 2)),
+    # the same defect at another junction: CI only (the derivation takes ~13 s)
+    pytest.param("Piecewise((x**(1/T), T <= 1/2), (x**((T**2 - 1/4)/(T - 1/2)), True))", Fraction(1, 2),
+                 marks=pytest.mark.slow),
 ])
 def test_glued_path_with_a_0_over_0_formula_at_a_junction_is_never_full_scope(score, jump_at):
     from skd.operators import separable
