@@ -14,10 +14,6 @@ from skd.theory.theorems import symbol
 from skd.verify.derivations import derive
 from skd.verify.derivations.crosschecks import access, biasvar
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_crosscheck_biasvar_access")
-
-
 
 @pytest.fixture(scope="module")
 def power():

@@ -19,10 +19,6 @@ from skd.verify import cli
 from skd.verify.derivations import derive
 from skd.verify.derivations.crosschecks.equivalence import CROSSCHECK_TOLERANCE, crosscheck
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_crosscheck_equivalence")
-
-
 
 @pytest.fixture(scope="module")
 def power_d():  # type: ignore[no-untyped-def]

@@ -20,10 +20,6 @@ from skd.verify.derivations import Derivation, derive
 from skd.verify.derivations.crosschecks import multistage, sensitivity
 from skd.verify.derivations.claims import DerivedConstant
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_crosscheck_sensitivity_multistage")
-
-
 TOPICS = ["sensitivity", "multistage"]
 CASES = 3
 

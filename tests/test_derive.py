@@ -24,10 +24,6 @@ from skd.verify.derivations.claims import Claim, DerivedConstant, resolve
 from skd.verify.derivations.compare import compare_derivations, parse_constant, same_meaning
 from skd.verify.derivations.render import json_text, latex_document, markdown
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive")
-
-
 SCHEMA = json.loads(resources.files("skd.verify").joinpath("data/derivation.schema.json").read_text(encoding="utf-8"))
 CE = {"statement": "x = 0 breaks it", "reproduce": "print(0)", "certified_by": "exact"}
 

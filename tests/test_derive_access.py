@@ -24,10 +24,6 @@ from skd.operators import library
 from skd.verify.derivations import derive
 from skd.verify.derivations.compare import parse_constant
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_access")
-
-
 P_REF = (Q(1, 2), Q(3, 10), Q(3, 20), Q(1, 20))
 
 

@@ -15,10 +15,6 @@ from skd.verify.derivations.basics import S
 from skd.verify.derivations.crosschecks.basics import crosscheck
 from skd.operators.symbols import T
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_basics")
-
-
 P = [Fraction(7, 10), Fraction(1, 5), Fraction(1, 10)]
 # theory-notes §6 item 1 (re-derived: F_{1/2}(p) = (49, 4, 1)/54 exactly)
 ITEM1 = {"1/2": ((0.907407, 0.074074, 0.018519), 0.354829), "1": ((0.7, 0.2, 0.1), 0.801819),

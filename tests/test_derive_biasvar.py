@@ -31,10 +31,6 @@ from skd.verify.derivations.biasvar import (
 )
 from skd.verify.derivations.compare import parse_constant
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_biasvar")
-
-
 P = (Q(7, 10), Q(1, 5), Q(1, 10))
 
 

@@ -13,10 +13,6 @@ from skd.operators.symbols import T, x
 from skd.theory.entropy import VAR_LOGP
 from skd.verify.derivations import derive
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_entropy")
-
-
 P = [Fraction(7, 10), Fraction(1, 5), Fraction(1, 10)]
 
 

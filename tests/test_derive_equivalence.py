@@ -25,10 +25,6 @@ from skd.verify.derivations.equivalence import (
     projection_example,
 )
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_equivalence")
-
-
 mpmath.mp.dps = 40
 
 

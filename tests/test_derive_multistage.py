@@ -20,10 +20,6 @@ from skd.verify.derivations.claims import Claim, resolve
 from skd.verify.derivations.compare import parse_constant
 from skd.verify.derivations.multistage import LIPSCHITZ_CLAIM, sup_enclosure
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_multistage")
-
-
 P = [Fraction(7, 10), Fraction(1, 5), Fraction(1, 10)]
 DPS = 30
 

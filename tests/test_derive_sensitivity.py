@@ -25,10 +25,6 @@ from skd.verify.derivations.sensitivity import (
     tangent_derivative_v2,
 )
 
-#: one worker runs this file, so its module-scoped derivations are computed once (pytest --dist loadgroup)
-pytestmark = pytest.mark.xdist_group("test_derive_sensitivity")
-
-
 EPS = symbol("eps")
 
 
