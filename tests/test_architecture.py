@@ -180,3 +180,29 @@ def test_real_tree_engine_checker_cli_and_plugin_name_no_axiom_and_no_operator_k
     found = {rel: real.string_tests.get(rel, {"total": 0})["total"] for rel in arch.HIGHLIGHT}
     sites = [f"{s['file']}:{s['line']}" for s in real.string_test_sites if s["file"] in arch.HIGHLIGHT]
     assert found == dict.fromkeys(arch.HIGHLIGHT, 0), sites
+
+
+def test_real_tree_the_trusted_checkers_import_nothing_from_the_provers_search_or_certifiers(real: Any) -> None:
+    """de Bruijn: the independent checkers share no code with what they check. The proof kernel
+    imports nothing of skd.verify; the counterexample recheck only the report types. The one
+    exception is stated: ``recheck_report`` (a whole report) hands *proved* verdicts to
+    ``proofcheck`` (which re-runs the prover and the kernel) and runs each recheck under a budget;
+    no function that rechecks a counterexample imports anything else."""
+    kernel = {e.dst for e in real.edges if e.src == "skd.verify.kernel" and e.dst.startswith("skd.verify")}
+    assert kernel == set(), sorted(kernel)
+    recheck = [e for e in real.edges if e.src == "skd.verify.recheck" and e.dst.startswith("skd.verify")]
+    outside = [(e.dst, e.scope) for e in recheck
+               if e.dst != "skd.verify.verdict"
+               and not (e.scope == "recheck_report" and e.dst in {"skd.verify.proofcheck", "skd.verify.budget"})]
+    assert outside == [], outside
+
+
+def test_real_tree_trusted_checker_rule_detects_a_violation(tmp_path: Path) -> None:
+    """The rule above can fail: a recheck that imports the certifier inside a function is seen."""
+    pkg = tmp_path / "verify"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "certify.py").write_text("def certify_ranking():\n    return 1\n")
+    (pkg / "recheck.py").write_text("def run():\n    from .certify import certify_ranking\n    return certify_ranking()\n")
+    f = arch.analyze(tmp_path, {"verify": "skd.verify"})
+    assert {e.dst for e in f.edges if e.src == "skd.verify.recheck"} == {"skd.verify.certify"}
