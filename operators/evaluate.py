@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import sympy as sp
@@ -28,6 +28,9 @@ from .errors import MissingParameter, NotWellDefined
 from .symbols import T as T_SYM
 from .symbols import V as V_SYM
 from .symbols import x as X_SYM
+
+if TYPE_CHECKING:
+    from .declare import Operator
 
 __all__ = [
     "eval_expr",
@@ -204,7 +207,7 @@ def _decide(cond: sp.Basic, env: Mapping[sp.Symbol, Any], ar: Arith) -> bool:
     raise TypeError(f"cannot decide condition {cond}")
 
 
-def _param_env(op: Any, values: Mapping[str, Any] | None, ar: Arith) -> dict[sp.Symbol, Any]:
+def _param_env(op: Operator, values: Mapping[str, Any] | None, ar: Arith) -> dict[sp.Symbol, Any]:
     env: dict[sp.Symbol, Any] = {}
     values = dict(values or {})
     for prm in op.params:
@@ -214,7 +217,7 @@ def _param_env(op: Any, values: Mapping[str, Any] | None, ar: Arith) -> dict[sp.
     return env
 
 
-def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callable[[Sequence[Any], Any, Arith], list[Any]]:
+def exact_algorithm(op: Operator, values: Mapping[str, Any] | None = None) -> Callable[[Sequence[Any], Any, Arith], list[Any]]:
     """``f(p, T, ar)``: the operator as an algorithm over any arithmetic.
 
     For a separable operator the scores ``g(p_i)`` are evaluated by :func:`eval_expr` and
@@ -222,7 +225,7 @@ def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callabl
     zero raises :class:`~skd.operators.errors.NotWellDefined`.
     """
     if op.kind == "vector":
-        return op.algorithm
+        return cast("Callable[[Sequence[Any], Any, Arith], list[Any]]", op.algorithm)
 
     score = op.score
     # side conditions of the formula as written that SymPy's simplification removed from the
@@ -260,12 +263,12 @@ def exact_algorithm(op: Any, values: Mapping[str, Any] | None = None) -> Callabl
     return algorithm
 
 
-def evaluate_in(op: Any, p: Sequence[Any], T: Any, ar: Arith, values: Mapping[str, Any] | None = None) -> list[Any]:
+def evaluate_in(op: Operator, p: Sequence[Any], T: Any, ar: Arith, values: Mapping[str, Any] | None = None) -> list[Any]:
     """``F_T(p)`` in arithmetic ``ar`` (inputs exact rationals or floats)."""
     return exact_algorithm(op, values)(list(p), T, ar)
 
 
-def evaluate_mp(op: Any, p: Sequence[Any], T: Any, dps: int = 50, values: Mapping[str, Any] | None = None) -> list[Any]:
+def evaluate_mp(op: Operator, p: Sequence[Any], T: Any, dps: int = 50, values: Mapping[str, Any] | None = None) -> list[Any]:
     """The mpmath reference value of ``F_T(p)`` at ``dps`` digits (inputs taken exactly)."""
     ar = MpArith(dps)
     p_exact = [Fraction(v) if not isinstance(v, Fraction) else v for v in p]
@@ -414,7 +417,7 @@ def log_score(expr: sp.Expr) -> sp.Expr:
     return sp.log(expr)
 
 
-def apply(op: Any, p: Any, T: float, *, values: Mapping[str, Any] | None = None, dtype: Any = None) -> np.ndarray:
+def apply(op: Operator, p: Any, T: float, *, values: Mapping[str, Any] | None = None, dtype: Any = None) -> np.ndarray:
     """Apply operator ``op`` to the distributions in the last axis of ``p`` at temperature ``T``.
 
     Input is validated (entries finite and >= 0, rows summing to 1 within the tolerance of
@@ -444,7 +447,7 @@ def apply(op: Any, p: Any, T: float, *, values: Mapping[str, Any] | None = None,
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | None:
+def _apply_builtin_fused(op: Operator, p: Any, T: Any, dtype: Any) -> np.ndarray | None:
     """The separable built-ins on a float32/float64 array: the row checks of
     :func:`~skd.operators.validate.check_distribution` run inside the kernel's own passes
     (:func:`skd.operators.kernels.checked`), so a valid input is read once, not three more times.
@@ -473,7 +476,7 @@ def _apply_builtin_fused(op: Any, p: Any, T: Any, dtype: Any) -> np.ndarray | No
     return kernel.checked(p, t)
 
 
-def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, Any] | None) -> np.ndarray:
+def _apply_separable(op: Operator, arr: np.ndarray, t: float, values: Mapping[str, Any] | None) -> np.ndarray:
     env: dict[sp.Symbol, Any] = {X_SYM: arr, T_SYM: arr.dtype.type(t), V_SYM: arr.dtype.type(arr.shape[-1])}
     for prm in op.params:
         if values is None or prm.name not in values:
@@ -494,7 +497,7 @@ def _apply_separable(op: Any, arr: np.ndarray, t: float, values: Mapping[str, An
     return w / w.sum(axis=-1, keepdims=True)
 
 
-def _apply_vector(op: Any, arr: np.ndarray, t: float) -> np.ndarray:
+def _apply_vector(op: Operator, arr: np.ndarray, t: float) -> np.ndarray:
     from .arith import FloatArith
 
     V = arr.shape[-1]
@@ -506,5 +509,5 @@ def _apply_vector(op: Any, arr: np.ndarray, t: float) -> np.ndarray:
     flat = arr.reshape(-1, V)
     out = np.empty_like(flat)
     for r in range(flat.shape[0]):
-        out[r] = [float(v) for v in op.algorithm([float(v) for v in flat[r]], float(t), ar)]
+        out[r] = [float(v) for v in cast("Callable[..., list[Any]]", op.algorithm)([float(v) for v in flat[r]], float(t), ar)]
     return out.reshape(arr.shape)

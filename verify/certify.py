@@ -62,7 +62,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sympy as sp
 
@@ -90,6 +90,9 @@ from skd.verify.limits import num_env, one_sided, sign_of
 from skd.verify.reproduce import format_fraction, fraction_code, list_code, snippet
 from skd.verify.shrink import index_reductions, pair_reductions, shrink_vector, simple_temperatures, simplify_fraction
 from skd.verify.verdict import Counterexample, Enclosure
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "EVIDENCE_K",
@@ -133,7 +136,7 @@ def _required(v: _R | None, what: str) -> _R:
     return v
 
 
-def _exact_p(op: Any, p: Sequence[Any], open_simplex: bool, notes: list[str] | None) -> list[Fraction] | None:
+def _exact_p(op: Operator, p: Sequence[Any], open_simplex: bool, notes: list[str] | None) -> list[Fraction] | None:
     P = [frac(v) for v in p]
     if len(P) < 2:
         note(notes, f"p has {len(P)} entries; V >= 2 is required")
@@ -164,7 +167,7 @@ def _exact_T(T: Any, notes: list[str] | None) -> Fraction | None:
 # =============================================================================================
 
 
-def _scores(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mapping[str, Fraction]) -> list[XV]:
+def _scores(op: Operator, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mapping[str, Fraction]) -> list[XV]:
     env: dict[sp.Symbol, Any] = {prm.symbol: ar.num(vals[prm.name]) for prm in op.params}
     env[T_SYM] = ar.num(T)
     env[V_SYM] = ar.num(len(P))
@@ -178,7 +181,7 @@ def _scores(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: 
     return out
 
 
-def _F(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mapping[str, Fraction]) -> list[XV]:
+def _F(op: Operator, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mapping[str, Fraction]) -> list[XV]:
     """``F_T(p)`` as XV values; raises NotWellDefined when ``F`` is certainly not a distribution
     (separable: scores of both strict signs, or summing to 0), Undecided when that cannot be
     decided."""
@@ -195,13 +198,13 @@ def _F(op: Any, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: Mappi
         if not (total < 0 if negative else total > 0):
             raise NotWellDefined("the scores sum to 0")
         return [gi / total for gi in g]
-    out = op.algorithm(list(P), T, ar)
+    out = cast("Callable[..., list[Any]]", op.algorithm)(list(P), T, ar)
     if len(out) != len(P):
         raise NotWellDefined(f"the algorithm returned {len(out)} entries for V = {len(P)}")
     return [lift(v) for v in out]
 
 
-def evaluate_certified(op: Any, p: Sequence[Any], T: Any, *, values: Mapping[str, Any] | None = None,
+def evaluate_certified(op: Operator, p: Sequence[Any], T: Any, *, values: Mapping[str, Any] | None = None,
                        precisions: Sequence[int] = PRECISIONS) -> tuple[int, list[XV]] | None:
     """``F_T(p)`` in hybrid arithmetic at the first precision that decides every branch."""
     P = [frac(v) for v in p]
@@ -320,14 +323,14 @@ def _enclosure(v: XV) -> Enclosure:
     return Enclosure(ball=b.str(radius=True), decimal=b.str(50, radius=False, more=True))
 
 
-def _mp_agrees(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
+def _mp_agrees(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
                checks: Mapping[int, XV], notes: list[str] | None) -> bool:
     """Independent mpmath evaluation of a vector operator must match the Arb values."""
     if op.kind != "vector":
         return True
     ar = MpArith(60)
     try:
-        out = op.algorithm(list(P), T, ar)
+        out = cast("Callable[..., list[Any]]", op.algorithm)(list(P), T, ar)
     except Exception as exc:  # noqa: BLE001 - any failure means no cross-check, so no certificate
         note(notes, f"mpmath cross-check failed to evaluate: {type(exc).__name__}: {exc}")
         return False
@@ -350,7 +353,7 @@ def _values_field(vals: Mapping[str, Fraction]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((k, format_fraction(v)) for k, v in vals.items()))
 
 
-def _make(op: Any, *, statement: str, P: Sequence[Fraction], T: str | None, decided: tuple[int, _Sides, list[Any]],
+def _make(op: Operator, *, statement: str, P: Sequence[Fraction], T: str | None, decided: tuple[int, _Sides, list[Any]],
           reproduce: str, vals: Mapping[str, Fraction], relation: str, T2: str | None = None,
           limit: str | None = None, certified_suffix: str = "") -> Counterexample:
     prec, sides, (lhs, rhs) = decided
@@ -378,7 +381,7 @@ def _make(op: Any, *, statement: str, P: Sequence[Fraction], T: str | None, deci
 # =============================================================================================
 
 
-def certify_ranking(op: Any, p: Sequence[Any], T: Any, i: int, j: int, *, strict: bool = True,
+def certify_ranking(op: Operator, p: Sequence[Any], T: Any, i: int, j: int, *, strict: bool = True,
                     values: Mapping[str, Any] | None = None, open_simplex: bool = True,
                     notes: list[str] | None = None) -> Counterexample | None:
     """``p_i > p_j`` but ``F_T(p)_i <= F_T(p)_j`` (strict profile) / ``<`` (weak profile)."""
@@ -412,7 +415,7 @@ def certify_ranking(op: Any, p: Sequence[Any], T: Any, i: int, j: int, *, strict
                  P=P, T=format_fraction(t), decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation=rel)
 
 
-def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None = None, *,
+def certify_identity(op: Operator, p: Sequence[Any], values: Mapping[str, Any] | None = None, *,
                      open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """Some ``i`` with ``F_1(p)_i != p_i`` (the entry with the largest certified gap is reported)."""
     P = _exact_p(op, p, open_simplex, notes)
@@ -435,7 +438,7 @@ def certify_identity(op: Any, p: Sequence[Any], values: Mapping[str, Any] | None
                  reproduce=snippet(op, vals, body), vals=vals, relation="!=")
 
 
-def certify_entropy(op: Any, p: Sequence[Any], T1: Any, T2: Any, values: Mapping[str, Any] | None = None, *,
+def certify_entropy(op: Operator, p: Sequence[Any], T1: Any, T2: Any, values: Mapping[str, Any] | None = None, *,
                     open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """``T1 < T2`` and ``H(F_T2(p)) < H(F_T1(p))`` (Shannon entropy, exact zeros contribute 0)."""
     P = _exact_p(op, p, open_simplex, notes)
@@ -475,7 +478,7 @@ _UNDEFINED = Enclosure(ball="undefined", decimal="undefined")
 _CONDITION_WORDS = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
 
 
-def _written_condition_fails(op: Any, env: Mapping[sp.Symbol, Any], ar: Any) -> str | None:
+def _written_condition_fails(op: Operator, env: Mapping[sp.Symbol, Any], ar: Any) -> str | None:
     """The first side condition of the formula *as written* (``op.obligations``: a divisor or a
     branch that SymPy's simplification cancelled, e.g. ``T - 1`` in ``x*(T - 1)/(T - 1)``) that
     certainly fails at ``env`` (its guard holds there), described; None if none certainly fails."""
@@ -528,7 +531,7 @@ def _zero_divisors(expr: sp.Expr) -> list[sp.Expr]:
     return out
 
 
-def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values: Mapping[str, Any] | None = None, *,
+def certify_undefined_at_constant(op: Operator, p: Sequence[Any], T0: sp.Expr, values: Mapping[str, Any] | None = None, *,
                                   open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """``F_T0(p)`` undefined at an exact irrational temperature ``T0`` (``sqrt(2)``, ``pi/2``,
     a ``CRootOf``) of a separable operator: a divisor of the score (or of a side condition of
@@ -545,7 +548,7 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
     if T0.free_symbols or T0.has(sp.zoo, sp.nan, sp.oo, sp.I) or not T0.is_real:
         note(notes, f"T0 = {T0} is not a real constant")
         return None
-    if op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(op, "obligations", ())):
+    if cast("sp.Expr", op.score).has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(op, "obligations", ())):
         # a divisor in a branch that is not taken does not make the score undefined
         note(notes, "scores with Piecewise branches are not evaluated symbolically here")
         return None
@@ -573,7 +576,7 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
         if why:
             break
     if why is None:
-        scores = [op.score.subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
+        scores = [cast("sp.Expr", op.score).subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
         if all(exactly_zero(sc) for sc in scores):
             why = "every score is exactly 0, so the normaliser is 0"
     if why is None:
@@ -595,7 +598,7 @@ def certify_undefined_at_constant(op: Any, p: Sequence[Any], T0: sp.Expr, values
     )
 
 
-def _well_defined_attempt(op: Any, P: Sequence[Fraction], t: Fraction,
+def _well_defined_attempt(op: Operator, P: Sequence[Fraction], t: Fraction,
                           vals: Mapping[str, Fraction]) -> Callable[[HybridArith], _Sides | None]:
     """The attempt of :func:`certify_well_defined`: the sides of a certain failure at ``(P, t)``
     (``info["kind"]``: undefined, zero normaliser, negative entry, sum != 1), None if ``F`` is
@@ -629,7 +632,7 @@ def _well_defined_attempt(op: Any, P: Sequence[Fraction], t: Fraction,
             F = [gk / total for gk in g]  # Undecided if the normaliser's sign is unknown
         else:
             try:
-                F = [lift(v) for v in op.algorithm(list(P), t, ar)]
+                F = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ar)]
             except (NotWellDefined, ExactZeroDivision) as exc:
                 return _Sides(XV(Fraction(0)), XV(Fraction(0)), None, info={"kind": "undefined", "why": str(exc)})
             if len(F) != V:
@@ -663,7 +666,7 @@ def _well_defined_attempt(op: Any, P: Sequence[Fraction], t: Fraction,
     return attempt
 
 
-def certify_well_defined(op: Any, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,
+def certify_well_defined(op: Operator, p: Sequence[Any], T: Any, values: Mapping[str, Any] | None = None, *,
                          open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """An entry of ``F_T(p)`` certainly negative, ``F_T(p)`` certainly not summing to 1, or
     ``F_T(p)`` certainly undefined (no Piecewise branch applies, division by exactly 0, a zero
@@ -800,7 +803,7 @@ def _distance_upper(F: Sequence[XV], L: Sequence[XV]) -> float:
     return max(abs(a - b).upper_float() for a, b in zip(F, L, strict=True))
 
 
-def _F_at(op: Any, P: Sequence[Fraction], t: Fraction, vals: Mapping[str, Fraction], min_prec: int) -> list[XV] | None:
+def _F_at(op: Operator, P: Sequence[Fraction], t: Fraction, vals: Mapping[str, Fraction], min_prec: int) -> list[XV] | None:
     for prec in sorted({min_prec, 2 * min_prec, 4 * min_prec}):
         ar = HybridArith(prec)
         try:
@@ -813,7 +816,7 @@ def _F_at(op: Any, P: Sequence[Fraction], t: Fraction, vals: Mapping[str, Fracti
     return None
 
 
-def _evidence(op: Any, vals: Mapping[str, Fraction], L: Sequence[sp.Expr], gap: float,
+def _evidence(op: Operator, vals: Mapping[str, Fraction], L: Sequence[sp.Expr], gap: float,
               points: _Points, label: str, notes: list[str] | None) -> str | None:
     """Evaluate F along a sequence approaching the limit point; require approach to ``L``.
 
@@ -873,7 +876,7 @@ def _limit_attempt(L: Sequence[sp.Expr], R: Sequence[sp.Expr]) -> Callable[[Hybr
     return attempt
 
 
-def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], target: Sequence[Any], *,
+def certify_limit(op: Operator, p: Sequence[Any], which: str, limit: Sequence[Any], target: Sequence[Any], *,
                   values: Mapping[str, Any] | None = None, proof: str = "supplied by the caller",
                   open_simplex: bool = True, profile: str | None = None,
                   notes: list[str] | None = None) -> Counterexample | None:
@@ -937,7 +940,7 @@ def certify_limit(op: Any, p: Sequence[Any], which: str, limit: Sequence[Any], t
                  certified_suffix=f"; exact limit: {proof}; {ev}")
 
 
-def certify_discontinuity_T(op: Any, p: Sequence[Any], T0: Any, left: Sequence[Any], right: Sequence[Any], *,
+def certify_discontinuity_T(op: Operator, p: Sequence[Any], T0: Any, left: Sequence[Any], right: Sequence[Any], *,
                             values: Mapping[str, Any] | None = None, proof: str = "supplied by the caller",
                             open_simplex: bool = True, notes: list[str] | None = None) -> Counterexample | None:
     """Discontinuity of ``T -> F_T(p)`` at ``T0`` from exact one-sided limits.
@@ -1016,7 +1019,7 @@ def _swap(decided: tuple[int, _Sides, list[Any]]) -> tuple[int, _Sides, list[Any
     return prec, _Sides(s.rhs, s.lhs, s.i, s.j, s.info), [rhs, lhs]
 
 
-def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[str, Fraction],
+def _value_attempt(op: Operator, P: Sequence[Fraction], t0: Fraction, vals: Mapping[str, Fraction],
                    L: Sequence[sp.Expr]) -> Callable[[HybridArith], _Sides | None]:
     def attempt(ar: HybridArith) -> _Sides | None:
         return _largest_gap(_enclose_all(L, ar), _F(op, P, t0, ar, vals), ar.hint, "limit vs value")
@@ -1025,7 +1028,7 @@ def _value_attempt(op: Any, P: Sequence[Fraction], t0: Fraction, vals: Mapping[s
 
 
 
-def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, *,
+def certify_discontinuity_x(op: Operator, p0: Sequence[Any], a: int, b: int, T: Any, *,
                             values: Mapping[str, Any] | None = None, open_simplex: bool = True,
                             notes: list[str] | None = None) -> Counterexample | None:
     """Discontinuity of a separable ``F_T`` in ``p`` at ``p0`` along ``d = e_a - e_b``.
@@ -1049,7 +1052,7 @@ def certify_discontinuity_x(op: Any, p0: Sequence[Any], a: int, b: int, T: Any, 
         note(notes, f"bad indices a={a}, b={b}")
         return None
     env = num_env(op, t, V, vals)
-    g = op.score.subs(env)
+    g = cast("sp.Expr", op.score).subs(env)
     fixed = {}
     for k in range(V):
         if k not in (a, b):
@@ -1133,7 +1136,7 @@ def _direction_order(P: Sequence[Fraction], D: Sequence[Fraction]) -> list[int]:
     return sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
 
 
-def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T: Any, *,
+def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[Any], T: Any, *,
                                  values: Mapping[str, Any] | None = None, open_simplex: bool = True,
                                  notes: list[str] | None = None) -> Counterexample | None:
     """Discontinuity of an order-based vector operator at ``p0`` along the direction ``d``.
@@ -1165,11 +1168,11 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
     def attempt(ar: HybridArith) -> _Sides | None:
         # Theorem V.3 needs every derived comparison of the forced program to be strict
         strict = HybridArith(ar.prec, strict=True)
-        out = [lift(v) for v in op.algorithm(list(Q), t, strict)]
+        out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(Q), t, strict)]
         L: list[XV] = [XV(Fraction(0))] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]
-        F0 = [lift(v) for v in op.algorithm(list(P), t, ar)]
+        F0 = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ar)]
         sides = _largest_gap(L, F0, ar.hint, "limit vs value")
         if sides is not None:
             sides.info["L"] = L
@@ -1206,7 +1209,7 @@ def certify_vector_discontinuity(op: Any, p0: Sequence[Any], d: Sequence[Any], T
                                    f"docs/theory/vector.md); {ev}"))
 
 
-def _evidence_vec(op: Any, vals: Mapping[str, Fraction], L: Sequence[XV], gap: float,
+def _evidence_vec(op: Operator, vals: Mapping[str, Fraction], L: Sequence[XV], gap: float,
                   points: Sequence[tuple[int, Callable[[], tuple[list[Fraction], Fraction]]]],
                   notes: list[str] | None) -> str | None:
     ds: list[tuple[int, float]] = []
@@ -1239,7 +1242,7 @@ def _late(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() > deadline
 
 
-def _shrink_ranking(op: Any, ce: Counterexample, vals: Mapping[str, Any], strict: bool, open_simplex: bool,
+def _shrink_ranking(op: Operator, ce: Counterexample, vals: Mapping[str, Any], strict: bool, open_simplex: bool,
                     deadline: float | None) -> Counterexample:
     P = [Fraction(v) for v in ce.p]
     T = Fraction(_required(ce.T, "temperature"))
@@ -1272,7 +1275,7 @@ def _shrink_ranking(op: Any, ce: Counterexample, vals: Mapping[str, Any], strict
     return cert(P, T, i, j) or best
 
 
-def _shrink_identity(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+def _shrink_identity(op: Operator, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
                      deadline: float | None) -> Counterexample:
     P = [Fraction(v) for v in ce.p]
 
@@ -1292,7 +1295,7 @@ def _shrink_identity(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_
     return cert_id(P) or best
 
 
-def _shrink_entropy(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+def _shrink_entropy(op: Operator, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
                     deadline: float | None) -> Counterexample:
     P = [Fraction(v) for v in ce.p]
     T1, T2 = Fraction(_required(ce.T, "temperature T1")), Fraction(_required(ce.T2, "temperature T2"))
@@ -1308,7 +1311,7 @@ def _shrink_entropy(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_s
     return cert_h(P, T1, T2) or ce
 
 
-def _shrink_well_defined(op: Any, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
+def _shrink_well_defined(op: Operator, ce: Counterexample, vals: Mapping[str, Any], open_simplex: bool,
                          deadline: float | None) -> Counterexample:
     P = [Fraction(v) for v in ce.p]
     T = Fraction(_required(ce.T, "temperature"))
@@ -1330,7 +1333,7 @@ def _shrink_well_defined(op: Any, ce: Counterexample, vals: Mapping[str, Any], o
     return cert_w(P, T) or best
 
 
-def shrink(op: Any, axiom_id: str, ce: Counterexample, *, profile: str = "paper",
+def shrink(op: Operator, axiom_id: str, ce: Counterexample, *, profile: str = "paper",
            values: Mapping[str, Any] | None = None, deadline: float | None = None) -> Counterexample:
     """A simpler counterexample for a pointwise axiom (ranking, identity, entropy, well_defined):
     fewer classes for separable operators, then simpler temperatures and entries of ``p``; every

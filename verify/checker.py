@@ -194,7 +194,7 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
                    reason_kind=kind, seconds=time.monotonic() - start)
 
 
-def as_operator(op: Any) -> Operator:
+def as_operator(op: Operator | str) -> Operator:
     """``op`` itself, a built-in operator named by ``op``, or a separable score parsed from ``op``.
 
     >>> as_operator("power").name, as_operator("x**2 + 1").kind
@@ -212,7 +212,7 @@ def as_operator(op: Any) -> Operator:
                           "a built-in operator name or a score string such as 'x**(1/T)'")
 
 
-def _validated_profile(op: Any, profile: Any, timeout: Any) -> Profile:
+def _validated_profile(op: object, profile: Any, timeout: Any) -> Profile:
     """The arguments :func:`check` and :func:`check_axiom` share, validated once."""
     if not isinstance(op, Operator):
         raise InvalidArgument("op", op, "must be an Operator (see skd.operators.separable / vector)")

@@ -38,13 +38,16 @@ import logging
 import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flint
 import sympy as sp
 
 from skd.operators.arith import Arith, Undecided
 from skd.operators.errors import NotWellDefined, SkdError
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "DISPLAY_PREC",
@@ -537,7 +540,7 @@ def frac(v: Any) -> Fraction:
     raise TypeError(f"not an exact rational: {v!r}")
 
 
-def exact_values(op: Any, values: Mapping[str, Any] | None, notes: list[str] | None) -> dict[str, Fraction] | None:
+def exact_values(op: Operator, values: Mapping[str, Any] | None, notes: list[str] | None) -> dict[str, Fraction] | None:
     """The values of ``op``'s parameters as exact rationals, or None (noted) when one is outside
     its domain; a missing or unknown parameter is a ``KeyError``."""
     values = dict(values or {})

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sympy as sp
 
@@ -45,6 +45,9 @@ from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.verify.budget import Memo
 from skd.verify.hybrid import DISPLAY_PREC, ExactZeroDivision, HybridArith, exact_values, frac, lift
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "TAYLOR_ORDER",
@@ -66,7 +69,7 @@ _SMOOTH = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.sinh, sp.cosh, sp
 TAYLOR_ORDER = 6
 
 
-def num_env(op: Any, T: Fraction, V: int, vals: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Expr]:
+def num_env(op: Operator, T: Fraction, V: int, vals: Mapping[str, Fraction]) -> dict[sp.Symbol, sp.Expr]:
     """``{T, V, parameters}`` as exact SymPy numbers: substituted, they leave the score in ``x``."""
     env: dict[sp.Symbol, sp.Expr] = {T_SYM: sp.Rational(T.numerator, T.denominator), V_SYM: sp.Integer(V)}
     for prm in op.params:
@@ -360,7 +363,7 @@ def one_sided(expr: sp.Expr, x0: sp.Expr, side: str) -> sp.Expr | None:
 _S_HOT = sp.Symbol("s_hot", positive=True)
 
 
-def _T_expr(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
+def _T_expr(op: Operator, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
     """The score at ``x0`` as a function of the limit variable: ``T`` (cold) or ``s = 1/T`` (hot).
 
     Memoised by everything it reads: the score, each parameter's symbol, name and value, ``x0``,
@@ -374,17 +377,17 @@ def _T_expr(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: 
     return value
 
 
-def _T_expr_uncached(op: Any, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
+def _T_expr_uncached(op: Operator, x0: Fraction, V: int, vals: Mapping[str, Fraction], which: str) -> tuple[sp.Expr, sp.Symbol]:
     env: dict[sp.Symbol, sp.Expr] = {X_SYM: sp.Rational(x0.numerator, x0.denominator), V_SYM: sp.Integer(V)}
     for prm in op.params:
         env[prm.symbol] = sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
-    g = op.score.subs(env)
+    g = cast("sp.Expr", op.score).subs(env)
     if which == "cold":
         return g, T_SYM
     return g.subs(T_SYM, 1 / _S_HOT), _S_HOT
 
 
-def score_T_limit(op: Any, x0: Any, which: str, V: int, values: Mapping[str, Any] | None = None) -> sp.Expr | None:
+def score_T_limit(op: Operator, x0: Any, which: str, V: int, values: Mapping[str, Any] | None = None) -> sp.Expr | None:
     """``lim g(x0, T, V)`` as ``T -> 0+`` (``which="cold"``) or ``T -> oo`` (``"hot"``, computed as
     ``s = 1/T -> 0+``) in the extended reals, by :func:`_lim`; None when not established."""
     if op.kind != "separable" or which not in ("cold", "hot"):
@@ -430,7 +433,7 @@ def _ratio_limit(g: sp.Expr, g_ref: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
     return value
 
 
-def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str, Any] | None = None) -> list[sp.Expr] | None:
+def separable_T_limit(op: Operator, p: Sequence[Any], which: str, values: Mapping[str, Any] | None = None) -> list[sp.Expr] | None:
     """The exact limit of ``F_T(p)`` as ``T -> 0+`` / ``T -> oo``, or None.
 
     Either every score has a finite limit with a positive sum (``F`` tends to the normalised
@@ -476,7 +479,7 @@ def separable_T_limit(op: Any, p: Sequence[Any], which: str, values: Mapping[str
     return None
 
 
-def score_one_sided_limit(op: Any, x0: Any, side: str, T: Any, V: int,
+def score_one_sided_limit(op: Operator, x0: Any, side: str, T: Any, V: int,
                           values: Mapping[str, Any] | None = None) -> sp.Expr | None:
     """``lim_{x -> x0 +/-} g(x, T, V)`` exactly (a closed-form SymPy number), or None.
 
@@ -488,5 +491,5 @@ def score_one_sided_limit(op: Any, x0: Any, side: str, T: Any, V: int,
         return None
     vals = exact_values(op, values, None) or {}
     x0q = frac(x0)
-    g = op.score.subs(num_env(op, frac(T), V, vals))
+    g = cast("sp.Expr", op.score).subs(num_env(op, frac(T), V, vals))
     return one_sided(g, sp.Rational(x0q.numerator, x0q.denominator), side)

@@ -30,7 +30,7 @@ Stored text is never parsed or evaluated: it is only compared with re-derived te
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -38,6 +38,9 @@ from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import eval_expr
 
 from .verdict import Step, Verdict
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = ["recheck_certificate", "spot_check"]
 
@@ -66,7 +69,7 @@ def spot_check(expr: sp.Expr, sign: str, *, seed: int = 0, samples: int = 6) -> 
     return True, "ok"
 
 
-def _prove_with_lemmas(axiom: str, op: Any, profile: str) -> tuple[Any, dict[str, Any]]:
+def _prove_with_lemmas(axiom: str, op: Operator, profile: str) -> tuple[Any, dict[str, Any]]:
     """Worker job: the re-derived outcome and the outcomes of the lemmas it cites."""
     from skd.theory.axioms import PROFILES
 
@@ -76,7 +79,7 @@ def _prove_with_lemmas(axiom: str, op: Any, profile: str) -> tuple[Any, dict[str
     return outcome, (lemma_outcomes(op, outcome, PROFILES[profile]) if outcome.status == "proved" else {})
 
 
-def recheck_certificate(op: Any, verdict: Verdict, *, profile: str = "paper") -> tuple[bool, str]:
+def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper") -> tuple[bool, str]:
     """Re-derive ``verdict``'s certificate for ``op`` and compare; see the module docstring."""
     if verdict.status != "proved":
         return False, f"verdict is {verdict.status}, not proved"

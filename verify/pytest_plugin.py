@@ -121,7 +121,7 @@ class SkdGoldenWarning(UserWarning):
 # -- operators -----------------------------------------------------------------------------------
 
 
-def _as_operator(op_or_formula: Any, name: str | None) -> Operator:
+def _as_operator(op_or_formula: Operator | str, name: str | None) -> Operator:
     """An Operator as is, or a formula string read by the safe parser."""
     from skd.operators import Operator, separable
     from skd.operators.errors import InvalidArgument

@@ -43,9 +43,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import flint
 import sympy as sp
@@ -58,6 +58,9 @@ from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
 from skd.theory.axioms import PROFILES
 from skd.verify.verdict import Counterexample, Enclosure, Verdict
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = ["recheck_counterexample", "recheck_report", "recheck_claims", "RecheckError", "MAX_V"]
 
@@ -278,11 +281,11 @@ def _parse_vector(text: str, what: str) -> list[sp.Expr]:
 # =============================================================================================
 
 
-def _env(op: Any, vals: Mapping[str, Fraction], ar: Arith) -> dict[sp.Symbol, Any]:
+def _env(op: Operator, vals: Mapping[str, Fraction], ar: Arith) -> dict[sp.Symbol, Any]:
     return {prm.symbol: ar.num(vals[prm.name]) for prm in op.params}
 
 
-def _F_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
+def _F_exact(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
              strict: bool = False) -> list[Fraction] | None:
     try:
         out = exact_algorithm(op, vals)(list(P), T, _StrictExact() if strict else _ExactArith())
@@ -291,7 +294,7 @@ def _F_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fra
     return [Fraction(v) for v in out]
 
 
-def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
+def _F_arb(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
            strict: bool = False) -> list[Any]:
     """F_T(p) as Arb balls at ``prec`` bits or more (raises Undecided / NotWellDefined)."""
     p = prec
@@ -306,7 +309,7 @@ def _F_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fract
             p *= 2
 
 
-def _F_best(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
+def _F_best(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
             strict: bool = False) -> list[Any]:
     exact = _F_exact(op, P, T, vals, strict)
     if exact is not None:
@@ -314,7 +317,7 @@ def _F_best(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Frac
     return _F_arb(op, P, T, vals, prec, strict)
 
 
-def _scores_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
+def _scores_arb(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int) -> list[Any]:
     ar = ArbArith(prec)
     with _Ctx(prec):
         env = _env(op, vals, ar)
@@ -326,7 +329,7 @@ def _scores_arb(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, 
         return out
 
 
-def _scores_exact(op: Any, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> list[Fraction] | None:
+def _scores_exact(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> list[Fraction] | None:
     ar = _ExactArith()
     env = _env(op, vals, ar)
     env[T_SYM], env[V_SYM] = ar.num(T), ar.num(len(P))
@@ -494,7 +497,7 @@ def _must_be_nonzero(expr: sp.Expr) -> list[sp.Expr]:
     return found
 
 
-def _written_side_condition_fails(op: Any, env: dict[Any, Any], ar: Any, prec: int) -> str | None:
+def _written_side_condition_fails(op: Operator, env: dict[Any, Any], ar: Any, prec: int) -> str | None:
     """A side condition of the formula as written (``op.obligations``, re-derived from the
     definition text by the parser) that fails at ``env`` for certain: ``!= 0`` violated by a
     value that is exactly 0, ``> 0`` / ``>= 0`` by a value certainly below. None otherwise."""
@@ -517,7 +520,7 @@ def _written_side_condition_fails(op: Any, env: dict[Any, Any], ar: Any, prec: i
 
 
 class _Recheck:
-    def __init__(self, op: Any, axiom: str, ce: Counterexample, profile: str) -> None:
+    def __init__(self, op: Operator, axiom: str, ce: Counterexample, profile: str) -> None:
         if profile not in PROFILES:
             raise RecheckError(f"unknown profile {profile!r}")
         PROFILES[profile].get(axiom)
@@ -611,7 +614,8 @@ class _Recheck:
             raise RecheckError(f"T = {text!r} is neither an exact rational nor an exact constant: {exc}") from None
         if t0.free_symbols or not t0.is_real:
             raise RecheckError(f"T = {text!r} is not a real constant")
-        if self.op.score.has(sp.Piecewise) or any(e.has(sp.Piecewise) for _k, e, _g in getattr(self.op, "obligations", ())):
+        if cast("sp.Expr", self.op.score).has(sp.Piecewise) or any(e.has(sp.Piecewise)
+                                                                    for _k, e, _g in getattr(self.op, "obligations", ())):
             raise RecheckError("an exact-constant counterexample needs a score without Piecewise branches "
                                "(a divisor in a branch that is not taken does not make the score undefined)")
         if t0.is_positive is not True:  # SymPy's exact assumptions, not a floating-point value
@@ -628,7 +632,7 @@ class _Recheck:
                 for d in _must_be_nonzero(expr) + ([expr] if itself else []):
                     if _is_exact_zero(d.subs(point, simultaneous=True)):
                         return f"g(p_{k}, T, V) is undefined at T = {text}: {sp.sstr(d)} is exactly 0"
-        scores = [op.score.subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
+        scores = [cast("sp.Expr", op.score).subs({**env, X_SYM: sp.Rational(v.numerator, v.denominator)}, simultaneous=True) for v in P]
         if all(_is_exact_zero(sc) for sc in scores):
             return f"every score is exactly 0 at T = {text}: the normaliser is 0"
         raise RecheckError(f"F_T(p) is not certainly undefined at T = {text}")
@@ -717,13 +721,13 @@ class _Recheck:
                 return self._undefined_at_constant()
             try:
                 with _Ctx(self.prec):
-                    op.algorithm(list(P), t, ArbArith(self.prec))
+                    cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ArbArith(self.prec))
             except NotWellDefined as exc:
                 return f"the algorithm is undefined: {exc}"
             except Undecided:
                 pass
             try:
-                op.algorithm(list(P), t, _ExactArith())
+                cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, _ExactArith())
             except ZeroDivisionError:
                 return "the algorithm divides by exactly 0"
             except (_NotExact, Undecided, NotWellDefined, TypeError):
@@ -959,7 +963,7 @@ class _Recheck:
         return "exact rational arithmetic" if _is_exact(a) and _is_exact(b) else f"Arb at {self.prec} bits"
 
 
-def recheck_counterexample(op: Any, axiom_id: str, ce: Counterexample | Mapping[str, Any], *,
+def recheck_counterexample(op: Operator, axiom_id: str, ce: Counterexample | Mapping[str, Any], *,
                            profile: str = "paper") -> tuple[bool, str]:
     """Re-validate ``ce`` for ``op`` and ``axiom_id`` from its exact inputs; ``(ok, reason)``."""
     try:
@@ -1041,7 +1045,7 @@ def _too_big(raw: Mapping[str, Any]) -> str | None:
     return None
 
 
-def recheck_claims(report_json: Mapping[str, Any], op: Any | None, why: str) -> list[tuple[str, bool, str]]:
+def recheck_claims(report_json: Mapping[str, Any], op: Operator | None, why: str) -> list[tuple[str, bool, str]]:
     """The report's own claims (issue 12 item 4): every axiom of the profile exactly once, the
     stored ``qualifies`` equal to what the verdicts say, the operator hash equal to the hash of its
     definition. One ``(label, ok, detail)`` row per claim."""

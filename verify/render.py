@@ -18,13 +18,16 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..theory.axioms import AXIOMS
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "STATUS_STYLE",
@@ -59,7 +62,7 @@ def _status(status: str, text: str | None = None) -> Text:
     return Text(text or status, style=STATUS_STYLE.get(status, ""))
 
 
-def library_table(operators: Iterable[Any]) -> Table:
+def library_table(operators: Iterable[Operator]) -> Table:
     """The built-in library: name, kind, formula (or definition), one-line description."""
     table = Table(title="skd built-in operators", title_justify="left", show_lines=False)
     table.add_column("name", style="bold", no_wrap=True)

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = ["format_fraction", "fraction_code", "list_code", "is_builtin", "operator_code", "snippet"]
 
@@ -64,7 +67,7 @@ def is_builtin(op: Any) -> bool:
     return ref.hash == op.hash
 
 
-def operator_code(op: Any, vals: Mapping[str, Fraction]) -> tuple[str, str]:
+def operator_code(op: Operator, vals: Mapping[str, Fraction]) -> tuple[str, str]:
     """(import statement, expression) that rebuild ``op`` in a fresh interpreter, its
     parameters fixed at ``vals``. A user-defined vector operator has no source form: the
     expression is ``op`` and the user binds it first.
@@ -75,17 +78,18 @@ def operator_code(op: Any, vals: Mapping[str, Fraction]) -> tuple[str, str]:
     """
     if is_builtin(op) and not op.params:
         return "from skd.operators.library import get", f"get({op.name!r})"
-    if op.kind == "separable" and getattr(op, "obligations", ()) and not op.params:
+    written: tuple[Any, ...] = getattr(op, "obligations", ())
+    if op.kind == "separable" and written and not op.params:
         # the formula as written: SymPy's simplified score lost side conditions it states
         return "from skd.operators import separable", f"separable({op.definition!r})"
     if op.kind == "separable":
-        expr = op.score.subs({prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
+        expr = cast("sp.Expr", op.score).subs({prm.symbol: sp.Rational(vals[prm.name].numerator, vals[prm.name].denominator)
                               for prm in op.params})
         return "from skd.operators import separable", f"separable({sp.sstr(expr)!r})"
     return "", "op"  # a user-defined vector operator: bind it to `op` first
 
 
-def snippet(op: Any, vals: Mapping[str, Fraction], body: str, *, extra_imports: str = "") -> str:
+def snippet(op: Operator, vals: Mapping[str, Fraction], body: str, *, extra_imports: str = "") -> str:
     """One pasteable line: the imports, ``op = <operator_code>``, then ``body``."""
     imp, expr = operator_code(op, vals)
     parts = ["from fractions import Fraction as Q"]

@@ -106,7 +106,7 @@ def nice_rationals(r: float) -> list[Fraction]:
     return out
 
 
-def switching_points(op: Any, values_list: Sequence[Mapping[str, Fraction]] = ({},),
+def switching_points(op: Operator, values_list: Sequence[Mapping[str, Fraction]] = ({},),
                      sizes: Sequence[int] = (2, 3, 5, 10)) -> tuple[list[Fraction], list[Fraction]]:
     """Approximate switching points of a separable score: (T values, x values), as rationals.
 
@@ -200,7 +200,7 @@ def fixed_values(op: Operator, values: Mapping[str, Any] | None) -> dict[str, Fr
     return out
 
 
-def values_grid(op: Any, values: Mapping[str, Any] | None) -> list[dict[str, Fraction]]:
+def values_grid(op: Operator, values: Mapping[str, Any] | None) -> list[dict[str, Fraction]]:
     """Parameter values a search covers: the fixed ``values`` (validated by :func:`fixed_values`)
     and up to 12 combinations of sample values of the free parameters."""
     fixed = fixed_values(op, values)

@@ -14,9 +14,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from skd.operators.errors import SkdError
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "Status",
@@ -265,7 +268,7 @@ class Report:
         )
 
 
-def operator_json(op: Any) -> dict[str, Any]:
+def operator_json(op: Operator) -> dict[str, Any]:
     """The ``operator`` object of a report."""
     out: dict[str, Any] = {"name": op.name, "kind": op.kind, "definition": op.definition, "hash": op.hash}
     if op.params:

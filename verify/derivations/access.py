@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -46,6 +46,9 @@ from ..signs import sign_of
 from .claims import Budgeted, Claim, Context, DerivedConstant, budgeted
 from .common import in_piece, pstr
 from .symarith import SymArith
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "derive",
@@ -84,7 +87,7 @@ def _enc_vec(ar: SymArith, vs: Sequence[Any]) -> dict[str, str]:
 # -- the quantities of the theorems, in any arithmetic -----------------------------------------
 
 
-def commutation_sides(op: Any, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar: Arith) -> tuple[list[Any], list[Any]]:
+def commutation_sides(op: Operator, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar: Arith) -> tuple[list[Any], list[Any]]:
     """``(F_T(p|_K), F_T(p)|_K)`` in arithmetic ``ar`` (``K`` a list of indices, kept in order).
 
     >>> from skd.operators import library
@@ -103,7 +106,7 @@ def commutation_sides(op: Any, p: Sequence[Fraction], K: Sequence[int], t: Fract
     return list(lhs), rhs
 
 
-def tail_mass(op: Any, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar: Arith) -> Any:
+def tail_mass(op: Operator, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar: Arith) -> Any:
     """``τ_T = F_T(p)(K^c)``, the softened mass outside ``K``, in arithmetic ``ar``.
 
     >>> from skd.operators import library
@@ -118,7 +121,7 @@ def tail_mass(op: Any, p: Sequence[Fraction], K: Sequence[int], t: Fraction, ar:
     return out
 
 
-def _repro(op: Any, body: str) -> str:
+def _repro(op: Operator, body: str) -> str:
     return snippet(op, {}, body)
 
 
@@ -162,7 +165,7 @@ def _t_candidates(piece: Piece) -> list[Fraction]:
     return out
 
 
-def _commutation_counterexample(op: Any, cases: Sequence[tuple[Sequence[Fraction], Sequence[int]]],
+def _commutation_counterexample(op: Operator, cases: Sequence[tuple[Sequence[Fraction], Sequence[int]]],
                                 ts: Sequence[Fraction]) -> dict[str, Any] | None:
     ar = SymArith()
     for (p, K), t in itertools.product(cases, ts):
@@ -260,7 +263,7 @@ def _unsupported(cid: str, key: str, stmt: str, why: str) -> Claim:
 # -- truncation_cost ----------------------------------------------------------------------------
 
 
-def _tail_values(op: Any) -> list[tuple[dict[str, str], str, str]]:
+def _tail_values(op: Operator) -> list[tuple[dict[str, str], str, str]]:
     ar = ArbArith(200)
     out = []
     for t in REFERENCE_T:
@@ -349,7 +352,7 @@ def _cross_signs(score: sp.Expr) -> tuple[list[str], list[str]]:
 _MONO_T = (Fraction(1, 4), Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4), Fraction(8))
 
 
-def _monotone_counterexample(op: Any) -> dict[str, Any] | None:
+def _monotone_counterexample(op: Operator) -> dict[str, Any] | None:
     ar = ArbArith(200)
     cases = [(REFERENCE_P, K) for K in ((0,), (0, 1), (0, 1, 2))] + [(_TIE_P, (0,)), (_TIE_P, (0, 2))]
     for p, K in cases:
@@ -452,7 +455,7 @@ def _zero_limits(score: sp.Expr) -> list[dict[str, Any]]:
     return out
 
 
-def _zero_counterexample(op: Any, piece: Piece) -> dict[str, Any] | None:
+def _zero_counterexample(op: Operator, piece: Piece) -> dict[str, Any] | None:
     ar = SymArith()
     p = (Fraction(1, 2), Fraction(1, 2), Fraction(0))
     for t in _t_candidates(piece):
@@ -630,7 +633,7 @@ _PAIRS = (
 )
 
 
-def _collision(op: Any) -> dict[str, Any] | None:
+def _collision(op: Operator) -> dict[str, Any] | None:
     """Two distinct p with exactly equal F_T(p) (exact SymPy arithmetic), if found on the sample grid."""
     ar = SymArith()
     for (p, p2), t in itertools.product(_PAIRS, (Fraction(1), Fraction(1, 2), Fraction(1, 4), Fraction(2))):

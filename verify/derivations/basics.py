@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy as sp
@@ -32,6 +32,9 @@ from ..reproduce import format_fraction, fraction_code, list_code, snippet
 from .claims import Claim, Context, DerivedConstant, budgeted
 from .common import REFERENCE_P, pstr
 
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
 __all__ = ["derive", "composition_temperature", "closure_counterexample", "REFERENCE_P", "REFERENCE_TS"]
 
 REFERENCE_TS = (Fraction(1, 2), Fraction(1), Fraction(2), Fraction(4), Fraction(10))
@@ -39,7 +42,7 @@ S = sp.Symbol("S", positive=True)
 _U = sp.Symbol("u", positive=True)
 
 
-def _values(op: Any) -> tuple[tuple[dict[str, str], str], ...]:
+def _values(op: Operator) -> tuple[tuple[dict[str, str], str], ...]:
     from skd.operators import evaluate_mp
 
     out = []
@@ -149,7 +152,7 @@ def _pair_dets(r: Sequence[Any], p: Sequence[Any]) -> list[Any]:
     return [(r[i] - r[i + 1]) * (p[i + 1] - p[i + 2]) - (r[i + 1] - r[i + 2]) * (p[i] - p[i + 1]) for i in range(len(p) - 2)]
 
 
-def closure_counterexample(op: Any) -> dict[str, Any] | None:
+def closure_counterexample(op: Operator) -> dict[str, Any] | None:
     """A certified ``(S, T, p)`` with ``F_S(F_T(p)) ≠ F_ψ(p)`` for **every** ``ψ > 0``, or ``None``.
 
     Sound by construction (``docs/theory/basics.md#composition-law``, part (iii)): every ``T``-piece

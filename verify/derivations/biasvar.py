@@ -21,7 +21,7 @@ import functools
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flint
 import mpmath
@@ -36,6 +36,9 @@ from skd.theory.theorems import symbol
 from ..regions import Unsupported, fresh_symbol, t_pieces, x_pieces
 from .claims import Claim, Context, DerivedConstant, budgeted
 from .common import REFERENCE_P, compositions, g_at_zero, piece_at, pstr
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "REFERENCE_M",
@@ -235,7 +238,7 @@ def _forms(score: sp.Expr) -> list[dict[str, Any]]:
 
 # -- exact enumeration and the delta-method constants ---------------------------------------------
 
-def _scores_on_grid(op: Any, t: Fraction, m: int, v: int, dps: int) -> list[mpmath.mpf]:
+def _scores_on_grid(op: Operator, t: Fraction, m: int, v: int, dps: int) -> list[mpmath.mpf]:
     ar = MpArith(dps)
     out = []
     with mpmath.workdps(dps):
@@ -246,7 +249,7 @@ def _scores_on_grid(op: Any, t: Fraction, m: int, v: int, dps: int) -> list[mpma
     return out
 
 
-def exact_bias(op: Any, p: Sequence[Fraction], t: Fraction, m: int, dps: int = 40) -> list[mpmath.mpf]:
+def exact_bias(op: Operator, p: Sequence[Fraction], t: Fraction, m: int, dps: int = 40) -> list[mpmath.mpf]:
     """Exact ``E F_T(p̂) − F_T(p)`` for ``p̂`` the empirical distribution of ``m`` draws from ``p``.
 
     Sums over all multinomial outcomes with exact integer weights; scores ``g(k/m)`` at ``dps``
@@ -294,7 +297,7 @@ def exact_bias(op: Any, p: Sequence[Fraction], t: Fraction, m: int, dps: int = 4
         flint.ctx.prec = old
 
 
-def delta_B_V(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 40) -> tuple[list[mpmath.mpf], list[list[mpmath.mpf]]]:
+def delta_B_V(op: Operator, p: Sequence[Fraction], t: Fraction, dps: int = 40) -> tuple[list[mpmath.mpf], list[list[mpmath.mpf]]]:
     """``B(p, T)`` and ``V(p, T)`` of the delta method from the closed forms of ``docs/theory/biasvar.md``.
 
     ``B_i = lim m·(E F_T(p̂)_i − F_T(p)_i)``, ``V = lim m·Cov F_T(p̂)``; needs ``s = log g`` twice
@@ -339,7 +342,7 @@ def delta_B_V(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 40) -> tup
         return B, Vm
 
 
-def _numbers(op: Any) -> dict[str, Any]:
+def _numbers(op: Operator) -> dict[str, Any]:
     """Reference-point values (picklable strings) for the constants of one separable operator."""
     B, Vm = delta_B_V(op, REFERENCE_P, REFERENCE_T)
     bias = exact_bias(op, REFERENCE_P, REFERENCE_T, REFERENCE_M)

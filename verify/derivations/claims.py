@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
 from sympy.printing.str import StrPrinter  # type: ignore[import-untyped]  # sympy ships no types
@@ -33,6 +33,9 @@ from sympy.printing.str import StrPrinter  # type: ignore[import-untyped]  # sym
 from skd.theory.theorems import ConstantKind
 
 from ..budget import BudgetExceeded, WorkerError, run_with_budget
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "Claim",
@@ -256,7 +259,7 @@ class Context:
     derivation never re-proves an axiom itself. ``timeout`` is the budget of one symbolic step.
     """
 
-    op: Any
+    op: Operator
     timeout: float = 20.0
     report: Any = None
     progress: Callable[[str], None] | None = None

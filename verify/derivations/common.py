@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import mpmath
 import sympy as sp
@@ -30,6 +30,8 @@ from skd.operators.symbols import T, V, x
 from .claims import DerivedConstant
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from . import Derivation
 
 __all__ = [
@@ -121,14 +123,14 @@ def compositions(m: int, v: int) -> Iterator[tuple[int, ...]]:
             yield (n0, *rest)
 
 
-def g_at_zero(op: Any, t: Fraction, v: int) -> sp.Expr:
+def g_at_zero(op: Operator, t: Fraction, v: int) -> sp.Expr:
     """``g(0+, T=t, V=v)`` of a separable operator (SymPy limit); raises ``ValueError`` if not finite and ≥ 0.
 
     >>> from skd.operators import library
     >>> g_at_zero(library.power, Fraction(2), 3), g_at_zero(library.mixture, Fraction(2), 3)
     (0, 1/6)
     """
-    g = op.score.subs({T: rational(t), V: v})
+    g = cast("sp.Expr", op.score).subs({T: rational(t), V: v})
     g0 = sp.limit(g, x, 0, "+")
     if not (g0.is_real and g0.is_finite and g0 >= 0):
         raise ValueError(f"g(0+, T={t}) = {g0} is not a finite non-negative number")

@@ -18,7 +18,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy as sp
@@ -31,6 +31,9 @@ from skd.theory.theorems import symbol
 from ..regions import Unsupported, t_pieces, x_pieces
 from ..reproduce import format_fraction, fraction_code, list_code, snippet
 from .common import REFERENCE_P, mpq, pstr
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "DPS",
@@ -438,7 +441,7 @@ def _arb_q(s: sp.Expr, p: Sequence[Fraction], b: Fraction) -> list[Any]:
     return [wi / z for wi in w]
 
 
-def sup_i_counterexample(op: Any, candidates: Sequence[tuple[Sequence[Fraction], Fraction, Fraction]] = SUP_I_CANDIDATES
+def sup_i_counterexample(op: Operator, candidates: Sequence[tuple[Sequence[Fraction], Fraction, Fraction]] = SUP_I_CANDIDATES
                          ) -> dict[str, Any] | None:
     """A certified ``n = 1`` counterexample to ``Σ KL ≤ ½(β1 − β0)² sup I / n``, or ``None``.
 

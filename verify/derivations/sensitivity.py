@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -64,6 +64,9 @@ from .sensitivity_analysis import (
 )
 from .sensitivity_sharp import affine_abs_r, lipschitz_eps_sharp_claims, sharp_l1_form
 from .sensitivity_vector import lipschitz_vector_claims, topk_counterexample, topk_tie_pair, vector_unsupported_claims
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "DERIVATIVE_POINTS",
@@ -184,7 +187,7 @@ def _derive_separable(ctx: Context) -> list[Claim]:
     return out
 
 
-def _assemble(op: Any, pieces: list[dict[str, Any]], closed: list[dict[str, Any]], sharp: dict[str, Any] | None,
+def _assemble(op: Operator, pieces: list[dict[str, Any]], closed: list[dict[str, Any]], sharp: dict[str, Any] | None,
               sharp_reason: str | None) -> dict[str, list[Claim]]:
     """Every non-axiom claim, by theorem key (SymPy simplifications: run under a budget)."""
     return {
@@ -365,7 +368,7 @@ def _lipschitz_logit(pieces: list[dict[str, Any]]) -> list[Claim]:
                      method="theorem lipschitz_logit", depends_on=(wd_id, hid), constants=consts)]
 
 
-def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | None:
+def _closed_counterexample(op: Operator, info: dict[str, Any]) -> dict[str, Any] | None:
     """Arb-certified chord ratios above CLOSED_LEVELS at the sample T of a piece with 0 < c < 1."""
     from ..reproduce import operator_code
 
@@ -412,7 +415,7 @@ def _closed_counterexample(op: Any, info: dict[str, Any]) -> dict[str, Any] | No
     }
 
 
-def _lipschitz_closed(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
+def _lipschitz_closed(op: Operator, closed: list[dict[str, Any]]) -> list[Claim]:
     key = LIPSCHITZ_CLOSED.key
     wd_id = f"{key}.well_defined"
     out: list[Claim] = []

@@ -17,7 +17,7 @@ import heapq
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -29,6 +29,9 @@ from skd.theory.theorems import symbol
 from ..regions import Piece, Unsupported, fresh_symbol, t_pieces, x_pieces
 from ..signs import sign_of
 from .common import piece_at
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = [
     "EPS",
@@ -311,7 +314,7 @@ def sharp_enclosure(hp: sp.Expr, t: Fraction, eps: Fraction, max_boxes: int = MA
             "open_boxes": len(heap), "complete": not unbounded}
 
 
-def chord_ratio_arb(op: Any, t: Fraction, eps: Fraction, prec: int = 128) -> Any:
+def chord_ratio_arb(op: Operator, t: Fraction, eps: Fraction, prec: int = 128) -> Any:
     """Arb ball of ``‖F_T(p) − F_T(p')‖ / ‖p − p'‖`` for ``p = (ε, 1 − ε)``, ``p' = (0, 1)`` (``V = 2``).
 
     Uses ``F_T(p') = (0, 1)``, the continuous extension for a power-type score with exponent

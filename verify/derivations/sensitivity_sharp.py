@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -25,6 +25,9 @@ from ..regions import Piece
 from ..reproduce import format_fraction
 from .claims import Claim, DerivedConstant
 from .sensitivity_analysis import EPS, dec_outward, frac_of, piece_info_at, piecewise_by_piece
+
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
 
 __all__ = ["L2_FACTOR", "L2_WITNESS_EPS", "L2_WITNESS_T", "SHARP_V_POINTS", "affine_abs_r", "l2_witness",
            "lipschitz_eps_sharp_claims", "sharp_l1_form"]
@@ -67,7 +70,7 @@ def _l2_witness_search(c: float, eps: float) -> tuple[float, float, float, float
     return d, float(v[0]), float(v[1]), s
 
 
-def l2_witness(op: Any, c: sp.Expr) -> dict[str, Any] | None:
+def l2_witness(op: Operator, c: sp.Expr) -> dict[str, Any] | None:
     """Arb-certified chord ratio in ℓ2 above ``L2_FACTOR · c ε^{c−1}`` at ``V = 3``, ``T = 2`` (or None)."""
     t = L2_WITNESS_T
     cv = sp.nsimplify(c.subs(T, sp.Rational(t.numerator, t.denominator)))
@@ -103,7 +106,7 @@ def affine_abs_r(af: dict[str, Any]) -> tuple[sp.Expr, sp.Expr]:
     return r, sp.simplify(r if af["r_sign"] in ("pos", "zero") else (-r if af["r_sign"] == "neg" else sp.Abs(r)))
 
 
-def lipschitz_eps_sharp_claims(op: Any, closed: list[dict[str, Any]]) -> list[Claim]:
+def lipschitz_eps_sharp_claims(op: Operator, closed: list[dict[str, Any]]) -> list[Claim]:
     key = LIPSCHITZ_EPS_SHARP.key
     wd_id, hid = f"{key}.well_defined", f"{key}.sharp_form"
     stmt = LIPSCHITZ_EPS_SHARP.hypothesis("sharp_form").statement

@@ -10,7 +10,7 @@ ratios at the tie pairs :func:`topk_tie_pair` (:func:`topk_counterexample`).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -23,6 +23,9 @@ from ..reproduce import format_fraction
 from .claims import Claim, Context, DerivedConstant, budgeted
 from .sensitivity_analysis import EPS
 
+if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
 __all__ = ["TOPK_LEVELS", "TOPK_T", "lipschitz_vector_claims", "topk_counterexample", "topk_tie_pair",
            "vector_unsupported_claims"]
 
@@ -31,7 +34,7 @@ TOPK_LEVELS = (10, 100, 1000)
 TOPK_T = (Fraction(1), Fraction(2))
 
 
-def _recognised(op: Any) -> str | None:
+def _recognised(op: Operator) -> str | None:
     """``"topk"``, ``"sparsemax"`` or ``"entmax15"`` when ``op`` runs that library algorithm (identity of the function)."""
     from skd.operators import library
 
@@ -55,7 +58,7 @@ def topk_tie_pair(t: Fraction) -> tuple[list[Fraction], list[Fraction]]:
     return [Fraction(1, 2), a, b], [Fraction(1, 2), b, a]
 
 
-def topk_counterexample(op: Any, prec: int = 128) -> dict[str, Any] | None:
+def topk_counterexample(op: Operator, prec: int = 128) -> dict[str, Any] | None:
     """Arb-certified ℓ1 (= ℓ2) chord ratios of top-k above TOPK_LEVELS at the tie pairs, T in TOPK_T."""
     from ..reproduce import operator_code
 
@@ -93,7 +96,7 @@ def topk_counterexample(op: Any, prec: int = 128) -> dict[str, Any] | None:
     }
 
 
-def _vector_projection_work(op: Any) -> dict[str, Any]:
+def _vector_projection_work(op: Operator) -> dict[str, Any]:
     """What the vector theorem needs (worker): the recognised algorithm and, for top-k, the certified counterexample."""
     name = _recognised(op)
     return {"name": name, "topk": topk_counterexample(op) if name == "topk" else None}

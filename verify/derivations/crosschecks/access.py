@@ -12,7 +12,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import mpmath
 import numpy as np
@@ -30,6 +30,8 @@ from ...strategies import rational_distributions, temperatures
 from ..common import fstr, mpq, pstr, rational
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
     from ..claims import Claim
 
@@ -58,7 +60,7 @@ def _at(p: Sequence[Fraction], K: Sequence[int], t: Fraction) -> dict[str, str]:
     return {"p": pstr(p), "K": ",".join(map(str, K)), "T": fstr(t)}
 
 
-def _access_inputs(op: Any, cases: int, seed: int, *, max_size: int = 6) -> list[Input]:
+def _access_inputs(op: Operator, cases: int, seed: int, *, max_size: int = 6) -> list[Input]:
     """Reference point (top-2 at every reference T) and ``cases`` draws of (p, top-k set, T) fitting ``op.sizes``."""
     drawn = draw(st.tuples(rational_distributions(max_size=max_size, max_denominator=100), st.integers(1, 5),
                            temperatures(min_value=0.05, max_value=20)), cases, seed=seed)

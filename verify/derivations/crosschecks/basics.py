@@ -25,6 +25,8 @@ from ...strategies import rational_distributions, temperatures
 from ..common import REFERENCE_P, parse_p, pstr, rational
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["crosscheck"]
@@ -91,7 +93,7 @@ def _reference_value_check(d: Derivation) -> Check:
                  relative=False, worst=worst)
 
 
-def _law_counterexample_checks(op: Any, ce: Any) -> list[Check]:
+def _law_counterexample_checks(op: Operator, ce: Any) -> list[Check]:
     """The refuted composition law, confirmed without the Arb code that certified it.
 
     * the stated ``r = F_S(F_T(p))`` against the NumPy kernel's composite (float64);

@@ -33,6 +33,8 @@ from ...strategies import rational_distributions, temperatures
 from ..common import REFERENCE_P, compositions, g_at_zero, mpq, parse_p, pstr, rational
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["crosscheck", "MC_CONFIDENCE", "CONVERGENCE_M"]
@@ -103,7 +105,7 @@ def _delta_from_constants(d: Derivation, p: Sequence[Fraction], t: Fraction, dps
         return B, Vm
 
 
-def _fd_B_V(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> tuple[list[Any], list[list[Any]]]:
+def _fd_B_V(op: Operator, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> tuple[list[Any], list[list[Any]]]:
     """B and V by central differences of ``F`` (mpmath, ``dps`` digits, step ``min(p)·1e-12``).
 
     ``Σ = diag(p) − p pᵀ``: ``B_i = ½(Σ_j p_j ∂_j²F_i − ∂_p²F_i)``, ``V_ik = Σ_j p_j ∂_jF_i ∂_jF_k − ∂_pF_i ∂_pF_k``
@@ -128,7 +130,7 @@ def _fd_B_V(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> tuple
         return B, Vm
 
 
-def _enumerated_bias(op: Any, p: Sequence[Fraction], t: Fraction, m: int, dps: int = 40) -> list[mpmath.mpf]:
+def _enumerated_bias(op: Operator, p: Sequence[Fraction], t: Fraction, m: int, dps: int = 40) -> list[mpmath.mpf]:
     """``E F_T(p̂) − F_T(p)`` by enumerating the multinomial outcomes in plain mpmath (independent of
     :func:`exact_bias`): integer weights ``m!/∏n_j! ∏(den·p_j)^{n_j}``, ``F(n/m)`` by :func:`evaluate_mp`
     with a zero count scored ``g(0+)`` (the closed-simplex extension of the theorem)."""

@@ -28,6 +28,8 @@ from ...strategies import rational_distributions, temperatures
 from ..common import REFERENCE_P, constant_or_none, mpq, pstr, rational
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["crosscheck"]
@@ -52,13 +54,13 @@ def _breakpoints(expr: sp.Expr) -> list[float]:
     return sorted(float(e) for e in ends if e.is_number and e.is_finite)
 
 
-def _entropy_mp(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> Any:
+def _entropy_mp(op: Operator, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> Any:
     with mpmath.workdps(dps):
         q = evaluate_mp(op, p, t, dps=dps)
         return -mpmath.fsum(qi * mpmath.log(qi) for qi in q if qi > 0)
 
 
-def _entropy_fd(op: Any, p: Sequence[Fraction], t: Fraction) -> float:
+def _entropy_fd(op: Operator, p: Sequence[Fraction], t: Fraction) -> float:
     """Central difference of H(F_T(p)) with step T·1e-15 at 50 digits (independent of the derivation)."""
     h = t / 10**15
     with mpmath.workdps(50):
@@ -86,7 +88,7 @@ def _closed_form(rate: sp.Expr, q: Sequence[Any], p: Sequence[Fraction], t: Frac
     return float(sp.N(rate.subs({T: rational(t), V: len(p), VAR_LOGP: var_s}), 30))
 
 
-def _kernel_fd(op: Any, p: Sequence[Fraction], t: Fraction) -> float:
+def _kernel_fd(op: Operator, p: Sequence[Fraction], t: Fraction) -> float:
     """Central difference of H(F_T(p)) with the NumPy reference kernel (float64, step 1e-5·T)."""
     arr = np.array([float(v) for v in p])
     tf, h = float(t), float(t) * 1e-5

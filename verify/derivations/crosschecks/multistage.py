@@ -41,6 +41,8 @@ from .multistage_process import (
 )
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["GLUED_BETA", "PathQ", "REFERENCE_BETA", "crosscheck"]
@@ -58,7 +60,7 @@ _N_MAX = 64
 class PathQ:
     """``q_β = F_{1/β}(p)`` from :func:`evaluate_mp` (40 digits), cached by exact ``β``; never the derived log-score."""
 
-    def __init__(self, op: Any, p: Sequence[Fraction] = REFERENCE_P) -> None:
+    def __init__(self, op: Operator, p: Sequence[Fraction] = REFERENCE_P) -> None:
         self.op, self.p = op, list(p)
         self.cache: dict[Fraction, list[Any]] = {}
 

@@ -36,6 +36,8 @@ from ..claims import DerivedConstant
 from ..common import constant_or_none, exact_fraction, mpq, richardson
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["error_propagation_checks", "euler_checks", "explicit_rate_checks", "projection_chain_checks",
@@ -171,7 +173,7 @@ def projection_chain_checks(d: Derivation, cases: int) -> list[Check]:
                   relative=False, worst=worst)]
 
 
-def projection_chain_gap(op: Any, t: Fraction, n: int, seed: int = 0, *, dps: int = 50, iters: int = 170) -> tuple[Any, Any]:
+def projection_chain_gap(op: Operator, t: Fraction, n: int, seed: int = 0, *, dps: int = 50, iters: int = 170) -> tuple[Any, Any]:
     """``(gap, move)``: max |chain end − one-shot student| after ``n`` exact stages, and how far the
     offsets moved the one-shot student from the teacher's class (so a zero gap is not trivial).
 
@@ -288,7 +290,7 @@ def _softmax_rows(z: Any) -> Any:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _kernel_logits(op: Any, w: Any, xs: Any, t: Fraction) -> Any:
+def _kernel_logits(op: Operator, w: Any, xs: Any, t: Fraction) -> Any:
     """Logits (reference row 0 subtracted) of ``apply(op, softmax(W x), T)`` for the rows of ``xs``: the operator's own
     NumPy kernel, not the derived ``a(T)``."""
     q = np.asarray(apply(op, _softmax_rows(xs @ w.T), float(t)))
@@ -338,7 +340,7 @@ def _a_of(bound: DerivedConstant, t: Fraction) -> float | None:
     return None if val is None else 4 * val
 
 
-def _path_energy_checks(op: Any, cid: str, bound: DerivedConstant) -> list[Check]:
+def _path_energy_checks(op: Operator, cid: str, bound: DerivedConstant) -> list[Check]:
     rng = np.random.default_rng(20261206)
     v_, d_ = 4, 5
     w = np.vstack([rng.normal(0, 1.5, (v_ - 1, d_)), np.zeros((1, d_))])
@@ -389,7 +391,7 @@ def _path_energy_checks(op: Any, cid: str, bound: DerivedConstant) -> list[Check
     return out
 
 
-def _stage_error_checks(op: Any, cid: str, exact: DerivedConstant, bound: DerivedConstant) -> list[Check]:
+def _stage_error_checks(op: Operator, cid: str, exact: DerivedConstant, bound: DerivedConstant) -> list[Check]:
     rng = np.random.default_rng(6122026)
     v_, d_, k_, m_, reps = 3, 4, 2, 20, 4000
     a_mat = rng.normal(0, 1, (d_, d_))

@@ -30,6 +30,8 @@ from ...strategies import rational_distributions, temperatures
 from ..common import REFERENCE_P, constant_or_none, exact_fraction, mpq, parse_p, pstr
 
 if TYPE_CHECKING:
+    from skd.operators.declare import Operator
+
     from .. import Derivation
 
 __all__ = ["crosscheck"]
@@ -62,12 +64,12 @@ def _value_at(expr: sp.Expr, env: dict[sp.Symbol, Any], dps: int = 40) -> Any:
     return v if mpmath.isfinite(v) else None
 
 
-def _mp_eval(op: Any, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
+def _mp_eval(op: Operator, p: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
     with mpmath.workdps(dps):
         return [mpmath.mpf(v) for v in evaluate_mp(op, p, t, dps=dps)]
 
 
-def _fd_direction(op: Any, p: Sequence[Fraction], u: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
+def _fd_direction(op: Operator, p: Sequence[Fraction], u: Sequence[Fraction], t: Fraction, dps: int = 50) -> list[Any]:
     """Central difference of ``F_T`` at ``p`` along the tangent direction ``u`` (exact inputs, ``dps`` digits).
 
     The step is ``min(p)·10⁻¹²`` (``u`` is scaled so that ``max |u_i| = 1``): both points stay in the open
@@ -113,12 +115,12 @@ def _jacobian_formula(a_expr: sp.Expr, q: Sequence[Any], p: Sequence[Fraction], 
         return [qi * (wi - m) for qi, wi in zip(q, w, strict=True)]
 
 
-def _tangent_fd_v2(op: Any, xv: Fraction, t: Fraction) -> Any:
+def _tangent_fd_v2(op: Operator, xv: Fraction, t: Fraction) -> Any:
     """``d/dx F_T(x, 1 − x)_1`` by a central difference of :func:`evaluate_mp` (50 digits)."""
     return _fd_direction(op, [xv, 1 - xv], [Fraction(1), Fraction(-1)], t)[0]
 
 
-def _max_abs_tangent(op: Any, t: Fraction, eps: Fraction, grid: int = 40, iters: int = 40) -> Any:
+def _max_abs_tangent(op: Operator, t: Fraction, eps: Fraction, grid: int = 40, iters: int = 40) -> Any:
     """``max_{x ∈ [eps, 1 − eps]} |d/dx F_T(x, 1 − x)_1|``: a grid, then golden section around the best node."""
     xs = [eps + (1 - 2 * eps) * Fraction(k, grid) for k in range(grid + 1)]
     vals = [abs(_tangent_fd_v2(op, xv, t)) for xv in xs]
@@ -142,7 +144,7 @@ def _max_abs_tangent(op: Any, t: Fraction, eps: Fraction, grid: int = 40, iters:
         return max(best, f1, f2)
 
 
-def _closed_ratio(op: Any, p: Sequence[Fraction], p2: Sequence[Fraction], t: Fraction) -> tuple[Any, Any]:
+def _closed_ratio(op: Operator, p: Sequence[Fraction], p2: Sequence[Fraction], t: Fraction) -> tuple[Any, Any]:
     """``ℓ1`` and ``ℓ2`` chord ratios ``‖F_T(p) − F_T(p')‖ / ‖p − p'‖`` (mpmath, faces allowed)."""
     f1, f2 = _mp_eval(op, p, t), _mp_eval(op, p2, t)
     with mpmath.workdps(50):
@@ -535,7 +537,7 @@ def _crosscheck_sharp(d: Derivation, cases: int) -> list[Check]:
     return out + _l2_rate_checks(op, key, ks["L2_rate_lower"]) + _l2_witness_checks(op, key, ks["L2_witness"], ks["L1_upper"])
 
 
-def _l2_rate_checks(op: Any, key: str, rate: Any) -> list[Check]:
+def _l2_rate_checks(op: Operator, key: str, rate: Any) -> list[Check]:
     """The ℓ2 liminf constant against a 450-digit ratio along the family of its proof at ε = 1e-400."""
     if rate is None:
         return []
@@ -560,7 +562,7 @@ def _l2_rate_checks(op: Any, key: str, rate: Any) -> list[Check]:
                   "(must be 1; relative error terms ε^((1−c)/2), ε^(c/2), below 1e-20 for c ≥ 1/9)", n, dev, 1e-9, worst=worst)]
 
 
-def _l2_witness_checks(op: Any, key: str, wit: Any, l1_upper: Any) -> list[Check]:
+def _l2_witness_checks(op: Operator, key: str, wit: Any, l1_upper: Any) -> list[Check]:
     """The stated ℓ2 witness: its chord ratio by direct evaluation, in Δ_ε and above (21/20)·L1_upper."""
     if wit is None or not wit.values:
         return []
