@@ -6,11 +6,10 @@
   module (``entropy``, ``multistage``, ``sensitivity_analysis``, …) nor a name from one, neither
   directly (anywhere in the file, function-level imports included) nor through the modules it
   imports, and it names no module by a string (``importlib.import_module``, ``__import__``);
-* no import cycle among ``skd.verify.derivations`` and ``skd.verify.crosscheck`` (function-level
-  imports included; ``if TYPE_CHECKING:`` imports never run and are left out);
-* no private name (``_x``) is imported from another module of ``skd.verify.derivations``.
+Import cycles and private names across modules are checked for the whole tree by
+``tools/architecture.py`` (``tests/test_architecture.py``).
 
-Each rule is a function of a source tree, so the tests below also run it on an injected violation
+The rule is a function of a source tree, so the tests below also run it on injected violations
 in a ``tmp_path`` tree and see it fail there.
 """
 
@@ -148,56 +147,6 @@ def independence_violations(root: Path) -> list[str]:
     return sorted(set(_direct_violations(root, sources) + _transitive_violations(root, sources)))
 
 
-def import_cycles(root: Path) -> list[list[str]]:
-    """The import cycles (strongly connected components of more than one module, or a self-import) among
-    ``skd.verify.derivations`` and ``skd.verify.crosscheck``, run-time imports at any depth."""
-    sources = _sources(root)
-    graph = _runtime_graph(sources, "skd.verify")
-    scope = {m for m in graph if m.startswith(PACKAGE) or m == "skd.verify.crosscheck"}
-    graph = {m: {n for n in graph[m] if n in scope} for m in scope}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: list[list[str]] = []
-
-    def visit(v: str) -> None:  # Tarjan
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on.add(v)
-        for w in sorted(graph[v]):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            comp = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                comp.append(w)
-                if w == v:
-                    break
-            if len(comp) > 1 or v in graph[v]:
-                out.append(sorted(comp))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return out
-
-
-def private_imports(root: Path) -> list[str]:
-    """``file:line`` of every private name imported from a module of ``skd.verify.derivations``."""
-    bad = []
-    for mod, path in _sources(root).items():
-        for lineno, target, names in imports(path, mod):
-            if target.startswith(PACKAGE) and target != mod:
-                bad += [f"{path.relative_to(root)}:{lineno}: {target}.{n}" for n in names if n.startswith("_")]
-    return bad
-
-
 # -- the repository -----------------------------------------------------------------------------------
 
 
@@ -212,14 +161,6 @@ def test_crosscheck_every_topic_has_its_own_crosscheck_module():
     for topic, fn in REGISTERED.items():
         assert fn.__module__ == f"{CROSSCHECKS}.{topic}", (topic, fn.__module__)
     assert list(REGISTERED) == list(TOPICS)
-
-
-def test_derivations_have_no_import_cycle():
-    assert import_cycles(ROOT) == []
-
-
-def test_derivations_import_no_private_name_across_modules():
-    assert private_imports(ROOT) == []
 
 
 # -- the rules see a violation -----------------------------------------------------------------------
@@ -268,14 +209,3 @@ def test_independence_rule_allows_helpers_data_types_and_siblings(tmp_path: Path
     assert independence_violations(root) == []
 
 
-def test_cycle_rule_catches_a_function_level_cycle_and_ignores_type_checking(tmp_path: Path):
-    root = _tree(tmp_path, {"verify/derivations/a.py": "def f():\n    from . import b\n",
-                            "verify/derivations/b.py": "from .a import f\n",
-                            "verify/derivations/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .d import X\n",
-                            "verify/derivations/d.py": "from .c import Y\n"})
-    assert import_cycles(root) == [["skd.verify.derivations.a", "skd.verify.derivations.b"]]
-
-
-def test_private_import_rule_catches_a_private_name(tmp_path: Path):
-    root = _tree(tmp_path, {"verify/derivations/x.py": "from .entropy import _piece_forms\n"})
-    assert private_imports(root) == ["verify/derivations/x.py:1: skd.verify.derivations.entropy._piece_forms"]
