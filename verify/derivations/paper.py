@@ -197,8 +197,9 @@ def _axiom_row(result: Mapping[str, Any]) -> str:
     return "; ".join(out) or "not qualified (partial scope)"
 
 
-def _why(result: Mapping[str, Any], concl: Mapping[str, Any]) -> list[str]:
-    """Deterministic reasons a conclusion is not established: its refuted/unknown dependencies.
+def _why_items(result: Mapping[str, Any], concl: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Deterministic reasons a conclusion is not established: its refuted/unknown dependencies,
+    each as ``(status of the dependency, text)``.
 
     Axiom verdicts are cited by status only (their refuter reasons mention search budgets, which
     would make the page depend on the machine); derivation claims by their counterexample.
@@ -210,14 +211,19 @@ def _why(result: Mapping[str, Any], concl: Mapping[str, Any]) -> list[str]:
         if d is None or d["status"] in ("proved", "established", "conditional") or d["role"] == "assumption":
             continue
         if str(d.get("method", "")).startswith("skd check"):
-            out.append(f"`{dep}` {d['status']} (axiom verdict of `skd check {result['name']}`)")
+            out.append((d["status"], f"`{dep}` {d['status']} (axiom verdict of `skd check {result['name']}`)"))
         elif d["status"] == "refuted":
-            out.append(f"`{dep}` refuted: {(d.get('counterexample') or {}).get('statement', '')}")
+            out.append((d["status"], f"`{dep}` refuted: {(d.get('counterexample') or {}).get('statement', '')}"))
         elif d["status"] == "not_established":
-            out.append(f"`{dep}` not established")
+            out.append((d["status"], f"`{dep}` not established"))
         else:
-            out.append(f"`{dep}` unknown ({d.get('reason_kind')})")
+            out.append((d["status"], f"`{dep}` unknown ({d.get('reason_kind')})"))
     return out
+
+
+def _why(result: Mapping[str, Any], concl: Mapping[str, Any]) -> list[str]:
+    """The texts of :func:`_why_items`."""
+    return [text for _, text in _why_items(result, concl)]
 
 
 def _blocking(result: Mapping[str, Any], claims: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -365,7 +371,7 @@ def _uniform(qualifying: Sequence[Mapping[str, Any]], thms: Mapping[str, Any]) -
             for c in _conclusions(r, key):
                 statuses.append(c["status"])
                 if c["status"] == "not_established":
-                    why += [f"`{r['name']}`: {w}" for w in _why(r, c) if " refuted" in w]
+                    why += [f"`{r['name']}`: {w}" for status, w in _why_items(r, c) if status == "refuted"]
                 elif _partial(c):
                     k = scopes.setdefault(c["scope"], len(scopes) + 1)
                     partial.append(f"`{r['name']}` [S{k}]")
