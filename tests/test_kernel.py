@@ -113,6 +113,44 @@ def test_a_region_that_is_not_a_substitution_is_rejected():
     assert not ok and "Möbius" in why
 
 
+def test_a_region_that_substitutes_a_non_symbol_is_rejected():
+    # the kernel substitutes structurally (xreplace): a key that is an expression, not a
+    # variable, would be pattern replacement, so it is refused outright
+    out = prove("well_defined", library.power)
+    k = _first_sign_step(out, "g")
+    key = dict(out.steps[k].args)["subs"]
+    bad = dict(out.subs)
+    bad[key] = tuple(((s**2 if str(s) == "x" else s), e) for s, e in out.subs[key])
+    ok, why = check_proof("well_defined", library.power, dataclasses.replace(out, subs=bad))
+    assert not ok and "only symbols may be substituted" in why
+
+
+def test_a_derivative_sympy_leaves_unevaluated_is_never_decided_and_never_crashes_the_kernel():
+    # d/dx floor(x) stays Derivative(floor(x), x), which binds x: substituting a region into it
+    # structurally raises ValueError. The kernel's own derivations resolve floor before they
+    # differentiate, so no certificate reaches this today; the region itself is tested (private:
+    # the only way in) so that a future derivation cannot turn it into a crash (exit 4)
+    from skd.operators.symbols import T, x
+
+    u = sp.Symbol("u", positive=True)
+    region = kernel._Region([(x, 1 / (1 + u)), (T, sp.Integer(1))], kernel._Decider())
+    d = sp.diff(x * sp.floor(x), x)
+    assert d.has(sp.Derivative)
+    e = sp.log(2 + d**2)   # log's side condition (2 + d**2 > 0) is substituted before d is reached
+    assert region.sign(e) is None
+    assert region.defined_before(e) is False
+
+
+def test_the_provers_substitution_falls_back_to_subs_on_a_derivative():
+    from skd.operators.symbols import x
+    from skd.verify.provers.common import substitute
+
+    e = sp.diff(x * sp.floor(x), x)
+    got = substitute(e, {x: sp.Rational(1, 2)})   # xreplace would raise "derivative wrt 1/2"
+    assert got.has(sp.Subs) or got.is_number
+    assert substitute(x**2 + x, {x: sp.Rational(1, 3)}) == sp.Rational(4, 9)
+
+
 def test_a_step_without_a_sign_claim_is_rejected():
     out = prove("entropy", library.power)
     k = _first_sign_step(out, "d2(log g)/dxdT")

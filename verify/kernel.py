@@ -145,6 +145,10 @@ def _constant_sign(e: sp.Expr) -> KernelSign | None:
 
 _TOTAL = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.sinh, sp.cosh, sp.atan, sp.erf, sp.Abs, sp.Max, sp.Min)
 _KEEPS_SIGN = (sp.tanh, sp.sinh, sp.atan, sp.erf, sp.asin)
+#: nodes that bind a variable (``diff(floor(x), x)`` stays ``Derivative(floor(x), x)``): a region's
+#: substitution is structural (``xreplace``), which is not the substitution of a value into them,
+#: so an expression holding one is never decided (nor substituted) on a region
+_BINDS = (sp.Derivative, sp.Subs, sp.Integral, sp.Sum, sp.Product, sp.Lambda)
 
 
 class _Decider:
@@ -437,10 +441,32 @@ class _Span:
     point: bool
 
 
+#: ``_span`` of a substitution already examined (a pure function of the SymPy expression, which
+#: is immutable): a certificate names the same few regions in many steps, and a process checks
+#: many certificates. A rejection is remembered as its message. Bounded: cleared when full.
+_SPANS: dict[sp.Expr, _Span | str] = {}
+_SPANS_MAX = 4096
+
+
 def _span(sub: sp.Expr) -> _Span:
     """The set covered by ``sub`` as its positive symbol ranges over (0, oo): a point, or the
     open interval between its values at 0 and oo for a Möbius map ``(a + b s)/(c + d s)`` whose
     denominator is positive on (0, oo) (so the map is continuous and monotone there)."""
+    got = _SPANS.get(sub)
+    if got is None:
+        try:
+            got = _span_uncached(sub)
+        except KernelRejection as exc:
+            got = str(exc)
+        if len(_SPANS) >= _SPANS_MAX:
+            _SPANS.clear()
+        _SPANS[sub] = got
+    if isinstance(got, str):
+        raise KernelRejection(got)
+    return got
+
+
+def _span_uncached(sub: sp.Expr) -> _Span:
     syms = sub.free_symbols
     if not syms:
         return _Span(sub, sub, True)
@@ -566,13 +592,17 @@ class _Region:
 
     def __init__(self, subs: Sequence[tuple[sp.Symbol, sp.Expr]], decider: _Decider) -> None:
         self.subs = dict(subs)
+        # applied structurally (``xreplace``: every occurrence at once, no pattern matching),
+        # which is the substitution of variables only when every key is a symbol
+        if not all(isinstance(k, sp.Symbol) for k in self.subs):
+            raise KernelRejection(f"a region substitutes {sorted(map(str, self.subs))}: only symbols may be substituted")
         self.decider = decider
 
     def sign(self, e: sp.Expr) -> KernelSign | None:
         e = sp.sympify(e)  # safe: SymPy object built from the definition
         if not self.defined_before(e):
             return None
-        v = e.subs(self.subs, simultaneous=True)
+        v = e.xreplace(self.subs)
         if v.free_symbols - {s for val in self.subs.values() for s in val.free_symbols}:
             return None  # a variable the region does not fix
         return self.decider.sign(v)
@@ -581,6 +611,8 @@ class _Region:
         """Every node of ``e`` *as it stands* is inside its domain on the region. SymPy evaluates
         while substituting, and a complex intermediate can vanish (``cosh(sqrt(T - 2))`` at
         ``T = 1`` becomes ``cos(1)``), so the conditions are taken before the substitution."""
+        if e.has(*_BINDS):
+            return False
         for node in sp.preorder_traversal(e):
             if not isinstance(node, sp.Expr) or not node.args:
                 continue
@@ -600,7 +632,7 @@ class _Region:
             elif not isinstance(node, (sp.Add, sp.Mul) + _TOTAL):
                 return False
             for kind, c in conditions:
-                cv = c.subs(self.subs, simultaneous=True)
+                cv = c.xreplace(self.subs)
                 if cv.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo) or any(s.is_positive is not True for s in cv.free_symbols):
                     return False
                 s = self.decider.sign(cv)
@@ -668,7 +700,9 @@ class _Region:
     def _integer_part(self, func: Any, u: sp.Expr) -> sp.Expr:
         """``floor(u)`` / ``ceiling(u)`` constant on the region: the integer ``n`` at a sample
         point, then ``n <= u < n + 1`` (resp. ``n - 1 < u <= n``) decided on the whole region."""
-        at = u.subs(self.subs, simultaneous=True)
+        if u.has(*_BINDS):
+            raise KernelRejection(f"{func.__name__}({u}) binds a variable")
+        at = u.xreplace(self.subs)
         sample = at.subs({s: sp.Integer(1) for s in at.free_symbols})
         if not sample.is_number or sample.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise KernelRejection(f"{func.__name__}({u}) has no value at the region's sample point")
@@ -890,7 +924,7 @@ def _check_defined_at_T1(op: Any, outcome: Any, subs_of: Mapping[str, Any], deci
     for base in bases:
         region = _Region([*base, (T, sp.Integer(1)), (x, 1 / (1 + u))], decider)
         g = region.resolve(op.score)
-        if not region.defined_before(g) or not decider.defined(g.subs(region.subs, simultaneous=True)):
+        if not region.defined_before(g) or not decider.defined(g.xreplace(region.subs)):
             raise KernelRejection(f"identity: g is not proved defined at T = 1 on {region.describe()}")
 
 
