@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ast
 import collections
+import json
+import os
 import pathlib
 import random
 from fractions import Fraction as Q
@@ -181,14 +183,31 @@ def _verdicts(score: str) -> dict:
 DECISION_RATE_FLOOR = 0.85
 
 
+#: The corpora are checked in this many interleaved shards (one test each, so that pytest-xdist
+#: spreads ~7 min of checking over its workers instead of running it as one test at the end).
+SHARDS = 4
+
+
+def _rate_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A folder every shard of this pytest run sees (all xdist workers), and no other run."""
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent / f"adversarial-rate-{uid}" if uid else base / "adversarial-rate"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.slow
-def test_verifier_is_sound_never_crashes_and_decides_enough_of_the_corpora():
-    """One test (one process) checks every operator once: soundness (0 unsound verdicts), no
-    crash (exit 4), and the decision rate over the settled cells of both corpora."""
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_verifier_is_sound_never_crashes_and_decides_enough_of_the_corpora(shard, tmp_path_factory):
+    """Each shard checks every SHARDS-th operator once: soundness (0 unsound verdicts) and no crash
+    (exit 4) per shard; the decision rate is over the settled cells of *both corpora*, so each shard
+    leaves its counts where every worker sees them, and a shard that finds all SHARDS counts there
+    (at least the last one to finish) asserts the floor on their sum."""
     settled = decided = 0
     unknown: list[str] = []
     wrong: list[str] = []
-    for source, score, truths in _all_truths():
+    for source, score, truths in _all_truths()[shard::SHARDS]:
         got = _verdicts(score)   # an InternalConsistencyError (exit 4) or any crash fails here
         for axiom, truth in truths.items():
             status, kind, reason = got[axiom]
@@ -204,6 +223,17 @@ def test_verifier_is_sound_never_crashes_and_decides_enough_of_the_corpora():
             else:
                 unknown.append(f"  [{kind}] {score} / {axiom} (truth {truth}): {(reason or '')[:160]}")
     assert not wrong, "unsound verdicts:\n" + "\n".join(wrong)
+    folder = _rate_dir(tmp_path_factory)
+    part = folder / f"shard-{shard}.json"
+    tmp = folder / f".shard-{shard}.json.tmp"
+    tmp.write_text(json.dumps({"settled": settled, "decided": decided, "unknown": unknown}), encoding="utf-8")
+    tmp.replace(part)   # atomic: a reader sees a whole file or none
+    parts = sorted(folder.glob("shard-*.json"))
+    if len(parts) < SHARDS:
+        return  # a later shard sums the counts
+    counts = [json.loads(q.read_text(encoding="utf-8")) for q in parts]
+    settled, decided = sum(c["settled"] for c in counts), sum(c["decided"] for c in counts)
+    unknown = [u for c in counts for u in c["unknown"]]
     rate = decided / settled
     assert rate >= DECISION_RATE_FLOOR, (f"decided {decided}/{settled} = {rate:.1%} of the settled cells "
                                          f"(floor {DECISION_RATE_FLOOR:.0%}, target 85%); the {len(unknown)} unknown cells:\n"
