@@ -7,6 +7,9 @@ For every operator and axiom whose truth is settled by hand the verdict is class
 * decided — any other ``proved`` / ``refuted``;
 * unknown — grouped by ``reason_kind`` and a normalised prefix of the reason.
 
+It also reports the time: seconds per operator (median, p90, max, the slowest five) and per
+verdict by axiom and status (issue 17, item 3).
+
 A crash of ``check`` (e.g. ``InternalConsistencyError``, the CLI's exit 4) is recorded as exit
 code 4 for that operator and all its settled cells count as undecided.
 
@@ -96,7 +99,7 @@ def run(only: str | None, match: str | None, timeout: float, attack_seconds: flo
             rec["exit_code"] = report.exit_code
             for v in report.verdicts:
                 rec["verdicts"][v.axiom] = {"status": v.status, "method": v.method, "reason_kind": v.reason_kind,
-                                            "reason": v.reason}
+                                            "reason": v.reason, "seconds": round(v.seconds, 3)}
         except Exception as exc:  # noqa: BLE001 - a crash is data here (exit 4)
             rec["exit_code"] = 4
             rec["error"] = f"{type(exc).__name__}: {str(exc)[:400]}"
@@ -160,7 +163,33 @@ def summarise(operators: list[dict]) -> dict:
         "crashes": crashes,
         "unknown_by_reason": table,
         "unknown_by_axiom": dict(collections.Counter(u["axiom"] for u in unknown)),
+        "timing": timing(operators),
         "operators": operators,
+    }
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    v = sorted(values)
+    if not v:
+        return {}
+    at = lambda q: v[min(len(v) - 1, int(q * len(v)))]  # noqa: E731 - nearest-rank quantile
+    return {"n": len(v), "median": at(0.5), "p90": at(0.9), "max": v[-1], "total": round(sum(v), 1)}
+
+
+def timing(operators: list[dict]) -> dict:
+    """Seconds per operator (``check`` wall time, in this process) and per axiom (each verdict's
+    ``seconds``: its prover and refuter workers, by status), with the slowest operators."""
+    per_axiom: dict[str, dict[str, list[float]]] = collections.defaultdict(lambda: collections.defaultdict(list))
+    for rec in operators:
+        for axiom, v in rec["verdicts"].items():
+            if v.get("seconds") is not None:
+                per_axiom[axiom][v["status"]].append(v["seconds"])
+                per_axiom[axiom]["all"].append(v["seconds"])
+    slowest = sorted((r for r in operators if r.get("seconds") is not None), key=lambda r: -r["seconds"])[:5]
+    return {
+        "operator": _quantiles([r["seconds"] for r in operators if r.get("seconds") is not None]),
+        "per_axiom": {a: {st: _quantiles(xs) for st, xs in by.items()} for a, by in per_axiom.items()},
+        "slowest": [{"score": r["score"], "seconds": r["seconds"]} for r in slowest],
     }
 
 
@@ -185,6 +214,19 @@ def render(s: dict) -> str:
     lines.append("unknown settled cells by axiom: "
                  + ", ".join(f"{a}: {n}" for a, n in sorted(s["unknown_by_axiom"].items(), key=lambda kv: -kv[1])))
     lines.append("")
+    t = s.get("timing") or {}
+    if t.get("operator"):
+        o = t["operator"]
+        lines.append(f"seconds per operator (check, in this process): median {o['median']:.2f}, p90 {o['p90']:.2f}, "
+                     f"max {o['max']:.2f}, total {o['total']:.0f} over {o['n']}")
+        for r in t["slowest"]:
+            lines.append(f"  {r['seconds']:6.2f}  {r['score']}")
+        lines.append("seconds per verdict, by axiom (median / p90 / max over all verdicts; then by status):")
+        for axiom, by in t["per_axiom"].items():
+            a = by["all"]
+            rest = ", ".join(f"{st} {q['n']} x {q['median']:.2f}" for st, q in sorted(by.items()) if st != "all")
+            lines.append(f"  {axiom:14s} {a['median']:5.2f} / {a['p90']:5.2f} / {a['max']:5.2f}   ({rest})")
+        lines.append("")
     lines.append("unknown settled cells by reason (reason_kind | normalised reason prefix | count):")
     for g in s["unknown_by_reason"]:
         lines.append(f"  {g['count']:4d}  [{g['reason_kind']}] {g['reason']}")
