@@ -13,10 +13,14 @@ requires identical verdicts and reasons (numbers that measure time or search eff
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +28,7 @@ from skd.operators import library, separable
 from skd.verify import budget, checker
 from skd.verify.budget import BudgetExceeded
 
+ROOT = Path(__file__).resolve().parent.parent
 _FORKS: list[int] = []
 _WATCHING = False
 
@@ -48,7 +53,20 @@ class _Watch:
         _WATCHING = False
 
 
-def test_determinism_check_forks_its_workers_from_a_single_threaded_process() -> None:
+def _in_a_fresh_process(body: str, *args: Any, timeout: float = 1800) -> None:
+    """Run ``tests.test_determinism.<body>(*args)`` in a new Python process: a process with one
+    thread, as a user's is before it starts any. This pytest process cannot promise that: an earlier
+    test may have left a thread running (the NumPy kernel keeps a thread pool, by design), and then
+    the checker rightly uses a forkserver instead of forking. ``body`` asserts; a failure is shown."""
+    code = (f"import json, sys; from tests.test_determinism import {body} as body; "
+            "body(*json.loads(sys.argv[1]))")
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{body}{args} failed in a fresh process:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
+
+
+def forks_from_one_thread() -> None:
+    assert threading.active_count() == 1
     seen: list[tuple[str, str | None, int]] = []
     with _Watch() as forks:
         report = checker.check(library.power, timeout=30, attack_seconds=0.2,
@@ -58,6 +76,10 @@ def test_determinism_check_forks_its_workers_from_a_single_threaded_process() ->
     assert set(forks) == {1}, f"forked while {max(forks)} threads were alive"
     assert all(n == 1 for _, _, n in seen)  # progress runs on the calling thread, no pool threads
     assert len([s for _, s, _ in seen if s is not None]) == 7
+
+
+def test_determinism_check_forks_its_workers_from_a_single_threaded_process() -> None:
+    _in_a_fresh_process("forks_from_one_thread", timeout=300)
 
 
 def test_determinism_a_threaded_caller_gets_a_forkserver_worker_not_a_fork() -> None:
@@ -141,14 +163,7 @@ def _ops() -> list[Any]:
     return list(library.ALL) + _corpus_slice()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("index", range(len(library.ALL) + 4))
-def test_determinism_twenty_runs_give_identical_verdicts_and_reasons(index: int) -> None:
-    """One operator per test (so that pytest-xdist spreads them), checked 20 times (~2-4 min each).
-
-    The prover's budget is generous (120 s; every obligation here is decided in a few seconds) so
-    that a loaded CI machine cannot turn a proof into a ``budget`` unknown: that would be the
-    budget working as designed, not the run-to-run instability this test is about."""
+def twenty_runs(index: int) -> None:
     op = _ops()[index]
     # 20 runs each. Separable operators are prover-decided (~2 s a run on an idle 2-core machine).
     # Vector operators have no prover: the refuter searches each axiom for min(timeout, 10) s,
@@ -157,6 +172,7 @@ def test_determinism_twenty_runs_give_identical_verdicts_and_reasons(index: int)
     runs = int(os.environ.get("SKD_DETERMINISM_RUNS", "20"))
     timeout = 120 if op.kind == "separable" else 3
     first = None
+    assert threading.active_count() == 1
     with _Watch() as forks:
         for k in range(runs):
             got = _fingerprint(checker.check(op, timeout=timeout, attack_seconds=0.2))
@@ -165,3 +181,15 @@ def test_determinism_twenty_runs_give_identical_verdicts_and_reasons(index: int)
             else:
                 assert got == first, f"run {k + 1}: {op.name} ({op.definition}) changed:\n{got}\nvs\n{first}"
     assert set(forks) == {1}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(library.ALL) + 4))
+def test_determinism_twenty_runs_give_identical_verdicts_and_reasons(index: int) -> None:
+    """One operator per test (so that pytest-xdist spreads them), checked 20 times (~2-4 min each),
+    in a fresh single-threaded process (see :func:`_in_a_fresh_process`).
+
+    The prover's budget is generous (120 s; every obligation here is decided in a few seconds) so
+    that a loaded CI machine cannot turn a proof into a ``budget`` unknown: that would be the
+    budget working as designed, not the run-to-run instability this test is about."""
+    _in_a_fresh_process("twenty_runs", index)

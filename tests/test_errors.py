@@ -21,6 +21,7 @@ from skd.verify.hybrid import ExactZeroDivision
 from skd.verify.recheck import RecheckError
 from skd.verify.regions import Unsupported
 from skd.verify.reportio import ReportFileError
+from skd.verify.symexec import NotSymbolic, PathLimit
 from skd.verify.verdict import InternalConsistencyError
 
 STANDARD = {
@@ -28,7 +29,8 @@ STANDARD = {
     ExpressionError: ValueError, NotWellDefined: ValueError,
     Undecided: ArithmeticError, ExactZeroDivision: ZeroDivisionError, InternalConsistencyError: RuntimeError,
     BudgetExceeded: TimeoutError, WorkerError: RuntimeError, ReportFileError: ValueError,
-    UsageError: Exception, RecheckError: Exception, Unsupported: Exception,
+    UsageError: Exception, RecheckError: Exception, Unsupported: Exception, NotSymbolic: Exception,
+    PathLimit: Exception,
 }
 
 
