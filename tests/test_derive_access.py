@@ -94,6 +94,7 @@ def test_truncation_cost_identities_hold_for_power_at_T2():
     assert abs(tv - tau) < 1e-40 and abs(kl + mpmath.log(1 - tau)) < 1e-40
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_truncation_cost_values_exact(mixture):
     for at, tau in mixture.constant("truncation_cost.conclusion:TV").values:
         q = _mixture_exact(P_REF, Q(at["T"]))
@@ -107,6 +108,7 @@ def test_truncation_cost_constants_parse_back(power):
         assert parse_constant(j["expr"], j["symbols"]) == k.expr
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_commutation_refuted_with_theory_notes_numbers(mixture):
     c = mixture.claim("topk_commutation.scale_invariant_ratio")
     assert c.status == "refuted"
@@ -122,6 +124,7 @@ def test_mixture_commutation_refuted_with_theory_notes_numbers(mixture):
     assert mixture.claim("topk_commutation.conclusion").status == "not_established"
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_zero_preservation_refuted_exactly(mixture):
     ce = mixture.claim("zero_preservation.score_vanishes_at_zero").counterexample
     assert ce["certified_by"] == "exact" and ce["p"] == "1/2,1/2,0" and ce["T"] == "2"
@@ -130,12 +133,14 @@ def test_mixture_zero_preservation_refuted_exactly(mixture):
     assert ce["lhs"]["exact"] == "1/6"
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_tail_monotone_and_invertibility_established(mixture):
     st = _statuses(mixture)
     assert st["tail_mass_monotone.conclusion"] == "established"
     assert st["invertibility.conclusion"] == "established"
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_inverse_constant_inverts_exactly(mixture):
     inv = mixture.constant("invertibility.conclusion:inverse")
     import sympy as sp

@@ -113,6 +113,7 @@ def test_path_energy_limit_T_grid_is_a_different_constant(power_d):
     assert abs(value(c) - value(power_d.constant("path_energy_limit.conclusion:n_sum_KL_limit"))) > 0.1
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_path_energy_limit_mixture_matches_direct_sums(mixture_d):
     assert mixture_d.claim("path_energy_limit.conclusion").status == "established"
     c = mixture_d.constant("path_energy_limit.conclusion:n_sum_KL_limit")
@@ -210,6 +211,7 @@ def test_sup_i_counterexample_is_none_for_affine_parameter():
     assert sup_i_counterexample(library.power) is None  # θ = β: the theorem itself
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_path_energy_bound_mixture_family_established(mixture_d):
     # theory-notes §5.8 / issue 15: "exponential families only" was wrong; KL expanded in its first argument
     ef = mixture_d.claim("path_energy_bound.one_parameter_family")
@@ -425,6 +427,7 @@ def test_exact_projection_chain_power_full_scope_conditional(power_d):
     assert sp.simplify(c.constants[0].expr - 1 / symbol("T")) == 0
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_exact_projection_chain_mixture_partial_scope(mixture_d):
     h = mixture_d.claim("exact_projection_chain.softening_loglinear")
     assert h.status == "proved" and h.scope == "T in (0, 1); T = 1"
@@ -488,6 +491,7 @@ def test_stage_statistical_error_power_T2_carries_a_squared_is_T_to_minus_4(powe
     assert sp.simplify(eps - sp.Symbol("R_P", real=True) * k_ / (symbol("T") ** 4 * (m_ - k_ - 1))) == 0
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_explicit_rates_mixture_partial_scope_and_topk_not_established(mixture_d):
     c = mixture_d.claim("pruning_path_energy.conclusion")
     assert c.status == "conditional" and "T in (0, 1); T = 1" in c.scope  # visibly partial

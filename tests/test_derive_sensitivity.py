@@ -233,6 +233,7 @@ def test_sharp_enclosure_brackets_a_known_interior_maximum():
 # -- mixture: affine --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_closed_simplex_constant_is_lambda(mixture):
     assert mixture.claim("lipschitz_closed.conclusion").status == "established"
     k = mixture.constant("lipschitz_closed.conclusion:L_closed")
@@ -247,6 +248,7 @@ def test_mixture_closed_simplex_constant_is_lambda(mixture):
             assert np.abs(F(p) - F(pp)).sum() == pytest.approx(lam * np.abs(p - pp).sum())
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_logit_and_eps_constants_match_numeric(mixture):
     lg = mixture.constant("lipschitz_logit.conclusion:L_logit").expr
     bd = mixture.constant("lipschitz_eps.conclusion:L_bound").expr
@@ -349,6 +351,7 @@ def test_power_l2_constant_between_bounds_and_certified_above_l1(power):
     assert sp.simplify(rate.expr.subs({T: 2, V: 3}) - sp.sqrt(sp.Rational(4, 3)) / 2 * EPS ** sp.Rational(-1, 2)) == 0
 
 
+@pytest.mark.slow  # the mixture's full derivation (~8-16 s): CI only, power covers the fast loop
 def test_mixture_sharp_constant_is_lambda_for_every_v(mixture):
     k = mixture.constant("lipschitz_eps_sharp.conclusion:L1_sharp").expr
     for t in (Q(1, 2), Q(1), Q(3)):
