@@ -136,3 +136,12 @@ def test_a_comparison_sympy_settles_is_not_a_branch():
 
     (piece,) = pieces(settled, OrderClass.strict(2))
     assert piece.conditions == () and piece.path == ()
+
+
+@pytest.mark.parametrize("algorithm", [topk_algorithm, sparsemax_algorithm, entmax15_algorithm], ids=lambda a: a.__name__)
+def test_every_piece_of_the_library_vector_operators_sums_to_one_identically(algorithm):
+    # the sum-to-one half of well_defined, per piece, as an algebraic identity (entmax's pieces use
+    # sqrt(delta)**2 = delta, valid because delta >= 0 is one of their path conditions)
+    for V in (2, 3, 4):
+        for piece in pieces(algorithm, OrderClass.strict(V)):
+            assert sp.simplify(sum(piece.outputs) - 1) == 0, (V, piece.conditions, piece.outputs)
