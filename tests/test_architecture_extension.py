@@ -17,7 +17,7 @@ import pytest
 from skd.operators import kinds, library
 from skd.operators.declare import Operator, vector
 from skd.theory.axioms import AXIOM_IDS, Profile
-from skd.verify import check
+from skd.verify import budget, check
 from skd.verify.axioms import prover_for, rules_for
 from skd.verify.axioms.base import LemmaFn
 from skd.verify.axioms.ranking import Ranking
@@ -36,12 +36,16 @@ def _toy_operator() -> Operator:
 
 def test_architecture_a_toy_operator_kind_needs_a_kindspec_and_one_handler_per_axiom(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the registries are patched in this process only: the obligations must run here too. A fork
+    # would inherit the patch, but once any earlier test of this process left a thread (the NumPy
+    # kernel's pool) the checker rightly starts its workers from a forkserver, which would not
+    monkeypatch.setattr(budget, "in_process", True)
     spec = dataclasses.replace(kinds.KIND_SPECS[kinds.OperatorKind.VECTOR], kind=TOY)  # type: ignore[arg-type]
     monkeypatch.setitem(kinds.KIND_SPECS, TOY, spec)  # type: ignore[index]
     marker = tmp_path / "toy-search-ran"
 
     def toy_search(s: Search) -> Counterexample | None:
-        marker.write_text(str(s.kind))  # the search runs in a worker process: leave a trace
+        marker.write_text(str(s.kind))  # leave a trace that the search ran
         return None
 
     monkeypatch.setattr(Ranking, "structured", {**Ranking.structured, TOY: toy_search})
@@ -76,6 +80,10 @@ def test_architecture_a_toy_prover_is_found_and_its_proof_goes_through_the_kerne
     def toy_prover(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
         return Outcome("proved", "toy prover", steps=[Step("trust me", "lemma", (("toy", "true"),))])
 
+    # the registries are patched in this process only: the obligations must run here too. A fork
+    # would inherit the patch, but once any earlier test of this process left a thread (the NumPy
+    # kernel's pool) the checker rightly starts its workers from a forkserver, which would not
+    monkeypatch.setattr(budget, "in_process", True)
     rules = rules_for("identity")
     monkeypatch.setattr(type(rules), "provers", {**rules.provers, kinds.OperatorKind.VECTOR: toy_prover})
     assert prover_for("identity", "vector") is toy_prover
