@@ -18,6 +18,8 @@ of expressions) and the output expressions valid where it holds. The pieces of o
 cover it: every point of the class satisfies the conditions of exactly the path the algorithm
 takes there. **Nothing here decides anything**: a path condition may be unsatisfiable, and every
 obligation about a piece is for a prover to decide and for the kernel to check.
+Running user code on SymPy expressions can take long: a prover that uses :func:`pieces` runs it
+inside its time budget, like every other symbolic step (``max_paths`` bounds only the path count).
 
 >>> from skd.operators.library import topk_algorithm
 >>> (piece,) = pieces(topk_algorithm, OrderClass.strict(3))
@@ -39,12 +41,13 @@ import sympy as sp
 
 from skd.operators.arith import Arith
 from skd.operators.errors import SkdError
+from skd.operators.symbols import T
 
 __all__ = ["Condition", "Entry", "NotSymbolic", "OrderClass", "PathArith", "PathLimit", "Piece", "T_SYMBOL",
            "order_classes", "pieces"]
 
-#: the temperature, a positive symbol
-T_SYMBOL = sp.Symbol("T", positive=True)
+#: the temperature: the project's one symbol ``T`` (positive), the one every formula is written in
+T_SYMBOL = T
 
 #: the default bound on the number of paths of one order class
 MAX_PATHS = 4096
