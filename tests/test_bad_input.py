@@ -1,12 +1,21 @@
-"""Bad input never crashes (issue 16): every case runs ``skd`` in a subprocess under resource limits
-and must end with its expected exit code (2 for bad input or usage; 1 where a stored report simply
-fails its recheck), a message naming the argument, within a CPU-time and a memory bound — and
+"""Bad input never crashes (issue 16): every case runs ``skd`` in a process of its own under resource
+limits and must end with its expected exit code (2 for bad input or usage; 1 where a stored report
+simply fails its recheck), a message naming the argument, within a CPU-time and a memory bound — and
 never with exit 4 or a traceback of skd's own.
 
 Bounds (per case): ``CPU_SECONDS`` of CPU time (user + system, so that a loaded machine does not
 make the test flaky; the wall clock only guards against hangs) and ``MAX_RSS_MB`` of peak
 resident memory, both measured by ``os.wait4``. The address space is capped at ``AS_LIMIT`` so
 that a regression (``skd recheck /dev/zero`` once reached 23.6 GB) cannot take the machine down.
+
+How a case runs: a server process (one per test module and worker) imports ``skd.verify.cli`` once,
+as ``python -m skd.verify`` does, and forks one child per case; the child redirects its standard
+streams to files, caps its address space, runs ``main(argv)`` and exits with its code, and the
+server reports the child's exit code, CPU time and peak memory (``os.wait4``). The child's CPU time
+therefore leaves out the ~0.6 s import, which makes the bound stricter, not looser; a few cases also
+run through the real entry point (``python -m skd.verify`` in a fresh interpreter,
+``test_bad_input_through_the_real_entry_point``). Forking from a preloaded process instead of
+starting ~75 interpreters keeps this module at a few seconds of the README's test command.
 """
 
 from __future__ import annotations
@@ -55,6 +64,94 @@ def run_skd(*argv: str, cwd: Path) -> tuple[int, str, str, float, float]:
         cpu = usage.ru_utime + usage.ru_stime
         return (proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
                 cpu, usage.ru_maxrss / 1024)
+
+
+#: The fork server (see the module docstring): one JSON request per line on stdin (argv, cwd, the
+#: paths for the child's stdout and stderr, the wall-clock bound), one JSON answer per line on stdout.
+_SERVER = r"""
+import json, os, resource, sys, time, traceback
+from skd.verify.cli import main
+AS_LIMIT = int(sys.argv[1])
+answers = os.fdopen(os.dup(1), "w")
+for line in sys.stdin:
+    req = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 4
+        try:
+            os.chdir(req["cwd"])
+            for fd, path in ((1, req["out"]), (2, req["err"])):
+                f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(f, fd)
+                os.close(f)
+            resource.setrlimit(resource.RLIMIT_AS, (AS_LIMIT, AS_LIMIT))
+            sys.argv = ["skd", *req["argv"]]
+            try:
+                code = main(req["argv"])
+            except SystemExit as exc:  # as python -m would: an int code is the exit code, else 1
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:  # as python -m would: the traceback on stderr, exit 1
+                traceback.print_exc()
+                code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    deadline = time.monotonic() + req["wall"]
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            answer = {"code": os.waitstatus_to_exitcode(status), "cpu": usage.ru_utime + usage.ru_stime,
+                      "rss_mb": usage.ru_maxrss / 1024, "hung": False}
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.wait4(pid, 0)
+            answer = {"code": None, "cpu": 0.0, "rss_mb": 0.0, "hung": True}
+            break
+        time.sleep(0.01)
+    answers.write(json.dumps(answer) + "\n")
+    answers.flush()
+"""
+
+
+class ForkServer:
+    """Runs ``skd`` cases in children forked from one process that imported the CLI once."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "COLUMNS": "200"}
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVER, str(AS_LIMIT)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=env, text=True)
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def run(self, *argv: str, cwd: Path) -> tuple[int, str, str, float, float]:
+        """(exit code, stdout, stderr, CPU seconds, peak RSS in MB) of ``main(argv)`` in a forked child."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        out, err = Path(self.tmp.name, "out"), Path(self.tmp.name, "err")
+        req = {"argv": list(argv), "cwd": str(cwd), "out": str(out), "err": str(err), "wall": WALL_SECONDS}
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        assert line, f"the fork server died (exit {self.proc.poll()}) running skd {' '.join(argv)}"
+        answer = json.loads(line)
+        assert not answer["hung"], f"skd {' '.join(argv)} did not end within {WALL_SECONDS} s"
+        return (answer["code"], out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"),
+                answer["cpu"], answer["rss_mb"])
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+        self.tmp.cleanup()
+
+
+@pytest.fixture(scope="module")
+def server() -> Any:
+    srv = ForkServer()
+    yield srv
+    srv.close()
 
 
 # -- input files ----------------------------------------------------------------------------------
@@ -215,9 +312,39 @@ def test_bad_input_suite_has_at_least_40_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_bad_input(case: tuple[str, list[str], int, list[str]], files: Path) -> None:
+def test_bad_input(case: tuple[str, list[str], int, list[str]], files: Path, server: ForkServer) -> None:
+    _assert_handled(case, server.run(*case[1], cwd=files))
+
+
+#: Cases also run through ``python -m skd.verify`` in a fresh interpreter (import included in the
+#: bounds): one per kind of input (a flag, a score, the user's file, a stored report, recheck).
+REAL_ENTRY_POINT = ["timeout-nan", "score-caret", "file-raises-on-import", "baseline-dev-zero", "recheck-deep",
+                    "recheck-huge-V"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[0] in REAL_ENTRY_POINT],
+                         ids=[c[0] for c in CASES if c[0] in REAL_ENTRY_POINT])
+def test_bad_input_through_the_real_entry_point(case: tuple[str, list[str], int, list[str]], files: Path) -> None:
+    _assert_handled(case, run_skd(*case[1], cwd=files))
+
+
+def test_bad_input_fork_server_reports_exit_code_streams_and_a_crash() -> None:
+    """The fork server is a faithful runner: the exit code, each stream in its place, the child's own
+    memory (the imported CLI included), and a child's exit code that is not 0."""
+    srv = ForkServer()
+    try:
+        code, out, err, cpu, rss = srv.run("--version", cwd=Path.cwd())
+        assert code == 0 and out.startswith("skd ") and err == "", (code, out, err)
+        assert rss > 50 and cpu >= 0, (rss, cpu)
+        code, out, err, _, _ = srv.run("check", "power", "--timeout", "nan", cwd=Path.cwd())
+        assert code == 2 and "--timeout" in err and out == ""
+    finally:
+        srv.close()
+
+
+def _assert_handled(case: tuple[str, list[str], int, list[str]], result: tuple[int, str, str, float, float]) -> None:
     name, argv, expected, words = case
-    code, out, err, cpu, rss = run_skd(*argv, cwd=files)
+    code, out, err, cpu, rss = result
     text = out + err
     assert code == expected, f"{name}: exit {code}, expected {expected}\n{text[-3000:]}"
     assert code != 4 and "internal error" not in text, text[-3000:]
