@@ -190,6 +190,9 @@ def test_real_tree_the_trusted_checkers_import_nothing_from_the_provers_search_o
     no function that rechecks a counterexample imports anything else."""
     kernel = {e.dst for e in real.edges if e.src == "skd.verify.kernel" and e.dst.startswith("skd.verify")}
     assert kernel == set(), sorted(kernel)
+    # the kernel for vector operators: the kernel's public sign rules, nothing else of skd.verify
+    kernel_vector = {e.dst for e in real.edges if e.src == "skd.verify.kernel_vector" and e.dst.startswith("skd.verify")}
+    assert kernel_vector == {"skd.verify.kernel"}, sorted(kernel_vector)
     recheck = [e for e in real.edges if e.src == "skd.verify.recheck" and e.dst.startswith("skd.verify")]
     outside = [(e.dst, e.scope) for e in recheck
                if e.dst != "skd.verify.verdict"

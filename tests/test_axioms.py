@@ -51,10 +51,12 @@ def test_axioms_rules_for_unknown_id_raises_keyerror_naming_the_axioms():
 
 
 @pytest.mark.parametrize("axiom", AXIOM_IDS)
-def test_axioms_every_axiom_has_a_separable_prover_and_no_vector_prover(axiom):
+def test_axioms_every_axiom_has_a_separable_prover_and_only_well_defined_a_vector_prover(axiom):
+    from skd.verify.provers.vector import prove_well_defined_vector
+
     assert callable(prover_for(axiom, "separable"))
     assert prover_for(axiom, OperatorKind.SEPARABLE) is prover_for(axiom, "separable")
-    assert prover_for(axiom, "vector") is None
+    assert prover_for(axiom, "vector") is (prove_well_defined_vector if axiom == "well_defined" else None)
     assert prover_for(axiom, "quantum") is None
 
 

@@ -2,8 +2,9 @@
 
 For every axiom of the profile:
 
-1. separable operators go to the symbolic prover (:mod:`skd.verify.prove`) in a worker
-   process killed at ``timeout`` seconds; vector operators have no prover yet;
+1. the symbolic prover of the axiom for the operator's kind (:mod:`skd.verify.prove`) runs in a
+   worker process killed at ``timeout`` seconds (vector operators: ``well_defined`` only, on
+   their declared sizes; the other axioms go to the refuter);
 2. a ``proved`` verdict is then attacked by the refuter (:mod:`skd.verify.refute`); a certified
    counterexample against a proof raises :class:`InternalConsistencyError` instead of picking
    a side;
@@ -174,7 +175,8 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
                 f"{op.name}/{axiom_id}: proved by '{outcome.method}' but the refuter certified a counterexample: "
                 f"{json.dumps(found.to_json())}"
             )
-        return Verdict(axiom_id, "proved", outcome.method, "full", certificate=tuple(outcome.steps),
+        # the scope the prover proved (a vector operator: its declared sizes), never widened here
+        return Verdict(axiom_id, "proved", outcome.method, outcome.scope, certificate=tuple(outcome.steps),
                        seconds=time.monotonic() - start)
     if isinstance(found, Counterexample):
         return Verdict(axiom_id, "refuted", "certified counterexample search", "full", counterexample=found,

@@ -93,6 +93,8 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
         return False, f"re-derivation did not finish: {exc}"
     if outcome.status != "proved":
         return False, f"re-derivation gives {outcome.status}: {outcome.reason}"
+    if verdict.scope != outcome.scope:  # a proof is never claimed beyond what was re-derived
+        return False, f"the verdict states the scope {verdict.scope!r}, the re-derivation proves {outcome.scope!r}"
     stored = list(verdict.certificate)
     fresh = list(outcome.steps)
     if len(stored) != len(fresh):
@@ -100,9 +102,14 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
     for k, (a, b) in enumerate(zip(stored, fresh, strict=True)):
         if _canon(a) != _canon(b):
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
-    from .kernel import check_proof
+    if op.kind == "vector":
+        from .kernel_vector import check_vector_proof
 
-    accepted, message = check_proof(verdict.axiom, op, outcome, lemmas=lemmas)
+        accepted, message = check_vector_proof(verdict.axiom, op, outcome)
+    else:
+        from .kernel import check_proof
+
+        accepted, message = check_proof(verdict.axiom, op, outcome, lemmas=lemmas)
     if not accepted:
         return False, message
     checked = 0

@@ -58,7 +58,7 @@ def _prover_for(axiom_id: str, op: Operator) -> Prover:
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "5"
+PROVER_VERSION = "6"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
@@ -247,9 +247,14 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome) -> Outcome:
     before anyone sees it; a rejected certificate becomes ``unknown`` (a prover bug)."""
     if out.status != "proved":
         return out
-    from .kernel import check_proof
+    if op.kind == OperatorKind.VECTOR:
+        from .kernel_vector import check_vector_proof
 
-    ok, message = check_proof(axiom_id, op, out, lemmas=lemma_outcomes(op, out))
+        ok, message = check_vector_proof(axiom_id, op, out)
+    else:
+        from .kernel import check_proof
+
+        ok, message = check_proof(axiom_id, op, out, lemmas=lemma_outcomes(op, out))
     if ok:
         return out
     return Outcome("unknown", out.method, reason=f"the independent proof checker rejected the certificate "

@@ -168,6 +168,7 @@ def matrix_table(reports: Sequence[Any], expected: Mapping[str, Mapping[str, str
     for a in axioms:
         table.add_column(_LABELS.get(a, a), min_width=len("refuted"))
     table.add_column("qualifies", no_wrap=True, min_width=len("qualifies"))
+    partial: set[str] = set()
     for d in datas:
         name = d["operator"]["name"]
         row: list[Text] = [Text(name)]
@@ -181,10 +182,16 @@ def matrix_table(reports: Sequence[Any], expected: Mapping[str, Mapping[str, str
             if expected is not None and want != v["status"]:
                 row.append(Text(f"{v['status']} ≠ {want}", style="bold magenta"))
             else:
-                row.append(_status(v["status"]))
+                cell = _status(v["status"])
+                if v["status"] == "proved" and v.get("scope", "full") != "full":
+                    cell.append("*")  # proved on a stated scope only (the caption says which)
+                    partial.add(v["scope"])
+                row.append(cell)
         row.append(Text("yes", style="green") if d.get("qualifies") else Text("no"))
         table.add_row(*row)
     table.caption = "  ".join(f"{_LABELS.get(a, a)}={a}" for a in axioms)
+    if partial:
+        table.caption += "\n* proved on " + "; ".join(sorted(partial)) + " only (the operator's declared sizes)"
     return table
 
 

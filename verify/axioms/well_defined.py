@@ -4,8 +4,9 @@ Separable operators: proved by "g(x, T, V) finite and > 0 on the whole domain" (
 written side conditions; docs/theory/reductions.md#well-defined), or refuted exactly at a pole,
 a zero of the normaliser or a failed side condition. Searched at extreme entries (down to
 ``1e-300``, up to ``1 - 1e-20``) and temperatures (``2^-60`` to ``2^60``): a score that is NaN,
-infinite, negative or zero everywhere there is a candidate. Vector operators: structured vectors,
-a one-hot-like ``(1e300, 1, ..., 1)`` and the uniform vector. The margin is the smallest entry of
+infinite, negative or zero everywhere there is a candidate. Vector operators: proved on the
+declared sizes from the pieces of the algorithm (:mod:`skd.verify.provers.vector`); searched at
+structured vectors, a one-hot-like ``(1e300, 1, ..., 1)`` and the uniform vector. The margin is the smallest entry of
 ``F_T(p)`` (``-inf`` when undefined).
 
 >>> from skd.verify.axioms import rules_for
@@ -30,6 +31,7 @@ from skd.operators.kinds import OperatorKind, float_env, float_mp
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_well_defined
+from ..provers.vector import prove_well_defined_vector
 from ..sampling import weights_to_p
 from ..search import Candidate, Search
 from ..verdict import Counterexample
@@ -130,7 +132,11 @@ _MARGINS = {OperatorKind.SEPARABLE: _margin_separable, OperatorKind.VECTOR: _mar
 class WellDefined(AxiomRules):
     axiom_id = "well_defined"
     margin_name = "smallest entry of F_T(p)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_well_defined}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_well_defined,
+        # on the declared sizes, pieces of the algorithm per order class (skd.verify.kernel_vector checks)
+        OperatorKind.VECTOR: prove_well_defined_vector,
+    }
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

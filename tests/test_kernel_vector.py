@@ -1,0 +1,185 @@
+"""The proof kernel for vector operators (skd.verify.kernel_vector) and the prover it checks
+(skd.verify.provers.vector): well_defined on the declared sizes, re-derived by running the
+algorithm on the kernel's own symbolic arithmetic.
+
+The rejections are the adversary's inputs: outputs that miss 1 by a little, a negative entry on a
+path that only a large gap (or a small T) reaches, a pole at ties, a complex branch, an algorithm
+that computes something else when it sees a symbolic arithmetic, a scope wider than what was
+checked, a path explosion.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from skd.operators import library, vector
+from skd.verify.kernel_vector import check_vector_proof
+from skd.verify.outcome import Outcome
+from skd.verify.prove import prove
+from skd.verify.provers.vector import prove_well_defined_vector
+
+
+def _proved(scope: str) -> Outcome:
+    return Outcome("proved", "test", scope=scope)
+
+
+def _op(alg, sizes=(2, 3), name="t"):
+    return vector(alg, name=name, definition=f"test algorithm {name}", sizes=sizes)
+
+
+def _no_lemma(axiom, op):  # the vector prover cites no lemma
+    raise AssertionError("no lemma expected")
+
+
+# -- the built-ins are accepted (small sizes here; the declared sizes in the slow test) ---------
+
+
+@pytest.mark.parametrize("op", [library.topk, library.sparsemax, library.entmax15], ids=lambda o: o.name)
+def test_kernel_vector_accepts_the_builtins_on_V_2_and_3(op):
+    ok, msg = check_vector_proof("well_defined", op, _proved("V in {2, 3}"), sizes=(2, 3))
+    assert ok, msg
+    assert "16 order classes" in msg  # 3 classes for V = 2 (>, <, tie) and 13 for V = 3
+
+
+@pytest.mark.parametrize("alg", [library.topk_algorithm, library.sparsemax_algorithm, library.entmax15_algorithm],
+                         ids=["topk", "sparsemax", "entmax15"])
+def test_vector_prover_proves_well_defined_of_the_builtin_algorithms_and_the_kernel_agrees(alg):
+    op = _op(alg, sizes=(2, 3))
+    out = prove_well_defined_vector(op, None, _no_lemma)
+    assert out.status == "proved", out.reason
+    assert out.scope == "V in {2, 3}"
+    ok, msg = check_vector_proof("well_defined", op, out)
+    assert ok, msg
+
+
+# -- rejections: what the kernel must never accept ------------------------------------------------
+
+
+def _renormalised_wrongly(p, T, ar):
+    s = [ar.pow(ar.num(v), ar.num(1) / T) for v in p]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    return [v / tot * ar.num(Fraction(1001, 1000)) for v in s]
+
+
+def _sparsemax_without_clipping(p, T, ar):
+    # the threshold of the whole vector, no support: sums to 1, negative entries when gaps are large
+    z = [ar.log(ar.num(v)) / T for v in p]
+    tau = (sum(z[1:], z[0]) - ar.num(1)) / ar.num(len(p))
+    return [v - tau for v in z]
+
+
+def _negative_only_past_a_large_gap(p, T, ar):
+    # correct softmax of log p / T, except where log(p_0/p_1)/T > 40 (far outside any sampled grid)
+    s = [ar.pow(ar.num(v), ar.num(1) / T) for v in p]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    out = [v / tot for v in s]
+    if ar.gt((ar.log(ar.num(p[0])) - ar.log(ar.num(p[1]))) / T, ar.num(40)):
+        out[0], out[1] = out[0] + out[1] + ar.num(1), ar.num(-1)
+    return out
+
+
+def _pole_at_ties(p, T, ar):
+    a, b = ar.num(p[0]), ar.num(p[1])
+    w = (a - b) / (a - b)  # 1 where defined, 0/0 at p_0 = p_1
+    return [w * a / (a + b), b / (a + b)] + [ar.num(0)] * (len(p) - 2)
+
+
+def _complex_branch(p, T, ar):
+    a, b = ar.num(p[0]), ar.num(p[1])
+    r = ar.sqrt(b - a)  # imaginary when p_1 < p_0: never compared, never guarded
+    return [a / (a + b) + r - r, b / (a + b)] + [ar.num(0)] * (len(p) - 2)
+
+
+def _two_faced(p, T, ar):
+    # well behaved when it sees the symbolic arithmetic, something else otherwise
+    s = [ar.num(v) for v in p] if ar.name == "symbolic" else [ar.num(v) * ar.num(v) for v in p]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    return [v / tot for v in s]
+
+
+def _compares_an_entry_with_a_number(p, T, ar):
+    if p[0] > Fraction(1, 2):
+        return [ar.num(1)] + [ar.num(0)] * (len(p) - 1)
+    return [ar.num(v) for v in p]
+
+
+@pytest.mark.parametrize("alg, words", [
+    (_renormalised_wrongly, "do not sum to 1"),
+    (_sparsemax_without_clipping, "not proved >= 0"),
+    (_negative_only_past_a_large_gap, "not proved >= 0"),
+    (_pole_at_ties, "the side condition 0 != 0"),
+    (_complex_branch, ">= 0 of an operation is not proved"),
+    (_two_faced, "does not run the same way in every arithmetic"),
+    (_compares_an_entry_with_a_number, "compares an entry of p"),
+], ids=["off-by-a-thousandth", "sparsemax-without-clipping", "negative-past-a-large-gap", "pole-at-ties",
+        "complex-branch", "two-faced", "entry-vs-number"])
+def test_kernel_vector_rejects(alg, words):
+    op = _op(alg)
+    ok, msg = check_vector_proof("well_defined", op, _proved("V in {2, 3}"))
+    assert not ok and words in msg, msg
+    # and what a user sees (the prover, then the kernel gate) is never proved
+    out = prove("well_defined", op)
+    assert out.status != "proved", out
+
+
+def test_kernel_vector_rejects_a_scope_wider_than_the_sizes_checked():
+    ok, msg = check_vector_proof("well_defined", library.topk, _proved("V in {2, 3, 4, 5}"), sizes=(2, 3))
+    assert not ok and "scope" in msg, msg
+    ok, msg = check_vector_proof("well_defined", library.topk, _proved("full"), sizes=(2,))
+    assert not ok and "scope" in msg, msg
+
+
+def test_kernel_vector_rejects_other_axioms_statuses_and_separable_operators():
+    assert not check_vector_proof("ranking", library.topk, _proved("V in {2}"), sizes=(2,))[0]
+    assert not check_vector_proof("well_defined", library.topk, Outcome("unknown", "t", scope="V in {2}"), sizes=(2,))[0]
+    assert not check_vector_proof("well_defined", library.power, _proved("V in {2}"), sizes=(2,))[0]
+
+
+def test_kernel_vector_rejects_a_path_explosion(monkeypatch):
+    import skd.verify.kernel_vector as kv
+
+    def many_branches(p, T, ar):
+        a = ar.num(p[0])
+        for k in range(1, 12):  # 2**11 paths: every comparison unsettled, independent
+            ar.gt(a * ar.num(k), ar.num(1))
+        return [ar.num(v) / sum((ar.num(w) for w in p[1:]), ar.num(p[0])) for v in p]
+
+    ok, msg = kv.check_vector_proof("well_defined", _op(many_branches, sizes=(2,)), _proved("V in {2}"))
+    assert not ok and "paths" in msg, msg
+
+
+def test_kernel_vector_prunes_only_paths_proved_empty():
+    """A comparison whose other branch is empty by an earlier condition opens no path (sparsemax:
+    once 1 + k z_k <= cum_k fails, it fails for every larger k), and an independent comparison
+    still opens two: the pieces of a strict class of V = 3 are the 3 feasible supports."""
+    import skd.verify.kernel_vector as kv
+
+    paths = kv._paths(library.sparsemax_algorithm, ((0,), (1,), (2,)))
+    assert len(paths) == 3
+    assert sorted(sum(1 for o in path.outs if o != 0) for path in paths) == [1, 2, 3]
+
+
+def test_check_carries_the_vector_scope_and_recheck_refuses_a_widened_one():
+    """The verdict states the sizes the proof covers (never "full"), the operator does not qualify
+    on it, and a stored report that widens the scope fails its recheck."""
+    import dataclasses
+
+    from skd.verify import check
+    from skd.verify.proofcheck import recheck_certificate
+
+    op = _op(library.topk_algorithm, sizes=(2, 3), name="topk23")
+    report = check(op, timeout=20, attack_seconds=0.2)
+    wd = next(v for v in report.verdicts if v.axiom == "well_defined")
+    assert (wd.status, wd.scope) == ("proved", "V in {2, 3}"), wd
+    assert not wd.full and not report.qualifies
+    assert recheck_certificate(op, wd)[0]
+    ok, msg = recheck_certificate(op, dataclasses.replace(wd, scope="full"))
+    assert not ok and "scope" in msg, msg

@@ -1,0 +1,702 @@
+"""The proof kernel for vector operators: ``well_defined`` on the declared sizes, re-derived.
+
+Trusted, like :mod:`skd.verify.kernel`, and independent of the prover it checks
+(:mod:`skd.verify.provers.vector`, built on :mod:`skd.verify.symexec`): it imports only the
+kernel's public sign rules and the project's symbol ``T``, and re-does everything itself:
+
+1. **the order classes** — for each declared size ``V``, every ordered partition of the indices
+   (which entries are larger, which tie; all entries ``> 0``: the open simplex), enumerated here;
+2. **the paths** — the operator's algorithm runs on this module's own symbolic arithmetic: the
+   entries of ``p`` compare by their class, a comparison of derived values that is not settled by
+   SymPy's own evaluation of numbers opens two branches, and every branch is explored (a bound on
+   the number of paths turns into a rejection, never into a skipped path). The values of a class
+   are positive symbols chained by factors ``1 + e_k`` (``e_k > 0``), so that every sign fact the
+   order gives is visible to the sign rules;
+3. **each piece** (path condition, outputs): every output defined (denominators, ``log``
+   arguments and real-power bases proved positive, a square-root argument proved ``>= 0`` or named
+   ``>= 0`` by the path condition); the outputs sum to exactly 1 (the numerator of the sum minus 1,
+   over a common denominator, expands to 0); every output ``>= 0`` — by the sign rules, as an even
+   power of a defined real, or as ``λ c + r`` with ``c >= 0`` a condition of the path, ``λ >= 0``
+   rational and ``r`` proved ``>= 0`` (a one-condition Farkas certificate; how ``λ`` is found does
+   not matter to soundness, only that ``r`` is checked).
+
+A piece whose path condition is unsatisfiable is still checked (nothing is gained by skipping it).
+Proving the statements for **all positive vectors** (not only those summing to 1) proves them on
+the open simplex, a subset. The scope of the proof is the declared sizes; the outcome must say so.
+
+What this relies on: the algorithm is *the* definition of the operator and runs the same way in
+every arithmetic (``ar``) — it is written once against the arithmetic (:func:`skd.operators.vector`).
+An algorithm that inspects its arithmetic (``ar.name``) or the type of its inputs to compute
+something else is outside that contract; as a guard, each class is also evaluated at one exact
+point in 40-digit arithmetic and compared with the piece whose conditions hold there.
+
+>>> from skd.operators import library
+>>> check_vector_proof("well_defined", library.topk, _Claim("proved", "V in {2, 3}"), sizes=(2, 3))
+(True, 'kernel (vector): V in {2, 3}: 16 order classes, 16 pieces checked')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator, Sequence
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from skd.operators.symbols import T
+
+from .kernel import KernelRejection
+from .kernel import kernel_sign as _kernel_sign_uncached
+
+__all__ = ["check_vector_proof", "MAX_PATHS_PER_CLASS"]
+
+#: more paths than this on one order class: the kernel rejects (it never checks part of a class)
+MAX_PATHS_PER_CLASS = 512
+
+
+#: kernel_sign is a pure function of the expression (its symbols carry their assumptions): the
+#: pieces of one class share most subexpressions, so its answers are kept (bounded)
+_SIGNS: dict[sp.Expr, str | None] = {}
+_SIGNS_MAX = 50_000
+
+
+def kernel_sign(e: sp.Expr) -> str | None:
+    if e in _SIGNS:
+        return _SIGNS[e]
+    s = _kernel_sign_uncached(e)
+    if len(_SIGNS) >= _SIGNS_MAX:
+        _SIGNS.clear()
+    _SIGNS[e] = s
+    return s
+
+
+@dataclasses.dataclass(frozen=True)
+class _Claim:
+    """The two fields of an outcome the kernel reads (for the doctest)."""
+
+    status: str
+    scope: str
+
+
+# -- order classes and the symbolic arithmetic ---------------------------------------------------
+
+
+def _ordered_partitions(items: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], ...]]:
+    if not items:
+        yield ()
+        return
+    for r in range(1, len(items) + 1):
+        for first in itertools.combinations(items, r):
+            rest = tuple(i for i in items if i not in first)
+            for tail in _ordered_partitions(rest):
+                yield (first, *tail)
+
+
+class _KEntry:
+    """An entry of ``p``: compares with entries by its group's rank, with 0 as positive."""
+
+    __slots__ = ("rank", "value", "sign")
+
+    def __init__(self, rank: int, value: sp.Expr, sign: int = 1) -> None:
+        self.rank, self.value, self.sign = rank, value, sign
+
+    def _pair(self, other: object) -> tuple[int, int]:
+        if isinstance(other, _KEntry) and other.sign == self.sign:
+            return (-self.rank * self.sign, -other.rank * other.sign)
+        if isinstance(other, (int, Fraction)) and not isinstance(other, bool) and other == 0:
+            return (self.sign, 0)
+        raise KernelRejection(f"the algorithm compares an entry of p with {other!r}")
+
+    def __lt__(self, o: object) -> bool:
+        a, b = self._pair(o)
+        return a < b
+
+    def __le__(self, o: object) -> bool:
+        a, b = self._pair(o)
+        return a <= b
+
+    def __gt__(self, o: object) -> bool:
+        a, b = self._pair(o)
+        return a > b
+
+    def __ge__(self, o: object) -> bool:
+        a, b = self._pair(o)
+        return a >= b
+
+    def __eq__(self, o: object) -> bool:
+        a, b = self._pair(o)
+        return a == b
+
+    def __ne__(self, o: object) -> bool:
+        return not self == o
+
+    def __hash__(self) -> int:
+        return hash((self.rank, self.sign))
+
+    def __neg__(self) -> _KEntry:
+        return _KEntry(self.rank, -self.value, -self.sign)
+
+    def __float__(self) -> float:
+        raise KernelRejection("the algorithm converts an entry of p to float")
+
+
+_FUNCS = {"tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sin": sp.sin, "cos": sp.cos, "atan": sp.atan, "erf": sp.erf}
+
+
+class _KVal:
+    """A number of the kernel's arithmetic: a SymPy expression, and the run it belongs to. Every
+    operation that is not defined everywhere (division, ``log``, ``sqrt``, real powers) records
+    its side condition in the run *before* SymPy simplifies anything away (``(a - b)/(a - b)`` is
+    1 to SymPy, undefined at ``a = b`` to every other arithmetic)."""
+
+    __slots__ = ("e", "run")
+
+    def __init__(self, e: sp.Expr, run: _KArith) -> None:
+        self.e, self.run = e, run
+
+    def _other(self, o: Any) -> sp.Expr:
+        return self.run.num(o).e
+
+    def __add__(self, o: Any) -> _KVal:
+        return _KVal(self.e + self._other(o), self.run)
+
+    def __radd__(self, o: Any) -> _KVal:
+        return _KVal(self._other(o) + self.e, self.run)
+
+    def __sub__(self, o: Any) -> _KVal:
+        return _KVal(self.e - self._other(o), self.run)
+
+    def __rsub__(self, o: Any) -> _KVal:
+        return _KVal(self._other(o) - self.e, self.run)
+
+    def __mul__(self, o: Any) -> _KVal:
+        return _KVal(self.e * self._other(o), self.run)
+
+    def __rmul__(self, o: Any) -> _KVal:
+        return _KVal(self._other(o) * self.e, self.run)
+
+    def __truediv__(self, o: Any) -> _KVal:
+        d = self._other(o)
+        self.run.require(d, "ne0")
+        return _KVal(self.e / d, self.run)
+
+    def __rtruediv__(self, o: Any) -> _KVal:
+        self.run.require(self.e, "ne0")
+        return _KVal(self._other(o) / self.e, self.run)
+
+    def __neg__(self) -> _KVal:
+        return _KVal(-self.e, self.run)
+
+    def __pos__(self) -> _KVal:
+        return self
+
+    def __pow__(self, o: Any) -> _KVal:
+        return self.run.pow(self, o)
+
+    def __rpow__(self, o: Any) -> _KVal:
+        return self.run.pow(self.run.num(o), self)
+
+    def _no(self, *_: Any) -> bool:
+        raise KernelRejection("the algorithm compares or tests derived values itself (not through ar.gt / ar.ge)")
+
+    __lt__ = __le__ = __gt__ = __ge__ = __bool__ = _no
+
+    def __eq__(self, o: object) -> bool:
+        return self._no()
+
+    def __ne__(self, o: object) -> bool:
+        return self._no()
+
+    __hash__ = None  # type: ignore[assignment]  # not hashable, like a value that cannot be compared
+
+    def __float__(self) -> float:
+        raise KernelRejection("the algorithm converts a derived value to float")
+
+
+class _KArith:
+    """The kernel's symbolic arithmetic: every unsettled comparison a branch, every partial
+    operation a recorded side condition."""
+
+    name = "symbolic"
+
+    def __init__(self, script: Sequence[bool]) -> None:
+        self.script = tuple(script)
+        self.taken: list[bool] = []
+        self.conds: list[tuple[sp.Expr, str]] = []
+        #: side conditions of the partial operations: (expression, "ne0" | "gt0" | "ge0")
+        self.needs: list[tuple[sp.Expr, str]] = []
+
+    def require(self, e: sp.Expr, kind: str) -> None:
+        self.needs.append((e, kind))
+
+    def num(self, v: Any) -> _KVal:
+        if isinstance(v, _KVal):
+            return v
+        if isinstance(v, _KEntry):
+            return _KVal(v.value, self)
+        if isinstance(v, Fraction):
+            return _KVal(sp.Rational(v.numerator, v.denominator), self)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return _KVal(sp.Integer(v), self)
+        if v is T:
+            return _KVal(T, self)
+        raise KernelRejection(f"ar.num({type(v).__name__}): the kernel takes exact numbers only")
+
+    def log(self, a: Any) -> _KVal:
+        x = self.num(a).e
+        self.require(x, "gt0")
+        return _KVal(sp.log(x), self)
+
+    def exp(self, a: Any) -> _KVal:
+        return _KVal(sp.exp(self.num(a).e), self)
+
+    def sqrt(self, a: Any) -> _KVal:
+        x = self.num(a).e
+        self.require(x, "ge0")
+        return _KVal(sp.sqrt(x), self)
+
+    def pow(self, a: Any, b: Any) -> _KVal:
+        x, y = self.num(a).e, self.num(b).e
+        if x == 0:  # the arithmetics' convention 0**b = 0, for b > 0
+            self.require(y, "gt0")
+            return _KVal(sp.Integer(0), self)
+        if y.is_Integer and y >= 0:
+            return _KVal(x**y, self)
+        self.require(x, "ne0" if y.is_Integer else "gt0")
+        return _KVal(sp.Pow(x, y), self)
+
+    def func(self, name: str, a: Any) -> _KVal:
+        if name not in _FUNCS:
+            raise KernelRejection(f"ar.func({name!r}) is not in the kernel's arithmetic")
+        return _KVal(_FUNCS[name](self.num(a).e), self)
+
+    @property
+    def pi(self) -> _KVal:
+        return _KVal(sp.pi, self)
+
+    @property
+    def e(self) -> _KVal:
+        return _KVal(sp.E, self)
+
+    def _branch(self, d: sp.Expr, rel: str) -> bool:
+        d = sp.expand(d)
+        if d.is_number:
+            v = {">": d.is_positive, ">=": d.is_nonnegative, "==": d.is_zero}[rel]
+            if v is not None:
+                return bool(v)
+        if rel in (">", ">="):
+            settled = _implied(d, rel, self.conds)
+            if settled is not None:
+                return settled  # the other branch is proved empty: not a path
+        k = len(self.taken)
+        take = self.script[k] if k < len(self.script) else True
+        self.taken.append(take)
+        self.conds.append((d, rel if take else {">": "<=", ">=": "<", "==": "!="}[rel]))
+        return take
+
+    def gt(self, a: Any, b: Any) -> bool:
+        return self._branch(self.num(a).e - self.num(b).e, ">")
+
+    def ge(self, a: Any, b: Any) -> bool:
+        return self._branch(self.num(a).e - self.num(b).e, ">=")
+
+    def is_zero(self, a: Any) -> bool:
+        return self._branch(self.num(a).e, "==")
+
+    def max(self, a: Any, b: Any) -> Any:
+        return a if self.ge(a, b) else b
+
+    def min(self, a: Any, b: Any) -> Any:
+        return b if self.ge(a, b) else a
+
+
+def _implied(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
+    """Whether ``d rel 0`` (``rel`` ``>`` or ``>=``) is decided by one earlier condition ``c``:
+    ``d = λ c + r`` with ``λ >= 0`` rational and ``r`` of a proved sign. True/False when the
+    other branch is proved empty, None when not decided (then both branches are explored)."""
+    dl = _log_linear(d)
+    if not _is_log_linear(dl):
+        return None  # only linear forms in the logarithms are compared (λ from the constant parts)
+    d0 = _constant(dl)
+    for c, crel in conds:
+        if crel == "==" or crel == "!=":
+            continue
+        cl = _log_linear(c)
+        if not _is_log_linear(cl):
+            continue
+        c0 = _constant(cl)
+        if c0 == 0 or d0 == 0:
+            continue
+        lam = sp.cancel(d0 / c0)
+        if not (lam.is_Rational and lam > 0):
+            continue
+        r = sp.expand(dl - lam * cl)
+        rs = "zero" if r == 0 else kernel_sign(r)
+        if crel in ("<", "<=") and rs in ("neg", "zero"):  # d = λ c + r <= 0 (< 0 if c < 0 or r < 0)
+            strict = crel == "<" or rs == "neg"
+            if rel == ">" or strict:
+                return False
+        if crel in (">", ">=") and rs in ("pos", "zero"):  # d >= 0 (> 0 if c > 0 or r > 0)
+            strict = crel == ">" or rs == "pos"
+            if rel == ">=" or strict:
+                return True
+    return None
+
+
+def _class_values(groups: tuple[tuple[int, ...], ...]) -> tuple[list[sp.Expr], list[sp.Symbol]]:
+    """The value of each index: the last group is ``a``, each group above is the one below times
+    ``exp(d_k)`` (``a, d_k > 0``): the values of a class, each exactly once (every positive
+    vector of the class is ``a exp(d_k + ...)`` for one choice of the symbols), and every order
+    fact a sign fact about positive symbols — ``log(p_i / p_j)`` is a sum of ``d``'s."""
+    m = len(groups)
+    a = sp.Symbol("_ka", positive=True)
+    ds = [sp.Symbol(f"_kd{k}", positive=True) for k in range(m - 1)]
+    vals: dict[int, sp.Expr] = {}
+    gap: sp.Expr = sp.Integer(0)
+    for k in range(m - 1, -1, -1):
+        if k < m - 1:
+            gap = gap + ds[k]
+        for i in groups[k]:
+            vals[i] = a * sp.exp(gap)
+    return [vals[i] for i in range(len(vals))], [a, *ds]
+
+
+def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> list[_Path]:
+    values, _ = _class_values(groups)
+    rank = {i: k for k, g in enumerate(groups) for i in g}
+    out: list[_Path] = []
+    pending: list[tuple[bool, ...]] = [()]
+    while pending:
+        if len(out) >= MAX_PATHS_PER_CLASS:
+            raise KernelRejection(f"more than {MAX_PATHS_PER_CLASS} paths on the order class {groups}")
+        script = pending.pop()
+        ar = _KArith(script)
+        entries = [_KEntry(rank[i], values[i]) for i in range(len(values))]
+        try:
+            res = algorithm(entries, _KVal(T, ar), ar)
+            outs = [ar.num(v).e for v in res]
+        except KernelRejection:
+            raise
+        except Exception as exc:  # noqa: BLE001 - user code that fails on symbols is not proved
+            raise KernelRejection(f"the algorithm fails on the order class {groups}: {type(exc).__name__}: {exc}") from None
+        if len(outs) != len(values):
+            raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {len(values)}")
+        for k in range(len(script), len(ar.taken)):
+            pending.append((*ar.taken[:k], not ar.taken[k]))
+        out.append(_Path(ar.conds, outs, ar.needs))
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Path:
+    """One path: its conditions, its outputs, the side conditions of its partial operations."""
+
+    conds: list[tuple[sp.Expr, str]]
+    outs: list[sp.Expr]
+    needs: list[tuple[sp.Expr, str]]
+
+
+# -- the checks of one piece ---------------------------------------------------------------------
+
+
+#: the node types an output may consist of (anything else: rejected, never assumed defined)
+_ALLOWED = (sp.Add, sp.Mul, sp.Pow, sp.Symbol, sp.Rational, sp.exp, sp.log, sp.core.numbers.Pi, sp.core.numbers.Exp1,
+            *_FUNCS.values())
+
+
+#: outputs already found to be built of allowed nodes only (a pure property of the expression)
+_WELL_FORMED: set[sp.Expr] = set()
+
+
+def _defined(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]], where: str) -> None:
+    """``e`` is a finite real expression built of the arithmetic's operations only.
+
+    The side conditions of its partial operations (divisions, ``log``, ``sqrt``, real powers)
+    were recorded by the arithmetic when the algorithm performed them and are checked by
+    :func:`_need_holds` (before SymPy could simplify them away); here a power of a *number* with
+    a negative or fractional exponent must still have a positive base (SymPy evaluates those
+    itself), and a node of any other type is rejected."""
+    if e in _WELL_FORMED:
+        return
+    if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) or any(
+            not s.is_positive for s in e.free_symbols):
+        raise KernelRejection(f"{where}: {sp.sstr(e)[:200]} is not a finite real expression in the class's values and T")
+    for sub in sp.preorder_traversal(e):
+        if isinstance(sub, sp.Pow):
+            base, ex = sub.args
+            if not (ex.is_Integer and ex >= 0) and base.is_number and not base.is_positive:
+                raise KernelRejection(f"{where}: the power {sub} is not defined")
+        elif not isinstance(sub, _ALLOWED):
+            raise KernelRejection(f"{where}: {type(sub).__name__} ({sp.sstr(sub)[:80]}) is not in the kernel's arithmetic")
+    if len(_WELL_FORMED) >= _SIGNS_MAX:
+        _WELL_FORMED.clear()
+    _WELL_FORMED.add(e)
+
+
+_LOG_LINEAR: dict[sp.Expr, sp.Expr] = {}
+
+
+def _log_linear(e: sp.Expr) -> sp.Expr:
+    """``e`` with logarithms of products of positive factors split, expanded (memoised, bounded)."""
+    out = _LOG_LINEAR.get(e)
+    if out is None:
+        if len(_LOG_LINEAR) >= _SIGNS_MAX:
+            _LOG_LINEAR.clear()
+        out = _LOG_LINEAR[e] = sp.expand(sp.expand_log(e, force=False))
+    return out
+
+
+def _constant(e: sp.Expr) -> sp.Expr:
+    """The part of a log-linear form that no entry of ``p`` moves: every logarithm and every
+    symbol of the class set to 0 (``T`` kept)."""
+    e = e.xreplace({g: 0 for g in e.atoms(sp.log)})
+    return e.xreplace({s: 0 for s in e.free_symbols if s != T})
+
+
+def _is_log_linear(e: sp.Expr) -> bool:
+    """A sum of terms each with at most one logarithm factor, to the first power, and no other
+    function or fractional power (the form in which the constant parts fix λ)."""
+    for term in sp.Add.make_args(e):
+        logs = 0
+        for f in sp.Mul.make_args(term):
+            if isinstance(f, sp.log):
+                logs += 1
+            elif f.is_Rational or (f.is_Symbol) or (isinstance(f, sp.Pow) and f.exp.is_Integer and f.base.is_Symbol):
+                continue
+            else:
+                return False
+        if logs > 1:
+            return False
+    return True
+
+
+def _nonneg(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+    """``e >= 0`` on the piece (``e`` already proved defined)."""
+    if e.is_number:
+        return bool(e.is_nonnegative)
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp % 2 == 0:
+        return True  # an even power of a real (defined) number
+    lin = _log_linear(e)
+    if not _is_log_linear(lin):
+        return kernel_sign(e) in ("pos", "zero") or kernel_sign(lin) in ("pos", "zero")
+    if kernel_sign(lin) in ("pos", "zero"):
+        return True
+    # e = λ c + r with c >= 0 a condition of the path, λ >= 0, r >= 0 by the sign rules
+    e0 = _constant(lin)
+    for c, rel in conds:
+        if rel not in (">", ">=", "<", "<="):
+            continue
+        cl = _log_linear(c if rel in (">", ">=") else -c)
+        if not _is_log_linear(cl):
+            continue
+        c0 = _constant(cl)
+        lam = sp.cancel(e0 / c0) if c0 != 0 else None
+        if lam is None or not lam.is_Rational or lam < 0:
+            continue
+        r = sp.expand(lin - lam * cl)
+        if r == 0 or kernel_sign(r) in ("pos", "zero"):
+            return True
+    return False
+
+
+def _matches(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]], rels: tuple[str, ...], neg_rels: tuple[str, ...]) -> bool:
+    """``e`` is (up to expansion) the expression of a path condition with a relation in ``rels``,
+    or its negative with a relation in ``neg_rels``."""
+    z = sp.expand(e)
+    return any((rel in rels and sp.expand(z - c) == 0) or (rel in neg_rels and sp.expand(z + c) == 0) for c, rel in conds)
+
+
+def _need_holds(e: sp.Expr, kind: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+    """A side condition of a partial operation (``e != 0``, ``> 0`` or ``>= 0``) holds on the piece."""
+    if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return False
+    if e.is_number:
+        s = "pos" if e.is_positive else "neg" if e.is_negative else "zero" if e.is_zero else None
+    else:
+        s = kernel_sign(e)
+        if s is None:
+            s = kernel_sign(_log_linear(e))
+    ok = {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}[kind]
+    if s in ok:
+        return True
+    if kind == "ne0":
+        return _matches(e, conds, ("!=", ">", "<"), ("!=", ">", "<"))
+    if kind == "gt0":
+        return _matches(e, conds, (">",), ("<",))
+    return _matches(e, conds, (">", ">="), ("<", "<="))
+
+
+def _check_piece(path: _Path, where: str) -> None:
+    for e, kind in path.needs:
+        if not _need_holds(e, kind, path.conds):
+            raise KernelRejection(f"{where}: the side condition {sp.sstr(e)[:160]} {_NEED_TEXT[kind]} of an operation "
+                                  "is not proved on this path")
+    for i, o in enumerate(path.outs):
+        _defined(o, path.conds, f"{where}, output {i}")
+    total = sp.Add(*path.outs) - 1
+    if sp.expand(total) != 0:  # a polynomial identity (sparsemax, entmax), else over a common denominator
+        num, _ = sp.fraction(sp.together(total))
+        if sp.expand(num) != 0:
+            raise KernelRejection(f"{where}: the outputs do not sum to 1 (numerator {sp.sstr(num)[:200]})")
+    for i, o in enumerate(path.outs):
+        if not _nonneg(o, path.conds):
+            raise KernelRejection(f"{where}: output {i} = {sp.sstr(o)[:200]} is not proved >= 0")
+
+
+_NEED_TEXT = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
+
+
+def _spot_check(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequence[_Path]) -> None:
+    """The algorithm in 40-digit arithmetic at one point of the class agrees with the piece whose
+    conditions hold there (a guard against algorithms that inspect their arithmetic)."""
+    values, syms = _class_values(groups)
+    point = {syms[0]: sp.Rational(3, 7), T: sp.Rational(5, 4)}
+    for k, s in enumerate(syms[1:]):
+        point[s] = sp.Rational(2 + k, 3 + 2 * k)
+    with mpmath.workdps(40):
+        p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
+        try:
+            got = [mpmath.mpmathify(g) for g in algorithm(p, mpmath.mpf(5) / 4, _MpArith())]
+        except Exception:  # noqa: BLE001 - not evaluable in mpmath here: the pieces decide
+            return
+        # each distinct subexpression once (the pieces of a class share most of them)
+        memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
+        for path in paths:
+            signs = [_mp_value(c, memo) for c, _ in path.conds]
+            if any(not isinstance(v, mpmath.mpf) or abs(v) < mpmath.mpf(10) ** -25 for v in signs):
+                return  # on a boundary: no piece to compare with
+            if all({">": v > 0, ">=": v >= 0, "<": v < 0, "<=": v <= 0, "==": False, "!=": True}[rel]
+                   for v, (_, rel) in zip(signs, path.conds, strict=True)):
+                if len(got) != len(path.outs):
+                    raise KernelRejection(f"the algorithm returns {len(got)} values in mpmath, {len(path.outs)} on symbols")
+                for o, g in zip(path.outs, got, strict=True):
+                    want = _mp_value(o, memo)
+                    if not isinstance(want, mpmath.mpf) or abs(want - g) > mpmath.mpf(10) ** -25:
+                        raise KernelRejection(f"the algorithm at an exact point of {groups} gives {got}, its symbolic "
+                                              f"run {path.outs}: it does not run the same way in every arithmetic")
+                return
+
+
+_MP_FUNCS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
+             sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.atan: mpmath.atan, sp.erf: mpmath.erf}
+
+
+def _mp_value(e: sp.Expr, memo: dict[sp.Expr, Any]) -> Any:
+    """``e`` in mpmath at the point in ``memo`` (symbols -> values), each shared subexpression
+    once; the value may be complex or raise nothing but return None where undefined."""
+    if e in memo:
+        return memo[e]
+    v: Any
+    try:
+        if e.is_Rational:
+            v = mpmath.mpf(e.p) / e.q
+        elif e is sp.pi:
+            v = +mpmath.pi
+        elif e is sp.E:
+            v = +mpmath.e
+        elif isinstance(e, sp.Add):
+            v = mpmath.fsum(_mp_value(a, memo) for a in e.args)
+        elif isinstance(e, sp.Mul):
+            v = mpmath.fprod(_mp_value(a, memo) for a in e.args)
+        elif isinstance(e, sp.Pow):
+            v = mpmath.power(_mp_value(e.base, memo), _mp_value(e.exp, memo))
+        elif e.func in _MP_FUNCS:
+            v = _MP_FUNCS[e.func](_mp_value(e.args[0], memo))
+        else:
+            v = None
+    except (TypeError, ValueError, ZeroDivisionError):
+        v = None
+    memo[e] = v
+    return v
+
+
+class _MpArith:
+    name = "mpmath"
+
+    def num(self, v: Any) -> Any:
+        if isinstance(v, Fraction):
+            return mpmath.mpf(v.numerator) / v.denominator
+        return mpmath.mpf(v)
+
+    def log(self, a: Any) -> Any:
+        return mpmath.log(a)
+
+    def exp(self, a: Any) -> Any:
+        return mpmath.exp(a)
+
+    def sqrt(self, a: Any) -> Any:
+        return mpmath.sqrt(a)
+
+    def pow(self, a: Any, b: Any) -> Any:
+        return mpmath.mpf(0) if a == 0 else mpmath.power(a, b)
+
+    def func(self, name: str, a: Any) -> Any:
+        return getattr(mpmath, name)(a)
+
+    @property
+    def pi(self) -> Any:
+        return mpmath.pi
+
+    @property
+    def e(self) -> Any:
+        return mpmath.e
+
+    def gt(self, a: Any, b: Any) -> bool:
+        return bool(a > b)
+
+    def ge(self, a: Any, b: Any) -> bool:
+        return bool(a >= b)
+
+    def is_zero(self, a: Any) -> bool:
+        return bool(a == 0)
+
+    def max(self, a: Any, b: Any) -> Any:
+        return a if a >= b else b
+
+    def min(self, a: Any, b: Any) -> Any:
+        return b if a >= b else a
+
+
+# -- entry point ---------------------------------------------------------------------------------
+
+
+def scope_of(sizes: Sequence[int]) -> str:
+    """The scope a proof over these sizes states (the wording of the vector kind's scope)."""
+    return "V in {" + ", ".join(str(v) for v in sorted(set(sizes))) + "}"
+
+
+def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None) -> tuple[bool, str]:
+    """Accept or reject a ``proved`` outcome of ``axiom`` for the vector operator ``op``.
+
+    Only ``well_defined`` is checked here; its scope must name exactly the sizes checked (the
+    operator's declared sizes, or ``sizes`` for a test). Returns ``(accepted, message)``."""
+    try:
+        if axiom != "well_defined":
+            raise KernelRejection(f"the vector kernel checks well_defined only, not {axiom}")
+        if getattr(op, "kind", None) != "vector" or getattr(op, "algorithm", None) is None:
+            raise KernelRejection("not a vector operator with an algorithm")
+        if getattr(outcome, "status", None) != "proved":
+            raise KernelRejection(f"outcome is {getattr(outcome, 'status', None)}, not proved")
+        checked_sizes = tuple(sorted(set(op.sizes if sizes is None else sizes)))
+        if not checked_sizes or any(v < 2 for v in checked_sizes):
+            raise KernelRejection(f"sizes {checked_sizes}")
+        want = scope_of(checked_sizes)
+        if outcome.scope != want:
+            raise KernelRejection(f"the outcome states the scope {outcome.scope!r}, the kernel checks {want!r}")
+        n_classes = n_pieces = 0
+        for Vn in checked_sizes:
+            for groups in _ordered_partitions(tuple(range(Vn))):
+                paths = _paths(op.algorithm, groups)
+                for j, path in enumerate(paths):
+                    _check_piece(path, f"V = {Vn}, class {groups}, path {j}")
+                _spot_check(op.algorithm, groups, paths)
+                n_classes += 1
+                n_pieces += len(paths)
+    except KernelRejection as exc:
+        return False, f"kernel (vector) rejected the proof: {exc}"
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError) as exc:
+        return False, f"kernel (vector) could not check the proof ({type(exc).__name__}: {str(exc)[:200]})"
+    return True, f"kernel (vector): {want}: {n_classes} order classes, {n_pieces} pieces checked"

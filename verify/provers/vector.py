@@ -1,0 +1,181 @@
+"""The prover for vector operators declared by an algorithm: ``well_defined`` on the declared sizes.
+
+Issue 14, second stage. For each declared size ``V`` and each order class of ``V`` positive
+entries (ties included: the open simplex), :func:`skd.verify.symexec.pieces` runs the algorithm
+symbolically and returns its pieces (path condition, outputs). On each piece the prover checks
+that the outputs sum to exactly 1 and that each output is ``>= 0`` — directly by its sign, as an
+even power, or as ``λ c + r`` with ``c >= 0`` a condition of the path (the form the thresholds
+of sparsemax take). If every piece passes, the outcome is ``proved`` with the scope
+``V in {sizes}``; the independent kernel for vector operators (:mod:`skd.verify.kernel_vector`)
+re-runs the algorithm on its own arithmetic and re-checks every piece before anyone sees it.
+
+Only ``well_defined`` is proved here; the other axioms of vector operators stay with the
+certified search (refutations) or ``unknown``. Proving for all positive vectors proves it on the
+open simplex (a subset); the closed simplex (zeros) is out of scope here (the dispatcher answers
+``unknown`` for that profile before any prover runs).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from skd.operators.symbols import T
+
+from ..outcome import LemmaFn, Outcome
+from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, order_classes, pieces
+from ..verdict import Step
+
+if TYPE_CHECKING:  # annotations only
+    from skd.operators.declare import Operator
+    from skd.theory.axioms import Profile
+
+__all__ = ["prove_well_defined_vector", "vector_scope"]
+
+#: more paths than this on one order class: unknown (the kernel's own bound is the same)
+MAX_PATHS = 512
+
+
+def vector_scope(sizes: tuple[int, ...]) -> str:
+    """The scope of a proof over the declared sizes (as the vector kind states it)."""
+    return "V in {" + ", ".join(str(v) for v in sorted(set(sizes))) + "}"
+
+
+@functools.lru_cache(maxsize=20_000)
+def _logs_split(e: sp.Expr) -> sp.Expr:
+    """``e`` with logarithms of products of positive factors split, expanded (pure: memoised,
+    the pieces of one class share most of their expressions)."""
+    return sp.expand(sp.expand_log(e, force=False))
+
+
+def _order_substitution(order: OrderClass) -> dict[sp.Symbol, sp.Expr]:
+    """The group values as ``a * exp(d_k + ...)`` (the last group ``a``; ``a, d_k > 0``): order
+    facts become sign facts about positive symbols, ``log(p_i/p_j)`` a sum of ``d``'s."""
+    m = len(order.groups)
+    a = sp.Symbol("_pa", positive=True)
+    sub: dict[sp.Symbol, sp.Expr] = {}
+    gap: sp.Expr = sp.Integer(0)
+    for k in range(m - 1, -1, -1):
+        if k < m - 1:
+            gap = gap + sp.Symbol(f"_pd{k}", positive=True)
+        sub[order.symbol(k)] = a * sp.exp(gap)
+    return sub
+
+
+@functools.lru_cache(maxsize=20_000)
+def _in_order(e: sp.Expr, order: OrderClass) -> sp.Expr:
+    """``e`` in the chained symbols of ``order`` (memoised: the paths of a class share expressions)."""
+    return e.xreplace(_order_substitution(order))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _constant_part(e: sp.Expr) -> sp.Expr:
+    """``e`` (log-split) with every logarithm and every symbol but ``T`` set to 0: the part that no
+    entry of ``p`` moves (meaningful for forms linear in the logarithms and gaps)."""
+    e = e.xreplace({a: 0 for a in e.atoms(sp.log)})
+    return e.xreplace({v: 0 for v in e.free_symbols if v != T})
+
+
+@functools.lru_cache(maxsize=20_000)
+def _sign_nonneg(e: sp.Expr) -> bool:
+    """``e >= 0`` for every positive value of its (positive) symbols, by SymPy's assumptions."""
+    e = _logs_split(e)
+    return e == 0 or e.is_nonnegative is True or sp.factor_terms(e).is_nonnegative is True
+
+
+def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
+    if o.is_number:
+        return bool(o.is_nonnegative)
+    if isinstance(o, sp.Pow) and o.exp.is_Integer and o.exp % 2 == 0:
+        return True
+    if _sign_nonneg(o):
+        return True
+    lin = _logs_split(o)
+    o0 = _constant_part(lin)
+    for c in conditions:
+        if c.rel not in (">", ">=", "<", "<="):
+            continue
+        cl = _logs_split(c.expr if c.rel in (">", ">=") else -c.expr)
+        c0 = _constant_part(cl)
+        if c0 == 0:
+            continue
+        lam = sp.cancel(o0 / c0)
+        if lam.is_Rational and lam >= 0:
+            r = sp.expand(lin - lam * cl)
+            if r == 0 or _sign_nonneg(r):
+                return True
+    return False
+
+
+def _empty(conds: tuple[Condition, ...]) -> bool:
+    """A later condition contradicts an earlier one: ``d = λ c + r`` (``λ > 0``) with the signs
+    of ``c`` and ``r`` forcing ``d`` to the other side. Such a path is taken by no point."""
+    lin = [_logs_split(c.expr) for c in conds]
+    const = [_constant_part(e) for e in lin]
+    for j, cj in enumerate(conds):
+        if cj.rel not in (">", ">=", "<", "<="):
+            continue
+        for i in range(j):
+            ci = conds[i]
+            if ci.rel not in (">", ">=", "<", "<=") or not (const[i].is_Rational and const[j].is_Rational):
+                continue
+            if const[i] == 0 or const[j] == 0:
+                continue
+            lam = const[j] / const[i]
+            if not lam > 0:
+                continue
+            r = sp.expand(lin[j] - lam * lin[i])
+            le0 = ci.rel in ("<", "<=") and (r == 0 or _sign_nonneg(-r))  # d <= 0
+            ge0 = ci.rel in (">", ">=") and (r == 0 or _sign_nonneg(r))  # d >= 0
+            strict = ci.rel in ("<", ">")
+            if le0 and (cj.rel == ">" or (cj.rel == ">=" and strict)):
+                return True
+            if ge0 and (cj.rel == "<" or (cj.rel == "<=" and strict)):
+                return True
+    return False
+
+
+def _piece_problem(piece: Piece) -> str | None:
+    """What keeps this piece from the proof, or None when it passes (or is empty)."""
+    outs = [_in_order(o, piece.order) for o in piece.outputs]
+    conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
+    if _empty(conds):
+        return None
+    total = sp.Add(*outs) - 1
+    if sp.expand(total) != 0 and sp.expand(sp.fraction(sp.together(total))[0]) != 0:
+        return f"the outputs do not sum to exactly 1 (sum - 1 = {sp.sstr(sp.Add(*piece.outputs) - 1)[:160]})"
+    for i, o in enumerate(outs):
+        if not _nonneg_on_piece(o, conds):
+            return f"output {i} = {sp.sstr(piece.outputs[i])[:160]} is not proved >= 0"
+    return None
+
+
+def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
+    """Every piece of every order class of every declared size: outputs summing to 1, each ``>= 0``."""
+    if op.algorithm is None:
+        return Outcome("unknown", "symbolic execution", reason="a vector operator without an algorithm",
+                       reason_kind="unsupported")
+    sizes = tuple(sorted(set(op.sizes)))
+    scope = vector_scope(sizes)
+    steps: list[Step] = []
+    for Vn in sizes:
+        n_classes = n_pieces = 0
+        for order in order_classes(Vn):
+            try:
+                found = pieces(op.algorithm, order, max_paths=MAX_PATHS)
+            except (NotSymbolic, PathLimit) as exc:
+                return Outcome("unknown", "symbolic execution", reason=f"V = {Vn}, order class {order.groups}: {exc}",
+                               reason_kind="unsupported", scope=scope)
+            for piece in found:
+                problem = _piece_problem(piece)
+                if problem is not None:
+                    return Outcome("unknown", "symbolic execution",
+                                   reason=f"V = {Vn}, order class {order.groups}, path {list(piece.path)}: {problem}",
+                                   reason_kind="undecided", scope=scope)
+            n_classes += 1
+            n_pieces += len(found)
+        steps.append(Step(f"V = {Vn}: on each of the {n_pieces} pieces of the {n_classes} order classes (ties included), "
+                          "the outputs sum to exactly 1 and each is >= 0", "vector_pieces", (("V", str(Vn)),)))
+    return Outcome("proved", "symbolic execution of the algorithm (pieces per order class)", steps=steps, scope=scope)
