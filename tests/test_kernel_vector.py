@@ -111,6 +111,75 @@ def _compares_an_entry_with_a_number(p, T, ar):
     return [ar.num(v) for v in p]
 
 
+# -- found by an adversarial review (2026-12-06): pinned ------------------------------------------
+
+_CACHE: dict = {}
+
+
+def _stale_value_from_an_earlier_run(p, T, ar):
+    # a constant kept between calls: the division and square root below would record their side
+    # conditions on the run that created it, long finished, and SymPy simplifies (r*r)/x to 1
+    one = _CACHE.setdefault(type(ar), ar.num(1))
+    q = [ar.num(v) for v in p]
+    s = sum(q[1:], q[0])
+    x = one * q[0] * 2 - q[-1]
+    r = x ** Fraction(1, 2)
+    return [q[0] / s * ((r * r) / x)] + [v / s for v in q[1:]]
+
+
+def _catches_the_kernels_rejection(p, T, ar):
+    try:
+        small = bool(p[0] < Fraction(1, 1000))  # refused by the kernel's entries; caught here
+    except Exception:  # noqa: BLE001 - the adversary's point
+        small = False
+    q = [ar.num(v) for v in p]
+    s = sum(q[1:], q[0])
+    return [ar.num(-1), ar.num(2)] + [ar.num(0)] * (len(p) - 2) if small else [v / s for v in q]
+
+
+def _computes_with_raw_entries(p, T, ar):
+    try:
+        small = bool(p[0] * 1000 < 1)  # arithmetic on an entry (not ar.num): a TypeError to catch, once
+    except Exception:  # noqa: BLE001 - the adversary's point
+        small = False
+    q = [ar.num(v) for v in p]
+    s = sum(q[1:], q[0])
+    return [ar.num(-1), ar.num(2)] + [ar.num(0)] * (len(p) - 2) if small else [v / s for v in q]
+
+
+def _exits(p, T, ar):
+    raise SystemExit(3)
+
+
+def _fails_in_mpmath_only(p, T, ar):
+    q = [ar.num(v) for v in p]
+    if ar.name == "mpmath":
+        raise ValueError("not here")
+    s = sum(q[1:], q[0])
+    return [v / s for v in q]
+
+
+@pytest.mark.parametrize("alg, words", [
+    (_stale_value_from_an_earlier_run, "computed in an earlier run"),
+    (_catches_the_kernels_rejection, "compares an entry of p"),
+    (_computes_with_raw_entries, "computes with an entry of p directly"),
+    (_exits, "SystemExit"),
+    (_fails_in_mpmath_only, "fails in 40-digit arithmetic"),
+], ids=["stale-value", "catches-rejection", "raw-entry-arithmetic", "system-exit", "fails-in-mpmath"])
+def test_kernel_vector_rejects_what_the_adversary_found(alg, words):
+    _CACHE.clear()
+    op = _op(alg)
+    # the adversary's own run first, so that a value from another arithmetic is cached
+    import contextlib
+
+    from skd.operators.arith import MpArith
+
+    with contextlib.suppress(ValueError, ZeroDivisionError, SystemExit):
+        alg([Fraction(1, 3), Fraction(2, 3)], Fraction(1), MpArith(30))
+    ok, msg = check_vector_proof("well_defined", op, _proved("V in {2, 3}"))
+    assert not ok and words in msg, msg
+
+
 @pytest.mark.parametrize("alg, words", [
     (_renormalised_wrongly, "do not sum to 1"),
     (_sparsemax_without_clipping, "not proved >= 0"),

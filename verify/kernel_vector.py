@@ -95,6 +95,20 @@ def _ordered_partitions(items: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...
                 yield (first, *tail)
 
 
+#: the run (the kernel's arithmetic) the algorithm is executing right now; values of any other
+#: run are refused (a value kept from an earlier run would record its side conditions there)
+_LIVE: list[Any] = [None]
+
+
+def _fail(message: str) -> KernelRejection:
+    """A rejection that sticks: recorded on the live run before it is raised, so that an
+    algorithm which catches the exception still has its run rejected when it returns."""
+    run = _LIVE[0]
+    if run is not None and run._failure is None:
+        run._failure = message
+    return KernelRejection(message)
+
+
 class _KEntry:
     """An entry of ``p``: compares with entries by its group's rank, with 0 as positive."""
 
@@ -108,7 +122,7 @@ class _KEntry:
             return (-self.rank * self.sign, -other.rank * other.sign)
         if isinstance(other, (int, Fraction)) and not isinstance(other, bool) and other == 0:
             return (self.sign, 0)
-        raise KernelRejection(f"the algorithm compares an entry of p with {other!r}")
+        raise _fail(f"the algorithm compares an entry of p with {other!r}")
 
     def __lt__(self, o: object) -> bool:
         a, b = self._pair(o)
@@ -140,7 +154,16 @@ class _KEntry:
         return _KEntry(self.rank, -self.value, -self.sign)
 
     def __float__(self) -> float:
-        raise KernelRejection("the algorithm converts an entry of p to float")
+        raise _fail("the algorithm converts an entry of p to float")
+
+    def __getattr__(self, name: str) -> Any:
+        raise _fail(f"the algorithm uses {name!r} of an entry of p (entries only compare; ar.num(p[i]) is the number)")
+
+    def _arith(self, *_: Any) -> Any:
+        raise _fail("the algorithm computes with an entry of p directly instead of ar.num(p[i])")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _arith
+    __pow__ = __rpow__ = __abs__ = __round__ = __int__ = __index__ = _arith
 
 
 _FUNCS = {"tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "sin": sp.sin, "cos": sp.cos, "atan": sp.atan, "erf": sp.erf}
@@ -158,7 +181,14 @@ class _KVal:
         self.e, self.run = e, run
 
     def _other(self, o: Any) -> sp.Expr:
+        if self.run is not _LIVE[0]:
+            raise _fail("the algorithm uses a value computed in an earlier run (kept between calls)")
         return self.run.num(o).e
+
+    def _own(self) -> sp.Expr:
+        if self.run is not _LIVE[0]:
+            raise _fail("the algorithm uses a value computed in an earlier run (kept between calls)")
+        return self.e
 
     def __add__(self, o: Any) -> _KVal:
         return _KVal(self.e + self._other(o), self.run)
@@ -180,27 +210,29 @@ class _KVal:
 
     def __truediv__(self, o: Any) -> _KVal:
         d = self._other(o)
-        self.run.require(d, "ne0")
+        self.run._require(d, "ne0")
         return _KVal(self.e / d, self.run)
 
     def __rtruediv__(self, o: Any) -> _KVal:
-        self.run.require(self.e, "ne0")
+        self.run._require(self._own(), "ne0")
         return _KVal(self._other(o) / self.e, self.run)
 
     def __neg__(self) -> _KVal:
-        return _KVal(-self.e, self.run)
+        return _KVal(-self._own(), self.run)
 
     def __pos__(self) -> _KVal:
         return self
 
     def __pow__(self, o: Any) -> _KVal:
+        self._own()
         return self.run.pow(self, o)
 
     def __rpow__(self, o: Any) -> _KVal:
+        self._own()
         return self.run.pow(self.run.num(o), self)
 
     def _no(self, *_: Any) -> bool:
-        raise KernelRejection("the algorithm compares or tests derived values itself (not through ar.gt / ar.ge)")
+        raise _fail("the algorithm compares or tests derived values itself (not through ar.gt / ar.ge)")
 
     __lt__ = __le__ = __gt__ = __ge__ = __bool__ = _no
 
@@ -213,7 +245,7 @@ class _KVal:
     __hash__ = None  # type: ignore[assignment]  # not hashable, like a value that cannot be compared
 
     def __float__(self) -> float:
-        raise KernelRejection("the algorithm converts a derived value to float")
+        raise _fail("the algorithm converts a derived value to float")
 
 
 class _KArith:
@@ -222,18 +254,26 @@ class _KArith:
 
     name = "symbolic"
 
-    def __init__(self, script: Sequence[bool]) -> None:
+    def __init__(self, script: Sequence[bool], settled: dict[Any, bool | None] | None = None) -> None:
         self.script = tuple(script)
         self.taken: list[bool] = []
         self.conds: list[tuple[sp.Expr, str]] = []
+        #: per class: (d, rel, conditions so far) -> decided or None (the runs replay prefixes)
+        self.settled: dict[Any, bool | None] = {} if settled is None else settled
         #: side conditions of the partial operations: (expression, "ne0" | "gt0" | "ge0")
-        self.needs: list[tuple[sp.Expr, str]] = []
+        self._needs: list[tuple[sp.Expr, str]] = []
+        #: the first rejection raised during the run (sticky: see :func:`_fail`)
+        self._failure: str | None = None
 
-    def require(self, e: sp.Expr, kind: str) -> None:
-        self.needs.append((e, kind))
+    def _require(self, e: sp.Expr, kind: str) -> None:
+        self._needs.append((e, kind))
 
     def num(self, v: Any) -> _KVal:
+        if self is not _LIVE[0]:
+            raise _fail("the algorithm uses the arithmetic of an earlier run (kept between calls)")
         if isinstance(v, _KVal):
+            if v.run is not self:
+                raise _fail("the algorithm uses a value computed in an earlier run (kept between calls)")
             return v
         if isinstance(v, _KEntry):
             return _KVal(v.value, self)
@@ -243,11 +283,11 @@ class _KArith:
             return _KVal(sp.Integer(v), self)
         if v is T:
             return _KVal(T, self)
-        raise KernelRejection(f"ar.num({type(v).__name__}): the kernel takes exact numbers only")
+        raise _fail(f"ar.num({type(v).__name__}): the kernel takes exact numbers only")
 
     def log(self, a: Any) -> _KVal:
         x = self.num(a).e
-        self.require(x, "gt0")
+        self._require(x, "gt0")
         return _KVal(sp.log(x), self)
 
     def exp(self, a: Any) -> _KVal:
@@ -255,22 +295,22 @@ class _KArith:
 
     def sqrt(self, a: Any) -> _KVal:
         x = self.num(a).e
-        self.require(x, "ge0")
+        self._require(x, "ge0")
         return _KVal(sp.sqrt(x), self)
 
     def pow(self, a: Any, b: Any) -> _KVal:
         x, y = self.num(a).e, self.num(b).e
         if x == 0:  # the arithmetics' convention 0**b = 0, for b > 0
-            self.require(y, "gt0")
+            self._require(y, "gt0")
             return _KVal(sp.Integer(0), self)
         if y.is_Integer and y >= 0:
             return _KVal(x**y, self)
-        self.require(x, "ne0" if y.is_Integer else "gt0")
+        self._require(x, "ne0" if y.is_Integer else "gt0")
         return _KVal(sp.Pow(x, y), self)
 
     def func(self, name: str, a: Any) -> _KVal:
         if name not in _FUNCS:
-            raise KernelRejection(f"ar.func({name!r}) is not in the kernel's arithmetic")
+            raise _fail(f"ar.func({name!r}) is not in the kernel's arithmetic")
         return _KVal(_FUNCS[name](self.num(a).e), self)
 
     @property
@@ -282,15 +322,16 @@ class _KArith:
         return _KVal(sp.E, self)
 
     def _branch(self, d: sp.Expr, rel: str) -> bool:
-        d = sp.expand(d)
+        d = _expanded(d)
         if d.is_number:
             v = {">": d.is_positive, ">=": d.is_nonnegative, "==": d.is_zero}[rel]
             if v is not None:
                 return bool(v)
-        if rel in (">", ">="):
-            settled = _implied(d, rel, self.conds)
-            if settled is not None:
-                return settled  # the other branch is proved empty: not a path
+        key = (d, rel, tuple(self.conds))
+        if key not in self.settled:
+            self.settled[key] = _settle(d, rel, self.conds)
+        if self.settled[key] is not None:
+            return bool(self.settled[key])  # the other branch is proved empty: not a path
         k = len(self.taken)
         take = self.script[k] if k < len(self.script) else True
         self.taken.append(take)
@@ -311,6 +352,30 @@ class _KArith:
 
     def min(self, a: Any, b: Any) -> Any:
         return b if self.ge(a, b) else a
+
+
+_EXPANDED: dict[sp.Expr, sp.Expr] = {}
+
+
+def _expanded(d: sp.Expr) -> sp.Expr:
+    """``sp.expand(d)``, memoised (bounded): the runs of a class replay the same comparisons."""
+    out = _EXPANDED.get(d)
+    if out is None:
+        if len(_EXPANDED) >= _SIGNS_MAX:
+            _EXPANDED.clear()
+        out = _EXPANDED[d] = sp.expand(d)
+    return out
+
+
+def _settle(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
+    """``d rel 0`` decided on the whole class (its sign proved) or by one earlier condition."""
+    if not d.has(sp.log) or _is_log_linear(_log_linear(d)):  # (quadratic forms in logs: rarely decided, slowly)
+        sign = kernel_sign(d)  # proved for every point of the class
+        if sign is not None:
+            return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
+    if rel in (">", ">="):
+        return _implied(d, rel, conds)
+    return None
 
 
 def _implied(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
@@ -369,24 +434,30 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> list[_Path]:
     rank = {i: k for k, g in enumerate(groups) for i in g}
     out: list[_Path] = []
     pending: list[tuple[bool, ...]] = [()]
+    settled: dict[Any, bool | None] = {}
     while pending:
         if len(out) >= MAX_PATHS_PER_CLASS:
             raise KernelRejection(f"more than {MAX_PATHS_PER_CLASS} paths on the order class {groups}")
         script = pending.pop()
-        ar = _KArith(script)
+        ar = _KArith(script, settled)
         entries = [_KEntry(rank[i], values[i]) for i in range(len(values))]
+        _LIVE[0] = ar
         try:
             res = algorithm(entries, _KVal(T, ar), ar)
             outs = [ar.num(v).e for v in res]
         except KernelRejection:
             raise
-        except Exception as exc:  # noqa: BLE001 - user code that fails on symbols is not proved
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code that fails on symbols is not proved
             raise KernelRejection(f"the algorithm fails on the order class {groups}: {type(exc).__name__}: {exc}") from None
+        finally:
+            _LIVE[0] = None
+        if ar._failure is not None:  # raised inside the algorithm and caught there: still a rejection
+            raise KernelRejection(ar._failure)
         if len(outs) != len(values):
             raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {len(values)}")
         for k in range(len(script), len(ar.taken)):
             pending.append((*ar.taken[:k], not ar.taken[k]))
-        out.append(_Path(ar.conds, outs, ar.needs))
+        out.append(_Path(ar.conds, outs, list(ar._needs)))
     return out
 
 
@@ -549,35 +620,52 @@ def _check_piece(path: _Path, where: str) -> None:
 _NEED_TEXT = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
 
 
+#: the points of each class where the algorithm is also run in 40-digit arithmetic:
+#: (a, the gaps d_k = num(k) / den(k), T)
+_SPOT_POINTS = (
+    (sp.Rational(3, 7), lambda k: sp.Rational(2 + k, 3 + 2 * k), sp.Rational(5, 4)),
+    (sp.Rational(1, 9), lambda k: sp.Rational(7 + 3 * k, 2 + k), sp.Rational(2, 7)),
+)
+
+
 def _spot_check(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequence[_Path]) -> None:
-    """The algorithm in 40-digit arithmetic at one point of the class agrees with the piece whose
-    conditions hold there (a guard against algorithms that inspect their arithmetic)."""
+    """At two points of the class, the algorithm in 40-digit arithmetic (not the kernel's) runs,
+    and agrees with the piece whose conditions hold there — a guard against algorithms that
+    inspect their arithmetic or their inputs' types. A failure in mpmath at a point of the class
+    is a rejection (the operator is not defined there, or the algorithm is not arithmetic-neutral)."""
     values, syms = _class_values(groups)
-    point = {syms[0]: sp.Rational(3, 7), T: sp.Rational(5, 4)}
-    for k, s in enumerate(syms[1:]):
-        point[s] = sp.Rational(2 + k, 3 + 2 * k)
-    with mpmath.workdps(40):
-        p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
-        try:
-            got = [mpmath.mpmathify(g) for g in algorithm(p, mpmath.mpf(5) / 4, _MpArith())]
-        except Exception:  # noqa: BLE001 - not evaluable in mpmath here: the pieces decide
-            return
-        # each distinct subexpression once (the pieces of a class share most of them)
-        memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
-        for path in paths:
-            signs = [_mp_value(c, memo) for c, _ in path.conds]
-            if any(not isinstance(v, mpmath.mpf) or abs(v) < mpmath.mpf(10) ** -25 for v in signs):
-                return  # on a boundary: no piece to compare with
-            if all({">": v > 0, ">=": v >= 0, "<": v < 0, "<=": v <= 0, "==": False, "!=": True}[rel]
-                   for v, (_, rel) in zip(signs, path.conds, strict=True)):
-                if len(got) != len(path.outs):
-                    raise KernelRejection(f"the algorithm returns {len(got)} values in mpmath, {len(path.outs)} on symbols")
-                for o, g in zip(path.outs, got, strict=True):
-                    want = _mp_value(o, memo)
-                    if not isinstance(want, mpmath.mpf) or abs(want - g) > mpmath.mpf(10) ** -25:
-                        raise KernelRejection(f"the algorithm at an exact point of {groups} gives {got}, its symbolic "
-                                              f"run {path.outs}: it does not run the same way in every arithmetic")
-                return
+    for a, gap, t in _SPOT_POINTS:
+        point = {syms[0]: a, T: t}
+        for k, s in enumerate(syms[1:]):
+            point[s] = gap(k)
+        with mpmath.workdps(40):
+            p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
+            try:
+                got = [mpmath.mpmathify(g) for g in algorithm(p, mpmath.mpf(t.p) / t.q, _MpArith())]
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+                raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
+                                      f"({type(exc).__name__}: {str(exc)[:120]})") from None
+            # each distinct subexpression once (the pieces of a class share most of them)
+            memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
+            unsure = False
+            for path in paths:
+                signs = [_mp_value(c, memo) for c, _ in path.conds]
+                if any(not isinstance(v, mpmath.mpf) or abs(v) < mpmath.mpf(10) ** -25 for v in signs):
+                    unsure = True  # on a boundary of this piece (or an equality): not compared here
+                    continue
+                if all({">": v > 0, ">=": v >= 0, "<": v < 0, "<=": v <= 0, "==": False, "!=": True}[rel]
+                       for v, (_, rel) in zip(signs, path.conds, strict=True)):
+                    if len(got) != len(path.outs):
+                        raise KernelRejection(f"the algorithm returns {len(got)} values in mpmath, {len(path.outs)} on symbols")
+                    for o, g in zip(path.outs, got, strict=True):
+                        want = _mp_value(o, memo)
+                        if not isinstance(want, mpmath.mpf) or not isinstance(g, mpmath.mpf) or abs(want - g) > mpmath.mpf(10) ** -25:
+                            raise KernelRejection(f"the algorithm at an exact point of {groups} gives {got}, its symbolic "
+                                                  f"run {path.outs}: it does not run the same way in every arithmetic")
+                    break
+            else:
+                if not unsure:
+                    raise KernelRejection(f"no piece of {groups} holds at an exact point of the class: its paths do not cover it")
 
 
 _MP_FUNCS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,

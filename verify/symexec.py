@@ -43,7 +43,7 @@ from skd.operators.arith import Arith
 from skd.operators.errors import SkdError
 from skd.operators.symbols import T
 
-__all__ = ["Condition", "Entry", "NotSymbolic", "OrderClass", "PathArith", "PathLimit", "Piece", "T_SYMBOL",
+__all__ = ["Condition", "Entry", "NotSymbolic", "OrderClass", "PathArith", "PathLimit", "Piece", "Settle", "T_SYMBOL",
            "order_classes", "pieces"]
 
 #: the temperature: the project's one symbol ``T`` (positive), the one every formula is written in
@@ -234,10 +234,11 @@ class PathArith(Arith):
 
     name = "symbolic"
 
-    def __init__(self, script: Sequence[bool] = ()) -> None:
+    def __init__(self, script: Sequence[bool] = (), settle: Settle | None = None) -> None:
         self.script = tuple(script)
         self.taken: list[bool] = []
         self.conditions: list[Condition] = []
+        self.settle = settle
 
     # -- numbers -----------------------------------------------------------------------------
     def num(self, v: Any) -> sp.Expr:
@@ -280,6 +281,10 @@ class PathArith(Arith):
             settled = {">": d.is_positive, ">=": d.is_nonnegative, "==": d.is_zero}[rel]
             if settled is not None:
                 return bool(settled)
+        if self.settle is not None:
+            decided = self.settle(d, rel, tuple(self.conditions))
+            if decided is not None:
+                return decided  # the caller proved the other branch empty: no path, no condition
         k = len(self.taken)
         take = self.script[k] if k < len(self.script) else True
         self.taken.append(take)
@@ -296,6 +301,10 @@ class PathArith(Arith):
         return self._branch(sp.sympify(a), "==")  # safe: a SymPy object
 
 
+#: ``settle(d, rel, conditions) -> bool | None``: see :func:`pieces`
+Settle = Callable[[sp.Expr, str, tuple["Condition", ...]], "bool | None"]
+
+
 @dataclasses.dataclass(frozen=True)
 class Piece:
     """One path of the algorithm on one order class: where ``conditions`` all hold, the
@@ -308,8 +317,13 @@ class Piece:
 
 
 def pieces(algorithm: Callable[..., Sequence[Any]], order: OrderClass, *,
-           max_paths: int = MAX_PATHS) -> list[Piece]:
+           max_paths: int = MAX_PATHS, settle: Settle | None = None) -> list[Piece]:
     """Every path of ``algorithm`` on the order class ``order``, as :class:`Piece` objects.
+
+    ``settle(d, rel, conditions)``, if given, may decide a comparison ``d rel 0`` from the order
+    class and the conditions so far (True/False: the other branch is empty, so it is neither
+    explored nor recorded); None leaves it a branch. Pieces are then every path *not proved
+    empty* by ``settle`` — whoever passes it answers for its soundness.
 
     Raises :class:`NotSymbolic` when the algorithm cannot run on symbols and :class:`PathLimit`
     past ``max_paths`` paths.
@@ -322,7 +336,7 @@ def pieces(algorithm: Callable[..., Sequence[Any]], order: OrderClass, *,
         script = pending.pop()
         if len(out) >= max_paths:
             raise PathLimit(f"more than {max_paths} paths on the order class {order.groups} (zero: {order.zero})")
-        ar = PathArith(script)
+        ar = PathArith(script, settle)
         try:
             result = algorithm(order.entries(), T_SYMBOL, ar)
         except SkdError:

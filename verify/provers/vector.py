@@ -25,7 +25,8 @@ import sympy as sp
 from skd.operators.symbols import T
 
 from ..outcome import LemmaFn, Outcome
-from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, order_classes, pieces
+from ..signs import sign_of
+from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, Settle, order_classes, pieces
 from ..verdict import Step
 
 if TYPE_CHECKING:  # annotations only
@@ -81,8 +82,13 @@ def _constant_part(e: sp.Expr) -> sp.Expr:
 @functools.lru_cache(maxsize=20_000)
 def _sign_nonneg(e: sp.Expr) -> bool:
     """``e >= 0`` for every positive value of its (positive) symbols, by SymPy's assumptions."""
-    e = _logs_split(e)
-    return e == 0 or e.is_nonnegative is True or sp.factor_terms(e).is_nonnegative is True
+    split = _logs_split(e)
+    if split == 0 or split.is_nonnegative is True or sp.factor_terms(split).is_nonnegative is True:
+        return True
+    try:
+        return sign_of(e) in ("pos", "zero") or sign_of(split) in ("pos", "zero")
+    except ValueError:  # a symbol that is not positive: no sign
+        return False
 
 
 def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
@@ -137,12 +143,73 @@ def _empty(conds: tuple[Condition, ...]) -> bool:
     return False
 
 
+_NEGATED = {">": "<=", ">=": "<", "==": "!="}
+
+
+@functools.lru_cache(maxsize=20_000)
+def _at_most_linear_in_logs(e: sp.Expr) -> bool:
+    """No term of ``e`` multiplies two logarithms or raises one to a power."""
+    for term in sp.Add.make_args(e):
+        logs = 0
+        for f in sp.Mul.make_args(term):
+            if isinstance(f, sp.log):
+                logs += 1
+            elif f.has(sp.log):
+                return False
+        if logs > 1:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=20_000)
+def _has_root(e: sp.Expr) -> bool:
+    return any(not a.exp.is_Integer and a.exp.free_symbols == set() for a in e.atoms(sp.Pow))
+
+
+def _settler(order: OrderClass) -> Settle:
+    """Decides a comparison of the algorithm when its sign on the whole class is proved
+    (:func:`skd.verify.signs.sign_of`) or one earlier condition of the path forces it
+    (:func:`_empty`): the other branch is then no path."""
+
+    seen: dict[tuple[sp.Expr, str, tuple[Condition, ...]], bool | None] = {}
+
+    def settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
+        # the paths of a class replay the same prefixes: each comparison is settled once
+        key = (d, rel, conditions)
+        if key not in seen:
+            seen[key] = _settle(d, rel, conditions)
+        return seen[key]
+
+    def _settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
+        e = _in_order(d, order)
+        # square roots and products of logarithms (entmax's thresholds): the sign rules rarely decide, slowly
+        if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(_logs_split(e)):
+            try:
+                sign = sign_of(_logs_split(e))
+            except ValueError:
+                sign = None
+            if sign is not None:
+                return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
+        if not conditions or rel == "==" or _has_root(e):
+            return None
+        # the new comparison against each earlier condition (the earlier ones are consistent)
+        for c in conditions:
+            ce = _in_order(c.expr, order)
+            if _has_root(ce):
+                continue
+            if _empty((Condition(ce, c.rel), Condition(e, rel))):
+                return False
+            if _empty((Condition(ce, c.rel), Condition(e, _NEGATED[rel]))):
+                return True
+        return None
+
+    return settle
+
+
 def _piece_problem(piece: Piece) -> str | None:
-    """What keeps this piece from the proof, or None when it passes (or is empty)."""
+    """What keeps this piece from the proof, or None when it passes."""
     outs = [_in_order(o, piece.order) for o in piece.outputs]
     conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
-    if _empty(conds):
-        return None
     total = sp.Add(*outs) - 1
     if sp.expand(total) != 0 and sp.expand(sp.fraction(sp.together(total))[0]) != 0:
         return f"the outputs do not sum to exactly 1 (sum - 1 = {sp.sstr(sp.Add(*piece.outputs) - 1)[:160]})"
@@ -164,7 +231,7 @@ def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: Lemm
         n_classes = n_pieces = 0
         for order in order_classes(Vn):
             try:
-                found = pieces(op.algorithm, order, max_paths=MAX_PATHS)
+                found = pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
             except (NotSymbolic, PathLimit) as exc:
                 return Outcome("unknown", "symbolic execution", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                reason_kind="unsupported", scope=scope)

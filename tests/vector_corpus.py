@@ -1,0 +1,185 @@
+"""User-style vector operators written as algorithms, with the truth of ``well_defined`` written
+from the mathematics (issue 14's corpus, first part: the axiom the vector prover decides).
+
+Each entry: ``(name, algorithm, well_defined_holds, why)``. The algorithms use only what a user
+of :func:`skd.operators.vector` has: exact comparisons of entries of ``p`` (with each other and
+with 0) and ``ar`` for everything derived. The false ones fail at an explicit point, named in
+``why`` (checked numerically by tests/test_vector_corpus.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+Alg = Callable[[Sequence[Any], Any, Any], list[Any]]
+
+
+def _order(p: Sequence[Any]) -> list[int]:
+    return sorted(range(len(p)), key=lambda i: (-p[i], i))
+
+
+def _total(xs: Sequence[Any]) -> Any:
+    t = xs[0]
+    for v in xs[1:]:
+        t = t + v
+    return t
+
+
+def _powers(p: Sequence[Any], T: Any, ar: Any, scale: Any = None) -> list[Any]:
+    beta = ar.num(1) / (T if scale is None else T * scale)
+    return [ar.pow(ar.num(v), beta) for v in p]
+
+
+def temperature_scaling(p, T, ar):
+    s = _powers(p, T, ar)
+    tot = _total(s)
+    return [v / tot for v in s]
+
+
+def temperature_scaling_via_logs(p, T, ar):
+    """softmax(log p / T), written with exp and log, shifted by the largest logit."""
+    z = [ar.log(ar.num(v)) / T for v in p]
+    m = z[_order(p)[0]]
+    e = [ar.exp(v - m) for v in z]
+    tot = _total(e)
+    return [v / tot for v in e]
+
+
+def _truncate(k: int) -> Alg:
+    def alg(p, T, ar):
+        keep = set(_order(p)[:k])
+        s = {i: ar.pow(ar.num(p[i]), ar.num(1) / T) for i in keep}
+        tot = _total([s[i] for i in sorted(keep)])
+        return [s[i] / tot if i in keep else ar.num(0) for i in range(len(p))]
+
+    alg.__name__ = f"top{k}"
+    return alg
+
+
+def _sparsemax_at(scale: Fraction, square_T: bool = False) -> Alg:
+    def alg(p, T, ar):
+        temp = T * T if square_T else T * ar.num(scale)
+        order = _order(p)
+        z = {i: ar.log(ar.num(p[i])) / temp for i in order}
+        one = ar.num(1)
+        k_best, cum_best, cum = 1, z[order[0]], None
+        for k, i in enumerate(order, start=1):
+            cum = z[i] if cum is None else cum + z[i]
+            if ar.gt(one + ar.num(k) * z[i], cum):
+                k_best, cum_best = k, cum
+        tau = (cum_best - one) / ar.num(k_best)
+        support = set(order[:k_best])
+        return [z[i] - tau if i in support else ar.num(0) for i in range(len(p))]
+
+    alg.__name__ = "sparsemax_T2" if square_T else f"sparsemax_x{scale}"
+    return alg
+
+
+def keep_above_mean(p, T, ar):
+    """Keep the entries at least the mean of p (the largest always is), power-soften, renormalise."""
+    mean = _total([ar.num(v) for v in p]) / ar.num(len(p))
+    keep = [i for i in range(len(p)) if ar.ge(ar.num(p[i]), mean)]
+    s = {i: ar.pow(ar.num(p[i]), ar.num(1) / T) for i in keep}
+    tot = _total([s[i] for i in keep])
+    return [s[i] / tot if i in s else ar.num(0) for i in range(len(p))]
+
+
+def mixed_with_uniform(p, T, ar):
+    """(1 - w) softmax(log p / T) + w / V with w = 1 / (1 + T)."""
+    s = _powers(p, T, ar)
+    tot = _total(s)
+    w = ar.num(1) / (ar.num(1) + T)
+    n = ar.num(len(p))
+    return [(ar.num(1) - w) * v / tot + w / n for v in s]
+
+
+def renormalised_p(p, T, ar):
+    tot = _total([ar.num(v) for v in p])
+    return [ar.num(v) / tot for v in p]
+
+
+# -- false ones ----------------------------------------------------------------------------------
+
+
+def renormalised_with_a_thousandth_too_much(p, T, ar):
+    s = _powers(p, T, ar)
+    tot = _total(s)
+    return [v / tot * ar.num(Fraction(1001, 1000)) for v in s]
+
+
+def sparsemax_without_clipping(p, T, ar):
+    z = [ar.log(ar.num(v)) / T for v in p]
+    tau = (_total(z) - ar.num(1)) / ar.num(len(p))
+    return [v - tau for v in z]
+
+
+def truncation_without_renormalising(p, T, ar):
+    keep = set(_order(p)[:1])
+    return [ar.num(p[i]) if i in keep else ar.num(0) for i in range(len(p))]
+
+
+def negative_from_V3(p, T, ar):
+    out = temperature_scaling(p, T, ar)
+    if len(p) >= 3:
+        i, j = _order(p)[0], _order(p)[-1]
+        out[i], out[j] = out[i] + out[j] + ar.num(Fraction(1, 10)), ar.num(Fraction(-1, 10))
+    return out
+
+
+def pole_at_ties(p, T, ar):
+    out = temperature_scaling(p, T, ar)
+    a, b = ar.num(p[0]), ar.num(p[1])
+    out[0] = out[0] * ((a - b) / (a - b))
+    return out
+
+
+def log_of_a_difference(p, T, ar):
+    out = temperature_scaling(p, T, ar)
+    a, b = ar.num(p[0]), ar.num(p[1])
+    out[1] = out[1] + ar.log(a - b) * ar.num(0)  # times 0, but log(p_0 - p_1) is undefined where p_0 <= p_1
+    return out
+
+
+def sqrt_squared_of_a_log_gap(p, T, ar):
+    out = temperature_scaling(p, T, ar)
+    gap = ar.log(ar.num(p[0])) - ar.log(ar.num(p[1]))
+    r = ar.sqrt(gap)  # imaginary where p_0 < p_1
+    out[0] = out[0] + r * r - gap
+    return out
+
+
+def large_gap_flips_sign(p, T, ar):
+    out = temperature_scaling(p, T, ar)
+    o = _order(p)
+    if ar.gt((ar.log(ar.num(p[o[0]])) - ar.log(ar.num(p[o[-1]]))) / T, ar.num(30)):
+        out[o[0]], out[o[-1]] = out[o[0]] + out[o[-1]] + ar.num(1), ar.num(-1)
+    return out
+
+
+#: (name, algorithm, well_defined holds, why / where it fails)
+CORPUS: list[tuple[str, Alg, bool, str]] = [
+    ("temperature_scaling", temperature_scaling, True, "p^(1/T) renormalised"),
+    ("temperature_scaling_via_logs", temperature_scaling_via_logs, True, "softmax of log p / T, shifted"),
+    ("top1", _truncate(1), True, "one kept entry: (1, 0, ...)"),
+    ("top2", _truncate(2), True, "two kept entries renormalised"),
+    ("top3", _truncate(3), True, "three kept entries renormalised (all when V = 3)"),
+    ("sparsemax_T2", _sparsemax_at(Fraction(1), square_T=True), True, "sparsemax at temperature T^2"),
+    ("sparsemax_x2", _sparsemax_at(Fraction(2)), True, "sparsemax at temperature 2T"),
+    ("sparsemax_x1/3", _sparsemax_at(Fraction(1, 3)), True, "sparsemax at temperature T/3"),
+    ("keep_above_mean", keep_above_mean, True, "the largest entry is always at least the mean"),
+    ("mixed_with_uniform", mixed_with_uniform, True, "a convex combination of two distributions"),
+    ("renormalised_p", renormalised_p, True, "p / sum(p)"),
+    ("renormalised_with_a_thousandth_too_much", renormalised_with_a_thousandth_too_much, False,
+     "sums to 1001/1000 everywhere"),
+    ("sparsemax_without_clipping", sparsemax_without_clipping, False,
+     "p = (0.98, 0.02), T = 1/10: the small entry is negative"),
+    ("truncation_without_renormalising", truncation_without_renormalising, False, "p = (1/2, 1/2): sums to 1/2"),
+    ("negative_from_V3", negative_from_V3, False, "V = 3: an entry is -1/10 (V = 2 is fine)"),
+    ("pole_at_ties", pole_at_ties, False, "p_0 = p_1: 0/0"),
+    ("log_of_a_difference", log_of_a_difference, False, "p_0 <= p_1: log of a non-positive number"),
+    ("sqrt_squared_of_a_log_gap", sqrt_squared_of_a_log_gap, False, "p_0 < p_1: square root of a negative number"),
+    ("large_gap_flips_sign", large_gap_flips_sign, False,
+     "log(p_max / p_min) / T > 30 (e.g. p = (1 - 1e-14, 1e-14), T = 1): an entry is -1"),
+]
