@@ -38,6 +38,7 @@ point in 40-digit arithmetic and compared with the piece whose conditions hold t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
@@ -57,20 +58,15 @@ __all__ = ["check_vector_proof", "MAX_PATHS_PER_CLASS"]
 MAX_PATHS_PER_CLASS = 512
 
 
-#: kernel_sign is a pure function of the expression (its symbols carry their assumptions): the
-#: pieces of one class share most subexpressions, so its answers are kept (bounded)
-_SIGNS: dict[sp.Expr, str | None] = {}
-_SIGNS_MAX = 50_000
+#: kernel_sign, expand and the log splitting are pure functions of the expression (its symbols
+#: carry their assumptions); the pieces of one class share most subexpressions, so their answers
+#: are kept, bounded
+_MEMO_MAX = 50_000
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def kernel_sign(e: sp.Expr) -> str | None:
-    if e in _SIGNS:
-        return _SIGNS[e]
-    s = _kernel_sign_uncached(e)
-    if len(_SIGNS) >= _SIGNS_MAX:
-        _SIGNS.clear()
-    _SIGNS[e] = s
-    return s
+    return _kernel_sign_uncached(e)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -354,17 +350,10 @@ class _KArith:
         return b if self.ge(a, b) else a
 
 
-_EXPANDED: dict[sp.Expr, sp.Expr] = {}
-
-
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _expanded(d: sp.Expr) -> sp.Expr:
-    """``sp.expand(d)``, memoised (bounded): the runs of a class replay the same comparisons."""
-    out = _EXPANDED.get(d)
-    if out is None:
-        if len(_EXPANDED) >= _SIGNS_MAX:
-            _EXPANDED.clear()
-        out = _EXPANDED[d] = sp.expand(d)
-    return out
+    """``sp.expand(d)``, memoised: the runs of a class replay the same comparisons."""
+    return sp.expand(d)
 
 
 def _settle(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
@@ -502,22 +491,15 @@ def _defined(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]], where: str) -> No
                 raise KernelRejection(f"{where}: the power {sub} is not defined")
         elif not isinstance(sub, _ALLOWED):
             raise KernelRejection(f"{where}: {type(sub).__name__} ({sp.sstr(sub)[:80]}) is not in the kernel's arithmetic")
-    if len(_WELL_FORMED) >= _SIGNS_MAX:
+    if len(_WELL_FORMED) >= _MEMO_MAX:
         _WELL_FORMED.clear()
     _WELL_FORMED.add(e)
 
 
-_LOG_LINEAR: dict[sp.Expr, sp.Expr] = {}
-
-
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _log_linear(e: sp.Expr) -> sp.Expr:
-    """``e`` with logarithms of products of positive factors split, expanded (memoised, bounded)."""
-    out = _LOG_LINEAR.get(e)
-    if out is None:
-        if len(_LOG_LINEAR) >= _SIGNS_MAX:
-            _LOG_LINEAR.clear()
-        out = _LOG_LINEAR[e] = sp.expand(sp.expand_log(e, force=False))
-    return out
+    """``e`` with logarithms of products of positive factors split, expanded (memoised)."""
+    return sp.expand(sp.expand_log(e, force=False))
 
 
 def _constant(e: sp.Expr) -> sp.Expr:
