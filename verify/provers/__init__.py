@@ -1,4 +1,5 @@
-"""Symbolic provers for separable operators: the reduction theorems of design.md §4.
+"""Symbolic provers: for separable operators, the reduction theorems of design.md §4; for vector
+operators, ``well_defined`` on the declared sizes.
 
 Each prover has one signature, ``prover(op, profile, lemma) -> Outcome``
 (:data:`skd.verify.axioms.base.Prover`), and returns ``proved`` with certificate steps (every
@@ -15,5 +16,7 @@ Modules:
   parameter cases, regions, exact sample points, the written side conditions, derivations;
 * :mod:`.separable` — ``well_defined``, ``ranking``, ``identity``, ``continuity``, ``entropy``;
 * :mod:`.poles` — refutations at poles and branch points of the score (undefined points, jumps in T);
-* :mod:`.boundary` — the limits ``boundary_cold`` / ``boundary_hot`` and the growth lemmas B.5.
+* :mod:`.boundary` — the limits ``boundary_cold`` / ``boundary_hot`` and the growth lemmas B.5;
+* :mod:`.vector` — ``well_defined`` of vector operators on their declared sizes, from the pieces
+  of the algorithm (checked by :mod:`skd.verify.kernel_vector`, not by the separable kernel).
 """
