@@ -189,11 +189,15 @@ def _axiom_row(result: Mapping[str, Any]) -> str:
     unknown = [v["axiom"] for v in rep["verdicts"] if v["status"] == "unknown"]
     if rep.get("qualifies"):
         return "qualifies (all axioms proved, full scope)"
+    partial = [f"{v['axiom']} ({v['scope']})" for v in rep["verdicts"]
+               if v["status"] == "proved" and (v.get("scope") or "full") != "full"]
     out = []
     if refuted:
         out.append("refuted: " + ", ".join(refuted))
     if unknown:
         out.append("open: " + ", ".join(unknown))
+    if partial:
+        out.append("proved on a partial scope only: " + ", ".join(partial))
     return "; ".join(out) or "not qualified (partial scope)"
 
 
