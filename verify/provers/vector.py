@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from skd.operators.kinds import spec_of
 from skd.operators.symbols import T
 
 from ..outcome import LemmaFn, Outcome
@@ -33,15 +34,10 @@ if TYPE_CHECKING:  # annotations only
     from skd.operators.declare import Operator
     from skd.theory.axioms import Profile
 
-__all__ = ["prove_well_defined_vector", "vector_scope"]
+__all__ = ["prove_well_defined_vector"]
 
 #: more paths than this on one order class: unknown (the kernel's own bound is the same)
 MAX_PATHS = 512
-
-
-def vector_scope(sizes: tuple[int, ...]) -> str:
-    """The scope of a proof over the declared sizes (as the vector kind states it)."""
-    return "V in {" + ", ".join(str(v) for v in sorted(set(sizes))) + "}"
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -225,7 +221,7 @@ def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: Lemm
         return Outcome("unknown", "symbolic execution", reason="a vector operator without an algorithm",
                        reason_kind="unsupported")
     sizes = tuple(sorted(set(op.sizes)))
-    scope = vector_scope(sizes)
+    scope = spec_of(op).scope(op)  # the vector kind's wording of its declared sizes
     steps: list[Step] = []
     for Vn in sizes:
         n_classes = n_pieces = 0
