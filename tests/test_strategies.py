@@ -177,6 +177,21 @@ def test_scores_with_hazards_build_poles_cuts_steps_and_irrational_points() -> N
         assert parse_formula(sp.sstr(g)) is not None
 
 
+def test_scores_hazard_shapes_that_sympy_cannot_build_are_rejected_not_raised() -> None:
+    """A past failure (found when the soundness fuzz's draw changed): the shape
+    ``x**(1/T) * exp(h.subs(x, 1/2))`` of ``h = Min(sqrt(x - 5/6), 1)`` makes SymPy raise
+    ValueError (``Min`` of the complex ``sqrt(-1/3)``), and the strategy raised it to its user.
+    Every shape of such an ``h`` is now either built or NaN, which the strategy rejects."""
+    from skd.verify.strategies import _SHAPES, _acceptable, _shaped
+
+    h = sp.Min(sp.sqrt(x - sp.Rational(5, 6)), 1)
+    with pytest.raises(ValueError):
+        h.subs(x, sp.Rational(1, 2))   # what SymPy does (the trigger)
+    shapes = [_shaped((k, h)) for k in range(len(_SHAPES))]   # none raises
+    assert shapes[1] is sp.nan and not _acceptable(shapes[1])
+    assert sum(s is sp.nan for s in shapes) == 1
+
+
 def test_scores_without_hazards_keep_the_original_grammar() -> None:
     gs = draw(scores(hazards=False), 200)
     seen = set().union(*(_funcs(g) for g in gs))

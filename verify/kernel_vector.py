@@ -325,7 +325,7 @@ class _KArith:
                 return bool(v)
         key = (d, rel, tuple(self.conds))
         if key not in self.settled:
-            self.settled[key] = _settle(d, rel, self.conds)
+            self.settled[key] = _settle(d, rel, key[2])
         if self.settled[key] is not None:
             return bool(self.settled[key])  # the other branch is proved empty: not a path
         k = len(self.taken)
@@ -356,8 +356,11 @@ def _expanded(d: sp.Expr) -> sp.Expr:
     return sp.expand(d)
 
 
-def _settle(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
-    """``d rel 0`` decided on the whole class (its sign proved) or by one earlier condition."""
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _settle(d: sp.Expr, rel: str, conds: tuple[tuple[sp.Expr, str], ...]) -> bool | None:
+    """``d rel 0`` decided on the whole class (its sign proved) or by one earlier condition.
+    Memoised across classes: a pure function of its arguments, whose symbols (``a, d_k > 0``,
+    :func:`_class_values`) carry every fact of the class."""
     if not d.has(sp.log) or _is_log_linear(_log_linear(d)):  # (quadratic forms in logs: rarely decided, slowly)
         sign = kernel_sign(d)  # proved for every point of the class
         if sign is not None:

@@ -217,29 +217,44 @@ def _extend_hazardous(children: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy
     )
 
 
+#: The shapes a hazard ``h`` is hidden in (:func:`_hazardous_shapes`).
+_SHAPES = [
+    lambda h: x ** (1 / T) * sp.exp(h),
+    lambda h: x ** (1 / T) * sp.exp(h.subs(x, _HALF)),  # a factor constant in x
+    lambda h: x ** (1 / T + h**2),
+    lambda h: x ** (1 / T) * (1 + h**2),
+    lambda h: x ** (1 / T) * sp.cosh(h),
+    lambda h: x ** (1 / T) * h,  # sign changes and zeros
+    lambda h: x ** (1 / T) + sp.exp(h),
+    lambda h: sp.exp(x * (1 / T + h**2)),
+    lambda h: (x + _Q(1, 10)) ** (1 / T) * sp.exp(h * x),
+    lambda h: x ** sp.exp(h),
+    lambda h: sp.Piecewise((x ** (1 / T), T <= 1), (x ** (1 / T) * sp.exp(h), True)),
+    lambda h: x ** (1 / T) * (2 + sp.sin(h)),
+    lambda h: x ** (1 / T) * (1 + sp.atan(h) ** 2),
+    lambda h: h,
+    lambda h: -sp.exp(-x / T) * sp.exp(h),  # negative scores, reversed order
+    lambda h: -(x ** (-1 / T)) * (1 + h**2),
+    lambda h: x ** (1 / T) - _HALF + h * 0,
+]
+
+
+def _shaped(kh: tuple[int, sp.Expr]) -> sp.Expr:
+    """Shape number ``k`` of ``h``, or NaN (which :func:`_acceptable` rejects) when SymPy refuses
+    to build it: ``h.subs(x, 1/2)`` of ``Min``/``Max`` with an argument that is complex at
+    ``x = 1/2`` raises ValueError ("not comparable") — once raised out of the strategy to its
+    user (found by the soundness fuzz)."""
+    k, h = kh
+    try:
+        return _SHAPES[k](h)
+    except (ValueError, TypeError, ZeroDivisionError, NotImplementedError):
+        return sp.nan
+
+
 def _hazardous_shapes(wild: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
     """A hazard ``h`` hidden in a shape the prover otherwise handles, or raw."""
     h = st.one_of(_hazards(), _hazards(), wild)
-    shapes = [
-        lambda h: x ** (1 / T) * sp.exp(h),
-        lambda h: x ** (1 / T) * sp.exp(h.subs(x, _HALF)),  # a factor constant in x
-        lambda h: x ** (1 / T + h**2),
-        lambda h: x ** (1 / T) * (1 + h**2),
-        lambda h: x ** (1 / T) * sp.cosh(h),
-        lambda h: x ** (1 / T) * h,  # sign changes and zeros
-        lambda h: x ** (1 / T) + sp.exp(h),
-        lambda h: sp.exp(x * (1 / T + h**2)),
-        lambda h: (x + _Q(1, 10)) ** (1 / T) * sp.exp(h * x),
-        lambda h: x ** sp.exp(h),
-        lambda h: sp.Piecewise((x ** (1 / T), T <= 1), (x ** (1 / T) * sp.exp(h), True)),
-        lambda h: x ** (1 / T) * (2 + sp.sin(h)),
-        lambda h: x ** (1 / T) * (1 + sp.atan(h) ** 2),
-        lambda h: h,
-        lambda h: -sp.exp(-x / T) * sp.exp(h),  # negative scores, reversed order
-        lambda h: -(x ** (-1 / T)) * (1 + h**2),
-        lambda h: x ** (1 / T) - _HALF + h * 0,
-    ]
-    return st.tuples(st.sampled_from(range(len(shapes))), h).map(lambda kh: shapes[kh[0]](kh[1]))
+    return st.tuples(st.sampled_from(range(len(_SHAPES))), h).map(_shaped)
 
 
 # -- distributions --------------------------------------------------------------------------------

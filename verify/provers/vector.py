@@ -170,36 +170,42 @@ def _settler(order: OrderClass) -> Settle:
     seen: dict[tuple[sp.Expr, str, tuple[Condition, ...]], bool | None] = {}
 
     def settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
-        # the paths of a class replay the same prefixes: each comparison is settled once
+        # the paths of a class replay the same prefixes: each comparison is settled once per class,
+        # and once in all, in the chained symbols, for the classes whose questions coincide there
         key = (d, rel, conditions)
         if key not in seen:
-            seen[key] = _settle(d, rel, conditions)
+            seen[key] = _settle_chained(_in_order(d, order), rel,
+                                        tuple(Condition(_in_order(c.expr, order), c.rel) for c in conditions))
         return seen[key]
 
-    def _settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
-        e = _in_order(d, order)
-        # square roots and products of logarithms (entmax's thresholds): the sign rules rarely decide, slowly
-        if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(_logs_split(e)):
-            try:
-                sign = sign_of(_logs_split(e))
-            except ValueError:
-                sign = None
-            if sign is not None:
-                return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
-        if not conditions or rel == "==" or _has_root(e):
-            return None
-        # the new comparison against each earlier condition (the earlier ones are consistent)
-        for c in conditions:
-            ce = _in_order(c.expr, order)
-            if _has_root(ce):
-                continue
-            if _empty((Condition(ce, c.rel), Condition(e, rel))):
-                return False
-            if _empty((Condition(ce, c.rel), Condition(e, _NEGATED[rel]))):
-                return True
-        return None
-
     return settle
+
+
+@functools.lru_cache(maxsize=20_000)
+def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
+    """The decision of :func:`_settler` for ``e rel 0`` after ``conditions``, all in the chained
+    symbols of their class (``a, d_k > 0``, :func:`_order_substitution`). A pure function of its
+    arguments (the chained symbols carry the class's every fact), so it is memoised across classes:
+    a permutation-equivariant algorithm asks the classes of one shape the same questions there."""
+    # square roots and products of logarithms (entmax's thresholds): the sign rules rarely decide, slowly
+    if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(_logs_split(e)):
+        try:
+            sign = sign_of(_logs_split(e))
+        except ValueError:
+            sign = None
+        if sign is not None:
+            return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
+    if not conditions or rel == "==" or _has_root(e):
+        return None
+    # the new comparison against each earlier condition (the earlier ones are consistent)
+    for c in conditions:
+        if _has_root(c.expr):
+            continue
+        if _empty((c, Condition(e, rel))):
+            return False
+        if _empty((c, Condition(e, _NEGATED[rel]))):
+            return True
+    return None
 
 
 def _piece_problem(piece: Piece) -> str | None:
