@@ -379,3 +379,43 @@ def test_derive_reasons_drop_the_refuters_elapsed_seconds(out_of_time: bool) -> 
     assert stable_reason(fast) == stable_reason(slow)  # ...a derivation's does not
     assert "seed 0, budget 10 s" in stable_reason(fast)
     assert ("(budget exhausted)" in stable_reason(fast)) is out_of_time
+
+
+# -- tools/regenerate.py --reports: the library's check reports handed to the derivations -----------
+
+
+def _regenerate_module():
+    import importlib.util
+
+    path = GOLDEN.parent.parent / "tools" / "regenerate.py"
+    spec = importlib.util.spec_from_file_location("skd_tools_regenerate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_regenerate_reports_are_matched_to_each_operator_definition_and_validated(tmp_path):
+    from skd.verify import check
+
+    regen = _regenerate_module()
+    report = check(library.power, timeout=30).to_json()
+    good = tmp_path / "power.json"
+    good.write_text(json.dumps(report))
+    got = regen._given_reports(str(good), [library.power])
+    assert got["power"].to_json()["verdicts"] == report["verdicts"]
+    # a report of the operator's earlier definition is refused (the derivation would use stale verdicts)
+    changed = dataclasses.replace(separable("x**(2/T)", name="power"))
+    with pytest.raises(ValueError, match="another definition of 'power'"):
+        regen._given_reports(str(good), [changed])
+    with pytest.raises(ValueError, match="no report of 'mixture'"):
+        regen._given_reports(str(good), [library.power, library.mixture])
+    closed = tmp_path / "closed.json"
+    closed.write_text(json.dumps({**report, "profile": "closed"}))
+    with pytest.raises(ValueError, match="profile 'closed'"):
+        regen._given_reports(str(closed), [library.power])
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"not": "a report"}')
+    with pytest.raises(ValueError, match="--reports"):
+        regen._given_reports(str(junk), [library.power])
+    # the command line: exit 2 with the message, before anything is derived
+    assert regen.main(["--check", "--skip-experiments", "--reports", str(junk)]) == 2

@@ -4,6 +4,8 @@ One command for all of them (run from the repository root)::
 
     python tools/regenerate.py            # write everything
     python tools/regenerate.py --check    # exit 1 on drift (CI runs this)
+    skd check --json > lib.json && python tools/regenerate.py --check --reports lib.json
+                                          # the derivations use those reports instead of checking again
 
 Artefacts:
 
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "docs" / "derivations"
@@ -34,6 +37,35 @@ GOLDEN = ROOT / "docs" / "derivations"
 
 def _say(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def _given_reports(path: str, ops: Any) -> dict[str, Any]:
+    """``skd check --json``'s reports in ``path`` (untrusted input: bounded and validated by
+    :mod:`skd.verify.reportio`), one per library operator, each of the operator's current
+    definition (content hash) under profile ``paper``; ValueError naming what does not match."""
+    from skd.verify.reportio import ReportFileError, load_reports
+    from skd.verify.verdict import Report
+
+    try:
+        stored = load_reports(path, "--reports")
+    except ReportFileError as exc:
+        raise ValueError(str(exc)) from None
+    by_name = {d["operator"]["name"]: d for d in stored}
+    out: dict[str, Any] = {}
+    for op in ops:
+        d = by_name.get(op.name)
+        if d is None:
+            raise ValueError(f"--reports: {path!r} has no report of {op.name!r}")
+        if d["operator"]["hash"] != op.hash:
+            raise ValueError(f"--reports: {path!r} checked another definition of {op.name!r} "
+                             f"(hash {d['operator']['hash']}, now {op.hash})")
+        if d.get("profile", "paper") != "paper":
+            raise ValueError(f"--reports: {path!r} checked {op.name!r} under profile {d.get('profile')!r}, not 'paper'")
+        try:
+            out[op.name] = Report.from_json(d)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"--reports: the report of {op.name!r} in {path!r} is incomplete ({type(exc).__name__}: {exc})") from None
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     # no golden records a budget hit, so a larger budget changes no artefact
     parser.add_argument("--timeout", type=float, default=60.0, help="budget per symbolic step (default 60 s)")
     parser.add_argument("--skip-experiments", action="store_true", help="leave the experiments out")
+    parser.add_argument("--reports", metavar="FILE",
+                        help="the library's `skd check --json` reports (profile paper), used by the derivations instead "
+                             "of checking the library again (CI passes its own check step's); each must match its "
+                             "operator's current definition")
     args = parser.parse_args(argv)
 
     from rich.console import Console
@@ -59,8 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     drift: list[str] = []
     err = Console(file=sys.stderr, highlight=False)
     ns = argparse.Namespace(topic=None, jobs=args.jobs, timeout=args.timeout)
+    given = None
+    if args.reports:
+        try:
+            given = _given_reports(args.reports, library.ALL)
+        except ValueError as exc:
+            print(f"regenerate.py: error: {exc}", file=sys.stderr)
+            return 2
+        _say(f"using the check reports of {args.reports} ({len(given)} operators)")
     _say(f"deriving {len(library.ALL)} operators ({args.jobs} in parallel)")
-    results = _derive_many(library.ALL, ns, err)
+    results = _derive_many(library.ALL, ns, err, reports=given)
 
     texts: dict[Path, str] = {}
     for r in results:

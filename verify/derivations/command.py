@@ -23,7 +23,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -77,12 +77,13 @@ def _console(stream: Any) -> Console:
     return Console(file=stream, highlight=False, width=120 if wide else None)
 
 
-def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float) -> dict[str, Any]:
-    """Derive ``op`` and render it in every format (run in a worker process by ``--all``)."""
+def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float, report: Any = None) -> dict[str, Any]:
+    """Derive ``op`` and render it in every format (run in a worker process by ``--all``);
+    ``report``: an existing ``skd check`` report of ``op`` (else computed when needed)."""
     from . import derive
     from .render import json_text, latex_document, markdown
 
-    d = derive(op, topics=topics, timeout=timeout)
+    d = derive(op, topics=topics, timeout=timeout, report=report)
     return {"name": op.name, "json": json.loads(json_text(d, canonical=True)), "md": markdown(d), "latex": latex_document(d),
             "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
 
@@ -90,13 +91,22 @@ def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float) -
 #: Operators of the running ``--all`` (workers are forked, so they see it without pickling:
 #: operators hold kernels and algorithms that need not be picklable).
 _FORKED_OPS: Sequence[Operator] = ()
+#: ... and their existing check reports by operator name (see ``_derive_many``).
+_FORKED_REPORTS: Mapping[str, Any] = {}
 
 
 def _derive_index(i: int, topics: Sequence[str] | None, timeout: float) -> dict[str, Any]:
-    return derive_outputs(_FORKED_OPS[i], topics, timeout)
+    op = _FORKED_OPS[i]
+    return derive_outputs(op, topics, timeout, _FORKED_REPORTS.get(op.name))
 
 
-def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console) -> list[dict[str, Any]]:
+def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console,
+                 reports: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Derive every operator of ``ops`` (``args.jobs`` in parallel); ``reports``: existing
+    ``skd check`` reports by operator name, used instead of checking those operators again (the
+    caller has matched each to its operator's definition)."""
+    global _FORKED_REPORTS
+    reports = reports or {}
     topics = args.topic
     results: dict[str, dict[str, Any]] = {}
     show = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
@@ -104,6 +114,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
     if args.jobs > 1 and total > 1:
         global _FORKED_OPS
         _FORKED_OPS = tuple(ops)
+        _FORKED_REPORTS = dict(reports)
         with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("fork")) as pool:
             futures = {pool.submit(_derive_index, i, topics, args.timeout): op.name for i, op in enumerate(ops)}
             from concurrent.futures import as_completed
@@ -116,7 +127,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
         for i, op in enumerate(ops, 1):
             if show:
                 err.print(Text(f"derive: {op.name} … ({i}/{total})"))
-            results[op.name] = derive_outputs(op, topics, args.timeout)
+            results[op.name] = derive_outputs(op, topics, args.timeout, reports.get(op.name))
     return [results[op.name] for op in ops]
 
 
