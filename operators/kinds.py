@@ -86,6 +86,10 @@ class KindSpec:
     #: the size a random candidate uses when the search drew ``Vn`` (a separable operator's
     #: searches cover V = 64 and 1000 by structured scans; random vectors stay small)
     sample_size: Callable[[int, random.Random], int] = lambda Vn, r: Vn
+    #: what a proof of ``well_defined`` gives the proofs of the other axioms (their lemma step)
+    defined_lemma: str = "g > 0 on the whole domain (well_defined proved): the reduction applies"
+    #: why a proof of another axiom is not given when ``well_defined`` is not proved
+    undefined_reason: str = "the reduction needs g > 0 (well_defined), which is not proved"
 
 
 def float_env(op: Operator, xs: Any, T: Any, Vn: int, vals: Mapping[str, Fraction]) -> dict[Any, Any]:
@@ -176,6 +180,8 @@ KIND_SPECS: dict[OperatorKind, KindSpec] = {
         search_sizes=lambda op: tuple(op.sizes),
         scope=lambda op: f"V in {{{', '.join(map(str, op.sizes))}}}",
         float_F=_vector_float_F,
+        defined_lemma="F_T(p) is defined, >= 0 and sums to 1 on the declared sizes (well_defined proved)",
+        undefined_reason="the proof presupposes that F is defined (well_defined), which is not proved",
     ),
 }
 

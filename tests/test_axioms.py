@@ -51,12 +51,14 @@ def test_axioms_rules_for_unknown_id_raises_keyerror_naming_the_axioms():
 
 
 @pytest.mark.parametrize("axiom", AXIOM_IDS)
-def test_axioms_every_axiom_has_a_separable_prover_and_only_well_defined_a_vector_prover(axiom):
-    from skd.verify.provers.vector import prove_well_defined_vector
+def test_axioms_every_axiom_has_a_separable_prover_and_the_pointwise_ones_a_vector_prover(axiom):
+    from skd.verify.provers import vector as V
 
     assert callable(prover_for(axiom, "separable"))
     assert prover_for(axiom, OperatorKind.SEPARABLE) is prover_for(axiom, "separable")
-    assert prover_for(axiom, "vector") is (prove_well_defined_vector if axiom == "well_defined" else None)
+    vector_provers = {"well_defined": V.prove_well_defined_vector, "ranking": V.prove_ranking_vector,
+                      "identity": V.prove_identity_vector}
+    assert prover_for(axiom, "vector") is vector_provers.get(axiom)
     assert prover_for(axiom, "quantum") is None
 
 

@@ -207,7 +207,8 @@ def test_kernel_vector_rejects_a_scope_wider_than_the_sizes_checked():
 
 
 def test_kernel_vector_rejects_other_axioms_statuses_and_separable_operators():
-    assert not check_vector_proof("ranking", library.topk, _proved("V in {2}"), sizes=(2,))[0]
+    ok, msg = check_vector_proof("continuity", library.topk, _proved("V in {2}"), sizes=(2,))
+    assert not ok and "not continuity" in msg, msg
     assert not check_vector_proof("well_defined", library.topk, Outcome("unknown", "t", scope="V in {2}"), sizes=(2,))[0]
     assert not check_vector_proof("well_defined", library.power, _proved("V in {2}"), sizes=(2,))[0]
 
@@ -252,3 +253,100 @@ def test_check_carries_the_vector_scope_and_recheck_refuses_a_widened_one():
     assert recheck_certificate(op, wd)[0]
     ok, msg = recheck_certificate(op, dataclasses.replace(wd, scope="full"))
     assert not ok and "scope" in msg, msg
+
+
+# -- ranking and identity (issue 14: the pointwise axioms of vector operators) ---------------------
+
+
+def _softmax_of_log(p, T, ar):
+    s = [ar.pow(ar.num(v), ar.num(1) / T) for v in p]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    return [v / tot for v in s]
+
+
+def _renormalised(p, T, ar):
+    tot = ar.num(p[0])
+    for v in p[1:]:
+        tot = tot + ar.num(v)
+    return [ar.num(v) / tot for v in p]
+
+
+def _off_simplex_garbage(p, T, ar):
+    """p / sum(p) on the simplex; where the entries sum to more than 1 (never on the simplex) the
+    reversed vector — defined everywhere, so well_defined holds, and identity holds on the simplex."""
+    tot = ar.num(p[0])
+    for v in p[1:]:
+        tot = tot + ar.num(v)
+    out = [ar.num(v) / tot for v in p]
+    return out[::-1] if ar.gt(tot, ar.num(1)) else out
+
+
+def _identity_but_at_ties(p, T, ar):
+    out = _renormalised(p, T, ar)
+    if p[0] == p[1]:  # an exact comparison of two entries: only on the classes where they tie
+        out[0], out[1] = out[0] + out[1] / 10, out[1] * Fraction(9, 10)
+    return out
+
+
+def _identity_but_from_V3(p, T, ar):
+    out = _renormalised(p, T, ar)
+    return out if len(p) < 3 else [out[-1], *out[1:-1], out[0]]
+
+
+def _identity_but_where_p0_is_small(p, T, ar):
+    out = _renormalised(p, T, ar)
+    return out if ar.gt(ar.num(p[0]), ar.num(Fraction(1, 2))) else out[::-1]
+
+
+def _ranking_but_where_p0_is_small(p, T, ar):
+    out = _softmax_of_log(p, T, ar)
+    if len(p) >= 3 and not ar.gt(ar.num(p[0]), ar.num(Fraction(1, 2))):
+        mid = (out[1] + out[2]) / 2
+        out[1], out[2] = mid, mid  # two entries of different value with equal outputs
+    return out
+
+
+@pytest.mark.parametrize("alg", [_softmax_of_log, _renormalised], ids=["softmax_of_log", "renormalised"])
+def test_vector_prover_proves_ranking_and_identity_and_the_kernel_agrees(alg):
+    op = _op(alg, sizes=(2, 3))
+    for axiom in ("ranking", "identity"):
+        out = prove(axiom, op)
+        assert out.status == "proved", (axiom, out.reason)
+        assert out.scope == "V in {2, 3}"
+        ok, msg = check_vector_proof(axiom, op, out)
+        assert ok, (axiom, msg)
+
+
+def test_kernel_vector_identity_ignores_pieces_no_simplex_point_takes():
+    ok, msg = check_vector_proof("identity", _op(_off_simplex_garbage), _proved("V in {2, 3}"))
+    assert ok, msg
+    assert prove("identity", _op(_off_simplex_garbage)).status == "proved"
+
+
+def test_kernel_vector_ranking_of_topk_holds_up_to_V3_and_fails_from_V4():
+    # k = 2: for V <= 3 only the smallest entry is dropped (to 0, below every kept one); for V = 4
+    # the two smallest both get 0 although one is larger
+    assert check_vector_proof("ranking", library.topk, _proved("V in {2, 3}"), sizes=(2, 3))[0]
+    ok, msg = check_vector_proof("ranking", library.topk, _proved("V in {2, 3, 4}"), sizes=(2, 3, 4))
+    assert not ok and "F_2 - F_3" in msg and "not proved > 0" in msg, msg
+    assert prove("ranking", library.topk).status == "unknown"
+
+
+@pytest.mark.parametrize("axiom, alg, sizes, words", [
+    ("ranking", library.sparsemax_algorithm, (2, 3), "not proved > 0"),
+    ("ranking", _ranking_but_where_p0_is_small, (2, 3), "not proved > 0"),
+    ("identity", library.sparsemax_algorithm, (2,), "is not p_0"),
+    ("identity", library.topk_algorithm, (2, 3), "is not p_"),
+    ("identity", _identity_but_at_ties, (2, 3), "is not p_0"),
+    ("identity", _identity_but_from_V3, (2, 3), "is not p_0"),
+    ("identity", _identity_but_where_p0_is_small, (2,), "is not p_0"),
+], ids=["sparsemax_ranking", "ranking_but_where_p0_is_small", "sparsemax_identity", "topk_identity",
+        "identity_but_at_ties", "identity_but_from_V3", "identity_but_where_p0_is_small"])
+def test_kernel_vector_rejects_false_ranking_and_identity_and_the_prover_does_not_claim_them(axiom, alg, sizes, words):
+    op = _op(alg, sizes=sizes)
+    scope = "V in {" + ", ".join(map(str, sizes)) + "}"
+    ok, msg = check_vector_proof(axiom, op, _proved(scope))
+    assert not ok and words in msg, msg
+    assert prove(axiom, op).status != "proved"

@@ -183,3 +183,31 @@ CORPUS: list[tuple[str, Alg, bool, str]] = [
     ("large_gap_flips_sign", large_gap_flips_sign, False,
      "log(p_max / p_min) / T > 30 (e.g. p = (1 - 1e-14, 1e-14), T = 1): an entry is -1"),
 ]
+
+
+#: ranking and identity on V in {2, 3} (the sizes tests/test_vector_corpus.py declares), for the
+#: entries whose well_defined holds: name -> {axiom: (holds, why; for a False cell the witness
+#: (p, T) where it fails, checked numerically by the test)}
+POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None]]] = {
+    "temperature_scaling": {"ranking": (True, "p^(1/T) is increasing in p", None),
+                            "identity": (True, "p^1 / sum(p) = p on the simplex", None)},
+    "temperature_scaling_via_logs": {"ranking": (True, "exp is increasing", None),
+                                     "identity": (True, "softmax(log p) = p on the simplex", None)},
+    "top1": {"ranking": (False, "V = 3: F = (1, 0, 0), F_1 = F_2 although p_1 > p_2", ([0.5, 0.3, 0.2], 1)),
+             "identity": (False, "F_1(p) = (1, 0)", ([0.7, 0.3], 1))},
+    "top2": {"ranking": (True, "V <= 3: only the smallest entry is dropped, to 0 < every kept output", None),
+             "identity": (False, "V = 3: F_2 = 0 != p_2", ([0.5, 0.3, 0.2], 1))},
+    "top3": {"ranking": (True, "V <= 3: every entry is kept (temperature scaling)", None),
+             "identity": (True, "V <= 3: temperature scaling", None)},
+    "sparsemax_T2": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
+                     "identity": (False, "sparsemax(log p) != p", ([0.7, 0.3], 1))},
+    "sparsemax_x2": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
+                     "identity": (False, "sparsemax(log p / 2) != p", ([0.7, 0.3], 1))},
+    "sparsemax_x1/3": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
+                       "identity": (False, "sparsemax(3 log p) != p", ([0.7, 0.3], 1))},
+    "keep_above_mean": {"ranking": (False, "V = 3: only the largest is kept, F_1 = F_2 = 0", ([0.5, 0.3, 0.2], 1)),
+                        "identity": (False, "V = 3: F = (1, 0, 0)", ([0.5, 0.3, 0.2], 1))},
+    "mixed_with_uniform": {"ranking": (True, "(1 - w) softmax + w / V with w < 1: increasing in p", None),
+                           "identity": (False, "T = 1: w = 1/2, F_0 = 0.35 + 0.25 = 0.6", ([0.7, 0.3], 1))},
+    "renormalised_p": {"ranking": (True, "F = p", None), "identity": (True, "F = p", None)},
+}

@@ -1,4 +1,5 @@
-"""The proof kernel for vector operators: ``well_defined`` on the declared sizes, re-derived.
+"""The proof kernel for vector operators: ``well_defined``, ``ranking`` and ``identity`` on the
+declared sizes, re-derived.
 
 Trusted, like :mod:`skd.verify.kernel`, and independent of the prover it checks
 (:mod:`skd.verify.provers.vector`, built on :mod:`skd.verify.symexec`): it imports only the
@@ -20,7 +21,16 @@ kernel's public sign rules and the project's symbol ``T``, and re-does everythin
    rational and ``r`` proved ``>= 0`` (a one-condition Farkas certificate; how ``λ`` is found does
    not matter to soundness, only that ``r`` is checked).
 
-A piece whose path condition is unsatisfiable is still checked (nothing is gained by skipping it).
+4. **the axiom's own check of each piece**, after 3 (every axiom presupposes ``F`` defined):
+   ``ranking`` — every output of a group exceeds every output of the next group down (strictly:
+   by the sign rules or a one-condition certificate ``λ c + r``; transitivity through the
+   non-empty groups covers the rest; tied entries are not compared), which also proves the weak
+   profile's ``>=``; ``identity`` — at ``T = 1`` with the class's scale fixed so that the entries
+   sum to 1, every output minus its entry is identically 0, unless a condition of the piece has,
+   there, a sign that contradicts it (then no point of the simplex takes the piece at ``T = 1``).
+
+A piece whose path condition is unsatisfiable is still checked (nothing is gained by skipping it),
+except by ``identity``'s contradiction test above, which is itself a proof that no point takes it.
 Proving the statements for **all positive vectors** (not only those summing to 1) proves them on
 the open simplex, a subset. The scope of the proof is the declared sizes; the outcome must say so.
 
@@ -29,6 +39,9 @@ every arithmetic (``ar``) — it is written once against the arithmetic (:func:`
 An algorithm that inspects its arithmetic (``ar.name``) or the type of its inputs to compute
 something else is outside that contract; as a guard, each class is also evaluated at one exact
 point in 40-digit arithmetic and compared with the piece whose conditions hold there.
+
+Size: the trusted kernel is one file on purpose, to be audited end to end; it shares no code with
+the prover it checks.
 
 >>> from skd.operators import library
 >>> check_vector_proof("well_defined", library.topk, _Claim("proved", "V in {2, 3}"), sizes=(2, 3))
@@ -605,6 +618,89 @@ def _check_piece(path: _Path, where: str) -> None:
 _NEED_TEXT = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
 
 
+def _positive(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+    """``e > 0`` on the piece (``e`` already proved defined): by the sign rules, or as
+    ``λ c + r`` with ``c`` a condition of the path, ``λ >= 0`` rational and either ``c > 0``
+    strictly with ``λ > 0`` and ``r >= 0``, or ``r > 0`` (``r`` by the sign rules)."""
+    if e.is_number:
+        return bool(e.is_positive)
+    if kernel_sign(e) == "pos":
+        return True
+    lin = _log_linear(e)
+    if kernel_sign(lin) == "pos":
+        return True
+    if not _is_log_linear(lin):
+        return False
+    e0 = _constant(lin)
+    for c, rel in conds:
+        if rel not in (">", ">=", "<", "<="):
+            continue
+        cl = _log_linear(c if rel in (">", ">=") else -c)
+        if not _is_log_linear(cl):
+            continue
+        c0 = _constant(cl)
+        lam = sp.cancel(e0 / c0) if c0 != 0 else None
+        if lam is None or not lam.is_Rational or lam < 0:
+            continue
+        r = sp.expand(lin - lam * cl)
+        rs = "zero" if r == 0 else kernel_sign(r)
+        if rs == "pos" or (rs == "zero" and lam > 0 and rel in (">", "<")):
+            return True
+    return False
+
+
+def _check_ranking(path: _Path, groups: tuple[tuple[int, ...], ...], where: str) -> None:
+    """Strict ranking on the piece: every output of a group exceeds every output of the next
+    group down (so, by transitivity through the non-empty groups between, of every group below).
+    Tied entries (one group) are not compared: the axiom says nothing about them."""
+    for k in range(len(groups) - 1):
+        for i in groups[k]:
+            for j in groups[k + 1]:
+                if not _positive(path.outs[i] - path.outs[j], path.conds):
+                    raise KernelRejection(f"{where}: F_{i} - F_{j} = {sp.sstr(path.outs[i] - path.outs[j])[:160]} "
+                                          f"(p_{i} > p_{j}) is not proved > 0")
+
+
+def _is_identically_zero(e: sp.Expr) -> bool:
+    """``e`` is 0 as an expression: its numerator over a common denominator expands to 0."""
+    if sp.expand(e) == 0:
+        return True
+    num, _ = sp.fraction(sp.together(e))
+    return bool(sp.expand(num) == 0)
+
+
+_CONTRADICTS = {">": ("neg", "zero"), ">=": ("neg",), "<": ("pos", "zero"), "<=": ("pos",), "==": ("pos", "neg"),
+                "!=": ("zero",)}
+
+
+def _check_identity(path: _Path, groups: tuple[tuple[int, ...], ...], where: str) -> None:
+    """``F_1(p) = p`` on the piece, for ``p`` in the simplex: at ``T = 1`` and with the class's
+    scale ``a = 1 / (sum of exp(gap) over the entries)`` (so that the entries sum to 1) every
+    output minus its entry is identically 0 — or the piece holds at no such point: one of its
+    conditions, at ``T = 1`` on the simplex, has a sign (by the sign rules) that contradicts it."""
+    values, syms = _class_values(groups)
+    a = syms[0]
+    scale = sp.Add(*[v / a for v in values])
+    at = {T: sp.Integer(1), a: 1 / scale}
+    for c, rel in path.conds:
+        c1 = c.xreplace(at)
+        if ("zero" if _is_identically_zero(c1) else kernel_sign(c1)) in _CONTRADICTS[rel]:
+            return  # no point of the simplex at T = 1 takes this path
+    for i, (o, v) in enumerate(zip(path.outs, values, strict=True)):
+        if not _is_identically_zero(o.xreplace(at) - v.xreplace(at)):
+            raise KernelRejection(f"{where}: at T = 1 on the simplex, output {i} = {sp.sstr(o.xreplace(at))[:160]} "
+                                  f"is not p_{i} = {sp.sstr(v.xreplace(at))[:80]}")
+
+
+#: what the kernel checks of each piece, per axiom, after :func:`_check_piece` (definedness, sum
+#: 1, entries >= 0: every axiom presupposes that ``F`` is defined)
+_AXIOM_CHECKS = {
+    "well_defined": lambda path, groups, where: None,
+    "ranking": _check_ranking,
+    "identity": _check_identity,
+}
+
+
 #: the points of each class where the algorithm is also run in 40-digit arithmetic:
 #: (a, the gaps d_k = num(k) / den(k), T)
 _SPOT_POINTS = (
@@ -744,11 +840,14 @@ def scope_of(sizes: Sequence[int]) -> str:
 def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None) -> tuple[bool, str]:
     """Accept or reject a ``proved`` outcome of ``axiom`` for the vector operator ``op``.
 
-    Only ``well_defined`` is checked here; its scope must name exactly the sizes checked (the
-    operator's declared sizes, or ``sizes`` for a test). Returns ``(accepted, message)``."""
+    ``well_defined``, ``ranking`` (strict, which implies the weak profile's) and ``identity``:
+    every piece passes :func:`_check_piece` and the axiom's own piece check (:data:`_AXIOM_CHECKS`).
+    The scope must name exactly the sizes checked (the operator's declared sizes, or ``sizes``
+    for a test). Returns ``(accepted, message)``."""
     try:
-        if axiom != "well_defined":
-            raise KernelRejection(f"the vector kernel checks well_defined only, not {axiom}")
+        if axiom not in _AXIOM_CHECKS:
+            raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
+        axiom_check = _AXIOM_CHECKS[axiom]
         if getattr(op, "kind", None) != "vector" or getattr(op, "algorithm", None) is None:
             raise KernelRejection("not a vector operator with an algorithm")
         if getattr(outcome, "status", None) != "proved":
@@ -765,6 +864,7 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
                 paths = _paths(op.algorithm, groups)
                 for j, path in enumerate(paths):
                     _check_piece(path, f"V = {Vn}, class {groups}, path {j}")
+                    axiom_check(path, groups, f"V = {Vn}, class {groups}, path {j}")
                 _spot_check(op.algorithm, groups, paths)
                 n_classes += 1
                 n_pieces += len(paths)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 import sympy as sp
 
 from skd.operators.declare import Operator
-from skd.operators.kinds import OperatorKind
+from skd.operators.kinds import OperatorKind, spec_of
 from skd.operators.symbols import T, V, x
 from skd.theory.axioms import Profile
 
@@ -278,10 +278,8 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
             local = local_positivity(op, rules.end)
             if local is not None:
                 return with_step_data(dataclasses.replace(out, steps=[*local, *out.steps]))
-        return Outcome("unknown", out.method, reason="the reduction needs g > 0 (well_defined), which is not proved",
-                       reason_kind="undecided")
-    lemma = Step("g > 0 on the whole domain (well_defined proved): the reduction applies", "lemma",
-                 (("axiom", "well_defined"),))
+        return Outcome("unknown", out.method, reason=spec_of(op).undefined_reason, reason_kind="undecided")
+    lemma = Step(spec_of(op).defined_lemma, "lemma", (("axiom", "well_defined"),))
     return dataclasses.replace(out, steps=[lemma, *out.steps])
 
 

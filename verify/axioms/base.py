@@ -10,9 +10,9 @@ measure a violation (``margin``/``violates``), certify, shrink. A kind without a
 generic phases only if the rules say so, else reported unsupported — never skipped silently.
 
 >>> from skd.verify.axioms import rules_for
->>> r = rules_for("ranking")
+>>> r = rules_for("entropy")
 >>> r.axiom.label, sorted(r.provers), sorted(r.searched_kinds())
-('A1', ['separable'], ['separable', 'vector'])
+('A3', ['separable'], ['separable', 'vector'])
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Separable operators: proved by the reduction "g(x, 1, V)/x independent of x (and non-zero)"
 (docs/theory/reductions.md#identity); searched at ``T = 1`` exactly on structured and random
 vectors, then, for a score, on the pair of entries below 1/2 with the most different
-``g(x, 1, V)/x``. Vector operators: the same vectors at their declared sizes. The margin is
+``g(x, 1, V)/x``. Vector operators: proved on their declared sizes from the pieces of the
+algorithm at ``T = 1`` (:func:`skd.verify.provers.vector.prove_identity_vector`); searched on
+the same vectors at their declared sizes. The margin is
 ``-max_i |F_1(p)_i / p_i - 1|``.
 
 >>> from skd.operators import library
@@ -26,6 +28,7 @@ from skd.operators.kinds import OperatorKind
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_identity
+from ..provers.vector import prove_identity_vector
 from ..search import Candidate, Search
 from ..verdict import Counterexample
 from .base import AxiomRules, Structured
@@ -84,7 +87,7 @@ def _structured_vector(s: Search) -> Counterexample | None:
 class Identity(AxiomRules):
     axiom_id = "identity"
     margin_name = "identity margin (-max |F_1(p)_i/p_i - 1|)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_identity}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_identity, OperatorKind.VECTOR: prove_identity_vector}
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

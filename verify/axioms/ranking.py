@@ -3,8 +3,9 @@
 Separable operators: proved by the reduction "g(., T, V) strictly increasing on (0, 1)"
 (docs/theory/reductions.md#ranking); searched by a vectorised pair scan of ``log g`` over an
 x-grid times a T-grid (pairs that co-occur in one vector: ``x + y < 1`` for ``V >= 3``,
-``y = 1 - x`` for ``V = 2``). Vector operators: searched on structured vectors times a
-temperature grid. The margin is ``log g(p_i) - log g(p_j)`` (or ``F_i - F_j``) for the worst
+``y = 1 - x`` for ``V = 2``). Vector operators: proved on their declared sizes from the pieces of
+the algorithm (:func:`skd.verify.provers.vector.prove_ranking_vector`); searched on structured
+vectors times a temperature grid. The margin is ``log g(p_i) - log g(p_j)`` (or ``F_i - F_j``) for the worst
 pair ``p_i > p_j``.
 
 >>> from skd.operators import library
@@ -28,6 +29,7 @@ from skd.operators.kinds import OperatorKind
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_ranking
+from ..provers.vector import prove_ranking_vector
 from ..search import Candidate, Search
 from ..verdict import Counterexample
 from .base import AxiomRules, Structured
@@ -174,7 +176,7 @@ def _structured_vector(s: Search) -> Counterexample | None:
 class Ranking(AxiomRules):
     axiom_id = "ranking"
     margin_name = "ranking margin (log g(p_i) - log g(p_j) or F_i - F_j)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_ranking}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_ranking, OperatorKind.VECTOR: prove_ranking_vector}
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

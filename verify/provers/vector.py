@@ -1,23 +1,37 @@
-"""The prover for vector operators declared by an algorithm: ``well_defined`` on the declared sizes.
+"""The prover for vector operators declared by an algorithm: ``well_defined``, ``ranking`` and
+``identity`` on the declared sizes.
 
-Issue 14, second stage. For each declared size ``V`` and each order class of ``V`` positive
-entries (ties included: the open simplex), :func:`skd.verify.symexec.pieces` runs the algorithm
-symbolically and returns its pieces (path condition, outputs). On each piece the prover checks
-that the outputs sum to exactly 1 and that each output is ``>= 0`` — directly by its sign, as an
-even power, or as ``λ c + r`` with ``c >= 0`` a condition of the path (the form the thresholds
-of sparsemax take). If every piece passes, the outcome is ``proved`` with the scope
-``V in {sizes}``; the independent kernel for vector operators (:mod:`skd.verify.kernel_vector`)
-re-runs the algorithm on its own arithmetic and re-checks every piece before anyone sees it.
+Issue 14. For each declared size ``V`` and each order class of ``V`` positive entries (ties
+included: the open simplex), :func:`skd.verify.symexec.pieces` runs the algorithm symbolically
+and returns its pieces (path condition, outputs). On each piece:
 
-Only ``well_defined`` is proved here; the other axioms of vector operators stay with the
-certified search (refutations) or ``unknown``. Proving for all positive vectors proves it on the
-open simplex (a subset); the closed simplex (zeros) is out of scope here (the dispatcher answers
-``unknown`` for that profile before any prover runs).
+* ``well_defined``: the outputs sum to exactly 1 and each is ``>= 0`` — directly by its sign, as
+  an even power, or as ``λ c + r`` with ``c >= 0`` a condition of the path (the form the
+  thresholds of sparsemax take);
+* ``ranking``: each output of a group of tied entries exceeds each output of the next group down
+  (strict, so the weak profile's ``>=`` too), by its sign or ``λ c + r``; that ``F`` is defined
+  is the lemma ``well_defined``, which :mod:`skd.verify.prove` requires before it;
+* ``identity``: at ``T = 1``, with the class's values scaled to sum to 1, each output equals its
+  entry identically — or a condition of the piece contradicts itself there (no point of the
+  simplex takes the piece at ``T = 1``); ``well_defined`` is required as a lemma after the pieces
+  pass.
+
+If every piece passes, the outcome is ``proved`` with the scope ``V in {sizes}``; the independent
+kernel for vector operators (:mod:`skd.verify.kernel_vector`) re-runs the algorithm on its own
+arithmetic and re-checks every piece before anyone sees it. The first piece that does not pass
+ends the search with ``unknown`` naming it (the built-ins fail ranking and identity on their
+first classes, at no cost); refutations are the certified search's.
+
+Continuity, entropy and the limits of vector operators are not proved here (``unknown`` unless
+refuted). Proving for all positive vectors proves it on the open simplex (a subset); the closed
+simplex (zeros) is out of scope here (the dispatcher answers ``unknown`` for that profile before
+any prover runs).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -34,7 +48,7 @@ if TYPE_CHECKING:  # annotations only
     from skd.operators.declare import Operator
     from skd.theory.axioms import Profile
 
-__all__ = ["prove_well_defined_vector"]
+__all__ = ["prove_identity_vector", "prove_ranking_vector", "prove_well_defined_vector"]
 
 #: more paths than this on one order class: unknown (the kernel's own bound is the same)
 MAX_PATHS = 512
@@ -221,8 +235,90 @@ def _piece_problem(piece: Piece) -> str | None:
     return None
 
 
-def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
-    """Every piece of every order class of every declared size: outputs summing to 1, each ``>= 0``."""
+def _positive_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
+    """``o > 0`` on the piece: by its sign, or ``λ c + r`` with ``c`` a path condition (``λ > 0``
+    and ``c > 0`` strict with ``r >= 0``, or ``λ >= 0`` and ``r > 0``)."""
+    if o.is_number:
+        return bool(o.is_positive)
+    split = _logs_split(o)
+    try:
+        if split.is_positive is True or sign_of(o) == "pos" or sign_of(split) == "pos":
+            return True
+    except ValueError:  # a symbol that is not positive: no sign
+        return False
+    o0 = _constant_part(split)
+    for c in conditions:
+        if c.rel not in (">", ">=", "<", "<="):
+            continue
+        cl = _logs_split(c.expr if c.rel in (">", ">=") else -c.expr)
+        c0 = _constant_part(cl)
+        if c0 == 0:
+            continue
+        lam = sp.cancel(o0 / c0)
+        if not (lam.is_Rational and lam >= 0):
+            continue
+        r = sp.expand(split - lam * cl)
+        try:
+            rs = "zero" if r == 0 else sign_of(r)
+        except ValueError:
+            continue
+        if rs == "pos" or (rs == "zero" and lam > 0 and c.rel in (">", "<")):
+            return True
+    return False
+
+
+def _ranking_problem(piece: Piece) -> str | None:
+    """Strict ranking on the piece: each output of a group above the outputs of the next group
+    down (transitivity covers the groups further down); tied entries are not compared."""
+    outs = [_in_order(o, piece.order) for o in piece.outputs]
+    conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
+    groups = piece.order.groups
+    for k in range(len(groups) - 1):
+        for i in groups[k]:
+            for j in groups[k + 1]:
+                if not _positive_on_piece(outs[i] - outs[j], conds):
+                    return f"F_{i} - F_{j} = {sp.sstr(piece.outputs[i] - piece.outputs[j])[:160]} (p_{i} > p_{j}) is not proved > 0"
+    return None
+
+
+def _on_simplex_at_one(order: OrderClass) -> dict[sp.Symbol, sp.Expr]:
+    """``T = 1`` and the class's scale chosen so that its entries sum to 1 (the chained symbols)."""
+    sub = _order_substitution(order)
+    a = sp.Symbol("_pa", positive=True)
+    total = sp.Add(*[sub[order.symbol(k)] * len(g) for k, g in enumerate(order.groups)]) / a
+    return {T: sp.Integer(1), a: 1 / sp.expand(total)}
+
+
+_CONTRADICTED_BY = {">": ("neg", "zero"), ">=": ("neg",), "<": ("pos", "zero"), "<=": ("pos",), "==": ("pos", "neg"),
+                    "!=": ("zero",)}
+
+
+def _identically_zero(e: sp.Expr) -> bool:
+    return sp.expand(e) == 0 or sp.expand(sp.fraction(sp.together(e))[0]) == 0
+
+
+def _identity_problem(piece: Piece) -> str | None:
+    """At ``T = 1`` on the simplex every output equals its entry (identically), or no such point
+    takes this piece (a condition's sign there contradicts it)."""
+    at = _on_simplex_at_one(piece.order)
+    for c in piece.conditions:
+        c1 = _in_order(c.expr, piece.order).xreplace(at)
+        try:
+            sign = "zero" if _identically_zero(c1) else sign_of(_logs_split(c1))
+        except ValueError:
+            continue
+        if sign in _CONTRADICTED_BY[c.rel]:
+            return None
+    for i, (o, v) in enumerate(zip(piece.outputs, piece.order.values(), strict=True)):
+        d = (_in_order(o, piece.order) - _in_order(v, piece.order)).xreplace(at)
+        if not _identically_zero(d):
+            return f"at T = 1 on the simplex, output {i} = {sp.sstr(o.xreplace({T: 1}))[:160]} is not p_{i}"
+    return None
+
+
+def _prove_on_pieces(op: Operator, problem: Callable[[Piece], str | None], claim: str) -> Outcome:
+    """``problem`` on every piece of every order class of every declared size: proved when it
+    finds none (the statement ``claim`` per size), else unknown naming the first one."""
     if op.algorithm is None:
         return Outcome("unknown", "symbolic execution", reason="a vector operator without an algorithm",
                        reason_kind="unsupported")
@@ -238,13 +334,41 @@ def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: Lemm
                 return Outcome("unknown", "symbolic execution", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                reason_kind="unsupported", scope=scope)
             for piece in found:
-                problem = _piece_problem(piece)
-                if problem is not None:
+                found_problem = problem(piece)
+                if found_problem is not None:
                     return Outcome("unknown", "symbolic execution",
-                                   reason=f"V = {Vn}, order class {order.groups}, path {list(piece.path)}: {problem}",
+                                   reason=f"V = {Vn}, order class {order.groups}, path {list(piece.path)}: {found_problem}",
                                    reason_kind="undecided", scope=scope)
             n_classes += 1
             n_pieces += len(found)
         steps.append(Step(f"V = {Vn}: on each of the {n_pieces} pieces of the {n_classes} order classes (ties included), "
-                          "the outputs sum to exactly 1 and each is >= 0", "vector_pieces", (("V", str(Vn)),)))
+                          + claim, "vector_pieces", (("V", str(Vn)),)))
     return Outcome("proved", "symbolic execution of the algorithm (pieces per order class)", steps=steps, scope=scope)
+
+
+def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
+    """Every piece of every order class of every declared size: outputs summing to 1, each ``>= 0``."""
+    return _prove_on_pieces(op, _piece_problem, "the outputs sum to exactly 1 and each is >= 0")
+
+
+def prove_ranking_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
+    """Strict ranking (which implies the weak profile's) on every piece of every order class; that
+    ``F`` is defined there is the lemma ``well_defined`` (:func:`skd.verify.prove.prove` requires it)."""
+    return _prove_on_pieces(op, _ranking_problem, "an entry larger than another has the larger output")
+
+
+def prove_identity_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
+    """``F_1(p) = p`` on the simplex: on every piece taken at ``T = 1``, each output is its entry.
+    ``F`` must be defined: ``well_defined`` is required as a lemma here (the dispatcher does not
+    ask for it for identity), after the pieces pass (an operator that fails them, such as every
+    built-in, does not pay for the lemma)."""
+    out = _prove_on_pieces(op, _identity_problem, "at T = 1 on the simplex each output equals its entry "
+                           "(or no point of the simplex takes the piece at T = 1)")
+    if out.status != "proved":
+        return out
+    wd = lemma("well_defined", op)
+    if wd.status != "proved" or wd.scope != out.scope:
+        return Outcome("unknown", "symbolic execution", reason="identity presupposes that F is defined (well_defined), "
+                       f"which is not proved on {out.scope}", reason_kind="undecided", scope=out.scope)
+    step = Step(spec_of(op).defined_lemma, "lemma", (("axiom", "well_defined"),))
+    return Outcome(out.status, out.method, steps=[step, *out.steps], scope=out.scope)
