@@ -11,7 +11,7 @@ kernel's public sign rules and the project's symbol ``T``, and re-does everythin
    entries of ``p`` compare by their class, a comparison of derived values that is not settled by
    SymPy's own evaluation of numbers opens two branches, and every branch is explored (a bound on
    the number of paths turns into a rejection, never into a skipped path). The values of a class
-   are positive symbols chained by factors ``1 + e_k`` (``e_k > 0``), so that every sign fact the
+   are ``a * exp(d_k + ... )`` with positive symbols ``a, d_k`` (:func:`_class_values`), so that every sign fact the
    order gives is visible to the sign rules;
 3. **each piece** (path condition, outputs): every output defined (denominators, ``log``
    arguments and real-power bases proved positive, a square-root argument proved ``>= 0`` or named
