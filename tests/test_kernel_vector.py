@@ -350,3 +350,46 @@ def test_kernel_vector_rejects_false_ranking_and_identity_and_the_prover_does_no
     ok, msg = check_vector_proof(axiom, op, _proved(scope))
     assert not ok and words in msg, msg
     assert prove(axiom, op).status != "proved"
+
+
+def test_weak_profile_ranking_of_sparse_maps_is_proved_and_the_strict_kernel_still_refuses_it():
+    """Sparsemax gives 0 to every entry below its threshold: ranking fails strictly, holds weakly
+    (p_i > p_j => F_i >= F_j), which is what the weak profile asks."""
+    from skd.theory.axioms import PROFILES
+
+    op = _op(library.sparsemax_algorithm, sizes=(2, 3))
+    weak = prove("ranking", op, PROFILES["weak"])
+    assert weak.status == "proved" and weak.scope == "V in {2, 3}", weak.reason
+    assert any("at least as large" in s.text for s in weak.steps)
+    assert check_vector_proof("ranking", op, weak, weak_ranking=True)[0]
+    ok, msg = check_vector_proof("ranking", op, weak)  # the paper profile's strict statement
+    assert not ok and "not proved > 0" in msg, msg
+    assert prove("ranking", op).status != "proved"
+
+
+def _swaps_the_two_largest(p, T, ar):
+    out = _softmax_of_log(p, T, ar)
+    if len(p) >= 3 and not ar.gt(ar.num(p[0]), ar.num(Fraction(1, 2))):
+        out[0], out[1] = out[1], out[0]
+    return out
+
+
+def test_weak_ranking_kernel_rejects_a_reversed_pair():
+    from skd.theory.axioms import PROFILES
+
+    op = _op(_swaps_the_two_largest, sizes=(3,))
+    ok, msg = check_vector_proof("ranking", op, _proved("V in {3}"), weak_ranking=True)
+    assert not ok and "not proved >= 0" in msg, msg
+    assert prove("ranking", op, PROFILES["weak"]).status != "proved"
+
+
+def test_recheck_of_a_weak_vector_ranking_verdict_uses_the_weak_statement():
+    from skd.verify.checker import check_axiom
+    from skd.verify.proofcheck import recheck_certificate
+
+    op = _op(library.sparsemax_algorithm, sizes=(2, 3), name="sparse_small")
+    v = check_axiom(op, "ranking", profile="weak", timeout=30)
+    assert v.status == "proved" and v.scope == "V in {2, 3}", v.reason
+    assert recheck_certificate(op, v, profile="weak")[0]
+    ok, msg = recheck_certificate(op, v, profile="paper")  # the strict statement is not what was proved
+    assert not ok, msg

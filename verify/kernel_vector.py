@@ -649,16 +649,17 @@ def _positive(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
     return False
 
 
-def _check_ranking(path: _Path, groups: tuple[tuple[int, ...], ...], where: str) -> None:
-    """Strict ranking on the piece: every output of a group exceeds every output of the next
-    group down (so, by transitivity through the non-empty groups between, of every group below).
-    Tied entries (one group) are not compared: the axiom says nothing about them."""
+def _check_ranking(path: _Path, groups: tuple[tuple[int, ...], ...], where: str, weak: bool = False) -> None:
+    """Ranking on the piece: every output of a group exceeds (``weak``: is at least) every output
+    of the next group down (so, by transitivity through the non-empty groups between, of every
+    group below). Tied entries (one group) are not compared: the axiom says nothing about them."""
+    holds, rel = (_nonneg, ">= 0") if weak else (_positive, "> 0")
     for k in range(len(groups) - 1):
         for i in groups[k]:
             for j in groups[k + 1]:
-                if not _positive(path.outs[i] - path.outs[j], path.conds):
+                if not holds(path.outs[i] - path.outs[j], path.conds):
                     raise KernelRejection(f"{where}: F_{i} - F_{j} = {sp.sstr(path.outs[i] - path.outs[j])[:160]} "
-                                          f"(p_{i} > p_{j}) is not proved > 0")
+                                          f"(p_{i} > p_{j}) is not proved {rel}")
 
 
 def _is_identically_zero(e: sp.Expr) -> bool:
@@ -699,6 +700,8 @@ _AXIOM_CHECKS = {
     "ranking": _check_ranking,
     "identity": _check_identity,
 }
+#: the weak profile's ranking (``p_i > p_j => F_i >= F_j``)
+_WEAK_RANKING = functools.partial(_check_ranking, weak=True)
 
 
 #: the points of each class where the algorithm is also run in 40-digit arithmetic:
@@ -837,17 +840,19 @@ def scope_of(sizes: Sequence[int]) -> str:
     return "V in {" + ", ".join(str(v) for v in sorted(set(sizes))) + "}"
 
 
-def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None) -> tuple[bool, str]:
+def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None,
+                       weak_ranking: bool = False) -> tuple[bool, str]:
     """Accept or reject a ``proved`` outcome of ``axiom`` for the vector operator ``op``.
 
-    ``well_defined``, ``ranking`` (strict, which implies the weak profile's) and ``identity``:
-    every piece passes :func:`_check_piece` and the axiom's own piece check (:data:`_AXIOM_CHECKS`).
+    ``well_defined``, ``ranking`` (strict; ``weak_ranking``: the weak profile's ``>=``, which the
+    caller asks for exactly when its profile states it) and ``identity``: every piece passes
+    :func:`_check_piece` and the axiom's own piece check (:data:`_AXIOM_CHECKS`).
     The scope must name exactly the sizes checked (the operator's declared sizes, or ``sizes``
     for a test). Returns ``(accepted, message)``."""
     try:
         if axiom not in _AXIOM_CHECKS:
             raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
-        axiom_check = _AXIOM_CHECKS[axiom]
+        axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]
         if getattr(op, "kind", None) != "vector" or getattr(op, "algorithm", None) is None:
             raise KernelRejection("not a vector operator with an algorithm")
         if getattr(outcome, "status", None) != "proved":

@@ -103,9 +103,11 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
         if _canon(a) != _canon(b):
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
     if op.kind == "vector":
+        from skd.theory.axioms import PROFILES
+
         from .kernel_vector import check_vector_proof
 
-        accepted, message = check_vector_proof(verdict.axiom, op, outcome)
+        accepted, message = check_vector_proof(verdict.axiom, op, outcome, weak_ranking=not PROFILES[profile].strict_ranking)
     else:
         from .kernel import check_proof
 

@@ -70,7 +70,7 @@ def prove(axiom_id: str, op: Operator, profile: Profile | None = None) -> Outcom
     """
     key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
     if key not in _MEMO:
-        out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile))
+        out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile), profile)
         if out.status == "unknown":
             out = _fallback(_via_negated_score, axiom_id, op, profile) or _fallback(_via_v_sign_factor, axiom_id, op, profile) or out
         _MEMO[key] = out
@@ -242,7 +242,7 @@ def _via_negated_score(axiom_id: str, op: Operator, profile: Profile | None) -> 
 # -- the kernel gate and the lemma g > 0 ---------------------------------------------------------
 
 
-def _kernel_checked(axiom_id: str, op: Operator, out: Outcome) -> Outcome:
+def _kernel_checked(axiom_id: str, op: Operator, out: Outcome, profile: Profile | None = None) -> Outcome:
     """Every ``proved`` outcome goes through the independent kernel (:mod:`skd.verify.kernel`)
     before anyone sees it; a rejected certificate becomes ``unknown`` (a prover bug)."""
     if out.status != "proved":
@@ -250,7 +250,8 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome) -> Outcome:
     if op.kind == OperatorKind.VECTOR:
         from .kernel_vector import check_vector_proof
 
-        ok, message = check_vector_proof(axiom_id, op, out)
+        ok, message = check_vector_proof(axiom_id, op, out,
+                                         weak_ranking=profile is not None and not profile.strict_ranking)
     else:
         from .kernel import check_proof
 

@@ -267,17 +267,18 @@ def _positive_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
     return False
 
 
-def _ranking_problem(piece: Piece) -> str | None:
-    """Strict ranking on the piece: each output of a group above the outputs of the next group
-    down (transitivity covers the groups further down); tied entries are not compared."""
+def _ranking_problem(piece: Piece, weak: bool = False) -> str | None:
+    """Ranking on the piece: each output of a group above (``weak``: at least) the outputs of the
+    next group down (transitivity covers the groups further down); tied entries are not compared."""
     outs = [_in_order(o, piece.order) for o in piece.outputs]
     conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
+    holds, rel = (_nonneg_on_piece, ">= 0") if weak else (_positive_on_piece, "> 0")
     groups = piece.order.groups
     for k in range(len(groups) - 1):
         for i in groups[k]:
             for j in groups[k + 1]:
-                if not _positive_on_piece(outs[i] - outs[j], conds):
-                    return f"F_{i} - F_{j} = {sp.sstr(piece.outputs[i] - piece.outputs[j])[:160]} (p_{i} > p_{j}) is not proved > 0"
+                if not holds(outs[i] - outs[j], conds):
+                    return f"F_{i} - F_{j} = {sp.sstr(piece.outputs[i] - piece.outputs[j])[:160]} (p_{i} > p_{j}) is not proved {rel}"
     return None
 
 
@@ -352,8 +353,12 @@ def prove_well_defined_vector(op: Operator, profile: Profile | None, lemma: Lemm
 
 
 def prove_ranking_vector(op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
-    """Strict ranking (which implies the weak profile's) on every piece of every order class; that
-    ``F`` is defined there is the lemma ``well_defined`` (:func:`skd.verify.prove.prove` requires it)."""
+    """Ranking as the profile states it (strict, or the weak profile's ``>=``) on every piece of
+    every order class; that ``F`` is defined there is the lemma ``well_defined``
+    (:func:`skd.verify.prove.prove` requires it)."""
+    if profile is not None and not profile.strict_ranking:
+        return _prove_on_pieces(op, functools.partial(_ranking_problem, weak=True),
+                                "an entry larger than another has an output at least as large")
     return _prove_on_pieces(op, _ranking_problem, "an entry larger than another has the larger output")
 
 
