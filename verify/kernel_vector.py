@@ -542,7 +542,8 @@ def _is_log_linear(e: sp.Expr) -> bool:
     return True
 
 
-def _nonneg(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _nonneg(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """``e >= 0`` on the piece (``e`` already proved defined)."""
     if e.is_number:
         return bool(e.is_nonnegative)
@@ -578,7 +579,8 @@ def _matches(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]], rels: tuple[str, 
     return any((rel in rels and sp.expand(z - c) == 0) or (rel in neg_rels and sp.expand(z + c) == 0) for c, rel in conds)
 
 
-def _need_holds(e: sp.Expr, kind: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _need_holds(e: sp.Expr, kind: str, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """A side condition of a partial operation (``e != 0``, ``> 0`` or ``>= 0``) holds on the piece."""
     if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         return False
@@ -599,26 +601,40 @@ def _need_holds(e: sp.Expr, kind: str, conds: Sequence[tuple[sp.Expr, str]]) -> 
 
 
 def _check_piece(path: _Path, where: str) -> None:
-    for e, kind in path.needs:
-        if not _need_holds(e, kind, path.conds):
+    """Definedness, sum 1 and entries ``>= 0`` on one piece. Each check is a pure function of
+    its expressions and the path's conditions, memoised: the classes of one shape share most of
+    their pieces when the algorithm treats the entries alike (entmax15, V = 5: 114 distinct
+    pieces among 4451), and a memo hit is the answer the check gave to the same question."""
+    conds = tuple(path.conds)
+    for e, kind in dict.fromkeys(path.needs):  # each side condition once, in order
+        if not _need_holds(e, kind, conds):
             raise KernelRejection(f"{where}: the side condition {sp.sstr(e)[:160]} {_NEED_TEXT[kind]} of an operation "
                                   "is not proved on this path")
     for i, o in enumerate(path.outs):
         _defined(o, path.conds, f"{where}, output {i}")
-    total = sp.Add(*path.outs) - 1
-    if sp.expand(total) != 0:  # a polynomial identity (sparsemax, entmax), else over a common denominator
-        num, _ = sp.fraction(sp.together(total))
-        if sp.expand(num) != 0:
-            raise KernelRejection(f"{where}: the outputs do not sum to 1 (numerator {sp.sstr(num)[:200]})")
+    problem = _sum_problem(sp.Add(*path.outs))
+    if problem is not None:
+        raise KernelRejection(f"{where}: the outputs do not sum to 1 (numerator {problem})")
     for i, o in enumerate(path.outs):
-        if not _nonneg(o, path.conds):
+        if not _nonneg(o, conds):
             raise KernelRejection(f"{where}: output {i} = {sp.sstr(o)[:200]} is not proved >= 0")
 
 
 _NEED_TEXT = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
 
 
-def _positive(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]]) -> bool:
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _sum_problem(total: sp.Expr) -> str | None:
+    """None when ``total`` (the sum of a piece's outputs) is identically 1 — a polynomial identity
+    (sparsemax, entmax), else over a common denominator; else the numerator of ``total - 1``."""
+    if sp.expand(total - 1) == 0:
+        return None
+    num, _ = sp.fraction(sp.together(total - 1))
+    return None if sp.expand(num) == 0 else sp.sstr(num)[:200]
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _positive(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """``e > 0`` on the piece (``e`` already proved defined): by the sign rules, or as
     ``λ c + r`` with ``c`` a condition of the path, ``λ >= 0`` rational and either ``c > 0``
     strictly with ``λ > 0`` and ``r >= 0``, or ``r > 0`` (``r`` by the sign rules)."""
@@ -657,7 +673,7 @@ def _check_ranking(path: _Path, groups: tuple[tuple[int, ...], ...], where: str,
     for k in range(len(groups) - 1):
         for i in groups[k]:
             for j in groups[k + 1]:
-                if not holds(path.outs[i] - path.outs[j], path.conds):
+                if not holds(path.outs[i] - path.outs[j], tuple(path.conds)):
                     raise KernelRejection(f"{where}: F_{i} - F_{j} = {sp.sstr(path.outs[i] - path.outs[j])[:160]} "
                                           f"(p_{i} > p_{j}) is not proved {rel}")
 

@@ -101,6 +101,7 @@ def _sign_nonneg(e: sp.Expr) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=20_000)
 def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
     if o.is_number:
         return bool(o.is_nonnegative)
@@ -222,12 +223,17 @@ def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> 
     return None
 
 
+@functools.lru_cache(maxsize=20_000)
+def _sums_to_one(total: sp.Expr) -> bool:
+    """``total`` is identically 1 (memoised: the classes of one shape share their pieces)."""
+    return sp.expand(total - 1) == 0 or sp.expand(sp.fraction(sp.together(total - 1))[0]) == 0
+
+
 def _piece_problem(piece: Piece) -> str | None:
     """What keeps this piece from the proof, or None when it passes."""
     outs = [_in_order(o, piece.order) for o in piece.outputs]
     conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
-    total = sp.Add(*outs) - 1
-    if sp.expand(total) != 0 and sp.expand(sp.fraction(sp.together(total))[0]) != 0:
+    if not _sums_to_one(sp.Add(*outs)):
         return f"the outputs do not sum to exactly 1 (sum - 1 = {sp.sstr(sp.Add(*piece.outputs) - 1)[:160]})"
     for i, o in enumerate(outs):
         if not _nonneg_on_piece(o, conds):
@@ -235,6 +241,7 @@ def _piece_problem(piece: Piece) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=20_000)
 def _positive_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
     """``o > 0`` on the piece: by its sign, or ``λ c + r`` with ``c`` a path condition (``λ > 0``
     and ``c > 0`` strict with ``r >= 0``, or ``λ >= 0`` and ``r > 0``)."""
