@@ -25,13 +25,16 @@ Operator('power', separable: x**(1/T))
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import inspect
 import json
+import types
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 from .errors import ExpressionError, InvalidArgument
@@ -140,13 +143,15 @@ class Operator:
     obligations: tuple[Obligation, ...] = ()
 
     # -- identity ------------------------------------------------------------------------
-    @property
+    @functools.cached_property
     def hash(self) -> str:
         """SHA-256 of the canonical definition (independent of ``name``, ``doc`` and kernels).
 
         It keys every memoised result (:func:`skd.verify.prove.prove`, the pytest plugin's
         session cache), so it covers everything a verdict depends on: the score (or the
-        algorithm's source, its sizes and ``order_based``) and the parameters' ranges.
+        algorithm's fingerprint — source, closure cells, defaults and the globals it reads, see
+        :func:`_fingerprint` — its sizes and ``order_based``) and the parameters' ranges.
+        Computed once per operator (operators are immutable values).
         """
         if self.kind == "separable":
             body = {"kind": "separable", "score": sp.srepr(self.score)}
@@ -236,13 +241,104 @@ def _positive_monomial(e: sp.Expr) -> bool:
 
 
 def _algorithm_source(fn: Callable[..., Any] | None) -> str:
+    """What a vector operator's hash records of its algorithm: :func:`_fingerprint`."""
     if fn is None:
         return ""
+    return _fingerprint(fn, set())
+
+
+#: how deep the fingerprint follows helper functions (globals and closure cells that are functions)
+_FINGERPRINT_DEPTH = 6
+
+
+def _value_fingerprint(v: Any, seen: set[int], depth: int) -> str:
+    """A deterministic text for a value an algorithm closes over or reads as a global: exact for
+    numbers, strings, SymPy expressions, NumPy arrays, operators and (recursively) functions and
+    containers of those; for anything else its type and a digest of its ``repr`` when that repr is
+    not an address (else its identity, which keeps two different objects apart in one process)."""
+    if v is None or isinstance(v, (bool, int, float, complex, str, bytes, Fraction)):
+        return f"{type(v).__name__}:{v!r}"
+    if isinstance(v, sp.Basic):
+        return "sympy:" + sp.srepr(v)
+    if isinstance(v, Operator):  # what it computes (not Operator.hash: no recursion through it)
+        if v.score is not None:
+            return "operator:" + sp.srepr(v.score)
+        return "operator:" + (_fingerprint(v.algorithm, seen, depth + 1) if v.algorithm is not None and depth < _FINGERPRINT_DEPTH
+                              else v.definition)
+    if isinstance(v, np.ndarray):
+        return f"ndarray:{v.dtype}:{v.shape}:" + hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()
+    if isinstance(v, (tuple, list, frozenset, set)):
+        items = [_value_fingerprint(x, seen, depth) for x in v]
+        return f"{type(v).__name__}:[" + ",".join(sorted(items) if isinstance(v, (set, frozenset)) else items) + "]"
+    if isinstance(v, dict):
+        return "dict:{" + ",".join(sorted(f"{_value_fingerprint(k, seen, depth)}={_value_fingerprint(x, seen, depth)}"
+                                          for k, x in v.items())) + "}"
+    if isinstance(v, types.ModuleType):
+        return "module:" + v.__name__
+    if callable(v) and (inspect.isfunction(v) or inspect.ismethod(v)):
+        return "function:" + (_fingerprint(v, seen, depth + 1) if depth < _FINGERPRINT_DEPTH else getattr(v, "__qualname__", "?"))
+    text = repr(v)
+    if " at 0x" in text or " object at " in text:
+        return f"object:{type(v).__qualname__}@{id(v)}"
+    return f"{type(v).__qualname__}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fingerprint(fn: Callable[..., Any], seen: set[int], depth: int = 0) -> str:
+    """The algorithm as its hash sees it: its qualified name and source text, and everything the
+    source text does not show — the values its closure cells hold (two closures of one factory,
+    ``make(1)`` and ``make(2)``, have one source), its default arguments, and the globals it reads
+    (helper functions, recursively, and constants). Without source (a REPL, ``exec``) or for a
+    ``lambda`` (two on one line share their source line) the bytecode and constants are recorded
+    instead, which ties the hash to the interpreter version — only for such functions.
+
+    Two algorithms with equal fingerprints compute the same function of ``(p, T, ar)`` unless
+    they read state that changes between calls, which :func:`vector` excludes."""
+    fn = inspect.unwrap(fn) if inspect.isfunction(fn) else fn
     name = getattr(fn, "__qualname__", repr(fn))
+    if id(fn) in seen:
+        return f"<recursive {name}>"
+    seen = seen | {id(fn)}
+    code = getattr(fn, "__code__", None)
+    parts = [name]
     try:
-        return name + "\n" + inspect.getsource(fn)
+        parts.append(inspect.getsource(fn))
+        has_source = True
     except (OSError, TypeError):
-        return name
+        has_source = False
+    if code is not None and (not has_source or name.endswith("<lambda>")):
+        parts.append("code:" + _code_fingerprint(code))
+    closure = getattr(fn, "__closure__", None) or ()
+    if code is not None and closure:
+        for var, cell in zip(code.co_freevars, closure, strict=False):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                value = "<empty cell>"
+            parts.append(f"closure {var}=" + _value_fingerprint(value, seen, depth))
+    for label, defaults in (("defaults", getattr(fn, "__defaults__", None)), ("kwdefaults", getattr(fn, "__kwdefaults__", None))):
+        if defaults:
+            parts.append(f"{label}=" + _value_fingerprint(defaults, seen, depth))
+    module_globals = getattr(fn, "__globals__", None)
+    if code is not None and isinstance(module_globals, dict):
+        for g in sorted(set(_global_names(code))):
+            if g in module_globals:
+                parts.append(f"global {g}=" + _value_fingerprint(module_globals[g], seen, depth))
+    return "\n".join(parts)
+
+
+def _global_names(code: types.CodeType) -> list[str]:
+    """The names a code object (and the code objects nested in it) may look up as globals."""
+    names = list(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names += _global_names(c)
+    return names
+
+
+def _code_fingerprint(code: types.CodeType) -> str:
+    consts = [(_code_fingerprint(c) if isinstance(c, types.CodeType) else f"{type(c).__name__}:{c!r}") for c in code.co_consts]
+    body = [code.co_code.hex(), repr(code.co_names), repr(code.co_varnames), repr(code.co_freevars), repr(consts)]
+    return hashlib.sha256("|".join(body).encode()).hexdigest()
 
 
 def _check_name(name: object) -> str:

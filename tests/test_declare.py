@@ -322,3 +322,74 @@ def test_declare_compose_of_operators_with_disjoint_sizes_covers_no_undeclared_s
     except InvalidArgument:
         return
     assert set(c.sizes) <= set(a.sizes) & set(b.sizes)
+
+
+# -- the vector hash sees what the source text does not (a past unsound `proved`, issue 14 review) --
+
+
+def _band_factory(band: bool) -> Any:
+    def alg(p: Any, T: Any, ar: Any) -> list[Any]:
+        tot = ar.num(p[0])
+        for v in p[1:]:
+            tot = tot + ar.num(v)
+        out = [ar.num(v) / tot for v in p]
+        if band:
+            out[0], out[1] = out[1], out[0]
+        return out
+
+    return alg
+
+
+_HELPER_SCALE = 1
+
+
+def _uses_a_global_helper(p: Any, T: Any, ar: Any) -> list[Any]:
+    return [ar.num(v) * _HELPER_SCALE for v in p]
+
+
+def test_declare_vector_hash_sees_closure_cells_defaults_globals_and_sourceless_code() -> None:
+    """Two closures of one factory share their source text; their hashes used to be equal, so
+    ``prove`` returned the memoised ``proved`` of one for the other (identity and ranking of an
+    operator that breaks both). The hash now records closure cells, defaults, the globals the code
+    reads, and — without source, or for lambdas — the bytecode."""
+    import types
+
+    from skd.verify.prove import prove
+
+    a = vector(_band_factory(False), name="a", definition="p", sizes=(2, 3))
+    b = vector(_band_factory(True), name="b", definition="p", sizes=(2, 3))
+    assert a.hash != b.hash
+    assert vector(_band_factory(False), name="a2", definition="p", sizes=(2, 3)).hash == a.hash  # deterministic
+    assert prove("identity", a).status == "proved"
+    assert prove("identity", b).status != "proved"  # was: the memoised proof of a
+    # defaults
+    def with_default(p: Any, T: Any, ar: Any, k: int = 1) -> list[Any]:
+        return [ar.num(v) for v in p]
+    other = types.FunctionType(with_default.__code__, with_default.__globals__, "with_default", (2,), with_default.__closure__)
+    other.__qualname__ = with_default.__qualname__
+    assert vector(with_default, name="d", definition="p").hash != vector(other, name="d", definition="p").hash
+    # a global the code reads (the same code and source, another module namespace)
+    g2 = dict(_uses_a_global_helper.__globals__, _HELPER_SCALE=2)
+    moved = types.FunctionType(_uses_a_global_helper.__code__, g2, "_uses_a_global_helper")
+    moved.__qualname__ = _uses_a_global_helper.__qualname__
+    assert vector(_uses_a_global_helper, name="g", definition="p").hash != vector(moved, name="g", definition="p").hash
+    # no source (a REPL or exec): the bytecode tells two bodies of one name apart
+    ns1: dict[str, Any] = {}
+    ns2: dict[str, Any] = {}
+    exec("def alg(p, T, ar):\n    return [ar.num(v) for v in p]\n", ns1)
+    exec("def alg(p, T, ar):\n    return [ar.num(v) for v in reversed(p)]\n", ns2)
+    assert vector(ns1["alg"], name="r", definition="p").hash != vector(ns2["alg"], name="r", definition="p").hash
+    # two lambdas on one line share their source line
+    f, g = (lambda p, T, ar: [ar.num(v) for v in p]), (lambda p, T, ar: [ar.num(v) for v in p[::-1]])
+    assert vector(f, name="l", definition="p").hash != vector(g, name="l", definition="p").hash
+
+
+def test_declare_vector_hash_of_the_builtins_is_the_same_in_a_fresh_process() -> None:
+    """Goldens, baselines and ``skd recheck`` compare hashes across runs: they must not depend on
+    the process (no object addresses for the built-ins)."""
+    import subprocess
+    import sys
+
+    code = "from skd.operators import library; print(' '.join(op.hash for op in library.ALL))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [op.hash for op in library.ALL]

@@ -393,3 +393,28 @@ def test_recheck_of_a_weak_vector_ranking_verdict_uses_the_weak_statement():
     assert recheck_certificate(op, v, profile="weak")[0]
     ok, msg = recheck_certificate(op, v, profile="paper")  # the strict statement is not what was proved
     assert not ok, msg
+
+
+def _two_faced_behind_a_vanishing_comparison(p, T, ar):
+    """Out of contract (reads ar.name), a test of the guard: one comparison whose value is below
+    1e-25 at both base spot points (exp(-1000/T) (T - 1)) made every piece 'unsure', so the spot
+    check compared nothing and accepted (found by the adversarial review of 2026-12-06)."""
+    q = [ar.num(v) for v in p]
+    ar.gt(ar.exp(ar.num(-1000) / T) * (T - 1), ar.num(0))
+    s = q if ar.name == "symbolic" else [v * v for v in q]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    return [v / tot for v in s]
+
+
+def _nothing_comparable_anywhere(p, T, ar):
+    ar.gt(ar.exp(ar.num(-10**6) / T) * (T - 1), ar.num(0))
+    return _renormalised(p, T, ar)
+
+
+def test_kernel_vector_spot_check_falls_back_when_no_piece_can_be_compared_and_rejects_if_none_can():
+    ok, msg = check_vector_proof("identity", _op(_two_faced_behind_a_vanishing_comparison), _proved("V in {2, 3}"))
+    assert not ok and "does not run the same way in every arithmetic" in msg, msg
+    ok, msg = check_vector_proof("well_defined", _op(_nothing_comparable_anywhere), _proved("V in {2, 3}"))
+    assert not ok and "compares no piece" in msg, msg

@@ -726,46 +726,71 @@ _SPOT_POINTS = (
     (sp.Rational(3, 7), lambda k: sp.Rational(2 + k, 3 + 2 * k), sp.Rational(5, 4)),
     (sp.Rational(1, 9), lambda k: sp.Rational(7 + 3 * k, 2 + k), sp.Rational(2, 7)),
 )
+#: tried, in order, when at a point of ``_SPOT_POINTS`` no piece could be compared (each piece had
+#: a condition within 10**-25 of 0 there): other gaps and much larger or smaller temperatures
+_FALLBACK_POINTS = (
+    (sp.Rational(5, 3), lambda k: sp.Rational(3 + 2 * k, 5 + k), sp.Rational(61, 2)),
+    (sp.Rational(2, 5), lambda k: sp.Rational(1 + k, 7), sp.Rational(1000)),
+    (sp.Rational(7, 2), lambda k: sp.Rational(9 + k, 4 + 3 * k), sp.Rational(1, 50)),
+)
 
 
 def _spot_check(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequence[_Path]) -> None:
     """At two points of the class, the algorithm in 40-digit arithmetic (not the kernel's) runs,
     and agrees with the piece whose conditions hold there — a guard against algorithms that
     inspect their arithmetic or their inputs' types. A failure in mpmath at a point of the class
-    is a rejection (the operator is not defined there, or the algorithm is not arithmetic-neutral)."""
+    is a rejection (the operator is not defined there, or the algorithm is not arithmetic-neutral).
+    A point where no piece can be compared (every piece has a condition within ``10**-25`` of 0
+    there) does not count: the fallback points are tried instead, and if none of them compares a
+    piece either, the class is rejected (a guard that compares nothing is switched off)."""
+    fallbacks = list(_FALLBACK_POINTS)
+    for spot in _SPOT_POINTS:
+        candidates = [spot]
+        while candidates:
+            if _spot_compare(algorithm, groups, paths, *candidates.pop(0)):
+                break
+            if not fallbacks:
+                raise KernelRejection(f"the spot check compares no piece of {groups}: at every point tried, each piece "
+                                      "has a condition within 10**-25 of 0")
+            candidates.append(fallbacks.pop(0))
+
+
+def _spot_compare(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequence[_Path],
+                  a: sp.Rational, gap: Any, t: sp.Rational) -> bool:
+    """One spot point: True when a piece was compared there (and agreed), False when every piece
+    was too close to a boundary to say; a disagreement or a failure is a rejection."""
     values, syms = _class_values(groups)
-    for a, gap, t in _SPOT_POINTS:
-        point = {syms[0]: a, T: t}
-        for k, s in enumerate(syms[1:]):
-            point[s] = gap(k)
-        with mpmath.workdps(40):
-            p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
-            try:
-                got = [mpmath.mpmathify(g) for g in algorithm(p, mpmath.mpf(t.p) / t.q, _MpArith())]
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
-                raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
-                                      f"({type(exc).__name__}: {str(exc)[:120]})") from None
-            # each distinct subexpression once (the pieces of a class share most of them)
-            memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
-            unsure = False
-            for path in paths:
-                signs = [_mp_value(c, memo) for c, _ in path.conds]
-                if any(not isinstance(v, mpmath.mpf) or abs(v) < mpmath.mpf(10) ** -25 for v in signs):
-                    unsure = True  # on a boundary of this piece (or an equality): not compared here
-                    continue
-                if all({">": v > 0, ">=": v >= 0, "<": v < 0, "<=": v <= 0, "==": False, "!=": True}[rel]
-                       for v, (_, rel) in zip(signs, path.conds, strict=True)):
-                    if len(got) != len(path.outs):
-                        raise KernelRejection(f"the algorithm returns {len(got)} values in mpmath, {len(path.outs)} on symbols")
-                    for o, g in zip(path.outs, got, strict=True):
-                        want = _mp_value(o, memo)
-                        if not isinstance(want, mpmath.mpf) or not isinstance(g, mpmath.mpf) or abs(want - g) > mpmath.mpf(10) ** -25:
-                            raise KernelRejection(f"the algorithm at an exact point of {groups} gives {got}, its symbolic "
-                                                  f"run {path.outs}: it does not run the same way in every arithmetic")
-                    break
-            else:
-                if not unsure:
-                    raise KernelRejection(f"no piece of {groups} holds at an exact point of the class: its paths do not cover it")
+    point = {syms[0]: a, T: t}
+    for k, s in enumerate(syms[1:]):
+        point[s] = gap(k)
+    with mpmath.workdps(40):
+        p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
+        try:
+            got = [mpmath.mpmathify(g) for g in algorithm(p, mpmath.mpf(t.p) / t.q, _MpArith())]
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+            raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
+                                  f"({type(exc).__name__}: {str(exc)[:120]})") from None
+        # each distinct subexpression once (the pieces of a class share most of them)
+        memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
+        unsure = False
+        for path in paths:
+            signs = [_mp_value(c, memo) for c, _ in path.conds]
+            if any(not isinstance(v, mpmath.mpf) or abs(v) < mpmath.mpf(10) ** -25 for v in signs):
+                unsure = True  # on a boundary of this piece (or an equality): not compared here
+                continue
+            if all({">": v > 0, ">=": v >= 0, "<": v < 0, "<=": v <= 0, "==": False, "!=": True}[rel]
+                   for v, (_, rel) in zip(signs, path.conds, strict=True)):
+                if len(got) != len(path.outs):
+                    raise KernelRejection(f"the algorithm returns {len(got)} values in mpmath, {len(path.outs)} on symbols")
+                for o, g in zip(path.outs, got, strict=True):
+                    want = _mp_value(o, memo)
+                    if not isinstance(want, mpmath.mpf) or not isinstance(g, mpmath.mpf) or abs(want - g) > mpmath.mpf(10) ** -25:
+                        raise KernelRejection(f"the algorithm at an exact point of {groups} gives {got}, its symbolic "
+                                              f"run {path.outs}: it does not run the same way in every arithmetic")
+                return True
+        if not unsure:
+            raise KernelRejection(f"no piece of {groups} holds at an exact point of the class: its paths do not cover it")
+        return False
 
 
 _MP_FUNCS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.tanh: mpmath.tanh, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
