@@ -19,6 +19,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, note, settings
 from skd.operators import apply, evaluate_mp, library
+from skd.operators.arith import FloatArith
 from skd.operators.errors import InvalidArgument
 from skd.operators.parse import parse_formula
 from skd.operators.symbols import V, x
@@ -34,6 +35,8 @@ from skd.verify.strategies import (
     scores,
     separable_operators,
     temperatures,
+    vector_operator_from_definition,
+    vector_operators,
 )
 
 N = 60
@@ -202,6 +205,52 @@ def test_scores_without_hazards_keep_the_original_grammar() -> None:
     assert all(op.kind == "separable" for op in ops)
 
 
+# -- vector operators -----------------------------------------------------------------------------
+
+
+def _float_outcome(op, p: list[float], t: float) -> str:  # type: ignore[no-untyped-def]
+    """``valid`` (a finite probability vector), ``invalid`` (negative, non-finite or not summing
+    to 1) or ``raises``, for the drawn algorithm run in floats."""
+    try:
+        out = op.algorithm(p, t, FloatArith())
+        ok = (len(out) == len(p) and all(isinstance(v, float) and math.isfinite(v) and v >= -1e-12 for v in out)
+              and abs(math.fsum(out) - 1) <= 1e-9)
+    except (ArithmeticError, ValueError, TypeError):
+        return "raises"
+    return "valid" if ok else "invalid"
+
+
+def test_vector_operators_run_in_floats_and_draw_passing_and_failing_shapes() -> None:
+    from skd.verify.strategies import _V_STEPS
+
+    ops = draw(vector_operators(), 300)
+    seen: set[str] = set()
+    outcomes: dict[str, int] = {}
+    for op in ops:
+        steps = op.definition.split("; ")
+        assert op.kind == "vector" and op.sizes == (2, 3, 4) and steps[0] == "w = p" and len(steps) <= 1 + 4
+        assert vector_operator_from_definition(op.definition).hash == op.hash  # the definition rebuilds it
+        seen.update(steps[1:])
+        for p, t in (([0.5, 0.3, 0.2], 0.5), ([0.25] * 4, 2.0), ([0.6, 0.4 - 1e-12, 1e-12], 0.01)):
+            kind = _float_outcome(op, p, t)
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+    assert seen == set(_V_STEPS), f"steps never drawn: {set(_V_STEPS) - seen}"
+    # both operators that hold at these points and operators that fail at them, in numbers
+    assert outcomes.get("valid", 0) >= 200 and outcomes.get("invalid", 0) + outcomes.get("raises", 0) >= 200, outcomes
+    assert outcomes.get("raises", 0) >= 20, outcomes
+
+
+def test_vector_operators_respect_sizes_and_max_steps() -> None:
+    ops = draw(vector_operators(sizes=(5, 3), max_steps=2), 60)
+    assert all(op.sizes == (3, 5) and 1 <= len(op.definition.split("; ")) <= 1 + 2 for op in ops)
+    assert len({op.definition for op in ops}) >= 20
+    # failing shapes by construction: a branch only at V >= 4, a sum that is 0 at the uniform point
+    tie = vector_operator_from_definition("w = p; if V >= 4: w[last] = -w[last]; w = w/sum(w)")
+    assert _float_outcome(tie, [0.5, 0.3, 0.2], 1.0) == "valid" and _float_outcome(tie, [0.4, 0.3, 0.2, 0.1], 1.0) == "invalid"
+    clip = vector_operator_from_definition("w = p; w = max(w - 1/4, 0); w = w/sum(w)")
+    assert _float_outcome(clip, [0.3, 0.25, 0.25, 0.2], 1.0) == "valid" and _float_outcome(clip, [0.25] * 4, 1.0) == "raises"
+
+
 # -- argument validation --------------------------------------------------------------------------
 
 
@@ -233,6 +282,18 @@ def test_scores_without_hazards_keep_the_original_grammar() -> None:
     (separable_operators, {"max_leaves": 51}, "max_leaves"),
     (scores, {"hazards": 1}, "hazards"),
     (separable_operators, {"hazards": None}, "hazards"),
+    (vector_operators, {"max_steps": 0}, "max_steps"),
+    (vector_operators, {"max_steps": 13}, "max_steps"),
+    (vector_operators, {"max_steps": True}, "max_steps"),
+    (vector_operators, {"sizes": ()}, "sizes"),
+    (vector_operators, {"sizes": 3}, "sizes"),
+    (vector_operators, {"sizes": (1, 2)}, "sizes"),
+    (vector_operators, {"sizes": (2, 9)}, "sizes"),
+    (vector_operators, {"sizes": (2, True)}, "sizes"),
+    (vector_operator_from_definition, {"definition": "w = p; w = w**3"}, "definition"),
+    (vector_operator_from_definition, {"definition": "w = w/sum(w)"}, "definition"),
+    (vector_operator_from_definition, {"definition": None}, "definition"),
+    (vector_operator_from_definition, {"definition": "w = p", "sizes": [1]}, "sizes"),
 ])
 def test_invalid_arguments_raise_naming_the_argument(factory, kwargs, argument) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidArgument) as info:

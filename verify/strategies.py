@@ -1,6 +1,7 @@
 """Public Hypothesis strategies: random operators, simplex points and temperatures.
 
-For downstream test suites: :func:`separable_operators` (random operators), simplex points as
+For downstream test suites: :func:`separable_operators` (random operators) and
+:func:`vector_operators` (random algorithms, ``well_defined`` true or false), simplex points as
 exact rationals (:func:`rational_distributions`) or NumPy float64 arrays
 (:func:`float_distributions`) — sizes up to ``V = 65536``, near one-hot rows, exact ties, entries
 down to ``1e-300``, open or closed simplex — and :func:`temperatures` (log-uniform, exact or
@@ -25,7 +26,7 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from skd.operators import Operator, separable
+from skd.operators import Operator, separable, vector
 from skd.operators.errors import InvalidArgument
 from skd.operators.symbols import T, V, x
 
@@ -41,6 +42,8 @@ __all__ = [
     "scores",
     "separable_operators",
     "temperatures",
+    "vector_operator_from_definition",
+    "vector_operators",
 ]
 
 X = TypeVar("X")
@@ -532,3 +535,235 @@ def temperatures(*, min_value: float = 1e-3, max_value: float = 1e3, exact: bool
         parts.append(st.floats(lo, min(hi, lo + 1)).map(conv))
         parts.append(st.floats(max(lo, hi - 1), hi).map(conv))
     return st.one_of(*parts)
+
+
+# -- vector operators ------------------------------------------------------------------------------
+
+
+class _VState:
+    """What a drawn vector algorithm carries from step to step: the entries of ``p`` in the current
+    order of the positions (``p``) and the value of each kept position (``w``; the others are 0)."""
+
+    __slots__ = ("p", "w")
+
+    def __init__(self, p: list[Any], w: dict[int, Any]) -> None:
+        self.p, self.w = p, w
+
+    def order(self) -> list[int]:
+        """The kept positions by decreasing entry of ``p``, ties to the lower position (exact)."""
+        return sorted(self.w, key=lambda i: (-self.p[i], i))
+
+    def map(self, f: Any) -> None:
+        self.w = {i: f(v) for i, v in self.w.items()}
+
+    def ties_at_top(self) -> list[int]:
+        """The first two kept positions when their entries of ``p`` are equal, else ``[]``."""
+        o = self.order()
+        return o[:2] if len(o) >= 2 and self.p[o[0]] == self.p[o[1]] else []
+
+
+def _v_sort(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    order = sorted(range(len(s.p)), key=lambda i: (-s.p[i], i))
+    s.p, s.w = [s.p[i] for i in order], {k: s.w[i] for k, i in enumerate(order) if i in s.w}
+
+
+def _v_power(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    e = ar.num(c) / T
+    s.map(lambda v: ar.pow(v, e))
+
+
+def _v_exp(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    if s.w:
+        top = s.w[s.order()[0]]
+        s.map(lambda v: ar.exp(v - top))
+
+
+def _v_top(s: _VState, T: Any, ar: Any, k: Any) -> None:
+    keep = set(s.order()[:k])
+    s.w = {i: v for i, v in s.w.items() if i in keep}
+
+
+def _v_normalise(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    total = ar.num(0)
+    for i in sorted(s.w):
+        total = total + s.w[i]
+    s.map(lambda v: v / total)
+
+
+def _v_mix(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    one = ar.num(1)
+    lam, k = one / (one + T), ar.num(len(s.w))
+    s.map(lambda v: (one - lam) * v + lam / k)
+
+
+def _v_range(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    if s.w:
+        o = s.order()
+        hi, lo = s.w[o[0]], s.w[o[-1]]
+        s.map(lambda v: (v - lo) / (hi - lo))
+
+
+def _v_tie_pole(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    if 0 in s.w:
+        d = ar.num(s.p[0]) - ar.num(s.p[1])
+        s.w[0] = s.w[0] * d / d
+
+
+def _v_if_V4(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    if len(s.p) >= 4 and s.w:
+        if c > 0:
+            i = s.order()[0]
+            s.w[i] = s.w[i] + ar.num(c)
+        else:
+            i = s.order()[-1]
+            s.w[i] = ar.num(0) - s.w[i]
+
+
+def _v_if_tie(s: _VState, T: Any, ar: Any, c: Any) -> None:
+    top = s.ties_at_top()
+    if top and c > 0:
+        s.w[top[0]] = s.w[top[0]] + ar.num(c)
+    elif top:
+        del s.w[top[0]], s.w[top[1]]
+
+
+def _v_sparsemax(s: _VState, T: Any, ar: Any, on_logs: Any) -> None:
+    o = s.order()
+    if not o:
+        return
+    z = {i: ar.log(s.w[i]) / T for i in o} if on_logs else dict(s.w)
+    one = ar.num(1)
+    k_best, cum_best, cum = 1, z[o[0]], None
+    for k, i in enumerate(o, start=1):
+        cum = z[i] if cum is None else cum + z[i]
+        if ar.gt(one + ar.num(k) * z[i], cum):
+            k_best, cum_best = k, cum
+    tau = (cum_best - one) / ar.num(k_best)
+    s.w = {i: z[i] - tau for i in o[:k_best]}
+
+
+_F = Fraction
+#: Every step of :func:`vector_operators` (its docstring gives the grammar): its text (in the operator's ``definition``), the function
+#: ``f(state, T, ar, arg)`` and its argument. Hazards (steps after which the output can be negative,
+#: undefined or not sum to 1 for some inputs): subtracting, clipping, ``log``, the range scaling
+#: (0/0 when all kept entries tie), the pole at ``p[0] = p[1]``, the branches on ``V >= 4`` and on ties.
+_V_STEPS: dict[str, tuple[Any, Any]] = {
+    "sort the positions by decreasing p (ties to the lower index)": (_v_sort, None),
+    "w = w**(1/T)": (_v_power, _F(1)),
+    "w = w**(2/T)": (_v_power, _F(2)),
+    "w = w**(1/(2*T))": (_v_power, _F(1, 2)),
+    "w = w*w": (lambda s, T, ar, c: s.map(lambda v: v * v), None),
+    "w = log(w)/T": (lambda s, T, ar, c: s.map(lambda v: ar.log(v) / T), None),
+    "w = exp(w - w[first])": (_v_exp, None),
+    **{f"keep the {k} first (largest p, ties to the lower index)": (_v_top, k) for k in (1, 2, 3)},
+    **{f"w = w + {c}": (lambda s, T, ar, c: s.map(lambda v: v + ar.num(c)), c) for c in (_F(1, 10), _F(1))},
+    **{f"w = w - {c}": (lambda s, T, ar, c: s.map(lambda v: v - ar.num(c)), c) for c in (_F(1, 10), _F(1, 4), _F(1, 2))},
+    **{f"w = max(w - {c}, 0)": (lambda s, T, ar, c: s.map(lambda v: ar.max(v - ar.num(c), ar.num(0))), c)
+       for c in (_F(1, 10), _F(1, 4), _F(1, 2))},
+    "w = w/sum(w)": (_v_normalise, None),
+    "w = w*T/(1 + T) + 1/((1 + T)*len(w))": (_v_mix, None),
+    "w = (w - w[last])/(w[first] - w[last])": (_v_range, None),
+    "w[0] = w[0]*(p[0] - p[1])/(p[0] - p[1])": (_v_tie_pole, None),
+    "if V >= 4: w[first] = w[first] + 1/2": (_v_if_V4, _F(1, 2)),
+    "if V >= 4: w[last] = -w[last]": (_v_if_V4, _F(-1)),
+    "if p[first] == p[second]: w[first] = w[first] + 1/2": (_v_if_tie, _F(1, 2)),
+    "if p[first] == p[second]: drop first and second": (_v_if_tie, _F(-1)),
+    "w = sparsemax(w)": (_v_sparsemax, False),
+    "w = sparsemax(log(w)/T)": (_v_sparsemax, True),
+}
+#: the steps drawn before the last ones: all but the normalisation and the mixture (nested
+#: normalisations make SymPy's expressions, and so the proofs, grow fast: they end the operator);
+#: truncations twice as often (fewer kept entries: shorter proofs)
+_V_BODY = [t for t in _V_STEPS if t not in ("w = w/sum(w)", "w = w*T/(1 + T) + 1/((1 + T)*len(w))")]
+_V_BODY += [t for t in _V_BODY if t.startswith("keep")]
+#: the last steps, weighted towards a normalisation (most drawn operators are meant to be candidates)
+_V_ENDINGS: list[tuple[str, ...]] = [
+    *[("w = w/sum(w)",)] * 4, *[("w = sparsemax(log(w)/T)",)] * 2, ("w = log(w)/T", "w = exp(w - w[first])", "w = w/sum(w)"),
+    ("w = w/sum(w)", "w = w*T/(1 + T) + 1/((1 + T)*len(w))"), (), (), (),
+]
+
+
+def vector_operator_from_definition(definition: str, *, sizes: tuple[int, ...] = (2, 3, 4)) -> Operator:
+    """The operator :func:`vector_operators` draws with this ``definition`` (to reproduce a draw).
+
+    >>> from skd.operators.arith import FloatArith
+    >>> op = vector_operator_from_definition("w = p; keep the 1 first (largest p, ties to the lower index); w = w/sum(w)")
+    >>> op.algorithm([0.25, 0.75], 2.0, FloatArith())
+    [0.0, 1.0]
+    """
+    _check_vector_sizes(sizes)
+    texts = definition.split("; ") if isinstance(definition, str) else []
+    if not texts or texts[0] != "w = p" or any(t not in _V_STEPS for t in texts[1:]):
+        raise InvalidArgument("definition", definition, "must be 'w = p' then steps of vector_operators, joined by '; '")
+    steps = [_V_STEPS[t] for t in texts[1:]]
+
+    def algorithm(p: Any, T: Any, ar: Any) -> list[Any]:
+        s = _VState(list(p), {i: ar.num(v) for i, v in enumerate(p)})
+        for f, arg in steps:
+            f(s, T, ar, arg)
+        zero = ar.num(0)
+        return [s.w.get(i, zero) for i in range(len(p))]
+
+    return vector(algorithm, name="random_vector", definition=definition, sizes=sizes)
+
+
+def _check_vector_sizes(sizes: object) -> tuple[int, ...]:
+    if (not isinstance(sizes, (tuple, list)) or not sizes
+            or any(isinstance(v, bool) or not isinstance(v, int) or not 2 <= v <= 8 for v in sizes)):
+        raise InvalidArgument("sizes", sizes, "must be a non-empty tuple (or list) of integers in [2, 8]")
+    return tuple(sorted(set(sizes)))
+
+
+def vector_operators(*, sizes: tuple[int, ...] = (2, 3, 4), max_steps: int = 4) -> st.SearchStrategy[Operator]:
+    """Random vector operators: algorithms of at most ``max_steps`` steps applied to ``w = p``.
+
+    Declared with :func:`skd.operators.vector` on ``sizes`` (integers in ``[2, 8]``). Each step
+    is something a user writes (exact comparisons of entries of ``p``; ``ar`` for every derived
+    value). Positions are ordered by decreasing ``p``, ties to the lower index; ``first``,
+    ``second`` and ``last`` name kept positions in that order; dropped positions output 0.
+
+    * order: ``sort the positions by decreasing p``, ``keep the k first`` (``k = 1, 2, 3``);
+    * values: ``w = w**(c/T)`` (``c = 1, 2, 1/2``), ``w = w*w``, ``w = log(w)/T``,
+      ``w = exp(w - w[first])``, ``w = w + c`` (``c = 1/10, 1``);
+    * thresholds and normalisations: ``w = sparsemax(w)``, ``w = sparsemax(log(w)/T)``,
+      ``w = w/sum(w)``, and after it a mixture with the uniform distribution;
+    * hazards (``well_defined`` fails for some inputs unless later steps repair it): ``w = w - c``
+      and ``w = max(w - c, 0)`` (``c = 1/10, 1/4, 1/2``: negative entries, a sum or a ``log``
+      argument that can be 0), ``w = (w - w[last])/(w[first] - w[last])`` (0/0 when the kept
+      entries all tie), ``w[0] = w[0]*(p[0] - p[1])/(p[0] - p[1])`` (0/0 at ``p[0] = p[1]``),
+      branches taken only when ``V >= 4`` or only when ``p[first] == p[second]``.
+
+    The last steps are usually a normalisation (``w/sum(w)``, a sparsemax of ``log(w)/T``, a
+    softmax of ``log(w)/T``, the mixture), sometimes none; a step is never repeated at once.
+    The ``definition`` is the steps joined by ``"; "`` (``"w = p; w = w**(2/T); w = w/sum(w)"``):
+    :func:`vector_operator_from_definition` builds the operator again from it.
+
+    >>> from hypothesis import given, settings
+    >>> from skd.operators.arith import FloatArith
+    >>> @settings(max_examples=20, derandomize=True, database=None)
+    ... @given(vector_operators(sizes=(3,), max_steps=3))
+    ... def check(op):
+    ...     assert op.kind == "vector" and op.sizes == (3,) and op.definition.startswith("w = p")
+    ...     try:
+    ...         assert len(op.algorithm([0.5, 0.3, 0.2], 2.0, FloatArith())) == 3
+    ...     except (ArithmeticError, ValueError, TypeError):  # a hazard: undefined (or complex) here
+    ...         pass
+    >>> check()
+    >>> vector_operators(max_steps=0)
+    Traceback (most recent call last):
+    ...
+    skd.operators.errors.InvalidArgument: max_steps=0: must be an integer in [1, 12]
+    """
+    chosen = _check_vector_sizes(sizes)
+    _check_int("max_steps", max_steps, 1, 12)
+    endings = [e for e in _V_ENDINGS if len(e) <= max_steps]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Operator:
+        end = draw(st.sampled_from(endings))
+        body = draw(st.lists(st.sampled_from(_V_BODY), max_size=max_steps - len(end)))
+        steps = [*body, *end]
+        steps = [t for k, t in enumerate(steps) if k == 0 or t != steps[k - 1]]  # a step repeated at once: once
+        return vector_operator_from_definition("; ".join(["w = p", *steps]), sizes=chosen)
+
+    return build()
