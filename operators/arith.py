@@ -101,7 +101,9 @@ class FloatArith(Arith):
         return float(v)
 
     def log(self, a: float) -> float:
-        return math.log(a) if a > 0 else -math.inf
+        # log 0 = -inf (a zero entry of the closed simplex: exp(log 0 / T) = 0); the log of a
+        # negative number is NaN, never -inf (which exp would turn into a harmless-looking 0)
+        return math.log(a) if a > 0 else (-math.inf if a == 0 else math.nan)
 
     def exp(self, a: float) -> float:
         try:

@@ -271,3 +271,20 @@ def test_arith_abstract_primitives_raise_not_implemented(method: str, args: tupl
 
 def test_arith_names_identify_the_number_system() -> None:
     assert [FloatArith.name, MpArith.name, ArbArith.name] == ["float", "mpmath", "arb"]
+
+
+def test_float_arith_log_of_zero_is_minus_infinity_and_of_a_negative_number_nan() -> None:
+    """A past miss of the refuter (found by the vector fuzz): FloatArith.log returned -inf for a
+    negative argument, which a later exp turned into a valid-looking 0, so the candidate search
+    never saw ``log(-0.05)``. Now NaN, and the refuter certifies the failure exactly."""
+    import math
+
+    from skd.operators.arith import FloatArith
+    from skd.verify.refute import refute
+    from skd.verify.strategies import vector_operator_from_definition
+
+    ar = FloatArith()
+    assert ar.log(0.0) == -math.inf and math.isnan(ar.log(-0.05)) and ar.log(1.0) == 0.0
+    op = vector_operator_from_definition("w = p; w = w - 1/10; w = log(w)/T; w = exp(w - w[first]); w = w/sum(w)")
+    ce = refute(op, "well_defined", seconds=5)
+    assert type(ce).__name__ == "Counterexample" and "not real" in ce.statement, ce

@@ -33,8 +33,9 @@ History. First run (prover and kernel of 6e1e9da): 300 operators, 70 proved (eve
 at ~250 points per size: no finding), 198 refuted (every counterexample confirmed), 32 unknown.
 Six of the unknown ones are false by the oracle, missed by the refuter (not a soundness issue):
 ``log`` of a value ``<= 0`` followed by ``exp`` (``w = p; w = w - 1/10; w = log(w)/T; w = exp(w -
-w[first]); w = w/sum(w)``; floats give ``exp(log(-0.05)) = exp(-inf) = 0``, so nothing is sampled
-as a failure) and a 0/0 that only exact cancellation shows (``sparsemax(log(w)/T)`` then ``log``:
+w[first]); w = w/sum(w)``; floats gave ``exp(log(-0.05)) = exp(-inf) = 0``, so nothing was sampled
+as a failure — since fixed: ``FloatArith.log`` of a negative number is NaN, and the refuter
+certifies it, tests/test_arith.py) and a 0/0 that only exact cancellation shows (``sparsemax(log(w)/T)`` then ``log``:
 one kept entry, ``log(1) = 0``, normalised). With the prover forced to ``proved`` the test fails
 with 151 findings in one chunk. Cost with ``-n 2`` on 2 cores (others' load ~3): 58 s wall,
 83 s CPU (user + system) for the whole file.
