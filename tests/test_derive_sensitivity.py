@@ -394,6 +394,7 @@ def test_sparsemax_is_one_over_T_lipschitz_in_logits(sparsemax):
         assert np.linalg.norm(_proj_simplex((z + d) / t) - _proj_simplex(z / t)) / np.linalg.norm(d) == pytest.approx(1 / t, rel=1e-9)
 
 
+@pytest.mark.slow  # proves the vector operator's well_defined on V <= 5 (6-15 s): CI runs it
 def test_entmax15_logit_bound_and_lower_bound():
     d = derive(library.entmax15, topics=["sensitivity"])
     assert d.claim("lipschitz_vector.conclusion").status == "established"
