@@ -554,7 +554,14 @@ def _nonneg(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
         return kernel_sign(e) in ("pos", "zero") or kernel_sign(lin) in ("pos", "zero")
     if kernel_sign(lin) in ("pos", "zero"):
         return True
-    # e = λ c + r with c >= 0 a condition of the path, λ >= 0, r >= 0 by the sign rules
+    return _by_one_condition(lin, conds, strict=False)
+
+
+def _by_one_condition(lin: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...], *, strict: bool) -> bool:
+    """``lin >= 0`` (``strict``: ``> 0``) on the piece as ``λ c + r``: ``c`` a condition of the path
+    (``c >= 0`` or ``c > 0``; ``<``/``<=`` conditions as ``-c``), ``λ >= 0`` rational (read off the
+    constant parts; how it is found does not matter, ``r`` is recomputed) and ``r`` of proved sign:
+    ``r >= 0``; strictly, ``r > 0``, or ``r = 0`` with ``λ > 0`` and ``c > 0``. ``lin`` is log-linear."""
     e0 = _constant(lin)
     for c, rel in conds:
         if rel not in (">", ">=", "<", "<="):
@@ -567,7 +574,8 @@ def _nonneg(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
         if lam is None or not lam.is_Rational or lam < 0:
             continue
         r = sp.expand(lin - lam * cl)
-        if r == 0 or kernel_sign(r) in ("pos", "zero"):
+        rs = "zero" if r == 0 else kernel_sign(r)
+        if rs == "pos" or (rs == "zero" and (not strict or (lam > 0 and rel in (">", "<")))):
             return True
     return False
 
@@ -645,24 +653,7 @@ def _positive(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     lin = _log_linear(e)
     if kernel_sign(lin) == "pos":
         return True
-    if not _is_log_linear(lin):
-        return False
-    e0 = _constant(lin)
-    for c, rel in conds:
-        if rel not in (">", ">=", "<", "<="):
-            continue
-        cl = _log_linear(c if rel in (">", ">=") else -c)
-        if not _is_log_linear(cl):
-            continue
-        c0 = _constant(cl)
-        lam = sp.cancel(e0 / c0) if c0 != 0 else None
-        if lam is None or not lam.is_Rational or lam < 0:
-            continue
-        r = sp.expand(lin - lam * cl)
-        rs = "zero" if r == 0 else kernel_sign(r)
-        if rs == "pos" or (rs == "zero" and lam > 0 and rel in (">", "<")):
-            return True
-    return False
+    return _is_log_linear(lin) and _by_one_condition(lin, conds, strict=True)
 
 
 def _check_ranking(path: _Path, groups: tuple[tuple[int, ...], ...], where: str, weak: bool = False) -> None:

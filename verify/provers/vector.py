@@ -109,7 +109,13 @@ def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
         return True
     if _sign_nonneg(o):
         return True
-    lin = _logs_split(o)
+    return _by_one_condition(_logs_split(o), conditions, strict=False)
+
+
+def _by_one_condition(lin: sp.Expr, conditions: tuple[Condition, ...], *, strict: bool) -> bool:
+    """``lin >= 0`` (``strict``: ``> 0``) as ``λ c + r`` with ``c`` a path condition (``<``/``<=``
+    ones as ``-c``), ``λ >= 0`` rational from the constant parts and ``r`` of proved sign: ``r >= 0``;
+    strictly, ``r > 0``, or ``r = 0`` with ``λ > 0`` and ``c > 0``."""
     o0 = _constant_part(lin)
     for c in conditions:
         if c.rel not in (">", ">=", "<", "<="):
@@ -119,10 +125,19 @@ def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
         if c0 == 0:
             continue
         lam = sp.cancel(o0 / c0)
-        if lam.is_Rational and lam >= 0:
-            r = sp.expand(lin - lam * cl)
+        if not (lam.is_Rational and lam >= 0):
+            continue
+        r = sp.expand(lin - lam * cl)
+        if not strict:
             if r == 0 or _sign_nonneg(r):
                 return True
+            continue
+        try:
+            rs = "zero" if r == 0 else sign_of(r)
+        except ValueError:
+            continue
+        if rs == "pos" or (rs == "zero" and lam > 0 and c.rel in (">", "<")):
+            return True
     return False
 
 
@@ -253,25 +268,7 @@ def _positive_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
             return True
     except ValueError:  # a symbol that is not positive: no sign
         return False
-    o0 = _constant_part(split)
-    for c in conditions:
-        if c.rel not in (">", ">=", "<", "<="):
-            continue
-        cl = _logs_split(c.expr if c.rel in (">", ">=") else -c.expr)
-        c0 = _constant_part(cl)
-        if c0 == 0:
-            continue
-        lam = sp.cancel(o0 / c0)
-        if not (lam.is_Rational and lam >= 0):
-            continue
-        r = sp.expand(split - lam * cl)
-        try:
-            rs = "zero" if r == 0 else sign_of(r)
-        except ValueError:
-            continue
-        if rs == "pos" or (rs == "zero" and lam > 0 and c.rel in (">", "<")):
-            return True
-    return False
+    return _by_one_condition(split, conditions, strict=True)
 
 
 def _ranking_problem(piece: Piece, weak: bool = False) -> str | None:
