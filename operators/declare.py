@@ -289,11 +289,11 @@ def _fingerprint(fn: Callable[..., Any], seen: set[int], depth: int = 0) -> str:
     ``make(1)`` and ``make(2)``, have one source), its default arguments, and the globals it reads
     (helper functions, recursively, and constants). Without source (a REPL, ``exec``) or for a
     ``lambda`` (two on one line share their source line) the bytecode and constants are recorded
-    instead, which ties the hash to the interpreter version — only for such functions.
+    instead, which ties the hash to the interpreter version — only for such functions (and for
+    ``functools.wraps`` wrappers, whose source ``inspect`` reports as their inner function's).
 
     Two algorithms with equal fingerprints compute the same function of ``(p, T, ar)`` unless
     they read state that changes between calls, which :func:`vector` excludes."""
-    fn = inspect.unwrap(fn) if inspect.isfunction(fn) else fn
     name = getattr(fn, "__qualname__", repr(fn))
     if id(fn) in seen:
         return f"<recursive {name}>"
@@ -305,7 +305,9 @@ def _fingerprint(fn: Callable[..., Any], seen: set[int], depth: int = 0) -> str:
         has_source = True
     except (OSError, TypeError):
         has_source = False
-    if code is not None and (not has_source or name.endswith("<lambda>")):
+    # inspect.getsource follows __wrapped__: a functools.wraps wrapper shows its inner function's
+    # source (and name), not its own code, so two decorators of one function would look alike
+    if code is not None and (not has_source or name.endswith("<lambda>") or hasattr(fn, "__wrapped__")):
         parts.append("code:" + _code_fingerprint(code))
     closure = getattr(fn, "__closure__", None) or ()
     if code is not None and closure:

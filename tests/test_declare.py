@@ -379,6 +379,23 @@ def test_declare_vector_hash_sees_closure_cells_defaults_globals_and_sourceless_
     exec("def alg(p, T, ar):\n    return [ar.num(v) for v in p]\n", ns1)
     exec("def alg(p, T, ar):\n    return [ar.num(v) for v in reversed(p)]\n", ns2)
     assert vector(ns1["alg"], name="r", definition="p").hash != vector(ns2["alg"], name="r", definition="p").hash
+    # two functools.wraps decorators of one function: inspect reports the inner function's source
+    import functools
+
+    def doubled(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(p: Any, T: Any, ar: Any) -> list[Any]:
+            return [v * 2 for v in fn(p, T, ar)]
+        return wrapper
+
+    def negated(fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(p: Any, T: Any, ar: Any) -> list[Any]:
+            return [-v for v in fn(p, T, ar)]
+        return wrapper
+
+    assert (vector(doubled(_uses_a_global_helper), name="w", definition="p").hash
+            != vector(negated(_uses_a_global_helper), name="w", definition="p").hash)
     # two lambdas on one line share their source line
     f, g = (lambda p, T, ar: [ar.num(v) for v in p]), (lambda p, T, ar: [ar.num(v) for v in p[::-1]])
     assert vector(f, name="l", definition="p").hash != vector(g, name="l", definition="p").hash

@@ -635,10 +635,9 @@ _NEED_TEXT = {"ne0": "!= 0", "gt0": "> 0", "ge0": ">= 0"}
 def _sum_problem(total: sp.Expr) -> str | None:
     """None when ``total`` (the sum of a piece's outputs) is identically 1 — a polynomial identity
     (sparsemax, entmax), else over a common denominator; else the numerator of ``total - 1``."""
-    if sp.expand(total - 1) == 0:
+    if _is_identically_zero(total - 1):
         return None
-    num, _ = sp.fraction(sp.together(total - 1))
-    return None if sp.expand(num) == 0 else sp.sstr(num)[:200]
+    return sp.sstr(sp.fraction(sp.together(total - 1))[0])[:200]
 
 
 @functools.lru_cache(maxsize=_MEMO_MAX)
