@@ -51,14 +51,23 @@ def test_axioms_rules_for_unknown_id_raises_keyerror_naming_the_axioms():
 
 
 @pytest.mark.parametrize("axiom", AXIOM_IDS)
-def test_axioms_every_axiom_has_a_separable_prover_and_the_pointwise_ones_a_vector_prover(axiom):
+def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
+    """Vector operators: the pointwise axioms by symbolic execution on the declared sizes, the
+    others by a theorem about a built-in; well_defined by theorem first, then symbolically."""
+    from skd.verify.provers import theorems as TH
     from skd.verify.provers import vector as V
 
     assert callable(prover_for(axiom, "separable"))
     assert prover_for(axiom, OperatorKind.SEPARABLE) is prover_for(axiom, "separable")
-    vector_provers = {"well_defined": V.prove_well_defined_vector, "ranking": V.prove_ranking_vector,
-                      "identity": V.prove_identity_vector}
-    assert prover_for(axiom, "vector") is vector_provers.get(axiom)
+    vec = prover_for(axiom, "vector")
+    if axiom in ("ranking", "identity"):
+        assert vec is {"ranking": V.prove_ranking_vector, "identity": V.prove_identity_vector}[axiom]
+    elif axiom == "well_defined":
+        assert isinstance(vec, TH.FirstOf)
+        assert [type(p) for p in vec.provers] == [TH.TheoremProver, type(V.prove_well_defined_vector)]
+        assert vec.provers[0].axiom_id == "well_defined" and vec.provers[1] is V.prove_well_defined_vector
+    else:
+        assert isinstance(vec, TH.TheoremProver) and vec.axiom_id == axiom
     assert prover_for(axiom, "quantum") is None
 
 

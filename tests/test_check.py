@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import skd.verify.checker as checker
-from skd.operators import library, separable
-from skd.verify.verdict import InternalConsistencyError, Report, Verdict
+from skd.operators import library, separable, vector
+from skd.verify.verdict import InternalConsistencyError, Report, Step, Verdict
 
 
 def test_check_expected_matrix_covers_every_builtin_and_axiom():
@@ -25,6 +25,21 @@ def test_check_compare_reports_differences():
     r = Report({"name": "power"}, "paper", (Verdict("identity", "unknown", "x", reason="r", reason_kind="budget"),))
     diffs = checker.compare_with_expected([r])
     assert any("power/identity: expected proved, got unknown" in d for d in diffs)
+
+
+def test_check_compare_reports_a_proof_on_another_scope_than_expected():
+    cert = (Step("s", "positive"),)
+    narrow = Report({"name": "power"}, "paper", (Verdict("identity", "proved", "x", scope="V in {2, 3}", certificate=cert),))
+    assert checker.compare_with_expected([narrow]) == [
+        "power/identity: expected proved on full, got proved on V in {2, 3}", "power_T2: expected in the matrix but not checked",
+        "hybrid: expected in the matrix but not checked", "mixture: expected in the matrix but not checked",
+        "laplace: expected in the matrix but not checked", "topk: expected in the matrix but not checked",
+        "sparsemax: expected in the matrix but not checked", "entmax15: expected in the matrix but not checked"]
+    stated = {"operators": {"power": {"identity": "proved"}}, "scopes": {"power": {"identity": "V in {2, 3}"}}}
+    assert checker.compare_with_expected([narrow], stated) == []
+    full = Report({"name": "power"}, "paper", (Verdict("identity", "proved", "x", certificate=cert),))
+    assert checker.compare_with_expected([full], stated) == [
+        "power/identity: expected proved on V in {2, 3}, got proved on full"]
 
 
 def test_check_proved_and_refuted_together_is_an_internal_error(monkeypatch):
@@ -63,12 +78,24 @@ def test_check_power_qualifies_with_full_scope():
     assert all(v.scope == "full" and v.certificate for v in report.verdicts)
 
 
-@pytest.mark.slow  # proves the vector operator's well_defined on V <= 5 (6-15 s): CI runs it
+@pytest.mark.slow  # instantiates the sparsemax theorem on V <= 5 (~7 s): CI runs it
 def test_check_vector_verdict_scope_names_the_sizes():
-    report = checker.check(library.sparsemax, timeout=10, attack_seconds=0.3)
-    unknowns = [v for v in report.verdicts if v.status == "unknown"]
-    assert unknowns and all("V in {2, 3, 4, 5}" in v.scope for v in unknowns)
+    """The built-in: every proof is by a theorem, for every V; the same algorithm declared by a
+    user (another content hash): well_defined proved on the declared sizes only, continuity and
+    the limits unknown (no theorem applies), and the unknown verdicts name the sizes searched."""
+    report = checker.check(library.sparsemax, timeout=30, attack_seconds=0.3)
+    proved = [v for v in report.verdicts if v.status == "proved"]
+    assert {v.axiom for v in proved} == {"well_defined", "continuity", "entropy", "boundary_cold", "boundary_hot"}
+    assert all(v.scope == "full" for v in proved)  # every V >= 2: the axioms' statement
     assert report.exit_code == 1
+
+    mine = vector(lambda p, T, ar: library.sparsemax_algorithm(p, T, ar), name="my_sparsemax",
+                  definition="sparsemax(log p / T), mine", sizes=(2, 3), order_based=True)
+    report = checker.check(mine, timeout=30, attack_seconds=0.3)
+    assert report.verdict("well_defined").status == "proved" and report.verdict("well_defined").scope == "V in {2, 3}"
+    unknowns = [v for v in report.verdicts if v.status == "unknown"]
+    assert {v.axiom for v in unknowns} == {"continuity", "entropy", "boundary_cold", "boundary_hot"}
+    assert all("V in {2, 3}" in v.scope for v in unknowns)
 
 
 def test_check_separable_non_identity_exits_1():

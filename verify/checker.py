@@ -330,9 +330,13 @@ def load_expected_matrix() -> dict[str, Any]:
 
 
 def compare_with_expected(reports: list[Report], expected: Mapping[str, Any] | None = None) -> list[str]:
-    """Differences between ``reports`` and the expected matrix (empty list: all as expected)."""
+    """Differences between ``reports`` and the expected matrix (empty list: all as expected): the
+    status of every cell, and the scope of every proof (``"full"`` unless the matrix's
+    ``"scopes"`` states another, e.g. ``"V in {2, 3, 4, 5}"`` for a proof on a vector operator's declared
+    sizes): a proof on a narrower scope than expected is a difference, so is a wider one."""
     expected = expected or load_expected_matrix()
     table = expected["operators"]
+    scopes = expected.get("scopes", {})
     diffs = []
     seen = set()
     for r in reports:
@@ -346,6 +350,9 @@ def compare_with_expected(reports: list[Report], expected: Mapping[str, Any] | N
             w = want.get(v.axiom)
             if w != v.status:
                 diffs.append(f"{name}/{v.axiom}: expected {w}, got {v.status}")
+            elif v.status == "proved" and v.scope != scopes.get(name, {}).get(v.axiom, "full"):
+                diffs.append(f"{name}/{v.axiom}: expected proved on {scopes.get(name, {}).get(v.axiom, 'full')}, "
+                             f"got proved on {v.scope}")
     for name in table:
         if name not in seen:
             diffs.append(f"{name}: expected in the matrix but not checked")

@@ -1,5 +1,5 @@
 """The proof kernel for vector operators: ``well_defined``, ``ranking`` and ``identity`` on the
-declared sizes, re-derived.
+declared sizes, re-derived; and proofs of the built-ins by a V-generic theorem, instantiated.
 
 Trusted, like :mod:`skd.verify.kernel`, and independent of the prover it checks
 (:mod:`skd.verify.provers.vector`, built on :mod:`skd.verify.symexec`): it imports only the
@@ -29,6 +29,14 @@ kernel's public sign rules and the project's symbol ``T``, and re-does everythin
    sum to 1, every output minus its entry is identically 0, unless a condition of the piece has,
    there, a sign that contradicts it (then no point of the simplex takes the piece at ``T = 1``).
 
+5. **proofs by theorem** (the built-ins only): the operator's content hash is the built-in's, the
+   theorem is this module's own table's (:data:`_THEOREMS`) for that built-in and axiom, the
+   scope is ``full`` (every ``V >= 2``); for ``well_defined``, every piece of every order class
+   of every declared size passes 3 and computes the map the theorem is about (:data:`_FORMS`:
+   the threshold forms of sparsemax and entmax15, the power form of topk on a kept set that
+   does not move with ``T``; docs/theory/vector.md, "Proofs by theorem", T1–T3); the other
+   axioms cite that ``well_defined`` proof as a lemma, whose form is checked here.
+
 A piece whose path condition is unsatisfiable is still checked (nothing is gained by skipping it),
 except by ``identity``'s contradiction test above, which is itself a proof that no point takes it.
 Proving the statements for **all positive vectors** (not only those summing to 1) proves them on
@@ -53,7 +61,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -710,6 +718,306 @@ _AXIOM_CHECKS = {
 _WEAK_RANKING = functools.partial(_check_ranking, weak=True)
 
 
+# -- V-generic theorems about the built-ins, instantiated -------------------------------------------
+
+#: the theorems of docs/theory/vector.md the kernel accepts as proofs for all ``V``, per built-in
+#: and axiom: (theorem, the map the theorem is about). The kernel's own table (the prover's is not
+#: read); the theorems hold on the open simplex, for the paper and weak readings of these axioms
+#: (the two profiles differ only in ranking)
+_THEOREMS: dict[tuple[str, str], tuple[str, str]] = {
+    ("topk", "well_defined"): ("L.1", "power"),
+    ("sparsemax", "well_defined"): ("V.6", "sparsemax"),
+    ("entmax15", "well_defined"): ("V.7", "entmax"),
+    ("topk", "entropy"): ("V.9", "power"),
+    ("sparsemax", "continuity"): ("V.8", "sparsemax"),
+    ("sparsemax", "entropy"): ("V.9", "sparsemax"),
+    ("sparsemax", "boundary_cold"): ("L.2", "sparsemax"),
+    ("sparsemax", "boundary_hot"): ("L.2", "sparsemax"),
+    ("entmax15", "continuity"): ("V.8", "entmax"),
+    ("entmax15", "entropy"): ("V.9", "entmax"),
+    ("entmax15", "boundary_cold"): ("L.3", "entmax"),
+    ("entmax15", "boundary_hot"): ("L.3", "entmax"),
+}
+#: the content hash of each built-in's algorithm as it was when its theorems were checked against
+#: it (docs/theory/vector.md reads that code): a change to the algorithm (or to what it reads)
+#: changes the hash, and the kernel then refuses the theorems until someone has re-read the
+#: proofs against the new code and updated this table — the library's own hash is not enough,
+#: since it changes together with the code
+_PINNED = {"topk": "0773e2dad6cc81e6", "sparsemax": "1a4fd7419f685631", "entmax15": "400c488abc35cbaf"}
+#: the scope of a theorem's proof: the axiom's whole statement ("for every V >= 2, p in the open
+#: simplex and T > 0"), as for a separable proof — the theorems are V-generic
+THEOREM_SCOPE = "full"
+
+
+def _ell(v: sp.Expr) -> sp.Expr:
+    """``log v`` for a value of the class, as a sum of its symbols' logarithms and gaps."""
+    return _log_linear(sp.log(v))
+
+
+def _support(path: _Path, where: str) -> list[int]:
+    """The entries whose output is not the number 0 (an output that is 0 only after
+    simplification counts as in the support: it must then pass the support's checks)."""
+    support = [i for i, o in enumerate(path.outs) if not (o.is_number and o == 0)]
+    if not support:
+        raise KernelRejection(f"{where}: every output is 0")
+    return support
+
+
+def _common(taus: Sequence[sp.Expr], where: str, what: str) -> sp.Expr:
+    for k, t in enumerate(taus[1:], start=1):
+        if not _is_identically_zero(_log_linear(t - taus[0])):
+            raise KernelRejection(f"{where}: {what} differs between two entries of the support "
+                                  f"({sp.sstr(taus[0])[:80]} vs {sp.sstr(t)[:80]} at position {k})")
+    return taus[0]
+
+
+def _is_threshold_piece(path: _Path, values: Sequence[sp.Expr], where: str, *, power: int) -> None:
+    """On the piece, the outputs are ``(w - τ)_+ ** power`` for one ``τ`` (``w = log p / T``
+    for ``power = 1``, ``log p / (2T)`` for ``power = 2``): on the support each output is
+    ``(w_i - τ) ** power`` with ``w_i - τ >= 0`` (and ``τ`` the same for every entry of the
+    support), off it the output is 0 and ``w_j - τ <= 0``. With the outputs summing to 1
+    (:func:`_check_piece`) this is the threshold form whose ``τ`` is unique (Lemma V.5), i.e. the
+    piece computes sparsemax(log p / T) (``power = 1``) or entmax15(log p / T) (``power = 2``):
+    Theorems V.6 and V.7 of docs/theory/vector.md, checked here instead of trusted."""
+    conds = tuple(path.conds)
+    w = [_ell(v) / (T * power) for v in values]
+    support = _support(path, where)
+    bases: list[sp.Expr] = []
+    for i in support:
+        o = path.outs[i]
+        if power == 1:
+            bases.append(o)
+        elif isinstance(o, sp.Pow) and o.exp == 2:
+            bases.append(o.base)
+        elif o.is_Rational and o > 0:  # SymPy evaluated the square of a number (a support of one entry: 1)
+            bases.append(sp.sqrt(o))
+        else:
+            raise KernelRejection(f"{where}: output {i} = {sp.sstr(o)[:120]} is not a square")
+    tau = _common([w[i] - b for i, b in zip(support, bases, strict=True)], where, "the threshold")
+    for i, b in zip(support, bases, strict=True):
+        if not (bool(b.is_nonnegative) if b.is_number else _above_a_condition(b, conds) if power == 2
+                else _nonneg(b, conds)):
+            raise KernelRejection(f"{where}: w_{i} - tau = {sp.sstr(b)[:160]} is not proved >= 0")
+    for j in range(len(values)):
+        if j in support:
+            continue
+        if _below_threshold_sq([w[i] for i in support], w[j], conds) if power == 2 else _nonneg(tau - w[j], conds):
+            continue
+        raise KernelRejection(f"{where}: entry {j} is outside the support but tau - w_{j} = "
+                              f"{sp.sstr(tau - w[j])[:160]} is not proved >= 0")
+
+
+def _above_a_condition(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
+    """``e >= 0`` as ``c' + r``: ``c' >= 0`` a condition of the path (``<``/``<=`` ones negated)
+    and ``r = e - c'`` (logarithms split, expanded: square roots of equal arguments cancel)
+    identically 0 or of sign ``>= 0`` by the sign rules."""
+    for c, rel in conds:
+        if rel not in (">", ">=", "<", "<="):
+            continue
+        r = _log_linear(e - (c if rel in (">", ">=") else -c))
+        if r == 0 or (not _has_root(r) and kernel_sign(r) in ("pos", "zero")):
+            return True
+    return False
+
+
+def _has_root(e: sp.Expr) -> bool:
+    return any(a.exp == sp.Rational(1, 2) for a in e.atoms(sp.Pow))
+
+
+def _plainly_nonneg(e: sp.Expr) -> bool:
+    """``e >= 0`` syntactically: built from numbers ``>= 0`` and positive symbols by sums,
+    products and integer powers, or an even power of a real expression (every expression here is
+    real: polynomials in the class's gaps and ``1/T``)."""
+    if e.is_number:
+        return bool(e.is_nonnegative)
+    if e.is_Symbol:
+        return bool(e.is_positive)
+    if isinstance(e, sp.Pow) and e.exp.is_Integer:
+        return e.exp % 2 == 0 or (_plainly_nonneg(e.base) and (e.exp > 0 or bool(e.base.is_positive)))
+    if isinstance(e, (sp.Add, sp.Mul)):
+        return all(_plainly_nonneg(a) for a in e.args)
+    return False
+
+
+def _below_threshold_sq(ws: Sequence[sp.Expr], wj: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
+    """``w_j <= τ`` for the squared threshold form, where ``Σ_S (w_i - τ)^2 = 1`` with every
+    ``w_i - τ >= 0`` (both checked before): ``Q(t) = Σ_S (w_i - t)^2`` is strictly decreasing
+    for ``t <= min_S w``, so if ``w_j <= min_S w`` then ``w_j <= τ  <=  Q(w_j) >= Q(τ) = 1``.
+    So: every ``w_i - w_j >= 0`` (plainly: a sum of gaps) and ``P = Σ_S (w_i - w_j)^2 - 1 >= 0`` on the
+    piece, as ``λ c' + r`` with ``c' >= 0`` a condition of the path, or — when ``c'`` holds one
+    square root ``s = sqrt(D)`` — as ``λ c' (c' + 2 s) + r`` with ``c' + 2 s >= 0`` (``s**2``
+    replaced by ``D``: sqrt-free), ``λ >= 0`` rational read off the constant parts and ``r``
+    identically 0 or of proved sign ``>= 0`` (after factoring)."""
+    if not all(_plainly_nonneg(_log_linear(wi - wj)) for wi in ws):
+        return False
+    P = _log_linear(sp.Add(*[(wi - wj) ** 2 for wi in ws]) - 1)
+
+    def nonneg_rest(r: sp.Expr) -> bool:
+        """``r`` is 0, or factors into positive numbers, positive symbols and even powers (of real
+        expressions: everything here is a polynomial in the class's gaps and ``1/T``)."""
+        r = sp.expand(r)
+        return r == 0 or _plainly_nonneg(sp.factor(r))
+
+    p0 = _constant(P)
+    for c, rel in conds:
+        if rel not in (">", ">=", "<", "<="):
+            continue
+        cp = _log_linear(c if rel in (">", ">=") else -c)
+        roots = [a for a in cp.atoms(sp.Pow) if a.exp == sp.Rational(1, 2)]
+        if not roots:
+            E = cp
+        elif len(roots) == 1:
+            s_, D = roots[0], roots[0].base
+            if not _need_holds(D, "ge0", conds):  # s real on the path
+                continue
+            # c' + 2 s >= 0: it is affine in s (c' holds s once, to the first power) and plainly
+            # >= 0 for every s > 0, so also at s = 0 (continuity)
+            g = sp.expand(cp + 2 * s_)
+            sv = sp.Dummy("s", positive=True)
+            g_s = g.xreplace({s_: sv})
+            if g_s.has(s_) or sp.degree(g_s, sv) > 1 or not _plainly_nonneg(g_s):
+                continue
+            E = _log_linear(sp.expand(cp * (cp + 2 * s_)).subs(s_ ** 2, D))
+            if E.has(s_):
+                continue
+        else:
+            continue
+        e0 = _constant(E)
+        if e0 == 0:
+            continue
+        lam = sp.cancel(p0 / e0)
+        if not lam.is_Rational or lam < 0:
+            continue
+        if nonneg_rest(P - lam * E):
+            return True
+    return nonneg_rest(P)
+
+
+def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str) -> None:
+    """On the piece, the outputs are the power-softening of ``p`` restricted to the support
+    ``K``: ``F_i = p_i ** (1/T) / D`` on ``K`` (one ``D``; the outputs sum to 1, so ``D`` is
+    ``Σ_K p_j ** (1/T)``), 0 off it — and no condition of the piece involves ``T``, so that ``K``
+    does not move with ``T`` (Theorem L.1's hypothesis)."""
+    for c, _ in path.conds:
+        if T in c.free_symbols:
+            raise KernelRejection(f"{where}: the condition {sp.sstr(c)[:120]} involves T (the kept set may move with T)")
+    support = _support(path, where)
+    _common([_ell(values[i]) / T - _log_linear(sp.log(path.outs[i])) for i in support], where, "log p_i / T - log F_i")
+
+
+_FORMS: dict[str, Callable[[_Path, Sequence[sp.Expr], str], None]] = {
+    "sparsemax": functools.partial(_is_threshold_piece, power=1),
+    "entmax": functools.partial(_is_threshold_piece, power=2),
+    "power": _is_power_piece,
+}
+#: pieces whose form was checked: the check is the same for every numbering of the entries, so
+#: the key is the path's conditions with its (value, output) pairs in a canonical order — the
+#: classes of one shape share their pieces up to that numbering (entmax15, V = 4: 467 pieces, 8 shapes)
+_FORM_CHECKED: set[tuple[Any, ...]] = set()
+
+
+def _check_form(form: str, path: _Path, values: Sequence[sp.Expr], where: str) -> None:
+    pairs = sorted(zip(values, path.outs, strict=True), key=lambda vo: sp.default_sort_key(vo[0]))
+    key = (form, tuple(pairs), tuple(path.conds))
+    if key in _FORM_CHECKED:
+        return
+    _FORMS[form](_Path(path.conds, [o for _, o in pairs], path.needs), [v for v, _ in pairs], where)
+    if len(_FORM_CHECKED) >= _MEMO_MAX:
+        _FORM_CHECKED.clear()
+    _FORM_CHECKED.add(key)
+#: instantiations already checked in this process: (operator hash, form, sizes) -> message
+_INSTANTIATED: dict[tuple[str, str, tuple[int, ...]], str] = {}
+
+
+def _theorem_step(outcome: Any, axiom: str, op: Any) -> tuple[str, str, str]:
+    """The built-in, theorem and map of a proof by theorem of ``axiom`` for ``op``: its theorem
+    step cites the kernel's theorem for this built-in and axiom, the operator *is* that built-in
+    (its content hash equals that of the library's operator of that name: the same algorithm and
+    declared sizes), and the scope is every ``V``."""
+    from skd.operators import library
+
+    if getattr(outcome, "status", None) != "proved":
+        raise KernelRejection(f"the outcome of {axiom} is {getattr(outcome, 'status', None)}, not proved")
+    steps = [s for s in outcome.steps if s.check == "theorem"]
+    if len(steps) != 1:
+        raise KernelRejection("a proof by theorem cites exactly one theorem")
+    args = dict(steps[0].args)
+    name = args.get("builtin", "")
+    if (name, axiom) not in _THEOREMS:
+        raise KernelRejection(f"no theorem of the kernel proves {axiom} for {name!r}")
+    theorem, form = _THEOREMS[(name, axiom)]
+    if args.get("theorem") != theorem:
+        raise KernelRejection(f"{axiom} of {name} is theorem {theorem}, the certificate cites {args.get('theorem')!r}")
+    try:
+        builtin = library.get(name)
+    except (KeyError, ValueError) as exc:
+        raise KernelRejection(f"no built-in {name!r}") from exc
+    if getattr(op, "hash", None) != builtin.hash:
+        raise KernelRejection(f"the operator is not the built-in {name} (its content hash differs): the theorem "
+                              "is about that algorithm only")
+    if builtin.hash != _PINNED.get(name):
+        raise KernelRejection(f"the built-in {name} has changed (content hash {builtin.hash}, the theorems were checked "
+                              f"against {_PINNED.get(name)}): re-read docs/theory/vector.md against the new algorithm, "
+                              "then update kernel_vector._PINNED")
+    if outcome.scope != THEOREM_SCOPE:
+        raise KernelRejection(f"the outcome states the scope {outcome.scope!r}, a theorem proves {THEOREM_SCOPE!r}")
+    return name, theorem, form
+
+
+def _instantiate(op: Any, form: str) -> str:
+    """On every declared size, every piece of every order class of the algorithm is defined
+    (:func:`_check_piece`), computes the map ``form`` (:data:`_FORMS`) and agrees with the
+    algorithm run in 40 digits (:func:`_spot_check`): Theorems V.6/V.7 (L.1 for topk) re-checked
+    on those sizes rather than trusted."""
+    sizes = tuple(sorted(set(op.sizes)))
+    key = (op.hash, form, sizes)
+    if key not in _INSTANTIATED:
+        n_classes = n_pieces = 0
+        for Vn in sizes:
+            for groups in _ordered_partitions(tuple(range(Vn))):
+                values, _ = _class_values(groups)
+                paths = _paths(op.algorithm, groups)
+                for j, path in enumerate(paths):
+                    where = f"V = {Vn}, class {groups}, path {j}"
+                    _check_piece(path, where)
+                    _check_form(form, path, values, where)
+                _spot_check(op.algorithm, groups, paths)
+                n_classes += 1
+                n_pieces += len(paths)
+        _INSTANTIATED[key] = (f"every piece is defined and computes the {form} map on V in {set(sizes)} "
+                              f"({n_classes} order classes, {n_pieces} pieces)")
+    return _INSTANTIATED[key]
+
+
+def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any]) -> str:
+    """A proof by a theorem of docs/theory/vector.md (:func:`_theorem_step`).
+
+    ``well_defined``: the theorem that the algorithm computes its map for every ``V`` (V.6, V.7;
+    L.1 for topk), instantiated by :func:`_instantiate`. Every other axiom: its one theorem step
+    plus the lemma ``well_defined``, whose proved outcome must come in ``lemmas`` and be a proof
+    by theorem of the same built-in; that outcome is checked here for its form, not instantiated
+    again: like every proved outcome it reached the caller only through this kernel (the
+    instantiation is the expensive part, ~17 s for entmax15; ``skd recheck`` re-derives the
+    lemma in its own worker, whose kernel instantiates it)."""
+    name, theorem, form = _theorem_step(outcome, axiom, op)
+    if axiom == "well_defined":
+        if len(outcome.steps) != 1:
+            raise KernelRejection("a proof by theorem of well_defined has exactly one step")
+        return f"kernel (vector): theorem {theorem} for {name}, {THEOREM_SCOPE}; instantiation: {_instantiate(op, form)}"
+    cited = [dict(s.args).get("axiom") for s in outcome.steps if s.check == "lemma"]
+    if len(outcome.steps) != 2 or cited != ["well_defined"]:
+        raise KernelRejection("a proof by theorem of an axiom other than well_defined has two steps: the lemma "
+                              "well_defined and the theorem")
+    wd = lemmas.get("well_defined")
+    if wd is None:
+        raise KernelRejection("the lemma well_defined is cited but its outcome is not given")
+    wd_name, wd_theorem, wd_form = _theorem_step(wd, "well_defined", op)
+    if wd_name != name or wd_form != form or len(wd.steps) != 1:
+        raise KernelRejection(f"the lemma well_defined is not the theorem proof for {name}")
+    return (f"kernel (vector): theorem {theorem} for {name}, {THEOREM_SCOPE}, on the lemma well_defined "
+            f"(theorem {wd_theorem}, instantiated when it was proved)")
+
+
 #: the points of each class where the algorithm is also run in 40-digit arithmetic:
 #: (a, the gaps d_k = num(k) / den(k), T)
 _SPOT_POINTS = (
@@ -872,15 +1180,20 @@ def scope_of(sizes: Sequence[int]) -> str:
 
 
 def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None,
-                       weak_ranking: bool = False) -> tuple[bool, str]:
+                       weak_ranking: bool = False, lemmas: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     """Accept or reject a ``proved`` outcome of ``axiom`` for the vector operator ``op``.
 
     ``well_defined``, ``ranking`` (strict; ``weak_ranking``: the weak profile's ``>=``, which the
     caller asks for exactly when its profile states it) and ``identity``: every piece passes
     :func:`_check_piece` and the axiom's own piece check (:data:`_AXIOM_CHECKS`).
     The scope must name exactly the sizes checked (the operator's declared sizes, or ``sizes``
-    for a test). Returns ``(accepted, message)``."""
+    for a test). A proof by theorem (a step ``theorem``): :func:`_check_theorem`, with the
+    lemma ``well_defined`` from ``lemmas``. Returns ``(accepted, message)``."""
     try:
+        if any(getattr(s, "check", None) == "theorem" for s in getattr(outcome, "steps", ())):
+            if getattr(op, "kind", None) != "vector" or getattr(outcome, "status", None) != "proved":
+                raise KernelRejection("a proof by theorem is for a proved outcome of a vector built-in")
+            return True, _check_theorem(axiom, op, outcome, lemmas or {})
         if axiom not in _AXIOM_CHECKS:
             raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
         axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]

@@ -107,7 +107,8 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
 
         from .kernel_vector import check_vector_proof
 
-        accepted, message = check_vector_proof(verdict.axiom, op, outcome, weak_ranking=not PROFILES[profile].strict_ranking)
+        accepted, message = check_vector_proof(verdict.axiom, op, outcome, weak_ranking=not PROFILES[profile].strict_ranking,
+                                               lemmas=lemmas)
     else:
         from .kernel import check_proof
 

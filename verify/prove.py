@@ -42,6 +42,7 @@ from .provers.common import (
     require_separable,
     with_step_data,
 )
+from .provers.theorems import is_by_theorem
 from .regions import Unsupported, resolve_v, v_cases
 from .verdict import Step
 
@@ -250,8 +251,8 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome, profile: Profile 
     if op.kind == OperatorKind.VECTOR:
         from .kernel_vector import check_vector_proof
 
-        ok, message = check_vector_proof(axiom_id, op, out,
-                                         weak_ranking=profile is not None and not profile.strict_ranking)
+        ok, message = check_vector_proof(axiom_id, op, out, weak_ranking=profile is not None and not profile.strict_ranking,
+                                         lemmas=lemma_outcomes(op, out, profile))
     else:
         from .kernel import check_proof
 
@@ -269,7 +270,8 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
     (certified counterexamples about F itself) need no such lemma."""
     out = _prove(axiom_id, op, profile)
     rules = rules_for(axiom_id)
-    if not rules.needs_positive_score or out.status != "proved":
+    if not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out):
+        # a proof by theorem carries its own definedness, for every V (the kernel re-checks it)
         return out
     wd = prove("well_defined", op, profile)
     if wd.status != "proved" or is_negated(wd):

@@ -191,7 +191,7 @@ def matrix_table(reports: Sequence[Any], expected: Mapping[str, Mapping[str, str
         table.add_row(*row)
     table.caption = "  ".join(f"{_LABELS.get(a, a)}={a}" for a in axioms)
     if partial:
-        table.caption += "\n* proved on " + "; ".join(sorted(partial)) + " only (the operator's declared sizes)"
+        table.caption += "\n* the scope the proof states: " + "; ".join(sorted(partial)) + " (V in {...}: the operator's declared sizes)"
     return table
 
 

@@ -12,7 +12,7 @@ generic phases only if the rules say so, else reported unsupported — never ski
 >>> from skd.verify.axioms import rules_for
 >>> r = rules_for("entropy")
 >>> r.axiom.label, sorted(r.provers), sorted(r.searched_kinds())
-('A3', ['separable'], ['separable', 'vector'])
+('A3', ['separable', 'vector'], ['separable', 'vector'])
 """
 
 from __future__ import annotations

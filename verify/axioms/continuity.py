@@ -29,6 +29,7 @@ from .. import certify as C
 from ..hybrid import HoldsNote
 from ..outcome import Prover
 from ..provers.separable import prove_continuity
+from ..provers.theorems import TheoremProver
 from ..sampling import nice_rationals, roots_1d, switch_exprs
 from ..search import Candidate, Search, SearchLog, tie_directions
 from ..verdict import Counterexample
@@ -168,7 +169,8 @@ _RUNS = {OperatorKind.SEPARABLE: _run_separable, OperatorKind.VECTOR: _run_vecto
 class Continuity(AxiomRules):
     axiom_id = "continuity"
     margin_name = "-(size of the jump of F_T across p along d)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_continuity}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_continuity,
+                                                         OperatorKind.VECTOR: TheoremProver("continuity")}
     #: whole searches per kind (no float margin, so no generic phases)
     runs: ClassVar[Mapping[OperatorKind, Callable[[Search], Counterexample | SearchLog]]] = _RUNS
 

@@ -25,6 +25,7 @@ from skd.operators.kinds import OperatorKind
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_entropy
+from ..provers.theorems import TheoremProver
 from ..search import Candidate, Search
 from ..verdict import Counterexample
 from .base import AxiomRules, Structured
@@ -118,7 +119,8 @@ def _structured_vector(s: Search) -> Counterexample | None:
 class Entropy(AxiomRules):
     axiom_id = "entropy"
     margin_name = "entropy margin H(F_T2) - H(F_T1)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_entropy}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_entropy,
+                                                         OperatorKind.VECTOR: TheoremProver("entropy")}
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

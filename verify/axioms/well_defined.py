@@ -31,6 +31,7 @@ from skd.operators.kinds import OperatorKind, float_env, float_mp
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_well_defined
+from ..provers.theorems import FirstOf, TheoremProver
 from ..provers.vector import prove_well_defined_vector
 from ..sampling import weights_to_p
 from ..search import Candidate, Search
@@ -134,8 +135,9 @@ class WellDefined(AxiomRules):
     margin_name = "smallest entry of F_T(p)"
     provers: ClassVar[Mapping[OperatorKind, Prover]] = {
         OperatorKind.SEPARABLE: prove_well_defined,
-        # on the declared sizes, pieces of the algorithm per order class (skd.verify.kernel_vector checks)
-        OperatorKind.VECTOR: prove_well_defined_vector,
+        # a built-in: for every V by its theorem (V.6, V.7, L.1); otherwise on the declared sizes, pieces of the
+        # algorithm per order class (skd.verify.kernel_vector checks both)
+        OperatorKind.VECTOR: FirstOf(TheoremProver("well_defined"), prove_well_defined_vector),
     }
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,

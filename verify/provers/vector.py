@@ -22,10 +22,11 @@ arithmetic and re-checks every piece before anyone sees it. The first piece that
 ends the search with ``unknown`` naming it (the built-ins fail ranking and identity on their
 first classes, at no cost); refutations are the certified search's.
 
-Continuity, entropy and the limits of vector operators are not proved here (``unknown`` unless
-refuted). Proving for all positive vectors proves it on the open simplex (a subset); the closed
-simplex (zeros) is out of scope here (the dispatcher answers ``unknown`` for that profile before
-any prover runs).
+Continuity, entropy and the limits of vector operators are not proved here: the built-ins'
+are proved for every ``V`` by theorem (:mod:`skd.verify.provers.theorems`, which is also tried
+first for ``well_defined``); a user's stay ``unknown`` unless refuted. Proving for all positive
+vectors proves it on the open simplex (a subset); the closed simplex (zeros) is out of scope
+here (the dispatcher answers ``unknown`` for that profile before any prover runs).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ..outcome import LemmaFn, Outcome
 from ..signs import sign_of
 from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, Settle, order_classes, pieces
 from ..verdict import Step
+from .theorems import THEOREM_SCOPE
 
 if TYPE_CHECKING:  # annotations only
     from skd.operators.declare import Operator
@@ -376,7 +378,7 @@ def prove_identity_vector(op: Operator, profile: Profile | None, lemma: LemmaFn)
     if out.status != "proved":
         return out
     wd = lemma("well_defined", op)
-    if wd.status != "proved" or wd.scope != out.scope:
+    if wd.status != "proved" or wd.scope not in (out.scope, THEOREM_SCOPE):  # by theorem: every V
         return Outcome("unknown", "symbolic execution", reason="identity presupposes that F is defined (well_defined), "
                        f"which is not proved on {out.scope}", reason_kind="undecided", scope=out.scope)
     step = Step(spec_of(op).defined_lemma, "lemma", (("axiom", "well_defined"),))
