@@ -249,13 +249,20 @@ def _algorithm_source(fn: Callable[..., Any] | None) -> str:
 
 #: how deep the fingerprint follows helper functions (globals and closure cells that are functions)
 _FINGERPRINT_DEPTH = 6
+#: the objects fingerprinted by their identity (:func:`_value_fingerprint`), kept alive for the
+#: life of the process: CPython reuses the id of a freed object, and a hash built from a freed
+#: object's id would then be shared by an operator over another object — which every memo keyed
+#: by the hash (verdicts, the kernels' instantiations) would serve the first one's results.
+#: Found by an adversarial review (two configurations of one factory, the first dropped).
+_KEPT_BY_ID: dict[int, Any] = {}
 
 
 def _value_fingerprint(v: Any, seen: set[int], depth: int) -> str:
     """A deterministic text for a value an algorithm closes over or reads as a global: exact for
     numbers, strings, SymPy expressions, NumPy arrays, operators and (recursively) functions and
     containers of those; for anything else its type and a digest of its ``repr`` when that repr is
-    not an address (else its identity, which keeps two different objects apart in one process)."""
+    not an address (else its identity, which keeps two different objects apart in one process:
+    such an object is kept alive, :data:`_KEPT_BY_ID`, so that its id is never reused)."""
     if v is None or isinstance(v, (bool, int, float, complex, str, bytes, Fraction)):
         return f"{type(v).__name__}:{v!r}"
     if isinstance(v, sp.Basic):
@@ -279,6 +286,7 @@ def _value_fingerprint(v: Any, seen: set[int], depth: int) -> str:
         return "function:" + (_fingerprint(v, seen, depth + 1) if depth < _FINGERPRINT_DEPTH else getattr(v, "__qualname__", "?"))
     text = repr(v)
     if " at 0x" in text or " object at " in text:
+        _KEPT_BY_ID.setdefault(id(v), v)  # its id is never reused while this process runs
         return f"object:{type(v).__qualname__}@{id(v)}"
     return f"{type(v).__qualname__}:" + hashlib.sha256(text.encode()).hexdigest()
 
