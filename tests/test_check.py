@@ -9,16 +9,23 @@ from skd.operators import library, separable, vector
 from skd.verify.verdict import InternalConsistencyError, Report, Step, Verdict
 
 
-def test_check_expected_matrix_covers_every_builtin_and_axiom():
-    m = checker.load_expected_matrix()
+@pytest.mark.parametrize("profile", ["paper", "weak", "closed"])
+def test_check_expected_matrix_covers_every_builtin_and_axiom(profile):
+    m = checker.load_expected_matrix(profile)
     from skd.theory.axioms import AXIOM_IDS
 
+    assert m["profile"] == profile
     assert set(m["operators"]) == {op.name for op in library.ALL}
     for name, row in m["operators"].items():
         assert set(row) == set(AXIOM_IDS), name
         for axiom, status in row.items():
             if status != "proved":
                 assert m["reasons"][name][axiom], f"{name}/{axiom} needs a reason"
+
+
+def test_check_expected_matrix_of_an_unknown_profile_is_an_invalid_argument():
+    with pytest.raises(ValueError, match="profile"):
+        checker.load_expected_matrix("strict")
 
 
 def test_check_compare_reports_differences():

@@ -86,9 +86,9 @@ class FakeChecker:
     def check_library(self, *, profile="paper", timeout=20.0, seed=0, progress=None):
         return [self.check(op, profile=profile, timeout=timeout, seed=seed, progress=progress) for op in library.ALL]
 
-    def load_expected_matrix(self):
+    def load_expected_matrix(self, profile="paper"):
         return {
-            "profile": "paper",
+            "profile": profile,
             "operators": {op.name: {a: "proved" for a in AXIOM_IDS} for op in library.ALL},
             "reasons": {},
         }
@@ -431,11 +431,11 @@ def test_cli_library_json_is_a_multi_report(capsys, fake) -> None:
     assert "topk/ranking" in err  # differences go to stderr under --json
 
 
-def test_cli_library_other_profile_needs_a_baseline(capsys, fake) -> None:
+def test_cli_library_checks_every_profile_against_that_profiles_matrix(capsys, fake) -> None:
     checker = fake()
-    code, _, err = run(capsys, "check", "--profile", "closed")
-    assert code == 2 and "expected matrix" in err
-    assert checker.calls == []
+    code, out, _ = run(capsys, "check", "--profile", "weak")
+    assert code == 0 and "every verdict equals the expected matrix" in out
+    assert {c["profile"] for c in checker.calls} == {"weak"} and len(checker.calls) == len(library.ALL)
 
 
 # -- --baseline ----------------------------------------------------------------------------------

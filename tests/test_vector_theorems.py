@@ -178,3 +178,26 @@ def test_kernel_refuses_the_theorems_once_the_builtin_algorithm_changed(monkeypa
     monkeypatch.setitem(K._PINNED, "topk", "0" * 16)
     ok, msg = check_vector_proof("well_defined", library.topk, _theorem("topk", "L.1"))
     assert not ok and "has changed" in msg and "_PINNED" in msg, msg
+
+
+def test_weak_ranking_of_topk_is_proved_by_V10_and_accepted_only_under_the_weak_profile():
+    out = prove("ranking", library.topk, PROFILES["weak"])
+    assert (out.status, out.scope) == ("proved", THEOREM_SCOPE) and dict(out.steps[-1].args)["theorem"] == "V.10"
+    wd = prove("well_defined", library.topk, PROFILES["weak"])
+    ok, msg = check_vector_proof("ranking", library.topk, out, weak_ranking=True, lemmas={"well_defined": wd})
+    assert ok, msg
+    ok, msg = check_vector_proof("ranking", library.topk, out, weak_ranking=False, lemmas={"well_defined": wd})
+    assert not ok and "under this profile" in msg, msg  # strict ranking is false for topk
+    assert prove_by_theorem("ranking", library.topk, PAPER).status == "unknown"
+
+
+def test_instantiation_rejects_a_kept_set_that_skips_a_larger_entry():
+    """topk's V.10 needs the kept set to be a prefix of the order (T3)."""
+    from skd.verify.kernel import KernelRejection
+
+    def keep_the_smallest(p, T, ar):
+        i = min(range(len(p)), key=lambda k: (p[k], k))
+        return [ar.num(1) if k == i else ar.num(0) for k in range(len(p))]
+
+    with pytest.raises(KernelRejection, match="larger than the kept entry"):
+        _instantiate(vector(keep_the_smallest, name="t", definition="test", sizes=(2,)), "power")

@@ -323,10 +323,23 @@ def check_library(*, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, s
     return reports
 
 
-def load_expected_matrix() -> dict[str, Any]:
-    """The committed expected operator × axiom matrix (``verify/data/expected_matrix.json``)."""
-    text = resources.files("skd.verify").joinpath("data/expected_matrix.json").read_text(encoding="utf-8")
-    return json.loads(text)
+#: the committed expected matrix of each profile (``verify/data/``)
+MATRIX_FILES = {"paper": "expected_matrix.json", "weak": "expected_matrix_weak.json", "closed": "expected_matrix_closed.json"}
+
+
+def load_expected_matrix(profile: str = "paper") -> dict[str, Any]:
+    """The committed expected operator × axiom matrix of ``profile`` (:data:`MATRIX_FILES`).
+
+    >>> load_expected_matrix("weak")["operators"]["entmax15"]["ranking"]
+    'proved'
+    """
+    if profile not in MATRIX_FILES:
+        raise InvalidArgument("profile", profile, f"no committed expected matrix; profiles with one: {sorted(MATRIX_FILES)}")
+    text = resources.files("skd.verify").joinpath("data", MATRIX_FILES[profile]).read_text(encoding="utf-8")
+    matrix: dict[str, Any] = json.loads(text)
+    if matrix.get("profile") != profile:
+        raise InternalConsistencyError(f"{MATRIX_FILES[profile]} states profile {matrix.get('profile')!r}, not {profile!r}")
+    return matrix
 
 
 def compare_with_expected(reports: list[Report], expected: Mapping[str, Any] | None = None) -> list[str]:

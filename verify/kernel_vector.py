@@ -738,6 +738,13 @@ _THEOREMS: dict[tuple[str, str], tuple[str, str]] = {
     ("entmax15", "boundary_cold"): ("L.3", "entmax"),
     ("entmax15", "boundary_hot"): ("L.3", "entmax"),
 }
+#: theorems for the weak profile's reading of an axiom (``p_i > p_j => F_i >= F_j``), accepted
+#: only when the caller's profile states it (``weak_ranking``)
+_WEAK_THEOREMS: dict[tuple[str, str], tuple[str, str]] = {
+    ("topk", "ranking"): ("V.10", "power"),
+    ("sparsemax", "ranking"): ("V.10", "sparsemax"),
+    ("entmax15", "ranking"): ("V.10", "entmax"),
+}
 #: the content hash of each built-in's algorithm as it was when its theorems were checked against
 #: it (docs/theory/vector.md reads that code): a change to the algorithm (or to what it reads)
 #: changes the hash, and the kernel then refuses the theorems until someone has re-read the
@@ -896,13 +903,18 @@ def _below_threshold_sq(ws: Sequence[sp.Expr], wj: sp.Expr, conds: tuple[tuple[s
 def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str) -> None:
     """On the piece, the outputs are the power-softening of ``p`` restricted to the support
     ``K``: ``F_i = p_i ** (1/T) / D`` on ``K`` (one ``D``; the outputs sum to 1, so ``D`` is
-    ``Σ_K p_j ** (1/T)``), 0 off it — and no condition of the piece involves ``T``, so that ``K``
-    does not move with ``T`` (Theorem L.1's hypothesis)."""
+    ``Σ_K p_j ** (1/T)``), 0 off it; no condition of the piece involves ``T``, so that ``K``
+    does not move with ``T``; and ``K`` is a prefix of the order (Theorem L.1's hypotheses)."""
     for c, _ in path.conds:
         if T in c.free_symbols:
             raise KernelRejection(f"{where}: the condition {sp.sstr(c)[:120]} involves T (the kept set may move with T)")
     support = _support(path, where)
     _common([_ell(values[i]) / T - _log_linear(sp.log(path.outs[i])) for i in support], where, "log p_i / T - log F_i")
+    for j in support:  # K is a prefix of the order: an entry larger than a kept one is kept
+        for i in range(len(values)):
+            gap = _log_linear(_ell(values[i]) - _ell(values[j]))
+            if i not in support and gap != 0 and _plainly_nonneg(gap):
+                raise KernelRejection(f"{where}: entry {i} is larger than the kept entry {j} but is not kept")
 
 
 _FORMS: dict[str, Callable[[_Path, Sequence[sp.Expr], str], None]] = {
@@ -929,7 +941,7 @@ def _check_form(form: str, path: _Path, values: Sequence[sp.Expr], where: str) -
 _INSTANTIATED: dict[tuple[str, str, tuple[int, ...]], str] = {}
 
 
-def _theorem_step(outcome: Any, axiom: str, op: Any) -> tuple[str, str, str]:
+def _theorem_step(outcome: Any, axiom: str, op: Any, weak_ranking: bool = False) -> tuple[str, str, str]:
     """The built-in, theorem and map of a proof by theorem of ``axiom`` for ``op``: its theorem
     step cites the kernel's theorem for this built-in and axiom, the operator *is* that built-in
     (its content hash equals that of the library's operator of that name: the same algorithm and
@@ -943,9 +955,11 @@ def _theorem_step(outcome: Any, axiom: str, op: Any) -> tuple[str, str, str]:
         raise KernelRejection("a proof by theorem cites exactly one theorem")
     args = dict(steps[0].args)
     name = args.get("builtin", "")
-    if (name, axiom) not in _THEOREMS:
-        raise KernelRejection(f"no theorem of the kernel proves {axiom} for {name!r}")
-    theorem, form = _THEOREMS[(name, axiom)]
+    table = {**_THEOREMS, **_WEAK_THEOREMS} if weak_ranking else _THEOREMS
+    if (name, axiom) not in table:
+        raise KernelRejection(f"no theorem of the kernel proves {axiom} for {name!r}"
+                              + ("" if weak_ranking else " (under this profile)"))
+    theorem, form = table[(name, axiom)]
     if args.get("theorem") != theorem:
         raise KernelRejection(f"{axiom} of {name} is theorem {theorem}, the certificate cites {args.get('theorem')!r}")
     try:
@@ -989,7 +1003,7 @@ def _instantiate(op: Any, form: str) -> str:
     return _INSTANTIATED[key]
 
 
-def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any]) -> str:
+def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], weak_ranking: bool = False) -> str:
     """A proof by a theorem of docs/theory/vector.md (:func:`_theorem_step`).
 
     ``well_defined``: the theorem that the algorithm computes its map for every ``V`` (V.6, V.7;
@@ -999,7 +1013,7 @@ def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any])
     again: like every proved outcome it reached the caller only through this kernel (the
     instantiation is the expensive part, ~17 s for entmax15; ``skd recheck`` re-derives the
     lemma in its own worker, whose kernel instantiates it)."""
-    name, theorem, form = _theorem_step(outcome, axiom, op)
+    name, theorem, form = _theorem_step(outcome, axiom, op, weak_ranking)
     if axiom == "well_defined":
         if len(outcome.steps) != 1:
             raise KernelRejection("a proof by theorem of well_defined has exactly one step")
@@ -1193,7 +1207,7 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
         if any(getattr(s, "check", None) == "theorem" for s in getattr(outcome, "steps", ())):
             if getattr(op, "kind", None) != "vector" or getattr(outcome, "status", None) != "proved":
                 raise KernelRejection("a proof by theorem is for a proved outcome of a vector built-in")
-            return True, _check_theorem(axiom, op, outcome, lemmas or {})
+            return True, _check_theorem(axiom, op, outcome, lemmas or {}, weak_ranking)
         if axiom not in _AXIOM_CHECKS:
             raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
         axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]

@@ -29,6 +29,7 @@ from skd.operators.kinds import OperatorKind
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_ranking
+from ..provers.theorems import FirstOf, TheoremProver
 from ..provers.vector import prove_ranking_vector
 from ..search import Candidate, Search
 from ..verdict import Counterexample
@@ -176,7 +177,11 @@ def _structured_vector(s: Search) -> Counterexample | None:
 class Ranking(AxiomRules):
     axiom_id = "ranking"
     margin_name = "ranking margin (log g(p_i) - log g(p_j) or F_i - F_j)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_ranking, OperatorKind.VECTOR: prove_ranking_vector}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_ranking,
+        # the weak profile: the built-ins by Corollary V.10, for every V; else on the declared sizes
+        OperatorKind.VECTOR: FirstOf(TheoremProver("ranking"), prove_ranking_vector),
+    }
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

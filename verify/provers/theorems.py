@@ -78,6 +78,15 @@ _THEOREMS: dict[tuple[str, str], tuple[str, str, str]] = {
 }
 
 
+#: theorems for the weak profile's ranking (``p_i > p_j => F_i >= F_j``)
+_WEAK_THEOREMS: dict[tuple[str, str], tuple[str, str, str]] = {
+    (name, "ranking"): ("V.10", "docs/theory/vector.md#weak-ranking", what)
+    for name, what in (("topk", "the kept set is a prefix of the order and p -> p^(1/T) is increasing on it, 0 off it"),
+                       ("sparsemax", "F_i = (w_i - tau)_+ is non-decreasing in w_i = log p_i / T"),
+                       ("entmax15", "F_i = (w_i - tau)_+^2 is non-decreasing in w_i = log p_i / (2T)"))
+}
+
+
 def _builtin_named_by_hash(op: Operator) -> str | None:
     """The name of the built-in whose content hash ``op`` has (the same algorithm and sizes)."""
     for b in library.ALL:
@@ -94,11 +103,12 @@ def prove_by_theorem(axiom_id: str, op: Operator, profile: Profile | None, lemma
         return Outcome("unknown", "theorem", reason="the theorems of docs/theory/vector.md are about the open simplex",
                        reason_kind="unsupported")
     name = _builtin_named_by_hash(op)
-    if name is None or (name, axiom_id) not in _THEOREMS:
+    table = {**_THEOREMS, **_WEAK_THEOREMS} if profile is not None and not profile.strict_ranking else _THEOREMS
+    if name is None or (name, axiom_id) not in table:
         return Outcome("unknown", "theorem", reason=f"no theorem proves {axiom_id} for this vector operator "
                        "(the theorems of docs/theory/vector.md are about the built-ins; continuity, entropy and "
                        "limits of other vector operators are not proved yet)", reason_kind="unsupported")
-    theorem, where, what = _THEOREMS[(name, axiom_id)]
+    theorem, where, what = table[(name, axiom_id)]
     step = Step(f"theorem {theorem} ({where}), for every V: {what}; instantiated: this operator is the built-in "
                 f"{name} (same content hash)", "theorem", (("builtin", name), ("theorem", theorem)))
     steps = [step]
