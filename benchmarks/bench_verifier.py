@@ -164,12 +164,69 @@ def corpus(stride: int) -> dict[str, object]:
             "slowest": [{"score": s, "seconds": round(t, 2)} for t, s in sorted(slowest, reverse=True)[:8]]}
 
 
+def vector_corpus(sizes: tuple[int, ...], stride: int) -> dict[str, object]:
+    """``check`` (timeout 60 s, attack 1 s) on every ``stride``-th user vector operator of
+    ``tests/vector_corpus.py``, declared on ``sizes`` (issue 14: <= 60 s median with sizes up to
+    5, per-axiom seconds reported)."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from tests.vector_corpus import CORPUS
+
+    from skd.operators import vector
+    from skd.verify import check
+
+    per_op: list[float] = []
+    per_axiom: dict[str, list[float]] = {}
+    rows = []
+    chosen = CORPUS[::stride]
+    for k, (name, alg, _, _) in enumerate(chosen, 1):
+        op = vector(alg, name=name, definition=f"tests/vector_corpus.py: {name}", sizes=sizes)
+        t0 = time.perf_counter()
+        report = check(op, timeout=60, attack_seconds=1.0)
+        dt = time.perf_counter() - t0
+        per_op.append(dt)
+        for v in report.verdicts:
+            per_axiom.setdefault(v.axiom, []).append(v.seconds)
+        rows.append({"operator": name, "seconds": round(dt, 2),
+                     "verdicts": {v.axiom: [v.status, round(v.seconds, 2)] for v in report.verdicts}})
+        print(f"  [{k}/{len(chosen)}] {dt:6.2f} s  {name}: "
+              + " ".join(f"{v.axiom}={v.status}({v.seconds:.1f}s)" for v in report.verdicts), flush=True)
+    return {"sizes": list(sizes), "stride": stride, "in_process": _dist(per_op),
+            "per_axiom": {a: _dist(v) for a, v in per_axiom.items()}, "operators": rows,
+            "loadavg_at_end": os.getloadavg()[0]}
+
+
+def profiles(runs: int) -> dict[str, object]:
+    """``skd check --profile P`` over the library, cold, for the three profiles in turn (each must
+    exit 0: every verdict equals that profile's matrix); ``runs`` rounds, medians and their sum
+    (issue 14: the three together <= 90 s)."""
+    out: dict[str, object] = {}
+    total = []
+    for r in range(runs):
+        t_round = 0.0
+        for prof in ("paper", "weak", "closed"):
+            t, rc, cpu = _wall_cpu(_skd("check", "--profile", prof, "--timeout", "60"))
+            if rc != 0:
+                raise SystemExit(f"skd check --profile {prof} exited {rc} (0 expected: the library equals the matrix)")
+            out.setdefault(prof, {"wall": [], "cpu": []})["wall"].append(round(t, 2))  # type: ignore[union-attr,index]
+            out[prof]["cpu"].append(round(cpu, 2))  # type: ignore[index]
+            t_round += t
+            print(f"  round {r + 1}: --profile {prof}: {t:.2f} s, {cpu:.2f} s CPU", flush=True)
+        total.append(t_round)
+    return {**out, "together_wall_s": [round(t, 2) for t in total],
+            "together_median_s": round(statistics.median(total), 2), "loadavg_at_end": os.getloadavg()[0]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="cold runs of skd check (median reported; >= 5)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--corpus", action="store_true", help="time check() on the two operator corpora instead")
     ap.add_argument("--stride", type=int, default=5, help="with --corpus: every stride-th operator also as a cold CLI run")
+    ap.add_argument("--vector", action="store_true",
+                    help="time check() on the user vector operators of tests/vector_corpus.py (sizes 2..5) instead")
+    ap.add_argument("--profiles", action="store_true",
+                    help="time cold `skd check --profile P` of the library for paper, weak and closed instead")
     ap.add_argument("--library-only", action="store_true",
                     help="only the cold `skd check` runs of the library (no imports, per-axiom or derive figures)")
     args = ap.parse_args()
@@ -181,6 +238,25 @@ def main() -> int:
                "processor": _cpu_model(), "date": time.strftime("%Y-%m-%d"),
                "loadavg_at_start": os.getloadavg()[0]}
     print(f"machine: {machine}")
+    if args.vector:
+        res = vector_corpus((2, 3, 4, 5), args.stride)
+        print()
+        d = res["in_process"]
+        print(f"| check(), user vector operator, V in {{2..5}} | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | "  # type: ignore[index]
+              f"{d['max_s']:.2f} s |")  # type: ignore[index]
+        for a, d in res["per_axiom"].items():  # type: ignore[attr-defined]
+            print(f"| axiom {a} (Verdict.seconds) | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"machine": machine, **res}, indent=2) + "\n", encoding="utf-8")
+        return 0
+    if args.profiles:
+        res = profiles(max(1, args.runs // 5))
+        print(f"| `skd check --profile paper|weak|closed`, library, cold, together | median {res['together_median_s']:.2f} s |")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"machine": machine, **res}, indent=2) + "\n", encoding="utf-8")
+        return 0
     if args.corpus:
         res = corpus(args.stride)
         print()
