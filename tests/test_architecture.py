@@ -193,6 +193,9 @@ def test_real_tree_the_trusted_checkers_import_nothing_from_the_provers_search_o
     # the kernel for vector operators: the kernel's public sign rules, nothing else of skd.verify
     kernel_vector = {e.dst for e in real.edges if e.src == "skd.verify.kernel_vector" and e.dst.startswith("skd.verify")}
     assert kernel_vector == {"skd.verify.kernel"}, sorted(kernel_vector)
+    # the closed-simplex check (Theorem C): the same, the kernel's public sign rules and check_proof
+    kernel_closed = {e.dst for e in real.edges if e.src == "skd.verify.kernel_closed" and e.dst.startswith("skd.verify")}
+    assert kernel_closed == {"skd.verify.kernel"}, sorted(kernel_closed)
     recheck = [e for e in real.edges if e.src == "skd.verify.recheck" and e.dst.startswith("skd.verify")]
     outside = [(e.dst, e.scope) for e in recheck
                if e.dst != "skd.verify.verdict"

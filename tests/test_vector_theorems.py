@@ -46,12 +46,15 @@ def test_topk_well_defined_and_entropy_are_proved_by_theorem_for_every_V_and_the
     assert ok and "632 order classes" in msg, msg  # V in {2, ..., 5}: 3 + 13 + 75 + 541 classes
 
 
-def test_no_theorem_for_topk_continuity_or_limits_and_none_for_the_closed_simplex():
+def test_no_theorem_for_topk_continuity_or_limits_and_only_the_closed_table_on_the_closed_simplex():
     for axiom in ("continuity", "boundary_cold", "boundary_hot"):
         out = prove_by_theorem(axiom, library.topk, PAPER)
         assert out.status == "unknown" and out.reason_kind == "unsupported", out
+        assert prove_by_theorem(axiom, library.topk, PROFILES["closed"]).status == "unknown"
+    # on the closed simplex the built-ins cite Z.1-Z.3 (docs/theory/vector.md), not the open theorems
     closed = prove_by_theorem("well_defined", library.sparsemax, PROFILES["closed"])
-    assert closed.status == "unknown" and "open simplex" in (closed.reason or "")
+    assert closed.status == "proved" and dict(closed.steps[0].args)["theorem"] == "Z.2"
+    assert prove_by_theorem("ranking", library.sparsemax, PROFILES["closed"]).status == "unknown"
 
 
 def test_a_user_declared_copy_of_a_builtin_gets_no_theorem():

@@ -96,6 +96,15 @@ class Profile:
         raise KeyError(f"profile {self.name!r} has no axiom {axiom_id!r}; it has {[a.id for a in self.axioms]}")
 
 
+def _closed_reduction(a: Axiom) -> str:
+    """The closed-simplex reading of an axiom's reduction (docs/theory/closed.md, vector.md)."""
+    end = {"boundary_cold": ", = 0 for T near 0", "boundary_hot": ", = 0 for large T"}.get(a.id, "")
+    cont = "; c_k, a_k continuous up to the pieces' ends" if a.id == "continuity" else ""
+    return (f"separable: {a.id} on the open simplex, and on each piece of the T-axis g = c_0 + sum_k c_k x**a_k "
+            f"with a_k > 0, c_k > 0, c_0 = g(0, T, V) >= 0{end}{cont} (docs/theory/closed.md#theorem-c-increasing-power-sums); "
+            "vector built-ins: zeros dropped, Z.1-Z.3 (docs/theory/vector.md#the-closed-simplex)")
+
+
 PROFILES: dict[str, Profile] = {
     "paper": Profile(
         "paper",
@@ -106,9 +115,12 @@ PROFILES: dict[str, Profile] = {
         "closed",
         "closed simplex (zeros allowed); hot limit uniform on the support",
         tuple(
-            dataclasses.replace(a, statement=a.statement.replace("open simplex", "closed simplex"))
-            if a.id != "boundary_hot"
-            else dataclasses.replace(a, statement="F_T(p) -> uniform distribution on supp(p) as T -> oo")
+            dataclasses.replace(
+                a,
+                statement=(a.statement.replace("open simplex", "closed simplex") if a.id != "boundary_hot"
+                           else "F_T(p) -> uniform distribution on supp(p) as T -> oo"),
+                reduction=_closed_reduction(a),
+            )
             for a in AXIOMS
         ),
         open_simplex=False,

@@ -745,6 +745,24 @@ _WEAK_THEOREMS: dict[tuple[str, str], tuple[str, str]] = {
     ("sparsemax", "ranking"): ("V.10", "sparsemax"),
     ("entmax15", "ranking"): ("V.10", "entmax"),
 }
+#: theorems for the closed simplex (profile ``closed``), accepted only when the caller's profile
+#: allows zeros (``closed``): Lemma Z.1 (the algorithm drops the zero entries and runs on the
+#: support, read off the pinned code and spot-checked by :func:`_zeros_dropped`) with an
+#: open-simplex theorem on the support (Z.2), and continuity across a zero entry (Z.3)
+_CLOSED_THEOREMS: dict[tuple[str, str], tuple[str, str]] = {
+    ("topk", "well_defined"): ("Z.2", "power"),
+    ("sparsemax", "well_defined"): ("Z.2", "sparsemax"),
+    ("entmax15", "well_defined"): ("Z.2", "entmax"),
+    ("topk", "entropy"): ("Z.2", "power"),
+    ("sparsemax", "entropy"): ("Z.2", "sparsemax"),
+    ("entmax15", "entropy"): ("Z.2", "entmax"),
+    ("sparsemax", "continuity"): ("Z.3", "sparsemax"),
+    ("entmax15", "continuity"): ("Z.3", "entmax"),
+    ("sparsemax", "boundary_cold"): ("Z.2", "sparsemax"),
+    ("sparsemax", "boundary_hot"): ("Z.2", "sparsemax"),
+    ("entmax15", "boundary_cold"): ("Z.2", "entmax"),
+    ("entmax15", "boundary_hot"): ("Z.2", "entmax"),
+}
 #: the content hash of each built-in's algorithm as it was when its theorems were checked against
 #: it (docs/theory/vector.md reads that code): a change to the algorithm (or to what it reads)
 #: changes the hash, and the kernel then refuses the theorems until someone has re-read the
@@ -941,7 +959,8 @@ def _check_form(form: str, path: _Path, values: Sequence[sp.Expr], where: str) -
 _INSTANTIATED: dict[tuple[str, str, tuple[int, ...]], str] = {}
 
 
-def _theorem_step(outcome: Any, axiom: str, op: Any, weak_ranking: bool = False) -> tuple[str, str, str]:
+def _theorem_step(outcome: Any, axiom: str, op: Any, weak_ranking: bool = False,
+                  closed: bool = False) -> tuple[str, str, str]:
     """The built-in, theorem and map of a proof by theorem of ``axiom`` for ``op``: its theorem
     step cites the kernel's theorem for this built-in and axiom, the operator *is* that built-in
     (its content hash equals that of the library's operator of that name: the same algorithm and
@@ -955,7 +974,7 @@ def _theorem_step(outcome: Any, axiom: str, op: Any, weak_ranking: bool = False)
         raise KernelRejection("a proof by theorem cites exactly one theorem")
     args = dict(steps[0].args)
     name = args.get("builtin", "")
-    table = {**_THEOREMS, **_WEAK_THEOREMS} if weak_ranking else _THEOREMS
+    table = _CLOSED_THEOREMS if closed else {**_THEOREMS, **_WEAK_THEOREMS} if weak_ranking else _THEOREMS
     if (name, axiom) not in table:
         raise KernelRejection(f"no theorem of the kernel proves {axiom} for {name!r}"
                               + ("" if weak_ranking else " (under this profile)"))
@@ -1003,7 +1022,8 @@ def _instantiate(op: Any, form: str) -> str:
     return _INSTANTIATED[key]
 
 
-def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], weak_ranking: bool = False) -> str:
+def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], weak_ranking: bool = False,
+                   closed: bool = False) -> str:
     """A proof by a theorem of docs/theory/vector.md (:func:`_theorem_step`).
 
     ``well_defined``: the theorem that the algorithm computes its map for every ``V`` (V.6, V.7;
@@ -1013,11 +1033,12 @@ def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any],
     again: like every proved outcome it reached the caller only through this kernel (the
     instantiation is the expensive part, ~17 s for entmax15; ``skd recheck`` re-derives the
     lemma in its own worker, whose kernel instantiates it)."""
-    name, theorem, form = _theorem_step(outcome, axiom, op, weak_ranking)
+    name, theorem, form = _theorem_step(outcome, axiom, op, weak_ranking, closed)
     if axiom == "well_defined":
         if len(outcome.steps) != 1:
             raise KernelRejection("a proof by theorem of well_defined has exactly one step")
-        return f"kernel (vector): theorem {theorem} for {name}, {THEOREM_SCOPE}; instantiation: {_instantiate(op, form)}"
+        zeros = f"; zeros: {_zeros_dropped(op)}" if closed else ""
+        return f"kernel (vector): theorem {theorem} for {name}, {THEOREM_SCOPE}; instantiation: {_instantiate(op, form)}{zeros}"
     cited = [dict(s.args).get("axiom") for s in outcome.steps if s.check == "lemma"]
     if len(outcome.steps) != 2 or cited != ["well_defined"]:
         raise KernelRejection("a proof by theorem of an axiom other than well_defined has two steps: the lemma "
@@ -1025,11 +1046,59 @@ def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any],
     wd = lemmas.get("well_defined")
     if wd is None:
         raise KernelRejection("the lemma well_defined is cited but its outcome is not given")
-    wd_name, wd_theorem, wd_form = _theorem_step(wd, "well_defined", op)
+    wd_name, wd_theorem, wd_form = _theorem_step(wd, "well_defined", op, closed=closed)
     if wd_name != name or wd_form != form or len(wd.steps) != 1:
         raise KernelRejection(f"the lemma well_defined is not the theorem proof for {name}")
     return (f"kernel (vector): theorem {theorem} for {name}, {THEOREM_SCOPE}, on the lemma well_defined "
             f"(theorem {wd_theorem}, instantiated when it was proved)")
+
+
+#: the supports tried by :func:`_zeros_dropped` on a size V: the first k, the last k, every other
+def _supports(Vn: int) -> list[tuple[int, ...]]:
+    out = {tuple(range(k)) for k in range(1, Vn)} | {tuple(range(Vn - k, Vn)) for k in range(1, Vn)}
+    out |= {tuple(range(0, Vn, 2)), tuple(range(1, Vn, 2))}
+    return sorted(s for s in out if 0 < len(s) < Vn)
+
+
+_ZEROS_CHECKED: dict[tuple[str, tuple[int, ...]], str] = {}
+
+
+def _zeros_dropped(op: Any) -> str:
+    """Lemma Z.1 (docs/theory/vector.md) is read off the pinned code: the algorithm keeps the
+    positive entries only and runs on them. Spot-checked here, in 40-digit arithmetic, on every
+    declared size and the supports of :func:`_supports`, at two temperatures and with ties: the
+    entries outside the support are exactly 0 and the others equal the algorithm run on the
+    support alone (a guard against a pin updated without re-reading the lemma)."""
+    sizes = tuple(sorted(set(op.sizes)))
+    key = (op.hash, sizes)
+    if key not in _ZEROS_CHECKED:
+        n = 0
+        with mpmath.workdps(40):
+            for Vn in sizes:
+                for support in _supports(Vn):
+                    for weights in ([3 + 2 * j for j in range(len(support))], [2] * len(support),
+                                    [1 + (j % 2) for j in range(len(support))]):
+                        total = sum(weights)
+                        sub = [mpmath.mpf(w) / total for w in weights]
+                        full = [mpmath.mpf(0)] * Vn
+                        for i, v in zip(support, sub, strict=True):
+                            full[i] = v
+                        for t in (mpmath.mpf(5) / 4, mpmath.mpf(2) / 7):
+                            try:
+                                got = [mpmath.mpmathify(g) for g in op.algorithm(full, t, _MpArith())]
+                                want = [mpmath.mpmathify(g) for g in op.algorithm(sub, t, _MpArith())]
+                            except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+                                raise KernelRejection(f"the algorithm fails on a point with zeros of size {Vn} "
+                                                      f"({type(exc).__name__}: {str(exc)[:120]})") from None
+                            off = [got[i] for i in range(Vn) if i not in support]
+                            on = [got[i] for i in support]
+                            if any(v != 0 for v in off) or len(want) != len(on) or any(
+                                    abs(a - b) > mpmath.mpf(10) ** -30 for a, b in zip(on, want, strict=True)):
+                                raise KernelRejection(f"on size {Vn} with support {support} the algorithm gives {got}, "
+                                                      f"on the support alone {want}: the zeros are not dropped (Z.1)")
+                            n += 1
+        _ZEROS_CHECKED[key] = f"Z.1 spot-checked at {n} points with zeros on V in {set(sizes)}"
+    return _ZEROS_CHECKED[key]
 
 
 #: the points of each class where the algorithm is also run in 40-digit arithmetic:
@@ -1194,7 +1263,8 @@ def scope_of(sizes: Sequence[int]) -> str:
 
 
 def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int] | None = None,
-                       weak_ranking: bool = False, lemmas: Mapping[str, Any] | None = None) -> tuple[bool, str]:
+                       weak_ranking: bool = False, closed: bool = False,
+                       lemmas: Mapping[str, Any] | None = None) -> tuple[bool, str]:
     """Accept or reject a ``proved`` outcome of ``axiom`` for the vector operator ``op``.
 
     ``well_defined``, ``ranking`` (strict; ``weak_ranking``: the weak profile's ``>=``, which the
@@ -1207,7 +1277,10 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
         if any(getattr(s, "check", None) == "theorem" for s in getattr(outcome, "steps", ())):
             if getattr(op, "kind", None) != "vector" or getattr(outcome, "status", None) != "proved":
                 raise KernelRejection("a proof by theorem is for a proved outcome of a vector built-in")
-            return True, _check_theorem(axiom, op, outcome, lemmas or {}, weak_ranking)
+            return True, _check_theorem(axiom, op, outcome, lemmas or {}, weak_ranking, closed)
+        if closed:
+            raise KernelRejection("on the closed simplex only the theorems about the built-ins are accepted "
+                                  "(the pieces of the algorithm are checked on the open simplex)")
         if axiom not in _AXIOM_CHECKS:
             raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
         axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]

@@ -37,6 +37,7 @@ import sympy as sp
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import eval_expr
 
+from .kernel_closed import CLOSED_STEP, check_closed_proof
 from .verdict import Step, Verdict
 
 if TYPE_CHECKING:
@@ -76,7 +77,18 @@ def _prove_with_lemmas(axiom: str, op: Operator, profile: str) -> tuple[Any, dic
     from .prove import lemma_outcomes, prove
 
     outcome = prove(axiom, op, PROFILES[profile])
-    return outcome, (lemma_outcomes(op, outcome, PROFILES[profile]) if outcome.status == "proved" else {})
+    lemmas = lemma_outcomes(op, outcome, PROFILES[profile]) if outcome.status == "proved" else {}
+    if outcome.status == "proved" and any(s.check == CLOSED_STEP for s in outcome.steps):
+        # a closed-simplex proof rests on the axiom's open-simplex proof, re-derived here too
+        open_outcome = prove(axiom, op, PROFILES["paper"])
+        lemmas = {OPEN_KEY: open_outcome, **{f"{OPEN_KEY}{k}": v for k, v in
+                                             lemma_outcomes(op, open_outcome, PROFILES["paper"]).items()}}
+    return outcome, lemmas
+
+
+#: where :func:`_prove_with_lemmas` puts the open-simplex outcome of a closed-simplex proof (and,
+#: prefixed with it, that outcome's lemmas)
+OPEN_KEY = "open simplex:"
 
 
 def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper") -> tuple[bool, str]:
@@ -108,7 +120,13 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
         from .kernel_vector import check_vector_proof
 
         accepted, message = check_vector_proof(verdict.axiom, op, outcome, weak_ranking=not PROFILES[profile].strict_ranking,
-                                               lemmas=lemmas)
+                                               closed=not PROFILES[profile].open_simplex, lemmas=lemmas)
+    elif any(s.check == CLOSED_STEP for s in fresh):
+        if OPEN_KEY not in lemmas:
+            return False, "closed-simplex proof without its re-derived open-simplex proof"
+        accepted, message = check_closed_proof(verdict.axiom, op, outcome, open_outcome=lemmas[OPEN_KEY],
+                                               open_lemmas={k[len(OPEN_KEY):]: v for k, v in lemmas.items()
+                                                            if k.startswith(OPEN_KEY) and k != OPEN_KEY})
     else:
         from .kernel import check_proof
 

@@ -20,18 +20,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import sympy as sp
 
+from skd.operators.arith import ArbArith
 from skd.operators.declare import Operator
+from skd.operators.errors import SkdError
+from skd.operators.evaluate import eval_expr
 from skd.operators.kinds import OperatorKind, spec_of
 from skd.operators.symbols import T, V, x
-from skd.theory.axioms import Profile
+from skd.theory.axioms import PROFILES, Profile
 
 from .axioms import prover_for, rules_for
 from .axioms.base import axiom_named
+from .kernel_closed import CLOSED_STEP, check_closed_proof
 from .outcome import Outcome, Prover
 from .provers.boundary import local_positivity
+from .provers.closed import prove_closed_separable
 from .provers.common import (
     DERIVATIONS,
     NEGATION_LEMMA,
@@ -42,7 +48,7 @@ from .provers.common import (
     require_separable,
     with_step_data,
 )
-from .provers.theorems import is_by_theorem
+from .provers.theorems import is_by_theorem, prove_by_theorem
 from .regions import Unsupported, resolve_v, v_cases
 from .verdict import Step
 
@@ -59,7 +65,7 @@ def _prover_for(axiom_id: str, op: Operator) -> Prover:
 
 
 #: Bump when a prover's logic changes: memoised outcomes are keyed by it.
-PROVER_VERSION = "6"
+PROVER_VERSION = "7"
 _MEMO: dict[tuple[str, str, str, str], Outcome] = {}
 
 
@@ -72,7 +78,9 @@ def prove(axiom_id: str, op: Operator, profile: Profile | None = None) -> Outcom
     key = (PROVER_VERSION, axiom_id, op.hash, getattr(profile, "name", "paper"))
     if key not in _MEMO:
         out = _kernel_checked(axiom_id, op, _prove_with_lemmas(axiom_id, op, profile), profile)
-        if out.status == "unknown":
+        if out.status == "unknown" and _is_open(profile):
+            # (the routes through -g and sigma(V) g are for the open simplex: Theorem C of the
+            # closed simplex reads the score itself)
             out = _fallback(_via_negated_score, axiom_id, op, profile) or _fallback(_via_v_sign_factor, axiom_id, op, profile) or out
         _MEMO[key] = out
     return _MEMO[key]
@@ -221,10 +229,40 @@ def _negated(op: Operator) -> Operator | None:
     return neg
 
 
+#: points (x, T, V) of the domain where :func:`_positive_at_a_point` evaluates the score
+_PROBES = ((Fraction(1, 3), Fraction(1), 3), (Fraction(1, 2), Fraction(2), 2), (Fraction(1, 5), Fraction(1, 2), 4))
+_POSITIVE_AT_A_POINT: dict[str, bool] = {}
+
+
+def _positive_at_a_point(op: Operator) -> bool:
+    """``g > 0`` at one of :data:`_PROBES`, certainly (an Arb ball of the score above 0); False
+    when undecided, undefined there, or the score has parameters (a shortcut only: False costs
+    nothing but time)."""
+    if op.kind != OperatorKind.SEPARABLE or op.score is None or op.params:
+        return False
+    if op.hash not in _POSITIVE_AT_A_POINT:
+        ar = ArbArith()
+        found = False
+        for xv, tv, vn in _PROBES:
+            try:
+                g = eval_expr(op.score, {x: ar.num(xv), T: ar.num(tv), V: ar.num(Fraction(vn))}, ar)
+                found = bool(ar.gt(g, ar.num(0)))
+            except (SkdError, TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError):
+                found = False
+            if found:
+                break
+        _POSITIVE_AT_A_POINT[op.hash] = found
+    return _POSITIVE_AT_A_POINT[op.hash]
+
+
 def _via_negated_score(axiom_id: str, op: Operator, profile: Profile | None) -> Outcome | None:
     """``F`` is unchanged when the score ``g`` is replaced by ``-g`` (the ratio ``g_i / Σ g_j``
     is, and so is where it is defined): a score that is negative everywhere is proved through
     ``-g > 0`` (docs/theory/reductions.md#negative-scores). Proofs only; None otherwise."""
+    if op.hash in _NEGATED or (axiom_named(axiom_id).kind != "limit" and _positive_at_a_point(op)):
+        # every axiom but a limit needs -g > 0 on the whole domain (well_defined for -g), which
+        # one point with g > 0 rules out: no proof by this route, and none of its cost
+        return None
     neg = _negated(op)
     if neg is None:
         return None
@@ -252,7 +290,17 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome, profile: Profile 
         from .kernel_vector import check_vector_proof
 
         ok, message = check_vector_proof(axiom_id, op, out, weak_ranking=profile is not None and not profile.strict_ranking,
-                                         lemmas=lemma_outcomes(op, out, profile))
+                                         closed=not _is_open(profile), lemmas=lemma_outcomes(op, out, profile))
+    elif any(s.check == CLOSED_STEP for s in out.steps):
+        open_out = prove(axiom_id, op, PROFILES["paper"])
+        ok, message = check_closed_proof(axiom_id, op, out, open_outcome=open_out,
+                                         open_lemmas=lemma_outcomes(op, open_out, PROFILES["paper"]))
+        if not ok:
+            # the prover proposes Theorem C whenever the open-simplex proof exists; whether the
+            # score is in the theorem's class is the kernel's decision, not a prover bug
+            return Outcome("unknown", out.method, reason=f"closed simplex: Theorem C does not apply ({message})"[:600],
+                           reason_kind="undecided")
+        return out
     else:
         from .kernel import check_proof
 
@@ -270,7 +318,9 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
     (certified counterexamples about F itself) need no such lemma."""
     out = _prove(axiom_id, op, profile)
     rules = rules_for(axiom_id)
-    if not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out):
+    if not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out) or not _is_open(profile):
+        # a closed-simplex proof rests on the axiom's open-simplex proof, which carries its own
+        # lemmas; Theorem C's kernel check proves g(0, T, V) >= 0 and g > 0 on (0, 1] itself
         # a proof by theorem carries its own definedness, for every V (the kernel re-checks it)
         return out
     wd = prove("well_defined", op, profile)
@@ -286,12 +336,28 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
     return dataclasses.replace(out, steps=[lemma, *out.steps])
 
 
+def _is_open(profile: Profile | None) -> bool:
+    return profile is None or profile.open_simplex
+
+
+def _prove_closed(axiom_id: str, op: Operator, profile: Profile) -> Outcome:
+    """The closed simplex (zeros allowed): the reductions of the open simplex do not apply as
+    they stand. Separable scores: Theorem C of docs/theory/closed.md on top of the axiom's
+    open-simplex proof; the vector built-ins: the closed-simplex theorems of
+    docs/theory/vector.md (Z.1-Z.3); nothing else is proved there."""
+    if op.kind == OperatorKind.VECTOR:
+        return prove_by_theorem(axiom_id, op, profile, lambda a, o: prove(a, o, profile))
+    return prove_closed_separable(axiom_id, op, prove(axiom_id, op, PROFILES["paper"]))
+
+
 def _prove(axiom_id: str, op: Operator, profile: Profile | None = None) -> Outcome:
     if profile is not None and not profile.open_simplex:
-        # The reductions cover p in the open simplex (x in (0, 1)); entries equal to 0 need
-        # their own lemmas, which do not exist yet. Never claim a proof outside that scope.
-        return Outcome("unknown", "symbolic", reason=f"profile {profile.name!r} (closed simplex): the symbolic provers cover "
-                       "the open simplex only", reason_kind="unsupported")
+        try:
+            out = _prove_closed(axiom_id, op, profile)
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError) as exc:
+            return Outcome("unknown", "closed", reason=f"closed simplex: could not handle the score "
+                           f"({type(exc).__name__}: {exc})"[:300], reason_kind="undecided")
+        return out
     try:
         prover = _prover_for(axiom_id, op)
         out = prover(op, profile, lambda a, o: prove(a, o, profile))

@@ -167,6 +167,24 @@ def _irrational_roots(c: sp.Expr, lo: sp.Expr, hi: sp.Expr | None) -> list[sp.Ex
     radicals of a rational ``c`` (degree <= 6), else SymPy's ``solve`` for a small expression
     (``T - pi``, ``cos(T)``, ``log(pi*T)``). Candidates only: the certifier decides each."""
     num = sp.fraction(sp.together(c))[0]
+    # the roots of num and -num are the same: the route through -g asks again for every pole of g
+    for key in ((num, lo, hi), (-num, lo, hi)):
+        if key in _ROOTS_MEMO:
+            return list(_ROOTS_MEMO[key])
+    out = _irrational_roots_uncached(num, lo, hi)
+    if len(_ROOTS_MEMO) >= _ROOTS_MEMO_MAX:
+        _ROOTS_MEMO.clear()
+    _ROOTS_MEMO[(num, lo, hi)] = tuple(out)
+    return out
+
+
+#: ``_irrational_roots`` per (numerator, lo, hi): a pure function of its arguments, and SymPy's
+#: ``solve`` is the costliest call of a typical proof attempt (half of it through -g)
+_ROOTS_MEMO: dict[tuple[sp.Expr, sp.Expr, sp.Expr | None], tuple[sp.Expr, ...]] = {}
+_ROOTS_MEMO_MAX = 4096
+
+
+def _irrational_roots_uncached(num: sp.Expr, lo: sp.Expr, hi: sp.Expr | None) -> list[sp.Expr]:
     found: list[sp.Expr] = []
     try:
         poly = sp.Poly(num, T)

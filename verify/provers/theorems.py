@@ -7,8 +7,9 @@ entropy does not decrease in ``T`` (Theorem V.9), and whose limits are the paper
 L.3: the cold limit ``u_M`` is even reached at a finite ``T``); topk's entropy does not decrease
 either (V.9, through Theorem L.1). A proof by theorem applies to an operator only when its content
 hash equals the built-in's (the same algorithm, the same declared sizes), on the open simplex
-(profiles ``paper`` and ``weak``, which differ only in ranking); its scope is ``full``, the axiom's
-whole statement (every ``V >= 2``), as for a proof about a separable score.
+(profiles ``paper`` and ``weak``, which differ only in ranking) and, through Lemma Z.1 (the zero
+entries are dropped) and Theorems Z.2/Z.3, on the closed simplex (profile ``closed``); its scope
+is ``full``, the axiom's whole statement (every ``V >= 2``), as for a proof about a separable score.
 
 The certificate is one step naming the theorem and the built-in. The independent kernel
 (:func:`skd.verify.kernel_vector.check_vector_proof`) has its own table of theorems, recomputes
@@ -87,6 +88,33 @@ _WEAK_THEOREMS: dict[tuple[str, str], tuple[str, str, str]] = {
 }
 
 
+_CLOSED = "docs/theory/vector.md#the-closed-simplex"
+#: theorems for the closed simplex (profile ``closed``: zeros allowed, hot limit uniform on the
+#: support): the built-ins drop the zero entries (Lemma Z.1), so each open-simplex theorem applied
+#: on the support gives the closed reading (Z.2); continuity across a zero entry is Theorem Z.3
+_CLOSED_THEOREMS: dict[tuple[str, str], tuple[str, str, str]] = {
+    **{(name, "well_defined"): ("Z.2", _CLOSED, f"the zero entries map to 0 and the rest is {name} on the support "
+                                "(Z.1), a point of the simplex (" + th + ")")
+       for name, th in (("topk", "L.1"), ("sparsemax", "V.6"), ("entmax15", "V.7"))},
+    **{(name, "entropy"): ("Z.2", _CLOSED, f"F_T(p) is {name} on the support (Z.1), whose entropy does not decrease (V.9)")
+       for name in ("topk", "sparsemax", "entmax15")},
+    **{(name, "boundary_cold"): ("Z.2", _CLOSED, f"F_T(p) is {name} on the support (Z.1), which tends to u_M ({th})")
+       for name, th in (("sparsemax", "L.2"), ("entmax15", "L.3"))},
+    **{(name, "boundary_hot"): ("Z.2", _CLOSED, f"F_T(p) is {name} on the support (Z.1), which tends to the uniform "
+                                f"distribution on the support ({th})")
+       for name, th in (("sparsemax", "L.2"), ("entmax15", "L.3"))},
+    **{(name, "continuity"): ("Z.3", _CLOSED, "an entry below p_max e^(-T) (sparsemax; e^(-2T) for entmax15) is outside "
+                              "the support, so near a zero entry F is the map on the other entries (Z.1), continuous (V.8)")
+       for name in ("sparsemax", "entmax15")},
+}
+
+
+def _table(profile: Profile | None) -> dict[tuple[str, str], tuple[str, str, str]]:
+    if profile is not None and not profile.open_simplex:
+        return _CLOSED_THEOREMS
+    return {**_THEOREMS, **_WEAK_THEOREMS} if profile is not None and not profile.strict_ranking else _THEOREMS
+
+
 def _builtin_named_by_hash(op: Operator) -> str | None:
     """The name of the built-in whose content hash ``op`` has (the same algorithm and sizes)."""
     for b in library.ALL:
@@ -99,11 +127,8 @@ def prove_by_theorem(axiom_id: str, op: Operator, profile: Profile | None, lemma
     """``axiom_id`` for ``op`` by a theorem of docs/theory/vector.md, if one applies. Every axiom
     but ``well_defined`` cites ``well_defined`` proved by its theorem as a lemma (through
     ``lemma``; the kernel instantiates that proof once, the others rest on it)."""
-    if profile is not None and not profile.open_simplex:
-        return Outcome("unknown", "theorem", reason="the theorems of docs/theory/vector.md are about the open simplex",
-                       reason_kind="unsupported")
     name = _builtin_named_by_hash(op)
-    table = {**_THEOREMS, **_WEAK_THEOREMS} if profile is not None and not profile.strict_ranking else _THEOREMS
+    table = _table(profile)
     if name is None or (name, axiom_id) not in table:
         return Outcome("unknown", "theorem", reason=f"no theorem proves {axiom_id} for this vector operator "
                        "(the theorems of docs/theory/vector.md are about the built-ins; continuity, entropy and "
