@@ -323,3 +323,22 @@ def test_constant_coefficients_are_summed_per_monomial(expr, sign):
 
     assert kernel_sign(e) == sign
     assert sign_of(e) == sign
+
+
+def test_a_division_that_sympy_merges_after_a_switch_is_resolved_is_not_proved_defined():
+    """``(T - 1)*Piecewise((1/(T - 1), T < 2), (1, True))``: SymPy keeps the product as written
+    (the switch keeps the factors apart), so the evaluators divide by ``T - 1`` and F is undefined
+    at T = 1; resolving the switch and letting SymPy evaluate would merge the product into 1. The
+    kernel checks the score as written on each region (found 2026-12-07 by the adversarial review
+    of the closed-simplex work: ``well_defined`` was proved). The full check refutes it exactly."""
+    from fractions import Fraction
+
+    from skd.operators.evaluate import evaluate_mp
+    from skd.verify.checker import check_axiom
+
+    op = separable("x**(1/T)*(T - 1)*Piecewise((1/(T - 1), T < 2), (1, True))", name="merged")
+    with pytest.raises(ZeroDivisionError):
+        evaluate_mp(op, [Fraction(1, 2), Fraction(1, 2)], 1)
+    assert prove("well_defined", op).status != "proved"
+    verdict = check_axiom(op, "well_defined", timeout=60, attack_seconds=0.2)
+    assert verdict.status == "refuted" and verdict.counterexample is not None

@@ -661,17 +661,20 @@ class _Region:
                     "==": s == "zero", "!=": s != "zero"}[cond.rel_op]
         raise KernelRejection(f"condition {cond} is not supported by the kernel")
 
-    def resolve(self, e: sp.Basic) -> sp.Expr:
+    def resolve(self, e: sp.Basic, evaluate: bool = True) -> sp.Expr:
         """``e`` with every Piecewise/Min/Max/Abs/Heaviside/sign replaced by its value's
-        expression on the region (each choice decided by the kernel's sign of a difference)."""
+        expression on the region (each choice decided by the kernel's sign of a difference).
+        ``evaluate=False``: the rest rebuilt as written, without SymPy's automatic merging (what
+        the evaluators compute: ``(T - 1)*Piecewise((1/(T - 1), ...))`` stays a product that
+        divides by ``T - 1``, instead of becoming ``1``)."""
         if not isinstance(e, sp.Expr) or not e.args:
             return e
         if isinstance(e, sp.Piecewise):
             for value, cond in e.args:
                 if self.truth(cond):
-                    return self.resolve(value)
+                    return self.resolve(value, evaluate)
             raise KernelRejection(f"no Piecewise branch applies on the region {self.describe()}")
-        args = [self.resolve(a) for a in e.args]
+        args = [self.resolve(a, evaluate) for a in e.args]
         if isinstance(e, (sp.Min, sp.Max)):
             best = args[0]
             for a in args[1:]:
@@ -695,6 +698,8 @@ class _Region:
             return {"pos": sp.Integer(1), "neg": sp.Integer(-1), "zero": sp.Integer(0)}[s]
         if isinstance(e, (sp.floor, sp.ceiling)):
             return self._integer_part(e.func, args[0])
+        if not evaluate:
+            return e.func(*args, evaluate=False) if any(a is not b for a, b in zip(args, e.args, strict=True)) else e
         return e.func(*args)
 
     def _integer_part(self, func: Any, u: sp.Expr) -> sp.Expr:
@@ -762,6 +767,11 @@ def _derive(name: str, op: Any, region: _Region) -> sp.Expr:
             raise KernelRejection(f"{name}: the operator has {len(obligations)} written side conditions")
         _, e, guard = obligations[k]
         return region.resolve(e) if region.truth(guard) else sp.Integer(1)
+    # the score as the evaluators compute it (switches decided, nothing merged) must be defined
+    # on the region: SymPy's merging when the switches are replaced can remove a division or a
+    # logarithm of the written formula (docs/theory/reductions.md#definedness)
+    if not region.defined_before(region.resolve(op.score, evaluate=False)):
+        raise KernelRejection(f"the score as written is not proved defined on the region {region.describe()}")
     g = region.resolve(op.score)
     if name == "g":
         return g

@@ -20,7 +20,16 @@ This module re-does all of it from the operator's score and the breakpoints alon
 regions, pieces and decompositions are not read), decides every sign with the separable kernel's
 own rules (:func:`skd.verify.kernel.kernel_sign`, :func:`~skd.verify.kernel.kernel_defined`), and
 re-checks the open-simplex proof with :func:`skd.verify.kernel.check_proof`. It imports nothing
-from the provers (a test checks the imports).
+from the provers (a test checks the imports). The power sum is read off the score **as written**:
+switches are replaced without letting SymPy merge the rest (``x**(2/T)*Piecewise((x**(-1/T), ..))``
+computes ``0 * (1/0)`` at ``x = 0`` and is refused, not read as ``x**(1/T)``), and every
+coefficient and exponent is proved defined as written before its sign is decided.
+
+Contract: the open-simplex outcome comes from the caller, and the separable kernel re-checks the
+steps it shows, not that they are the reduction of *this* axiom (the structure is what
+``skd recheck`` re-derives, as for every separable proof). :func:`skd.verify.prove.prove` passes
+``prove(axiom, op, paper)`` for the same axiom and operator, and recheck re-derives it; so a
+closed-simplex verdict is exactly as trustworthy as the open-simplex verdict it extends.
 
 >>> from skd.operators import library
 >>> from skd.theory.axioms import PROFILES
@@ -149,17 +158,19 @@ def _resolve(e: sp.Basic, subs: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
         if isinstance(e, sp.Heaviside):
             return {"pos": sp.Integer(1), "neg": sp.Integer(0), "zero": sp.Rational(1, 2)}[s]
         return {"pos": sp.Integer(1), "neg": sp.Integer(-1), "zero": sp.Integer(0)}[s]
-    return e.func(*args)
+    # rebuilt as written (no evaluation): SymPy would merge x**(2/T)*x**(-1/T), kept apart by a
+    # switch, into x**(1/T), which is defined at x = 0 where the stored tree computes 0 * (1/0)
+    return e.func(*args, evaluate=False) if any(a is not b for a, b in zip(args, e.args, strict=True)) else e
 
 
 def _power_sum(h: sp.Expr) -> tuple[sp.Expr, list[tuple[sp.Expr, sp.Expr]]]:
     """``h = c_0 + sum_k c_k x**a_k`` read off the tree as it stands (no expansion): each term an
     ``x``-free factor times ``x`` or ``Pow(x, a)`` with ``a`` free of ``x``."""
-    c0 = sp.Integer(0)
+    free: list[sp.Expr] = []
     terms: list[tuple[sp.Expr, sp.Expr]] = []
     for term in sp.Add.make_args(h):
         if x not in term.free_symbols:
-            c0 += term
+            free.append(term)
             continue
         factors = sp.Mul.make_args(term)
         dep = [f for f in factors if x in f.free_symbols]
@@ -172,10 +183,47 @@ def _power_sum(h: sp.Expr) -> tuple[sp.Expr, list[tuple[sp.Expr, sp.Expr]]]:
             a = f.args[1]
         else:
             raise _ClosedRejection(f"term {term} is not a power of x times a factor free of x")
-        terms.append((sp.Mul(*[g for g in factors if x not in g.free_symbols]), a))
+        terms.append((sp.Mul(*[g for g in factors if x not in g.free_symbols], evaluate=False), a))
     if not terms:
         raise _ClosedRejection("the score does not depend on x on a region")
-    return c0, terms
+    return sp.Add(*free, evaluate=False) if free else sp.Integer(0), terms
+
+
+def _evaluated(e: sp.Basic) -> sp.Basic:
+    """``e`` rebuilt with SymPy's evaluation (after its definedness as written was checked)."""
+    if not isinstance(e, sp.Basic) or not e.args:
+        return e
+    return e.func(*[_evaluated(a) for a in e.args])
+
+
+def _defined_as_written(e: sp.Expr, at: Mapping[sp.Symbol, sp.Expr]) -> bool:
+    """Every node of ``e`` (free of x, as written: not merged by SymPy) is inside its domain at
+    ``at`` (a region's substitution or a point): each divisor ``!= 0``, real-power base and ``log``
+    argument ``> 0``, ``asin``/``acos`` argument in ``[-1, 1]``, ``cos != 0`` under ``tan``; the
+    conditions are decided after substituting, each on its own subexpression."""
+    for node in sp.preorder_traversal(e):
+        if not isinstance(node, sp.Expr) or not node.args:
+            continue
+        conditions: list[tuple[tuple[str, ...], sp.Expr]] = []
+        if isinstance(node, sp.Pow):
+            b, n = node.args
+            if not n.is_Integer:
+                conditions.append((("pos",), b))
+            elif n < 0:
+                conditions.append((("pos", "neg"), b))
+        elif isinstance(node, sp.log):
+            conditions.append((("pos",), node.args[0]))
+        elif isinstance(node, (sp.asin, sp.acos)):
+            conditions += [(("pos", "zero"), 1 - node.args[0]), (("pos", "zero"), 1 + node.args[0])]
+        elif isinstance(node, sp.tan):
+            conditions.append((("pos", "neg"), sp.cos(node.args[0])))
+        elif not isinstance(node, (sp.Add, sp.Mul, *_CONTINUOUS)):
+            return False
+        for want, c in conditions:
+            cv = sp.sympify(c).xreplace(dict(at))  # safe: SymPy object from the definition
+            if cv.has(sp.I, sp.zoo, sp.nan, sp.oo, -sp.oo) or kernel_sign(cv) not in want:
+                return False
+    return True
 
 
 def _continuous_there(e: sp.Expr) -> bool:
@@ -194,18 +242,21 @@ def _check_region(axiom: str, h_on: sp.Expr, t_sub: sp.Expr, ends: Sequence[sp.R
         points += [{T: e, V: v_sub} for e in ends]
     for at in points:
         label = where if at is points[0] else f"{where}, at its end T = {at[T]}"
+        for part in [*(f for c, a in terms for f in (c, a)), *sp.Add.make_args(c0)]:
+            if not _defined_as_written(part, at):
+                raise _ClosedRejection(f"{label}: {part} (as written) is not proved defined")
         for c, a in terms:
             for what, e, want in (("exponent", a, ("pos",)), ("coefficient", c, ("pos",))):
-                ev = sp.sympify(e).xreplace(at)  # safe: SymPy object from the definition
+                ev = _evaluated(sp.sympify(e).xreplace(at))  # safe: SymPy object from the definition
                 if not kernel_defined(ev) or kernel_sign(ev) not in want:
                     raise _ClosedRejection(f"{label}: the {what} {e} of x**({a}) is not proved > 0")
-        ev0 = sp.sympify(c0).xreplace(at)  # safe: SymPy object from the definition
+        ev0 = _evaluated(sp.sympify(c0).xreplace(at))  # safe: SymPy object from the definition
         want0 = ("zero",) if end_of_limit else ("pos", "zero")
         if not (ev0 == 0 or kernel_defined(ev0)) or kernel_sign(ev0) not in want0:
             raise _ClosedRejection(f"{label}: g(0, T, V) = {c0} is not proved " + ("= 0" if end_of_limit else ">= 0"))
         if axiom == "continuity":
             for e in [c0, *(c for c, _ in terms), *(a for _, a in terms)]:
-                ev = sp.sympify(e).xreplace(at)  # safe: SymPy object from the definition
+                ev = _evaluated(sp.sympify(e).xreplace(at))  # safe: SymPy object from the definition
                 if not (ev.is_Rational or _continuous_there(ev)):
                     raise _ClosedRejection(f"{label}: {e} is not proved continuous (defined, elementary)")
 
