@@ -212,3 +212,20 @@ def test_vector_closed_zero_check_rejects_an_algorithm_that_keeps_mass_on_zeros(
 
     with pytest.raises(KernelRejection, match="not dropped"):
         _zeros_dropped(vector(smoothed, name="smoothed", definition="p + 1/100, normalised", sizes=(2, 3)))
+
+
+def test_under_the_closed_profile_an_open_simplex_proof_is_not_accepted_as_a_closed_one():
+    """The checker is chosen by the profile, not by the certificate: an open-simplex proof (no
+    closed_extension step) handed over as a closed-simplex proof is refused by the prove gate and
+    by skd recheck, and a closed certificate under the open profile is refused too."""
+    from skd.verify.prove import _kernel_checked
+
+    open_out = prove("ranking", library.power, PAPER)
+    assert open_out.status == "proved"
+    assert _kernel_checked("ranking", library.power, open_out, CLOSED).status == "unknown"
+    verdict = Verdict(axiom="ranking", status="proved", method=open_out.method, scope=open_out.scope,
+                      certificate=tuple(open_out.steps))
+    ok, _ = recheck_certificate(library.power, verdict, profile="closed")
+    assert not ok
+    closed_out = prove("ranking", library.power, CLOSED)
+    assert _kernel_checked("ranking", library.power, closed_out, PAPER).status == "unknown"

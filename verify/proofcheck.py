@@ -36,6 +36,7 @@ import sympy as sp
 
 from skd.operators.arith import ArbArith, Undecided
 from skd.operators.evaluate import eval_expr
+from skd.theory.axioms import PROFILES
 
 from .kernel_closed import CLOSED_STEP, check_closed_proof
 from .verdict import Step, Verdict
@@ -72,8 +73,6 @@ def spot_check(expr: sp.Expr, sign: str, *, seed: int = 0, samples: int = 6) -> 
 
 def _prove_with_lemmas(axiom: str, op: Operator, profile: str) -> tuple[Any, dict[str, Any]]:
     """Worker job: the re-derived outcome and the outcomes of the lemmas it cites."""
-    from skd.theory.axioms import PROFILES
-
     from .prove import lemma_outcomes, prove
 
     outcome = prove(axiom, op, PROFILES[profile])
@@ -115,13 +114,14 @@ def recheck_certificate(op: Operator, verdict: Verdict, *, profile: str = "paper
         if _canon(a) != _canon(b):
             return False, f"step {k + 1} differs from its re-derivation: stored {a.text!r}, re-derived {b.text!r}"
     if op.kind == "vector":
-        from skd.theory.axioms import PROFILES
-
         from .kernel_vector import check_vector_proof
 
         accepted, message = check_vector_proof(verdict.axiom, op, outcome, weak_ranking=not PROFILES[profile].strict_ranking,
                                                closed=not PROFILES[profile].open_simplex, lemmas=lemmas)
-    elif any(s.check == CLOSED_STEP for s in fresh):
+    elif not PROFILES[profile].open_simplex or any(s.check == CLOSED_STEP for s in fresh):
+        # chosen by the profile (as in prove): under `closed` only the closed-simplex check decides
+        if PROFILES[profile].open_simplex:
+            return False, "a closed-simplex certificate under an open profile"
         if OPEN_KEY not in lemmas:
             return False, "closed-simplex proof without its re-derived open-simplex proof"
         accepted, message = check_closed_proof(verdict.axiom, op, outcome, open_outcome=lemmas[OPEN_KEY],

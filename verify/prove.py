@@ -291,7 +291,14 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome, profile: Profile 
 
         ok, message = check_vector_proof(axiom_id, op, out, weak_ranking=profile is not None and not profile.strict_ranking,
                                          closed=not _is_open(profile), lemmas=lemma_outcomes(op, out, profile))
-    elif any(s.check == CLOSED_STEP for s in out.steps):
+    elif not _is_open(profile) or any(s.check == CLOSED_STEP for s in out.steps):
+        # chosen by the profile, not by the certificate's content: under `closed` every separable
+        # proof must pass the closed-simplex check (which accepts only its own two-step form), and
+        # a closed-simplex certificate under an open profile is refused by it as well
+        if _is_open(profile):
+            return Outcome("unknown", out.method, reason="the independent proof checker rejected the certificate "
+                           "(a prover bug; please report it): a closed-simplex certificate under an open profile",
+                           reason_kind="undecided")
         open_out = prove(axiom_id, op, PROFILES["paper"])
         ok, message = check_closed_proof(axiom_id, op, out, open_outcome=open_out,
                                          open_lemmas=lemma_outcomes(op, open_out, PROFILES["paper"]))
@@ -319,9 +326,9 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
     out = _prove(axiom_id, op, profile)
     rules = rules_for(axiom_id)
     if not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out) or not _is_open(profile):
+        # a proof by theorem carries its own definedness, for every V (the kernel re-checks it);
         # a closed-simplex proof rests on the axiom's open-simplex proof, which carries its own
-        # lemmas; Theorem C's kernel check proves g(0, T, V) >= 0 and g > 0 on (0, 1] itself
-        # a proof by theorem carries its own definedness, for every V (the kernel re-checks it)
+        # lemmas, and Theorem C's check proves g(0, T, V) >= 0 and g > 0 on (0, 1] itself
         return out
     wd = prove("well_defined", op, profile)
     if wd.status != "proved" or is_negated(wd):
