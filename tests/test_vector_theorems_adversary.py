@@ -110,3 +110,23 @@ def test_prove_memo_does_not_serve_a_proof_to_a_colliding_operator():
         got = _run(ops[0], ("7/10", "3/10"), 1)
         assert abs(sum(got) - 2) < mpmath.mpf(10) ** -45  # not a distribution
         assert prove("well_defined", ops[0], PROFILES["paper"]).status != "proved"
+
+
+def test_instantiation_rejects_an_algorithm_that_does_not_relabel_like_the_builtins():
+    """The instantiation runs the algorithm symbolically on one order class per sequence of block
+    sizes (blocks of consecutive indices, so ``p_0`` is always a largest entry there) and relies on
+    Lemma V.0 (the pinned built-ins relabel with their order classes) for the other classes. An
+    algorithm that is sparsemax except where ``p_2 > p_0`` (outputs 0 and 2 exchanged there) is
+    never wrong on those representatives: only the spot check of V.0 on every other class can
+    catch it. Witness: p = (1/6, 1/3, 1/2), T = 1 gives F_0 > F_2."""
+    def alg(p, T, ar):
+        out = sparsemax_algorithm(p, T, ar)
+        if ar.gt(p[2], p[0]):
+            out[0], out[2] = out[2], out[0]
+        return out
+
+    op = vector(alg, name="swap_when_2_beats_0", definition="sparsemax, 0 and 2 exchanged when p_2 > p_0", sizes=(3,))
+    got = _run(op, ("1/6", "1/3", "1/2"), 1)
+    assert got[0] > got[2]  # not order-preserving, not sparsemax
+    with pytest.raises(KernelRejection, match="does not relabel like the built-ins"):
+        _instantiate(op, "sparsemax")

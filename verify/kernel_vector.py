@@ -997,17 +997,49 @@ def _theorem_step(outcome: Any, axiom: str, op: Any, weak_ranking: bool = False,
     return name, theorem, form
 
 
+def _compositions(n: int) -> Iterator[tuple[int, ...]]:
+    """The block sizes of the ordered partitions of ``n`` items, each sequence once."""
+    if n == 0:
+        yield ()
+        return
+    for first in range(1, n + 1):
+        for rest in _compositions(n - first):
+            yield (first, *rest)
+
+
+def _consecutive(blocks: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """The order class with these block sizes whose blocks are runs of consecutive indices:
+    ``(2, 1, 2)`` -> ``((0, 1), (2,), (3, 4))``."""
+    out, start = [], 0
+    for b in blocks:
+        out.append(tuple(range(start, start + b)))
+        start += b
+    return tuple(out)
+
+
 def _instantiate(op: Any, form: str) -> str:
-    """On every declared size, every piece of every order class of the algorithm is defined
-    (:func:`_check_piece`), computes the map ``form`` (:data:`_FORMS`) and agrees with the
-    algorithm run in 40 digits (:func:`_spot_check`): Theorems V.6/V.7 (L.1 for topk) re-checked
-    on those sizes rather than trusted."""
+    """On every declared size, every piece of the algorithm is defined (:func:`_check_piece`),
+    computes the map ``form`` (:data:`_FORMS`) and agrees with the algorithm run in 40 digits
+    (:func:`_spot_check`): Theorems V.6/V.7 (L.1 for topk) re-checked on those sizes rather than
+    trusted.
+
+    Symbolically on one order class per sequence of block sizes (the class ``R`` whose blocks are
+    runs of consecutive indices: 30 classes on V <= 5 instead of 632): for the pinned built-ins,
+    Lemma V.0 of docs/theory/vector.md (read off the pinned code: the input is read through
+    ``_order``, which breaks ties by the lower index, and each output ``i`` through ``p_i`` and the
+    sorted values) says that on a class ``G`` with the same block sizes the algorithm makes the
+    same comparisons on the same values and its outputs are ``R``'s relabelled by the map that is
+    increasing on each block. V.0 is spot-checked on every ordered partition
+    (:func:`_relabelling_check`, 40 digits, two points each). This is sound only for an
+    algorithm of which V.0 holds: the caller (:func:`_check_theorem`) admits only the pinned
+    built-ins."""
     sizes = tuple(sorted(set(op.sizes)))
     key = (op.hash, form, sizes)
     if key not in _INSTANTIATED:
-        n_classes = n_pieces = 0
+        n_classes = n_pieces = n_reps = 0
         for Vn in sizes:
-            for groups in _ordered_partitions(tuple(range(Vn))):
+            for blocks in _compositions(Vn):
+                groups = _consecutive(blocks)
                 values, _ = _class_values(groups)
                 paths = _paths(op.algorithm, groups)
                 for j, path in enumerate(paths):
@@ -1015,11 +1047,46 @@ def _instantiate(op: Any, form: str) -> str:
                     _check_piece(path, where)
                     _check_form(form, path, values, where)
                 _spot_check(op.algorithm, groups, paths)
-                n_classes += 1
+                n_reps += 1
                 n_pieces += len(paths)
+            for groups in _ordered_partitions(tuple(range(Vn))):
+                _relabelling_check(op.algorithm, groups)
+                n_classes += 1
         _INSTANTIATED[key] = (f"every piece is defined and computes the {form} map on V in {set(sizes)} "
-                              f"({n_classes} order classes, {n_pieces} pieces)")
+                              f"({n_reps} order classes checked symbolically, {n_pieces} pieces; "
+                              f"Lemma V.0 spot-checked on all {n_classes})")
     return _INSTANTIATED[key]
+
+
+def _relabelling_check(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> None:
+    """Lemma V.0 at the two :data:`_SPOT_POINTS` of the class ``groups``: the algorithm there
+    (40 digits) equals its value at the same point of the consecutive class with the same block
+    sizes, relabelled (index ``groups[k][j]`` takes the output of ``rep[k][j]``: both blocks are
+    sorted, so the relabelling is increasing on each block, as V.0 requires)."""
+    rep = _consecutive(tuple(len(g) for g in groups))
+    moved = {r: g for rb, gb in zip(rep, groups, strict=True) for r, g in zip(rb, gb, strict=True)}
+    values, syms = _class_values(rep)
+    for a, gap, t in _SPOT_POINTS:
+        point = {syms[0]: a, T: t}
+        for k, s in enumerate(syms[1:]):
+            point[s] = gap(k)
+        with mpmath.workdps(40):
+            p_rep = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
+            p = [mpmath.mpf(0)] * len(p_rep)
+            for r, g in moved.items():
+                p[g] = p_rep[r]
+            try:
+                t_mp = mpmath.mpf(t.p) / t.q
+                got_rep = [mpmath.mpmathify(v) for v in algorithm(p_rep, t_mp, _MpArith())]
+                got = [mpmath.mpmathify(v) for v in algorithm(p, t_mp, _MpArith())]
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+                raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
+                                      f"({type(exc).__name__}: {str(exc)[:120]})") from None
+            if len(got) != len(p) or len(got_rep) != len(p):
+                raise KernelRejection(f"the algorithm returns {len(got)} values for V = {len(p)}")
+            if any(abs(got[g] - got_rep[r]) > mpmath.mpf(10) ** -25 for r, g in moved.items()):
+                raise KernelRejection(f"the algorithm does not relabel like the built-ins (Lemma V.0) on the class {groups}: "
+                                      f"{got} at a point, {got_rep} at the same values in the order {rep}")
 
 
 def _check_theorem(axiom: str, op: Any, outcome: Any, lemmas: Mapping[str, Any], weak_ranking: bool = False,
