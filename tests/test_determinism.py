@@ -186,7 +186,9 @@ def twenty_runs(index: int) -> None:
     assert threading.active_count() == 1
     with _Watch() as forks:
         for k in range(runs):
-            got = _fingerprint(checker.check(op, timeout=timeout, attack_seconds=0.2))
+            # a short cross-examination of each proof (0.05 s: its result can only ever be "nothing
+            # found" for a proved cell, or a crash, which fails this test either way)
+            got = _fingerprint(checker.check(op, timeout=timeout, attack_seconds=0.05))
             if first is None:
                 first = got
             else:
