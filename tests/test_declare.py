@@ -153,6 +153,28 @@ def test_declare_separable_positive_monomial_divisors_carry_no_obligation() -> N
     assert separable("x**(1/T)").obligations == ()
 
 
+def test_declare_separable_a_cancelled_divisor_x_is_kept_the_closed_simplex_has_zeros() -> None:
+    # x is positive on the open simplex only: x**(1/T)*x/x divides by 0 at a zero entry
+    op = separable("x**(1/T)*x/x")
+    assert op.score == separable("x**(1/T)").score
+    assert [(k, e) for k, e, _ in op.obligations] == [("ne0", x)]
+    assert op.hash != separable("x**(1/T)").hash
+
+
+def test_closed_simplex_no_proof_for_a_formula_that_divides_by_x_as_written() -> None:
+    """Was a hole (adversarial review of the closed simplex): the parser dropped the written
+    condition ``x != 0`` as positive, so ``x**(1/T)*x/x`` was stored as ``x**(1/T)`` and every
+    closed-simplex axiom was proved, though the formula divides by 0 at a zero entry. Now it
+    keeps the condition: proved on the open simplex, unknown (outside Theorem C) on the closed."""
+    from skd.theory.axioms import PROFILES
+    from skd.verify.prove import prove
+
+    op = separable("x**(1/T)*x/x")
+    assert prove("well_defined", op, PROFILES["paper"]).status == "proved"
+    for axiom in ("well_defined", "continuity", "boundary_cold"):
+        assert prove(axiom, op, PROFILES["closed"]).status == "unknown", axiom
+
+
 def test_declare_operator_is_frozen_and_hashable() -> None:
     op = separable("x**(1/T)", name="p")
     with pytest.raises(AttributeError):
