@@ -251,11 +251,34 @@ def budgeted(fn: Callable[..., Any], *args: Any, seconds: float, what: str = "",
         return Budgeted(False, reason=f"{label}: {type(exc).__name__}: {exc}", reason_kind="undecided")
 
 
+#: ``skd check`` reports computed for derivations in this process, by (content hash, name,
+#: timeout): deriving one operator for several topics, or again, checks it once (the check is
+#: about half the time of deriving a built-in for one topic). A report is what ``check`` returned
+#: then; an axiom left ``unknown`` at its time budget stays so for that timeout in this process
+#: (a larger timeout is another key). Bounded: emptied at :data:`_REPORTS_LIMIT` entries.
+_REPORTS: dict[tuple[str, str, float], Any] = {}
+_REPORTS_LIMIT = 256
+
+
+def _checked(op: Operator, timeout: float) -> Any:
+    """``check(op, timeout=timeout)``, once per process (:data:`_REPORTS`)."""
+    key = (op.hash, op.name, float(timeout))
+    report = _REPORTS.get(key)
+    if report is None:
+        from ..checker import check
+
+        report = check(op, timeout=timeout)
+        if len(_REPORTS) >= _REPORTS_LIMIT:
+            _REPORTS.clear()
+        _REPORTS[key] = report
+    return report
+
+
 @dataclasses.dataclass
 class Context:
     """What a topic module gets for one operator: the operator, budgets, and lazy axiom verdicts.
 
-    ``axiom(id)`` runs ``skd check`` once (cached) and returns the verdict for that axiom; a
+    ``axiom(id)`` runs ``skd check`` once (per process: :func:`_checked`) and returns the verdict for that axiom; a
     derivation never re-proves an axiom itself. ``timeout`` is the budget of one symbolic step.
     """
 
@@ -267,9 +290,10 @@ class Context:
 
     def axiom(self, axiom_id: str) -> Any:
         if self.report is None:
-            from ..checker import check
-
-            self.report = (self._checker or check)(self.op, timeout=self.timeout)
+            if self._checker is not None:
+                self.report = self._checker(self.op, timeout=self.timeout)
+            else:
+                self.report = _checked(self.op, self.timeout)
         return self.report.verdict(axiom_id)
 
     def note(self, message: str) -> None:
