@@ -97,3 +97,42 @@ def test_topic_modules_do_not_import_the_crosscheck_engine():
             if isinstance(node, ast.ImportFrom):
                 mod = ("." * node.level) + (node.module or "")
                 assert mod not in ("..crosscheck", "skd.verify.crosscheck"), f"{path.name} imports {mod}"
+
+
+def test_cli_crosscheck_reports_takes_the_verdicts_from_a_stored_report_instead_of_checking(tmp_path, monkeypatch, capsys):
+    """``skd crosscheck --reports FILE``: the derivations read the axioms' verdicts from the stored
+    ``skd check --json`` report (CI hands it the library's), so no check runs, and the checks are
+    those of a crosscheck that checked for itself."""
+    from skd.verify import checker
+    from skd.verify.derivations import claims
+
+    report = checker.check(library.power, timeout=30, attack_seconds=0.1)
+    stored = tmp_path / "power.json"
+    stored.write_text(json.dumps(report.to_json()), encoding="utf-8")
+    claims._REPORTS.clear()
+    assert cli.main(["crosscheck", "power", "--topic", "entropy", "--cases", "2", "--json"]) == 0
+    fresh = json.loads(capsys.readouterr().out)
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("checked although a report was given")
+
+    monkeypatch.setattr(checker, "check", no_check)
+    claims._REPORTS.clear()
+    assert cli.main(["crosscheck", "power", "--topic", "entropy", "--cases", "2", "--json", "--reports", str(stored)]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert [(c["quantity"], c["status"]) for c in given["operators"][0]["checks"]] == \
+        [(c["quantity"], c["status"]) for c in fresh["operators"][0]["checks"]]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["mixture"], "has no report of 'mixture'"),                  # another operator
+    (["--score", "x**(2/T)", "--name", "power"], "another definition of 'power'"),  # same name, other formula
+])
+def test_cli_crosscheck_reports_refuses_a_report_of_another_operator(tmp_path, capsys, argv, message):
+    """Exit 2, naming the mismatch: a stored report is untrusted input."""
+    from skd.verify import checker
+
+    stored = tmp_path / "r.json"
+    stored.write_text(json.dumps(checker.check(library.power, timeout=30, attack_seconds=0.05).to_json()), encoding="utf-8")
+    assert cli.main(["crosscheck", *argv, "--topic", "entropy", "--cases", "1", "--reports", str(stored)]) == 2
+    assert message in capsys.readouterr().err

@@ -40,32 +40,14 @@ def _say(msg: str) -> None:
 
 
 def _given_reports(path: str, ops: Any) -> dict[str, Any]:
-    """``skd check --json``'s reports in ``path`` (untrusted input: bounded and validated by
-    :mod:`skd.verify.reportio`), one per library operator, each of the operator's current
-    definition (content hash) under profile ``paper``; ValueError naming what does not match."""
-    from skd.verify.reportio import ReportFileError, load_reports
-    from skd.verify.verdict import Report
+    """``skd check --json``'s reports in ``path``, one per library operator (untrusted input:
+    :func:`skd.verify.reportio.reports_for`); ValueError naming what does not match."""
+    from skd.verify.reportio import ReportFileError, reports_for
 
     try:
-        stored = load_reports(path, "--reports")
+        return reports_for(path, ops, "--reports")
     except ReportFileError as exc:
         raise ValueError(str(exc)) from None
-    by_name = {d["operator"]["name"]: d for d in stored}
-    out: dict[str, Any] = {}
-    for op in ops:
-        d = by_name.get(op.name)
-        if d is None:
-            raise ValueError(f"--reports: {path!r} has no report of {op.name!r}")
-        if d["operator"]["hash"] != op.hash:
-            raise ValueError(f"--reports: {path!r} checked another definition of {op.name!r} "
-                             f"(hash {d['operator']['hash']}, now {op.hash})")
-        if d.get("profile", "paper") != "paper":
-            raise ValueError(f"--reports: {path!r} checked {op.name!r} under profile {d.get('profile')!r}, not 'paper'")
-        try:
-            out[op.name] = Report.from_json(d)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"--reports: the report of {op.name!r} in {path!r} is incomplete ({type(exc).__name__}: {exc})") from None
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

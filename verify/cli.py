@@ -189,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--topic", action="append", metavar="TOPIC", help="restrict to a topic (repeatable)")
     cc.add_argument("--timeout", type=_positive_float, default=20.0, metavar="S", help="budget per symbolic step")
     cc.add_argument("--json", action="store_true", help="print the results as JSON")
+    cc.add_argument("--reports", metavar="FILE",
+                    help="the operators' stored `skd check --json` reports (profile paper, the operators' current "
+                         "definitions): the derivations take the axioms' verdicts from them instead of checking again")
     return parser
 
 
@@ -406,11 +409,22 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
         if selected is None:
             raise UsageError("give an operator (NAME, --score or --file) or --all")
         ops = selected
+    given: dict[str, Any] = {}
+    if args.reports:
+        from .reportio import reports_for
+
+        given = reports_for(args.reports, ops, "--reports")
     results = []
     for op in ops:
         with _progress(_progress_enabled(args), 1, op.name) as cb:
             note = (lambda msg: cb(msg)) if cb is not None else None
-            results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note))
+            derivation = None
+            if op.name in given:
+                from .derivations import derive
+
+                derivation = derive(op, topics=args.topic, timeout=args.timeout, report=given[op.name])
+            results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note,
+                                      derivation=derivation))
     failed = sum(len(r.failed) for r in results)
     if args.json:
         body = {"schema_version": 1, "kind": "crosscheck", "cases": args.cases,

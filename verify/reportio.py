@@ -36,7 +36,7 @@ from typing import Any
 
 from skd.operators.errors import SkdError
 
-__all__ = ["ReportFileError", "load_json", "load_reports", "validate_reports", "short", "MAX_BYTES", "MAX_DEPTH",
+__all__ = ["ReportFileError", "load_json", "load_reports", "validate_reports", "reports_for", "short", "MAX_BYTES", "MAX_DEPTH",
            "MAX_INT_DIGITS", "MAX_OPERATORS", "MAX_MESSAGE", "default_max_bytes", "default_max_operators"]
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -227,6 +227,36 @@ def load_reports(path_text: str, what: str, *, max_bytes: int | None = None,
     """:func:`load_json` then :func:`validate_reports`."""
     data = load_json(path_text, what, max_bytes=max_bytes)
     return validate_reports(data, what, short(str(path_text), 200), max_operators=max_operators)
+
+
+def reports_for(path_text: str, ops: Any, what: str, *, profile: str = "paper") -> dict[str, Any]:
+    """The stored ``skd check --json`` report of each operator of ``ops`` in ``path_text`` (an
+    untrusted file: read under the caps above), as :class:`~skd.verify.verdict.Report` values by
+    operator name. Each must exist, be of the operator's current definition (its content hash) and
+    of ``profile``; else :class:`ReportFileError` naming what does not match. Used where a report
+    already computed replaces a new check (``skd crosscheck --reports``, ``tools/regenerate.py``)."""
+    from .verdict import Report
+
+    stored = load_reports(path_text, what)
+    shown = short(str(path_text), 200)
+    by_name = {d["operator"]["name"]: d for d in stored}
+    out: dict[str, Any] = {}
+    for op in ops:
+        d = by_name.get(op.name)
+        if d is None:
+            raise ReportFileError(f"{what}: {shown!r} has no report of {op.name!r}")
+        if d["operator"].get("hash") != op.hash:
+            raise ReportFileError(f"{what}: {shown!r} checked another definition of {op.name!r} "
+                                  f"(hash {short(d['operator'].get('hash'), 40)}, now {op.hash})")
+        if d.get("profile", "paper") != profile:
+            raise ReportFileError(f"{what}: {shown!r} checked {op.name!r} under profile "
+                                  f"{short(d.get('profile'), 40)!r}, not {profile!r}")
+        try:
+            out[op.name] = Report.from_json(d)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReportFileError(f"{what}: the report of {op.name!r} in {shown!r} is incomplete "
+                                  f"({type(exc).__name__}: {short(exc, 200)})") from None
+    return out
 
 
 def profile_axioms(report: Mapping[str, Any]) -> list[str]:
