@@ -29,7 +29,27 @@ def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hoo
     tests in this order, so the long ones start while the short ones can still fill the other
     worker, instead of the last long test running alone at the end. With ``--dist worksteal``
     (``.ci/run``) an idle worker also takes pending tests from a busy one."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, -_expected_seconds(item.nodeid)))
+
+
+#: The longest tests, seconds each in ``.ci/run`` (AMD EPYC, 2 workers, 2026-12-07), by node-id prefix:
+#: started longest first (with ``--dist worksteal`` a worker that runs dry steals from the end of
+#: the other's queue, so the last test running alone is a short one, not a 2-minute shard that
+#: happened to start late: a tail of ~70 s with one core idle before this order)
+LONGEST = {
+    "tests/test_adversarial_corpus.py::test_verifier_is_sound_never_crashes_and_decides_enough_of_the_corpora": 140,
+    "tests/test_soundness_fuzz.py::test_fuzz_proved_verdicts_survive_the_root_search": 100,
+    "tests/test_docs.py::test_docs_ci_page_runs_as_written": 57,
+    "tests/test_vector_fuzz.py::test_vector_fuzz_proved_and_refuted_verdicts_survive_the_oracle": 50,
+    "tests/test_derive_sensitivity.py::test_entmax15_logit_bound_and_lower_bound": 35,
+    "tests/test_derive_multistage.py::test_explicit_rate_crosscheck_passes_and_catches_corrupted_constants": 35,
+    "tests/test_derive.py::test_cli_derive_all_goldens_round_trip_and_detect_a_changed_definition": 34,
+    "tests/test_determinism.py::test_determinism_twenty_runs_give_identical_verdicts_and_reasons": 30,
+}
+
+
+def _expected_seconds(nodeid: str) -> int:
+    return next((v for k, v in LONGEST.items() if nodeid.startswith(k)), 0)
 
 
 #: Heavy integration variants run in CI only (``slow``): each repeats, for one more operator or
