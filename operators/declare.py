@@ -225,23 +225,28 @@ def _lost_obligations(expr: sp.Expr, written: tuple[Obligation, ...], names: lis
     except ExpressionError:
         return written
     shown = set(kept)
-    return tuple(o for o in written if o not in shown and not _positive_monomial(o[1]))
+    return tuple(o for o in written if o not in shown and not _always_holds(o[0], o[1]))
 
 
-def _positive_monomial(e: sp.Expr) -> bool:
-    """``c * T**b * V**d`` with ``c > 0`` rational: positive on the whole domain (``T > 0``,
-    ``V >= 2``). A factor ``x**a`` is not: ``x`` is positive on the open simplex only, and the
-    closed one has zero entries, where a written ``x/x`` divides by 0 (found by an adversarial
-    review: ``x**(1/T)*x/x`` was stored as ``x**(1/T)`` without the condition and got closed-simplex
-    proofs)."""
+def _always_holds(kind: str, e: sp.Expr) -> bool:
+    """The side condition ``e`` of ``kind`` holds on the whole domain, the closed simplex included,
+    when ``e`` is a monomial ``c * x**a * T**b * V**d`` (``c > 0``, rational exponents): always when
+    it is free of ``x`` (``T > 0``, ``V >= 2``); with a factor ``x**a`` only for ``kind == "ge0"``
+    and ``a > 0`` (a ``sqrt`` argument or the base of a positive rational power, ``>= 0`` at a zero
+    entry too). A divisor ``x`` (``ne0``) or a ``log`` argument / real-power base ``x**a``
+    (``gt0``) fails at a zero entry: kept (found by an adversarial review: ``x**(1/T)*x/x`` was
+    stored as ``x**(1/T)`` without its condition and got closed-simplex proofs)."""
+    x_exponent: sp.Expr = sp.Integer(0)
     for f in sp.Mul.make_args(e):
-        base, _ = f.as_base_exp()
+        base, exponent = f.as_base_exp()
         if f.is_Rational:
             if f <= 0:
                 return False
-        elif base not in (T, V) or not f.as_base_exp()[1].is_Rational:
+        elif base not in (x, T, V) or not exponent.is_Rational:
             return False
-    return True
+        elif base == x:
+            x_exponent += exponent
+    return x_exponent == 0 or (kind == "ge0" and bool(x_exponent > 0))
 
 
 def _algorithm_source(fn: Callable[..., Any] | None) -> str:

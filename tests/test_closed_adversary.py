@@ -290,12 +290,15 @@ def test_held_parameters_and_written_side_conditions_are_refused():
 
 
 def test_held_sqrt_and_nested_power_are_proved_and_true():
-    """sqrt(x) and (x**2)**(1/T) are increasing power sums with g(0) = 0 as computed; their
-    closed well_defined/ranking proofs are true (independent values at p = (1/3, 0, 2/3))."""
-    for score, g in (("sqrt(x)", lambda x, T, V: _MP.sqrt(x)),
-                     ("(x**2)**(1/T)", lambda x, T, V: _pow(_pow(x, 2), 1 / T))):
+    """sqrt(x) and (x**2)**(1/T) are increasing power sums with g(0) = 0 as computed; the closed
+    ranking proof of sqrt(x) is true (independent values at p = (1/3, 0, 2/3)). (x**2)**(1/T) is
+    parsed to x**(2/T) with the written condition x**2 > 0 (the base of a real power): kept since
+    a divisor x or a log argument x, which the parser records alike, fails at a zero entry
+    (tests/test_declare.py), so its closed proof is now ``unknown`` — conservative, not wrong."""
+    for score, g, proved in (("sqrt(x)", lambda x, T, V: _MP.sqrt(x), True),
+                             ("(x**2)**(1/T)", lambda x, T, V: _pow(_pow(x, 2), 1 / T), False)):
         op = separable(score, name="ok")
-        assert prove("ranking", op, CLOSED).status == "proved"
+        assert (prove("ranking", op, CLOSED).status == "proved") is proved, score
         F = _F(g, [Q(1, 3), Q(0), Q(2, 3)], Q(3, 7))
         assert F[1] == 0 and F[0] > 0 and F[2] > F[0] and abs(sum(F) - 1) < _MP.mpf(10) ** -45
 
