@@ -1049,8 +1049,9 @@ def _instantiate(op: Any, form: str) -> str:
                 _spot_check(op.algorithm, groups, paths)
                 n_reps += 1
                 n_pieces += len(paths)
+            at_reps: dict[Any, list[Any]] = {}  # the algorithm at each representative's spot points, once
             for groups in _ordered_partitions(tuple(range(Vn))):
-                _relabelling_check(op.algorithm, groups)
+                _relabelling_check(op.algorithm, groups, at_reps)
                 n_classes += 1
         _INSTANTIATED[key] = (f"every piece is defined and computes the {form} map on V in {set(sizes)} "
                               f"({n_reps} order classes checked symbolically, {n_pieces} pieces; "
@@ -1058,15 +1059,18 @@ def _instantiate(op: Any, form: str) -> str:
     return _INSTANTIATED[key]
 
 
-def _relabelling_check(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> None:
+def _relabelling_check(algorithm: Any, groups: tuple[tuple[int, ...], ...],
+                       at_reps: dict[Any, list[Any]] | None = None) -> None:
     """Lemma V.0 at the two :data:`_SPOT_POINTS` of the class ``groups``: the algorithm there
     (40 digits) equals its value at the same point of the consecutive class with the same block
     sizes, relabelled (index ``groups[k][j]`` takes the output of ``rep[k][j]``: both blocks are
-    sorted, so the relabelling is increasing on each block, as V.0 requires)."""
+    sorted, so the relabelling is increasing on each block, as V.0 requires). ``at_reps`` keeps
+    the algorithm's values at the representatives' points across the classes of one size."""
     rep = _consecutive(tuple(len(g) for g in groups))
     moved = {r: g for rb, gb in zip(rep, groups, strict=True) for r, g in zip(rb, gb, strict=True)}
     values, syms = _class_values(rep)
-    for a, gap, t in _SPOT_POINTS:
+    at_reps = {} if at_reps is None else at_reps
+    for n_point, (a, gap, t) in enumerate(_SPOT_POINTS):
         point = {syms[0]: a, T: t}
         for k, s in enumerate(syms[1:]):
             point[s] = gap(k)
@@ -1077,7 +1081,9 @@ def _relabelling_check(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> N
                 p[g] = p_rep[r]
             try:
                 t_mp = mpmath.mpf(t.p) / t.q
-                got_rep = [mpmath.mpmathify(v) for v in algorithm(p_rep, t_mp, _MpArith())]
+                if (rep, n_point) not in at_reps:
+                    at_reps[(rep, n_point)] = [mpmath.mpmathify(v) for v in algorithm(p_rep, t_mp, _MpArith())]
+                got_rep = at_reps[(rep, n_point)]
                 got = [mpmath.mpmathify(v) for v in algorithm(p, t_mp, _MpArith())]
             except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
                 raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
