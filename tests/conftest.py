@@ -15,6 +15,12 @@ from __future__ import annotations
 
 import os
 
+# One BLAS thread per process (the pytest-xdist workers are started after this file is read, and
+# inherit it): every matrix here is small (the experiments' Newton fits: 48 x 48), and with two
+# workers on two cores OpenBLAS's extra threads spin for CPU the other worker needs —
+# tests/test_experiments.py took 49 s of CPU with them, 22 s without (AMD EPYC, 2026-12-07)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True)
