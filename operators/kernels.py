@@ -122,6 +122,8 @@ from . import choice
 from .primitives import SEPARABLE, check_tolerance, separable_kernels
 
 __all__ = [
+    "release_threads",
+    "THREAD_PREFIX",
     "KERNELS",
     "NUMPY_KERNELS",
     "NUMBA_KERNELS",
@@ -232,15 +234,39 @@ class _Pool:
     def get(self, workers: int) -> Any:
         import os
 
-        if self._pid != os.getpid() or self._size < workers:
+        if self._ex is None or self._pid != os.getpid() or self._size < workers:
             from concurrent.futures import ThreadPoolExecutor
 
-            self._ex = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skd-kernel")
+            self._ex = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=THREAD_PREFIX)
             self._pid, self._size = os.getpid(), workers
         return self._ex
 
+    def release(self) -> None:
+        """Stop this process's pool and join its threads (idle between calls: every block a call
+        submits is waited for before the call returns); the next call starts a new one."""
+        import os
 
+        ex, self._ex = self._ex, None
+        if ex is not None and self._pid == os.getpid():
+            ex.shutdown(wait=True)
+
+
+#: the name prefix of the kernel pool's threads (see :func:`release_threads`)
+THREAD_PREFIX = "skd-kernel"
 _POOL = _Pool()
+
+
+def release_threads() -> None:
+    """Join the kernels' idle worker threads, so that a caller that must not fork a
+    multi-threaded process (``skd.verify.budget``) is single-threaded again; they are started
+    anew by the next kernel call that uses them.
+
+    >>> import threading
+    >>> release_threads()
+    >>> any(t.name.startswith(THREAD_PREFIX) for t in threading.enumerate())
+    False
+    """
+    _POOL.release()
 
 
 def _over_blocks(work: Callable[[int, int], bool], n: int, V: int, threads: int | None) -> bool:

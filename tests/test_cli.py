@@ -73,8 +73,8 @@ class FakeChecker:
         self.error = error
         self.calls: list[dict] = []
 
-    def check(self, op, *, profile="paper", timeout=20.0, seed=0, values=None, progress=None):
-        self.calls.append({"op": op, "profile": profile, "timeout": timeout, "seed": seed})
+    def check(self, op, *, profile="paper", timeout=20.0, seed=0, values=None, progress=None, attack_seconds=1.0):
+        self.calls.append({"op": op, "profile": profile, "timeout": timeout, "seed": seed, "attack_seconds": attack_seconds})
         if self.error is not None:
             raise self.error
         for axiom in AXIOM_IDS:
@@ -83,8 +83,9 @@ class FakeChecker:
                 progress(axiom, self.statuses.get(op.name, {}).get(axiom, "proved"))
         return report(op, self.statuses.get(op.name), seed=seed, profile=profile)
 
-    def check_library(self, *, profile="paper", timeout=20.0, seed=0, progress=None):
-        return [self.check(op, profile=profile, timeout=timeout, seed=seed, progress=progress) for op in library.ALL]
+    def check_library(self, *, profile="paper", timeout=20.0, seed=0, progress=None, attack_seconds=1.0):
+        return [self.check(op, profile=profile, timeout=timeout, seed=seed, progress=progress, attack_seconds=attack_seconds)
+                for op in library.ALL]
 
     def load_expected_matrix(self, profile="paper"):
         return {
@@ -142,6 +143,8 @@ def test_cli_list_shows_every_builtin_with_formula(capsys) -> None:
         ["check", "--timeout", "0", "power"],
         ["check", "--timeout", "soon", "power"],
         ["check", "--seed", "-1", "power"],
+        ["check", "--attack", "0", "power"],
+        ["check", "--attack", "-1", "power"],
         ["derive", "--format", "pdf", "power"],
         ["derive", "--topic", "astrology", "power"],
         ["crosscheck", "--cases", "many", "power"],
@@ -230,7 +233,11 @@ def test_cli_check_passes_options_to_the_checker(capsys, fake) -> None:
     checker = fake()
     code, _, _ = run(capsys, "check", "hybrid", "--profile", "weak", "--timeout", "2.5", "--seed", "11")
     assert code == 0
-    assert checker.calls == [{"op": library.hybrid, "profile": "weak", "timeout": 2.5, "seed": 11}]
+    assert checker.calls == [{"op": library.hybrid, "profile": "weak", "timeout": 2.5, "seed": 11, "attack_seconds": 1.0}]
+    checker.calls.clear()
+    code, _, _ = run(capsys, "check", "--profile", "closed", "--attack", "0.1")  # the library: CI's profile checks
+    assert code == 0
+    assert {c["attack_seconds"] for c in checker.calls} == {0.1} and len(checker.calls) == len(library.ALL)
 
 
 def test_cli_check_table_shows_the_counterexample_in_full(capsys, fake) -> None:

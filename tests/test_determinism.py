@@ -99,6 +99,26 @@ def test_determinism_a_threaded_caller_gets_a_forkserver_worker_not_a_fork() -> 
         helper.join()
 
 
+def test_determinism_the_kernels_idle_pool_is_joined_and_the_worker_forked() -> None:
+    """The NumPy kernels keep a thread pool between calls; a budget worker started after one ran
+    is forked from a single-threaded process (the pool joined first, started again by the next
+    kernel call), not started cold from the forkserver (~25 % slower on a derivation)."""
+    import numpy as np
+    from skd.operators import kernels
+
+    p = np.random.default_rng(0).dirichlet(np.ones(1 << 12), size=64)
+    first = kernels.power_tempered(p, 0.5, threads=2)
+    assert any(t.name.startswith(kernels.THREAD_PREFIX) for t in threading.enumerate()), "the pool did not start"
+    assert all(t is threading.main_thread() or t.name.startswith(kernels.THREAD_PREFIX) for t in threading.enumerate())
+    with _Watch() as forks:
+        assert budget.run_with_budget(sum, ([1, 2, 3],), seconds=60) == 6
+    assert forks == [1], f"forked with {forks} threads alive (none: started from the forkserver)"
+    assert not any(t.name.startswith(kernels.THREAD_PREFIX) for t in threading.enumerate())
+    again = kernels.power_tempered(p, 0.5, threads=2)  # a new pool, same result
+    assert np.array_equal(first, again)
+    kernels.release_threads()
+
+
 def test_determinism_check_from_a_threaded_caller_gives_the_same_verdicts() -> None:
     op = separable("x**(2/T)", name="sharp")
     quiet = checker.check(op, timeout=30, attack_seconds=0.2)

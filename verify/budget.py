@@ -16,7 +16,10 @@ run. So:
   ``forkserver`` (a clean single-threaded server started by fork + exec), which needs the
   job to be picklable. A job that cannot be pickled (a function defined in a test, an operator
   from a file loaded with ``--file`` in a threaded host) falls back to ``fork``; this is the
-  only case left, and :data:`unsafe_forks` counts it.
+  only case left, and :data:`unsafe_forks` counts it. The NumPy kernels' own thread pool
+  (``skd.operators.kernels``, idle between calls) does not count: when its threads are the only
+  others, they are joined first (:func:`skd.operators.kernels.release_threads`) and the worker is
+  forked, warm, instead of started cold from the server.
 
 Workers ask the kernel to kill them when their parent dies (``PR_SET_PDEATHSIG`` on Linux), so
 a killed worker takes its nested work with it.
@@ -47,6 +50,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from skd.operators.errors import SkdError
+from skd.operators.kernels import THREAD_PREFIX, release_threads
 
 __all__ = ["BudgetExceeded", "WorkerError", "run_with_budget", "run_parallel", "in_process", "MAX_SECONDS",
            "worker_context", "publish", "Memo", "MEMOS"]
@@ -142,9 +146,22 @@ def _inside_worker() -> bool:
     return bool(mp.current_process().daemon)
 
 
+def _only_kernel_threads() -> bool:
+    """Every thread but this one is a worker of the kernels' pool (whose threads are idle
+    whenever no kernel call is running, and none can be: no other thread exists to make one)."""
+    me = threading.current_thread()
+    return all(t is me or t.name.startswith(THREAD_PREFIX) for t in threading.enumerate())
+
+
 def worker_context(job: tuple[Any, ...]) -> Any:
     """The multiprocessing context to start a worker for ``job`` (see the module docstring)."""
     global unsafe_forks
+    if threading.active_count() > 1 and _only_kernel_threads():
+        # the NumPy kernels' idle pool (skd.operators.kernels) is the only other thread: joined
+        # here (the next kernel call starts it again), so that the worker is forked from a
+        # single-threaded process: a forkserver worker starts cold (no SymPy cache, the job's
+        # modules imported again), ~25 % slower on a derivation (AMD EPYC, 2026-12-07)
+        release_threads()
     if threading.active_count() == 1:
         return _CTX
     try:

@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--timeout", type=_positive_float, default=20.0, metavar="S",
                      help="budget in seconds per proof obligation (default: 20)")
     chk.add_argument("--seed", type=_seed, default=0, metavar="N", help="seed of the randomised refuter (default: 0)")
+    chk.add_argument("--attack", type=_positive_float, default=1.0, metavar="S",
+                     help="seconds the refuter cross-examines each proof before it is reported (default: 1; "
+                     "a counterexample to a proof is an internal error, exit 4)")
     chk.add_argument("--json", action="store_true", help="print the report as JSON on stdout (no tables, no progress)")
     chk.add_argument("--baseline", metavar="FILE", help="compare with a stored report (JSON); a regression exits 1")
     chk.add_argument("--strict", action="store_true",
@@ -311,7 +314,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if operators is None:
         expected = checker.load_expected_matrix(args.profile)  # one per profile (verify/data/)
 
-    kwargs = {"profile": args.profile, "timeout": args.timeout, "seed": args.seed}
+    kwargs = {"profile": args.profile, "timeout": args.timeout, "seed": args.seed, "attack_seconds": args.attack}
     axioms = len(PROFILES[args.profile].axioms)
     reports: list[Report] = []
     if operators is None:
