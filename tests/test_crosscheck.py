@@ -136,3 +136,27 @@ def test_cli_crosscheck_reports_refuses_a_report_of_another_operator(tmp_path, c
     stored.write_text(json.dumps(checker.check(library.power, timeout=30, attack_seconds=0.05).to_json()), encoding="utf-8")
     assert cli.main(["crosscheck", *argv, "--topic", "entropy", "--cases", "1", "--reports", str(stored)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_crosscheck_jobs_runs_operators_in_parallel_with_the_same_checks(tmp_path, capsys):
+    """``--jobs 2``: the operators of a file are cross-checked two at a time, each in its own
+    process, and give the checks (same quantities, cases and verdicts, in the operators' order)
+    of a serial run; a non-positive job count is a usage error."""
+    ops = tmp_path / "ops.py"
+    ops.write_text("from skd.operators import separable\n"
+                   "sharp = separable('x**(2/T)', name='sharp')\n"
+                   "shifted = separable('(x + 1/10)**(1/T)', name='shifted')\n", encoding="utf-8")
+    argv = ["crosscheck", "--file", str(ops), "--topic", "entropy", "--cases", "2", "--json"]
+    assert cli.main([*argv, "--jobs", "2"]) == 0
+    parallel = json.loads(capsys.readouterr().out)
+    assert cli.main(argv) == 0
+    serial = json.loads(capsys.readouterr().out)
+    assert [o["name"] for o in parallel["operators"]] == ["sharp", "shifted"]
+
+    def summary(body):
+        return [(o["name"], [(c["quantity"], c["cases"], c["status"]) for c in o["checks"]]) for o in body["operators"]]
+
+    assert summary(parallel) == summary(serial) and all(o["checks"] for o in parallel["operators"])
+    for bad in ("0", "-3", "two"):
+        assert cli.main([*argv, "--jobs", bad]) == 2
+        assert "--jobs" in capsys.readouterr().err

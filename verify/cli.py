@@ -110,6 +110,16 @@ def _byte_count(text: str) -> int:
     return value
 
 
+def _job_count(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 6 else int("x")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r} is not an integer") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}: must be between 1 and 64")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text) if len(text) <= 40 else int("x")
@@ -195,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--reports", metavar="FILE",
                     help="the operators' stored `skd check --json` reports (profile paper, the operators' current "
                          "definitions): the derivations take the axioms' verdicts from them instead of checking again")
+    cc.add_argument("--jobs", type=_job_count, default=1, metavar="N",
+                    help="operators cross-checked in parallel, each in its own process (default: 1)")
     return parser
 
 
@@ -418,16 +430,29 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
 
         given = reports_for(args.reports, ops, "--reports")
     results = []
-    for op in ops:
-        with _progress(_progress_enabled(args), 1, op.name) as cb:
-            note = (lambda msg: cb(msg)) if cb is not None else None
-            derivation = None
-            if op.name in given:
-                from .derivations import derive
+    if args.jobs > 1 and len(ops) > 1:
+        from .crosscheck import crosscheck_many
 
-                derivation = derive(op, topics=args.topic, timeout=args.timeout, report=given[op.name])
-            results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note,
-                                      derivation=derivation))
+        err = _stderr()
+        show = _progress_enabled(args)
+
+        def finished(r: Any) -> None:
+            if show:
+                err.print(Text(f"crosscheck: {r.operator} done"), soft_wrap=True)
+
+        results = crosscheck_many(ops, topics=args.topic, cases=args.cases, timeout=args.timeout, reports=given,
+                                  jobs=args.jobs, on_done=finished)
+    else:
+        for op in ops:
+            with _progress(_progress_enabled(args), 1, op.name) as cb:
+                note = (lambda msg: cb(msg)) if cb is not None else None
+                derivation = None
+                if op.name in given:
+                    from .derivations import derive
+
+                    derivation = derive(op, topics=args.topic, timeout=args.timeout, report=given[op.name])
+                results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note,
+                                          derivation=derivation))
     failed = sum(len(r.failed) for r in results)
     if args.json:
         body = {"schema_version": 1, "kind": "crosscheck", "cases": args.cases,

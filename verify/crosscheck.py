@@ -31,10 +31,10 @@ from skd.operators import Operator
 from skd.operators.errors import InvalidArgument
 from skd.theory.theorems import TOPICS
 
-from .budget import BudgetExceeded, run_with_budget
+from .budget import BudgetExceeded, run_parallel, run_with_budget
 from .checks import Check, compare_values, draw
 
-__all__ = ["Check", "CrosscheckResult", "crosscheck", "draw", "compare_values", "DEFAULT_CASES", "TOPIC_BUDGET"]
+__all__ = ["Check", "CrosscheckResult", "crosscheck", "crosscheck_many", "draw", "compare_values", "DEFAULT_CASES", "TOPIC_BUDGET"]
 
 DEFAULT_CASES = 20
 #: Seconds the checks of one topic may take for one operator before their worker is killed.
@@ -82,3 +82,34 @@ def crosscheck(op: Operator, *, topics: Sequence[str] | None = None, cases: int 
             checks.append(Check(f"{t}.*", "cross-checks of the topic", 0, math.nan, 0.0,
                                 skipped=f"time budget of {topic_budget:g} s exhausted before the checks of topic {t!r} finished"))
     return CrosscheckResult(op.name, tuple(checks))
+
+
+def _one(op: Operator, topics: Sequence[str] | None, cases: int, timeout: float, report: Any) -> CrosscheckResult:
+    """One operator of :func:`crosscheck_many`: derived from its stored ``report`` when there is one."""
+    derivation = None
+    if report is not None:
+        from .derivations import derive
+
+        derivation = derive(op, topics=topics, timeout=timeout, report=report)
+    return crosscheck(op, topics=topics, cases=cases, timeout=timeout, derivation=derivation)
+
+
+def crosscheck_many(ops: Sequence[Operator], *, topics: Sequence[str] | None = None, cases: int = DEFAULT_CASES,
+                    timeout: float = 20.0, reports: dict[str, Any] | None = None, jobs: int = 1,
+                    on_done: Callable[[CrosscheckResult], None] | None = None) -> list[CrosscheckResult]:
+    """:func:`crosscheck` of every operator of ``ops``, ``jobs`` operators at a time (each in its own
+    worker process, :func:`skd.verify.budget.run_parallel`); results in the order of ``ops``.
+    ``reports``: stored ``skd check`` reports by operator name (the caller matched each to its
+    operator's definition), which the derivations use instead of checking again. ``on_done`` is
+    called with each result as it arrives.
+
+    >>> from skd.operators import library
+    >>> [r.operator for r in crosscheck_many([library.power, library.power_T2], topics=["entropy"], cases=2, jobs=2)]
+    ['power', 'power_T2']
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise InvalidArgument("jobs", jobs, "must be a positive integer")
+    given = reports or {}
+    work = [(_one, (op, topics, cases, timeout, given.get(op.name))) for op in ops]
+    done = (lambda i, r: on_done(r)) if on_done is not None else None
+    return run_parallel(work, workers=jobs, on_done=done)
