@@ -446,13 +446,8 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
         for op in ops:
             with _progress(_progress_enabled(args), 1, op.name) as cb:
                 note = (lambda msg: cb(msg)) if cb is not None else None
-                derivation = None
-                if op.name in given:
-                    from .derivations import derive
-
-                    derivation = derive(op, topics=args.topic, timeout=args.timeout, report=given[op.name])
                 results.append(crosscheck(op, topics=args.topic, cases=args.cases, timeout=args.timeout, progress=note,
-                                          derivation=derivation))
+                                          report=given.get(op.name)))
     failed = sum(len(r.failed) for r in results)
     if args.json:
         body = {"schema_version": 1, "kind": "crosscheck", "cases": args.cases,

@@ -53,8 +53,10 @@ class CrosscheckResult:
 
 def crosscheck(op: Operator, *, topics: Sequence[str] | None = None, cases: int = DEFAULT_CASES, timeout: float = 20.0,
                derivation: Any = None, progress: Callable[[str], None] | None = None,
-               topic_budget: float = TOPIC_BUDGET) -> CrosscheckResult:
+               topic_budget: float = TOPIC_BUDGET, report: Any = None) -> CrosscheckResult:
     """Cross-check every derived quantity of ``op`` (topics default to all) on ``cases`` inputs each.
+    ``derivation``: ``op``'s derivation, else it is derived here — from ``report`` (its stored
+    ``skd check`` report, matched to its definition by the caller) when given, instead of checking.
 
     Each topic's checks run in a worker killed after ``topic_budget`` seconds (they re-derive
     symbolic forms and evaluate at high precision); a kill is reported as a skipped check with
@@ -68,7 +70,7 @@ def crosscheck(op: Operator, *, topics: Sequence[str] | None = None, cases: int 
     for t in chosen:
         if t not in TOPICS:
             raise InvalidArgument("topics", t, f"unknown topic; choose from {list(TOPICS)}")
-    d = derivation if derivation is not None else derive(op, topics=chosen, timeout=timeout)
+    d = derivation if derivation is not None else derive(op, topics=chosen, timeout=timeout, report=report)
     checks: list[Check] = []
     from .derivations.registry import CROSSCHECKS
 
@@ -84,14 +86,9 @@ def crosscheck(op: Operator, *, topics: Sequence[str] | None = None, cases: int 
     return CrosscheckResult(op.name, tuple(checks))
 
 
-def _one(op: Operator, topics: Sequence[str] | None, cases: int, timeout: float, report: Any) -> CrosscheckResult:
-    """One operator of :func:`crosscheck_many`: derived from its stored ``report`` when there is one."""
-    derivation = None
-    if report is not None:
-        from .derivations import derive
-
-        derivation = derive(op, topics=topics, timeout=timeout, report=report)
-    return crosscheck(op, topics=topics, cases=cases, timeout=timeout, derivation=derivation)
+def _one(op: Operator, options: dict[str, Any]) -> CrosscheckResult:
+    """One operator of :func:`crosscheck_many` (a worker's job: positional arguments)."""
+    return crosscheck(op, **options)
 
 
 def crosscheck_many(ops: Sequence[Operator], *, topics: Sequence[str] | None = None, cases: int = DEFAULT_CASES,
@@ -110,6 +107,6 @@ def crosscheck_many(ops: Sequence[Operator], *, topics: Sequence[str] | None = N
     if not isinstance(jobs, int) or jobs < 1:
         raise InvalidArgument("jobs", jobs, "must be a positive integer")
     given = reports or {}
-    work = [(_one, (op, topics, cases, timeout, given.get(op.name))) for op in ops]
+    work = [(_one, (op, {"topics": topics, "cases": cases, "timeout": timeout, "report": given.get(op.name)})) for op in ops]
     done = (lambda i, r: on_done(r)) if on_done is not None else None
     return run_parallel(work, workers=jobs, on_done=done)
