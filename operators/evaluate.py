@@ -396,24 +396,39 @@ def _real_structure(e: sp.Basic) -> bool:
     return all(s in (X_SYM, T_SYM, V_SYM) or s.is_real for s in e.free_symbols) and not e.has(sp.I)
 
 
-def log_score(expr: sp.Expr) -> sp.Expr:
+def log_score(expr: sp.Expr, *, split_signed: bool = False) -> sp.Expr:
     """``log g`` rewritten so that powers and products of provably positive factors become
     sums (``log(x**(1/T)) -> log(x)/T``), which evaluates without overflow for extreme ``T``.
 
-    Only rewrites that are exact on ``x, T, V > 0`` are made.
+    Only rewrites that are exact on ``x, T, V > 0`` are made. With ``split_signed`` (the float
+    search's form) a product also sheds its provably positive factors when the others are not
+    provably positive: ``log(a*b) = log(a) + log(b)`` for ``a > 0`` whatever the sign of ``b`` as
+    floats read it (``-inf`` on both sides where ``b = 0``, NaN where ``b < 0``), and ``x**(1/T)``
+    no longer underflows to a ``log`` of 0 at small ``T``.
 
     >>> from skd.operators.symbols import x, T
     >>> log_score(x ** (1 / T))
     log(x)/T
+    >>> log_score(x ** (1 / T) * (T - 3)), log_score(x ** (1 / T) * (T - 3), split_signed=True)
+    (log(x**(1/T)*(T - 3)), log(T - 3) + log(x)/T)
     """
+    def again(e: sp.Expr) -> sp.Expr:
+        return log_score(e, split_signed=split_signed)
+
     if isinstance(expr, sp.Piecewise):
-        return sp.Piecewise(*[(log_score(v), c) for v, c in expr.args])
+        return sp.Piecewise(*[(again(v), c) for v, c in expr.args])
     if isinstance(expr, sp.exp):
         return expr.args[0]
     if isinstance(expr, sp.Pow) and _provably_positive(expr.args[0]) and _real_structure(expr.args[1]):
-        return expr.args[1] * log_score(expr.args[0])
-    if isinstance(expr, sp.Mul) and all(_provably_positive(a) for a in expr.args):
-        return sp.Add(*[log_score(a) for a in expr.args])
+        return expr.args[1] * again(expr.args[0])
+    if isinstance(expr, sp.Mul):
+        positive = [a for a in expr.args if _provably_positive(a)]
+        if len(positive) == len(expr.args):
+            return sp.Add(*[again(a) for a in expr.args])
+        if split_signed and positive:
+            rest = sp.Mul(*[a for a in expr.args if not _provably_positive(a)])
+            # unevaluated: SymPy would turn log(-1) into I*pi, a complex number where g < 0 means NaN
+            return sp.Add(*[again(a) for a in positive]) + sp.log(rest, evaluate=False)
     return sp.log(expr)
 
 

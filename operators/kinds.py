@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # annotations only: declare imports this module for OperatorK
     from .declare import Operator
 
 __all__ = ["OperatorKind", "KindSpec", "KIND_SPECS", "spec_of", "FloatF", "SEPARABLE_SIZES", "float_env", "float_log_scores",
-           "float_direct", "float_mp"]
+           "float_log_neg_scores", "float_direct", "float_mp"]
 
 
 class OperatorKind(enum.StrEnum):
@@ -102,12 +103,24 @@ def float_env(op: Operator, xs: Any, T: Any, Vn: int, vals: Mapping[str, Fractio
 
 @functools.lru_cache(maxsize=256)
 def _log_score_of(score: Any) -> Any:
-    return log_score(score)
+    return log_score(score, split_signed=True)
 
 
 def float_log_scores(op: Operator, xs: np.ndarray, T: Any, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray:
-    """``log g(x, T, V)`` of a separable operator in floating point (NaN where ``g <= 0``)."""
+    """``log g(x, T, V)`` of a separable operator in floating point (NaN where ``g < 0``, ``-inf``
+    where ``g = 0``)."""
     out = eval_numpy(_log_score_of(op.score), float_env(op, xs, T, Vn, vals))
+    shape = np.broadcast(np.asarray(xs), np.asarray(T)).shape
+    return np.broadcast_to(np.asarray(out, dtype=float), shape)
+
+
+def float_log_neg_scores(op: Operator, xs: np.ndarray, T: Any, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray:
+    """``log(-g(x, T, V))`` in floating point (NaN where ``g > 0``): where every score of a vector
+    is negative, ``F = |g| / sum |g|`` is ordered and normalised by these, with no underflow of
+    ``g`` itself at small ``T`` (e.g. ``x**(1/T)*(T - 3)`` for ``T < 3``)."""
+    if op.score is None:
+        raise TypeError(f"{op.name} has no score (a vector operator)")
+    out = eval_numpy(_log_score_of(-op.score), float_env(op, xs, T, Vn, vals))
     shape = np.broadcast(np.asarray(xs), np.asarray(T)).shape
     return np.broadcast_to(np.asarray(out, dtype=float), shape)
 
@@ -145,7 +158,15 @@ def _separable_float_F(op: Operator, P: Sequence[Fraction], T: Fraction, vals: M
     except (TypeError, ValueError, KeyError):
         return FloatF(float_mp(op, P, T, vals))
     if np.isnan(s).any():
-        return FloatF(float_direct(op, P, T, vals), nonpositive=True)  # a score <= 0 somewhere: g / sum g
+        # a score < 0 somewhere: every score < 0 gives F = |g| / sum |g| from log(-g) (no underflow),
+        # else g / sum g
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            neg = float_log_neg_scores(op, np.array([float(v) for v in P]), np.float64(float(T)), len(P), vals)
+            top = neg.max()
+            if not np.isnan(neg).any() and np.isfinite(top):
+                w = np.exp(neg - top)
+                return FloatF(w / w.sum(), nonpositive=True)
+        return FloatF(float_direct(op, P, T, vals), nonpositive=True)
     if np.isposinf(s).any():
         return FloatF(None)
     m = s.max()

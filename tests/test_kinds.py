@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from skd.operators import Param, apply, evaluate_mp, library, separable, vector
-from skd.operators.kinds import KIND_SPECS, SEPARABLE_SIZES, FloatF, OperatorKind, float_log_scores, spec_of
+from skd.operators.kinds import KIND_SPECS, SEPARABLE_SIZES, FloatF, OperatorKind, float_log_neg_scores, float_log_scores, spec_of
 
 SEPARABLE = [op for op in library.ALL if op.kind == "separable"]
 VECTOR = [op for op in library.ALL if op.kind == "vector"]
@@ -107,6 +107,23 @@ def test_kinds_float_F_of_a_score_nonpositive_somewhere_sets_nonpositive():
     assert res.nonpositive
     np.testing.assert_allclose(res.values, [1.25, 0.0, -0.25], atol=1e-12)
     assert np.isnan(float_log_scores(op, np.array([0.7, 0.2, 0.1]), np.float64(1.0), 3, {})[2])
+
+
+def test_kinds_float_F_of_negative_scores_at_small_T_is_taken_from_log_minus_g():
+    """Every score < 0 (``(T - 3) < 0``): F = |g| / sum |g|, computed from log(-g), where g itself
+    underflows to 0 at T = 1/8192 (g / sum g would be 0/0); the product sheds x**(1/T) in the log."""
+    op = separable("x**(1/T)*(T - 3)", name="negative_below_3")
+    P, T = (Q(1, 2), Q(1, 2) - Q(1, 10**6), Q(1, 10**6)), Q(1, 8192)
+    res = spec_of(op).float_F(op, P, T, {})
+    assert res.nonpositive
+    ref = spec_of(library.power).float_F(library.power, P, T, {}).values
+    assert res.values is not None and np.isfinite(res.values).all() and res.values[0] > res.values[1] > 0
+    np.testing.assert_allclose(res.values, ref, rtol=1e-9)
+    xs = np.array([float(v) for v in P])
+    assert np.isfinite(float_log_neg_scores(op, xs, np.float64(float(T)), 3, {})).all()
+    assert np.isnan(float_log_scores(op, xs, np.float64(float(T)), 3, {})).all()
+    # signs mixed (x - 1/5): log(-g) is NaN at the positive scores, F stays g / sum g
+    assert np.isnan(float_log_neg_scores(separable("x - 1/5"), np.array([0.7, 0.1]), np.float64(1.0), 2, {})[0])
 
 
 def test_kinds_float_F_with_a_zero_normaliser_has_no_values():

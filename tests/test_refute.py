@@ -107,6 +107,19 @@ def test_refute_is_deterministic_for_a_seed():
     assert isinstance(a, Counterexample) and a == b
 
 
+def test_refute_ranking_of_negative_scores_orders_by_log_minus_g_without_float_alarms():
+    """Scores < 0 for T < 3 (F = |g| / sum |g|, ranking holds there): g underflows at small T, and
+    comparing F itself raised hundreds of 0-vs-0 float alarms, each certified in vain until the
+    deadline. Ordered by log(-g), the structured scan raises none, no scan of F itself is needed, and
+    the search ends before its budget (what the later phases raise near ties is dismissed exactly)."""
+    log = refute(separable("x**(1/T)*(T - 3)"), "ranking", seconds=30)
+    assert isinstance(log, SearchLog) and not log.out_of_time and not log.capped, log.summary
+    assert not any("F itself" in st for st in log.strategies), log.strategies
+    assert not log.uncertified and log.certify_attempts == log.dismissed
+    # a real ranking failure seen only through negative scores is still found: -(2 - x) x**(1/T) at T = 4
+    _certified(separable("x**(1/T)*(x - 2)"), "ranking", refute(separable("x**(1/T)*(x - 2)"), "ranking", seconds=10))
+
+
 def test_refute_respects_its_budget():
     start = time.monotonic()
     log = refute(library.hybrid, "ranking", seconds=1)

@@ -202,6 +202,24 @@ def test_search_uncertified_violations_are_logged_and_dismissals_counted():
     assert s.uncertified == ["p=(1/4, 3/4), T=1 (ValueError: boom)"]
 
 
+def test_search_stops_at_the_certification_cap_and_says_so_not_out_of_time():
+    """After MAX_CERTIFY failed certifications every later candidate would be declined: the search
+    stops there (late() is True) and its log names the cap, not the budget (more time cannot help)."""
+    from skd.verify.search import MAX_CERTIFY
+
+    rules = FakeRules(note="overlapping balls")
+    s = _search(rules=rules)
+    for k in range(MAX_CERTIFY):
+        assert not s.late()
+        assert s.consider(((Q(1, 4) - Q(1, 10**6 + k), Q(3, 4) + Q(1, 10**6 + k)), (Q(1),), {})) is None
+    assert s.certify_attempts == MAX_CERTIFY and s.late()
+    assert s.consider(((Q(1, 5), Q(4, 5)), (Q(1),), {})) is None and len(rules.certified) == MAX_CERTIFY
+    log = s.result()
+    assert log.capped and not log.out_of_time and log.reason_kind == "undecided"
+    assert f"stopped after {MAX_CERTIFY} certification attempts, the cap" in log.summary
+    assert "budget exhausted" not in log.summary
+
+
 def test_search_hypothesis_phase_returns_what_the_rules_certify():
     rules = FakeRules(answer="CE")
     s = _search(rules=rules)

@@ -6,14 +6,16 @@
 evaluation and are *never* reported as such: a sampled failure that cannot be certified is a
 near-miss in the log, not a counterexample.
 
-Search, in phases that each stop at the deadline (``seconds``):
+Search, in phases that each stop at the deadline (``seconds``), or once the certifier has been
+asked :data:`~skd.verify.search.MAX_CERTIFY` times in vain (nothing later could be certified):
 
 1. **structured** — aimed at each axiom's failure mode: for separable operators a vectorised
    scan of the score over a grid of entries ``x`` (dyadic, decimal, tiny, near 1, around the
    score's switching points in ``x``) and temperatures (powers of 2 from ``2^-13`` to ``2^13``,
    values near 1, the Piecewise/Min/Max/Abs switching points in ``T`` and just around them);
    pairs of co-occurring entries (``x + y < 1`` for ``V >= 3``, ``y = 1 - x`` for ``V = 2``)
-   for ranking; ``T = 1`` exactly for identity; pairs ``T1 < T2`` (neighbours on a fine log
+   for ranking, compared by ``log g`` (or by ``log(-g)`` where every score is negative: ``F`` is
+   then ``|g| / sum |g|``, and ``g`` itself would underflow at small ``T``); ``T = 1`` exactly for identity; pairs ``T1 < T2`` (neighbours on a fine log
    grid and spread far apart) for entropy; extreme ``p`` and ``T`` for well-definedness.
    Vector operators are searched at their declared sizes only, with near-ties, tiny entries,
    steep and flat vectors; continuity of order-based vector operators at tied ``p0`` along

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from skd.operators.declare import Operator
-from skd.operators.kinds import float_direct, float_log_scores, spec_of
+from skd.operators.kinds import float_direct, float_log_neg_scores, float_log_scores, spec_of
 from skd.theory.axioms import PROFILES
 from skd.verify.verdict import Counterexample
 
@@ -71,6 +71,8 @@ class SearchLog:
     note: str | None = None
     out_of_time: bool = False
     supported: bool = True
+    #: the search stopped at :data:`MAX_CERTIFY` certification attempts: nothing later could be certified
+    capped: bool = False
 
     @property
     def reason_kind(self) -> str:
@@ -95,7 +97,9 @@ class SearchLog:
         parts.append(f"strategies: {', '.join(self.strategies)}")
         overran = self.seconds > self.budget
         parts.append(f"seed {self.seed}, {self.seconds:.1f} s of {self.budget:g} s"
-                     + (" (the last candidate overran the budget)" if overran else " (budget exhausted)" if self.out_of_time else ""))
+                     + (" (the last candidate overran the budget)" if overran else " (budget exhausted)" if self.out_of_time
+                        else f" (stopped after {self.certify_attempts} certification attempts, the cap)" if self.capped
+                        else ""))
         if self.near_miss:
             parts.append(f"closest: {self.near_miss}")
         if self.uncertified:
@@ -211,6 +215,7 @@ class Search:
         self.dismissed = 0
         self.tried: set[Any] = set()
         self.out_of_time = False
+        self.capped = False  # MAX_CERTIFY certification attempts made: the search can find nothing more
         self.near_pool: list[tuple[float, Candidate]] = []
         self.sizes = self.spec.search_sizes(op)
         self.T_switch: list[Fraction] = []
@@ -225,6 +230,11 @@ class Search:
 
     # -- time ------------------------------------------------------------------------------
     def late(self) -> bool:
+        """Whether to stop: past the deadline, or the certification cap reached (every later candidate
+        would be declined by :meth:`certify`, the only way these phases turn a candidate into a
+        counterexample, so searching on could not change the result)."""
+        if self.capped:
+            return True
         if time.monotonic() > self.deadline:
             self.out_of_time = True
             return True
@@ -272,12 +282,17 @@ class Search:
             T_range=(None if not self.T_seen else (fmt_q(self.T_seen[0]), fmt_q(self.T_seen[1]))),
             strategies=tuple(dict.fromkeys(self.strategies)), near_miss=near, uncertified=tuple(self.uncertified[:5]),
             dismissed=self.dismissed, note=note, out_of_time=self.out_of_time, supported=supported,
+            capped=self.capped,
         )
 
     # -- float evaluation ------------------------------------------------------------------
     def log_scores(self, xs: np.ndarray, T: Any, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray:
         """``log g`` of the operator's score in floating point (an operator with a score only)."""
         return float_log_scores(self.op, xs, T, Vn, vals)
+
+    def log_neg_scores(self, xs: np.ndarray, T: Any, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray:
+        """``log(-g)`` in floating point (NaN where ``g > 0``): a vector of negative scores."""
+        return float_log_neg_scores(self.op, xs, T, Vn, vals)
 
     def F_float(self, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction]) -> np.ndarray | None:
         """Float ``F_T(p)``; None when it cannot be evaluated (undefined or overflow)."""
@@ -404,7 +419,10 @@ class Search:
     def certify(self, cand: Candidate, margin: float | None = None) -> Counterexample | None:
         P, temps, vals = cand
         key = (self.axiom, P, temps, tuple(sorted(vals.items())))
-        if key in self.tried or self.certify_attempts >= MAX_CERTIFY:
+        if key in self.tried:
+            return None
+        if self.certify_attempts >= MAX_CERTIFY:
+            self.capped = True
             return None
         self.tried.add(key)
         self.certify_attempts += 1
@@ -416,6 +434,8 @@ class Search:
             notes.append(f"{type(exc).__name__}: {exc}")
             ce = None
         if ce is None:
+            if self.certify_attempts >= MAX_CERTIFY:
+                self.capped = True
             why = notes[-1] if notes else "not certified"
             if any(isinstance(n, Dismissal) for n in notes):
                 self.dismissed += 1

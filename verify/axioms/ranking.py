@@ -16,6 +16,7 @@ pair ``p_i > p_j``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -44,20 +45,23 @@ def ranking_pairs(s: Search, P: Sequence[Fraction], F: np.ndarray | None, T: Fra
     the entry b with the largest value among the entries with ``p_b < p_a`` (ties excluded)."""
     Vn = len(P)
     values: np.ndarray | None
+    sc: np.ndarray | None = None
     if s.op.score is not None:
         try:
-            sc: np.ndarray | None = s.log_scores(np.array([float(v) for v in P]), np.float64(float(T)), Vn, vals)
+            sc = s.log_scores(np.array([float(v) for v in P]), np.float64(float(T)), Vn, vals)
         except Exception:  # noqa: BLE001 - not evaluable: compare F itself below
             sc = None
         if sc is not None and np.isnan(sc).any():
-            # a score <= 0: compare the entries of F itself (the order of log g is meaningless)
-            values = s.F_direct(P, T, vals)
+            # a score < 0: every score < 0 orders F = |g| / sum |g| by log(-g); else compare the
+            # entries of F itself (the order of log g is meaningless)
+            neg = _log_neg(s, P, T, Vn, vals)
+            values = neg if neg is not None else s.F_direct(P, T, vals)
         else:
             values = sc if sc is not None else (None if F is None else np.log(np.maximum(F, 1e-300)))
     else:
         values = F
-    if values is None:
-        return []
+    if values is None or (sc is not None and np.isneginf(values).all()):
+        return []  # not evaluable, or every score is 0: F is undefined (well_defined's matter), nothing to order
     order = sorted(range(Vn), key=lambda k: P[k])
     out = []
     best_b, best_v = -1, -math.inf
@@ -81,16 +85,28 @@ def ranking_pairs(s: Search, P: Sequence[Fraction], F: np.ndarray | None, T: Fra
     return out[:4]
 
 
+def _log_neg(s: Search, P: Sequence[Fraction], T: Fraction, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray | None:
+    """``log(-g)`` at the entries of ``P`` when every score is negative there, else None."""
+    try:
+        neg = s.log_neg_scores(np.array([float(v) for v in P]), np.float64(float(T)), Vn, vals)
+    except Exception:  # noqa: BLE001 - not evaluable: compare F itself
+        return None
+    return None if np.isnan(neg).any() else np.asarray(neg, dtype=float)
+
+
 def _scan_pairs(s: Search, xs: list[Fraction], xf: np.ndarray, lo_idx: np.ndarray, lim: np.ndarray, sc: np.ndarray,
-                Vn: int, T: Fraction, vals: Mapping[str, Fraction]) -> list[tuple[float, Fraction, Fraction]]:
-    """Worst co-occurring pairs (margin, hi, lo) for one (T, V): a few per scan (vectorised)."""
+                Vn: int, T: Fraction, vals: Mapping[str, Fraction],
+                negative: bool = False) -> list[tuple[float, Fraction, Fraction]]:
+    """Worst co-occurring pairs (margin, hi, lo) for one (T, V): a few per scan (vectorised).
+    ``sc`` is ``log g`` on the grid, or ``log(-g)`` when ``negative`` (every score < 0)."""
     n = len(xs)
     out: list[tuple[float, Fraction, Fraction]] = []
     if Vn == 2:
         if len(lo_idx) == 0:
             return out
         try:
-            s_hi = s.log_scores(1.0 - xf[lo_idx], np.float64(float(T)), 2, vals)
+            scores = s.log_neg_scores if negative else s.log_scores
+            s_hi = scores(1.0 - xf[lo_idx], np.float64(float(T)), 2, vals)
         except Exception:  # noqa: BLE001 - not evaluable at these points: no pair here
             return out
         s_lo = sc[lo_idx]
@@ -142,10 +158,23 @@ def pair_scan(s: Search) -> Counterexample | None:
                     sc = s.log_scores(xf, np.float64(float(T)), Vn, vals)
                 except Exception:  # noqa: BLE001 - not evaluable at this (T, V): next one
                     continue
-                if np.isnan(sc).any():
-                    s.nonpositive = True
+                if np.isneginf(sc).all():
+                    continue  # every score on the grid is 0 at this (T, V): no F to order (well_defined's matter)
+                negative = False
+                nan = np.isnan(sc)
+                if nan.any():
+                    # NaN: g < 0 or g undefined there. Every score < 0 on the grid: F = |g| / sum |g|,
+                    # ordered by log(-g), scanned here; some < 0 and some > 0: F itself is scanned
+                    # afterwards (s.nonpositive); NaN only where g is undefined: no F at those entries
+                    below = nan  # where g < 0 (all NaN points, unless log(-g) says otherwise)
+                    with contextlib.suppress(Exception):
+                        below = ~np.isnan(np.asarray(s.log_neg_scores(xf, np.float64(float(T)), Vn, vals), dtype=float))
+                    if below.all():
+                        sc, negative = np.asarray(s.log_neg_scores(xf, np.float64(float(T)), Vn, vals), dtype=float), True
+                    elif below.any():
+                        s.nonpositive = True
                 s.candidates += len(xs)
-                for m, hi, lo in _scan_pairs(s, xs, xf, lo_idx, lim, sc, Vn, T, vals):
+                for m, hi, lo in _scan_pairs(s, xs, xf, lo_idx, lim, sc, Vn, T, vals, negative):
                     P = s.pair_vector(hi, lo, Vn)
                     if P is None:
                         continue
