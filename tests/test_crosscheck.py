@@ -160,3 +160,30 @@ def test_cli_crosscheck_jobs_runs_operators_in_parallel_with_the_same_checks(tmp
     for bad in ("0", "-3", "two"):
         assert cli.main([*argv, "--jobs", bad]) == 2
         assert "--jobs" in capsys.readouterr().err
+
+
+def test_derive_outputs_crosscheck_cases_checks_the_derivation_it_computed():
+    """``tools/regenerate.py --crosscheck N`` (CI): each derivation is cross-checked in the worker that
+    derived it (``derive_outputs(..., crosscheck_cases=N)``), with the checks ``skd crosscheck`` makes
+    on a derivation of its own; without ``crosscheck_cases`` nothing is cross-checked."""
+    from skd.verify.derivations.command import derive_outputs
+
+    out = derive_outputs(library.power, ["entropy"], 30.0, None, crosscheck_cases=2)
+    alone = crosscheck(library.power, topics=["entropy"], cases=2)
+
+    def summary(result):
+        return [(c.quantity, c.cases, c.status) for c in result.checks]
+
+    assert out["crosscheck"].operator == "power" and out["crosscheck"].checks
+    assert summary(out["crosscheck"]) == summary(alone)
+    assert "crosscheck" not in derive_outputs(library.power, ["entropy"], 30.0)
+
+
+def test_regenerate_crosscheck_cases_must_be_positive(capsys):
+    from .test_derive import _regenerate_module
+
+    regen = _regenerate_module()
+    for bad in ("0", "-1"):
+        with pytest.raises(SystemExit) as exc:
+            regen.main(["--check", "--skip-experiments", "--crosscheck", bad])
+        assert exc.value.code == 2 and "--crosscheck" in capsys.readouterr().err

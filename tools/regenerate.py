@@ -6,6 +6,8 @@ One command for all of them (run from the repository root)::
     python tools/regenerate.py --check    # exit 1 on drift (CI runs this)
     skd check --json > lib.json && python tools/regenerate.py --check --reports lib.json
                                           # the derivations use those reports instead of checking again
+    python tools/regenerate.py --check --crosscheck 8
+                                          # and each derivation cross-checked (skd crosscheck --all --cases 8)
 
 Artefacts:
 
@@ -63,7 +65,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the library's `skd check --json` reports (profile paper), used by the derivations instead "
                              "of checking the library again (CI passes its own check step's); each must match its "
                              "operator's current definition")
+    parser.add_argument("--crosscheck", type=int, metavar="CASES",
+                        help="also cross-check each operator's derivation (what `skd crosscheck --all --cases CASES` "
+                             "checks, on the derivation computed here instead of a second one); exit 1 on a FAIL")
     args = parser.parse_args(argv)
+    if args.crosscheck is not None and args.crosscheck < 1:
+        parser.error(f"--crosscheck must be >= 1, got {args.crosscheck}")
 
     from rich.console import Console
 
@@ -85,8 +92,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"regenerate.py: error: {exc}", file=sys.stderr)
             return 2
         _say(f"using the check reports of {args.reports} ({len(given)} operators)")
-    _say(f"deriving {len(library.ALL)} operators ({args.jobs} in parallel)")
-    results = _derive_many(library.ALL, ns, err, reports=given)
+    also = f", each derivation cross-checked on {args.crosscheck} cases per quantity" if args.crosscheck else ""
+    _say(f"deriving {len(library.ALL)} operators ({args.jobs} in parallel){also}")
+    results = _derive_many(library.ALL, ns, err, reports=given, crosscheck_cases=args.crosscheck)
+    failed_checks: list[str] = []
+    if args.crosscheck:
+        for r in results:
+            cc = r["crosscheck"]
+            skipped = [c for c in cc.checks if c.skipped]
+            _say(f"crosscheck {cc.operator}: {len(cc.checks) - len(skipped) - len(cc.failed)} passed, "
+                 f"{len(cc.failed)} failed, {len(skipped)} skipped (not established or no independent computation)")
+            for c in cc.failed:
+                where = ", ".join(f"{k}={v}" for k, v in c.worst.items())
+                failed_checks.append(f"crosscheck {cc.operator} / {c.quantity}: deviation {c.deviation:.3g} > "
+                                     f"{c.tolerance:g} at {where}")
 
     texts: dict[Path, str] = {}
     for r in results:
@@ -143,12 +162,17 @@ def main(argv: list[str] | None = None) -> int:
         if rc:
             drift.append("experiments: numbers drifted from experiments/results.json" if args.check else "experiments failed")
 
+    if failed_checks:
+        print("CROSS-CHECK FAILURES (a derived quantity disagrees with its independent computation):")
+        for d in failed_checks:
+            print(f"  {d}")
     if drift:
         print("DRIFT:" if args.check else "PROBLEMS:")
         for d in drift:
             print(f"  {d}")
         if args.check:
             print("regenerate with: python tools/regenerate.py  (then review the diff)")
+    if drift or failed_checks:
         return 1
     _say("no drift" if args.check else "done")
     return 0

@@ -15,8 +15,9 @@ asked :data:`~skd.verify.search.MAX_CERTIFY` times in vain (nothing later could 
    values near 1, the Piecewise/Min/Max/Abs switching points in ``T`` and just around them);
    pairs of co-occurring entries (``x + y < 1`` for ``V >= 3``, ``y = 1 - x`` for ``V = 2``)
    for ranking, compared by ``log g`` (or by ``log(-g)`` where every score is negative: ``F`` is
-   then ``|g| / sum |g|``, and ``g`` itself would underflow at small ``T``); ``T = 1`` exactly for identity; pairs ``T1 < T2`` (neighbours on a fine log
-   grid and spread far apart) for entropy; extreme ``p`` and ``T`` for well-definedness.
+   then ``|g| / sum |g|``, and ``g`` itself would underflow at small ``T``); ``T = 1`` exactly
+   for identity; pairs ``T1 < T2`` (neighbours on a fine log grid and spread far apart) for entropy;
+   extreme ``p`` and ``T`` for well-definedness.
    Vector operators are searched at their declared sizes only, with near-ties, tiny entries,
    steep and flat vectors; continuity of order-based vector operators at tied ``p0`` along
    tie-breaking directions; limits from the operator's declared (proved) limit functions.

@@ -77,15 +77,24 @@ def _console(stream: Any) -> Console:
     return Console(file=stream, highlight=False, width=120 if wide else None)
 
 
-def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float, report: Any = None) -> dict[str, Any]:
+def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float, report: Any = None,
+                   crosscheck_cases: int | None = None) -> dict[str, Any]:
     """Derive ``op`` and render it in every format (run in a worker process by ``--all``);
-    ``report``: an existing ``skd check`` report of ``op`` (else computed when needed)."""
+    ``report``: an existing ``skd check`` report of ``op`` (else computed when needed).
+    ``crosscheck_cases``: also cross-check this derivation (:func:`skd.verify.crosscheck.crosscheck`,
+    that many cases per quantity) — under ``"crosscheck"``, a ``CrosscheckResult`` — instead of a
+    second derivation by ``skd crosscheck``."""
     from . import derive
     from .render import json_text, latex_document, markdown
 
     d = derive(op, topics=topics, timeout=timeout, report=report)
-    return {"name": op.name, "json": json.loads(json_text(d, canonical=True)), "md": markdown(d), "latex": latex_document(d),
-            "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
+    out = {"name": op.name, "json": json.loads(json_text(d, canonical=True)), "md": markdown(d), "latex": latex_document(d),
+           "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
+    if crosscheck_cases is not None:
+        from ..crosscheck import crosscheck
+
+        out["crosscheck"] = crosscheck(op, topics=topics, cases=crosscheck_cases, timeout=timeout, derivation=d)
+    return out
 
 
 #: Operators of the running ``--all`` (workers are forked, so they see it without pickling:
@@ -95,16 +104,17 @@ _FORKED_OPS: Sequence[Operator] = ()
 _FORKED_REPORTS: Mapping[str, Any] = {}
 
 
-def _derive_index(i: int, topics: Sequence[str] | None, timeout: float) -> dict[str, Any]:
+def _derive_index(i: int, topics: Sequence[str] | None, timeout: float, crosscheck_cases: int | None = None) -> dict[str, Any]:
     op = _FORKED_OPS[i]
-    return derive_outputs(op, topics, timeout, _FORKED_REPORTS.get(op.name))
+    return derive_outputs(op, topics, timeout, _FORKED_REPORTS.get(op.name), crosscheck_cases)
 
 
 def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console,
-                 reports: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+                 reports: Mapping[str, Any] | None = None, crosscheck_cases: int | None = None) -> list[dict[str, Any]]:
     """Derive every operator of ``ops`` (``args.jobs`` in parallel); ``reports``: existing
     ``skd check`` reports by operator name, used instead of checking those operators again (the
-    caller has matched each to its operator's definition)."""
+    caller has matched each to its operator's definition); ``crosscheck_cases``: each derivation
+    also cross-checked (see :func:`derive_outputs`)."""
     global _FORKED_REPORTS
     reports = reports or {}
     topics = args.topic
@@ -116,7 +126,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
         _FORKED_OPS = tuple(ops)
         _FORKED_REPORTS = dict(reports)
         with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(_derive_index, i, topics, args.timeout): op.name for i, op in enumerate(ops)}
+            futures = {pool.submit(_derive_index, i, topics, args.timeout, crosscheck_cases): op.name for i, op in enumerate(ops)}
             from concurrent.futures import as_completed
 
             for i, fut in enumerate(as_completed(futures), 1):
@@ -127,7 +137,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
         for i, op in enumerate(ops, 1):
             if show:
                 err.print(Text(f"derive: {op.name} … ({i}/{total})"))
-            results[op.name] = derive_outputs(op, topics, args.timeout, reports.get(op.name))
+            results[op.name] = derive_outputs(op, topics, args.timeout, reports.get(op.name), crosscheck_cases)
     return [results[op.name] for op in ops]
 
 
