@@ -162,21 +162,27 @@ def test_cli_crosscheck_jobs_runs_operators_in_parallel_with_the_same_checks(tmp
         assert "--jobs" in capsys.readouterr().err
 
 
-def test_derive_outputs_crosscheck_cases_checks_the_derivation_it_computed():
+def test_regenerate_crosscheck_checks_each_derivation_it_computed_as_skd_crosscheck_does():
     """``tools/regenerate.py --crosscheck N`` (CI): each derivation is cross-checked in the worker that
-    derived it (``derive_outputs(..., crosscheck_cases=N)``), with the checks ``skd crosscheck`` makes
-    on a derivation of its own; without ``crosscheck_cases`` nothing is cross-checked."""
+    derived it (``derive_outputs(..., after=...)``), with the checks ``skd crosscheck`` makes on a
+    derivation of its own; without ``after`` nothing more is done."""
+    import functools
+
     from skd.verify.derivations.command import derive_outputs
 
-    out = derive_outputs(library.power, ["entropy"], 30.0, None, crosscheck_cases=2)
+    from .test_derive import _regenerate_module
+
+    regen = _regenerate_module()
+    after = functools.partial(regen._crosscheck_derivation, cases=2, timeout=30.0, topics=["entropy"])
+    out = derive_outputs(library.power, ["entropy"], 30.0, None, after)
     alone = crosscheck(library.power, topics=["entropy"], cases=2)
 
     def summary(result):
         return [(c.quantity, c.cases, c.status) for c in result.checks]
 
-    assert out["crosscheck"].operator == "power" and out["crosscheck"].checks
-    assert summary(out["crosscheck"]) == summary(alone)
-    assert "crosscheck" not in derive_outputs(library.power, ["entropy"], 30.0)
+    assert out["after"].operator == "power" and out["after"].checks
+    assert summary(out["after"]) == summary(alone)
+    assert "after" not in derive_outputs(library.power, ["entropy"], 30.0)
 
 
 def test_regenerate_crosscheck_cases_must_be_positive(capsys):

@@ -25,6 +25,7 @@ Derivations are computed once and used for the goldens, the paper check and the 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import subprocess
@@ -50,6 +51,13 @@ def _given_reports(path: str, ops: Any) -> dict[str, Any]:
         return reports_for(path, ops, "--reports")
     except ReportFileError as exc:
         raise ValueError(str(exc)) from None
+
+
+def _crosscheck_derivation(op: Any, derivation: Any, cases: int, timeout: float, topics: Any = None) -> Any:
+    """``--crosscheck``: the checks of ``skd crosscheck`` on the derivation just computed (in its worker)."""
+    from skd.verify.crosscheck import crosscheck
+
+    return crosscheck(op, topics=topics, cases=cases, timeout=timeout, derivation=derivation)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,11 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"using the check reports of {args.reports} ({len(given)} operators)")
     also = f", each derivation cross-checked on {args.crosscheck} cases per quantity" if args.crosscheck else ""
     _say(f"deriving {len(library.ALL)} operators ({args.jobs} in parallel){also}")
-    results = _derive_many(library.ALL, ns, err, reports=given, crosscheck_cases=args.crosscheck)
+    after = functools.partial(_crosscheck_derivation, cases=args.crosscheck, timeout=args.timeout) if args.crosscheck else None
+    results = _derive_many(library.ALL, ns, err, reports=given, after=after)
     failed_checks: list[str] = []
     if args.crosscheck:
         for r in results:
-            cc = r["crosscheck"]
+            cc = r["after"]
             skipped = [c for c in cc.checks if c.skipped]
             _say(f"crosscheck {cc.operator}: {len(cc.checks) - len(skipped) - len(cc.failed)} passed, "
                  f"{len(cc.failed)} failed, {len(skipped)} skipped (not established or no independent computation)")

@@ -77,23 +77,24 @@ def _console(stream: Any) -> Console:
     return Console(file=stream, highlight=False, width=120 if wide else None)
 
 
+#: ``after(op, derivation)``: more work on a fresh derivation in the worker that computed it (e.g.
+#: ``tools/regenerate.py --crosscheck`` cross-checks it there instead of deriving the library again)
+After = Callable[[Operator, Any], Any]
+
+
 def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float, report: Any = None,
-                   crosscheck_cases: int | None = None) -> dict[str, Any]:
+                   after: After | None = None) -> dict[str, Any]:
     """Derive ``op`` and render it in every format (run in a worker process by ``--all``);
-    ``report``: an existing ``skd check`` report of ``op`` (else computed when needed).
-    ``crosscheck_cases``: also cross-check this derivation (:func:`skd.verify.crosscheck.crosscheck`,
-    that many cases per quantity) — under ``"crosscheck"``, a ``CrosscheckResult`` — instead of a
-    second derivation by ``skd crosscheck``."""
+    ``report``: an existing ``skd check`` report of ``op`` (else computed when needed);
+    ``after``: called with ``op`` and the derivation, its result under ``"after"``."""
     from . import derive
     from .render import json_text, latex_document, markdown
 
     d = derive(op, topics=topics, timeout=timeout, report=report)
     out = {"name": op.name, "json": json.loads(json_text(d, canonical=True)), "md": markdown(d), "latex": latex_document(d),
            "full_json": d.to_json(), "report": None if d.report is None else d.report.to_json()}
-    if crosscheck_cases is not None:
-        from ..crosscheck import crosscheck
-
-        out["crosscheck"] = crosscheck(op, topics=topics, cases=crosscheck_cases, timeout=timeout, derivation=d)
+    if after is not None:
+        out["after"] = after(op, d)
     return out
 
 
@@ -102,20 +103,21 @@ def derive_outputs(op: Operator, topics: Sequence[str] | None, timeout: float, r
 _FORKED_OPS: Sequence[Operator] = ()
 #: ... and their existing check reports by operator name (see ``_derive_many``).
 _FORKED_REPORTS: Mapping[str, Any] = {}
+#: ... and the work to do after each derivation (see ``derive_outputs``): forked, never pickled
+_FORKED_AFTER: After | None = None
 
 
-def _derive_index(i: int, topics: Sequence[str] | None, timeout: float, crosscheck_cases: int | None = None) -> dict[str, Any]:
+def _derive_index(i: int, topics: Sequence[str] | None, timeout: float) -> dict[str, Any]:
     op = _FORKED_OPS[i]
-    return derive_outputs(op, topics, timeout, _FORKED_REPORTS.get(op.name), crosscheck_cases)
+    return derive_outputs(op, topics, timeout, _FORKED_REPORTS.get(op.name), _FORKED_AFTER)
 
 
 def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console,
-                 reports: Mapping[str, Any] | None = None, crosscheck_cases: int | None = None) -> list[dict[str, Any]]:
+                 reports: Mapping[str, Any] | None = None, after: After | None = None) -> list[dict[str, Any]]:
     """Derive every operator of ``ops`` (``args.jobs`` in parallel); ``reports``: existing
     ``skd check`` reports by operator name, used instead of checking those operators again (the
-    caller has matched each to its operator's definition); ``crosscheck_cases``: each derivation
-    also cross-checked (see :func:`derive_outputs`)."""
-    global _FORKED_REPORTS
+    caller has matched each to its operator's definition); ``after``: see :func:`derive_outputs`."""
+    global _FORKED_REPORTS, _FORKED_AFTER
     reports = reports or {}
     topics = args.topic
     results: dict[str, dict[str, Any]] = {}
@@ -125,8 +127,9 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
         global _FORKED_OPS
         _FORKED_OPS = tuple(ops)
         _FORKED_REPORTS = dict(reports)
+        _FORKED_AFTER = after
         with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(_derive_index, i, topics, args.timeout, crosscheck_cases): op.name for i, op in enumerate(ops)}
+            futures = {pool.submit(_derive_index, i, topics, args.timeout): op.name for i, op in enumerate(ops)}
             from concurrent.futures import as_completed
 
             for i, fut in enumerate(as_completed(futures), 1):
@@ -137,7 +140,7 @@ def _derive_many(ops: Sequence[Operator], args: argparse.Namespace, err: Console
         for i, op in enumerate(ops, 1):
             if show:
                 err.print(Text(f"derive: {op.name} … ({i}/{total})"))
-            results[op.name] = derive_outputs(op, topics, args.timeout, reports.get(op.name), crosscheck_cases)
+            results[op.name] = derive_outputs(op, topics, args.timeout, reports.get(op.name), after)
     return [results[op.name] for op in ops]
 
 
