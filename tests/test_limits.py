@@ -16,6 +16,9 @@ from skd.operators import Param, library, separable
 from skd.operators.symbols import x
 from skd.verify.limits import one_sided, score_one_sided_limit, score_T_limit, separable_T_limit, sign_of
 
+from .vector_corpus import renormalised_p
+from .vector_corpus import temperature_scaling as _softened
+
 VECTORS = [
     (Q(7, 10), Q(3, 10)),
     (Q(1, 2), Q(1, 4), Q(1, 4)),
@@ -141,3 +144,94 @@ def test_limits_sign_of_gives_none_when_not_real_or_too_close_to_zero_for_the_pr
     pi_300 = R(int(sp.floor(sp.pi * 2**300)), 2**300)  # pi rounded down at 300 bits: 0 < pi - pi_300 < 2**-300
     assert sign_of(sp.pi - pi_300) is None  # the default 256 bits cannot separate it from 0
     assert sign_of(sp.pi - pi_300, prec=512) == 1
+
+
+# -- vector_T_limit: the path an algorithm takes near the end of the T-axis (issue 14, item 3) --------
+
+
+def _switch_at_1000(p, T, ar):
+    """Temperature scaling below T = 1000, p itself above: the hot limit is p."""
+    if ar.gt(ar.num(1) / T, ar.num(Q(1, 1000))):
+        return _softened(p, T, ar)
+    return renormalised_p(p, T, ar)
+
+
+def _oscillating(p, T, ar):
+    """Which path is taken as T -> 0+ or oo is not eventually one: sin(1/T) and sin(T) change sign forever."""
+    if ar.gt(ar.func("sin", ar.num(1) / T) * ar.func("sin", T), ar.num(0)):
+        return _softened(p, T, ar)
+    return renormalised_p(p, T, ar)
+
+
+def test_vector_T_limit_of_algorithms_exact_at_both_ends():
+    from skd.operators import vector
+    from skd.verify.limits import vector_T_limit
+
+    soft = vector(_softened, name="soft", definition="p^(1/T) renormalised", sizes=(2, 3))
+    P = [Q(1, 2), Q(3, 10), Q(1, 5)]
+    assert vector_T_limit(soft, P, "cold") == [1, 0, 0]
+    assert vector_T_limit(soft, P, "hot") == [sp.Rational(1, 3)] * 3
+    assert vector_T_limit(soft, [Q(2, 5), Q(2, 5), Q(1, 5)], "cold") == [sp.Rational(1, 2), sp.Rational(1, 2), 0]
+    # the built-in's algorithm, not its declared limit function: top-2 keeps the two largest
+    assert vector_T_limit(library.topk, P, "hot") == [sp.Rational(1, 2), sp.Rational(1, 2), 0]
+    # sparsemax: piecewise in 1/T, the support shrinking to argmax p as T -> 0+
+    assert vector_T_limit(library.sparsemax, P, "cold") == [1, 0, 0]
+    assert vector_T_limit(library.sparsemax, P, "hot") == [sp.Rational(1, 3)] * 3
+    switch = vector(_switch_at_1000, name="switch", definition="p above T = 1000", sizes=(2, 3))
+    assert vector_T_limit(switch, P, "hot") == [sp.Rational(1, 2), sp.Rational(3, 10), sp.Rational(1, 5)]
+    assert vector_T_limit(switch, P, "cold") == [1, 0, 0]
+
+
+def test_vector_T_limit_is_none_where_the_path_near_the_end_is_not_established():
+    from skd.operators import vector
+    from skd.verify.limits import vector_T_limit
+
+    osc = vector(_oscillating, name="osc", definition="a branch on sin(1/T) sin(T)", sizes=(2,))
+    assert vector_T_limit(osc, [Q(7, 10), Q(3, 10)], "cold") is None
+    assert vector_T_limit(osc, [Q(7, 10), Q(3, 10)], "hot") is None
+    assert vector_T_limit(library.power, [Q(7, 10), Q(3, 10)], "cold") is None  # separable: not this function's
+
+
+def test_refute_user_vector_limit_through_the_path_near_the_end_and_recheck():
+    """A user's algorithm without a declared limit function: a false hot limit is refuted with an
+    exact counterexample (the path above T = 1000 returns p); the true cold limit is not."""
+    from skd.operators import vector
+    from skd.verify.recheck import recheck_counterexample
+    from skd.verify.refute import SearchLog, refute
+    from skd.verify.verdict import Counterexample
+
+    switch = vector(_switch_at_1000, name="switch", definition="p above T = 1000", sizes=(2, 3))
+    ce = refute(switch, "boundary_hot", seconds=20)
+    assert isinstance(ce, Counterexample), getattr(ce, "summary", ce)
+    assert "symbolic execution at p" in ce.certified_by and ce.T == "oo"
+    ok, why = recheck_counterexample(switch, "boundary_hot", ce)
+    assert ok, why
+    log = refute(switch, "boundary_cold", seconds=5)
+    assert isinstance(log, SearchLog) and log.supported
+
+
+@pytest.mark.parametrize("text, rewritten", [
+    ("(3/10)**(1/T)/((3/10)**(1/T) + (1/2)**(1/T))", True),
+    ("1/(2**(1/T)*((3/10)**(1/T) + (1/5)**(1/T) + (1/2)**(1/T)))", True),  # 2**(-1/T): a negative exponent
+    ("(7/10)**(1/T)*(1 - 1/(T + 1))/((3/10)**(1/T) + (7/10)**(1/T)) + 1/(2*(T + 1))", True),
+    ("(1/3)**(2/T)/((1/3)**(2/T) + (1/4)**(1/T))", False),  # two exponents: no common scale cancels
+    ("5**(-1/T)/(5**(-1/T) + 3**(1/T))", True),
+    ("3**(1/T)/(1 + 3**(1/T))", False),  # 1 is not a power: the scale 3**(1/T) stays
+])
+def test_by_dominant_powers_is_the_same_function(text, rewritten):
+    """The rewrite behind vector_T_limit's 0/0 forms changes the form, never the value: equal to the
+    expression at T = 1/7, 1, 3/2, 40 in 50 digits; None exactly where the scale does not cancel."""
+    import mpmath
+
+    from skd.operators.symbols import T
+    from skd.verify.limits import _by_dominant_powers
+
+    e = sp.sympify(text, locals={"T": T})  # test-only literal text
+    out = _by_dominant_powers(e, T)
+    assert (out is not None) == rewritten, out
+    if out is None:
+        return
+    assert not out.free_symbols - {T}
+    for t in (sp.Rational(1, 7), sp.Integer(1), sp.Rational(3, 2), sp.Integer(40)):
+        a, b = sp.N(e.subs(T, t), 50), sp.N(out.subs(T, t), 50)
+        assert abs(a - b) <= mpmath.mpf(10) ** -40 * max(1, abs(a)), (text, t, a, b)

@@ -95,10 +95,14 @@ def test_refute_ignores_a_limit_function_attached_to_a_builtin_lookalike():
     assert isinstance(refute(fake, "boundary_cold", seconds=1), SearchLog)
 
 
-def test_refute_sparsemax_continuity_and_limits_stay_unknown():
+def test_refute_sparsemax_continuity_and_limits_stay_unrefuted():
+    """sparsemax's limits are true (vector.md L.2) and it declares no limit function: the search
+    takes the exact limits of its algorithm's path near each end at exact p, and finds nothing."""
     assert isinstance(refute(library.sparsemax, "continuity", seconds=2), SearchLog)
-    log = refute(library.sparsemax, "boundary_hot", seconds=1)
-    assert isinstance(log, SearchLog) and log.reason_kind == "unsupported"
+    for axiom in ("boundary_cold", "boundary_hot"):
+        log = refute(library.sparsemax, axiom, seconds=3)
+        assert isinstance(log, SearchLog) and log.supported, log
+        assert any("algorithm's path" in st for st in log.strategies) and log.candidates > 0
 
 
 def test_refute_is_deterministic_for_a_seed():

@@ -16,7 +16,7 @@ from skd.operators import vector
 from skd.operators.arith import MpArith
 from skd.verify.prove import prove
 
-from .vector_corpus import CORPUS, POINTWISE
+from .vector_corpus import CORPUS, LIMITS, POINTWISE
 
 #: explicit points where the false entries fail: (p, T)
 WITNESSES = {
@@ -114,3 +114,55 @@ def test_vector_corpus_ranking_and_identity_are_decided_and_never_wrong(name, al
     else:
         assert v.status == "refuted", f"{name} / {axiom} ({why}): {v.status}: {v.reason}"
         assert v.counterexample is not None
+
+
+# -- the limits (issue 14, item 3): the path the algorithm takes near the end of the T-axis -------
+
+
+def _limit_cases():
+    algs = {name: alg for name, alg, _, _ in CORPUS}
+    return [(name, algs[name], axiom, holds, why, witness)
+            for name, cells in LIMITS.items() for axiom, (holds, why, witness) in cells.items()]
+
+
+def test_vector_corpus_limit_truths_cover_both_ends_true_and_false():
+    cases = _limit_cases()
+    assert len({c[0] for c in cases}) >= 10
+    for axiom in ("boundary_cold", "boundary_hot"):
+        assert sum(c[3] for c in cases if c[2] == axiom) >= 4 and sum(not c[3] for c in cases if c[2] == axiom) >= 4
+
+
+def _approaches(alg, p, limit, which) -> bool:
+    """F_T(p) in 50 digits along T = 2^-k (cold) / 2^k (hot), k = 20..60: within 10^-5 of ``limit`` at
+    k = 60 and not moving away (the witness's exact limit, confirmed numerically here)."""
+    with mpmath.workdps(50):
+        P = [mpmath.mpf(v.numerator) / v.denominator for v in p]
+        gaps = []
+        for k in (20, 40, 60):
+            T = mpmath.mpf(2) ** (-k if which == "boundary_cold" else k)
+            F = alg(P, T, MpArith(50))
+            gaps.append(max(abs(f - (mpmath.mpf(v.numerator) / v.denominator)) for f, v in zip(F, limit, strict=True)))
+        return gaps[-1] < mpmath.mpf(10) ** -5 and gaps[-1] <= gaps[0]
+
+
+@pytest.mark.parametrize("name, alg, axiom, holds, why, witness", _limit_cases(),
+                         ids=[f"{c[0]}-{c[2]}" for c in _limit_cases()])
+def test_vector_corpus_limits_false_ones_refuted_exactly_true_ones_never(name, alg, axiom, holds, why, witness):
+    """A false limit of a user's algorithm (no declared limit function) is refuted with a certified
+    counterexample whose exact limit is that of the path the algorithm takes near the end of the
+    T-axis (its witness's limit confirmed here in 50 digits first); a true one is never refuted.
+    ``skd recheck`` re-establishes every counterexample."""
+    from skd.verify.checker import check_axiom
+    from skd.verify.recheck import recheck_counterexample
+
+    op = _op(name, alg)
+    if not holds:
+        p, limit = witness
+        assert _approaches(alg, p, limit, axiom), f"{name}: F does not approach {limit} at {p}: {why}"
+    v = check_axiom(op, axiom, timeout=20)
+    if holds:
+        assert v.status != "refuted", f"{name} / {axiom}: refuted although true ({why}): {v.counterexample}"
+    else:
+        assert v.status == "refuted", f"{name} / {axiom} ({why}): {v.status}: {v.reason}"
+        ok, msg = recheck_counterexample(op, axiom, v.counterexample)
+        assert ok, msg

@@ -211,3 +211,37 @@ POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None
                            "identity": (False, "T = 1: w = 1/2, F_0 = 0.35 + 0.25 = 0.6", ([0.7, 0.3], 1))},
     "renormalised_p": {"ranking": (True, "F = p", None), "identity": (True, "F = p", None)},
 }
+
+
+#: the cold and hot limits (profile paper: uniform on argmax p as T -> 0+, uniform on all V as
+#: T -> oo) on V in {2, 3}, for the entries whose well_defined holds: name -> {axiom: (holds, why;
+#: for a False cell the exact p and the exact limit of F_T(p) there, checked by the test along T)}
+LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction]] | None]]] = {
+    "temperature_scaling": {"boundary_cold": (True, "p^(1/T) renormalised: the argmax entries dominate", None),
+                            "boundary_hot": (True, "p^(1/T) -> 1 for every entry", None)},
+    "temperature_scaling_via_logs": {"boundary_cold": (True, "softmax(log p / T)", None),
+                                     "boundary_hot": (True, "softmax(log p / T) -> uniform", None)},
+    "top1": {"boundary_cold": (False, "a tie at the top: one of the two kept, F = (1, 0) for every T",
+                               ([Fraction(1, 2), Fraction(1, 2)], [Fraction(1), Fraction(0)])),
+             "boundary_hot": (False, "F = (1, 0) for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1), Fraction(0)]))},
+    "top2": {"boundary_cold": (False, "V = 3, three tied entries: two kept, F = (1/2, 1/2, 0) for every T",
+                               ([Fraction(1, 3)] * 3, [Fraction(1, 2), Fraction(1, 2), Fraction(0)])),
+             "boundary_hot": (False, "V = 3: uniform on the two kept entries",
+                              ([Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)], [Fraction(1, 2), Fraction(1, 2), Fraction(0)]))},
+    "top3": {"boundary_cold": (True, "V <= 3: every entry is kept (temperature scaling)", None),
+             "boundary_hot": (True, "V <= 3: temperature scaling", None)},
+    "sparsemax_T2": {"boundary_cold": (True, "the gaps log(p_i / p_j) / T^2 grow: the support shrinks to argmax p", None),
+                     "boundary_hot": (True, "z = log p / T^2 -> 0: every entry in the support, z_i - tau -> 1/V", None)},
+    "sparsemax_x2": {"boundary_cold": (True, "sparsemax at temperature 2T: as at T", None),
+                     "boundary_hot": (True, "sparsemax at temperature 2T: as at T", None)},
+    "sparsemax_x1/3": {"boundary_cold": (True, "sparsemax at temperature T/3: as at T", None),
+                       "boundary_hot": (True, "sparsemax at temperature T/3: as at T", None)},
+    "keep_above_mean": {"boundary_cold": (True, "the argmax entries are kept; power-softened, they dominate", None),
+                        "boundary_hot": (False, "V = 2: only the larger entry is at least the mean",
+                                         ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1), Fraction(0)]))},
+    "mixed_with_uniform": {"boundary_cold": (False, "w = 1/(1 + T) -> 1: F -> uniform on all V",
+                                             ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1, 2), Fraction(1, 2)])),
+                           "boundary_hot": (True, "w -> 0 and softmax(log p / T) -> uniform", None)},
+    "renormalised_p": {"boundary_cold": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)])),
+                       "boundary_hot": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)]))},
+}

@@ -57,6 +57,7 @@ __all__ = [
     "score_one_sided_limit",
     "separable_T_limit",
     "sign_of",
+    "vector_T_limit",
 ]
 
 #: one-sided limits ``_lim(expr, var, x0, side)`` (a pure function of its four arguments)
@@ -493,3 +494,185 @@ def score_one_sided_limit(op: Operator, x0: Any, side: str, T: Any, V: int,
     x0q = frac(x0)
     g = cast("sp.Expr", op.score).subs(num_env(op, frac(T), V, vals))
     return one_sided(g, sp.Rational(x0q.numerator, x0q.denominator), side)
+
+
+#: paths of one algorithm at one exact p that :func:`vector_T_limit` follows at most
+VECTOR_LIMIT_PATHS = 256
+
+_RELATIONS = {">": sp.StrictGreaterThan, ">=": sp.GreaterThan, "<": sp.StrictLessThan, "<=": sp.LessThan,
+              "==": sp.Eq, "!=": sp.Ne}
+
+
+def vector_T_limit(op: Operator, p: Sequence[Any], which: str) -> list[sp.Expr] | None:
+    """The exact limit of ``F_T(p)`` of an operator declared by an algorithm (no parameters) as
+    ``T -> 0+`` (``"cold"``) or ``T -> oo`` (``"hot"``, as ``s = 1/T -> 0+``), or None.
+
+    The algorithm runs once per path at the exact ``p`` (:func:`skd.verify.symexec.pieces` with
+    ``at=p``: ``T`` is its only symbol). The path taken near the end of the T-axis is the one
+    whose every condition is certainly true on a one-sided neighbourhood of it
+    (:func:`_truth_near`: a non-zero one-sided limit of the condition's expression, or its first
+    non-zero Taylor coefficient); unless exactly one path is, None. Its outputs' limits are taken
+    by :func:`_lim` — directly, or, where that meets an indeterminate form such as
+    ``a**(1/T) / (a**(1/T) + b**(1/T))``, as ratios to an output positive for every ``T``
+    (combined by ``powsimp``), scaled by the limit of the outputs' sum. Proof and assumption (the
+    algorithm computes the same function in every arithmetic): docs/theory/limits.md, "Limits of an
+    algorithm without a declared limit function".
+
+    >>> from fractions import Fraction as Q
+    >>> from skd.operators import library
+    >>> vector_T_limit(library.topk, [Q(1, 2), Q(3, 10), Q(1, 5)], "hot")
+    [1/2, 1/2, 0]
+    """
+    from skd.operators.errors import SkdError
+
+    from .symexec import Condition, OrderClass, pieces
+
+    if op.kind != "vector" or op.algorithm is None or op.params or which not in ("cold", "hot"):
+        return None
+    P = [frac(v) for v in p]
+    try:
+        found = pieces(op.algorithm, OrderClass.of(P), at=P, max_paths=VECTOR_LIMIT_PATHS)
+    except (SkdError, ValueError):
+        return None
+    var = T_SYM if which == "cold" else _S_HOT
+
+    def near(e: sp.Expr) -> sp.Expr:
+        return e if which == "cold" else e.subs(T_SYM, 1 / _S_HOT)
+
+    def gathered(e: sp.Expr) -> sp.Expr:
+        # terms with the same power of the limit variable combined: 1 + log(3/10)/T + log(2)/T is
+        # oo - oo term by term, 1 + log(3/5)/T as one term
+        return sp.collect(sp.expand(e), [1 / var, var])
+
+    def truth(c: Condition) -> bool | None:
+        for e in (near(c.expr), gathered(near(c.expr))):
+            t = _truth_near(_RELATIONS[c.rel](e, 0, evaluate=False), sp.Integer(0), "+", var)
+            if t is not None:
+                return t
+        return None
+
+    def lim(e: sp.Expr) -> sp.Expr | None:
+        for form in (e, gathered(e), _by_dominant_powers(e, var)):
+            if form is not None:
+                out = _lim(form, var, sp.Integer(0), "+")
+                if out is not None:
+                    return out
+        return None
+
+    active = []
+    for piece in found:
+        truths = [truth(c) for c in piece.conditions]
+        if any(t is None for t in truths):
+            return None  # which path is taken near the end is not established
+        if all(truths):
+            active.append(piece)
+    if len(active) != 1:
+        return None
+    outs = [near(o) for o in active[0].outputs]
+    direct = [lim(o) for o in outs]
+    if all(v is not None and not _is_inf(v) for v in direct):
+        return cast("list[sp.Expr]", direct)
+    S = sp.Add(*outs)
+    total = sp.Integer(1) if _identically_one(S) else lim(sp.together(S))
+    if total is None or _is_inf(total):
+        return None
+    for ref in sorted(range(len(P)), key=lambda i: -P[i]):
+        if not _surely_positive(outs[ref]):
+            continue
+        ratios = []
+        for i, o in enumerate(outs):
+            r = sp.Integer(1) if i == ref else lim(sp.powsimp(o / outs[ref]))
+            if r is None or _is_inf(r):
+                break
+            ratios.append(r)
+        else:
+            denominator = sp.Add(*ratios)
+            if sign_of(denominator) == 1:
+                return [total * r / denominator for r in ratios]
+    return None
+
+
+def _identically_one(e: sp.Expr) -> bool:
+    """Whether ``e == 1`` as an identity of rational functions once every power ``b**f`` of a
+    positive rational ``b`` is written over the primes of ``b`` and each ``prime**f`` is replaced by
+    its own symbol (an identity in independent symbols holds whatever values they take), e.g.
+    ``(20**(1/T) + 30**(1/T)) / (10**(1/T) (2**(1/T) + 3**(1/T))) == 1``. False when not shown.
+
+    >>> from skd.operators.symbols import T
+    >>> _identically_one((20**(1/T) + 30**(1/T)) / (10**(1/T) * (2**(1/T) + 3**(1/T))))
+    True
+    >>> _identically_one((20**(1/T) + 30**(1/T)) / (10**(1/T) * (2**(1/T) + 5**(1/T))))
+    False
+    """
+    atoms: dict[sp.Expr, sp.Symbol] = {}
+
+    def gen(prime: int, f: sp.Expr) -> sp.Symbol:
+        key = sp.Pow(sp.Integer(prime), f, evaluate=False)
+        if key not in atoms:
+            atoms[key] = sp.Symbol(f"_g{len(atoms)}", positive=True)
+        return atoms[key]
+
+    def rewrite(x: sp.Expr) -> sp.Expr:
+        if isinstance(x, sp.Pow) and x.args[0].is_Rational and x.args[0] > 0 and not x.args[1].is_number:
+            b, f = x.args
+            if f.could_extract_minus_sign():  # b**(-f) = (1/b)**f: one symbol per prime and f
+                b, f = 1 / b, -f
+            out = sp.Integer(1)
+            for q, k in sp.factorint(int(b.p)).items():
+                out *= gen(q, f) ** k
+            for q, k in sp.factorint(int(b.q)).items():
+                out /= gen(q, f) ** k
+            return out
+        if x.args:
+            return x.func(*[rewrite(a) for a in x.args])
+        return x
+
+    try:
+        # T itself (outside those powers) stays a symbol of its own: still an identity in independent symbols
+        return bool(sp.cancel(sp.together(rewrite(e) - 1)) == 0)
+    except (TypeError, ValueError, sp.PolynomialError):
+        return False
+
+
+def _by_dominant_powers(e: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
+    """``e`` with every power ``b**f`` of a positive rational ``b`` (``f`` in ``var``) written as
+    ``(b/m)**f * m**f`` for the largest base ``m`` of its exponent ``f``, and ``m**f`` cancelled —
+    None unless it cancels out entirely (``e`` homogeneous of degree 0 in it). The result equals
+    ``e``; it turns the ``0/0`` of ``a**(1/T) / (a**(1/T) + b**(1/T))`` (``a > b``) into
+    ``1 / (1 + (b/a)**(1/T))``, whose limit the limit laws take.
+
+    >>> from skd.operators.symbols import T
+    >>> e = (sp.Rational(3, 10)**(1/T) / ((sp.Rational(3, 10))**(1/T) + (sp.Rational(1, 2))**(1/T)))
+    >>> _lim(e, T, sp.Integer(0), "+") is None, _lim(_by_dominant_powers(e, T), T, sp.Integer(0), "+")
+    (True, 0)
+    """
+    powers: dict[sp.Expr, list[tuple[sp.Expr, sp.Rational, sp.Expr]]] = {}
+    for a in e.atoms(sp.Pow):
+        b, f = a.args
+        if not (b.is_Rational and b > 0 and var in f.free_symbols):
+            continue
+        if f.could_extract_minus_sign():
+            b, f = 1 / b, -f
+        powers.setdefault(f, []).append((a, b, f))
+    if not powers:
+        return None
+    scale: dict[sp.Expr, sp.Symbol] = {}
+    swap: dict[sp.Expr, sp.Expr] = {}
+    back: dict[sp.Symbol, sp.Expr] = {}  # each (b/m)**f is a symbol while cancelling (which would re-split it)
+    for k, (f, items) in enumerate(powers.items()):
+        m = max(b for _, b, _ in items)
+        scale[f] = sp.Symbol(f"_m{k}", positive=True)
+        for a, b, _ in items:
+            if b == m:
+                q: sp.Expr = sp.Integer(1)
+            else:
+                q = sp.Symbol(f"_q{len(back)}", positive=True)
+                back[q] = sp.Pow(b / m, f)
+            swap[a] = q * scale[f]  # (b/m)**f * m**f = b**f = a (b, f normalised above)
+    try:
+        out = sp.cancel(sp.together(e.xreplace(swap)))
+    except (TypeError, ValueError, sp.PolynomialError):
+        return None
+    if out.free_symbols & set(scale.values()):
+        return None
+    return out.xreplace(back)

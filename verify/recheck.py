@@ -296,13 +296,23 @@ def _F_exact(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str
 
 def _F_arb(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction], prec: int,
            strict: bool = False) -> list[Any]:
-    """F_T(p) as Arb balls at ``prec`` bits or more (raises Undecided / NotWellDefined)."""
+    """F_T(p) as Arb balls at ``prec`` bits or more (raises Undecided / NotWellDefined).
+
+    ``T`` goes to the algorithm as the exact rational it is; an algorithm that mixes it with the
+    arithmetic's balls (``ar.num(1) / T``: an Arb ball does not combine with a ``Fraction``) gets
+    the same number as an exact ball instead."""
     p = prec
+    as_ball = False
     while True:
         try:
             with _Ctx(p):
-                out = exact_algorithm(op, vals)(list(P), T, _StrictArb(p) if strict else ArbArith(p))
+                ar = _StrictArb(p) if strict else ArbArith(p)
+                out = exact_algorithm(op, vals)(list(P), ar.num(T) if as_ball else T, ar)
                 return [v if isinstance(v, flint.arb) else flint.arb(v) for v in out]
+        except TypeError:
+            if as_ball or op.kind != "vector":
+                raise
+            as_ball = True
         except Undecided:
             if p >= MAX_PREC:
                 raise

@@ -131,9 +131,29 @@ class OrderClass:
                 out[i] = self.symbol(k)
         return tuple(out)
 
-    def entries(self) -> list[Entry]:
+    @classmethod
+    def of(cls, p: Sequence[Fraction]) -> OrderClass:
+        """The order class of an exact vector (entries >= 0, at least one > 0).
+
+        >>> OrderClass.of([Fraction(1, 4), Fraction(1, 2), Fraction(1, 4), Fraction(0)])
+        OrderClass(groups=((1,), (0, 2)), zero=(3,))
+        """
+        if not p or any(v < 0 for v in p) or not any(v > 0 for v in p):
+            raise ValueError(f"p={list(p)}: entries >= 0, at least one > 0")
+        levels = sorted({v for v in p if v > 0}, reverse=True)
+        return cls(tuple(tuple(i for i, v in enumerate(p) if v == lv) for lv in levels),
+                   tuple(i for i, v in enumerate(p) if v == 0))
+
+    def entries(self, at: Sequence[Fraction] | None = None) -> list[Entry]:
+        """The entries of ``p`` for a run: their values the group symbols, or, with ``at``, the
+        exact numbers of a vector of this class (then every expression is in ``T`` alone)."""
         rank = {i: k for k, g in enumerate(self.groups) for i in g} | {i: len(self.groups) for i in self.zero}
-        vals = self.values()
+        if at is None:
+            vals = self.values()
+        else:
+            if len(at) != self.V or OrderClass.of(at) != self:
+                raise ValueError(f"p={list(at)} is not in the order class {self.groups} (zero: {self.zero})")
+            vals = tuple(sp.Rational(v.numerator, v.denominator) for v in map(Fraction, at))
         return [Entry(i, rank[i], vals[i], i in self.zero) for i in range(self.V)]
 
 
@@ -317,8 +337,10 @@ class Piece:
 
 
 def pieces(algorithm: Callable[..., Sequence[Any]], order: OrderClass, *,
-           max_paths: int = MAX_PATHS, settle: Settle | None = None) -> list[Piece]:
+           max_paths: int = MAX_PATHS, settle: Settle | None = None, at: Sequence[Fraction] | None = None) -> list[Piece]:
     """Every path of ``algorithm`` on the order class ``order``, as :class:`Piece` objects.
+    ``at``: one exact vector of the class instead of all of it — conditions and outputs are then
+    expressions in ``T`` alone, and a comparison its numbers settle is no branch.
 
     ``settle(d, rel, conditions)``, if given, may decide a comparison ``d rel 0`` from the order
     class and the conditions so far (True/False: the other branch is empty, so it is neither
@@ -338,7 +360,7 @@ def pieces(algorithm: Callable[..., Sequence[Any]], order: OrderClass, *,
             raise PathLimit(f"more than {max_paths} paths on the order class {order.groups} (zero: {order.zero})")
         ar = PathArith(script, settle)
         try:
-            result = algorithm(order.entries(), T_SYMBOL, ar)
+            result = algorithm(order.entries(at), T_SYMBOL, ar)
         except SkdError:
             raise
         except TypeError as exc:

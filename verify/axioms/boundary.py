@@ -10,7 +10,9 @@ through the limits of the scores (or of their ratios to a positive reference sco
 laws (:func:`skd.verify.limits.separable_T_limit`; 0/0 and oo/oo forms beyond that are the
 prover's). A built-in's own declared limit function is trusted (it is proved in docs/theory),
 never one attached to a look-alike. Vector operators: their declared (proved) limit functions on
-structured vectors; one without a declared limit is unsupported.
+structured vectors; one without a declared limit (a user's algorithm): the exact limit of the path
+its algorithm takes near the end of the T-axis at each exact structured vector
+(:func:`skd.verify.limits.vector_T_limit`).
 
 >>> from skd.verify.axioms import rules_for
 >>> rules_for("boundary_cold").end, rules_for("boundary_hot").end
@@ -31,7 +33,7 @@ from skd.operators.kinds import OperatorKind
 
 from .. import certify as C
 from ..hybrid import HoldsNote
-from ..limits import separable_T_limit
+from ..limits import separable_T_limit, vector_T_limit
 from ..outcome import Prover
 from ..provers.boundary import prove_boundary_cold, prove_boundary_hot
 from ..provers.theorems import TheoremProver
@@ -107,8 +109,11 @@ class Boundary(AxiomRules):
         if s.kind is OperatorKind.VECTOR:
             fn = self._declared(s)
             if fn is None:
-                return s.result(f"{s.op.name} declares no proved {self.which} limit function; a limit is never "
-                                "refuted by one finite T", supported=False)
+                if s.op.algorithm is None or s.op.params:
+                    return s.result(f"{s.op.name} declares no proved {self.which} limit function and no parameter-free "
+                                    "algorithm to run symbolically; a limit is never refuted by one finite T",
+                                    supported=False)
+                return self._path_limits(s)
             return self._declared_limit(s, fn, s.sizes)
         if s.kind is OperatorKind.SEPARABLE:
             fn = self._declared(s)
@@ -214,6 +219,40 @@ class Boundary(AxiomRules):
                 if not found_any and Vn == 2:
                     return s.result(note + f"; the scores' {which} limits are 0/0 or oo/oo forms here")
         return s.result(note)
+
+
+    def _path_limits(self, s: Search) -> Counterexample | SearchLog:
+        """A vector operator without a declared limit function: at each exact structured vector,
+        the exact limit of the path its algorithm takes near the end of the T-axis."""
+        which = self.which
+        s.strategies.append(f"exact {which} limits of the algorithm's path near the end of the T-axis at exact p "
+                            "(symbolic execution at p, limit laws)")
+        proof = (f"the {which} limit of the algorithm's outputs on the one path taken near the end of the T-axis at p "
+                 "(symbolic execution at p, each path condition's sign near the end, the limit laws: "
+                 "skd.verify.limits.vector_T_limit)")
+        undecided = 0
+        for Vn in s.sizes:
+            s.sizes_used.add(Vn)
+            for P in s.p_candidates(Vn, ties=True)[:40]:
+                if s.late():
+                    return s.result()
+                s.candidates += 1
+                try:
+                    L = vector_T_limit(s.op, P, which)
+                except Exception:  # noqa: BLE001 - no limit, no counterexample
+                    L = None
+                if L is None:
+                    undecided += 1
+                    continue
+                notes: list[str] = []
+                s.certify_attempts += 1
+                ce = C.certify_limit(s.op, P, which, L, C.limit_target(P, which, s.profile), profile=s.profile,
+                                     proof=proof, notes=notes)
+                if ce is not None:
+                    return self._shrink_limit(s, ce, {}, proof, lambda Q: vector_T_limit(s.op, Q, which))
+                if notes and not any(isinstance(n, HoldsNote) for n in notes):
+                    s.uncertified.append(f"{s.describe((P, (), {}))} ({notes[-1]})")
+        return s.result(f"the path limit was not established at {undecided} of {s.candidates} vectors" if undecided else None)
 
 
 class BoundaryCold(Boundary):
