@@ -138,6 +138,32 @@ def test_a_comparison_sympy_settles_is_not_a_branch():
     assert piece.conditions == () and piece.path == ()
 
 
+def test_a_number_is_settled_by_its_exact_value_or_an_enclosure_else_it_is_a_branch():
+    """Not by SymPy's assumptions (sympy/sympy#23874: ``is_nonnegative`` True for a number below
+    -1e51, tests/test_vector_limits_adversary.py): a number a 256-bit Arb ball cannot place on one
+    side of 0 — here log(6) - log(2) - log(3), exactly 0 — is recorded as a condition and both
+    branches are followed; a decided one (sqrt(2) > 7/5) is no branch."""
+    def exact_zero(p, T, ar):
+        if ar.gt(ar.log(ar.num(6)) - ar.log(ar.num(2)) - ar.log(ar.num(3)), ar.num(0)):
+            return [ar.num(0)] * len(p)
+        return [ar.num(p[i]) for i in range(len(p))]
+
+    found = pieces(exact_zero, OrderClass.strict(2))
+    assert len(found) == 2 and all(len(pc.conditions) == 1 and not pc.conditions[0].expr.free_symbols for pc in found)
+
+
+def test_zero_to_a_power_not_certainly_positive_stops_the_run():
+    """0**b is 0 only for b > 0 (the Arith contract; float and mpmath give 1 for b = 0): an algorithm
+    raising a zero entry to the power 0 (or to a symbol of unknown sign) is not run symbolically."""
+    def zero_power(p, T, ar):
+        return [ar.pow(ar.num(p[i]), ar.num(0)) for i in range(len(p))]
+
+    with pytest.raises(NotSymbolic, match="not certainly positive"):
+        pieces(zero_power, OrderClass(((0,),), (1,)))
+    (piece,) = pieces(lambda p, T, ar: [ar.pow(ar.num(v), ar.num(1) / T) for v in p], OrderClass(((0,),), (1,)))
+    assert piece.outputs[1] == 0
+
+
 @pytest.mark.parametrize("algorithm", [topk_algorithm, sparsemax_algorithm, entmax15_algorithm], ids=lambda a: a.__name__)
 def test_every_piece_of_the_library_vector_operators_sums_to_one_identically(algorithm):
     # the sum-to-one half of well_defined, per piece, as an algebraic identity (entmax's pieces use

@@ -43,6 +43,8 @@ from skd.operators.arith import Arith
 from skd.operators.errors import SkdError
 from skd.operators.symbols import T
 
+from .signs import number_sign
+
 __all__ = ["Condition", "Entry", "NotSymbolic", "OrderClass", "PathArith", "PathLimit", "Piece", "Settle", "T_SYMBOL",
            "order_classes", "pieces"]
 
@@ -281,6 +283,12 @@ class PathArith(Arith):
 
     def pow(self, a: Any, b: Any) -> sp.Expr:
         if a == 0:
+            # 0**b = 0 for b > 0 (the contract of Arith.pow); other arithmetics give 1 for b = 0 and
+            # fail for b < 0, so anything but a certainly positive b stops the run
+            b = sp.sympify(b)  # safe: a SymPy expression or number built by the algorithm
+            positive = number_sign(b) == "pos" if b.is_number else b.is_positive is True
+            if not positive:
+                raise NotSymbolic(f"ar.pow(0, {b}): 0 to a power not certainly positive")
             return sp.Integer(0)
         return a**b
 
@@ -298,9 +306,13 @@ class PathArith(Arith):
     def _branch(self, d: Any, rel: str) -> bool:
         d = sp.sympify(d)  # safe: a SymPy expression built by the algorithm from numbers and entries
         if d.is_number:
-            settled = {">": d.is_positive, ">=": d.is_nonnegative, "==": d.is_zero}[rel]
-            if settled is not None:
-                return bool(settled)
+            # a number is settled by its exact value or a rigorous Arb enclosure, never by SymPy's
+            # assumptions, which can be wrong (sympy/sympy#23874: is_nonnegative True for a number
+            # near -1.2e51, found by the adversarial review of the limits at exact p); undecided, it
+            # is a branch like any other, and the condition goes to whoever decides the pieces
+            s = number_sign(d)
+            if s is not None:
+                return {">": s == "pos", ">=": s != "neg", "==": s == "zero"}[rel]
         if self.settle is not None:
             decided = self.settle(d, rel, tuple(self.conditions))
             if decided is not None:
