@@ -177,10 +177,14 @@ def test_axioms_limit_and_continuity_rules_have_no_float_margin(axiom):
 
 # -- whole-search answers that need no search --------------------------------------------------
 
-def test_axioms_boundary_of_a_vector_operator_without_declared_limit_is_unsupported():
-    log = rules_for("boundary_cold").run(_search(library.sparsemax, "boundary_cold"))
-    assert isinstance(log, SearchLog) and log.reason_kind == "unsupported"
-    assert "sparsemax" in log.summary and "cold" in log.summary
+def test_axioms_boundary_of_a_vector_operator_without_declared_limit_searches_its_algorithms_path():
+    """No declared limit function (sparsemax): the search takes the exact limits of the path its
+    algorithm takes near the end of the T-axis at exact p (issue 14, item 3) — a supported search,
+    which finds nothing here (sparsemax's limits are true, vector.md L.2)."""
+    s = Search(library.sparsemax, rules_for("boundary_cold"), "paper", seed=0, seconds=3.0, values=None)
+    log = rules_for("boundary_cold").run(s)
+    assert isinstance(log, SearchLog) and log.supported and log.reason_kind != "unsupported"
+    assert "algorithm's path near the end of the T-axis" in log.summary and log.candidates > 0
 
 
 def test_axioms_continuity_of_a_vector_operator_not_order_based_is_unsupported():

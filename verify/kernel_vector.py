@@ -90,6 +90,14 @@ def kernel_sign(e: sp.Expr) -> str | None:
     return _kernel_sign_uncached(e)
 
 
+def _number_is(e: sp.Expr, *signs: str) -> bool:
+    """Whether the number ``e`` certainly has one of ``signs`` ("pos", "neg", "zero"): by its exact
+    value or a 300-bit Arb ball (the kernel's sign of a constant), never by SymPy's assumptions,
+    which can be wrong for a number (sympy/sympy#23874: ``is_nonnegative`` True for a nested-radical
+    number near -1.2e51, found by the adversarial review of the limits at exact p)."""
+    return kernel_sign(e) in signs
+
+
 @dataclasses.dataclass(frozen=True)
 class _Claim:
     """The two fields of an outcome the kernel reads (for the doctest)."""
@@ -341,9 +349,9 @@ class _KArith:
     def _branch(self, d: sp.Expr, rel: str) -> bool:
         d = _expanded(d)
         if d.is_number:
-            v = {">": d.is_positive, ">=": d.is_nonnegative, "==": d.is_zero}[rel]
-            if v is not None:
-                return bool(v)
+            sd = kernel_sign(d)
+            if sd is not None:
+                return {">": sd == "pos", ">=": sd != "neg", "==": sd == "zero"}[rel]
         key = (d, rel, tuple(self.conds))
         if key not in self.settled:
             self.settled[key] = _settle(d, rel, key[2])
@@ -511,7 +519,7 @@ def _defined(e: sp.Expr, conds: Sequence[tuple[sp.Expr, str]], where: str) -> No
     for sub in sp.preorder_traversal(e):
         if isinstance(sub, sp.Pow):
             base, ex = sub.args
-            if not (ex.is_Integer and ex >= 0) and base.is_number and not base.is_positive:
+            if not (ex.is_Integer and ex >= 0) and base.is_number and not _number_is(base, "pos"):
                 raise KernelRejection(f"{where}: the power {sub} is not defined")
         elif not isinstance(sub, _ALLOWED):
             raise KernelRejection(f"{where}: {type(sub).__name__} ({sp.sstr(sub)[:80]}) is not in the kernel's arithmetic")
@@ -554,7 +562,7 @@ def _is_log_linear(e: sp.Expr) -> bool:
 def _nonneg(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """``e >= 0`` on the piece (``e`` already proved defined)."""
     if e.is_number:
-        return bool(e.is_nonnegative)
+        return _number_is(e, "pos", "zero")
     if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp % 2 == 0:
         return True  # an even power of a real (defined) number
     lin = _log_linear(e)
@@ -601,7 +609,7 @@ def _need_holds(e: sp.Expr, kind: str, conds: tuple[tuple[sp.Expr, str], ...]) -
     if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         return False
     if e.is_number:
-        s = "pos" if e.is_positive else "neg" if e.is_negative else "zero" if e.is_zero else None
+        s = kernel_sign(e)
     else:
         s = kernel_sign(e)
         if s is None:
@@ -654,7 +662,7 @@ def _positive(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     ``λ c + r`` with ``c`` a condition of the path, ``λ >= 0`` rational and either ``c > 0``
     strictly with ``λ > 0`` and ``r >= 0``, or ``r > 0`` (``r`` by the sign rules)."""
     if e.is_number:
-        return bool(e.is_positive)
+        return _number_is(e, "pos")
     if kernel_sign(e) == "pos":
         return True
     lin = _log_linear(e)
@@ -820,7 +828,7 @@ def _is_threshold_piece(path: _Path, values: Sequence[sp.Expr], where: str, *, p
             raise KernelRejection(f"{where}: output {i} = {sp.sstr(o)[:120]} is not a square")
     tau = _common([w[i] - b for i, b in zip(support, bases, strict=True)], where, "the threshold")
     for i, b in zip(support, bases, strict=True):
-        if not (bool(b.is_nonnegative) if b.is_number else _above_a_condition(b, conds) if power == 2
+        if not (_number_is(b, "pos", "zero") if b.is_number else _above_a_condition(b, conds) if power == 2
                 else _nonneg(b, conds)):
             raise KernelRejection(f"{where}: w_{i} - tau = {sp.sstr(b)[:160]} is not proved >= 0")
     for j in range(len(values)):
@@ -854,11 +862,12 @@ def _plainly_nonneg(e: sp.Expr) -> bool:
     products and integer powers, or an even power of a real expression (every expression here is
     real: polynomials in the class's gaps and ``1/T``)."""
     if e.is_number:
-        return bool(e.is_nonnegative)
+        return _number_is(e, "pos", "zero")
     if e.is_Symbol:
         return bool(e.is_positive)
     if isinstance(e, sp.Pow) and e.exp.is_Integer:
-        return e.exp % 2 == 0 or (_plainly_nonneg(e.base) and (e.exp > 0 or bool(e.base.is_positive)))
+        base_positive = kernel_sign(e.base) == "pos"  # the kernel's rules, not SymPy's assumptions
+        return e.exp % 2 == 0 or (_plainly_nonneg(e.base) and (e.exp > 0 or base_positive))
     if isinstance(e, (sp.Add, sp.Mul)):
         return all(_plainly_nonneg(a) for a in e.args)
     return False
