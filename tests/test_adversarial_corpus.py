@@ -167,8 +167,8 @@ _WARM: list[bool] = []
 def _warm_up() -> None:
     """Prove and search every axiom of :data:`WARM_UP` once in this process: ``check`` proves and
     searches in workers forked from it, which then start with SymPy's caches and the lazily imported
-    modules warm instead of rebuilding them for every operator (25 corpus operators: 36.5 s cold,
-    31.8 s warm, AMD EPYC, 2026-12-07). Caches change how fast an answer comes, never the answer;
+    modules warm instead of rebuilding them for every operator (as in tests/test_soundness_fuzz.py;
+    docs/design-notes.md note 30). Caches change how fast an answer comes, never the answer;
     no thread is left (a threaded process would send the workers to the cold forkserver)."""
     import threading
 
