@@ -139,10 +139,24 @@ def test_a_comparison_sympy_settles_is_not_a_branch():
 
 
 def test_a_number_is_settled_by_its_exact_value_or_an_enclosure_else_it_is_a_branch():
-    """Not by SymPy's assumptions (sympy/sympy#23874: ``is_nonnegative`` True for a number below
-    -1e51, tests/test_vector_limits_adversary.py): a number a 256-bit Arb ball cannot place on one
-    side of 0 — here log(6) - log(2) - log(3), exactly 0 — is recorded as a condition and both
-    branches are followed; a decided one (sqrt(2) > 7/5) is no branch."""
+    """Not by SymPy's assumptions: SymPy calls the nested-radical number below (about -1.2e51)
+    non-negative (sympy/sympy#23874; tests/test_vector_limits_adversary.py), and the run took the
+    branch ``>= 0`` as settled — now it is never settled that way (a 256-bit ball either places it
+    below 0 or leaves a branch). A number exactly 0 that no ball can place, log(6) - log(2) - log(3),
+    is recorded as a condition and both branches are followed."""
+    from .test_vector_limits_adversary import _A, _B, _C, _D
+
+    bad = sp.Integer(1) - _A * sp.sqrt(_B - _C * sp.sqrt(_B)) + _D * sp.sqrt(_B) * sp.sqrt(_B - _C * sp.sqrt(_B))
+    assert bad.is_nonnegative in (True, None)  # what SymPy says (mpmath at 300 digits: below -1e51)
+
+    def branch_on_bad(p, T, ar):
+        if ar.ge(bad, ar.num(0)):
+            return [ar.num(0)] * len(p)
+        return [ar.num(p[i]) for i in range(len(p))]
+
+    found = pieces(branch_on_bad, OrderClass.strict(2))
+    assert all(pc.outputs[0] != 0 or pc.conditions for pc in found), "the false branch was taken as settled"
+
     def exact_zero(p, T, ar):
         if ar.gt(ar.log(ar.num(6)) - ar.log(ar.num(2)) - ar.log(ar.num(3)), ar.num(0)):
             return [ar.num(0)] * len(p)
