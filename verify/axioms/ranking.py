@@ -166,11 +166,12 @@ def pair_scan(s: Search) -> Counterexample | None:
                     # NaN: g < 0 or g undefined there. Every score < 0 on the grid: F = |g| / sum |g|,
                     # ordered by log(-g), scanned here; some < 0 and some > 0: F itself is scanned
                     # afterwards (s.nonpositive); NaN only where g is undefined: no F at those entries
-                    below = nan  # where g < 0 (all NaN points, unless log(-g) says otherwise)
+                    below, neg = nan, None  # where g < 0 (all NaN points, unless log(-g) says otherwise)
                     with contextlib.suppress(Exception):
-                        below = ~np.isnan(np.asarray(s.log_neg_scores(xf, np.float64(float(T)), Vn, vals), dtype=float))
-                    if below.all():
-                        sc, negative = np.asarray(s.log_neg_scores(xf, np.float64(float(T)), Vn, vals), dtype=float), True
+                        neg = np.asarray(s.log_neg_scores(xf, np.float64(float(T)), Vn, vals), dtype=float)
+                        below = ~np.isnan(neg)
+                    if neg is not None and below.all():
+                        sc, negative = neg, True
                     elif below.any():
                         s.nonpositive = True
                 s.candidates += len(xs)
