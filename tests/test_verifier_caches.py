@@ -6,6 +6,7 @@ entry. A cache only saves time: with and without it the verdicts and certificate
 from __future__ import annotations
 
 import gc
+import time
 from fractions import Fraction
 
 import pytest
@@ -206,6 +207,69 @@ def test_run_parallel_delivers_published_payloads_before_later_jobs_start() -> N
     assert sorted(i for i, _ in got) == [0, 1]
     assert out[2] >= 1  # started after at least one payload had arrived
     assert budget.publish({"x": 1}) is False  # not inside a run_parallel worker: nothing sent
+
+
+def _sleeping_job(seconds: float) -> float:
+    time.sleep(seconds)
+    return time.monotonic()
+
+
+def test_run_parallel_ready_holds_a_job_back_until_its_predicate_allows_it() -> None:
+    """Job 2 is not ready while job 0 runs: the free worker takes job 1 (listed later) first, and
+    job 2 starts only after job 0 has finished."""
+    done: set[int] = set()
+    starts: dict[int, float] = {}
+    out = budget.run_parallel([(_sleeping_job, (1.0,)), (_sleeping_job, (0.1,)), (_sleeping_job, (0.1,))], workers=2,
+                              on_start=lambda i: starts.__setitem__(i, time.monotonic()),
+                              on_done=lambda i, v: done.add(i), ready=lambda i: i != 2 or 0 in done)
+    assert starts[1] < starts[2] and starts[2] >= out[0] - 0.05  # job 2 after job 0 ended
+
+
+def test_run_parallel_starts_a_job_that_is_never_ready_rather_than_deadlock() -> None:
+    assert budget.run_parallel([(_reading_job, ({},)), (_reading_job, ({},))], workers=2,
+                               ready=lambda i: False) == [0, 0]
+
+
+def test_the_positivity_lemma_is_one_axiom_and_cites_no_lemma_itself() -> None:
+    from skd.theory.axioms import AXIOM_IDS
+    from skd.verify.axioms import rules_for
+
+    providers = [a for a in AXIOM_IDS if rules_for(a).provides_positive_score]
+    assert providers == ["well_defined"]
+    assert not rules_for("well_defined").needs_positive_score  # else the checker would wait on itself
+
+
+def test_check_starts_an_axiom_citing_well_defined_only_once_the_lemma_is_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, the axioms whose proofs cite the lemma well_defined wait while its job
+    runs (identity, which cites none, goes first) until the lemma is published: none of them
+    proves it a second time (before, entropy started while the lemma was being proved)."""
+    events: list[tuple[str, str]] = []
+    real = budget.run_parallel
+
+    def watched(jobs, **kw):  # type: ignore[no-untyped-def]
+        axiom = [args[1] for _, args in jobs]
+        on_start, on_message = kw["on_start"], kw["on_message"]
+
+        def start(i: int) -> None:
+            events.append(("start", axiom[i]))
+            if on_start:
+                on_start(i)
+
+        def message(i: int, payload: object) -> None:
+            events.append(("published", axiom[i]))
+            on_message(i, payload)
+
+        return real(jobs, **{**kw, "on_start": start, "on_message": message})
+
+    monkeypatch.setattr(checker, "run_parallel", watched)
+    op = library.topk  # well_defined: the kernel instantiates its theorem (~2 s); identity is refuted at once
+    prove._MEMO.clear()
+    report = checker.check(op, timeout=60, attack_seconds=0.1)
+    assert report.verdict("well_defined").status == "proved"
+    assert [a for e, a in events if e == "start"][:2] == ["well_defined", "identity"]
+    lemma = events.index(("published", "well_defined"))
+    for axiom in ("ranking", "continuity", "entropy", "boundary_cold", "boundary_hot"):
+        assert events.index(("start", axiom)) > lemma, (axiom, events)
 
 
 def test_publish_is_off_inside_budget_workers_of_a_parallel_job() -> None:

@@ -248,7 +248,8 @@ def run_with_budget(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: 
 def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, workers: int = 2,
                  on_start: Callable[[int], None] | None = None,
                  on_done: Callable[[int, Any], None] | None = None,
-                 on_message: Callable[[int, Any], None] | None = None) -> list[Any]:
+                 on_message: Callable[[int, Any], None] | None = None,
+                 ready: Callable[[int], bool] | None = None) -> list[Any]:
     """Run ``fn(*args)`` for every job, at most ``workers`` at a time, each in its own process.
 
     The processes are started from the calling thread (no thread pool: see the module
@@ -261,6 +262,11 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
     in the calling thread, before any job that starts later is started (so a job's arguments
     can carry what earlier jobs published). In-process there is nothing to publish: the jobs
     share this process.
+
+    ``ready(i)``: whether pending job ``i`` may start now (e.g. once a job it would otherwise
+    repeat the work of has finished). A free worker starts the first pending job that is ready;
+    when none is and no job is running, the first pending one starts anyway (never a deadlock).
+    Jobs start in list order when ``ready`` is not given.
     """
     results: list[Any] = [None] * len(jobs)
     if in_process or _inside_worker() or workers <= 1 or len(jobs) <= 1:
@@ -276,7 +282,13 @@ def run_parallel(jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]], *, 
     try:
         while pending or running:
             while pending and len(running) < workers:
-                i = pending.pop(0)
+                choice = next((i for i in pending if ready is None or ready(i)), None)
+                if choice is None:
+                    if running:
+                        break  # wait for a running job to finish (or publish)
+                    choice = pending[0]
+                pending.remove(choice)
+                i = choice
                 fn, args = jobs[i]
                 if on_start:
                     on_start(i)

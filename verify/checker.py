@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -36,7 +36,8 @@ from .budget import MAX_SECONDS, BudgetExceeded, WorkerError, publish, run_paral
 from .sampling import fixed_values
 from .verdict import InternalConsistencyError, ReasonKind, Report, Verdict, operator_json
 
-__all__ = ["check", "check_axiom", "as_operator", "check_library", "load_expected_matrix", "compare_with_expected", "DEFAULT_TIMEOUT"]
+__all__ = ["check", "check_many", "check_axiom", "as_operator", "check_library", "load_expected_matrix",
+           "compare_with_expected", "DEFAULT_TIMEOUT"]
 
 DEFAULT_TIMEOUT = 20.0
 Progress = Callable[[str, str | None], None]
@@ -253,43 +254,108 @@ def check(op: Operator | str, *, profile: str = "paper", timeout: float = DEFAUL
     >>> report.qualifies, report.verdict("identity").status
     (True, 'proved')
     """
-    op = as_operator(op)
-    prof = _validated_profile(op, profile, timeout)
-    fixed_values(op, values)  # unknown names, values outside the declared domains: InvalidArgument now
-    _preload()
-    ids = [a.id for a in prof.axioms]
-    # Prover outcomes shared between the axioms of this check (well_defined is a lemma of five
-    # others, ranking and continuity of entropy): a worker publishes what its prover computed,
-    # and every axiom started afterwards gets it as an argument instead of proving it again.
-    # The entries are exactly what ``prove`` returns for the same key (a pure function of the
-    # axiom, the operator's definition and the profile), so they change no verdict: an axiom
-    # started before the entry arrived just computes it itself.
-    proved_here = not values and any(prover_for(a, op.kind) is not None for a in ids)
-    shared: dict[Any, Any] | None = {} if proved_here else None
+    return check_many([op], profile=profile, timeout=timeout, seed=seed, values=values,
+                      progress=(lambda _op, a, st: progress(a, st)) if progress else None,
+                      attack_seconds=attack_seconds, jobs=jobs)[0]
 
-    def merge(i: int, entries: Any) -> None:
-        if shared is not None and isinstance(entries, dict):
+
+class _Plan:
+    """The axioms of one operator's check, in the order they are started, and what they share:
+    prover outcomes (well_defined is a lemma of five others, ranking and continuity of entropy)
+    that a worker publishes and every axiom started afterwards gets as an argument instead of
+    proving them again. The entries are exactly what ``prove`` returns for the same key (a pure
+    function of the axiom, the operator's definition and the profile), so they change no
+    verdict: an axiom started before an entry arrived just computes it itself."""
+
+    def __init__(self, op: Operator, prof: Profile, values: Mapping[str, Any] | None) -> None:
+        self.op = op
+        self.ids = [a.id for a in prof.axioms]
+        proved_here = not values and any(prover_for(a, op.kind) is not None for a in self.ids)
+        self.shared: dict[Any, Any] | None = {} if proved_here else None
+        # Started in this order (the report keeps the profile's): the axioms whose proofs cite no
+        # g > 0 lemma (well_defined, which is that lemma, and identity) first.
+        self.order = list(range(len(self.ids)))
+        if self.shared is not None:
+            first = [k for k in self.order if not rules_for(self.ids[k]).needs_positive_score]
+            self.order = first + [k for k in self.order if k not in first]
+        # An axiom that cites the lemma waits while the lemma's own job runs (a free worker takes
+        # an axiom that does not, of this operator or the next, or idles): started earlier it would
+        # prove the lemma a second time (entmax15: ~14 s of the kernel instantiating its theorem on
+        # V <= 5, once for well_defined and again for continuity). Once the lemma is published, or
+        # its job ended without publishing (killed at its budget), the waiting axioms start.
+        self.lemma = (next((i for i, k in enumerate(self.order) if rules_for(self.ids[k]).provides_positive_score), None)
+                      if self.shared is not None else None)
+        self.lemma_settled = self.lemma is None
+
+    def axiom(self, i: int) -> str:
+        return self.ids[self.order[i]]
+
+    def ready(self, i: int) -> bool:
+        return self.lemma_settled or not rules_for(self.axiom(i)).needs_positive_score
+
+    def merge(self, i: int, entries: Any) -> None:
+        if i == self.lemma:
+            self.lemma_settled = True
+        if self.shared is not None and isinstance(entries, dict):
             for key, out in entries.items():
-                shared.setdefault(key, out)
+                self.shared.setdefault(key, out)
 
-    # Started in this order (the report keeps the profile's): the axioms whose proofs cite no
-    # g > 0 lemma (well_defined, which is that lemma, and identity) first, so that the axioms
-    # that cite well_defined start once it is published.
-    order = list(range(len(ids)))
-    if shared is not None:
-        first = [k for k in order if not rules_for(ids[k]).needs_positive_score]
-        order = first + [k for k in order if k not in first]
-    jobs_ = [(_check_one, (op, ids[k], prof, timeout, seed, attack_seconds, values, shared)) for k in order]
-    started = run_parallel(
-        jobs_, workers=max(1, int(jobs)),
-        on_start=(lambda i: progress(ids[order[i]], None)) if progress else None,
-        on_done=(lambda i, v: progress(ids[order[i]], v.status)) if progress else None,
-        on_message=merge,
-    )
-    verdicts: list[Verdict] = [None] * len(ids)  # type: ignore[list-item]
-    for i, k in enumerate(order):
-        verdicts[k] = started[i]
-    return Report(operator=operator_json(op), profile=profile, verdicts=tuple(verdicts), seed=seed)
+    def done(self, i: int) -> None:
+        if i == self.lemma:
+            self.lemma_settled = True
+
+
+def check_many(ops: Sequence[Operator | str], *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,
+               seed: int = 0, values: Mapping[str, Any] | None = None,
+               progress: Callable[[Operator, str, str | None], None] | None = None,
+               attack_seconds: float = 1.0, jobs: int = 2) -> list[Report]:
+    """:func:`check` for several operators at once, one report each (in the order given): their
+    axioms share the ``jobs`` workers, so an axiom of the next operator runs while an axiom of
+    this one waits for its lemma. ``progress(op, axiom, status)`` as in :func:`check`.
+
+    >>> reports = check_many(["x**(1/T)", "x**(2/T)"], timeout=30, attack_seconds=0.2)
+    >>> [r.exit_code for r in reports], reports[1].verdict("identity").status   # F_1(p) = p**2/sum p**2
+    ([0, 1], 'refuted')
+    """
+    operators = [as_operator(op) for op in ops]
+    profs = [_validated_profile(op, profile, timeout) for op in operators]
+    for op in operators:
+        fixed_values(op, values)  # unknown names, values outside the declared domains: InvalidArgument now
+    _preload()
+    plans = [_Plan(op, prof, values) for op, prof in zip(operators, profs, strict=True)]
+    where = [(n, i) for n, plan in enumerate(plans) for i in range(len(plan.ids))]
+    jobs_ = [(_check_one, (plans[n].op, plans[n].axiom(i), profs[n], timeout, seed, attack_seconds, values,
+                           plans[n].shared)) for n, i in where]
+
+    def on_start(j: int) -> None:
+        n, i = where[j]
+        if progress:
+            progress(plans[n].op, plans[n].axiom(i), None)
+
+    def on_done(j: int, v: Verdict) -> None:
+        n, i = where[j]
+        plans[n].done(i)
+        if progress:
+            progress(plans[n].op, plans[n].axiom(i), v.status)
+
+    def on_message(j: int, entries: Any) -> None:
+        n, i = where[j]
+        plans[n].merge(i, entries)
+
+    def ready(j: int) -> bool:
+        n, i = where[j]
+        return plans[n].ready(i)
+
+    started = run_parallel(jobs_, workers=max(1, int(jobs)), on_start=on_start, on_done=on_done,
+                           on_message=on_message, ready=ready)
+    reports = []
+    for n, plan in enumerate(plans):
+        verdicts: list[Verdict] = [None] * len(plan.ids)  # type: ignore[list-item]
+        for j, (m, i) in enumerate(where):
+            if m == n:
+                verdicts[plan.order[i]] = started[j]
+        reports.append(Report(operator=operator_json(plan.op), profile=profile, verdicts=tuple(verdicts), seed=seed))
+    return reports
 
 
 def check_axiom(op: Operator | str, axiom_id: str, *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,
@@ -315,12 +381,8 @@ def check_library(*, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT, s
     """Check every built-in operator."""
     from skd.operators import library
 
-    reports = []
-    for op in library.ALL:
-        wrapped = (lambda a, s, _n=op.name: progress(f"{_n}/{a}", s)) if progress else None
-        reports.append(check(op, profile=profile, timeout=timeout, seed=seed, progress=wrapped,
-                             attack_seconds=attack_seconds))
-    return reports
+    return check_many(library.ALL, profile=profile, timeout=timeout, seed=seed, attack_seconds=attack_seconds,
+                      progress=(lambda op, a, st: progress(f"{op.name}/{a}", st)) if progress else None)
 
 
 #: the committed expected matrix of each profile (``verify/data/``)

@@ -58,6 +58,9 @@ class AxiomRules:
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {}
     #: the prover's reduction assumes g > 0 (``well_defined``), cited as a lemma
     needs_positive_score: ClassVar[bool] = True
+    #: the axiom *is* that lemma (``well_defined``): the checker starts the axioms that cite it
+    #: once it is settled, so that they do not prove it again
+    provides_positive_score: ClassVar[bool] = False
     #: for a limit axiom, its end of the T-axis ("cold": T -> 0+, "hot": T -> oo): there g > 0
     #: near that end suffices as the lemma (docs/theory/reductions.md#boundary, B.0)
     end: ClassVar[str | None] = None

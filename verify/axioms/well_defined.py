@@ -145,6 +145,7 @@ class WellDefined(AxiomRules):
     }
     #: it is the lemma the other reductions cite
     needs_positive_score = False
+    provides_positive_score = True
 
     def margin(self, s: Search, cand: Candidate) -> float | None:
         P, temps, vals = cand
