@@ -239,37 +239,60 @@ def test_the_positivity_lemma_is_one_axiom_and_cites_no_lemma_itself() -> None:
     assert not rules_for("well_defined").needs_positive_score  # else the checker would wait on itself
 
 
-def test_check_starts_an_axiom_citing_well_defined_only_once_the_lemma_is_settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With two workers, the axioms whose proofs cite the lemma well_defined wait while its job
-    runs (identity, which cites none, goes first) until the lemma is published: none of them
-    proves it a second time (before, entropy started while the lemma was being proved)."""
+def _watched_check(monkeypatch: pytest.MonkeyPatch, op, **kw):  # type: ignore[no-untyped-def]
+    """``checker.check(op)`` and the events of its job pool: ("start" | "published" | "done", axiom)."""
     events: list[tuple[str, str]] = []
     real = budget.run_parallel
 
-    def watched(jobs, **kw):  # type: ignore[no-untyped-def]
+    def watched(jobs, **kwargs):  # type: ignore[no-untyped-def]
         axiom = [args[1] for _, args in jobs]
-        on_start, on_message = kw["on_start"], kw["on_message"]
+        on_start, on_message, on_done = kwargs["on_start"], kwargs["on_message"], kwargs["on_done"]
 
         def start(i: int) -> None:
             events.append(("start", axiom[i]))
-            if on_start:
-                on_start(i)
+            on_start(i)
 
         def message(i: int, payload: object) -> None:
             events.append(("published", axiom[i]))
             on_message(i, payload)
 
-        return real(jobs, **{**kw, "on_start": start, "on_message": message})
+        def done(i: int, v: object) -> None:
+            events.append(("done", axiom[i]))
+            on_done(i, v)
+
+        return real(jobs, **{**kwargs, "on_start": start, "on_message": message, "on_done": done})
 
     monkeypatch.setattr(checker, "run_parallel", watched)
-    op = library.topk  # well_defined: the kernel instantiates its theorem (~2 s); identity is refuted at once
     prove._MEMO.clear()
-    report = checker.check(op, timeout=60, attack_seconds=0.1)
+    return checker.check(op, **kw), events
+
+
+def _settled_at(events: list[tuple[str, str]], axiom: str) -> int:
+    return min(events.index(e) for e in (("published", axiom), ("done", axiom)) if e in events)
+
+
+def test_check_starts_an_axiom_citing_well_defined_only_once_the_lemma_is_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, the axioms whose proofs cite the lemma well_defined wait while its job
+    runs (identity, which cites none, goes first) until the lemma is published: none of them
+    proves it a second time (before, entropy started while the lemma was being proved)."""
+    report, events = _watched_check(monkeypatch, library.topk, timeout=60, attack_seconds=0.1)
     assert report.verdict("well_defined").status == "proved"
     assert [a for e, a in events if e == "start"][:2] == ["well_defined", "identity"]
-    lemma = events.index(("published", "well_defined"))
     for axiom in ("ranking", "continuity", "entropy", "boundary_cold", "boundary_hot"):
-        assert events.index(("start", axiom)) > lemma, (axiom, events)
+        assert events.index(("start", axiom)) > _settled_at(events, "well_defined"), (axiom, events)
+
+
+def test_check_starts_entropy_once_its_lemmas_ranking_and_continuity_are_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entropy's prover reads ranking and continuity as lemmas (``Entropy.cites``): it starts
+    after both are settled, and a free worker takes a limit axiom meanwhile."""
+    from skd.verify.axioms import rules_for
+
+    assert set(rules_for("entropy").cites) == {"ranking", "continuity"}
+    report, events = _watched_check(monkeypatch, separable("x**(1/T)*(1 + x/(T + 3))", name="cites"), timeout=60,
+                                    attack_seconds=0.1)
+    assert report.verdict("entropy").status == "proved"
+    start = events.index(("start", "entropy"))
+    assert start > _settled_at(events, "ranking") and start > _settled_at(events, "continuity"), events
 
 
 def test_publish_is_off_inside_budget_workers_of_a_parallel_job() -> None:

@@ -278,31 +278,32 @@ class _Plan:
         if self.shared is not None:
             first = [k for k in self.order if not rules_for(self.ids[k]).needs_positive_score]
             self.order = first + [k for k in self.order if k not in first]
-        # An axiom that cites the lemma waits while the lemma's own job runs (a free worker takes
-        # an axiom that does not, of this operator or the next, or idles): started earlier it would
-        # prove the lemma a second time (entmax15: ~14 s of the kernel instantiating its theorem on
-        # V <= 5, once for well_defined and again for continuity). Once the lemma is published, or
-        # its job ended without publishing (killed at its budget), the waiting axioms start.
-        self.lemma = (next((i for i, k in enumerate(self.order) if rules_for(self.ids[k]).provides_positive_score), None)
-                      if self.shared is not None else None)
-        self.lemma_settled = self.lemma is None
+        # An axiom that cites a lemma (the positivity lemma well_defined; entropy: ranking and
+        # continuity too) waits while the lemma's own job runs (a free worker takes an axiom that
+        # does not, of this operator or the next, or idles): started earlier it would prove the
+        # lemma a second time (entmax15: ~14 s of the kernel instantiating its theorem on V <= 5,
+        # once for well_defined and again for continuity). Once the lemma is published, or its job
+        # ended without publishing (killed at its budget), the waiting axioms start.
+        lemma = [a for a in self.ids if rules_for(a).provides_positive_score]
+        self.cited: dict[str, set[str]] = {
+            a: ((set(lemma) if rules_for(a).needs_positive_score else set()) | (set(rules_for(a).cites) & set(self.ids))) - {a}
+            for a in self.ids} if self.shared is not None else {a: set() for a in self.ids}
+        self.settled: set[str] = set()
 
     def axiom(self, i: int) -> str:
         return self.ids[self.order[i]]
 
     def ready(self, i: int) -> bool:
-        return self.lemma_settled or not rules_for(self.axiom(i)).needs_positive_score
+        return self.cited[self.axiom(i)] <= self.settled
 
     def merge(self, i: int, entries: Any) -> None:
-        if i == self.lemma:
-            self.lemma_settled = True
+        self.settled.add(self.axiom(i))
         if self.shared is not None and isinstance(entries, dict):
             for key, out in entries.items():
                 self.shared.setdefault(key, out)
 
     def done(self, i: int) -> None:
-        if i == self.lemma:
-            self.lemma_settled = True
+        self.settled.add(self.axiom(i))
 
 
 def check_many(ops: Sequence[Operator | str], *, profile: str = "paper", timeout: float = DEFAULT_TIMEOUT,

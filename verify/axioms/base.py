@@ -61,6 +61,9 @@ class AxiomRules:
     #: the axiom *is* that lemma (``well_defined``): the checker starts the axioms that cite it
     #: once it is settled, so that they do not prove it again
     provides_positive_score: ClassVar[bool] = False
+    #: other axioms whose proved outcomes the prover reads as lemmas (``entropy``: ranking and
+    #: continuity); the checker starts this axiom once those are settled
+    cites: ClassVar[tuple[str, ...]] = ()
     #: for a limit axiom, its end of the T-axis ("cold": T -> 0+, "hot": T -> oo): there g > 0
     #: near that end suffices as the lemma (docs/theory/reductions.md#boundary, B.0)
     end: ClassVar[str | None] = None

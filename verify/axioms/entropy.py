@@ -118,6 +118,7 @@ def _structured_vector(s: Search) -> Counterexample | None:
 
 class Entropy(AxiomRules):
     axiom_id = "entropy"
+    cites = ("ranking", "continuity")  # the lemmas of prove_entropy (Theorem E.4, docs/theory/reductions.md)
     margin_name = "entropy margin H(F_T2) - H(F_T1)"
     provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_entropy,
                                                          OperatorKind.VECTOR: TheoremProver("entropy")}
