@@ -274,7 +274,7 @@ def _settled_at(events: list[tuple[str, str]], axiom: str) -> int:
 def test_check_starts_an_axiom_citing_well_defined_only_once_the_lemma_is_settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """With two workers, the axioms whose proofs cite the lemma well_defined wait while its job
     runs (identity, which cites none, goes first) until the lemma is published: none of them
-    proves it a second time (before, entropy started while the lemma was being proved)."""
+    proves it a second time (on the old checker, ranking started while the lemma was being proved)."""
     report, events = _watched_check(monkeypatch, library.topk, timeout=60, attack_seconds=0.1)
     assert report.verdict("well_defined").status == "proved"
     assert [a for e, a in events if e == "start"][:2] == ["well_defined", "identity"]
@@ -284,7 +284,7 @@ def test_check_starts_an_axiom_citing_well_defined_only_once_the_lemma_is_settle
 
 def test_check_starts_entropy_once_its_lemmas_ranking_and_continuity_are_settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Entropy's prover reads ranking and continuity as lemmas (``Entropy.cites``): it starts
-    after both are settled, and a free worker takes a limit axiom meanwhile."""
+    after both are settled."""
     from skd.verify.axioms import rules_for
 
     assert set(rules_for("entropy").cites) == {"ranking", "continuity"}

@@ -608,12 +608,9 @@ def _need_holds(e: sp.Expr, kind: str, conds: tuple[tuple[sp.Expr, str], ...]) -
     """A side condition of a partial operation (``e != 0``, ``> 0`` or ``>= 0``) holds on the piece."""
     if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         return False
-    if e.is_number:
-        s = kernel_sign(e)
-    else:
-        s = kernel_sign(e)
-        if s is None:
-            s = kernel_sign(_log_linear(e))
+    s = kernel_sign(e)  # a number too: its exact value or a ball, never SymPy's assumptions
+    if s is None and not e.is_number:
+        s = kernel_sign(_log_linear(e))
     ok = {"ne0": ("pos", "neg"), "gt0": ("pos",), "ge0": ("pos", "zero")}[kind]
     if s in ok:
         return True
