@@ -235,3 +235,20 @@ def test_by_dominant_powers_is_the_same_function(text, rewritten):
     for t in (sp.Rational(1, 7), sp.Integer(1), sp.Rational(3, 2), sp.Integer(40)):
         a, b = sp.N(e.subs(T, t), 50), sp.N(out.subs(T, t), 50)
         assert abs(a - b) <= mpmath.mpf(10) ** -40 * max(1, abs(a)), (text, t, a, b)
+
+
+def test_limits_a_large_exponent_never_raises_a_probability_to_its_power():
+    """``x**(1000/T)`` at ``p = (1000001, 1000002)/2000003``: the ratio of the two scores used to go
+    through ``powsimp``, which wrote ``(a/b)**(1000/T)`` as ``((a/b)**1000)**(1/T)`` and tested a
+    rational of ~6000 digits for primality (15 s of one 0.1 s refuter attack in the corpus). The
+    powers are merged without raising any number to a power: no rational in the ratio grows."""
+    from skd.verify.limits import _combined_powers
+
+    a, b = sp.Rational(1000001, 2000003), sp.Rational(1000002, 2000003)
+    T = sp.Symbol("T", positive=True)
+    ratio = _combined_powers(a ** (1000 / T) / b ** (1000 / T))
+    assert ratio == (a / b) ** (1000 / T)
+    assert max(max(abs(r.p), r.q) for r in ratio.atoms(sp.Rational)) < 10**7
+    P = [Q(1000001, 2000003), Q(1000002, 2000003)]
+    assert separable_T_limit(separable("x**(1000/T)"), P, "cold") == [0, 1]
+    assert separable_T_limit(separable("x**(1000/T)"), P, "hot") == [R(1, 2)] * 2

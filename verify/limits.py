@@ -417,19 +417,47 @@ def _surely_positive(e: sp.Expr) -> bool:
     return False
 
 
-#: ``_ratio_limit(g, g_ref, var)``: the limit of the ratio of two scores (``powsimp`` can be slow:
-#: it may test huge integers for primality), keyed by the two expressions and the variable
+def _combined_powers(e: sp.Expr) -> sp.Expr:
+    """``e`` with powers of the same base combined (``powsimp(combine="exp")``: ``exp(a) exp(b) =
+    exp(a + b)``, ``b**u b**w = b**(u + w)``) and, in a product, powers of positive rationals with
+    the same exponent (up to sign) merged: ``a**k / b**k = (a/b)**k``, exact for ``a, b > 0``.
+
+    Not ``powsimp``'s default, which also moves integer factors of an exponent into the base:
+    ``(a/b)**(1000/T)`` became ``((a/b)**1000)**(1/T)``, a rational of thousands of digits that
+    SymPy then tested for primality (15 s for one refuter candidate of ``x**(1000/T)``).
+
+    >>> from skd.operators.symbols import T
+    >>> _combined_powers(sp.Rational(1, 3)**(1000/T) / sp.Rational(2, 3)**(1000/T))
+    2**(-1000/T)
+    """
+    e = sp.powsimp(e, combine="exp")
+    if not isinstance(e, sp.Mul):
+        return e
+    merged: dict[sp.Expr, sp.Rational] = {}
+    rest = []
+    for f in e.args:
+        if isinstance(f, sp.Pow) and f.base.is_Rational and f.base > 0 and not f.exp.is_number:
+            k, b = (-f.exp, 1 / f.base) if f.exp.could_extract_minus_sign() else (f.exp, f.base)
+            merged[k] = merged.get(k, sp.Integer(1)) * b
+        else:
+            rest.append(f)
+    return sp.Mul(*rest, *[sp.Pow(b, k) for k, b in merged.items()])
+
+
+#: ``_ratio_limit(g, g_ref, var)``: the limit of the ratio of two scores, keyed by the two
+#: expressions and the variable
 _RATIO_MEMO = Memo("limits._ratio_limit")
 
 
 def _ratio_limit(g: sp.Expr, g_ref: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
-    """``lim_{var -> 0+} powsimp(g / g_ref)`` by :func:`_lim` (memoised: a pure function of its
-    arguments; candidates of the refuter share entries, so the same ratio recurs)."""
+    """``lim_{var -> 0+} g / g_ref`` (powers combined by :func:`_combined_powers`) by :func:`_lim`
+    (memoised: a pure function of its arguments; candidates of the refuter share entries, so the
+    same ratio recurs)."""
     key = (g, g_ref, var)
     found, value = _RATIO_MEMO.lookup(key)
     if found:
         return value
-    value = _lim(sp.powsimp(g / g_ref), var, sp.Integer(0), "+")
+    value = _lim(_combined_powers(g / g_ref), var, sp.Integer(0), "+")
     _RATIO_MEMO.store(key, value)
     return value
 
@@ -514,7 +542,7 @@ def vector_T_limit(op: Operator, p: Sequence[Any], which: str) -> list[sp.Expr] 
     non-zero Taylor coefficient); unless exactly one path is, None. Its outputs' limits are taken
     by :func:`_lim` — directly, or, where that meets an indeterminate form such as
     ``a**(1/T) / (a**(1/T) + b**(1/T))``, as ratios to an output positive for every ``T``
-    (combined by ``powsimp``), scaled by the limit of the outputs' sum. Proof and assumption (the
+    (combined by :func:`_combined_powers`), scaled by the limit of the outputs' sum. Proof and assumption (the
     algorithm computes the same function in every arithmetic): docs/theory/limits.md, "Limits of an
     algorithm without a declared limit function".
 
@@ -581,7 +609,7 @@ def vector_T_limit(op: Operator, p: Sequence[Any], which: str) -> list[sp.Expr] 
             continue
         ratios = []
         for i, o in enumerate(outs):
-            r = sp.Integer(1) if i == ref else lim(sp.powsimp(o / outs[ref]))
+            r = sp.Integer(1) if i == ref else lim(_combined_powers(o / outs[ref]))
             if r is None or _is_inf(r):
                 break
             ratios.append(r)
