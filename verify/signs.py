@@ -211,7 +211,7 @@ def _factored_sign(poly_expr: sp.Expr) -> Sign | None:
         return None
     if sum(k for _, k in factors) <= 1:
         return None  # irreducible: the positivity lemma on it was already tried
-    result = number_sign(sp.sympify(coeff))
+    result = number_sign(sp.sympify(coeff))  # safe: a SymPy number from the Poly, not text
     if result is None or result == "zero":
         return None if result is None else "zero"
     for f, k in factors:
@@ -222,7 +222,7 @@ def _factored_sign(poly_expr: sp.Expr) -> Sign | None:
         if sb == "zero":
             return "zero"
         if sb == "neg" and k % 2 == 1:
-            result = _neg(result)  # type: ignore[assignment]
+            result = _neg(result)
     return result
 
 
