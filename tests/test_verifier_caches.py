@@ -83,6 +83,24 @@ def test_sign_memo_does_not_mix_regions_assumptions_or_depth() -> None:
         signs.sign_of(sp.Symbol("w") + 1)
 
 
+def test_sign_on_a_region_is_computed_once_and_keyed_by_expression_and_region() -> None:
+    """``provers.common.sign_step`` asks for the same sign on the same region again (another axiom,
+    the route through -g): the second time it is a memo hit with the same sign, expression and
+    step; another region or another expression is another entry."""
+    from skd.verify.provers import common
+
+    memo = common._SIGN_ON
+    region = ((T, sp.Symbol("t", positive=True) + 1), (x, sp.Rational(1, 2)))
+    first = common.sign_step(sp.log(T), region, "log T", "T > 1", sp.log(T))
+    assert first[0] == "pos" and memo.misses == 1 and memo.hits == 0
+    again = common.sign_step(sp.log(T), region, "log T", "T > 1", sp.log(T))
+    assert again == first and memo.hits == 1
+    below = ((T, 1 / (sp.Symbol("t", positive=True) + 1)), (x, sp.Rational(1, 2)))
+    assert common.sign_step(sp.log(T), below, "log T", "T < 1", sp.log(T))[0] == "neg"
+    assert common.sign_step(-sp.log(T), region, "-log T", "T > 1", -sp.log(T))[0] == "neg"
+    assert memo.hits == 1 and memo.misses == 3
+
+
 # -- exact limits of the refuter/certifier ------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import sympy as sp
 
@@ -25,6 +25,7 @@ from skd.operators.kinds import OperatorKind
 from skd.operators.parse import Obligation
 from skd.operators.symbols import T, V, x
 
+from ..budget import Memo
 from ..outcome import Outcome
 from ..regions import Piece, Unsupported, expand_logs, fresh_symbol, normalize, param_pieces, resolve_v, t_pieces, v_cases
 from ..signs import Sign, defined, domain_conditions, sign_of
@@ -135,15 +136,7 @@ def _srepr(e: sp.Basic) -> str:
 def sign_step(expr: sp.Expr, subs: Subs, what: str, where: str, piece_expr: sp.Expr) -> tuple[Sign | None, Step, sp.Expr]:
     """The sign of ``expr`` on the region ``subs`` (None: undecided or not proved defined), the
     certificate step claiming it, and the substituted expression; the step data is recorded."""
-    v_sub = dict(subs).get(V)
-    expr = sp.sympify(expr)  # safe: SymPy object, not text
-    if v_sub is not None:
-        expr = resolve_v(expr, v_sub)  # conditions in V alone are constant on the V case
-    e = expand_logs(substitute(expr, dict(subs)))
-    # definedness before substitution: SymPy evaluates as it substitutes, and a complex
-    # intermediate can vanish (cosh(sqrt(T - 2)) at T = 1 becomes cos(1)); every side condition
-    # of the expression as it stands must hold strictly on the region (reductions.md D.5)
-    s = sign_of(e) if defined_under(expr, subs) else None
+    s, e = _sign_on(sp.sympify(expr), tuple(subs))  # safe: SymPy object, not text
     e_key = _srepr(e)
     _EXPRS[e_key] = e
     subs_key = _srepr(sp.Tuple(*[sp.Tuple(a, b) for a, b in subs]))
@@ -160,6 +153,30 @@ def sign_step(expr: sp.Expr, subs: Subs, what: str, where: str, piece_expr: sp.E
         ),
     )
     return s, step, e
+
+
+#: :func:`_sign_on` per (expression, region): the provers ask for the same sign on the same region
+#: again (another axiom, the route through -g): a third of the calls on the soundness fuzz's scores
+_SIGN_ON = Memo("provers.common._sign_on", limit=4096)
+
+
+def _sign_on(expr: sp.Expr, subs: Subs) -> tuple[Sign | None, sp.Expr]:
+    """The sign of ``expr`` on the region ``subs`` (None: undecided or not proved defined) and the
+    substituted expression it was decided on; memoised (a pure function of its arguments)."""
+    key = (expr, subs)
+    found, value = _SIGN_ON.lookup(key)
+    if found:
+        return cast("tuple[Sign | None, sp.Expr]", value)
+    v_sub = dict(subs).get(V)
+    if v_sub is not None:
+        expr = resolve_v(expr, v_sub)  # conditions in V alone are constant on the V case
+    e = expand_logs(substitute(expr, dict(subs)))
+    # definedness before substitution: SymPy evaluates as it substitutes, and a complex
+    # intermediate can vanish (cosh(sqrt(T - 2)) at T = 1 becomes cos(1)); every side condition
+    # of the expression as it stands must hold strictly on the region (reductions.md D.5)
+    s = sign_of(e) if defined_under(expr, subs) else None
+    _SIGN_ON.store(key, (s, e))
+    return s, e
 
 
 def defined_under(expr: sp.Expr, subs: Subs) -> bool:
