@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -134,7 +135,11 @@ def parse_with_obligations(text: str, parameters: Iterable[str] = (), *,
         elif ch in ")]}":
             depth -= 1
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # `1else 2` parses with a SyntaxWarning ("invalid decimal literal") printed on the
+            # user's stderr: an error here instead, reported like every other syntax error
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         stripped = text.strip()
         if not exc.offset or exc.offset - 1 >= len(stripped) or (exc.offset == 1 and exc.msg == "invalid syntax"

@@ -211,6 +211,19 @@ def test_parser_pythonish_token_soup_only_raises_expression_error(tokens, seps, 
         _check_only_expression_error(text)
 
 
+@pytest.mark.parametrize("text", ["0x1 if 1else 2", "x + 1or 2", "1in x"])
+def test_parser_text_python_parses_with_a_syntax_warning_is_an_expression_error_and_warns_nothing(text: str) -> None:
+    """``1else`` is Python with a SyntaxWarning ("invalid decimal literal"), which reached the user's
+    stderr as ``<unknown>:1: SyntaxWarning`` before the parser's own error: now one clear error."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(ExpressionError, match="invalid decimal literal"):
+            parse_formula(text)
+    assert not seen, [str(w.message) for w in seen]
+
+
 ATTACKS = [
     "__import__(\"os\").system(\"touch /tmp/skd-pwned\")",
     "open(\"/tmp/skd-pwned\", \"w\").write(\"x\")",
