@@ -355,3 +355,20 @@ def test_check_many_starts_every_operators_lemma_free_axioms_before_the_axioms_t
     assert len(seen) == 14 and sorted(seen) == sorted({(n, a) for n, a in seen})  # every axiom once
     rest = [n for n, _ in seen[4:]]
     assert rest == sorted(rest, key=["power", "topk"].index)  # then operator by operator
+
+
+def _sympy_draw() -> int:
+    import sympy.core.random as sympy_random
+
+    return sympy_random.randint(0, 10**12)
+
+
+def test_every_budget_job_starts_sympys_random_generator_from_one_seed() -> None:
+    """SymPy's multivariate factorisation draws random evaluation points (the same sign obligation
+    took 2 s or > 40 s from run to run): a job's draws are the same in every run, whatever the parent
+    drew before."""
+    import sympy.core.random as sympy_random
+
+    first = budget.run_with_budget(_sympy_draw, seconds=30)
+    sympy_random.randint(0, 10)  # the parent's own draws move nothing in the next job
+    assert budget.run_with_budget(_sympy_draw, seconds=30) == first

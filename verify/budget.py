@@ -49,6 +49,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import sympy.core.random as sympy_random
+
 from skd.operators.errors import SkdError
 from skd.operators.kernels import THREAD_PREFIX, release_threads
 
@@ -123,6 +125,11 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
     _die_with_parent()
     # a budget worker forked from a run_parallel worker inherits its pipe: never publish there
     _publisher = (lambda payload: conn.send(("publish", payload))) if publishing else None
+    # SymPy draws random numbers from a generator seeded at import (Wang's multivariate
+    # factorisation picks random evaluation points, Expr.equals/is_constant test at random
+    # points): seeded here, every job takes the same path, in the same time, in every run,
+    # whatever ran before it in the parent
+    sympy_random.seed(0)
     try:
         result = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent

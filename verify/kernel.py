@@ -332,13 +332,13 @@ class _Decider:
         if a is None:
             return None
         num, den = sp.fraction(sp.cancel(sp.together(a)))
+        # From the coefficients only: a factorisation decides nothing more (a product of factors
+        # whose coefficients have one strict sign each has, expanded, coefficients of one strict
+        # sign: no cancellation), and SymPy's multivariate factorisation picks random evaluation
+        # points, so its time varied from run to run (removed 2026-12-07)
         sn, sd = self._coefficient_sign(num), self._coefficient_sign(den)
         if sn == "zero":
             return "zero"
-        if sn is None:
-            sn = self._factor_sign(num)
-        if sd is None:
-            sd = self._factor_sign(den)
         if sn is None or sd is None or sd == "zero":
             return None
         return sn if sd == "pos" else ("neg" if sn == "pos" else "pos")
@@ -374,26 +374,6 @@ class _Decider:
         if not signs:
             return "zero"
         return signs.pop() if len(signs) == 1 else None
-
-    def _factor_sign(self, p: sp.Expr) -> KernelSign | None:
-        if len(sp.Add.make_args(sp.expand(p))) > 200:
-            return None
-        f = sp.factor(p)
-        if f == p or not isinstance(f, (sp.Mul, sp.Pow)):
-            return None
-        out: KernelSign = "pos"
-        for fac in sp.Mul.make_args(f):
-            b, n = fac.as_base_exp()
-            if not (n.is_Integer and n > 0):
-                return None
-            sb = _constant_sign(b) if not b.free_symbols else self._coefficient_sign(b)
-            if sb is None:
-                return None
-            if sb == "zero":
-                return "zero"
-            if sb == "neg" and int(n) % 2:
-                out = "neg" if out == "pos" else "pos"
-        return out
 
     def _log_sum_sign(self, e: sp.Add, depth: int) -> KernelSign | None:
         """``Σ k_i log a_i`` (integer ``k_i``, every ``a_i > 0``) has the sign of ``Π a_i^k_i - 1``."""

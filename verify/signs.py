@@ -170,13 +170,9 @@ def _rational_sign(expr: sp.Expr, depth: int) -> Sign | None:
         return "zero"
     num, den = _reduced_fraction(op)
     sn = poly_sign(num)
-    if sn is None:
-        sn = _factored_sign(num)
     if sn == "zero":
         return "zero"
     sd = poly_sign(den)
-    if sd is None:
-        sd = _factored_sign(den)
     if sn is None or sd is None or sd == "zero":
         return None
     return sn if sd == "pos" else _neg(sn)
@@ -196,42 +192,18 @@ def _reduced_fraction(op: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     return c * num, den
 
 
-#: polynomials with more terms are not factored: a product of polynomials whose coefficients all
-#: have one sign has coefficients of that sign, so the factors decide only what :func:`poly_sign`
-#: on the product could not (an exact cancellation in an irrational coefficient); over 300 fuzz
-#: operators and both corpora no factorisation decided a sign, and those of 40-90 terms (18
-#: generators) took ~1 s each (2026-12-07)
-_MAX_FACTOR_TERMS = 40
-
-
-def _factored_sign(poly_expr: sp.Expr) -> Sign | None:
-    """Sign of a polynomial from its factorisation (each factor by the positivity lemma).
-
-    The factors come from ``Poly(...).factor_list()`` on the expanded polynomial (generators: its
-    symbols and its irrational constants), not ``sp.factor``, which first runs ``together`` over
-    the polynomial's terms (a gcd of every pair of terms, with assumption queries) for nothing."""
-    expanded = sp.expand(poly_expr)
-    if len(sp.Add.make_args(expanded)) > _MAX_FACTOR_TERMS:
-        return None
-    try:
-        coeff, factors = sp.Poly(expanded).factor_list()
-    except (sp.PolynomialError, NotImplementedError):
-        return None
-    if sum(k for _, k in factors) <= 1:
-        return None  # irreducible: the positivity lemma on it was already tried
-    result = number_sign(sp.sympify(coeff))  # safe: a SymPy number from the Poly, not text
-    if result is None or result == "zero":
-        return None if result is None else "zero"
-    for f, k in factors:
-        base = f.as_expr()
-        sb = poly_sign(base) if base.free_symbols else number_sign(base)
-        if sb is None:
-            return None
-        if sb == "zero":
-            return "zero"
-        if sb == "neg" and k % 2 == 1:
-            result = _neg(result)
-    return result
+# No factorisation here (there was one, ``_factored_sign``, until 2026-12-07): a polynomial's sign
+# is decided from its coefficients only. Factoring cannot decide more. If every factor ``f_j`` of
+# ``c * prod f_j**k_j`` has coefficients (as a polynomial in the positive symbols) of one strict
+# sign ``s_j``, every coefficient of the expanded product is ``c`` times a sum of products of one
+# coefficient per factor, all of sign ``sign(c) * prod s_j**k_j``: no cancellation, so
+# :func:`poly_sign` on the product decides the same sign (pinned by
+# ``tests/test_signs.py::test_poly_sign_decides_every_product_of_one_signed_polynomials``); if some
+# factor is not one-signed, the factorisation decided nothing either. Measured before removing it:
+# 8660 calls over 300 fuzz operators and both corpora, none decided a sign. What it cost: SymPy
+# factors multivariate polynomials by Wang's algorithm, which draws random evaluation points (from
+# an unseeded generator), so one obligation took 2 s in one run and over 40 s in the next
+# (``x**(1/T)*(1 + x/log(2 + T))``, boundary_cold: the 20-s budget hit at random).
 
 
 def _structural(e: sp.Expr, depth: int) -> Sign | None:
