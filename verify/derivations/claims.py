@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import sympy as sp
-from sympy.printing.str import StrPrinter  # type: ignore[import-untyped]  # sympy ships no types
+from sympy.printing.str import StrPrinter
 
 from skd.theory.theorems import ConstantKind
 

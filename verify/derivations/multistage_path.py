@@ -197,7 +197,7 @@ def symbolic_path_pieces(score: sp.Expr) -> list[dict[str, Any]]:
     >>> [(e["label"], e["ok"], e["family"]) for e in symbolic_path_pieces(library.hybrid.score)]
     [('T in (0, 1)', True, 'exponential'), ('T in (1, oo)', True, 'mixture')]
     """
-    from sympy.calculus.util import continuous_domain  # type: ignore[import-untyped]  # sympy ships no types
+    from sympy.calculus.util import continuous_domain
 
     out = []
     for pc in t_pieces(score):
