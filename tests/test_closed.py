@@ -229,3 +229,23 @@ def test_under_the_closed_profile_an_open_simplex_proof_is_not_accepted_as_a_clo
     assert not ok
     closed_out = prove("ranking", library.power, CLOSED)
     assert _kernel_checked("ranking", library.power, closed_out, PAPER).status == "unknown"
+
+
+@pytest.mark.parametrize("score, why", [
+    ("x**(1/T)*x/x", "side condition x != 0 fails"),  # the stored score is x**(1/T): defined at 0
+    ("exp(log(x)/T)", "log of the non-positive number 0"),  # exp(-inf) = 0 in floats
+])
+def test_closed_simplex_refutes_well_defined_of_a_formula_undefined_at_a_zero_entry(score: str, why: str) -> None:
+    """Was unknown (the gap left by the closed-simplex review): the search evaluated the stored score
+    in floats, which is 0 at a zero entry for both, so no point with a zero entry reached the
+    certifier. Now a failed written side condition is a float hint, a zero entry is always offered,
+    and the counterexample is exact and passes skd recheck."""
+    from skd.verify.recheck import recheck_counterexample
+
+    op = separable(score)
+    v = check(op, profile="closed", timeout=60, attack_seconds=0.1).verdict("well_defined")
+    assert v.status == "refuted" and v.counterexample is not None, v.reason
+    assert "0" in v.counterexample.p and why in v.counterexample.statement
+    assert recheck_counterexample(op, "well_defined", v.counterexample, profile="closed")[0]
+    assert check(separable("x**(1/T)"), profile="closed", timeout=60, attack_seconds=0.1).verdict(
+        "well_defined").status == "proved"

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
+import sympy as sp
 
 from skd.operators.arith import FloatArith
 from skd.operators.evaluate import eval_numpy
@@ -45,6 +46,26 @@ def _extreme_temperatures(s: Search) -> list[Fraction]:
     return sorted(set(s.T_grid()) | {Fraction(2) ** k for k in range(-60, 61, 6)})
 
 
+def _written_fails(s: Search, xf: np.ndarray, T: Fraction, Vn: int, vals: Mapping[str, Fraction]) -> np.ndarray:
+    """Where, in floating point, a side condition of the formula *as written* fails
+    (``op.obligations``: a divisor or ``log`` argument that SymPy's simplification cancelled, e.g.
+    ``x`` in ``x**(1/T)*x/x``, which the stored score no longer shows): a hint only. The stored score
+    is defined there (``0**(1/T) = 0``), so without it the search never offered such a point, and
+    under the closed profile ``x**(1/T)*x/x`` stayed unknown; the certifier decides each candidate
+    exactly (:func:`skd.verify.certify._written_condition_fails`)."""
+    fails = np.zeros(xf.shape, dtype=bool)
+    for kind, e, guard in s.op.obligations:
+        cond = e if guard is sp.true else sp.Piecewise((e, guard), (sp.Integer(1), True))
+        try:
+            with np.errstate(all="ignore"):
+                v = np.broadcast_to(np.asarray(eval_numpy(cond, float_env(s.op, xf, np.float64(float(T)), Vn, vals)),
+                                               dtype=float), xf.shape)
+        except Exception:  # noqa: BLE001 - not evaluable in floats: no hint from this condition
+            continue
+        fails |= (v == 0) if kind == "ne0" else (v <= 0) if kind == "gt0" else (v < 0)
+    return fails
+
+
 def _structured_separable(s: Search) -> Counterexample | None:
     s.strategies.append("extreme entries and temperatures")
     Ts = _extreme_temperatures(s)
@@ -65,7 +86,7 @@ def _structured_separable(s: Search) -> Counterexample | None:
                 except Exception:  # noqa: BLE001 - not evaluable at this (T, V): next one
                     continue
                 s.candidates += len(xs)
-                bad = np.flatnonzero(np.isnan(g) | (g < 0) | np.isinf(g))
+                bad = np.flatnonzero(np.isnan(g) | (g < 0) | np.isinf(g) | _written_fails(s, xf, T, Vn, vals))
                 for k in bad[:2]:
                     x = xs[k]
                     P = (x, 1 - x) if Vn == 2 else (x,) + ((1 - x) / (Vn - 1),) * (Vn - 1)
@@ -74,6 +95,12 @@ def _structured_separable(s: Search) -> Counterexample | None:
                     pending.append((weights_to_p([2, 1] + [1] * (Vn - 2)), (T,), vals))
             if len(pending) > 20 or s.late():
                 break
+    if not s.open_simplex and s.values_list:
+        # a zero entry, always offered to the certifier: the float score can hide an undefined term
+        # there (exp(log(x)/T) is exp(-inf) = 0 in floats, but log(0) is undefined); the certifier
+        # evaluates exactly, so an operator defined at zero entries costs three exact evaluations
+        pending[:0] = [((Fraction(0), Fraction(1)), (T,), s.values_list[0])
+                       for T in (Fraction(1, 2), Fraction(1), Fraction(2))]
     for cand in pending[:40]:
         if time.monotonic() > s.hard_deadline:
             break
@@ -98,7 +125,7 @@ def _margin_separable(s: Search, P: Sequence[Fraction], T: Fraction, vals: Mappi
         g = np.broadcast_to(np.asarray(g, dtype=float), (len(P),))
     except Exception:  # noqa: BLE001 - not evaluable in floats: no signal either way
         return 0.0
-    if np.isnan(g).any():
+    if np.isnan(g).any() or _written_fails(s, np.array([float(v) for v in P]), T, len(P), vals).any():
         return -math.inf
     if (g < 0).any():
         tot = g.sum()
