@@ -841,10 +841,16 @@ def _above_a_condition(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bo
     """``e >= 0`` as ``c' + r``: ``c' >= 0`` a condition of the path (``<``/``<=`` ones negated)
     and ``r = e - c'`` (logarithms split, expanded: square roots of equal arguments cancel)
     identically 0 or of sign ``>= 0`` by the sign rules."""
+    le = _log_linear(e)
     for c, rel in conds:
         if rel not in (">", ">=", "<", "<="):
             continue
-        r = _log_linear(e - (c if rel in (">", ">=") else -c))
+        # _log_linear(e) - _log_linear(c') is e - c' (each is an identity of its argument), and equals
+        # _log_linear(e - c') term for term (expand_log and expand act on each term of a sum, a sum of
+        # expanded sums is expanded: identical on all 2090 pairs of entmax15's instantiation); memoised
+        # per expression, not per pair (the pairs were ~1/3 of entmax15's instantiation)
+        lc = _log_linear(c)
+        r = le - lc if rel in (">", ">=") else le + lc
         if r == 0 or (not _has_root(r) and kernel_sign(r) in ("pos", "zero")):
             return True
     return False
