@@ -342,3 +342,19 @@ def test_a_division_that_sympy_merges_after_a_switch_is_resolved_is_not_proved_d
     assert prove("well_defined", op).status != "proved"
     verdict = check_axiom(op, "well_defined", timeout=60, attack_seconds=0.2)
     assert verdict.status == "refuted" and verdict.counterexample is not None
+
+
+def test_the_kernel_decides_polynomial_signs_from_coefficients_and_never_factors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Design note 32: a factorisation decides no sign the coefficients do not, and SymPy's
+    multivariate factorisation draws random points (its time varied from run to run), so the kernel's
+    positivity lemma no longer calls ``sp.factor``. ``a**2 - a*b + b**2`` (positive, mixed coefficients)
+    stays undecided, ``(a + b)**2 * (a + 2) / (a + 1)`` is decided from its coefficients."""
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the kernel factored a polynomial")
+
+    monkeypatch.setattr(sp, "factor", refuse)
+    monkeypatch.setattr(sp.Poly, "factor_list", refuse)
+    a, b = sp.symbols("a b", positive=True)
+    assert kernel_sign(a**2 - a * b + b**2) is None
+    assert kernel_sign((a + b)**2 * (a + 2) / (a + 1)) == "pos"
+    assert kernel_sign(-(a**2 + 1) * (b + 2)**3 / (a * b + 1) - 1 / (a + 2)) == "neg"
