@@ -245,3 +245,40 @@ LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction
     "renormalised_p": {"boundary_cold": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)])),
                        "boundary_hot": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)]))},
 }
+
+
+#: continuity and entropy on V in {2, 3}, for the entries whose well_defined holds: name -> {axiom:
+#: (holds, why; for a False cell a witness checked numerically by the test: continuity (p, q, T) with
+#: q within 10**-30 of p and F_T(p), F_T(q) far apart; entropy (p, T1, T2) with T1 < T2 and
+#: H(F_T2(p)) < H(F_T1(p)))}
+SMOOTH: dict[str, dict[str, tuple[bool, str, tuple[Any, ...] | None]]] = {
+    "temperature_scaling": {"continuity": (True, "one formula p^(1/T) / sum", None),
+                            "entropy": (True, "dH/dT = Var_q(log p) / T^3 >= 0", None)},
+    "temperature_scaling_via_logs": {"continuity": (True, "softmax(log p / T) on every class", None),
+                                     "entropy": (True, "temperature scaling", None)},
+    "top1": {"continuity": (False, "the kept entry jumps across a tie",
+                            ([Fraction(1, 2), Fraction(1, 2)],
+                             [Fraction(1, 2) - Fraction(1, 10**40), Fraction(1, 2) + Fraction(1, 10**40)], 1)),
+             "entropy": (True, "F = (1, 0, ...): H = 0 for every T", None)},
+    "top2": {"continuity": (False, "V = 3: the kept set jumps across a tie of the two smaller entries",
+                            ([Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)],
+                             [Fraction(1, 2), Fraction(1, 4) - Fraction(1, 10**40), Fraction(1, 4) + Fraction(1, 10**40)], 1)),
+             "entropy": (True, "the kept set does not move with T: temperature scaling on it", None)},
+    "top3": {"continuity": (True, "V <= 3: temperature scaling", None),
+             "entropy": (True, "V <= 3: temperature scaling", None)},
+    "sparsemax_T2": {"continuity": (True, "sparsemax(log p / T^2)", None),
+                     "entropy": (True, "sparsemax's entropy grows with its temperature T^2", None)},
+    "sparsemax_x2": {"continuity": (True, "sparsemax(log p / (2T))", None),
+                     "entropy": (True, "sparsemax at temperature 2T", None)},
+    "sparsemax_x1/3": {"continuity": (True, "sparsemax(3 log p / T)", None),
+                       "entropy": (True, "sparsemax at temperature T/3", None)},
+    "keep_above_mean": {"continuity": (False, "V = 3: an entry at the mean is kept, just below it dropped",
+                                       ([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)],
+                                        [Fraction(1, 2) + Fraction(1, 10**40), Fraction(1, 3) - Fraction(1, 10**40), Fraction(1, 6)], 1)),
+                        "entropy": (True, "the kept set does not move with T: temperature scaling on it", None)},
+    "mixed_with_uniform": {"continuity": (True, "a convex combination of continuous maps, continuous weights", None),
+                           "entropy": (False, "uniform as T -> 0+ (w -> 1), not at T = 1",
+                                       ([Fraction(7, 10), Fraction(3, 10)], Fraction(1, 100), Fraction(1)))},
+    "renormalised_p": {"continuity": (True, "F = p", None),
+                       "entropy": (True, "F = p: H constant in T", None)},
+}

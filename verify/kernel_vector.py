@@ -37,6 +37,13 @@ kernel's public sign rules and the project's symbol ``T``, and re-does everythin
    does not move with ``T``; docs/theory/vector.md, "Proofs by theorem", T1–T3); the other
    axioms cite that ``well_defined`` proof as a lemma, whose form is checked here.
 
+6. **proofs by form** (a user's operator, a step ``vector_form``): continuity, entropy and the
+   limits on the declared sizes, when every piece of every order class is defined (3) and is the
+   power-softening ``p**beta`` on a kept set or sparsemax of ``beta log p``, with one exponent
+   ``beta = c T**(-k)`` read off the pieces, plus what the axiom needs (every entry kept; no
+   condition involving ``T``; dropped entries smaller than kept ones; ``k > 0``):
+   :func:`_check_user_form`, Theorems U.1 and U.2 of docs/theory/vector.md.
+
 A piece whose path condition is unsatisfiable is still checked (nothing is gained by skipping it),
 except by ``identity``'s contradiction test above, which is itself a proof that no point takes it.
 Proving the statements for **all positive vectors** (not only those summing to 1) proves them on
@@ -801,16 +808,19 @@ def _common(taus: Sequence[sp.Expr], where: str, what: str) -> sp.Expr:
     return taus[0]
 
 
-def _is_threshold_piece(path: _Path, values: Sequence[sp.Expr], where: str, *, power: int) -> None:
+def _is_threshold_piece(path: _Path, values: Sequence[sp.Expr], where: str, *, power: int,
+                        beta: sp.Expr | None = None) -> None:
     """On the piece, the outputs are ``(w - τ)_+ ** power`` for one ``τ`` (``w = log p / T``
     for ``power = 1``, ``log p / (2T)`` for ``power = 2``): on the support each output is
     ``(w_i - τ) ** power`` with ``w_i - τ >= 0`` (and ``τ`` the same for every entry of the
     support), off it the output is 0 and ``w_j - τ <= 0``. With the outputs summing to 1
     (:func:`_check_piece`) this is the threshold form whose ``τ`` is unique (Lemma V.5), i.e. the
     piece computes sparsemax(log p / T) (``power = 1``) or entmax15(log p / T) (``power = 2``):
-    Theorems V.6 and V.7 of docs/theory/vector.md, checked here instead of trusted."""
+    Theorems V.6 and V.7 of docs/theory/vector.md, checked here instead of trusted. With ``beta``
+    (a user's operator in this form, docs/theory/vector.md#user-operators-in-a-recognised-form),
+    ``w = beta * log p`` instead."""
     conds = tuple(path.conds)
-    w = [_ell(v) / (T * power) for v in values]
+    w = [(1 / (T * power) if beta is None else beta) * _ell(v) for v in values]
     support = _support(path, where)
     bases: list[sp.Expr] = []
     for i in support:
@@ -930,16 +940,18 @@ def _below_threshold_sq(ws: Sequence[sp.Expr], wj: sp.Expr, conds: tuple[tuple[s
     return nonneg_rest(P)
 
 
-def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str) -> None:
+def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str, beta: sp.Expr | None = None) -> None:
     """On the piece, the outputs are the power-softening of ``p`` restricted to the support
     ``K``: ``F_i = p_i ** (1/T) / D`` on ``K`` (one ``D``; the outputs sum to 1, so ``D`` is
     ``Σ_K p_j ** (1/T)``), 0 off it; no condition of the piece involves ``T``, so that ``K``
-    does not move with ``T``; and ``K`` is a prefix of the order (Theorem L.1's hypotheses)."""
+    does not move with ``T``; and ``K`` is a prefix of the order (Theorem L.1's hypotheses). With
+    ``beta`` (a user's operator), ``F_i = p_i ** beta / D`` instead."""
     for c, _ in path.conds:
         if T in c.free_symbols:
             raise KernelRejection(f"{where}: the condition {sp.sstr(c)[:120]} involves T (the kept set may move with T)")
     support = _support(path, where)
-    _common([_ell(values[i]) / T - _log_linear(sp.log(path.outs[i])) for i in support], where, "log p_i / T - log F_i")
+    b = 1 / T if beta is None else beta
+    _common([b * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in support], where, "beta log p_i - log F_i")
     for j in support:  # K is a prefix of the order: an entry larger than a kept one is kept
         for i in range(len(values)):
             gap = _log_linear(_ell(values[i]) - _ell(values[j]))
@@ -1339,6 +1351,117 @@ class _MpArith:
         return b if a >= b else a
 
 
+# -- a user's operator in a recognised form (docs/theory/vector.md, Theorems U.1, U.2) ---------------
+
+#: the forms a user's operator may be proved to compute (entmax15's squared form is not offered to
+#: users yet: only its built-in's theorems use it), per axiom: (theorem, what the kernel
+#: requires beyond the form on every piece). ``beta`` is the exponent ``c * T**(-k)`` read off the
+#: pieces (one for the whole operator); "k>0": the limits need ``beta -> oo`` as ``T -> 0+`` and
+#: ``-> 0`` as ``T -> oo``; "all": every entry kept on every piece; "prefix": the kept set holds
+#: every entry at least as large as a kept one; "T-free": no condition of a piece involves ``T``
+_USER_FORMS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("power", "continuity"): ("U.1", frozenset({"all"})),
+    ("power", "entropy"): ("U.1", frozenset({"T-free"})),
+    ("power", "boundary_cold"): ("U.1", frozenset({"T-free", "prefix", "k>0"})),
+    ("power", "boundary_hot"): ("U.1", frozenset({"all", "k>0"})),
+    **{(form, axiom): ("U.2", frozenset({"k>0"} if axiom.startswith("boundary") else set()))
+       for form in ("sparsemax",) for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
+}
+
+
+def _form_bases(path: _Path, form: str) -> dict[int, sp.Expr]:
+    """Per entry of the support, the expression that is affine in ``beta log p_i`` with one common
+    offset under ``form``: ``log F_i`` (power) or ``F_i`` (sparsemax)."""
+    return {i: _log_linear(sp.log(o)) if form == "power" else o
+            for i, o in enumerate(path.outs) if not (o.is_number and o == 0)}
+
+
+def _beta_of(path: _Path, values: Sequence[sp.Expr], form: str) -> sp.Expr | None:
+    """The exponent the piece determines: ``(b_i - b_j) / (log p_i - log p_j)`` for the first two
+    entries of the support with different values (None when all of them tie). Whatever it is, the
+    form check then verifies every entry against it."""
+    bases = _form_bases(path, form)
+    if not bases:
+        return None
+    idx = sorted(bases)
+    for j in idx[1:]:
+        gap = _log_linear(_ell(values[j]) - _ell(values[idx[0]]))
+        if gap != 0:
+            return sp.cancel(_log_linear(bases[j] - bases[idx[0]]) / gap)
+    return None
+
+
+def _monomial_in_T(beta: sp.Expr) -> tuple[sp.Expr, sp.Rational]:
+    """``beta = c * T**(-k)`` with ``c > 0`` a number and ``k >= 0`` rational: ``(c, k)``."""
+    c, e = beta.as_coeff_exponent(T)
+    if c.free_symbols or not e.is_Rational or e > 0 or not _number_is(c, "pos") or not _is_identically_zero(
+            beta - c * T ** e):
+        raise KernelRejection(f"the exponent {sp.sstr(beta)[:80]} is not c * T**(-k) with c > 0 and k >= 0")
+    return c, -e
+
+
+def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], want: str) -> str:
+    """A proof that a user's vector operator computes, on the declared sizes, one map of a
+    recognised form (Theorem U.1: the power-softening ``p_i ** beta(T)`` renormalised on a kept
+    set; U.2: ``sparsemax(beta(T) log p)``), with ``beta = c T**(-k)``: every
+    piece of every order class of every size is defined (:func:`_check_piece`), has the form with
+    the one ``beta`` (:func:`_is_power_piece`, :func:`_is_threshold_piece`), and meets what the
+    axiom needs (:data:`_USER_FORMS`); each class is spot-checked in 40 digits. No lemma and no
+    relabelling shortcut: a user's algorithm is run on every class."""
+    steps = [s_ for s_ in outcome.steps if getattr(s_, "check", None) == "vector_form"]
+    if len(steps) != 1:
+        raise KernelRejection("a proof by form cites exactly one form")
+    args = dict(steps[0].args)
+    form = args.get("form", "")
+    if (form, axiom) not in _USER_FORMS:
+        raise KernelRejection(f"no theorem of the kernel proves {axiom} from the form {form!r}")
+    theorem, needs = _USER_FORMS[(form, axiom)]
+    if args.get("theorem") != theorem:
+        raise KernelRejection(f"{axiom} from the {form} form is theorem {theorem}, the certificate cites {args.get('theorem')!r}")
+    pending: list[tuple[_Path, list[sp.Expr], tuple[tuple[int, ...], ...], str]] = []
+    beta: sp.Expr | None = None
+    n_classes = 0
+    for Vn in sizes:
+        for groups in _ordered_partitions(tuple(range(Vn))):
+            values, _ = _class_values(groups)
+            paths = _paths(op.algorithm, groups)
+            for j, path in enumerate(paths):
+                where = f"V = {Vn}, class {groups}, path {j}"
+                _check_piece(path, where)
+                if beta is None:
+                    beta = _beta_of(path, values, form)
+                pending.append((path, values, groups, where))
+            _spot_check(op.algorithm, groups, paths)
+            n_classes += 1
+    if beta is None:
+        # on every piece the kept entries tie (the support's values are equal): each piece has the
+        # form for every exponent, checked below with this one
+        beta = 1 / T
+    c, k = _monomial_in_T(beta)
+    if "k>0" in needs and not k > 0:
+        raise KernelRejection(f"the exponent {sp.sstr(beta)} does not tend to oo as T -> 0+ (k = {k})")
+    for path, values, _groups, where in pending:
+        if form == "power":
+            if "T-free" in needs or "prefix" in needs:
+                _is_power_piece(path, values, where, beta=beta)  # also: no condition involves T
+            else:
+                _common([beta * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in _support(path, where)],
+                        where, "beta log p_i - log F_i")
+        else:
+            _is_threshold_piece(path, values, where, power=1, beta=beta)
+        support = _support(path, where)
+        if "all" in needs and len(support) != len(values):
+            raise KernelRejection(f"{where}: the entries {sorted(set(range(len(values))) - set(support))} are dropped "
+                                  f"({axiom} from the {form} form needs every entry kept)")
+        if "prefix" in needs:
+            for j in support:
+                for i in set(range(len(values))) - set(support):
+                    if not (kernel_sign(_log_linear(_ell(values[j]) - _ell(values[i]))) == "pos"):
+                        raise KernelRejection(f"{where}: entry {i} is dropped but not proved smaller than the kept entry {j}")
+    return (f"kernel (vector): theorem {theorem}, the {form} form with beta = {sp.sstr(beta)}, on {want}: "
+            f"{n_classes} order classes, {len(pending)} pieces checked")
+
+
 # -- entry point ---------------------------------------------------------------------------------
 
 
@@ -1366,9 +1489,9 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
         if closed:
             raise KernelRejection("on the closed simplex only the theorems about the built-ins are accepted "
                                   "(the pieces of the algorithm are checked on the open simplex)")
-        if axiom not in _AXIOM_CHECKS:
+        by_form = any(getattr(s_, "check", None) == "vector_form" for s_ in getattr(outcome, "steps", ()))
+        if axiom not in _AXIOM_CHECKS and not by_form:
             raise KernelRejection(f"the vector kernel checks {sorted(_AXIOM_CHECKS)}, not {axiom}")
-        axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]
         if getattr(op, "kind", None) != "vector" or getattr(op, "algorithm", None) is None:
             raise KernelRejection("not a vector operator with an algorithm")
         if getattr(outcome, "status", None) != "proved":
@@ -1379,6 +1502,9 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
         want = scope_of(checked_sizes)
         if outcome.scope != want:
             raise KernelRejection(f"the outcome states the scope {outcome.scope!r}, the kernel checks {want!r}")
+        if by_form:
+            return True, _check_user_form(axiom, op, outcome, checked_sizes, want)
+        axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]
         n_classes = n_pieces = 0
         for Vn in checked_sizes:
             for groups in _ordered_partitions(tuple(range(Vn))):

@@ -9,7 +9,7 @@ skip. The engine, the checker, the CLI and the pytest plugin look axioms up here
 >>> [r.axiom.label for r in RULES.values()]
 ['A0', 'A1', 'A2', 'A3', 'A4', 'A5-', 'A5+']
 >>> prover_for("entropy", "vector")
-TheoremProver('entropy')
+FirstOf(TheoremProver('entropy'), FormProver('entropy'))
 >>> prover_for("entropy", "quantum") is None
 True
 """

@@ -36,7 +36,8 @@ from ..hybrid import HoldsNote
 from ..limits import separable_T_limit, vector_T_limit
 from ..outcome import Prover
 from ..provers.boundary import prove_boundary_cold, prove_boundary_hot
-from ..provers.theorems import TheoremProver
+from ..provers.theorems import FirstOf, TheoremProver
+from ..provers.vector import FormProver
 from ..reproduce import is_builtin
 from ..search import Search, SearchLog
 from ..shrink import shrink_vector
@@ -258,12 +259,16 @@ class Boundary(AxiomRules):
 class BoundaryCold(Boundary):
     axiom_id = "boundary_cold"
     end = "cold"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_boundary_cold,
-                                                         OperatorKind.VECTOR: TheoremProver("boundary_cold")}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_boundary_cold,
+        OperatorKind.VECTOR: FirstOf(TheoremProver("boundary_cold"), FormProver("boundary_cold")),
+    }
 
 
 class BoundaryHot(Boundary):
     axiom_id = "boundary_hot"
     end = "hot"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_boundary_hot,
-                                                         OperatorKind.VECTOR: TheoremProver("boundary_hot")}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_boundary_hot,
+        OperatorKind.VECTOR: FirstOf(TheoremProver("boundary_hot"), FormProver("boundary_hot")),
+    }

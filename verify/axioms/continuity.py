@@ -29,7 +29,8 @@ from .. import certify as C
 from ..hybrid import HoldsNote
 from ..outcome import Prover
 from ..provers.separable import prove_continuity
-from ..provers.theorems import TheoremProver
+from ..provers.theorems import FirstOf, TheoremProver
+from ..provers.vector import FormProver
 from ..sampling import nice_rationals, roots_1d, switch_exprs
 from ..search import Candidate, Search, SearchLog, tie_directions
 from ..verdict import Counterexample
@@ -169,8 +170,10 @@ _RUNS = {OperatorKind.SEPARABLE: _run_separable, OperatorKind.VECTOR: _run_vecto
 class Continuity(AxiomRules):
     axiom_id = "continuity"
     margin_name = "-(size of the jump of F_T across p along d)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_continuity,
-                                                         OperatorKind.VECTOR: TheoremProver("continuity")}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_continuity,
+        OperatorKind.VECTOR: FirstOf(TheoremProver("continuity"), FormProver("continuity")),
+    }
     #: whole searches per kind (no float margin, so no generic phases)
     runs: ClassVar[Mapping[OperatorKind, Callable[[Search], Counterexample | SearchLog]]] = _RUNS
 

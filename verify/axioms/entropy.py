@@ -25,7 +25,8 @@ from skd.operators.kinds import OperatorKind
 from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_entropy
-from ..provers.theorems import TheoremProver
+from ..provers.theorems import FirstOf, TheoremProver
+from ..provers.vector import FormProver
 from ..search import Candidate, Search
 from ..verdict import Counterexample
 from .base import AxiomRules, Structured
@@ -120,8 +121,10 @@ class Entropy(AxiomRules):
     axiom_id = "entropy"
     cites = ("ranking", "continuity")  # the lemmas of prove_entropy (Theorem E.4, docs/theory/reductions.md)
     margin_name = "entropy margin H(F_T2) - H(F_T1)"
-    provers: ClassVar[Mapping[OperatorKind, Prover]] = {OperatorKind.SEPARABLE: prove_entropy,
-                                                         OperatorKind.VECTOR: TheoremProver("entropy")}
+    provers: ClassVar[Mapping[OperatorKind, Prover]] = {
+        OperatorKind.SEPARABLE: prove_entropy,
+        OperatorKind.VECTOR: FirstOf(TheoremProver("entropy"), FormProver("entropy")),
+    }
     structured: ClassVar[Mapping[OperatorKind, Structured]] = {
         OperatorKind.SEPARABLE: _structured_separable,
         OperatorKind.VECTOR: _structured_vector,

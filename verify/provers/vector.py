@@ -22,9 +22,12 @@ arithmetic and re-checks every piece before anyone sees it. The first piece that
 ends the search with ``unknown`` naming it (the built-ins fail ranking and identity on their
 first classes, at no cost); refutations are the certified search's.
 
-Continuity, entropy and the limits of vector operators are not proved here: the built-ins'
-are proved for every ``V`` by theorem (:mod:`skd.verify.provers.theorems`, which is also tried
-first for ``well_defined``); a user's stay ``unknown`` unless refuted. Proving for all positive
+Continuity, entropy and the limits: the built-ins' are proved for every ``V`` by theorem
+(:mod:`skd.verify.provers.theorems`, which is also tried first for ``well_defined``); a user's,
+on the declared sizes, by :class:`FormProver` when every piece has a recognised form (the
+power-softening ``p**beta`` on a kept set, or sparsemax of ``beta log p``, with one exponent
+``beta = c T**(-k)``: Theorems U.1, U.2 of docs/theory/vector.md); else ``unknown`` unless
+refuted. Proving for all positive
 vectors proves it on the open simplex (a subset); the closed simplex (zeros) is out of scope
 here (the dispatcher answers ``unknown`` for that profile before any prover runs).
 """
@@ -50,7 +53,7 @@ if TYPE_CHECKING:  # annotations only
     from skd.operators.declare import Operator
     from skd.theory.axioms import Profile
 
-__all__ = ["prove_identity_vector", "prove_ranking_vector", "prove_well_defined_vector"]
+__all__ = ["FormProver", "prove_identity_vector", "prove_ranking_vector", "prove_well_defined_vector"]
 
 #: more paths than this on one order class: unknown (the kernel's own bound is the same)
 MAX_PATHS = 512
@@ -383,3 +386,132 @@ def prove_identity_vector(op: Operator, profile: Profile | None, lemma: LemmaFn)
                        f"which is not proved on {out.scope}", reason_kind="undecided", scope=out.scope)
     step = Step(spec_of(op).defined_lemma, "lemma", (("axiom", "well_defined"),))
     return Outcome(out.status, out.method, steps=[step, *out.steps], scope=out.scope)
+
+
+# -- continuity, entropy and the limits of a user's operator in a recognised form ------------------
+
+#: (form, axiom) -> (theorem of docs/theory/vector.md, what the axiom needs beyond the form on every
+#: piece): "k>0" beta -> oo as T -> 0+ and -> 0 as T -> oo; "all" every entry kept; "prefix" the kept
+#: set holds every entry at least as large as a kept one; "T-free" no condition involves T
+_FORM_NEEDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    ("power", "continuity"): ("U.1", frozenset({"all"})),
+    ("power", "entropy"): ("U.1", frozenset({"T-free"})),
+    ("power", "boundary_cold"): ("U.1", frozenset({"T-free", "prefix", "k>0"})),
+    ("power", "boundary_hot"): ("U.1", frozenset({"all", "k>0"})),
+    **{(form, axiom): ("U.2", frozenset({"k>0"} if axiom.startswith("boundary") else set()))
+       for form in ("sparsemax",) for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
+}
+_FORM_TEXT = {
+    "power": "F_T(p)_i = p_i**beta / sum over the kept set K of p_j**beta on K, 0 off K",
+    "sparsemax": "F_T(p) = sparsemax(beta log p)",
+}
+_AXIOM_TEXT = {
+    "continuity": "one jointly continuous map on every piece",
+    "entropy": "H(F_T(p)) does not decrease as beta decreases",
+    "boundary_cold": "beta -> oo as T -> 0+, and the kept set holds argmax p",
+    "boundary_hot": "beta -> 0 as T -> oo, and every entry is kept",
+}
+
+
+def _form_bases(outs: list[sp.Expr], form: str) -> dict[int, sp.Expr]:
+    """Per kept entry, the expression affine in ``beta log p_i`` with a common offset: ``log F_i``
+    (power) or ``F_i`` (sparsemax)."""
+    return {i: _logs_split(sp.log(o)) if form == "power" else o for i, o in enumerate(outs) if o != 0}
+
+
+def _fits_form(form: str, found: list[Piece], needs: frozenset[str]) -> tuple[sp.Expr | None, str | None]:
+    """``(beta, None)`` when every piece has ``form`` with one exponent ``beta = c T**(-k)`` and
+    meets ``needs``; else ``(None, why not)``."""
+    beta: sp.Expr | None = None
+    prepared = []
+    for piece in found:
+        outs = [_in_order(o, piece.order) for o in piece.outputs]
+        ells = [_logs_split(sp.log(_in_order(v, piece.order))) for v in piece.order.values()]
+        bases = _form_bases(outs, form)
+        if not bases:
+            return None, f"every output of {piece.order.groups} is 0"
+        prepared.append((piece, outs, ells, bases))
+        if beta is None:
+            idx = sorted(bases)
+            for j in idx[1:]:
+                gap = sp.expand(ells[j] - ells[idx[0]])
+                if gap != 0:
+                    beta = sp.cancel(sp.expand(bases[j] - bases[idx[0]]) / gap)
+                    break
+    if beta is None:  # on every piece the kept entries tie: the form holds for every exponent
+        beta = 1 / T
+    c, e = beta.as_coeff_exponent(T)
+    if c.free_symbols or not e.is_Rational or e > 0 or not c.is_positive or sp.simplify(beta - c * T ** e) != 0:
+        return None, f"the exponent {sp.sstr(beta)[:80]} is not c * T**(-k) with c > 0, k >= 0"
+    if "k>0" in needs and e == 0:
+        return None, f"the exponent {sp.sstr(beta)} does not move with T"
+    for piece, outs, ells, bases in prepared:
+        where = f"V = {piece.order.V}, order class {piece.order.groups}, path {list(piece.path)}"
+        offsets = [sp.expand(beta * ells[i] - b) for i, b in bases.items()]
+        if any(not _identically_zero(_logs_split(o - offsets[0])) for o in offsets[1:]):
+            return None, f"{where}: not the {form} form with beta = {sp.sstr(beta)}"
+        kept = set(bases)
+        if "all" in needs and len(kept) != len(outs):
+            return None, f"{where}: entries {sorted(set(range(len(outs))) - kept)} are dropped"
+        if "T-free" in needs and any(T in _in_order(c_.expr, piece.order).free_symbols for c_ in piece.conditions):
+            return None, f"{where}: a condition involves T (the kept set may move with T)"
+        if "prefix" in needs:
+            for j in kept:
+                for i in set(range(len(outs))) - kept:
+                    try:
+                        ok = sign_of(sp.expand(ells[j] - ells[i])) == "pos"
+                    except ValueError:
+                        ok = False
+                    if not ok:
+                        return None, f"{where}: entry {i} is dropped but not proved smaller than the kept entry {j}"
+        if form == "sparsemax":
+            conds = tuple(Condition(_in_order(c_.expr, piece.order), c_.rel) for c_ in piece.conditions)
+            tau = offsets[0]
+            for j in set(range(len(outs))) - kept:
+                if not _nonneg_on_piece(sp.expand(tau - beta * ells[j]), conds):
+                    return None, f"{where}: entry {j} is outside the support but not proved below the threshold"
+    return beta, None
+
+
+class FormProver:
+    """Continuity, entropy or a limit of a vector operator declared by an algorithm, on its
+    declared sizes, from the form of its pieces (Theorems U.1, U.2 of docs/theory/vector.md): every
+    piece of every order class is the power-softening ``p**beta`` on a kept set, or sparsemax of
+    ``beta log p``, with one exponent ``beta = c T**(-k)``. The kernel
+    (:func:`skd.verify.kernel_vector.check_vector_proof`) re-runs the algorithm and re-checks every
+    piece (definedness included) before anyone sees the proof."""
+
+    def __init__(self, axiom_id: str) -> None:
+        self.axiom_id = axiom_id
+
+    def __repr__(self) -> str:
+        return f"FormProver({self.axiom_id!r})"
+
+    def __call__(self, op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
+        if op.algorithm is None:
+            return Outcome("unknown", "form of the pieces", reason="a vector operator without an algorithm",
+                           reason_kind="unsupported")
+        sizes = tuple(sorted(set(op.sizes)))
+        scope = spec_of(op).scope(op)
+        found: list[Piece] = []
+        for Vn in sizes:
+            for order in order_classes(Vn):
+                try:
+                    found += pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
+                except (NotSymbolic, PathLimit) as exc:
+                    return Outcome("unknown", "form of the pieces", reason=f"V = {Vn}, order class {order.groups}: {exc}",
+                                   reason_kind="unsupported", scope=scope)
+        why: list[str] = []
+        for form in ("power", "sparsemax"):
+            theorem, needs = _FORM_NEEDS[(form, self.axiom_id)]
+            beta, problem = _fits_form(form, found, needs)
+            if beta is None:
+                why.append(f"{form}: {problem}")
+                continue
+            text = (f"on V in {set(sizes)}, every piece of every order class (ties included) is {_FORM_TEXT[form]}, "
+                    f"with beta = {sp.sstr(beta)}; theorem {theorem} (docs/theory/vector.md#user-operators-in-a-recognised-form): "
+                    f"{_AXIOM_TEXT[self.axiom_id]}")
+            step = Step(text, "vector_form", (("form", form), ("theorem", theorem), ("beta", sp.sstr(beta))))
+            return Outcome("proved", f"form of the pieces (theorem {theorem})", steps=[step], scope=scope)
+        return Outcome("unknown", "form of the pieces", reason=(f"{self.axiom_id} of a vector operator is proved when its "
+                       "pieces have a recognised form; " + "; ".join(why))[:600], reason_kind="undecided", scope=scope)
