@@ -218,8 +218,8 @@ def test_kernel_vector_rejects_a_path_explosion(monkeypatch):
 
     def many_branches(p, T, ar):
         a = ar.num(p[0])
-        for k in range(1, 12):  # 2**11 paths: every comparison unsettled, independent
-            ar.gt(a * ar.num(k), ar.num(1))
+        for k in range(1, 12):  # 2**11 paths: no comparison settled by an earlier one (k log a - 1 - λ (j log a - 1)
+            ar.gt(ar.log(a) * ar.num(k), ar.num(1))  # has no proved sign; k a - 1 = (a - 1) + (k - 1) a would be)
         return [ar.num(v) / sum((ar.num(w) for w in p[1:]), ar.num(p[0])) for v in p]
 
     ok, msg = kv.check_vector_proof("well_defined", _op(many_branches, sizes=(2,)), _proved("V in {2}"))

@@ -31,11 +31,9 @@ WITNESSES = {
 
 
 #: true, but not decided today, and why (the pinned limits of the prover; a change here is news)
-KNOWN_UNDECIDED = {
-    # p_0 >= mean(p) when p_0 is the largest: (2 exp(d_0 + d_1) - exp(d_1) - 1) a / 3 > 0 for V = 3
-    # needs exp(d_0 + d_1) > exp(d_1) > 1 combined, beyond the sign rules; the path where no entry
-    # is kept is then not proved empty and the algorithm fails on it (an empty sum)
-    "keep_above_mean": "the algorithm failed on symbols",
+KNOWN_UNDECIDED: dict[str, str] = {
+    # (keep_above_mean was here until the gaps were written log(1 + u_k): p_0 >= mean(p) for the
+    # largest p_0, (2 exp(d_0 + d_1) - exp(d_1) - 1) a / 3 = (2 u_0 + u_1 + 2 u_0 u_1) a / 3 > 0)
 }
 
 

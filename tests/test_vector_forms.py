@@ -32,9 +32,6 @@ SIZES = (2, 3)
 KNOWN_UNDECIDED = {
     ("mixed_with_uniform", "continuity"): "recognised form",  # (1 - w) softmax + w / V: neither form
     ("mixed_with_uniform", "boundary_hot"): "recognised form",
-    # the algorithm fails on a path the prover cannot prove empty (tests/test_vector_corpus.py)
-    ("keep_above_mean", "entropy"): "failed on symbols",
-    ("keep_above_mean", "boundary_cold"): "failed on symbols",
 }
 
 
@@ -200,3 +197,56 @@ def _outcome_of(v):
     from skd.verify.outcome import Outcome
 
     return Outcome("proved", "form", steps=list(v.certificate), scope=v.scope)
+
+
+# -- order facts through the gaps written log(1 + u_k) ----------------------------------------------
+
+
+def test_the_largest_entry_is_at_least_the_mean_on_every_strict_class():
+    """The kernel decides ``p_max - mean(p) > 0`` on the strict classes of V = 2..5 (the comparison
+    ``keep_above_mean`` makes), and leaves the middle entries' comparisons open (both signs occur)."""
+    import sympy as sp
+
+    from skd.verify.kernel_vector import _class_values, _sign_in_gaps
+
+    for Vn in (2, 3, 4, 5):
+        values, _ = _class_values(tuple((i,) for i in range(Vn)))
+        mean = sp.Add(*values) / Vn
+        assert _sign_in_gaps(sp.expand(values[0] - mean)) == "pos"
+        assert _sign_in_gaps(sp.expand(values[-1] - mean)) == "neg"
+        if Vn >= 3:
+            assert _sign_in_gaps(sp.expand(values[1] - mean)) is None
+
+
+def test_a_sign_in_the_gaps_holds_at_sampled_points():
+    """Whatever sign :func:`_sign_in_gaps` proves for a random integer combination of the class's
+    values and their products holds at random points of the class (60 digits)."""
+    import random
+
+    import mpmath
+    import sympy as sp
+
+    from skd.verify.kernel_vector import _class_values, _sign_in_gaps
+
+    rng = random.Random(7)
+    decided = 0
+    for _ in range(300):
+        Vn = rng.choice((2, 3, 4))
+        values, syms = _class_values(tuple((i,) for i in range(Vn)))
+        terms = [rng.randint(-3, 3) * values[rng.randrange(Vn)] * (values[rng.randrange(Vn)] if rng.random() < 0.3 else 1)
+                 for _ in range(rng.randint(2, 5))]
+        d = sp.expand(sp.Add(*terms))
+        if d == 0:
+            continue
+        sign = _sign_in_gaps(d)
+        if sign is None:
+            continue
+        decided += 1
+        f = sp.lambdify(syms, d, "mpmath")
+        with mpmath.workdps(60):
+            for _ in range(20):
+                point = [mpmath.mpf(rng.uniform(0.01, 3))] + [mpmath.mpf(rng.choice((1e-6, 0.01, 0.5, 2, 20)) * rng.random())
+                                                             for _ in syms[1:]]
+                v = f(*point)
+                assert (v > 0) if sign == "pos" else (v < 0) if sign == "neg" else v == 0, (d, sign, point, v)
+    assert decided >= 50

@@ -399,6 +399,8 @@ def _settle(d: sp.Expr, rel: str, conds: tuple[tuple[sp.Expr, str], ...]) -> boo
     :func:`_class_values`) carry every fact of the class."""
     if not d.has(sp.log) or _is_log_linear(_log_linear(d)):  # (quadratic forms in logs: rarely decided, slowly)
         sign = kernel_sign(d)  # proved for every point of the class
+        if sign is None and not d.has(sp.log):
+            sign = _sign_in_gaps(d)
         if sign is not None:
             return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
     if rel in (">", ">="):
@@ -406,10 +408,50 @@ def _settle(d: sp.Expr, rel: str, conds: tuple[tuple[sp.Expr, str], ...]) -> boo
     return None
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _sign_in_gaps(d: sp.Expr) -> str | None:
+    """The sign of ``d`` (no logarithm in it) on the class, with every gap written
+    ``d_k = log(1 + u_k)``, ``u_k > 0`` (a bijection of ``(0, oo)`` onto itself): each value
+    ``a exp(d_k + ...)`` becomes ``a`` times a product of ``(1 + u_k)``, so that an order fact such
+    as "the largest entry is at least the mean" becomes a polynomial whose coefficients have one
+    sign (``2(1+u_0)(1+u_1) - (1+u_1) - 1 = 2u_0 + u_1 + 2u_0u_1``), which the sign rules decide."""
+    gaps = sorted((g for g in d.free_symbols if g.name.startswith("_kd")), key=lambda g: g.name)
+    if not gaps:
+        return None
+    sub = {g: sp.log(1 + sp.Symbol("_ku" + g.name[3:], positive=True)) for g in gaps}
+    e = sp.expand(sp.expand(d.xreplace(sub), power_exp=True, mul=False, multinomial=False, log=False))
+    if e.has(sp.log) or e.has(sp.exp):
+        return None
+    return kernel_sign(e)
+
+
+def _implied_by_difference(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
+    """``d rel 0`` decided by one earlier condition ``c`` as ``d = c + r`` with the sign of ``r``
+    proved with the gaps as ``log(1 + u_k)`` (:func:`_sign_in_gaps`; ``r`` free of logarithms):
+    ``c < 0`` and ``r <= 0`` (or ``c <= 0`` and ``r < 0``) give ``d < 0``; ``c >= 0`` and
+    ``r >= 0`` give ``d >= 0``, strictly if either is strict."""
+    for c, crel in conds:
+        if crel not in ("<", "<=", ">", ">=") or c.has(sp.log):
+            continue
+        r = sp.expand(d - c)
+        rs = "zero" if r == 0 else kernel_sign(r) or _sign_in_gaps(r)
+        if crel in ("<", "<=") and rs in ("neg", "zero"):  # d <= 0 (< 0 if either is strict)
+            if rel == ">" or crel == "<" or rs == "neg":
+                return False
+        if crel in (">", ">=") and rs in ("pos", "zero"):
+            if rel == ">=" or crel == ">" or rs == "pos":
+                return True
+    return None
+
+
 def _implied(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, str]]) -> bool | None:
     """Whether ``d rel 0`` (``rel`` ``>`` or ``>=``) is decided by one earlier condition ``c``:
     ``d = λ c + r`` with ``λ >= 0`` rational and ``r`` of a proved sign. True/False when the
     other branch is proved empty, None when not decided (then both branches are explored)."""
+    if not d.has(sp.log):
+        by_difference = _implied_by_difference(d, rel, conds)
+        if by_difference is not None:
+            return by_difference
     dl = _log_linear(d)
     if not _is_log_linear(dl):
         return None  # only linear forms in the logarithms are compared (λ from the constant parts)
@@ -940,18 +982,16 @@ def _below_threshold_sq(ws: Sequence[sp.Expr], wj: sp.Expr, conds: tuple[tuple[s
     return nonneg_rest(P)
 
 
-def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str, beta: sp.Expr | None = None) -> None:
+def _is_power_piece(path: _Path, values: Sequence[sp.Expr], where: str) -> None:
     """On the piece, the outputs are the power-softening of ``p`` restricted to the support
     ``K``: ``F_i = p_i ** (1/T) / D`` on ``K`` (one ``D``; the outputs sum to 1, so ``D`` is
     ``Σ_K p_j ** (1/T)``), 0 off it; no condition of the piece involves ``T``, so that ``K``
-    does not move with ``T``; and ``K`` is a prefix of the order (Theorem L.1's hypotheses). With
-    ``beta`` (a user's operator), ``F_i = p_i ** beta / D`` instead."""
+    does not move with ``T``; and ``K`` is a prefix of the order (Theorem L.1's hypotheses)."""
     for c, _ in path.conds:
         if T in c.free_symbols:
             raise KernelRejection(f"{where}: the condition {sp.sstr(c)[:120]} involves T (the kept set may move with T)")
     support = _support(path, where)
-    b = 1 / T if beta is None else beta
-    _common([b * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in support], where, "beta log p_i - log F_i")
+    _common([_ell(values[i]) / T - _log_linear(sp.log(path.outs[i])) for i in support], where, "log p_i / T - log F_i")
     for j in support:  # K is a prefix of the order: an entry larger than a kept one is kept
         for i in range(len(values)):
             gap = _log_linear(_ell(values[i]) - _ell(values[j]))
@@ -1442,11 +1482,15 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
         raise KernelRejection(f"the exponent {sp.sstr(beta)} does not tend to oo as T -> 0+ (k = {k})")
     for path, values, _groups, where in pending:
         if form == "power":
-            if "T-free" in needs or "prefix" in needs:
-                _is_power_piece(path, values, where, beta=beta)  # also: no condition involves T
-            else:
-                _common([beta * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in _support(path, where)],
-                        where, "beta log p_i - log F_i")
+            # (the prefix check of topk's _is_power_piece is not applied: entropy does not need it,
+            # and the stricter one below, for the cold limit, is)
+            if "T-free" in needs:
+                for c_, _ in path.conds:
+                    if T in c_.free_symbols:
+                        raise KernelRejection(f"{where}: the condition {sp.sstr(c_)[:120]} involves T "
+                                              "(the kept set may move with T)")
+            _common([beta * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in _support(path, where)],
+                    where, "beta log p_i - log F_i")
         else:
             _is_threshold_piece(path, values, where, power=1, beta=beta)
         support = _support(path, where)

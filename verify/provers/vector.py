@@ -216,6 +216,20 @@ def _settler(order: OrderClass) -> Settle:
     return settle
 
 
+def _sign_with_gaps_as_logs(e: sp.Expr) -> str | None:
+    """The sign of ``e`` (no logarithm) with each gap ``d_k = log(1 + u_k)``, ``u_k > 0``: the
+    values become ``a`` times products of ``(1 + u_k)``, and order facts such as "the largest
+    entry is at least the mean" polynomials with coefficients of one sign."""
+    gaps = [g for g in e.free_symbols if g.name.startswith("_pd")]
+    if not gaps:
+        return None
+    sub = {g: sp.log(1 + sp.Symbol("_pu" + g.name[3:], positive=True)) for g in gaps}
+    poly = sp.expand(sp.expand(e.xreplace(sub), power_exp=True, mul=False, multinomial=False, log=False))
+    if poly.has(sp.log) or poly.has(sp.exp):
+        return None
+    return sign_of(poly)
+
+
 @functools.lru_cache(maxsize=20_000)
 def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
     """The decision of :func:`_settler` for ``e rel 0`` after ``conditions``, all in the chained
@@ -226,6 +240,8 @@ def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> 
     if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(_logs_split(e)):
         try:
             sign = sign_of(_logs_split(e))
+            if sign is None and not e.has(sp.log):
+                sign = _sign_with_gaps_as_logs(e)
         except ValueError:
             sign = None
         if sign is not None:
@@ -236,6 +252,17 @@ def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> 
     for c in conditions:
         if _has_root(c.expr):
             continue
+        if not e.has(sp.log) and not c.expr.has(sp.log) and c.rel in (">", ">=", "<", "<="):
+            # e = c + r, the sign of r with the gaps as logarithms
+            r = sp.expand(e - c.expr)
+            try:
+                rs = "zero" if r == 0 else sign_of(r) or _sign_with_gaps_as_logs(r)
+            except ValueError:
+                rs = None
+            if c.rel in ("<", "<=") and rs in ("neg", "zero") and (rel == ">" or c.rel == "<" or rs == "neg"):
+                return False
+            if c.rel in (">", ">=") and rs in ("pos", "zero") and (rel == ">=" or c.rel == ">" or rs == "pos"):
+                return True
         if _empty((c, Condition(e, rel))):
             return False
         if _empty((c, Condition(e, _NEGATED[rel]))):
