@@ -23,14 +23,13 @@ from skd.verify.kernel_vector import check_vector_proof
 from skd.verify.prove import prove
 from skd.verify.verdict import Step
 
-from .vector_corpus import CORPUS, LIMITS, SMOOTH, temperature_scaling
+from .vector_corpus import CORPUS, LIMITS, SMOOTH, temperature_scaling_via_logs
 
 ALGS = {name: alg for name, alg, _, _ in CORPUS}
 SIZES = (2, 3)
 
 #: true cells not proved today, and the reason the verdict gives (a change here is news)
 KNOWN_UNDECIDED = {
-    ("mixed_with_uniform", "continuity"): "recognised form",  # (1 - w) softmax + w / V: neither form
     ("mixed_with_uniform", "boundary_hot"): "recognised form",
 }
 
@@ -118,11 +117,12 @@ def _kept_set_moves_with_T(p, T, ar):
 
 @pytest.fixture(scope="module")
 def proofs():
-    op = _op("temperature_scaling", temperature_scaling)
+    # softmax(log p / T) shifted by the largest logit: it compares entries, so its continuity is U.1's
+    op = _op("temperature_scaling_via_logs", temperature_scaling_via_logs)
     return op, {axiom: prove(axiom, op) for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")}
 
 
-def test_the_kernel_accepts_each_form_proof_of_temperature_scaling(proofs):
+def test_the_kernel_accepts_each_form_proof_of_temperature_scaling_via_logs(proofs):
     op, outs = proofs
     for axiom, out in outs.items():
         assert out.status == "proved", (axiom, out.reason)
@@ -156,10 +156,10 @@ def test_the_kernel_refuses_a_wrong_theorem_or_form(proofs):
     ("renormalised_p", ALGS["renormalised_p"], "boundary_cold", "does not tend to oo"),
     ("sharpening", _sharpening, "entropy", "not c * T**(-k)"),
     ("kept_set_moves_with_T", _kept_set_moves_with_T, "entropy", "involves T"),
-    ("mixed_with_uniform", ALGS["mixed_with_uniform"], "continuity", "is not c * T**(-k)"),
+    ("mixed_with_uniform", ALGS["mixed_with_uniform"], "boundary_hot", "is not c * T**(-k)"),
 ])
 def test_the_kernel_refuses_a_form_certificate_on_an_operator_outside_it(proofs, name, alg, axiom, refusal):
-    """Each certificate is the one proved for temperature scaling, attached to an operator that
+    """Each certificate is the one proved for temperature scaling (via logs), attached to an operator that
     violates one hypothesis of Theorem U.1 (and the prover itself does not prove the cell)."""
     _, outs = proofs
     op = _op(name, alg)
@@ -250,3 +250,36 @@ def test_a_sign_in_the_gaps_holds_at_sampled_points():
                 v = f(*point)
                 assert (v > 0) if sign == "pos" else (v < 0) if sign == "neg" else v == 0, (d, sign, point, v)
     assert decided >= 50
+
+
+# -- Theorem U.0: an algorithm that compares nothing computes one expression --------------------------
+
+
+def _u0_certificate():
+    op = _op("mixed_with_uniform", ALGS["mixed_with_uniform"])
+    out = prove("continuity", op)
+    assert out.status == "proved" and [s.args for s in out.steps if s.check == "vector_form"] == [
+        (("form", "comparison-free"), ("theorem", "U.0"))], out
+    return out
+
+
+@pytest.mark.parametrize("name, refusal", [
+    ("top1", "compares entries of p"),  # sorted by (-p[i], i): the negated entries compare too
+    ("top2", "compares entries of p"),
+    ("keep_above_mean", "not settled for every p and T"),  # p_i >= mean(p)
+    ("pole_at_ties", "side condition"),  # (p_0 - p_1) / (p_0 - p_1): SymPy's 1, undefined at ties
+    ("log_of_a_difference", "side condition"),
+    ("sqrt_squared_of_a_log_gap", "side condition"),
+])
+def test_the_kernel_refuses_a_comparison_free_certificate_for_an_algorithm_that_compares_or_is_undefined(name, refusal):
+    ok, msg = check_vector_proof("continuity", _op(name, ALGS[name]), _u0_certificate())
+    assert not ok and refusal in msg, msg
+    out = prove("continuity", _op(name, ALGS[name]))
+    assert out.status != "proved", out
+
+
+def test_comparison_free_continuity_needs_no_sum_and_says_so():
+    """renormalised_with_a_thousandth_too_much is continuous though it sums to 1001/1000 (U.0 asks
+    nothing of the sum); the proof's step names the theorem."""
+    out = prove("continuity", _op("renormalised_with_a_thousandth_too_much", ALGS["renormalised_with_a_thousandth_too_much"]))
+    assert out.status == "proved" and "theorem U.0" in out.steps[-1].text, out

@@ -435,12 +435,11 @@ def _implied_by_difference(d: sp.Expr, rel: str, conds: Sequence[tuple[sp.Expr, 
             continue
         r = sp.expand(d - c)
         rs = "zero" if r == 0 else kernel_sign(r) or _sign_in_gaps(r)
-        if crel in ("<", "<=") and rs in ("neg", "zero"):  # d <= 0 (< 0 if either is strict)
-            if rel == ">" or crel == "<" or rs == "neg":
-                return False
-        if crel in (">", ">=") and rs in ("pos", "zero"):
-            if rel == ">=" or crel == ">" or rs == "pos":
-                return True
+        # d <= 0 (< 0 if either is strict): d > 0 is empty, and d >= 0 when strict
+        if crel in ("<", "<=") and rs in ("neg", "zero") and (rel == ">" or crel == "<" or rs == "neg"):
+            return False
+        if crel in (">", ">=") and rs in ("pos", "zero") and (rel == ">=" or crel == ">" or rs == "pos"):
+            return True
     return None
 
 
@@ -1506,6 +1505,58 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
             f"{n_classes} order classes, {len(pending)} pieces checked")
 
 
+class _KOpaqueEntry(_KEntry):
+    """An entry of ``p`` with no order: compares with 0 (positive), never with another entry."""
+
+    __slots__ = ()
+
+    def _pair(self, other: object) -> tuple[int, int]:
+        if isinstance(other, _KEntry):
+            raise _fail("the algorithm compares entries of p (it is not comparison-free)")
+        return super()._pair(other)
+
+    def __neg__(self) -> _KOpaqueEntry:  # -p_i is no more ordered than p_i
+        return _KOpaqueEntry(self.rank, -self.value, -self.sign)
+
+
+def _check_comparison_free(op: Any, sizes: tuple[int, ...], want: str) -> str:
+    """Theorem U.0 (docs/theory/vector.md): on each declared size the algorithm, run on ``V``
+    positive symbols with no order between them, compares nothing that is not settled for every
+    positive ``p`` and ``T`` (no path condition: one piece), and its outputs are defined there
+    (every side condition of a partial operation proved, every node continuous where defined). So
+    ``F`` is one elementary expression, defined on the whole domain: jointly continuous. The sum
+    and the signs of the outputs are not needed (continuity is a statement about ``F`` alone)."""
+    for Vn in sizes:
+        syms = [sp.Symbol(f"_kq{i}", positive=True) for i in range(Vn)]
+        ar = _KArith((), {})
+        _LIVE[0] = ar
+        try:
+            res = op.algorithm([_KOpaqueEntry(0, v) for v in syms], _KVal(T, ar), ar)
+            outs = [ar.num(v).e for v in res]
+        except KernelRejection:
+            raise
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+            raise KernelRejection(f"V = {Vn}: the algorithm fails on entries with no order ({type(exc).__name__}: "
+                                  f"{str(exc)[:120]})") from None
+        finally:
+            _LIVE[0] = None
+        if ar._failure is not None:
+            raise KernelRejection(f"V = {Vn}: {ar._failure}")
+        if ar.taken:
+            raise KernelRejection(f"V = {Vn}: the algorithm makes a comparison that is not settled for every p and T "
+                                  f"({sp.sstr(ar.conds[0][0])[:120]})")
+        if len(outs) != Vn:
+            raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {Vn}")
+        where = f"V = {Vn}, entries with no order"
+        for e, kind in dict.fromkeys(ar._needs):
+            if not _need_holds(e, kind, ()):
+                raise KernelRejection(f"{where}: the side condition {sp.sstr(e)[:160]} {_NEED_TEXT[kind]} of an "
+                                      "operation is not proved for every p and T")
+        for i, o in enumerate(outs):
+            _defined(o, [], f"{where}, output {i}")
+    return f"kernel (vector): theorem U.0, one expression defined for every p and T, on {want}"
+
+
 # -- entry point ---------------------------------------------------------------------------------
 
 
@@ -1546,6 +1597,11 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
         want = scope_of(checked_sizes)
         if outcome.scope != want:
             raise KernelRejection(f"the outcome states the scope {outcome.scope!r}, the kernel checks {want!r}")
+        if by_form and axiom == "continuity" and any(dict(getattr(s_, "args", ())).get("form") == "comparison-free"
+                                                     for s_ in outcome.steps):
+            if [dict(s_.args).get("theorem") for s_ in outcome.steps if s_.check == "vector_form"] != ["U.0"]:
+                raise KernelRejection("continuity of a comparison-free algorithm is theorem U.0, cited once")
+            return True, _check_comparison_free(op, checked_sizes, want)
         if by_form:
             return True, _check_user_form(axiom, op, outcome, checked_sizes, want)
         axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]

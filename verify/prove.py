@@ -291,6 +291,11 @@ def _kernel_checked(axiom_id: str, op: Operator, out: Outcome, profile: Profile 
 
         ok, message = check_vector_proof(axiom_id, op, out, weak_ranking=profile is not None and not profile.strict_ranking,
                                          closed=not _is_open(profile), lemmas=lemma_outcomes(op, out, profile))
+        if not ok and any(s.check == "vector_form" for s in out.steps):
+            # the prover proposes a form from what it sees (SymPy has already simplified (a - b)/(a - b)
+            # to 1); whether every piece is in it, defined, is the kernel's decision, not a prover bug
+            return Outcome("unknown", out.method, reason=f"the form is not established: {message}"[:600],
+                           reason_kind="undecided", scope=out.scope)
     elif not _is_open(profile) or any(s.check == CLOSED_STEP for s in out.steps):
         # chosen by the profile, not by the certificate's content: under `closed` every separable
         # proof must pass the closed-simplex check (which accepts only its own two-step form), and

@@ -44,8 +44,8 @@ from skd.operators.kinds import spec_of
 from skd.operators.symbols import T
 
 from ..outcome import LemmaFn, Outcome
-from ..signs import sign_of
-from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, Settle, order_classes, pieces
+from ..signs import Sign, sign_of
+from ..symexec import Condition, Entry, NotSymbolic, OrderClass, PathArith, PathLimit, Piece, Settle, order_classes, pieces
 from ..verdict import Step
 from .theorems import THEOREM_SCOPE
 
@@ -216,7 +216,7 @@ def _settler(order: OrderClass) -> Settle:
     return settle
 
 
-def _sign_with_gaps_as_logs(e: sp.Expr) -> str | None:
+def _sign_with_gaps_as_logs(e: sp.Expr) -> Sign | None:
     """The sign of ``e`` (no logarithm) with each gap ``d_k = log(1 + u_k)``, ``u_k > 0``: the
     values become ``a`` times products of ``(1 + u_k)``, and order facts such as "the largest
     entry is at least the mean" polynomials with coefficients of one sign."""
@@ -500,6 +500,52 @@ def _fits_form(form: str, found: list[Piece], needs: frozenset[str]) -> tuple[sp
     return beta, None
 
 
+class _OpaqueEntry(Entry):
+    """An entry of ``p`` with no order: compares with 0 (positive), never with another entry."""
+
+    __slots__ = ()
+
+    def _key(self, other: object) -> tuple[int, int]:
+        if isinstance(other, Entry):
+            raise NotSymbolic("the algorithm compares entries of p")
+        return super()._key(other)
+
+    def __neg__(self) -> _OpaqueEntry:  # -p_i is no more ordered than p_i
+        return _OpaqueEntry(self.index, self.rank, -self.value, self.is_zero, -self.sign)
+
+
+def _comparison_free_problem(op: Operator, sizes: tuple[int, ...]) -> str | None:
+    """None when, on each size, the algorithm run on positive symbols with no order opens no
+    branch (SymPy settles every comparison it makes for all positive values) and its outputs hold
+    no undefined node; else what stops it. (Theorem U.0: then F is one elementary expression.)"""
+    for Vn in sizes:
+        syms = [sp.Symbol(f"_pq{i}", positive=True) for i in range(Vn)]
+        ar = PathArith((), _settle_everywhere)
+        try:
+            algorithm = op.algorithm
+            if algorithm is None:
+                return "a vector operator without an algorithm"
+            outs = [sp.sympify(v) for v in algorithm([_OpaqueEntry(i, 0, v, False) for i, v in enumerate(syms)], T, ar)]
+        except Exception as exc:  # noqa: BLE001 - user code: not comparison-free
+            return f"V = {Vn}: {type(exc).__name__}: {str(exc)[:120]}"
+        if ar.conditions:
+            return f"V = {Vn}: a comparison not settled for every p and T ({ar.conditions[0]})"
+        if any(o.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) for o in outs):
+            return f"V = {Vn}: an output is not finite and real"
+    return None
+
+
+def _settle_everywhere(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
+    """A comparison decided for every positive value of its symbols (their sign), else None."""
+    try:
+        sign = sign_of(d)
+    except ValueError:
+        return None
+    if sign is None:
+        return None
+    return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
+
+
 class FormProver:
     """Continuity, entropy or a limit of a vector operator declared by an algorithm, on its
     declared sizes, from the form of its pieces (Theorems U.1, U.2 of docs/theory/vector.md): every
@@ -520,6 +566,16 @@ class FormProver:
                            reason_kind="unsupported")
         sizes = tuple(sorted(set(op.sizes)))
         scope = spec_of(op).scope(op)
+        why: list[str] = []
+        if self.axiom_id == "continuity":
+            problem = _comparison_free_problem(op, sizes)
+            if problem is None:
+                text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
+                        "expression, defined for every p and T; theorem U.0 "
+                        "(docs/theory/vector.md#user-operators-in-a-recognised-form): jointly continuous")
+                step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
+                return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
+            why.append(f"comparison-free: {problem}")
         found: list[Piece] = []
         for Vn in sizes:
             for order in order_classes(Vn):
@@ -528,7 +584,6 @@ class FormProver:
                 except (NotSymbolic, PathLimit) as exc:
                     return Outcome("unknown", "form of the pieces", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                    reason_kind="unsupported", scope=scope)
-        why: list[str] = []
         for form in ("power", "sparsemax"):
             theorem, needs = _FORM_NEEDS[(form, self.axiom_id)]
             beta, problem = _fits_form(form, found, needs)
