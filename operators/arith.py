@@ -279,7 +279,13 @@ class ArbArith(Arith):
         return a.min(b)
 
     def is_zero(self, a: Any) -> bool:
-        return bool(a.is_zero())
+        """True for the exact ball 0, False for a ball without 0; a ball that contains 0 but is
+        not exactly 0 is undecided (``sqrt(2)**2 - 2`` at any precision), never guessed."""
+        if a.is_zero():
+            return True
+        if a.contains(0):
+            raise Undecided(f"cannot decide whether {a.str(15, radius=True)} is 0 at {self.prec} bits")
+        return False
 
     def func(self, name: str, a: Any) -> Any:
         self._ctx()

@@ -145,9 +145,12 @@ def test_arith_arb_limited_precision_cannot_separate_close_numbers() -> None:
 
 
 def test_arith_arb_is_zero_only_for_a_certain_zero() -> None:
+    """True only for a certain zero, False only for a ball without 0; a ball that contains 0
+    (and is not exactly 0) is undecided — before 2026-12-07 it answered False, a guess."""
     ar = ArbArith()
     assert ar.is_zero(ar.num(0))
-    assert not ar.is_zero(flint.arb("0 +/- 1e-30"))
+    with pytest.raises(Undecided):
+        ar.is_zero(flint.arb("0 +/- 1e-30"))
     assert not ar.is_zero(ar.num(Q(1, 10**30)))
 
 
@@ -288,3 +291,30 @@ def test_float_arith_log_of_zero_is_minus_infinity_and_of_a_negative_number_nan(
     op = vector_operator_from_definition("w = p; w = w - 1/10; w = log(w)/T; w = exp(w - w[first]); w = w/sum(w)")
     ce = refute(op, "well_defined", seconds=5)
     assert type(ce).__name__ == "Counterexample" and "not real" in ce.statement, ce
+
+
+def test_arb_is_zero_never_guesses_for_a_ball_that_contains_zero():
+    """``ArbArith.is_zero`` answered False for ``sqrt(2)**2 - 2`` (a ball around 0 that is not
+    exactly 0), so an algorithm branching on ``ar.is_zero`` could be evaluated on the wrong branch
+    in a certificate; it is undecided now, and exact 0 / a ball without 0 still decide."""
+    import flint
+
+    from skd.operators.arith import ArbArith, Undecided
+
+    ar = ArbArith(128)
+    assert ar.is_zero(flint.arb(0)) is True and ar.is_zero(flint.arb(1) / 3) is False
+    with pytest.raises(Undecided):
+        ar.is_zero(flint.arb(2).sqrt() ** 2 - 2)
+
+
+def test_the_strict_hybrid_arithmetic_refuses_a_zero_test_of_a_zero_value():
+    """Theorem V.3's proviso: near a value that is 0 the test ``is_zero`` may go either way."""
+    from fractions import Fraction
+
+    from skd.operators.arith import Undecided
+    from skd.verify.hybrid import HybridArith
+
+    assert HybridArith(128).is_zero(Fraction(0)) is True
+    assert HybridArith(128, strict=True).is_zero(Fraction(1, 3)) is False
+    with pytest.raises(Undecided):
+        HybridArith(128, strict=True).is_zero(Fraction(0))

@@ -1136,6 +1136,62 @@ def _direction_order(P: Sequence[Fraction], D: Sequence[Fraction]) -> list[int]:
     return sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
 
 
+class _TieBroken(Fraction):
+    """An entry of ``p0`` that compares with the other entries as the entries of ``p0 + t d`` do
+    for every small ``t > 0`` — by ``(p0_i, d_i)`` lexicographically — and with 0 likewise; its
+    number (``ar.num``) is ``p0_i``. Arithmetic on the entry itself is refused: an algorithm that
+    computes with raw entries outside ``ar`` could compare the results without the tie-breaking."""
+
+    _d: Fraction
+
+    def __new__(cls, value: Fraction, d: Fraction) -> _TieBroken:
+        self = super().__new__(cls, value)
+        self._d = Fraction(d)
+        return self
+
+    def _key(self, other: Any) -> tuple[Fraction, Fraction]:
+        if isinstance(other, _TieBroken):
+            return other.value_key
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return (Fraction(0), Fraction(0))
+        raise TypeError(f"an entry of p compared with {other!r}: only entries and 0 compare exactly")
+
+    @property
+    def value_key(self) -> tuple[Fraction, Fraction]:
+        return (Fraction(self.numerator, self.denominator), self._d)
+
+    def __lt__(self, o: Any) -> bool:
+        return self.value_key < self._key(o)
+
+    def __le__(self, o: Any) -> bool:
+        return self.value_key <= self._key(o)
+
+    def __gt__(self, o: Any) -> bool:
+        return self.value_key > self._key(o)
+
+    def __ge__(self, o: Any) -> bool:
+        return self.value_key >= self._key(o)
+
+    def __eq__(self, o: Any) -> bool:
+        return self.value_key == self._key(o)
+
+    def __ne__(self, o: Any) -> bool:
+        return not self == o
+
+    def __hash__(self) -> int:
+        return hash(self.value_key)
+
+    def __neg__(self) -> _TieBroken:
+        return _TieBroken(-Fraction(self.numerator, self.denominator), -self._d)
+
+    def _no_arith(self, *_: Any) -> Any:
+        raise TypeError("the algorithm computes with an entry of p directly instead of ar.num(p[i])")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_arith
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _no_arith
+    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _no_arith
+
+
 def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[Any], T: Any, *,
                                  values: Mapping[str, Any] | None = None, open_simplex: bool = True,
                                  notes: list[str] | None = None) -> Counterexample | None:
@@ -1147,9 +1203,10 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
     permuted so that index-order tie-breaking realises the order of ``p0 + t d``, then
     un-permuted. A discontinuity is certified where that limit differs from ``F_T(p0)``.
     """
-    if op.kind != "vector" or not getattr(op, "order_based", False):
-        note(notes, "only order-based vector operators have directional limits computed here")
+    if op.kind != "vector" or op.algorithm is None:
+        note(notes, "directional limits are computed for vector operators with an algorithm")
         return None
+    order_based = bool(getattr(op, "order_based", False))
     P = _exact_p(op, p0, open_simplex, notes)
     t = _exact_T(T, notes)
     vals = exact_values(op, values, notes)
@@ -1162,13 +1219,17 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
     if any(P[k] == 0 and D[k] < 0 for k in range(len(P))):
         note(notes, "p0 + t d leaves the simplex for every t > 0")
         return None
-    sigma = _direction_order(P, D)
+    sigma = _direction_order(P, D) if order_based else list(range(len(P)))
     Q = [P[k] for k in sigma]
 
     def attempt(ar: HybridArith) -> _Sides | None:
         # Theorem V.3 needs every derived comparison of the forced program to be strict
         strict = HybridArith(ar.prec, strict=True)
-        out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(Q), t, strict)]
+        if order_based:
+            out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(Q), t, strict)]
+        else:  # Theorem V.3' (docs/theory/vector.md): entries that compare as p0 + t d does
+            out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(
+                [_TieBroken(a, b) for a, b in zip(P, D, strict=True)], t, strict)]
         L: list[XV] = [XV(Fraction(0))] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]
@@ -1183,7 +1244,8 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
         return None
     prec, s, _ = decided
     i = _required(s.i, "index")
-    if not _mp_agrees(op, P, t, vals, {i: s.rhs}, notes) or not _mp_agrees(op, Q, t, vals, {sigma.index(i): s.lhs}, notes):
+    if not _mp_agrees(op, P, t, vals, {i: s.rhs}, notes) or (
+            order_based and not _mp_agrees(op, Q, t, vals, {sigma.index(i): s.lhs}, notes)):
         return None
     # evidence: F(p0 + t_k d) approaches the limit
     neg = [P[k] / -D[k] for k in range(len(P)) if D[k] < 0]
@@ -1205,8 +1267,10 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
     return _make(op, statement=f"F_T is discontinuous at p: lim_{{t->0+}} F_T(p + t*d)_{i} != F_T(p)_{i} at T = {tq}",
                  P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                  limit=f"lim_{{t->0+}} F_T(p + t*d), d = {_vec_str([sp.Rational(v.numerator, v.denominator) for v in D])}",
-                 certified_suffix=("; one-sided limit from the order class of p + t*d (order_based operator, "
-                                   f"docs/theory/vector.md); {ev}"))
+                 certified_suffix=("; one-sided limit from the order class of p + t*d ("
+                                   + ("order_based operator, Theorem V.3" if order_based else
+                                      "the algorithm run with the entries compared as p + t*d for small t, Theorem V.3'")
+                                   + f", docs/theory/vector.md); {ev}"))
 
 
 def _evidence_vec(op: Operator, vals: Mapping[str, Fraction], L: Sequence[XV], gap: float,

@@ -481,8 +481,21 @@ class HybridArith(Arith):
             return XV(b=a.ball.min(b.ball))
 
     def is_zero(self, a: Any) -> bool:
+        """Exact values decide; a ball decides only when it is exactly 0 or excludes 0 (a ball
+        that contains 0 is undecided, never guessed). Strict: a value that is 0 is undecided too
+        (near it the test may go the other way)."""
         a = lift(a)
-        return a.q == 0 if a.q is not None else bool(a.ball.is_zero())
+        if a.q is not None:
+            zero = a.q == 0
+        elif a.ball.is_zero():
+            zero = True
+        elif a.ball.contains(0):
+            raise Undecided(f"cannot decide whether {a.ball.str(15, radius=True)} is 0")
+        else:
+            zero = False
+        if zero and self.strict:
+            raise Undecided("a derived value tested for 0 is 0 (not strict)")
+        return zero
 
     def func(self, name: str, a: Any) -> XV:
         a = lift(a)

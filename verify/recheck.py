@@ -168,8 +168,70 @@ class _ExactArith(Arith):
         raise _NotExact("e")
 
 
+class _DirectedEntry(Fraction):
+    """``p0_i`` as a number; compared with entries and 0 as ``p0 + t d`` is for small ``t > 0``
+    (by ``(p0_i, d_i)``); no arithmetic on the entry itself."""
+
+    direction: Fraction
+
+    def __new__(cls, value: Fraction, direction: Fraction) -> _DirectedEntry:
+        self = super().__new__(cls, value)
+        self.direction = Fraction(direction)
+        return self
+
+    def _pair(self, other: Any) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
+        mine = (Fraction(self.numerator, self.denominator), self.direction)
+        if isinstance(other, _DirectedEntry):
+            return mine, (Fraction(other.numerator, other.denominator), other.direction)
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return mine, (Fraction(0), Fraction(0))
+        raise TypeError(f"an entry of p compared with {other!r}")
+
+    def __lt__(self, o: Any) -> bool:
+        a, b = self._pair(o)
+        return a < b
+
+    def __le__(self, o: Any) -> bool:
+        a, b = self._pair(o)
+        return a <= b
+
+    def __gt__(self, o: Any) -> bool:
+        a, b = self._pair(o)
+        return a > b
+
+    def __ge__(self, o: Any) -> bool:
+        a, b = self._pair(o)
+        return a >= b
+
+    def __eq__(self, o: Any) -> bool:
+        a, b = self._pair(o)
+        return a == b
+
+    def __ne__(self, o: Any) -> bool:
+        return not self == o
+
+    def __hash__(self) -> int:
+        return hash((Fraction(self.numerator, self.denominator), self.direction))
+
+    def __neg__(self) -> _DirectedEntry:
+        return _DirectedEntry(-Fraction(self.numerator, self.denominator), -self.direction)
+
+    def _refused(self, *_: Any) -> Any:
+        raise TypeError("arithmetic on an entry of p outside the arithmetic")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refused
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _refused
+    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _refused
+
+
 class _StrictArb(ArbArith):
-    """Arb balls where a derived comparison of two equal (exact) values is undecided."""
+    """Arb balls where a derived comparison of two equal (exact) values, or a test for 0 of a
+    value that is 0, is undecided."""
+
+    def is_zero(self, a: Any) -> bool:
+        if super().is_zero(a):
+            raise Undecided("a derived value tested for 0 is 0 (not strict)")
+        return False
 
     def gt(self, a: Any, b: Any) -> bool:
         if a == b:
@@ -183,6 +245,11 @@ class _StrictArb(ArbArith):
 
 
 class _StrictExact(_ExactArith):
+    def is_zero(self, a: Fraction) -> bool:
+        if a == 0:
+            raise Undecided("a derived value tested for 0 is 0 (not strict)")
+        return False
+
     def gt(self, a: Fraction, b: Fraction) -> bool:
         if a == b:
             raise Undecided("non-strict derived comparison")
@@ -935,16 +1002,21 @@ class _Recheck:
 
     def _direction(self, d_text: str) -> str:
         op = self.op
-        if op.kind != "vector" or not getattr(op, "order_based", False):
-            raise RecheckError("directional limits are computed only for order-based vector operators")
+        if op.kind != "vector" or op.algorithm is None:
+            raise RecheckError("directional limits are computed only for vector operators with an algorithm")
+        order_based = bool(getattr(op, "order_based", False))
         t = self.T()
         D = self._parse_d(d_text)
         P = self.P
         if any(P[k] == 0 and D[k] < 0 for k in range(len(P))):
             raise RecheckError("p + t d leaves the simplex")
-        sigma = sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
-        Q = [P[k] for k in sigma]
-        out = _F_best(op, Q, t, self.vals, self.prec, strict=True)  # Theorem V.3: strict comparisons only
+        if order_based:  # Theorem V.3: p permuted so that index order breaks the ties as d does
+            sigma = sorted(range(len(P)), key=lambda k: (-P[k], -D[k], k))
+            Q: list[Any] = [P[k] for k in sigma]
+        else:  # Theorem V.3': the entries compare as those of p + t d for small t > 0
+            sigma = list(range(len(P)))
+            Q = [_DirectedEntry(a, b) for a, b in zip(P, D, strict=True)]
+        out = _F_best(op, Q, t, self.vals, self.prec, strict=True)  # strict comparisons only
         L: list[Any] = [None] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]

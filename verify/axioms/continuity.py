@@ -3,9 +3,10 @@
 Separable operators: proved by "the ratios g(x, T)/g(y, T) are jointly continuous"
 (docs/theory/reductions.md#continuity); the search only looks for jumps of the score **in x**, at
 its switching points, with exact one-sided limits (continuity in ``T`` is the prover's). Vector
-operators declared ``order_based``: tied ``p0`` along tie-breaking directions ``d`` — the exact
-one-sided limit along ``d`` is ``F`` of the re-ordered vector (docs/theory/vector.md); a vector
-operator not declared order-based is unsupported. No float margin: candidates are jumps.
+operators: tied ``p0`` along tie-breaking directions ``d`` — the exact one-sided limit along ``d``
+is ``F`` of the re-ordered vector (declared ``order_based``, Theorem V.3) or the algorithm run on
+entries that compare as those of ``p0 + t d`` (any other, Theorem V.3'; docs/theory/vector.md).
+No float margin: candidates are jumps.
 
 >>> from skd.verify.axioms import rules_for
 >>> sorted(rules_for("continuity").searched_kinds())
@@ -43,8 +44,14 @@ _TEMPS = (Fraction(1), Fraction(1, 2), Fraction(2), Fraction(1, 10), Fraction(10
 
 def _direction_gap(s: Search, P: Sequence[Fraction], d: Sequence[Fraction], T: Fraction,
                    vals: Mapping[str, Fraction]) -> float | None:
-    """``max |F(p0 + t d) - F(p0)|`` as ``t -> 0+`` for an order-based operator: ``F`` of ``p0``
-    re-ordered as ``p0 + t d`` orders it, against ``F(p0)``."""
+    """``max |F(p0 + t d) - F(p0)|`` as ``t -> 0+``: for an order-based operator ``F`` of ``p0``
+    re-ordered as ``p0 + t d`` orders it, against ``F(p0)``; for any other, ``F`` at ``p0 + t d``
+    with ``t = 10**-9`` (a float estimate: the certifier computes the limit exactly)."""
+    if not s.op.order_based:
+        t = Fraction(1, 10**9)
+        Fa = s.F_float(tuple(a + t * b for a, b in zip(P, d, strict=True)), T, vals)
+        Fb = s.F_float(P, T, vals)
+        return None if Fa is None or Fb is None else float(np.max(np.abs(Fa - Fb)))
     sigma = sorted(range(len(P)), key=lambda k: (-P[k], -d[k], k))
     Q = [P[k] for k in sigma]
     F0 = s.F_float(P, T, vals)
@@ -58,10 +65,7 @@ def _direction_gap(s: Search, P: Sequence[Fraction], d: Sequence[Fraction], T: F
 
 
 def _run_vector(s: Search) -> Counterexample | SearchLog:
-    if not s.op.order_based:
-        return s.result(f"{s.op.name} is not declared order_based: its one-sided limits cannot be "
-                        "computed exactly here", supported=False)
-    s.strategies.append("tied p0 x tie-breaking directions d (order classes)")
+    s.strategies.append("tied p0 x tie-breaking directions d (order classes; exact one-sided limits, Theorem V.3/V.3')")
     for Vn in s.sizes:
         s.sizes_used.add(Vn)
         for P in s.tie_candidates(Vn):
