@@ -1178,7 +1178,7 @@ class _TieBroken(Fraction):
     def __ne__(self, o: Any) -> bool:
         return not self == o
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # consistent with __eq__ (Fraction's is by value)
         return hash(self.value_key)
 
     def __neg__(self) -> _TieBroken:
@@ -1189,7 +1189,7 @@ class _TieBroken(Fraction):
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_arith
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _no_arith
-    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _no_arith
+    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _no_arith  # type: ignore[assignment]  # refused on purpose
 
 
 def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[Any], T: Any, *,

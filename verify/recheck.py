@@ -210,7 +210,7 @@ class _DirectedEntry(Fraction):
     def __ne__(self, o: Any) -> bool:
         return not self == o
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # consistent with __eq__ (Fraction's is by value)
         return hash((Fraction(self.numerator, self.denominator), self.direction))
 
     def __neg__(self) -> _DirectedEntry:
@@ -221,7 +221,7 @@ class _DirectedEntry(Fraction):
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refused
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _refused
-    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _refused
+    __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _refused  # type: ignore[assignment]
 
 
 class _StrictArb(ArbArith):
