@@ -418,3 +418,28 @@ def test_kernel_vector_spot_check_falls_back_when_no_piece_can_be_compared_and_r
     assert not ok and "does not run the same way in every arithmetic" in msg, msg
     ok, msg = check_vector_proof("well_defined", _op(_nothing_comparable_anywhere), _proved("V in {2, 3}"))
     assert not ok and "compares no piece" in msg, msg
+
+
+def test_identity_at_T1_is_decided_in_symbols_without_together(monkeypatch):
+    """The kernel's identity check of temperature scaling at ``T = 1`` on the simplex (a rational
+    function of ``exp(d_k)``) is decided with the exponentials as symbols: ``together``, whose
+    common-factor search took ~50 s for V <= 5, is not called; and a non-zero difference is still
+    found non-zero."""
+    import sympy as sp
+
+    import skd.verify.kernel_vector as kv
+
+    groups = ((0,), (1,), (2, 3))
+    values, syms = kv._class_values(groups)
+    a = syms[0]
+    at = {a: 1 / sp.Add(*[v / a for v in values])}
+    total = sp.Add(*values)
+    F0 = (values[0] / total).xreplace(at)
+
+    def no_together(*args, **kwargs):
+        raise AssertionError("together called")
+
+    monkeypatch.setattr(kv.sp, "together", no_together)
+    assert kv._is_identically_zero(F0 - values[0].xreplace(at))
+    monkeypatch.undo()
+    assert not kv._is_identically_zero(F0 - values[1].xreplace(at))
