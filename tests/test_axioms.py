@@ -53,7 +53,8 @@ def test_axioms_rules_for_unknown_id_raises_keyerror_naming_the_axioms():
 @pytest.mark.parametrize("axiom", AXIOM_IDS)
 def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
     """Vector operators: the pointwise axioms by symbolic execution on the declared sizes, the
-    others by a theorem about a built-in; well_defined by theorem first, then symbolically."""
+    others by a theorem about a built-in, then from the form of the pieces (a user's operator,
+    Theorems U.0-U.2); well_defined by theorem first, then symbolically."""
     from skd.verify.provers import theorems as TH
     from skd.verify.provers import vector as V
 
@@ -68,7 +69,9 @@ def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
         assert [type(p) for p in vec.provers] == [TH.TheoremProver, type(mechanical)]
         assert vec.provers[0].axiom_id == axiom and vec.provers[1] is mechanical
     else:
-        assert isinstance(vec, TH.TheoremProver) and vec.axiom_id == axiom
+        assert isinstance(vec, TH.FirstOf)
+        assert [type(p) for p in vec.provers] == [TH.TheoremProver, V.FormProver]
+        assert all(p.axiom_id == axiom for p in vec.provers)
     assert prover_for(axiom, "quantum") is None
 
 
@@ -187,11 +190,13 @@ def test_axioms_boundary_of_a_vector_operator_without_declared_limit_searches_it
     assert "algorithm's path near the end of the T-axis" in log.summary and log.candidates > 0
 
 
-def test_axioms_continuity_of_a_vector_operator_not_order_based_is_unsupported():
+def test_axioms_continuity_of_a_vector_operator_not_order_based_is_searched():
+    """Jumps at ties are searched for every vector algorithm (Theorem V.3'), declared
+    order_based or not: a continuous one yields a log of what was tried, not 'unsupported'."""
     op = vector(lambda p, T, ar: [ar.num(v) for v in p], name="ident", definition="p")
     log = rules_for("continuity").run(_search(op, "continuity"))
-    assert isinstance(log, SearchLog) and log.reason_kind == "unsupported"
-    assert "order_based" in log.summary
+    assert isinstance(log, SearchLog) and log.reason_kind != "unsupported", log
+    assert "V.3'" in " ".join(log.strategies)
 
 
 def test_axioms_continuity_of_a_score_without_switching_points_in_x_is_unsupported():

@@ -125,9 +125,22 @@ def test_certify_sparsemax_has_no_discontinuity_at_ties():
         assert certify_vector_discontinuity(library.sparsemax, p0, d, Q(1)) is None
 
 
-def test_certify_vector_discontinuity_requires_an_order_based_operator():
+def test_certify_vector_discontinuity_without_an_order_based_declaration():
+    """Theorem V.3': topk's algorithm, not declared order-based, has its jump at a tie of the two
+    smaller entries certified with entries that compare as p0 + t d does (re-established by
+    recheck); an algorithm that computes with raw entries outside the arithmetic is refused."""
     topk_like = vector(library.topk_algorithm, name="topk_like", definition="topk, not declared order-based", sizes=(3,))
-    assert certify_vector_discontinuity(topk_like, [Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1], Q(1)) is None
+    ce = certify_vector_discontinuity(topk_like, [Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1], Q(1))
+    assert ce is not None and "V.3'" in ce.certified_by
+    _rechecks(topk_like, "continuity", ce)
+
+    def raw(p, T, ar):  # Fraction arithmetic on the entries themselves: not the arithmetic's contract
+        s = sum(p[1:], p[0])
+        return [ar.num(v) / ar.num(s) for v in p]
+
+    raw_op = vector(raw, name="raw", definition="p / sum(p) on raw entries", sizes=(3,))
+    notes: list[str] = []
+    assert certify_vector_discontinuity(raw_op, [Q(1, 2), Q(1, 4), Q(1, 4)], [0, -1, 1], Q(1), notes=notes) is None
 
 
 def test_certify_discontinuity_in_T_from_exact_one_sided_limits():

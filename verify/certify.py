@@ -1239,7 +1239,11 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
             sides.info["L"] = L
         return sides
 
-    decided = _decide(attempt, notes)
+    try:
+        decided = _decide(attempt, notes)
+    except TypeError as exc:  # the algorithm computes or compares outside the arithmetic's contract
+        note(notes, f"the algorithm does not run on entries that only compare: {exc}")
+        return None
     if decided is None:
         return None
     prec, s, _ = decided

@@ -130,9 +130,12 @@ def prove_by_theorem(axiom_id: str, op: Operator, profile: Profile | None, lemma
     name = _builtin_named_by_hash(op)
     table = _table(profile)
     if name is None or (name, axiom_id) not in table:
-        return Outcome("unknown", "theorem", reason=f"no theorem proves {axiom_id} for this vector operator "
-                       "(the theorems of docs/theory/vector.md are about the built-ins; continuity, entropy and "
-                       "limits of other vector operators are not proved yet)", reason_kind="unsupported")
+        where = ("on the closed simplex only the built-ins' theorems prove anything (a user's vector operator is "
+                 "proved from its pieces on the open simplex only: profiles paper and weak)"
+                 if profile is not None and not profile.open_simplex else
+                 "the theorems of docs/theory/vector.md are about the built-ins")
+        return Outcome("unknown", "theorem", reason=f"no theorem proves {axiom_id} for this vector operator ({where})",
+                       reason_kind="unsupported")
     theorem, where, what = table[(name, axiom_id)]
     step = Step(f"theorem {theorem} ({where}), for every V: {what}; instantiated: this operator is the built-in "
                 f"{name} (same content hash)", "theorem", (("builtin", name), ("theorem", theorem)))
