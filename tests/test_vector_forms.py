@@ -303,3 +303,17 @@ def test_comparison_free_continuity_needs_no_sum_and_says_so():
     nothing of the sum); the proof's step names the theorem."""
     out = prove("continuity", _op("renormalised_with_a_thousandth_too_much", ALGS["renormalised_with_a_thousandth_too_much"]))
     assert out.status == "proved" and "theorem U.0" in out.steps[-1].text, out
+
+
+def test_recheck_re_derives_a_comparison_free_proof_and_refuses_it_for_another_operator():
+    from skd.verify.checker import check_axiom
+    from skd.verify.proofcheck import recheck_certificate
+
+    op = _op("mixed_with_uniform", ALGS["mixed_with_uniform"])
+    v = check_axiom(op, "continuity", timeout=60)
+    assert v.status == "proved" and "U.0" in v.certificate[-1].text, v
+    ok, msg = recheck_certificate(op, v)
+    assert ok, msg
+    other = _op("pole_at_ties", ALGS["pole_at_ties"])  # the same certificate, an operator with a pole at ties
+    ok, msg = recheck_certificate(other, v)
+    assert not ok, msg

@@ -1272,7 +1272,7 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
                  P=P, T=tq, decided=decided, reproduce=snippet(op, vals, body), vals=vals, relation="!=",
                  limit=f"lim_{{t->0+}} F_T(p + t*d), d = {_vec_str([sp.Rational(v.numerator, v.denominator) for v in D])}",
                  certified_suffix=("; one-sided limit from the order class of p + t*d ("
-                                   + ("order_based operator, Theorem V.3" if order_based else
+                                   + ("order_based operator" if order_based else
                                       "the algorithm run with the entries compared as p + t*d for small t, Theorem V.3'")
                                    + f", docs/theory/vector.md); {ev}"))
 
