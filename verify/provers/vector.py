@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -542,7 +543,10 @@ def _comparison_free_problem(op: Operator, sizes: tuple[int, ...]) -> str | None
             algorithm = op.algorithm
             if algorithm is None:
                 return "a vector operator without an algorithm"
-            outs = [sp.sympify(v) for v in algorithm([_OpaqueEntry(i, 0, v, False) for i, v in enumerate(syms)], T, ar)]
+            result = list(algorithm([_OpaqueEntry(i, 0, v, False) for i, v in enumerate(syms)], T, ar))
+            if any(not isinstance(v, (sp.Basic, int, Fraction)) or isinstance(v, bool) for v in result):
+                return f"V = {Vn}: an output is not a number of the arithmetic"
+            outs = [sp.sympify(v) for v in result]  # safe: SymPy objects and exact numbers only (checked above), never text
         except Exception as exc:  # noqa: BLE001 - user code: not comparison-free
             return f"V = {Vn}: {type(exc).__name__}: {str(exc)[:120]}"
         if ar.conditions:
