@@ -443,3 +443,37 @@ def test_identity_at_T1_is_decided_in_symbols_without_together(monkeypatch):
     assert kv._is_identically_zero(F0 - values[0].xreplace(at))
     monkeypatch.undo()
     assert not kv._is_identically_zero(F0 - values[1].xreplace(at))
+
+
+def _boundary_piece(value_on_it):
+    """Temperature scaling, except where log(p_0 / p_1) = 1 exactly (a boundary piece reached by two
+    non-strict comparisons), where the outputs are ``value_on_it(F)``."""
+
+    def alg(p, T, ar):
+        s = [ar.pow(ar.num(v), ar.num(1) / T) for v in p]
+        tot = s[0]
+        for v in s[1:]:
+            tot = tot + v
+        F = [v / tot for v in s]
+        d = ar.log(ar.num(p[0])) - ar.log(ar.num(p[1])) - ar.num(1)
+        if ar.ge(d, ar.num(0)) and ar.ge(-d, ar.num(0)):
+            return value_on_it(F, ar)
+        return F
+
+    return alg
+
+
+def test_a_boundary_piece_is_checked_on_its_equality_and_still_refused_when_wrong():
+    """A path pinned to ``c = 0`` by ``c >= 0`` and ``-c >= 0`` is checked with a gap eliminated
+    (``_on_its_equalities``): a correct boundary piece passes; one whose outputs sum to 11/10 there is
+    refused — the restriction never lets a wrong piece through."""
+    import skd.verify.kernel_vector as kv
+
+    fine = _op(_boundary_piece(lambda F, ar: F), sizes=(2,))
+    ok, msg = kv.check_vector_proof("well_defined", fine, _proved("V in {2}"))
+    assert ok, msg
+    wrong = _op(_boundary_piece(lambda F, ar: [ar.num(Fraction(1, 2)), ar.num(Fraction(3, 5))]), sizes=(2,))
+    ok, msg = kv.check_vector_proof("well_defined", wrong, _proved("V in {2}"))
+    assert not ok and "sum to 1" in msg, msg
+    paths = kv._paths(wrong.algorithm, ((0,), (1,)))
+    assert any(rel == "==" for path in paths for _, rel in path.conds)

@@ -77,6 +77,21 @@ def _sparsemax_at(scale: Fraction, square_T: bool = False) -> Alg:
     return alg
 
 
+def sparsemax_clipped_by_max(p, T, ar):
+    """Sparsemax written as most users would: the threshold from the sorted logits, then
+    ``max(z_i - tau, 0)`` for every entry (the clipping opens boundary pieces where z_i = tau)."""
+    order = _order(p)
+    z = [ar.log(ar.num(v)) / T for v in p]
+    one = ar.num(1)
+    k_best, cum_best, cum = 1, z[order[0]], None
+    for k, i in enumerate(order, start=1):
+        cum = z[i] if cum is None else cum + z[i]
+        if ar.gt(one + ar.num(k) * z[i], cum):
+            k_best, cum_best = k, cum
+    tau = (cum_best - one) / ar.num(k_best)
+    return [ar.max(v - tau, ar.num(0)) for v in z]
+
+
 def keep_above_mean(p, T, ar):
     """Keep the entries at least the mean of p (the largest always is), power-soften, renormalise."""
     mean = _total([ar.num(v) for v in p]) / ar.num(len(p))
@@ -168,6 +183,7 @@ CORPUS: list[tuple[str, Alg, bool, str]] = [
     ("sparsemax_T2", _sparsemax_at(Fraction(1), square_T=True), True, "sparsemax at temperature T^2"),
     ("sparsemax_x2", _sparsemax_at(Fraction(2)), True, "sparsemax at temperature 2T"),
     ("sparsemax_x1/3", _sparsemax_at(Fraction(1, 3)), True, "sparsemax at temperature T/3"),
+    ("sparsemax_clipped_by_max", sparsemax_clipped_by_max, True, "sparsemax(log p / T) with max(z - tau, 0)"),
     ("keep_above_mean", keep_above_mean, True, "the largest entry is always at least the mean"),
     ("mixed_with_uniform", mixed_with_uniform, True, "a convex combination of two distributions"),
     ("renormalised_p", renormalised_p, True, "p / sum(p)"),
@@ -205,6 +221,8 @@ POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None
                      "identity": (False, "sparsemax(log p / 2) != p", ([0.7, 0.3], 1))},
     "sparsemax_x1/3": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
                        "identity": (False, "sparsemax(3 log p) != p", ([0.7, 0.3], 1))},
+    "sparsemax_clipped_by_max": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
+                                 "identity": (False, "sparsemax(log p) != p", ([0.7, 0.3], 1))},
     "keep_above_mean": {"ranking": (False, "V = 3: only the largest is kept, F_1 = F_2 = 0", ([0.5, 0.3, 0.2], 1)),
                         "identity": (False, "V = 3: F = (1, 0, 0)", ([0.5, 0.3, 0.2], 1))},
     "mixed_with_uniform": {"ranking": (True, "(1 - w) softmax + w / V with w < 1: increasing in p", None),
@@ -236,6 +254,8 @@ LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction
                      "boundary_hot": (True, "sparsemax at temperature 2T: as at T", None)},
     "sparsemax_x1/3": {"boundary_cold": (True, "sparsemax at temperature T/3: as at T", None),
                        "boundary_hot": (True, "sparsemax at temperature T/3: as at T", None)},
+    "sparsemax_clipped_by_max": {"boundary_cold": (True, "sparsemax(log p / T): u_M for T <= m log(p_max / p_next)", None),
+                                 "boundary_hot": (True, "sparsemax(log p / T) -> u_V", None)},
     "keep_above_mean": {"boundary_cold": (True, "the argmax entries are kept; power-softened, they dominate", None),
                         "boundary_hot": (False, "V = 2: only the larger entry is at least the mean",
                                          ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1), Fraction(0)]))},
@@ -272,6 +292,8 @@ SMOOTH: dict[str, dict[str, tuple[bool, str, tuple[Any, ...] | None]]] = {
                      "entropy": (True, "sparsemax at temperature 2T", None)},
     "sparsemax_x1/3": {"continuity": (True, "sparsemax(3 log p / T)", None),
                        "entropy": (True, "sparsemax at temperature T/3", None)},
+    "sparsemax_clipped_by_max": {"continuity": (True, "sparsemax(log p / T)", None),
+                                 "entropy": (True, "sparsemax's entropy grows with T", None)},
     "keep_above_mean": {"continuity": (False, "V = 3: an entry at the mean is kept, just below it dropped",
                                        ([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)],
                                         [Fraction(1, 2) + Fraction(1, 10**40), Fraction(1, 3) - Fraction(1, 10**40), Fraction(1, 6)], 1)),

@@ -526,17 +526,68 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> list[_Path]:
             raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {len(values)}")
         for k in range(len(script), len(ar.taken)):
             pending.append((*ar.taken[:k], not ar.taken[k]))
-        out.append(_Path(ar.conds, outs, list(ar._needs)))
+        out.append(_on_its_equalities(_Path(ar.conds, outs, list(ar._needs))))
     return out
+
+
+def _on_its_equalities(path: _Path) -> _Path:
+    """A path whose conditions pin ``c = 0`` (``c == 0``, or ``c >= 0`` with ``-λ c >= 0`` for a
+    number ``λ > 0``: the boundary piece of a clipping ``max(w, 0)``) holds only where ``c = 0``. When ``c`` is linear in
+    a gap ``d`` with a coefficient of proved sign, ``d`` is replaced by the solution of ``c = 0`` in
+    the outputs, the side conditions and the other conditions; the equality stays as ``(c, "==")``
+    (unsubstituted: the spot check then compares no point with the piece, and identity reads its
+    sign), and the eliminated gap's own positivity ``-rest/slope > 0`` becomes a condition (true at
+    every point of the piece). Every later check holds for all positive values of the remaining
+    symbols that meet the conditions — a superset of the piece's points — so it is sound on the piece."""
+    conds = list(path.conds)
+    eqs = [c for c, rel in conds if rel == "=="]
+    pinned: set[int] = set()  # indices of the conditions an equality replaces
+    signed = [(k, _log_linear(c if rel == ">=" else -c)) for k, (c, rel) in enumerate(conds) if rel in (">=", "<=")]
+    for a, (ka, sa) in enumerate(signed):  # sa >= 0 and sb = -λ sa >= 0 (λ > 0 a number): sa = 0
+        for kb, sb in signed[a + 1:]:
+            ratio = sp.cancel(sb / sa) if sa != 0 else None
+            if ratio is not None and ratio.is_number and kernel_sign(ratio) == "neg" and conds[ka][0] not in eqs:
+                eqs.append(conds[ka][0])
+                pinned |= {ka, kb}
+    if not eqs:
+        return path
+    sub: dict[sp.Symbol, sp.Expr] = {}
+    positive: list[tuple[sp.Expr, str]] = []  # the eliminated gaps stay > 0: a fact of every point
+    for c in eqs:
+        e = _log_linear(c.xreplace(sub))  # log(a exp(d)) = log(a) + d: the gaps appear as themselves
+        for g in sorted((g for g in e.free_symbols if g.name.startswith("_kd")), key=lambda g: g.name):
+            slope = sp.expand(e.diff(g))
+            rest = sp.expand(e - slope * g)
+            slope_sign = kernel_sign(slope)
+            if slope.has(g) or rest.has(g) or slope_sign not in ("pos", "neg"):
+                continue
+            sol = -rest / slope
+            sub = {k: v.xreplace({g: sol}) for k, v in sub.items()}
+            positive = [(q.xreplace({g: sol}), r) for q, r in positive]
+            sub[g] = sol
+            positive.append((rest, ">" if slope_sign == "neg" else "<"))  # g = -rest/slope > 0
+            break
+    if not sub:
+        return path
+    kept = [(c.xreplace(sub), rel) for k, (c, rel) in enumerate(conds) if k not in pinned and rel != "=="]
+    return _Path(kept + positive + [(c, "==") for c in eqs], [o.xreplace(sub) for o in path.outs],
+                 [(e.xreplace(sub), kind) for e, kind in path.needs], tuple(sub.items()))
 
 
 @dataclasses.dataclass(frozen=True)
 class _Path:
-    """One path: its conditions, its outputs, the side conditions of its partial operations."""
+    """One path: its conditions, its outputs, the side conditions of its partial operations, and
+    the gaps an equality of the path eliminated (:func:`_on_its_equalities`; apply to the class's
+    values before comparing them with the outputs)."""
 
     conds: list[tuple[sp.Expr, str]]
     outs: list[sp.Expr]
     needs: list[tuple[sp.Expr, str]]
+    sub: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+
+    def values(self, values: Sequence[sp.Expr]) -> list[sp.Expr]:
+        """The class's values on this path (an eliminated gap replaced by its solution)."""
+        return [v.xreplace(dict(self.sub)) for v in values] if self.sub else list(values)
 
 
 # -- the checks of one piece ---------------------------------------------------------------------
@@ -761,6 +812,7 @@ def _check_identity(path: _Path, groups: tuple[tuple[int, ...], ...], where: str
     output minus its entry is identically 0 — or the piece holds at no such point: one of its
     conditions, at ``T = 1`` on the simplex, has a sign (by the sign rules) that contradicts it."""
     values, syms = _class_values(groups)
+    values = path.values(values)  # on a path pinned by an equality: the gap it eliminated, solved
     a = syms[0]
     scale = sp.Add(*[v / a for v in values])
     at = {T: sp.Integer(1), a: 1 / scale}
@@ -1024,11 +1076,12 @@ _FORM_CHECKED: set[tuple[Any, ...]] = set()
 
 
 def _check_form(form: str, path: _Path, values: Sequence[sp.Expr], where: str) -> None:
+    values = path.values(values)  # on a path pinned by an equality: the gap it eliminated, solved
     pairs = sorted(zip(values, path.outs, strict=True), key=lambda vo: sp.default_sort_key(vo[0]))
     key = (form, tuple(pairs), tuple(path.conds))
     if key in _FORM_CHECKED:
         return
-    _FORMS[form](_Path(path.conds, [o for _, o in pairs], path.needs), [v for v, _ in pairs], where)
+    _FORMS[form](_Path(path.conds, [o for _, o in pairs], path.needs, path.sub), [v for v, _ in pairs], where)
     if len(_FORM_CHECKED) >= _MEMO_MAX:
         _FORM_CHECKED.clear()
     _FORM_CHECKED.add(key)
@@ -1482,8 +1535,8 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
                 where = f"V = {Vn}, class {groups}, path {j}"
                 _check_piece(path, where)
                 if beta is None:
-                    beta = _beta_of(path, values, form)
-                pending.append((path, values, groups, where))
+                    beta = _beta_of(path, path.values(values), form)
+                pending.append((path, path.values(values), groups, where))
             _spot_check(op.algorithm, groups, paths)
             n_classes += 1
     if beta is None:

@@ -34,6 +34,7 @@ here (the dispatcher answers ``unknown`` for that profile before any prover runs
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from fractions import Fraction
@@ -167,7 +168,11 @@ def _empty(conds: tuple[Condition, ...]) -> bool:
             r = sp.expand(lin[j] - lam * lin[i])
             le0 = ci.rel in ("<", "<=") and (r == 0 or _sign_nonneg(-r))  # d <= 0
             ge0 = ci.rel in (">", ">=") and (r == 0 or _sign_nonneg(r))  # d >= 0
-            strict = ci.rel in ("<", ">")
+            try:  # d < 0 (> 0) also when r is strictly negative (positive), whatever c's relation
+                r_sign = None if r == 0 else sign_of(r)
+            except ValueError:
+                r_sign = None
+            strict = ci.rel in ("<", ">") or (le0 and r_sign == "neg") or (ge0 and r_sign == "pos")
             if le0 and (cj.rel == ">" or (cj.rel == ">=" and strict)):
                 return True
             if ge0 and (cj.rel == "<" or (cj.rel == "<=" and strict)):
@@ -271,6 +276,74 @@ def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> 
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Pinned(Piece):
+    """A piece whose conditions pin ``c = 0`` (``c == 0``, or ``c >= 0`` with ``-λ c >= 0``): its
+    conditions and outputs are in the chained symbols with one gap eliminated (``sub``), the
+    equality kept as ``c == 0`` and the eliminated gap's positivity added as a condition."""
+
+    sub: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+
+
+def _values_of(piece: Piece) -> list[sp.Expr]:
+    """The class's values in the chained symbols, on the piece (an eliminated gap solved)."""
+    vals = [_in_order(v, piece.order) for v in piece.order.values()]
+    sub = dict(getattr(piece, "sub", ()))
+    return [v.xreplace(sub) for v in vals] if sub else vals
+
+
+def _pinned(piece: Piece) -> Piece | None:
+    """``piece`` restricted to the equality its conditions pin, when one does and it is linear in a
+    gap with a coefficient of proved sign (the boundary piece of a clipping ``max(w, 0)``); None when
+    a condition then has a proved sign against it (no point takes the piece); else ``piece``
+    unchanged. Every check of the result holds for all positive values of the remaining
+    symbols that meet its conditions, a superset of the piece's points."""
+    conds = [Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions]
+    eqs = [c.expr for c in conds if c.rel == "=="]
+    pinned: set[int] = set()
+    signed = [(k, _logs_split(c.expr if c.rel == ">=" else -c.expr)) for k, c in enumerate(conds) if c.rel in (">=", "<=")]
+    for n, (ka, sa) in enumerate(signed):
+        for kb, sb in signed[n + 1:]:
+            ratio = sp.cancel(sb / sa) if sa != 0 else None
+            if ratio is not None and ratio.is_number and ratio.is_negative and conds[ka].expr not in eqs:
+                eqs.append(conds[ka].expr)
+                pinned |= {ka, kb}
+    if not eqs:
+        return piece
+    sub: dict[sp.Symbol, sp.Expr] = {}
+    positive: list[Condition] = []
+    for c in eqs:
+        e = _logs_split(c.xreplace(sub))
+        for g in sorted((g for g in e.free_symbols if g.name.startswith("_pd")), key=lambda g: g.name):
+            slope = sp.expand(e.diff(g))
+            rest = sp.expand(e - slope * g)
+            try:
+                slope_sign = sign_of(slope) if not slope.is_number else ("pos" if slope > 0 else "neg" if slope < 0 else None)
+            except ValueError:
+                slope_sign = None
+            if slope.has(g) or rest.has(g) or slope_sign not in ("pos", "neg"):
+                continue
+            sol = -rest / slope
+            sub = {k: v.xreplace({g: sol}) for k, v in sub.items()}
+            positive = [Condition(q.expr.xreplace({g: sol}), q.rel) for q in positive]
+            sub[g] = sol
+            positive.append(Condition(rest, ">" if slope_sign == "neg" else "<"))
+            break
+    if not sub:
+        return piece
+    kept = [Condition(c.expr.xreplace(sub), c.rel) for k, c in enumerate(conds) if k not in pinned and c.rel != "=="]
+    for c in kept:  # on the equality a condition may have a proved sign against it: no point takes the piece
+        try:
+            sign = sign_of(_logs_split(c.expr))
+        except ValueError:
+            continue
+        if sign in _CONTRADICTED_BY[c.rel]:
+            return None
+    outs = tuple(_in_order(o, piece.order).xreplace(sub) for o in piece.outputs)
+    return _Pinned(piece.order, tuple(kept + positive + [Condition(c, "==") for c in eqs]), outs, piece.path,
+                   tuple(sub.items()))
+
+
 @functools.lru_cache(maxsize=20_000)
 def _sums_to_one(total: sp.Expr) -> bool:
     """``total`` is identically 1 (memoised: the classes of one shape share their pieces)."""
@@ -319,11 +392,11 @@ def _ranking_problem(piece: Piece, weak: bool = False) -> str | None:
     return None
 
 
-def _on_simplex_at_one(order: OrderClass) -> dict[sp.Symbol, sp.Expr]:
-    """``T = 1`` and the class's scale chosen so that its entries sum to 1 (the chained symbols)."""
-    sub = _order_substitution(order)
+def _on_simplex_at_one(piece: Piece) -> dict[sp.Symbol, sp.Expr]:
+    """``T = 1`` and the class's scale chosen so that its entries sum to 1 (the chained symbols;
+    on a pinned piece, with its eliminated gap solved)."""
     a = sp.Symbol("_pa", positive=True)
-    total = sp.Add(*[sub[order.symbol(k)] * len(g) for k, g in enumerate(order.groups)]) / a
+    total = sp.Add(*_values_of(piece)) / a
     return {T: sp.Integer(1), a: 1 / sp.expand(total)}
 
 
@@ -355,7 +428,7 @@ def _identically_zero(e: sp.Expr) -> bool:
 def _identity_problem(piece: Piece) -> str | None:
     """At ``T = 1`` on the simplex every output equals its entry (identically), or no such point
     takes this piece (a condition's sign there contradicts it)."""
-    at = _on_simplex_at_one(piece.order)
+    at = _on_simplex_at_one(piece)
     for c in piece.conditions:
         c1 = _in_order(c.expr, piece.order).xreplace(at)
         try:
@@ -364,8 +437,8 @@ def _identity_problem(piece: Piece) -> str | None:
             continue
         if sign in _CONTRADICTED_BY[c.rel]:
             return None
-    for i, (o, v) in enumerate(zip(piece.outputs, piece.order.values(), strict=True)):
-        d = (_in_order(o, piece.order) - _in_order(v, piece.order)).xreplace(at)
+    for i, (o, v) in enumerate(zip(piece.outputs, _values_of(piece), strict=True)):
+        d = (_in_order(o, piece.order) - v).xreplace(at)
         if not _identically_zero(d):
             return f"at T = 1 on the simplex, output {i} = {sp.sstr(o.xreplace({T: 1}))[:160]} is not p_{i}"
     return None
@@ -384,7 +457,8 @@ def _prove_on_pieces(op: Operator, problem: Callable[[Piece], str | None], claim
         n_classes = n_pieces = 0
         for order in order_classes(Vn):
             try:
-                found = pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
+                found = [q for pc in pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
+                         if (q := _pinned(pc)) is not None]
             except (NotSymbolic, PathLimit) as exc:
                 return Outcome("unknown", "symbolic execution", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                reason_kind="unsupported", scope=scope)
@@ -471,7 +545,7 @@ def _fits_form(form: str, found: list[Piece], needs: frozenset[str]) -> tuple[sp
     prepared = []
     for piece in found:
         outs = [_in_order(o, piece.order) for o in piece.outputs]
-        ells = [_logs_split(sp.log(_in_order(v, piece.order))) for v in piece.order.values()]
+        ells = [_logs_split(sp.log(v)) for v in _values_of(piece)]
         bases = _form_bases(outs, form)
         if not bases:
             return None, f"every output of {piece.order.groups} is 0"
@@ -601,7 +675,8 @@ class FormProver:
         for Vn in sizes:
             for order in order_classes(Vn):
                 try:
-                    found += pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
+                    found += [q for pc in pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
+                              if (q := _pinned(pc)) is not None]
                 except (NotSymbolic, PathLimit) as exc:
                     return Outcome("unknown", "form of the pieces", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                    reason_kind="unsupported", scope=scope)
