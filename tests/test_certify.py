@@ -311,3 +311,15 @@ def test_certify_limit_of_a_separable_operator_is_rechecked():
     ce = certify_limit(op, p, "cold", separable_T_limit(op, p, "cold"), limit_target(p, "cold"), profile="paper")
     assert ce is not None and ce.limit == "lim_{T->0+} F_T(p) = [1/2, 1/2]"
     _rechecks(op, "boundary_cold", ce)
+
+
+def test_tie_broken_entries_compare_and_test_as_p_plus_t_d_for_small_t():
+    """Theorem V.3': an entry is (p0_i, d_i) for every comparison, its negative too, and a zero entry
+    moved by d_i > 0 is not 0 (``bool``), as p0 + t d is for small t > 0; arithmetic on it is refused."""
+    from skd.verify.certify import _TieBroken
+
+    a, b, z = _TieBroken(Q(1, 2), Q(-1)), _TieBroken(Q(1, 2), Q(1)), _TieBroken(Q(0), Q(1))
+    assert a < b and -a > -b and a != b and a > 0 and z > 0 and bool(z)
+    assert not bool(_TieBroken(Q(0), Q(0))) and _TieBroken(Q(1, 3), Q(0)) == _TieBroken(Q(1, 3), Q(0))
+    with pytest.raises(TypeError):
+        a + b

@@ -1184,6 +1184,9 @@ class _TieBroken(Fraction):
     def __neg__(self) -> _TieBroken:
         return _TieBroken(-Fraction(self.numerator, self.denominator), -self._d)
 
+    def __bool__(self) -> bool:  # a zero entry moved by d != 0 is not 0 for small t > 0
+        return self.value_key != (Fraction(0), Fraction(0))
+
     def _no_arith(self, *_: Any) -> Any:
         raise TypeError("the algorithm computes with an entry of p directly instead of ar.num(p[i])")
 

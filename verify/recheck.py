@@ -216,6 +216,9 @@ class _DirectedEntry(Fraction):
     def __neg__(self) -> _DirectedEntry:
         return _DirectedEntry(-Fraction(self.numerator, self.denominator), -self.direction)
 
+    def __bool__(self) -> bool:  # as p0 + t d for small t > 0: a zero entry with d != 0 is not 0
+        return not (self.numerator == 0 and self.direction == 0)
+
     def _refused(self, *_: Any) -> Any:
         raise TypeError("arithmetic on an entry of p outside the arithmetic")
 
