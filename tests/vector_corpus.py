@@ -58,18 +58,24 @@ def _truncate(k: int) -> Alg:
     return alg
 
 
+def _threshold(z: Sequence[Any], order: Sequence[int], ar: Any) -> tuple[Any, int]:
+    """Sparsemax's threshold ``tau`` of the logits ``z`` (visited in ``order``, largest first) and
+    the size of its support."""
+    one = ar.num(1)
+    k_best, cum_best, cum = 1, z[order[0]], None
+    for k, i in enumerate(order, start=1):
+        cum = z[i] if cum is None else cum + z[i]
+        if ar.gt(one + ar.num(k) * z[i], cum):
+            k_best, cum_best = k, cum
+    return (cum_best - one) / ar.num(k_best), k_best
+
+
 def _sparsemax_at(scale: Fraction, square_T: bool = False) -> Alg:
     def alg(p, T, ar):
         temp = T * T if square_T else T * ar.num(scale)
         order = _order(p)
-        z = {i: ar.log(ar.num(p[i])) / temp for i in order}
-        one = ar.num(1)
-        k_best, cum_best, cum = 1, z[order[0]], None
-        for k, i in enumerate(order, start=1):
-            cum = z[i] if cum is None else cum + z[i]
-            if ar.gt(one + ar.num(k) * z[i], cum):
-                k_best, cum_best = k, cum
-        tau = (cum_best - one) / ar.num(k_best)
+        z = [ar.log(ar.num(v)) / temp for v in p]
+        tau, k_best = _threshold(z, order, ar)
         support = set(order[:k_best])
         return [z[i] - tau if i in support else ar.num(0) for i in range(len(p))]
 
@@ -80,15 +86,8 @@ def _sparsemax_at(scale: Fraction, square_T: bool = False) -> Alg:
 def sparsemax_clipped_by_max(p, T, ar):
     """Sparsemax written as most users would: the threshold from the sorted logits, then
     ``max(z_i - tau, 0)`` for every entry (the clipping opens boundary pieces where z_i = tau)."""
-    order = _order(p)
     z = [ar.log(ar.num(v)) / T for v in p]
-    one = ar.num(1)
-    k_best, cum_best, cum = 1, z[order[0]], None
-    for k, i in enumerate(order, start=1):
-        cum = z[i] if cum is None else cum + z[i]
-        if ar.gt(one + ar.num(k) * z[i], cum):
-            k_best, cum_best = k, cum
-    tau = (cum_best - one) / ar.num(k_best)
+    tau, _ = _threshold(z, _order(p), ar)
     return [ar.max(v - tau, ar.num(0)) for v in z]
 
 
