@@ -559,6 +559,9 @@ def _fits_form(form: str, found: list[Piece], needs: frozenset[str]) -> tuple[sp
                     break
     if beta is None:  # on every piece the kept entries tie: the form holds for every exponent
         beta = 1 / T
+    if beta.free_symbols - {T}:  # the "exponent" moves with p: the outputs are not of the form at all
+        what = "log F_i - log F_j" if form == "power" else "F_i - F_j"
+        return None, f"the outputs are not of the {form} form ({what} is not proportional to log p_i - log p_j)"
     c, e = beta.as_coeff_exponent(T)
     if c.free_symbols or not e.is_Rational or e > 0 or not c.is_positive or sp.simplify(beta - c * T ** e) != 0:
         return None, f"the exponent {sp.sstr(beta)[:80]} is not c * T**(-k) with c > 0, k >= 0"
