@@ -46,7 +46,7 @@ from skd.operators.kinds import spec_of
 from skd.operators.symbols import T
 
 from ..outcome import LemmaFn, Outcome
-from ..signs import Sign, sign_of
+from ..signs import Sign, number_sign, sign_of
 from ..symexec import Condition, Entry, NotSymbolic, OrderClass, PathArith, PathLimit, Piece, Settle, order_classes, pieces
 from ..verdict import Step
 from .theorems import THEOREM_SCOPE
@@ -305,7 +305,7 @@ def _pinned(piece: Piece) -> Piece | None:
     for n, (ka, sa) in enumerate(signed):
         for kb, sb in signed[n + 1:]:
             ratio = sp.cancel(sb / sa) if sa != 0 else None
-            if ratio is not None and ratio.is_number and ratio.is_negative and conds[ka].expr not in eqs:
+            if ratio is not None and ratio.is_number and number_sign(ratio) == "neg" and conds[ka].expr not in eqs:
                 eqs.append(conds[ka].expr)
                 pinned |= {ka, kb}
     if not eqs:
@@ -317,8 +317,8 @@ def _pinned(piece: Piece) -> Piece | None:
         for g in sorted((g for g in e.free_symbols if g.name.startswith("_pd")), key=lambda g: g.name):
             slope = sp.expand(e.diff(g))
             rest = sp.expand(e - slope * g)
-            try:
-                slope_sign = sign_of(slope) if not slope.is_number else ("pos" if slope > 0 else "neg" if slope < 0 else None)
+            try:  # a number's sign exactly or by an Arb ball, never by SymPy's assumptions
+                slope_sign = number_sign(slope) if slope.is_number else sign_of(slope)
             except ValueError:
                 slope_sign = None
             if slope.has(g) or rest.has(g) or slope_sign not in ("pos", "neg"):
