@@ -231,8 +231,10 @@ POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None
 
 
 #: the cold and hot limits (profile paper: uniform on argmax p as T -> 0+, uniform on all V as
-#: T -> oo) on V in {2, 3}, for the entries whose well_defined holds: name -> {axiom: (holds, why;
-#: for a False cell the exact p and the exact limit of F_T(p) there, checked by the test along T)}
+#: T -> oo) on V in {2, 3}, for the entries whose well_defined holds and for the false ones whose
+#: outputs are defined (finite, real) everywhere, read literally: "F_T(p) tends to the target" (a
+#: map that is no operator may tend to a vector that is no distribution): name -> {axiom: (holds,
+#: why; for a False cell the exact p and the exact limit of F_T(p) there, checked by the test along T)}
 LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction]] | None]]] = {
     "temperature_scaling": {"boundary_cold": (True, "p^(1/T) renormalised: the argmax entries dominate", None),
                             "boundary_hot": (True, "p^(1/T) -> 1 for every entry", None)},
@@ -263,6 +265,26 @@ LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction
                            "boundary_hot": (True, "w -> 0 and softmax(log p / T) -> uniform", None)},
     "renormalised_p": {"boundary_cold": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)])),
                        "boundary_hot": (False, "F = p for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(3, 10)]))},
+    # -- maps that are no operators (well_defined false) but defined everywhere
+    "renormalised_with_a_thousandth_too_much": {
+        "boundary_cold": (False, "1001/1000 times temperature scaling: -> (1001/1000) e_argmax",
+                          ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1001, 1000), Fraction(0)])),
+        "boundary_hot": (False, "-> 1001/1000 times uniform",
+                         ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1001, 2000), Fraction(1001, 2000)]))},
+    "sparsemax_without_clipping": {
+        "boundary_hot": (True, "z = log p / T -> 0, tau -> -1/V: every entry -> 1/V", None)},
+    "truncation_without_renormalising": {
+        "boundary_cold": (False, "F = (p_max, 0, ...) for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(0)])),
+        "boundary_hot": (False, "F = (p_max, 0, ...) for every T", ([Fraction(7, 10), Fraction(3, 10)], [Fraction(7, 10), Fraction(0)]))},
+    "negative_from_V3": {
+        "boundary_cold": (False, "V = 3: the smallest entry is -1/10, the largest gets 1 + 1/10 in the limit",
+                          ([Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)], [Fraction(11, 10), Fraction(0), Fraction(-1, 10)])),
+        "boundary_hot": (False, "V = 3: (1/3 + 1/3 + 1/10, 1/3, -1/10) in the limit",
+                         ([Fraction(1, 2), Fraction(3, 10), Fraction(1, 5)], [Fraction(23, 30), Fraction(1, 3), Fraction(-1, 10)]))},
+    "large_gap_flips_sign": {
+        "boundary_cold": (False, "log(p_max / p_min) / T > 30 for small T: (1 + 1, -1) in the limit",
+                          ([Fraction(7, 10), Fraction(3, 10)], [Fraction(2), Fraction(-1)])),
+        "boundary_hot": (True, "for large T the gap condition is false: temperature scaling -> uniform", None)},
 }
 
 

@@ -904,12 +904,16 @@ def certify_limit(op: Operator, p: Sequence[Any], which: str, limit: Sequence[An
     ar = HybridArith(DISPLAY_PREC)
     with ar.active():
         try:
-            okL, okR = _check_distribution(_enclose_all(L, ar)), _check_distribution(_enclose_all(R, ar))
+            okR = _check_distribution(_enclose_all(R, ar))
         except Undecided:
-            okL = okR = None
-    if okL is not True or okR is not True:
-        note(notes, "the supplied limit or target is not a probability vector")
+            okR = None
+    if okR is not True:
+        note(notes, "the supplied target is not a probability vector")
         return None
+    # The limit itself need not be a probability vector: the axiom says "F_T(p) -> target", and a
+    # map whose outputs are no distribution (well_defined refuted) may tend to one that is none
+    # either (1.001 e_argmax, an entry -1). What certifies is the exact limit differing from the
+    # target and the enclosures of F approaching the limit, both checked below.
     if profile is not None:
         want = limit_target(P, which, profile)
         if [sp.Rational(v.numerator, v.denominator) for v in want] != list(R):

@@ -1586,42 +1586,154 @@ class _KOpaqueEntry(_KEntry):
         return _KOpaqueEntry(self.rank, -self.value, -self.sign)
 
 
+def _comparison_free_outputs(op: Any, Vn: int) -> list[sp.Expr]:
+    """The outputs of the algorithm run on ``Vn`` positive symbols with no order between them,
+    after checking that it compares nothing not settled for every positive ``p`` and ``T`` (no
+    path condition: one piece) and that they are defined there (every side condition of a
+    partial operation proved, every node continuous where defined)."""
+    syms = [sp.Symbol(f"_kq{i}", positive=True) for i in range(Vn)]
+    ar = _KArith((), {})
+    _LIVE[0] = ar
+    try:
+        res = op.algorithm([_KOpaqueEntry(0, v) for v in syms], _KVal(T, ar), ar)
+        outs = [ar.num(v).e for v in res]
+    except KernelRejection:
+        raise
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
+        raise KernelRejection(f"V = {Vn}: the algorithm fails on entries with no order ({type(exc).__name__}: "
+                              f"{str(exc)[:120]})") from None
+    finally:
+        _LIVE[0] = None
+    if ar._failure is not None:
+        raise KernelRejection(f"V = {Vn}: {ar._failure}")
+    if ar.taken:
+        raise KernelRejection(f"V = {Vn}: the algorithm makes a comparison that is not settled for every p and T "
+                              f"({sp.sstr(ar.conds[0][0])[:120]})")
+    if len(outs) != Vn:
+        raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {Vn}")
+    where = f"V = {Vn}, entries with no order"
+    for e, kind in dict.fromkeys(ar._needs):
+        if not _need_holds(e, kind, ()):
+            raise KernelRejection(f"{where}: the side condition {sp.sstr(e)[:160]} {_NEED_TEXT[kind]} of an "
+                                  "operation is not proved for every p and T")
+    for i, o in enumerate(outs):
+        _defined(o, [], f"{where}, output {i}")
+    return outs
+
+
 def _check_comparison_free(op: Any, sizes: tuple[int, ...], want: str) -> str:
     """Theorem U.0 (docs/theory/vector.md): on each declared size the algorithm, run on ``V``
     positive symbols with no order between them, compares nothing that is not settled for every
     positive ``p`` and ``T`` (no path condition: one piece), and its outputs are defined there
-    (every side condition of a partial operation proved, every node continuous where defined). So
-    ``F`` is one elementary expression, defined on the whole domain: jointly continuous. The sum
-    and the signs of the outputs are not needed (continuity is a statement about ``F`` alone)."""
+    (:func:`_comparison_free_outputs`). So ``F`` is one elementary expression, defined on the whole
+    domain: jointly continuous. The sum and the signs of the outputs are not needed (continuity is
+    a statement about ``F`` alone)."""
     for Vn in sizes:
-        syms = [sp.Symbol(f"_kq{i}", positive=True) for i in range(Vn)]
-        ar = _KArith((), {})
-        _LIVE[0] = ar
-        try:
-            res = op.algorithm([_KOpaqueEntry(0, v) for v in syms], _KVal(T, ar), ar)
-            outs = [ar.num(v).e for v in res]
-        except KernelRejection:
-            raise
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - user code
-            raise KernelRejection(f"V = {Vn}: the algorithm fails on entries with no order ({type(exc).__name__}: "
-                                  f"{str(exc)[:120]})") from None
-        finally:
-            _LIVE[0] = None
-        if ar._failure is not None:
-            raise KernelRejection(f"V = {Vn}: {ar._failure}")
-        if ar.taken:
-            raise KernelRejection(f"V = {Vn}: the algorithm makes a comparison that is not settled for every p and T "
-                                  f"({sp.sstr(ar.conds[0][0])[:120]})")
-        if len(outs) != Vn:
-            raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {Vn}")
-        where = f"V = {Vn}, entries with no order"
-        for e, kind in dict.fromkeys(ar._needs):
-            if not _need_holds(e, kind, ()):
-                raise KernelRejection(f"{where}: the side condition {sp.sstr(e)[:160]} {_NEED_TEXT[kind]} of an "
-                                      "operation is not proved for every p and T")
-        for i, o in enumerate(outs):
-            _defined(o, [], f"{where}, output {i}")
+        _comparison_free_outputs(op, Vn)
     return f"kernel (vector): theorem U.0, one expression defined for every p and T, on {want}"
+
+
+#: the hot limit of a node: ("fin", L) with L finite and defined for every positive value of the
+#: class's symbols, ("+oo", sp.oo) or ("-oo", -sp.oo); None when the limit laws do not establish it
+_Lim = tuple[str, sp.Expr]
+
+
+def _hot_limit(e: sp.Expr) -> _Lim | None:
+    """The limit of ``e`` as ``T -> oo`` for every positive value of the other symbols, by the
+    limit laws node by node (Theorem U.0, second part, docs/theory/vector.md). ``e`` is a node of
+    an output :func:`_defined` for every positive value and ``T``, so a node free of ``T`` is its
+    own finite limit. Every indeterminate form (``oo - oo``, ``0 * oo``, a sign not proved for every
+    value, ``0`` to a negative power, a logarithm or real power at a base tending to ``0``) is None,
+    never guessed: only continuity at a point of the domain and the rules for ``+-oo`` are used."""
+    if T not in e.free_symbols:
+        return ("fin", e)
+    if e == T:
+        return ("+oo", sp.oo)
+    if isinstance(e, sp.Add):
+        parts = [_hot_limit(a) for a in e.args]
+        if any(q is None for q in parts):
+            return None
+        infs = {q[0] for q in parts if q is not None and q[0] != "fin"}
+        if len(infs) > 1:
+            return None  # oo - oo
+        if infs:
+            return ("+oo", sp.oo) if infs.pop() == "+oo" else ("-oo", -sp.oo)
+        return ("fin", sp.Add(*[q[1] for q in parts if q is not None and q[0] == "fin"]))
+    if isinstance(e, sp.Mul):
+        parts = [_hot_limit(a) for a in e.args]
+        if any(q is None for q in parts):
+            return None
+        fins = [q[1] for q in parts if q is not None and q[0] == "fin"]
+        n_inf = [q[0] for q in parts if q is not None and q[0] != "fin"]
+        if not n_inf:
+            return ("fin", sp.Mul(*fins))
+        sign = -1 if n_inf.count("-oo") % 2 else 1
+        for f in fins:
+            sf = kernel_sign(f)
+            if sf not in ("pos", "neg"):
+                return None  # 0 * oo, or a sign not proved
+            sign = -sign if sf == "neg" else sign
+        return ("+oo", sp.oo) if sign > 0 else ("-oo", -sp.oo)
+    if isinstance(e, sp.Pow):
+        base, ex = e.args
+        lb = _hot_limit(base)
+        if lb is None:
+            return None
+        if T not in ex.free_symbols:
+            if not ex.is_Rational:
+                return None
+            if lb[0] == "fin":
+                if ex.is_Integer and ex >= 0:
+                    return ("fin", lb[1] ** ex)
+                sb = kernel_sign(lb[1])
+                if sb == "pos" or (ex.is_Integer and sb == "neg"):
+                    return ("fin", sp.Pow(lb[1], ex))
+                return None
+            if ex < 0:
+                return ("fin", sp.Integer(0))
+            if lb[0] == "+oo":
+                return ("+oo", sp.oo)
+            if ex.is_Integer:
+                return ("-oo", -sp.oo) if ex % 2 else ("+oo", sp.oo)
+            return None
+        le = _hot_limit(ex)
+        if lb[0] != "fin" or le is None or le[0] != "fin" or kernel_sign(lb[1]) != "pos":
+            return None  # a real power is continuous at a positive base and a finite exponent only
+        return ("fin", sp.Pow(lb[1], le[1]))
+    if isinstance(e, sp.exp):
+        la = _hot_limit(e.args[0])
+        if la is None:
+            return None
+        if la[0] == "fin":
+            return ("fin", sp.exp(la[1]))
+        return ("fin", sp.Integer(0)) if la[0] == "-oo" else ("+oo", sp.oo)
+    if isinstance(e, sp.log):
+        la = _hot_limit(e.args[0])
+        if la is None:
+            return None
+        if la[0] == "+oo":
+            return ("+oo", sp.oo)
+        if la[0] == "fin" and kernel_sign(la[1]) == "pos":
+            return ("fin", sp.log(la[1]))
+        return None
+    return None
+
+
+def _check_hot_limit_comparison_free(op: Any, sizes: tuple[int, ...], want: str) -> str:
+    """Theorem U.0, second part (docs/theory/vector.md): the algorithm is comparison-free on each
+    declared size (:func:`_comparison_free_outputs`) and the limit of every output as ``T -> oo``,
+    by the limit laws for every positive ``p`` (:func:`_hot_limit`), is exactly ``1/V``. A statement
+    about ``F`` alone: neither the sum nor the signs of the outputs are needed."""
+    for Vn in sizes:
+        for i, o in enumerate(_comparison_free_outputs(op, Vn)):
+            lim = _hot_limit(o)
+            if lim is None or lim[0] != "fin":
+                raise KernelRejection(f"V = {Vn}, output {i}: the limit laws do not give a finite limit as T -> oo "
+                                      f"for every p ({sp.sstr(o)[:160]})")
+            if not _is_identically_zero(lim[1] - sp.Rational(1, Vn)):
+                raise KernelRejection(f"V = {Vn}, output {i}: the limit as T -> oo is {sp.sstr(lim[1])[:160]}, "
+                                      f"not 1/{Vn}")
+    return f"kernel (vector): theorem U.0, one expression whose every entry tends to 1/V as T -> oo, on {want}"
 
 
 # -- entry point ---------------------------------------------------------------------------------
@@ -1669,6 +1781,11 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
             if [dict(s_.args).get("theorem") for s_ in outcome.steps if s_.check == "vector_form"] != ["U.0"]:
                 raise KernelRejection("continuity of a comparison-free algorithm is theorem U.0, cited once")
             return True, _check_comparison_free(op, checked_sizes, want)
+        if by_form and axiom == "boundary_hot" and any(dict(getattr(s_, "args", ())).get("form") == "comparison-free"
+                                                       for s_ in outcome.steps):
+            if [dict(s_.args).get("theorem") for s_ in outcome.steps if s_.check == "vector_form"] != ["U.0"]:
+                raise KernelRejection("the hot limit of a comparison-free algorithm is theorem U.0, cited once")
+            return True, _check_hot_limit_comparison_free(op, checked_sizes, want)
         if by_form:
             return True, _check_user_form(axiom, op, outcome, checked_sizes, want)
         axiom_check = _WEAK_RANKING if axiom == "ranking" and weak_ranking else _AXIOM_CHECKS[axiom]

@@ -633,6 +633,27 @@ def _comparison_free_problem(op: Operator, sizes: tuple[int, ...]) -> str | None
     return None
 
 
+def _hot_by_numbers(op: Operator, sizes: tuple[int, ...]) -> str | None:
+    """None when, in 50 digits at a few unequal ``p`` of each size, ``F_T(p)`` approaches the
+    uniform vector along ``T = 2^40, 2^400`` (closer at the second, within 1/100: slow limits such
+    as ``1/log T`` pass; a proposal only: the kernel proves the limit by the limit laws,
+    :func:`skd.verify.kernel_vector.check_vector_proof`); else what it saw."""
+    import mpmath
+
+    from skd.operators.evaluate import evaluate_mp
+
+    for Vn in sizes:
+        w = [Fraction(k + 1) for k in range(Vn)]
+        for p in ([v / sum(w) for v in w], [v * v / sum(u * u for u in w) for v in w]):
+            try:
+                far = [max(abs(f - mpmath.mpf(1) / Vn) for f in evaluate_mp(op, p, Fraction(2) ** k)) for k in (40, 400)]
+            except Exception as exc:  # noqa: BLE001 - user code; nothing proposed
+                return f"V = {Vn}: F could not be evaluated at large T ({type(exc).__name__})"
+            if not far[1] < mpmath.mpf(1) / 100 or far[1] > far[0]:
+                return f"V = {Vn}: F does not approach the uniform vector as T grows (numerically)"
+    return None
+
+
 def _settle_everywhere(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
     """A comparison decided for every positive value of its symbols (their sign), else None."""
     try:
@@ -671,6 +692,15 @@ class FormProver:
                 text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
                         "expression, defined for every p and T; theorem U.0 "
                         "(docs/theory/vector.md#user-operators-in-a-recognised-form): jointly continuous")
+                step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
+                return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
+            why.append(f"comparison-free: {problem}")
+        if self.axiom_id == "boundary_hot":
+            problem = _comparison_free_problem(op, sizes) or _hot_by_numbers(op, sizes)
+            if problem is None:
+                text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
+                        "expression, defined for every p and T, and by the limit laws every entry tends to 1/V as "
+                        "T -> oo for every p; theorem U.0 (docs/theory/vector.md#user-operators-in-a-recognised-form)")
                 step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
                 return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
             why.append(f"comparison-free: {problem}")
