@@ -4,6 +4,7 @@ true statements, undecidable candidates and inputs outside the domain."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 from fractions import Fraction as Q
 
@@ -323,3 +324,66 @@ def test_tie_broken_entries_compare_and_test_as_p_plus_t_d_for_small_t():
     assert not bool(_TieBroken(Q(0), Q(0))) and _TieBroken(Q(1, 3), Q(0)) == _TieBroken(Q(1, 3), Q(0))
     with pytest.raises(TypeError):
         a + b
+
+
+# -- Theorem V.3'': a jump where a derived comparison is an equality ------------------------------
+
+
+def _keep_at_least_mean(p, T, ar):
+    """Keep the entries at least the mean of p, power-soften, renormalise (keep_above_mean)."""
+    mean = ar.num(0)
+    for v in p:
+        mean = mean + ar.num(v)
+    mean = mean / ar.num(len(p))
+    keep = [i for i in range(len(p)) if ar.ge(ar.num(p[i]), mean)]
+    s = {i: ar.pow(ar.num(p[i]), ar.num(1) / T) for i in keep}
+    tot = ar.num(0)
+    for i in keep:
+        tot = tot + s[i]
+    return [s[i] / tot if i in s else ar.num(0) for i in range(len(p))]
+
+
+def _squared_gap_switch(p, T, ar):
+    """(1, 0, ...) where (p_0 - p_1)^2 > 0, else uniform: a jump at p_0 = p_1 that the first order
+    cannot see (the squared gap and its derivative are both 0 there)."""
+    g = ar.num(p[0]) - ar.num(p[1])
+    if ar.gt(g * g, ar.num(0)):
+        return [ar.num(1)] + [ar.num(0)] * (len(p) - 1)
+    return [ar.num(1) / ar.num(len(p))] * len(p)
+
+
+def _sqrt_of_a_gap_switch(p, T, ar):
+    """A comparison after sqrt(p_0 - p_1): not differentiable where the gap is 0."""
+    r = ar.sqrt(ar.max(ar.num(p[0]) - ar.num(p[1]), ar.num(0)))
+    if ar.gt(r, ar.num(0)):
+        return [ar.num(1)] + [ar.num(0)] * (len(p) - 1)
+    return [ar.num(1) / ar.num(len(p))] * len(p)
+
+
+@pytest.mark.parametrize("T", [Q(1), Q(2), Q(1, 3)])
+def test_a_jump_at_an_entry_equal_to_the_mean_is_certified_to_first_order_and_rechecked(T):
+    """At p0 = (1/2, 1/3, 1/6) entry 1 equals the mean; along d = (1, -1, 0) it is dropped for small
+    t > 0 (the comparison's value is 0, its derivative -1): the limit (1, 0, 0) differs from F(p0).
+    Certified (T = 2 makes the kept outputs irrational after the exact comparison) and rechecked
+    by skd recheck's own first-order arithmetic; along (-1, 1, 0) nothing jumps and nothing is
+    certified."""
+    op = vector(_keep_at_least_mean, name="keep_at_least_mean", definition="test", sizes=(3,))
+    p0 = [Q(1, 2), Q(1, 3), Q(1, 6)]
+    ce = certify_vector_discontinuity(op, p0, [Q(1), Q(-1), Q(0)], T)
+    assert ce is not None and "V.3''" in ce.certified_by and ce.lhs.decimal.startswith("1"), ce
+    _rechecks(op, "continuity", ce)
+    notes: list[str] = []
+    assert certify_vector_discontinuity(op, p0, [Q(-1), Q(1), Q(0)], T, notes=notes) is None, notes
+    # the same certificate with the direction reversed does not re-validate
+    bad = dataclasses.replace(ce, limit=ce.limit.replace("d = [1, -1, 0]", "d = [-1, 1, 0]"))
+    assert not recheck_counterexample(op, "continuity", bad)[0]
+
+
+@pytest.mark.parametrize("alg", [_squared_gap_switch, _sqrt_of_a_gap_switch])
+def test_first_order_runs_never_guess_a_comparison_equal_to_first_order_or_a_missing_derivative(alg):
+    """(p_0 - p_1)^2 at a tie is 0 with derivative 0; sqrt of a gap that is 0 has no derivative:
+    Theorem V.3'' does not apply and no discontinuity is certified from it (undecided)."""
+    op = vector(alg, name=alg.__name__.strip("_"), definition="test", sizes=(2,))
+    notes: list[str] = []
+    assert certify_vector_discontinuity(op, [Q(1, 2), Q(1, 2)], [Q(1), Q(-1)], Q(1), notes=notes) is None
+    assert notes and any("first order" in n or "t = 0" in n or "undecided" in n for n in notes), notes

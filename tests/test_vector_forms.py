@@ -36,9 +36,9 @@ KNOWN_UNDECIDED = {
 }
 
 
-#: false continuity cells whose jump sits where a derived comparison is an equality (an entry at the
-#: mean), not at a tie of entries: Theorem V.3' needs strict derived comparisons, so not refuted
-JUMPS_AT_A_DERIVED_COMPARISON = {"keep_above_mean"}
+#: false continuity cells not refuted (keep_above_mean was here: its jump sits where an entry equals
+#: the mean, a derived comparison that is an equality, refuted since Theorem V.3'' by its derivative)
+JUMPS_AT_A_DERIVED_COMPARISON: set[str] = set()
 
 
 def _refuted_and_rechecked(name, alg, axiom):

@@ -27,7 +27,9 @@ limit laws) and confirms it by enclosures along ``T_k = 2^-k`` (or ``2^k``); a l
 enclosures do not approach is refused. Continuity is refuted by one-sided limits that differ:
 :func:`certify_discontinuity_T` (exact limits in ``T``, sides confirmed by enclosures),
 :func:`certify_vector_discontinuity` (order-based vector operators: the exact directional limit
-from the order class, Theorem V.3 of docs/theory/vector.md, with strict derived comparisons) and
+from the order class, Theorem V.3 of docs/theory/vector.md, with strict derived comparisons; any
+other algorithm: entries compared as ``p0 + t d``, V.3', and a derived comparison equal at ``p0``
+decided by its derivative along ``d``, V.3'') and
 :func:`certify_discontinuity_x` (separable operators: exact one-sided limits of the score in
 ``x`` from :mod:`skd.verify.limits`, Piecewise branches chosen by one-sided limits or Taylor
 coefficients of the conditions).
@@ -1199,6 +1201,194 @@ class _TieBroken(Fraction):
     __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _no_arith  # type: ignore[assignment]  # refused on purpose
 
 
+class _Dual:
+    """``a + b t``: a value computed along ``p0 + t d`` to first order in ``t`` (Theorem V.3'',
+    docs/theory/vector.md): ``a`` its value at ``t = 0``, ``b`` its derivative there (XV numbers).
+    Only :class:`_DualArith` decides comparisons; comparing two duals directly is refused."""
+
+    __slots__ = ("a", "b")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, a: XV, b: XV) -> None:
+        self.a, self.b = a, b
+
+    @staticmethod
+    def of(v: Any) -> _Dual:
+        if isinstance(v, _Dual):
+            return v
+        if isinstance(v, _TieBroken):
+            raise TypeError("the algorithm computes with an entry of p directly instead of ar.num(p[i])")
+        return _Dual(lift(v), XV(Fraction(0)))
+
+    def __add__(self, o: Any) -> _Dual:
+        o = _Dual.of(o)
+        return _Dual(self.a + o.a, self.b + o.b)
+
+    __radd__ = __add__
+
+    def __sub__(self, o: Any) -> _Dual:
+        o = _Dual.of(o)
+        return _Dual(self.a - o.a, self.b - o.b)
+
+    def __rsub__(self, o: Any) -> _Dual:
+        return _Dual.of(o) - self
+
+    def __mul__(self, o: Any) -> _Dual:
+        o = _Dual.of(o)
+        return _Dual(self.a * o.a, self.a * o.b + self.b * o.a)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o: Any) -> _Dual:
+        o = _Dual.of(o)
+        if _exactly_zero(o.a):
+            raise Undecided("division by a value that is 0 at t = 0 (no first-order limit)")
+        return _Dual(self.a / o.a, (self.b * o.a - self.a * o.b) / (o.a * o.a))
+
+    def __rtruediv__(self, o: Any) -> _Dual:
+        return _Dual.of(o) / self
+
+    def __neg__(self) -> _Dual:
+        return _Dual(-self.a, -self.b)
+
+    def __pos__(self) -> _Dual:
+        return self
+
+    def __pow__(self, o: Any) -> _Dual:
+        return _dual_pow(self, _Dual.of(o))
+
+    def __rpow__(self, o: Any) -> _Dual:
+        return _dual_pow(_Dual.of(o), self)
+
+    def _no(self, *_: Any) -> bool:
+        raise TypeError("values are compared through ar.gt / ar.ge / ar.is_zero only")
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __bool__ = _no
+
+
+def _exactly_zero(v: XV) -> bool:
+    """``v`` is certainly 0 (an exact 0, or a ball of radius 0 at 0); False when certainly not;
+    Undecided for a ball that contains 0."""
+    if v.q is not None:
+        return v.q == 0
+    if v.ball.is_zero():
+        return True
+    if v.ball.contains(0):
+        raise Undecided(f"cannot decide whether {v.ball.str(15, radius=True)} is 0")
+    return False
+
+
+def _dual_pow(x: _Dual, y: _Dual) -> _Dual:
+    """``x**y`` to first order: ``y x**(y-1) x' + x**y log(x) y'``; at a base that is 0 at ``t = 0``
+    only a non-negative integer power is differentiable (``x`` may be ``o(t)`` and not 0)."""
+    if _exactly_zero(x.a):
+        if y.a.q is None or y.a.q.denominator != 1 or y.a.q < 0 or not _exactly_zero(y.b):
+            raise Undecided("a power of a value that is 0 at t = 0 (not differentiable there)")
+        n = int(y.a.q)
+        if n == 0:
+            return _Dual(XV(Fraction(1)), XV(Fraction(0)))
+        return _Dual(XV(Fraction(0)), x.b if n == 1 else XV(Fraction(0)))
+    v = x.a ** y.a
+    b = y.a * v / x.a * x.b
+    if not _exactly_zero(y.b):
+        b = b + v * xlog(x.a) * y.b
+    return _Dual(v, b)
+
+
+class _DualArith:
+    """The algorithm's arithmetic along ``p0 + t d`` to first order (Theorem V.3''): entries are
+    ``(p0_i, d_i)``; a derived comparison is decided by the sign of its value at ``t = 0``, or,
+    when that is exactly 0, of its derivative (the sign for all small ``t > 0``); a comparison
+    equal to first order, an operation not differentiable at its argument, or anything not
+    certain is :class:`Undecided`. Every operation failing at ``t = 0`` is Undecided too: the
+    limit along the path, not ``F(p0)``, is computed here."""
+
+    name = "dual"
+
+    def __init__(self, base: HybridArith) -> None:
+        self.base = base
+        self.prec = base.prec
+
+    def num(self, v: Any) -> _Dual:
+        if isinstance(v, _TieBroken):
+            return _Dual(XV(Fraction(v.numerator, v.denominator)), XV(v._d))
+        return _Dual.of(v)
+
+    def log(self, a: Any) -> _Dual:
+        x = self.num(a)
+        if not x.a > 0:
+            raise Undecided("log of a value not positive at t = 0")
+        return _Dual(xlog(x.a), x.b / x.a)
+
+    def exp(self, a: Any) -> _Dual:
+        x = self.num(a)
+        v = self.base.exp(x.a)
+        return _Dual(v, v * x.b)
+
+    def sqrt(self, a: Any) -> _Dual:
+        x = self.num(a)
+        if not x.a > 0:
+            raise Undecided("sqrt of a value not positive at t = 0 (not differentiable there)")
+        r = self.base.sqrt(x.a)
+        return _Dual(r, x.b / (2 * r))
+
+    def pow(self, a: Any, b: Any) -> _Dual:
+        return _dual_pow(self.num(a), self.num(b))
+
+    def func(self, name: str, a: Any) -> _Dual:
+        raise Undecided(f"ar.func({name!r}) along a direction (no derivative rule)")
+
+    @property
+    def pi(self) -> _Dual:
+        return _Dual(self.base.pi, XV(Fraction(0)))
+
+    @property
+    def e(self) -> _Dual:
+        return _Dual(self.base.e, XV(Fraction(0)))
+
+    def _sign(self, z: _Dual) -> int:
+        if _exactly_zero(z.a):
+            if _exactly_zero(z.b):
+                raise Undecided("a derived comparison is equal at t = 0 to first order")
+            return 1 if z.b > 0 else -1
+        return 1 if z.a > 0 else -1
+
+    def gt(self, a: Any, b: Any) -> bool:
+        return self._sign(self.num(a) - self.num(b)) > 0
+
+    def ge(self, a: Any, b: Any) -> bool:  # never equal for small t > 0: as gt
+        return self._sign(self.num(a) - self.num(b)) > 0
+
+    def is_zero(self, a: Any) -> bool:
+        self._sign(self.num(a))  # Undecided when 0 to first order
+        return False
+
+    def max(self, a: Any, b: Any) -> _Dual:
+        return self.num(a) if self.ge(a, b) else self.num(b)
+
+    def min(self, a: Any, b: Any) -> _Dual:
+        return self.num(b) if self.ge(a, b) else self.num(a)
+
+
+def _directional_limit(op: Operator, P: Sequence[Fraction], D: Sequence[Fraction], t: Fraction,
+                       ar: HybridArith) -> list[XV]:
+    """``lim_{s->0+} F_t(P + s D)`` of an algorithm that is not ``order_based``: Theorem V.3' (the
+    entries compare as ``P + s D``, every derived comparison strict at ``P``), else V.3'' (a derived
+    comparison equal at ``P`` decided by its derivative along ``D``). Undecided when neither
+    applies."""
+    alg = cast("Callable[..., list[Any]]", op.algorithm)
+    entries = [_TieBroken(a, b) for a, b in zip(P, D, strict=True)]
+    try:
+        return [lift(v) for v in alg(list(entries), t, HybridArith(ar.prec, strict=True))]
+    except Undecided:
+        pass
+    try:
+        out = alg(list(entries), t, _DualArith(HybridArith(ar.prec)))
+    except (NotWellDefined, ZeroDivisionError) as exc:  # at t = 0 on the path: no limit from here
+        raise Undecided(f"the path's value at t = 0 is undefined ({exc})") from None
+    return [_Dual.of(v).a for v in out]
+
+
 def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[Any], T: Any, *,
                                  values: Mapping[str, Any] | None = None, open_simplex: bool = True,
                                  notes: list[str] | None = None) -> Counterexample | None:
@@ -1234,9 +1424,8 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
         strict = HybridArith(ar.prec, strict=True)
         if order_based:
             out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(Q), t, strict)]
-        else:  # Theorem V.3' (docs/theory/vector.md): entries that compare as p0 + t d does
-            out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(
-                [_TieBroken(a, b) for a, b in zip(P, D, strict=True)], t, strict)]
+        else:  # Theorems V.3' and V.3'' (docs/theory/vector.md): entries that compare as p0 + t d
+            out = _directional_limit(op, P, D, t, ar)
         L: list[XV] = [XV(Fraction(0))] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]
@@ -1280,7 +1469,8 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
                  limit=f"lim_{{t->0+}} F_T(p + t*d), d = {_vec_str([sp.Rational(v.numerator, v.denominator) for v in D])}",
                  certified_suffix=("; one-sided limit from the order class of p + t*d ("
                                    + ("order_based operator" if order_based else
-                                      "the algorithm run with the entries compared as p + t*d for small t, Theorem V.3'")
+                                      "the algorithm run with the entries compared as p + t*d for small t, and every derived "
+                                      "comparison equal at p decided by its derivative along d, Theorems V.3' and V.3''")
                                    + f", docs/theory/vector.md); {ev}"))
 
 

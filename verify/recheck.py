@@ -14,7 +14,10 @@ with fresh arithmetic and without calling the refuter or the certifier:
   lie in their enclosures;
 * limit counterexamples: the stored exact limit is re-enclosed, the axiom's target recomputed
   from ``p`` and the profile, and ``F`` is re-evaluated along ``T_k = 2^-k`` (``2^k``), or along
-  ``T0 -+ 2^-k`` / ``p + 2^-k d`` for discontinuities, and must approach the stored limits.
+  ``T0 -+ 2^-k`` / ``p + 2^-k d`` for discontinuities, and must approach the stored limits; a
+  directional limit of a vector algorithm is recomputed with entries compared as ``p + t d``
+  (strict derived comparisons, Theorem V.3'), else to first order along ``d`` (V.3''), in this
+  module's own arithmetic.
 
 The ``reproduce`` snippet is never executed (a report is untrusted data).
 
@@ -225,6 +228,227 @@ class _DirectedEntry(Fraction):
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refused
     __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _refused
     __pow__ = __rpow__ = __abs__ = __pos__ = __float__ = __int__ = __round__ = __trunc__ = _refused  # type: ignore[assignment]
+
+
+# -- first order along a direction (Theorem V.3''), independent of the certifier's -----------------
+
+
+def _fx(v: Any) -> Any:
+    """An exact Fraction when ``v`` is one (or an int), else an Arb ball."""
+    if isinstance(v, bool):
+        raise TypeError("bool")
+    if isinstance(v, (int, Fraction)):
+        return Fraction(v)
+    if isinstance(v, flint.arb):
+        return v
+    raise TypeError(f"not a number of the recheck: {type(v).__name__}")
+
+
+def _fop(f: Any, *xs: Any) -> Any:
+    """``f`` on exact operands when all are exact (``f`` rational), else on balls."""
+    if all(isinstance(x, Fraction) for x in xs):
+        return f(*xs)
+    return f(*[_ball(x) for x in xs])
+
+
+def _fzero(v: Any) -> bool:
+    """Certainly 0 / certainly not; Undecided for a ball containing 0."""
+    if isinstance(v, Fraction):
+        return v == 0
+    if v.is_zero():
+        return True
+    if v.contains(0):
+        raise Undecided("a ball containing 0 at t = 0")
+    return False
+
+
+def _fpos(v: Any) -> bool:
+    if isinstance(v, Fraction):
+        return v > 0
+    if v > 0:
+        return True
+    if v <= 0:
+        return False
+    raise Undecided("sign of a ball at t = 0")
+
+
+class _Fwd:
+    """``v + w t`` along ``p + t d``: the value at ``t = 0`` and the derivative there."""
+
+    __slots__ = ("v", "w")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, v: Any, w: Any) -> None:
+        self.v, self.w = _fx(v), _fx(w)
+
+    @staticmethod
+    def of(x: Any) -> _Fwd:
+        if isinstance(x, _Fwd):
+            return x
+        if isinstance(x, _DirectedEntry):
+            raise TypeError("arithmetic on an entry of p outside the arithmetic")
+        return _Fwd(x, Fraction(0))
+
+    def __add__(self, o: Any) -> _Fwd:
+        o = _Fwd.of(o)
+        return _Fwd(_fop(lambda a, b: a + b, self.v, o.v), _fop(lambda a, b: a + b, self.w, o.w))
+
+    __radd__ = __add__
+
+    def __neg__(self) -> _Fwd:
+        return _Fwd(-self.v, -self.w)
+
+    def __sub__(self, o: Any) -> _Fwd:
+        return self + (-_Fwd.of(o))
+
+    def __rsub__(self, o: Any) -> _Fwd:
+        return _Fwd.of(o) + (-self)
+
+    def __mul__(self, o: Any) -> _Fwd:
+        o = _Fwd.of(o)
+        return _Fwd(_fop(lambda a, b: a * b, self.v, o.v),
+                    _fop(lambda a, b, c, d: a * d + b * c, self.v, self.w, o.v, o.w))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o: Any) -> _Fwd:
+        o = _Fwd.of(o)
+        if _fzero(o.v):
+            raise Undecided("division by a value that is 0 at t = 0")
+        return _Fwd(_fop(lambda a, b: a / b, self.v, o.v),
+                    _fop(lambda a, b, c, d: (b * c - a * d) / (c * c), self.v, self.w, o.v, o.w))
+
+    def __rtruediv__(self, o: Any) -> _Fwd:
+        return _Fwd.of(o) / self
+
+    def __pow__(self, o: Any) -> _Fwd:
+        return _fwd_pow(self, _Fwd.of(o))
+
+    def __rpow__(self, o: Any) -> _Fwd:
+        return _fwd_pow(_Fwd.of(o), self)
+
+    def _refused(self, *_: Any) -> Any:
+        raise TypeError("values compare through the arithmetic only")
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __bool__ = _refused
+
+
+def _fwd_pow(x: _Fwd, y: _Fwd) -> _Fwd:
+    if _fzero(x.v):  # x may be o(t): only a non-negative integer power is differentiable at 0
+        if not (isinstance(y.v, Fraction) and y.v.denominator == 1 and y.v >= 0 and _fzero(y.w)):
+            raise Undecided("a power of a value that is 0 at t = 0")
+        n = int(y.v)
+        return _Fwd(Fraction(1) if n == 0 else Fraction(0), x.w if n == 1 else Fraction(0))
+    try:
+        val: Any = _ExactArith().pow(x.v, y.v) if isinstance(x.v, Fraction) and isinstance(y.v, Fraction) else None
+    except (_NotExact, ZeroDivisionError):
+        val = None
+    if val is None:
+        if not _fpos(x.v):
+            raise Undecided("a real power of a value not positive at t = 0")
+        val = (_ball(y.v) * _ball(x.v).log()).exp()
+    dv = _fop(lambda n, f, a, da: n * f / a * da, y.v, val, x.v, x.w)
+    if not _fzero(y.w):
+        if not _fpos(x.v):
+            raise Undecided("a power with a moving exponent at a base not positive at t = 0")
+        dv = _fop(lambda a, b: a + b, dv, _ball(val) * _ball(x.v).log() * _ball(y.w))
+    return _Fwd(val, dv)
+
+
+class _FwdArith(Arith):
+    """The algorithm's arithmetic along ``p + t d`` to first order: a derived comparison is the
+    sign at ``t = 0``, or, where that is exactly 0, the sign of the derivative; everything else
+    that is not certain (equal to first order, not differentiable, a ball that cannot tell) is
+    Undecided."""
+
+    name = "first-order"
+
+    def __init__(self, at_point: bool = False) -> None:
+        #: at_point: evaluate F at p itself (every direction 0; two equal values compare equal),
+        #: an exact-where-rational, Arb-elsewhere evaluation of F_T(p)
+        self.at_point = at_point
+
+    def num(self, v: Any) -> _Fwd:
+        if isinstance(v, _DirectedEntry):
+            return _Fwd(Fraction(v.numerator, v.denominator), v.direction)
+        return _Fwd.of(v)
+
+    def log(self, a: Any) -> _Fwd:
+        x = self.num(a)
+        if not _fpos(x.v):
+            raise Undecided("log of a value not positive at t = 0")
+        val = Fraction(0) if x.v == 1 else _ball(x.v).log()
+        return _Fwd(val, _fop(lambda w, v: w / v, x.w, x.v))
+
+    def exp(self, a: Any) -> _Fwd:
+        x = self.num(a)
+        val = Fraction(1) if isinstance(x.v, Fraction) and x.v == 0 else _ball(x.v).exp()
+        return _Fwd(val, _fop(lambda e, w: e * w, val, x.w))
+
+    def sqrt(self, a: Any) -> _Fwd:
+        x = self.num(a)
+        if not _fpos(x.v):
+            raise Undecided("sqrt of a value not positive at t = 0")
+        return self.pow(x, Fraction(1, 2))
+
+    def pow(self, a: Any, b: Any) -> _Fwd:
+        return _fwd_pow(self.num(a), self.num(b))
+
+    def func(self, name: str, a: Any) -> _Fwd:
+        raise Undecided(f"ar.func({name!r}) along a direction")
+
+    @property
+    def pi(self) -> _Fwd:
+        return _Fwd(flint.arb.pi(), Fraction(0))
+
+    @property
+    def e(self) -> _Fwd:
+        return _Fwd(flint.arb(1).exp(), Fraction(0))
+
+    def _sign(self, z: _Fwd) -> int:
+        if _fzero(z.v):
+            if self.at_point:
+                return 0
+            if _fzero(z.w):
+                raise Undecided("a derived comparison equal at t = 0 to first order")
+            return 1 if _fpos(z.w) else -1
+        return 1 if _fpos(z.v) else -1
+
+    def gt(self, a: Any, b: Any) -> bool:
+        return self._sign(self.num(a) - self.num(b)) > 0
+
+    def ge(self, a: Any, b: Any) -> bool:  # along d never equal for small t > 0; at p maybe
+        return self._sign(self.num(a) - self.num(b)) >= 0
+
+    def is_zero(self, a: Any) -> bool:
+        return self._sign(self.num(a)) == 0
+
+    def max(self, a: Any, b: Any) -> _Fwd:
+        return self.num(a) if self.ge(a, b) else self.num(b)
+
+    def min(self, a: Any, b: Any) -> _Fwd:
+        return self.num(b) if self.ge(a, b) else self.num(a)
+
+
+def _F_first_order(op: Operator, Q: Sequence[Any], T: Fraction, vals: Mapping[str, Fraction],
+                   prec: int, at_point: bool = False) -> list[Any]:
+    """``lim_{t->0+} F_T(p + t d)`` by Theorem V.3'': the values at ``t = 0`` of the algorithm run
+    to first order (raises Undecided when the theorem does not apply). ``at_point``: ``F_T(p)``
+    itself, exact where rational and Arb elsewhere (``Q`` plain Fractions)."""
+    p = prec
+    while True:
+        try:
+            with _Ctx(p):
+                out = exact_algorithm(op, vals)(list(Q), T, _FwdArith(at_point))
+                return [_Fwd.of(v).v for v in out]
+        except (NotWellDefined, ZeroDivisionError, _NotExact) as exc:
+            if at_point:
+                raise
+            raise Undecided(f"the path is not defined at t = 0 ({exc})") from None
+        except Undecided:
+            if p >= MAX_PREC:
+                raise
+            p *= 2
 
 
 class _StrictArb(ArbArith):
@@ -1020,11 +1244,19 @@ class _Recheck:
         else:  # Theorem V.3': the entries compare as those of p + t d for small t > 0
             sigma = list(range(len(P)))
             Q = [_DirectedEntry(a, b) for a, b in zip(P, D, strict=True)]
-        out = _F_best(op, Q, t, self.vals, self.prec, strict=True)  # strict comparisons only
+        try:
+            out = _F_best(op, Q, t, self.vals, self.prec, strict=True)  # strict comparisons only
+        except Undecided:
+            if order_based:
+                raise
+            out = _F_first_order(op, Q, t, self.vals, self.prec)  # Theorem V.3'': to first order along d
         L: list[Any] = [None] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]
-        F0 = _F_best(op, P, t, self.vals, self.prec)
+        try:
+            F0 = _F_best(op, P, t, self.vals, self.prec)
+        except Undecided:  # an equality of a rational comparison after an irrational step
+            F0 = _F_first_order(op, P, t, self.vals, self.prec, at_point=True)
         i = self.index(self.ce.i, "i")
         self.mentions(statement=[f"F_T(p + t*d)_{i} != F_T(p)_{i} at T = {_fmt_q(t)}"],
                       reproduce=[_list_lit(P), _list_lit(D), _q_lit(t), f"[{i}]"])

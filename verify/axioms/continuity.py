@@ -5,7 +5,9 @@ Separable operators: proved by "the ratios g(x, T)/g(y, T) are jointly continuou
 its switching points, with exact one-sided limits (continuity in ``T`` is the prover's). Vector
 operators: tied ``p0`` along tie-breaking directions ``d`` — the exact one-sided limit along ``d``
 is ``F`` of the re-ordered vector (declared ``order_based``, Theorem V.3) or the algorithm run on
-entries that compare as those of ``p0 + t d`` (any other, Theorem V.3'; docs/theory/vector.md).
+entries that compare as those of ``p0 + t d`` (any other, Theorem V.3'; docs/theory/vector.md);
+for an algorithm that is not order-based, also structured ``p0`` where a derived comparison is an
+equality (an entry at the mean), along every ``e_j - e_i``, to first order (Theorem V.3'').
 No float margin: candidates are jumps.
 
 >>> from skd.verify.axioms import rules_for
@@ -22,12 +24,13 @@ from typing import ClassVar
 import numpy as np
 import sympy as sp
 
+from skd.operators.arith import Undecided
 from skd.operators.evaluate import eval_numpy
 from skd.operators.kinds import OperatorKind, float_env
 from skd.operators.symbols import x as X_SYM
 
 from .. import certify as C
-from ..hybrid import HoldsNote
+from ..hybrid import HoldsNote, HybridArith
 from ..outcome import Prover
 from ..provers.separable import prove_continuity
 from ..provers.theorems import FirstOf, TheoremProver
@@ -91,6 +94,62 @@ def _run_vector(s: Search) -> Counterexample | SearchLog:
                             return ce
                         s.uncertified.append(f"{s.describe(cand)}, d={tuple(map(str, d))} "
                                              f"({notes[-1] if notes else 'not certified'})")
+    if not s.op.order_based:
+        return _run_derived_boundaries(s)
+    return s.result()
+
+
+def _on_a_derived_boundary(s: Search, P: Sequence[Fraction], T: Fraction) -> bool:
+    """The algorithm at ``P`` makes a derived comparison of two equal values (or tests a value that
+    is 0): where a jump at a derived comparison can sit (Theorem V.3''). Found by the strict
+    arithmetic refusing to decide it; any other failure is not a boundary."""
+    alg = s.op.algorithm
+    if alg is None:
+        return False
+    strict = HybridArith(128, strict=True)
+    try:
+        with strict.active():
+            alg(list(P), T, strict)
+    except Undecided as exc:
+        return "non-strict" in str(exc) or "is 0 (not strict)" in str(exc)
+    except Exception:  # noqa: BLE001 - user code undefined at P: not a candidate for continuity
+        return False
+    return False
+
+
+def _run_derived_boundaries(s: Search) -> Counterexample | SearchLog:
+    """An algorithm that is not order-based may jump where a *derived* comparison is an equality
+    (an entry at the mean of p, a cumulative mass at a threshold): at each structured ``p0`` where
+    one is, along each ``e_j - e_i``, the exact one-sided limit to first order (Theorem V.3'')
+    against ``F(p0)``."""
+    s.strategies.append("p0 where a derived comparison is an equality x directions e_j - e_i (exact one-sided "
+                        "limits to first order, Theorem V.3'')")
+    for Vn in s.sizes:
+        for P in s.p_candidates(Vn):
+            for T in _TEMPS:
+                if s.late():
+                    return s.result()
+                s.candidates += 1
+                if not _on_a_derived_boundary(s, P, T):
+                    continue
+                for a in range(Vn):
+                    for b in range(Vn):
+                        if a == b:
+                            continue
+                        d = [Fraction(0)] * Vn
+                        d[a], d[b] = Fraction(1), Fraction(-1)
+                        for vals in s.values_list:
+                            gap = _direction_gap(s, P, d, T, vals)
+                            if gap is None or gap <= 1e-12:
+                                continue
+                            notes: list[str] = []
+                            s.certify_attempts += 1
+                            ce = C.certify_vector_discontinuity(s.op, P, d, T, values=vals or None,
+                                                                open_simplex=s.open_simplex, notes=notes)
+                            if ce is not None:
+                                return ce
+                            s.uncertified.append(f"{s.describe((P, (T,), vals))}, d={tuple(map(str, d))} "
+                                                 f"({notes[-1] if notes else 'not certified'})")
     return s.result()
 
 
