@@ -100,6 +100,20 @@ def keep_above_mean(p, T, ar):
     return [s[i] / tot if i in s else ar.num(0) for i in range(len(p))]
 
 
+def top_p_nine_tenths(p, T, ar):
+    """Nucleus (top-p) truncation: the largest entries until their mass reaches 9/10, power-softened
+    and renormalised."""
+    keep, mass = [], ar.num(0)
+    for i in _order(p):
+        keep.append(i)
+        mass = mass + ar.num(p[i])
+        if ar.ge(mass, ar.num(Fraction(9, 10))):
+            break
+    s = {i: ar.pow(ar.num(p[i]), ar.num(1) / T) for i in keep}
+    tot = _total([s[i] for i in keep])
+    return [s[i] / tot if i in s else ar.num(0) for i in range(len(p))]
+
+
 def mixed_with_uniform(p, T, ar):
     """(1 - w) softmax(log p / T) + w / V with w = 1 / (1 + T)."""
     s = _powers(p, T, ar)
@@ -184,6 +198,7 @@ CORPUS: list[tuple[str, Alg, bool, str]] = [
     ("sparsemax_x1/3", _sparsemax_at(Fraction(1, 3)), True, "sparsemax at temperature T/3"),
     ("sparsemax_clipped_by_max", sparsemax_clipped_by_max, True, "sparsemax(log p / T) with max(z - tau, 0)"),
     ("keep_above_mean", keep_above_mean, True, "the largest entry is always at least the mean"),
+    ("top_p_nine_tenths", top_p_nine_tenths, True, "the kept prefix is never empty"),
     ("mixed_with_uniform", mixed_with_uniform, True, "a convex combination of two distributions"),
     ("renormalised_p", renormalised_p, True, "p / sum(p)"),
     ("renormalised_with_a_thousandth_too_much", renormalised_with_a_thousandth_too_much, False,
@@ -224,6 +239,10 @@ POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None
                                  "identity": (False, "sparsemax(log p) != p", ([0.7, 0.3], 1))},
     "keep_above_mean": {"ranking": (False, "V = 3: only the largest is kept, F_1 = F_2 = 0", ([0.5, 0.3, 0.2], 1)),
                         "identity": (False, "V = 3: F = (1, 0, 0)", ([0.5, 0.3, 0.2], 1))},
+    "top_p_nine_tenths": {"ranking": (False, "V = 3: 19/20 >= 9/10 keeps the largest only, F_1 = F_2 = 0",
+                                      ([0.95, 0.03, 0.02], 1)),
+                          "identity": (False, "F_1(p) = (1, 0): the largest entry alone has mass >= 9/10",
+                                       ([0.95, 0.05], 1))},
     "mixed_with_uniform": {"ranking": (True, "(1 - w) softmax + w / V with w < 1: increasing in p", None),
                            "identity": (False, "T = 1: w = 1/2, F_0 = 0.35 + 0.25 = 0.6", ([0.7, 0.3], 1))},
     "renormalised_p": {"ranking": (True, "F = p", None), "identity": (True, "F = p", None)},
@@ -260,6 +279,11 @@ LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction
     "keep_above_mean": {"boundary_cold": (True, "the argmax entries are kept; power-softened, they dominate", None),
                         "boundary_hot": (False, "V = 2: only the larger entry is at least the mean",
                                          ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1), Fraction(0)]))},
+    "top_p_nine_tenths": {
+        "boundary_cold": (True, "V <= 9: a maximal entry is kept before the mass reaches 9/10 (a dropped one is "
+                          "smaller than a kept one); power-softened, the argmax entries dominate", None),
+        "boundary_hot": (False, "the largest entry alone has mass 19/20: F = (1, 0) for every T",
+                         ([Fraction(19, 20), Fraction(1, 20)], [Fraction(1), Fraction(0)]))},
     "mixed_with_uniform": {"boundary_cold": (False, "w = 1/(1 + T) -> 1: F -> uniform on all V",
                                              ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1, 2), Fraction(1, 2)])),
                            "boundary_hot": (True, "w -> 0 and softmax(log p / T) -> uniform", None)},
@@ -319,6 +343,11 @@ SMOOTH: dict[str, dict[str, tuple[bool, str, tuple[Any, ...] | None]]] = {
                                        ([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)],
                                         [Fraction(1, 2) + Fraction(1, 10**40), Fraction(1, 3) - Fraction(1, 10**40), Fraction(1, 6)], 1)),
                         "entropy": (True, "the kept set does not move with T: temperature scaling on it", None)},
+    "top_p_nine_tenths": {"continuity": (False, "at p = (9/10, 1/10) the largest entry alone has mass 9/10 and is "
+                                         "kept alone; just below, both are kept",
+                                         ([Fraction(9, 10), Fraction(1, 10)],
+                                          [Fraction(9, 10) - Fraction(1, 10**40), Fraction(1, 10) + Fraction(1, 10**40)], 1)),
+                          "entropy": (True, "the kept set depends on p only: temperature scaling on it", None)},
     "mixed_with_uniform": {"continuity": (True, "a convex combination of continuous maps, continuous weights", None),
                            "entropy": (False, "uniform as T -> 0+ (w -> 1), not at T = 1",
                                        ([Fraction(7, 10), Fraction(3, 10)], Fraction(1, 100), Fraction(1)))},

@@ -1463,8 +1463,8 @@ class _MpArith:
 #: users yet: only its built-in's theorems use it), per axiom: (theorem, what the kernel
 #: requires beyond the form on every piece). ``beta`` is the exponent ``c * T**(-k)`` read off the
 #: pieces (one for the whole operator); "k>0": the limits need ``beta -> oo`` as ``T -> 0+`` and
-#: ``-> 0`` as ``T -> oo``; "all": every entry kept on every piece; "prefix": the kept set holds
-#: every entry at least as large as a kept one; "T-free": no condition of a piece involves ``T``
+#: ``-> 0`` as ``T -> oo``; "all": every entry kept on every piece; "prefix": every dropped entry
+#: is smaller than some kept one (so argmax p is kept); "T-free": no condition of a piece involves ``T``
 _USER_FORMS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("power", "continuity"): ("U.1", frozenset({"all"})),
     ("power", "entropy"): ("U.1", frozenset({"T-free"})),
@@ -1563,11 +1563,10 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
         if "all" in needs and len(support) != len(values):
             raise KernelRejection(f"{where}: the entries {sorted(set(range(len(values))) - set(support))} are dropped "
                                   f"({axiom} from the {form} form needs every entry kept)")
-        if "prefix" in needs:
-            for j in support:
-                for i in set(range(len(values))) - set(support):
-                    if not (kernel_sign(_log_linear(_ell(values[j]) - _ell(values[i]))) == "pos"):
-                        raise KernelRejection(f"{where}: entry {i} is dropped but not proved smaller than the kept entry {j}")
+        if "prefix" in needs:  # a dropped entry smaller than some kept one is not maximal: argmax p is kept
+            for i in set(range(len(values))) - set(support):
+                if not any(kernel_sign(_log_linear(_ell(values[j]) - _ell(values[i]))) == "pos" for j in support):
+                    raise KernelRejection(f"{where}: entry {i} is dropped but not proved smaller than a kept entry")
     return (f"kernel (vector): theorem {theorem}, the {form} form with beta = {sp.sstr(beta)}, on {want}: "
             f"{n_classes} order classes, {len(pending)} pieces checked")
 
