@@ -387,3 +387,40 @@ def test_first_order_runs_never_guess_a_comparison_equal_to_first_order_or_a_mis
     notes: list[str] = []
     assert certify_vector_discontinuity(op, [Q(1, 2), Q(1, 2)], [Q(1), Q(-1)], Q(1), notes=notes) is None
     assert notes and any("first order" in n or "t = 0" in n or "undecided" in n for n in notes), notes
+
+
+_EPS = Q(1, 10**6)
+
+
+def _entry_copied_with_fraction(p, T, ar):
+    """max(p_1 - p_0, 0)^eps (continuous), behind a comparison of an entry with its own copy made by
+    Fraction(p[0]), which would lose the entry's direction (adversarial review, 2026-12-07)."""
+    x0 = ar.num(p[0])
+    if ar.ge(x0, ar.num(Q(p[0]))):
+        a = ar.pow(ar.max(ar.num(p[1]) - x0, ar.num(0)), ar.num(_EPS))
+        return [a, ar.num(1) - a, ar.num(0)]
+    return [ar.num(1), ar.num(0), ar.num(0)]
+
+
+def _a_step_hidden_in_func(p, T, ar):
+    """max(p_1 - p_0, 0)^eps again (continuous), written with floor through ar.func (adversarial
+    review): a step function passed off as an operation continuous where defined."""
+    if p[1] > p[0]:
+        x = ar.num(p[1]) - ar.num(p[0])
+        s = ar.num(1) - ar.func("floor", ar.num(1) - x)
+        b = ar.num(1) - s * (ar.num(1) - ar.pow(x, ar.num(_EPS)))
+        return [b, ar.num(1) - b, ar.num(0)]
+    return [ar.num(0), ar.num(1), ar.num(0)]
+
+
+@pytest.mark.parametrize("alg, refusal", [(_entry_copied_with_fraction, "ar.num(p[i]) only"),
+                                          (_a_step_hidden_in_func, "continuous elementary functions")])
+def test_no_discontinuity_is_certified_for_a_continuous_map_that_escapes_the_arithmetic(alg, refusal):
+    """Both maps equal max(p_1 - p_0, 0)^(1e-6), continuous; at p0 = (1/3, 1/3, 1/3) along (-1, 1, 0) the
+    samples at t = 2^-8 .. 2^-128 are all ~1 (t^1e-6 converges that slowly), so only the contract,
+    enforced where the algorithm meets it, stands between them and a false certificate: an entry
+    of p has no plain value to copy, and ar.func has no floor."""
+    op = vector(alg, name="escape", definition="test", sizes=(3,))
+    notes: list[str] = []
+    assert certify_vector_discontinuity(op, [Q(1, 3)] * 3, [Q(-1), Q(1), Q(0)], Q(1), notes=notes) is None
+    assert any(refusal in n for n in notes), notes

@@ -177,7 +177,8 @@ def test_kernel_vector_rejects_what_the_adversary_found(alg, words):
     with contextlib.suppress(ValueError, ZeroDivisionError, SystemExit):
         alg([Fraction(1, 3), Fraction(2, 3)], Fraction(1), MpArith(30))
     ok, msg = check_vector_proof("well_defined", op, _proved("V in {2, 3}"))
-    assert not ok and words in msg, msg
+    # (the stale value's x ** (1/2) is refused first since a fractional power written with ** is)
+    assert not ok and (words in msg or (alg is _stale_value_from_an_earlier_run and "with **" in msg)), msg
 
 
 @pytest.mark.parametrize("alg, words", [
@@ -193,7 +194,8 @@ def test_kernel_vector_rejects_what_the_adversary_found(alg, words):
 def test_kernel_vector_rejects(alg, words):
     op = _op(alg)
     ok, msg = check_vector_proof("well_defined", op, _proved("V in {2, 3}"))
-    assert not ok and words in msg, msg
+    # (the stale value's x ** (1/2) is refused first since a fractional power written with ** is)
+    assert not ok and (words in msg or (alg is _stale_value_from_an_earlier_run and "with **" in msg)), msg
     # and what a user sees (the prover, then the kernel gate) is never proved
     out = prove("well_defined", op)
     assert out.status != "proved", out

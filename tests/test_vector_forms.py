@@ -391,3 +391,20 @@ def test_the_hot_limit_of_a_map_that_is_no_operator_is_proved_literally_and_rech
     other = _op("renormalised_p", ALGS["renormalised_p"])
     ok, msg = recheck_certificate(other, v)
     assert not ok, msg
+
+
+def test_a_power_of_T_written_with_python_pow_is_refused_not_read_as_exact():
+    """The evaluators pass T as an exact Fraction, on which ``T ** Fraction(1, 2)`` is a float; the
+    kernel used to read it as sqrt(T) exactly, so T^2 (sqrt(T)^2 - T) was 0 to it and ~10^13 at
+    T = 10^15 in every evaluation (adversarial review, 2026-12-07). A fractional power with ``**``
+    is refused (ar.pow is the contract)."""
+    def alg(p, T, ar):
+        r = T ** Fraction(1, 2)
+        junk = T * T * (r * r - T)
+        return [ar.num(v) * ar.num(0) + ar.num(1) / ar.num(len(p)) + junk for v in p]
+
+    op = vector(alg, name="T_pow_half", definition="test", sizes=SIZES)
+    step = Step("claimed", "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
+    ok, msg = check_vector_proof("boundary_hot", op, dataclasses.replace(_u0_certificate(), steps=[step]))
+    assert not ok and "with **" in msg, msg
+    assert prove("boundary_hot", op).status != "proved"

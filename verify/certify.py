@@ -1149,10 +1149,12 @@ class _TieBroken(Fraction):
     computes with raw entries outside ``ar`` could compare the results without the tie-breaking."""
 
     _d: Fraction
+    _v: Fraction
 
     def __new__(cls, value: Fraction, d: Fraction) -> _TieBroken:
         self = super().__new__(cls, value)
         self._d = Fraction(d)
+        self._v = Fraction(value)
         return self
 
     def _key(self, other: Any) -> tuple[Fraction, Fraction]:
@@ -1162,9 +1164,28 @@ class _TieBroken(Fraction):
             return (Fraction(0), Fraction(0))
         raise TypeError(f"an entry of p compared with {other!r}: only entries and 0 compare exactly")
 
+    def skd_exact_value(self) -> Fraction:
+        """``p0_i``, for ``ar.num`` (:func:`skd.verify.hybrid.lift`) only."""
+        return self._v
+
     @property
     def value_key(self) -> tuple[Fraction, Fraction]:
-        return (Fraction(self.numerator, self.denominator), self._d)
+        return (self.skd_exact_value(), self._d)
+
+    # an entry is no plain number: Fraction(entry), its numerator, its text would let an algorithm
+    # compute with p0_i outside ar, where no comparison is broken as p0 + t d (and a derived one
+    # escapes Theorem V.3''); the certifier's sampling cannot be relied on to catch that
+    def _opaque(self, *_: Any) -> Any:
+        raise TypeError("an entry of p is read through ar.num(p[i]) only")
+
+    numerator = property(_opaque)
+    denominator = property(_opaque)
+    as_integer_ratio = limit_denominator = __reduce__ = __format__ = __copy__ = __deepcopy__ = _opaque  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<an entry of p: compares only>"
+
+    __str__ = __repr__
 
     def __lt__(self, o: Any) -> bool:
         return self.value_key < self._key(o)
@@ -1188,7 +1209,7 @@ class _TieBroken(Fraction):
         return hash(self.value_key)
 
     def __neg__(self) -> _TieBroken:
-        return _TieBroken(-Fraction(self.numerator, self.denominator), -self._d)
+        return _TieBroken(-self.skd_exact_value(), -self._d)
 
     def __bool__(self) -> bool:  # a zero entry moved by d != 0 is not 0 for small t > 0
         return self.value_key != (Fraction(0), Fraction(0))
@@ -1311,7 +1332,7 @@ class _DualArith:
 
     def num(self, v: Any) -> _Dual:
         if isinstance(v, _TieBroken):
-            return _Dual(XV(Fraction(v.numerator, v.denominator)), XV(v._d))
+            return _Dual(XV(v.skd_exact_value()), XV(v._d))
         return _Dual.of(v)
 
     def log(self, a: Any) -> _Dual:

@@ -306,6 +306,9 @@ def _lift_or_none(v: Any) -> XV | None:
         return v
     if isinstance(v, bool):
         return None
+    exact = getattr(v, "skd_exact_value", None)  # an entry that only compares (certify._TieBroken)
+    if exact is not None:
+        return XV(exact())
     if isinstance(v, (int, Fraction)):
         return XV(Fraction(v))
     if isinstance(v, float):
@@ -398,6 +401,10 @@ def _certainly_equal(a: XV, b: XV) -> bool:
 
 _ZERO_AT_ZERO = {"sin", "tan", "tanh", "sinh", "atan", "asin", "erf"}
 _ONE_AT_ZERO = {"cos", "cosh"}
+#: the named functions ar.func may call here: continuous where defined (what V.2, V.3' and V.3''
+#: of docs/theory/vector.md use), and differentiable (V.3'' asks their derivative of no one: its
+#: first-order arithmetic refuses ar.func)
+_CONTINUOUS_FUNCS = _ZERO_AT_ZERO | _ONE_AT_ZERO | {"acos"}
 
 
 class HybridArith(Arith):
@@ -498,6 +505,9 @@ class HybridArith(Arith):
         return zero
 
     def func(self, name: str, a: Any) -> XV:
+        if name not in _CONTINUOUS_FUNCS:  # floor, sign, ...: no theorem of the certifier is about them
+            raise TypeError(f"ar.func({name!r}): the certifier's arithmetic has the continuous elementary functions "
+                            f"{sorted(_CONTINUOUS_FUNCS)} only")
         a = lift(a)
         if a.q is not None and a.q == 0:
             if name in _ZERO_AT_ZERO:

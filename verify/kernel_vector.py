@@ -257,11 +257,16 @@ class _KVal:
 
     def __pow__(self, o: Any) -> _KVal:
         self._own()
+        exponent = self.run.num(o).e
+        if not exponent.is_Integer:  # ar.pow is the contract: the evaluators pass T as an exact
+            # Fraction, on which Python's ** with a fractional exponent is a float
+            raise _fail(f"the algorithm raises a value to the power {sp.sstr(exponent)[:40]} with ** (ar.pow is "
+                        "the arithmetic's real power)")
         return self.run.pow(self, o)
 
     def __rpow__(self, o: Any) -> _KVal:
         self._own()
-        return self.run.pow(self.run.num(o), self)
+        raise _fail("the algorithm raises a number to a derived power with ** (ar.pow is the arithmetic's real power)")
 
     def _no(self, *_: Any) -> bool:
         raise _fail("the algorithm compares or tests derived values itself (not through ar.gt / ar.ge)")

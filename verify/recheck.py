@@ -17,7 +17,10 @@ with fresh arithmetic and without calling the refuter or the certifier:
   ``T0 -+ 2^-k`` / ``p + 2^-k d`` for discontinuities, and must approach the stored limits; a
   directional limit of a vector algorithm is recomputed with entries compared as ``p + t d``
   (strict derived comparisons, Theorem V.3'), else to first order along ``d`` (V.3''), in this
-  module's own arithmetic.
+  module's own arithmetic. A stored limit in ``T`` (cold, hot, one-sided in ``T``) is *not*
+  recomputed here: approaching it along ``k = 8 .. 128`` is evidence, and a map converging like
+  ``T**(1e-6)`` would pass it with a wrong limit (found by an adversarial review with a
+  hand-supplied limit; the certifier's limits come from the limit laws, not from the caller).
 
 The ``reproduce`` snippet is never executed (a report is untrusted data).
 
@@ -176,16 +179,34 @@ class _DirectedEntry(Fraction):
     (by ``(p0_i, d_i)``); no arithmetic on the entry itself."""
 
     direction: Fraction
+    _v: Fraction
 
     def __new__(cls, value: Fraction, direction: Fraction) -> _DirectedEntry:
         self = super().__new__(cls, value)
         self.direction = Fraction(direction)
+        self._v = Fraction(value)
         return self
 
+    def plain(self) -> Fraction:
+        """``p0_i``, for this module's arithmetics' ``num`` only."""
+        return self._v
+
+    def _opaque(self, *_: Any) -> Any:  # no plain number to compute with outside ar (see certify._TieBroken)
+        raise TypeError("an entry of p is read through ar.num(p[i]) only")
+
+    numerator = property(_opaque)
+    denominator = property(_opaque)
+    as_integer_ratio = limit_denominator = __reduce__ = __format__ = __copy__ = __deepcopy__ = _opaque  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "<an entry of p: compares only>"
+
+    __str__ = __repr__
+
     def _pair(self, other: Any) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
-        mine = (Fraction(self.numerator, self.denominator), self.direction)
+        mine = (self.plain(), self.direction)
         if isinstance(other, _DirectedEntry):
-            return mine, (Fraction(other.numerator, other.denominator), other.direction)
+            return mine, (other.plain(), other.direction)
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:
             return mine, (Fraction(0), Fraction(0))
         raise TypeError(f"an entry of p compared with {other!r}")
@@ -214,13 +235,13 @@ class _DirectedEntry(Fraction):
         return not self == o
 
     def __hash__(self) -> int:  # type: ignore[override]  # consistent with __eq__ (Fraction's is by value)
-        return hash((Fraction(self.numerator, self.denominator), self.direction))
+        return hash((self.plain(), self.direction))
 
     def __neg__(self) -> _DirectedEntry:
-        return _DirectedEntry(-Fraction(self.numerator, self.denominator), -self.direction)
+        return _DirectedEntry(-self.plain(), -self.direction)
 
     def __bool__(self) -> bool:  # as p0 + t d for small t > 0: a zero entry with d != 0 is not 0
-        return not (self.numerator == 0 and self.direction == 0)
+        return not (self._v == 0 and self.direction == 0)
 
     def _refused(self, *_: Any) -> Any:
         raise TypeError("arithmetic on an entry of p outside the arithmetic")
@@ -370,7 +391,7 @@ class _FwdArith(Arith):
 
     def num(self, v: Any) -> _Fwd:
         if isinstance(v, _DirectedEntry):
-            return _Fwd(Fraction(v.numerator, v.denominator), v.direction)
+            return _Fwd(v.plain(), v.direction)
         return _Fwd.of(v)
 
     def log(self, a: Any) -> _Fwd:
@@ -455,6 +476,9 @@ class _StrictArb(ArbArith):
     """Arb balls where a derived comparison of two equal (exact) values, or a test for 0 of a
     value that is 0, is undecided."""
 
+    def num(self, v: Any) -> Any:
+        return super().num(v.plain() if isinstance(v, _DirectedEntry) else v)
+
     def is_zero(self, a: Any) -> bool:
         if super().is_zero(a):
             raise Undecided("a derived value tested for 0 is 0 (not strict)")
@@ -472,6 +496,9 @@ class _StrictArb(ArbArith):
 
 
 class _StrictExact(_ExactArith):
+    def num(self, v: Any) -> Fraction:
+        return v.plain() if isinstance(v, _DirectedEntry) else super().num(v)
+
     def is_zero(self, a: Fraction) -> bool:
         if a == 0:
             raise Undecided("a derived value tested for 0 is 0 (not strict)")
