@@ -33,9 +33,6 @@ KNOWN_UNDECIDED = {
     # the pieces are found on the positive cone, not on the simplex: with two tied entries of mass
     # >= 9/10 (possible for positive numbers, not for p summing to 1) one is dropped, though tied
     ("top_p_nine_tenths", "boundary_cold"): "not proved smaller than a kept entry",
-    # the gap condition log(p_max / p_min) / T > 30 opens a piece of no form; it is false for
-    # large T at every p (an eventually empty piece), which no prover uses yet
-    ("large_gap_flips_sign", "boundary_hot"): "recognised form",
 }
 
 
@@ -408,3 +405,38 @@ def test_a_power_of_T_written_with_python_pow_is_refused_not_read_as_exact():
     ok, msg = check_vector_proof("boundary_hot", op, dataclasses.replace(_u0_certificate(), steps=[step]))
     assert not ok and "with **" in msg, msg
     assert prove("boundary_hot", op).status != "proved"
+
+
+# -- U.1 (4): pieces empty for all large T do not count for the hot limit -----------------------------
+
+
+def _switch_at(condition):
+    """One-hot on the largest entry where ``condition(T, ar)`` holds, temperature scaling elsewhere."""
+    def alg(p, T, ar):
+        if condition(T, ar):
+            top = sorted(range(len(p)), key=lambda i: (-p[i], i))[0]
+            return [ar.num(1) if i == top else ar.num(0) for i in range(len(p))]
+        return _ts(p, T, ar)
+
+    return alg
+
+
+_EVENTUAL_CASES = [
+    ("one-hot while 1/T > 1/10: empty for T > 10", lambda T, ar: ar.gt(ar.num(1) / T, ar.num(Fraction(1, 10))), True),
+    ("one-hot while T > 10: the other piece is the empty one", lambda T, ar: ar.gt(T, ar.num(10)), False),
+    ("one-hot while 1/T > 0: the limit 0 does not contradict > 0", lambda T, ar: ar.gt(ar.num(1) / T, ar.num(0)), False),
+    ("one-hot while sin(T) > 0: no limit", lambda T, ar: ar.gt(ar.func("sin", T), ar.num(0)), False),
+]
+
+
+@pytest.mark.parametrize("label, condition, holds", _EVENTUAL_CASES, ids=[c[0] for c in _EVENTUAL_CASES])
+def test_the_hot_limit_leaves_out_only_pieces_whose_condition_fails_for_all_large_T(label, condition, holds):
+    """A piece is left out of U.1's hot limit only when the limit laws show one of its conditions
+    false for all large T at every p of its class; otherwise the one-hot piece is checked and
+    refused (entries dropped). Where the cell is true it is proved, and the proof says what it left
+    out; where false it is never proved."""
+    op = vector(_switch_at(condition), name="switch", definition=label, sizes=SIZES)
+    out = prove("boundary_hot", op)
+    assert (out.status == "proved") is holds, out
+    if holds:
+        assert "false for all large T" in out.steps[-1].text, out.steps[-1].text

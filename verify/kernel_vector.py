@@ -77,7 +77,7 @@ import sympy as sp
 
 from skd.operators.symbols import T
 
-from .kernel import KernelRejection
+from .kernel import KernelRejection, kernel_defined
 from .kernel import kernel_sign as _kernel_sign_uncached
 
 __all__ = ["check_vector_proof", "MAX_PATHS_PER_CLASS"]
@@ -725,11 +725,9 @@ def _need_holds(e: sp.Expr, kind: str, conds: tuple[tuple[sp.Expr, str], ...]) -
     return _matches(e, conds, (">", ">="), ("<", "<="))
 
 
-def _check_piece(path: _Path, where: str) -> None:
-    """Definedness, sum 1 and entries ``>= 0`` on one piece. Each check is a pure function of
-    its expressions and the path's conditions, memoised: the classes of one shape share most of
-    their pieces when the algorithm treats the entries alike (entmax15, V = 5: 114 distinct
-    pieces among 4451), and a memo hit is the answer the check gave to the same question."""
+def _check_defined(path: _Path, where: str) -> None:
+    """Every side condition of the piece's partial operations holds on it, and every output is a
+    finite real expression there (what ranking needs of ``F``: its values, not a distribution)."""
     conds = tuple(path.conds)
     for e, kind in dict.fromkeys(path.needs):  # each side condition once, in order
         if not _need_holds(e, kind, conds):
@@ -737,6 +735,15 @@ def _check_piece(path: _Path, where: str) -> None:
                                   "is not proved on this path")
     for i, o in enumerate(path.outs):
         _defined(o, path.conds, f"{where}, output {i}")
+
+
+def _check_piece(path: _Path, where: str) -> None:
+    """Definedness, sum 1 and entries ``>= 0`` on one piece. Each check is a pure function of
+    its expressions and the path's conditions, memoised: the classes of one shape share most of
+    their pieces when the algorithm treats the entries alike (entmax15, V = 5: 114 distinct
+    pieces among 4451), and a memo hit is the answer the check gave to the same question."""
+    conds = tuple(path.conds)
+    _check_defined(path, where)
     problem = _sum_problem(sp.Add(*path.outs))
     if problem is not None:
         raise KernelRejection(f"{where}: the outputs do not sum to 1 (numerator {problem})")
@@ -1531,13 +1538,16 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
         raise KernelRejection(f"{axiom} from the {form} form is theorem {theorem}, the certificate cites {args.get('theorem')!r}")
     pending: list[tuple[_Path, list[sp.Expr], tuple[tuple[int, ...], ...], str]] = []
     beta: sp.Expr | None = None
-    n_classes = 0
+    n_classes = n_skipped = 0
     for Vn in sizes:
         for groups in _ordered_partitions(tuple(range(Vn))):
             values, _ = _class_values(groups)
             paths = _paths(op.algorithm, groups)
             for j, path in enumerate(paths):
                 where = f"V = {Vn}, class {groups}, path {j}"
+                if axiom == "boundary_hot" and _eventually_empty(path):
+                    n_skipped += 1  # off the piece for all large T at every p of the class (U.1, 4)
+                    continue
                 _check_piece(path, where)
                 if beta is None:
                     beta = _beta_of(path, path.values(values), form)
@@ -1572,8 +1582,9 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
             for i in set(range(len(values))) - set(support):
                 if not any(kernel_sign(_log_linear(_ell(values[j]) - _ell(values[i]))) == "pos" for j in support):
                     raise KernelRejection(f"{where}: entry {i} is dropped but not proved smaller than a kept entry")
+    skipped = f" ({n_skipped} pieces empty for all large T)" if n_skipped else ""
     return (f"kernel (vector): theorem {theorem}, the {form} form with beta = {sp.sstr(beta)}, on {want}: "
-            f"{n_classes} order classes, {len(pending)} pieces checked")
+            f"{n_classes} order classes, {len(pending)} pieces checked{skipped}")
 
 
 class _KOpaqueEntry(_KEntry):
@@ -1642,19 +1653,23 @@ def _check_comparison_free(op: Any, sizes: tuple[int, ...], want: str) -> str:
 _Lim = tuple[str, sp.Expr]
 
 
-def _hot_limit(e: sp.Expr) -> _Lim | None:
+def _hot_limit(e: sp.Expr, free_defined: Callable[[sp.Expr], bool] | None = None) -> _Lim | None:
     """The limit of ``e`` as ``T -> oo`` for every positive value of the other symbols, by the
     limit laws node by node (Theorem U.0, second part, docs/theory/vector.md). ``e`` is a node of
     an output :func:`_defined` for every positive value and ``T``, so a node free of ``T`` is its
     own finite limit. Every indeterminate form (``oo - oo``, ``0 * oo``, a sign not proved for every
     value, ``0`` to a negative power, a logarithm or real power at a base tending to ``0``) is None,
-    never guessed: only continuity at a point of the domain and the rules for ``+-oo`` are used."""
+    never guessed: only continuity at a point of the domain and the rules for ``+-oo`` are used.
+    ``free_defined``: for a node not known to be defined (a path condition of a piece that is not
+    checked), the test each node free of ``T`` must pass."""
     if T not in e.free_symbols:
+        if free_defined is not None and not free_defined(e):
+            return None
         return ("fin", e)
     if e == T:
         return ("+oo", sp.oo)
     if isinstance(e, sp.Add):
-        parts = [_hot_limit(a) for a in e.args]
+        parts = [_hot_limit(a, free_defined) for a in e.args]
         if any(q is None for q in parts):
             return None
         infs = {q[0] for q in parts if q is not None and q[0] != "fin"}
@@ -1664,7 +1679,7 @@ def _hot_limit(e: sp.Expr) -> _Lim | None:
             return ("+oo", sp.oo) if infs.pop() == "+oo" else ("-oo", -sp.oo)
         return ("fin", sp.Add(*[q[1] for q in parts if q is not None and q[0] == "fin"]))
     if isinstance(e, sp.Mul):
-        parts = [_hot_limit(a) for a in e.args]
+        parts = [_hot_limit(a, free_defined) for a in e.args]
         if any(q is None for q in parts):
             return None
         fins = [q[1] for q in parts if q is not None and q[0] == "fin"]
@@ -1680,7 +1695,7 @@ def _hot_limit(e: sp.Expr) -> _Lim | None:
         return ("+oo", sp.oo) if sign > 0 else ("-oo", -sp.oo)
     if isinstance(e, sp.Pow):
         base, ex = e.args
-        lb = _hot_limit(base)
+        lb = _hot_limit(base, free_defined)
         if lb is None:
             return None
         if T not in ex.free_symbols:
@@ -1700,19 +1715,19 @@ def _hot_limit(e: sp.Expr) -> _Lim | None:
             if ex.is_Integer:
                 return ("-oo", -sp.oo) if ex % 2 else ("+oo", sp.oo)
             return None
-        le = _hot_limit(ex)
+        le = _hot_limit(ex, free_defined)
         if lb[0] != "fin" or le is None or le[0] != "fin" or kernel_sign(lb[1]) != "pos":
             return None  # a real power is continuous at a positive base and a finite exponent only
         return ("fin", sp.Pow(lb[1], le[1]))
     if isinstance(e, sp.exp):
-        la = _hot_limit(e.args[0])
+        la = _hot_limit(e.args[0], free_defined)
         if la is None:
             return None
         if la[0] == "fin":
             return ("fin", sp.exp(la[1]))
         return ("fin", sp.Integer(0)) if la[0] == "-oo" else ("+oo", sp.oo)
     if isinstance(e, sp.log):
-        la = _hot_limit(e.args[0])
+        la = _hot_limit(e.args[0], free_defined)
         if la is None:
             return None
         if la[0] == "+oo":
@@ -1721,6 +1736,28 @@ def _hot_limit(e: sp.Expr) -> _Lim | None:
             return ("fin", sp.log(la[1]))
         return None
     return None
+
+
+#: a path condition ``c rel 0`` is false for all large T when c's hot limit is (by its sign):
+_EVENTUALLY_FALSE = {">": ("neg", "-oo"), ">=": ("neg", "-oo"), "<": ("pos", "+oo"), "<=": ("pos", "+oo"),
+                     "==": ("pos", "neg", "+oo", "-oo"), "!=": ()}
+
+
+def _eventually_empty(path: _Path) -> bool:
+    """Some condition of the piece is false, at every point of the class, for all large ``T``:
+    its limit as ``T -> oo`` (:func:`_hot_limit`, every node free of ``T`` proved defined for every
+    positive value) has the sign that contradicts it. Then for each ``p`` of the class, ``(p, T)``
+    is off the piece once ``T`` is large enough, and the hot limit does not see the piece."""
+    for c, rel in path.conds:
+        if T not in c.free_symbols:
+            continue
+        lim = _hot_limit(c, kernel_defined)
+        if lim is None:
+            continue
+        sign = lim[0] if lim[0] != "fin" else kernel_sign(lim[1])
+        if sign in _EVENTUALLY_FALSE[rel]:
+            return True
+    return False
 
 
 def _check_hot_limit_comparison_free(op: Any, sizes: tuple[int, ...], want: str) -> str:
@@ -1798,7 +1835,9 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
             for groups in _ordered_partitions(tuple(range(Vn))):
                 paths = _paths(op.algorithm, groups)
                 for j, path in enumerate(paths):
-                    _check_piece(path, f"V = {Vn}, class {groups}, path {j}")
+                    # ranking is a statement about the values of F: defined on the piece suffices
+                    # (a map that is no distribution may still rank); the others need a distribution
+                    (_check_defined if axiom == "ranking" else _check_piece)(path, f"V = {Vn}, class {groups}, path {j}")
                     axiom_check(path, groups, f"V = {Vn}, class {groups}, path {j}")
                 _spot_check(op.algorithm, groups, paths)
                 n_classes += 1

@@ -331,9 +331,13 @@ def _prove_with_lemmas(axiom_id: str, op: Operator, profile: Profile | None) -> 
     out = _prove(axiom_id, op, profile)
     rules = rules_for(axiom_id)
     by_form = any(s.check == "vector_form" for s in out.steps)
-    if not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out) or by_form or not _is_open(profile):
+    vector_ranking = op.kind == OperatorKind.VECTOR and axiom_id == "ranking"
+    if (not rules.needs_positive_score or out.status != "proved" or is_by_theorem(out) or by_form or vector_ranking
+            or not _is_open(profile)):
         # a proof by theorem carries its own definedness, for every V (the kernel re-checks it);
-        # so does a proof by form (docs/theory/vector.md, U.1/U.2: every piece defined, re-checked);
+        # so does a proof by form (docs/theory/vector.md, U.1/U.2: every piece defined, re-checked)
+        # and a vector operator's ranking on its pieces (the kernel proves each piece defined; the
+        # ranking of F's values needs no distribution: no normaliser whose sign could reverse it);
         # a closed-simplex proof rests on the axiom's open-simplex proof, which carries its own
         # lemmas, and Theorem C's check proves g(0, T, V) >= 0 and g > 0 on (0, 1] itself
         return out
