@@ -29,10 +29,9 @@ ALGS = {name: alg for name, alg, _, _ in CORPUS}
 SIZES = (2, 3)
 
 #: true cells not proved today, and the reason the verdict gives (a change here is news)
-KNOWN_UNDECIDED = {
-    # the pieces are found on the positive cone, not on the simplex: with two tied entries of mass
-    # >= 9/10 (possible for positive numbers, not for p summing to 1) one is dropped, though tied
-    ("top_p_nine_tenths", "boundary_cold"): "not proved smaller than a kept entry",
+KNOWN_UNDECIDED: dict[tuple[str, str], str] = {
+    # (top_p_nine_tenths's cold limit was here until a comparison of a mass with 9/10 was decided on
+    # the class's part of the simplex: two tied entries cannot carry 9/10 alone there)
 }
 
 
@@ -440,3 +439,37 @@ def test_the_hot_limit_leaves_out_only_pieces_whose_condition_fails_for_all_larg
     assert (out.status == "proved") is holds, out
     if holds:
         assert "false for all large T" in out.steps[-1].text, out.steps[-1].text
+
+
+# -- comparisons decided on the class's part of the simplex ----------------------------------------
+
+
+def _after_mass(rel, threshold):
+    """Temperature scaling where ``p_0 + p_1  rel  threshold``, an entry -1 elsewhere (no distribution)."""
+    def alg(p, T, ar):
+        mass = ar.num(p[0]) + ar.num(p[1])
+        holds = ar.ge(mass, ar.num(threshold)) if rel == ">=" else ar.gt(mass, ar.num(threshold))
+        if holds:
+            return _ts(p, T, ar)
+        return [ar.num(2)] + [ar.num(-1)] + [ar.num(0)] * (len(p) - 2)
+
+    return alg
+
+
+@pytest.mark.parametrize("rel, threshold, sizes, holds", [
+    (">=", 1, (2,), True),                  # p_0 + p_1 = 1 on the simplex: the other branch is no path
+    (">=", Fraction(9, 10), (2,), True),
+    (">", 1, (2,), False),                  # 1 > 1 is false on the simplex: the -1 branch is taken
+    (">=", Fraction(9, 10), (3,), False),   # p_0 + p_1 < 9/10 at p = (1/3, 1/3, 1/3): taken
+])
+def test_a_comparison_of_a_mass_is_decided_on_the_simplex_and_only_there(rel, threshold, sizes, holds):
+    """Pieces are found on the positive cone of each order class; a comparison the class does not
+    decide (a mass against a number) is decided on the class's part of the simplex when its sign is
+    the same at every point there (prover and kernel, each its own). A branch some point of the
+    simplex takes is never dropped: then the entry -1 is found and well_defined is not proved."""
+    op = vector(_after_mass(rel, threshold), name="mass", definition="test", sizes=sizes)
+    out = prove("well_defined", op)
+    assert (out.status == "proved") is holds, out
+    ok, msg = check_vector_proof("well_defined", op, dataclasses.replace(out, status="proved",
+                                                                          scope="V in {" + str(sizes[0]) + "}"))
+    assert ok is holds, msg

@@ -291,7 +291,13 @@ class _KArith:
 
     name = "symbolic"
 
-    def __init__(self, script: Sequence[bool], settled: dict[Any, bool | None] | None = None) -> None:
+    def __init__(self, script: Sequence[bool], settled: dict[Any, bool | None] | None = None,
+                 simplex: dict[sp.Symbol, sp.Expr] | None = None) -> None:
+        #: the class's scale on the simplex (``a -> 1 / W``: the values sum to 1), for comparisons
+        #: the class alone does not decide (a mass against 9/10); None: the class alone
+        self.simplex = simplex
+        #: whether a comparison was decided on the simplex only (the spot check then samples there)
+        self.used_simplex = False
         self.script = tuple(script)
         self.taken: list[bool] = []
         self.conds: list[tuple[sp.Expr, str]] = []
@@ -367,6 +373,12 @@ class _KArith:
         key = (d, rel, tuple(self.conds))
         if key not in self.settled:
             self.settled[key] = _settle(d, rel, key[2])
+            if self.settled[key] is None and self.simplex is not None:
+                self.settled[key] = _settle_on_simplex(d, rel, self.simplex)
+                if self.settled[key] is not None:
+                    self.settled[("simplex", key)] = True
+        if ("simplex", key) in self.settled:
+            self.used_simplex = True
         if self.settled[key] is not None:
             return bool(self.settled[key])  # the other branch is proved empty: not a path
         k = len(self.taken)
@@ -411,6 +423,70 @@ def _settle(d: sp.Expr, rel: str, conds: tuple[tuple[sp.Expr, str], ...]) -> boo
     if rel in (">", ">="):
         return _implied(d, rel, conds)
     return None
+
+
+#: a comparison decided on the simplex only when at most this many gaps remain in it
+_SIMPLEX_MAX_GAPS = 4
+
+
+def _settle_on_simplex(d: sp.Expr, rel: str, simplex: dict[sp.Symbol, sp.Expr]) -> bool | None:
+    ((a, inv_w),) = simplex.items()
+    return _settle_on_simplex_memo(d, rel, a, inv_w)
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _settle_on_simplex_memo(d: sp.Expr, rel: str, a: sp.Symbol, inv_w: sp.Expr) -> bool | None:
+    """``d rel 0`` decided on the class's part of the open simplex: the scale ``a`` replaced by
+    ``1 / W`` (``W`` the sum of the values over ``a``), the sign proved for every gap. Only for a
+    comparison without logarithms that involves the scale (a mass against a number). Every axiom
+    is a statement about the open simplex, so a branch no point of it takes is no path."""
+    if d.has(sp.log) or a not in d.free_symbols:
+        return None
+    if sp.expand(d.xreplace({a: 2 * a}) - 2 * d) == 0:  # homogeneous in the scale: the simplex adds nothing
+        return None
+    ds = d.xreplace({a: inv_w})
+    # (most such comparisons depend on the gaps: no proof to look for; and with more than two gaps
+    # the sign rules on these rational functions of exponentials are slow and rarely succeed)
+    if len(ds.free_symbols) > _SIMPLEX_MAX_GAPS or _takes_both_signs(ds):
+        return None
+    # one fraction: the sign of its expanded numerator (a mass against a number: a sum of
+    # exponentials of gaps with coefficients) times its denominator's (a power of W > 0)
+    num, den = sp.fraction(sp.together(ds))
+    num = sp.expand(num)
+    signs = []
+    for part in (num, den):
+        sg = "zero" if part == 0 else kernel_sign(part)
+        if sg is None and not part.has(sp.log):
+            sg = _sign_in_gaps(part)
+        if sg is None:
+            return None
+        signs.append(sg)
+    if signs[1] not in ("pos", "neg"):
+        return None
+    sign = signs[0] if signs[1] == "pos" or signs[0] == "zero" else {"pos": "neg", "neg": "pos"}[signs[0]]
+    return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
+
+
+def _takes_both_signs(e: sp.Expr) -> bool:
+    """``e`` is certainly positive at one point of its symbols and certainly negative at another
+    (30-digit values at small and at large gaps): no sign holds for all of them. Only ever used to
+    skip a search for a sign, never to decide one."""
+    syms = sorted(e.free_symbols, key=lambda x: x.name)
+    seen = set()
+    levels = (sp.Rational(1, 20), sp.Rational(1, 2), sp.Integer(2), sp.Integer(8))
+    with mpmath.workdps(30):
+        for j in range(8):
+            memo: dict[sp.Expr, Any] = {x: mpmath.mpf(levels[(j + k * (j // 4 + 1)) % 4].p) / levels[(j + k * (j // 4 + 1)) % 4].q
+                                        for k, x in enumerate(syms)}
+            try:
+                v = _mp_value(e, memo)
+            except (TypeError, ValueError, ArithmeticError, KeyError):
+                return False
+            if isinstance(v, mpmath.mpf) and abs(v) > mpmath.mpf(10) ** -20:
+                seen.add(bool(v > 0))
+            if len(seen) == 2:
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=_MEMO_MAX)
@@ -503,17 +579,31 @@ def _class_values(groups: tuple[tuple[int, ...], ...]) -> tuple[list[sp.Expr], l
     return [vals[i] for i in range(len(vals))], [a, *ds]
 
 
-def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> list[_Path]:
-    values, _ = _class_values(groups)
+class _PathList(list["_Path"]):
+    """The paths of a class; ``on_simplex``: a comparison was decided on the class's part of the
+    simplex only, so the paths cover that part (what every axiom is about), not the whole class."""
+
+    on_simplex = False
+
+
+def _simplex_scale(values: Sequence[sp.Expr], a: sp.Symbol) -> dict[sp.Symbol, sp.Expr]:
+    """``a -> 1 / W``: the class's values (``a`` times exponentials of gaps) then sum to 1."""
+    W = sp.Add(*[v / a for v in values])
+    return {a: 1 / W}
+
+
+def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
+    values, syms = _class_values(groups)
     rank = {i: k for k, g in enumerate(groups) for i in g}
-    out: list[_Path] = []
+    out = _PathList()
     pending: list[tuple[bool, ...]] = [()]
     settled: dict[Any, bool | None] = {}
+    simplex = _simplex_scale(values, syms[0])
     while pending:
         if len(out) >= MAX_PATHS_PER_CLASS:
             raise KernelRejection(f"more than {MAX_PATHS_PER_CLASS} paths on the order class {groups}")
         script = pending.pop()
-        ar = _KArith(script, settled)
+        ar = _KArith(script, settled, simplex)
         entries = [_KEntry(rank[i], values[i]) for i in range(len(values))]
         _LIVE[0] = ar
         try:
@@ -532,6 +622,7 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> list[_Path]:
         for k in range(len(script), len(ar.taken)):
             pending.append((*ar.taken[:k], not ar.taken[k]))
         out.append(_on_its_equalities(_Path(ar.conds, outs, list(ar._needs))))
+        out.on_simplex = out.on_simplex or ar.used_simplex
     return out
 
 
@@ -1340,10 +1431,11 @@ def _spot_check(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequ
     there) does not count: the fallback points are tried instead, and if none of them compares a
     piece either, the class is rejected (a guard that compares nothing is switched off)."""
     fallbacks = list(_FALLBACK_POINTS)
+    on_simplex = bool(getattr(paths, "on_simplex", False))
     for spot in _SPOT_POINTS:
         candidates = [spot]
         while candidates:
-            if _spot_compare(algorithm, groups, paths, *candidates.pop(0)):
+            if _spot_compare(algorithm, groups, paths, *candidates.pop(0), on_simplex=on_simplex):
                 break
             if not fallbacks:
                 raise KernelRejection(f"the spot check compares no piece of {groups}: at every point tried, each piece "
@@ -1352,13 +1444,16 @@ def _spot_check(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequ
 
 
 def _spot_compare(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Sequence[_Path],
-                  a: sp.Rational, gap: Any, t: sp.Rational) -> bool:
+                  a: sp.Rational, gap: Any, t: sp.Rational, on_simplex: bool = False) -> bool:
     """One spot point: True when a piece was compared there (and agreed), False when every piece
-    was too close to a boundary to say; a disagreement or a failure is a rejection."""
+    was too close to a boundary to say; a disagreement or a failure is a rejection. ``on_simplex``:
+    the scale is the one that makes the values sum to 1 (the paths cover the simplex's part)."""
     values, syms = _class_values(groups)
     point = {syms[0]: a, T: t}
     for k, s in enumerate(syms[1:]):
         point[s] = gap(k)
+    if on_simplex:
+        point[syms[0]] = sp.Integer(1) / sp.N(sp.Add(*[v / syms[0] for v in values]).xreplace(point), 60)
     with mpmath.workdps(40):
         p = [mpmath.mpf(str(sp.N(v.xreplace(point), 45))) for v in values]
         try:
@@ -1367,7 +1462,8 @@ def _spot_compare(algorithm: Any, groups: tuple[tuple[int, ...], ...], paths: Se
             raise KernelRejection(f"the algorithm fails in 40-digit arithmetic at a point of {groups} "
                                   f"({type(exc).__name__}: {str(exc)[:120]})") from None
         # each distinct subexpression once (the pieces of a class share most of them)
-        memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q for k, v in point.items()}
+        memo: dict[sp.Expr, Any] = {k: mpmath.mpf(v.p) / v.q if v.is_Rational else mpmath.mpf(str(v))
+                                    for k, v in point.items()}
         unsure = False
         for path in paths:
             signs = [_mp_value(c, memo) for c, _ in path.conds]

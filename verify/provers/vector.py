@@ -210,16 +210,49 @@ def _settler(order: OrderClass) -> Settle:
 
     seen: dict[tuple[sp.Expr, str, tuple[Condition, ...]], bool | None] = {}
 
+    a = sp.Symbol("_pa", positive=True)
+    scale = {a: 1 / sp.Add(*[_in_order(v, order) / a for v in order.values()])}
+
     def settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
         # the paths of a class replay the same prefixes: each comparison is settled once per class,
         # and once in all, in the chained symbols, for the classes whose questions coincide there
         key = (d, rel, conditions)
         if key not in seen:
-            seen[key] = _settle_chained(_in_order(d, order), rel,
+            chained = _in_order(d, order)
+            seen[key] = _settle_chained(chained, rel,
                                         tuple(Condition(_in_order(c.expr, order), c.rel) for c in conditions))
+            if (seen[key] is None and not chained.has(sp.log) and a in chained.free_symbols
+                    and sp.expand(chained.xreplace({a: 2 * a}) - 2 * chained) != 0):  # (homogeneous: nothing to gain)
+                seen[key] = _settle_on_simplex(chained.xreplace(scale), rel)
         return seen[key]
 
     return settle
+
+
+@functools.lru_cache(maxsize=20_000)
+def _settle_on_simplex(e: sp.Expr, rel: str) -> bool | None:
+    """``e rel 0`` with the class's scale fixed so that its values sum to 1 (every axiom is about
+    the open simplex: a branch none of its points takes is no path), by the sign rules or with the
+    gaps written as logarithms."""
+    syms = sorted(e.free_symbols, key=lambda x: x.name)
+    signs = set()
+    levels = (sp.Rational(1, 20), sp.Rational(1, 2), sp.Integer(2), sp.Integer(8))
+    for j in range(8):  # a sign that differs at two points: nothing to prove (most of these questions)
+        v = sp.N(e.xreplace({x: levels[(j + k * (j // 4 + 1)) % 4] for k, x in enumerate(syms)}), 30)
+        if v.is_number and v.is_real and abs(v) > sp.Float(10) ** -20:
+            signs.add(bool(v > 0))
+        if len(signs) == 2:
+            return None
+    num, den = sp.fraction(sp.together(e))  # the numerator's sign over the denominator's (a power of the sum)
+    try:
+        sn = "zero" if sp.expand(num) == 0 else (sign_of(sp.expand(num)) or _sign_with_gaps_as_logs(sp.expand(num)))
+        sd = sign_of(den) or _sign_with_gaps_as_logs(den)
+    except ValueError:
+        return None
+    if sn is None or sd not in ("pos", "neg"):
+        return None
+    sign = sn if sd == "pos" or sn == "zero" else {"pos": "neg", "neg": "pos"}[sn]
+    return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
 
 
 def _sign_with_gaps_as_logs(e: sp.Expr) -> Sign | None:
