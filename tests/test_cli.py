@@ -551,7 +551,7 @@ def test_cli_compare_with_baseline_notes_changed_definitions() -> None:
 @pytest.fixture
 def fake_recheck(monkeypatch):
     def install(results):
-        module = types.SimpleNamespace(recheck_report=lambda data: results(data))
+        module = types.SimpleNamespace(recheck_report=lambda data, **_: results(data))
         monkeypatch.setattr(cli, "_rechecker", lambda: module)
 
     return install
@@ -581,6 +581,59 @@ def test_cli_recheck_bad_file_exits_2(capsys, fake_recheck, tmp_path, content, m
     fake_recheck(lambda data: [])
     code, _, err = run(capsys, "recheck", str(path))
     assert code == 2 and message in err
+
+
+_USER_VECTOR_FILE = """
+from skd.operators import vector
+
+
+def keep_above_mean(p, T, ar):
+    mean = ar.num(0)
+    for v in p:
+        mean = mean + ar.num(v)
+    mean = mean / ar.num(len(p))
+    keep = [i for i in range(len(p)) if ar.ge(ar.num(p[i]), mean)]
+    s = {i: ar.pow(ar.num(p[i]), ar.num(1) / T) for i in keep}
+    tot = ar.num(0)
+    for i in keep:
+        tot = tot + s[i]
+    return [s[i] / tot if i in s else ar.num(0) for i in range(len(p))]
+
+
+op = vector(keep_above_mean, name="keep_above_mean", definition="keep the entries >= the mean", sizes=(2, 3))
+"""
+
+
+def test_cli_recheck_rebuilds_a_user_vector_operator_from_its_file_and_refuses_tampering(capsys, tmp_path) -> None:
+    """A report holds no code: ``skd recheck --file`` takes the user's vector operator from its file
+    (same name, same hash) and re-validates every verdict (a proof by form, a V.3'' jump at an entry
+    equal to the mean, refutations); without the file it says what is missing; a counterexample
+    whose direction is reversed, or a file whose operator differs, fails (exit 1)."""
+    src = tmp_path / "ops.py"
+    src.write_text(_USER_VECTOR_FILE)
+    code, out, err = run(capsys, "check", "--file", str(src), "--json", "--timeout", "60")
+    assert code == 1, err  # it does not qualify: ranking, continuity, identity, hot limit refuted
+    rep = tmp_path / "r.json"
+    rep.write_text(out)
+    code, out, _ = run(capsys, "recheck", str(rep), "--file", str(src))
+    assert code == 0 and "re-validated" in out, out
+    code, out, _ = run(capsys, "recheck", str(rep))
+    assert code == 1 and "give the file" in out, out
+    data = json.loads(rep.read_text())
+    ops = data["operators"] if "operators" in data else [data]
+    cont = next(v for v in ops[0]["verdicts"] if v["axiom"] == "continuity")
+    assert cont["status"] == "refuted", cont
+    d_text = cont["counterexample"]["limit"].split("d = ")[1]
+    flipped = "[" + ", ".join(str(-int(x)) for x in d_text.strip("[]").split(", ")) + "]"
+    cont["counterexample"]["limit"] = cont["counterexample"]["limit"].replace(d_text, flipped)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    code, out, _ = run(capsys, "recheck", str(bad), "--file", str(src))
+    assert code == 1 and "FAILED" in out, out
+    other = tmp_path / "other.py"
+    other.write_text(_USER_VECTOR_FILE.replace("ar.ge(ar.num(p[i]), mean)", "ar.gt(ar.num(p[i]), mean)"))
+    code, out, _ = run(capsys, "recheck", str(rep), "--file", str(other))
+    assert code == 1 and "hash" in out, out
 
 
 # -- entry points and the real checker -----------------------------------------------------------

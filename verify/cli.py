@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="refuse a report with more than N operators (default 256, or $SKD_MAX_REPORT_OPERATORS)")
     rc.add_argument("--max-seconds", type=_positive_float, default=900.0, metavar="S",
                     help="stop after S seconds; operators not reached count as failed (default 900)")
+    rc.add_argument("--file", metavar="PATH[:NAME]",
+                    help="a Python file defining the report's user vector operators (a report holds no code); "
+                         "each is matched by name and must have the report's hash")
 
     from .derivations.command import add_parser as add_derive
 
@@ -375,6 +378,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_recheck(args: argparse.Namespace) -> int:
     reports = _load_report_file(args.report, "recheck", max_bytes=args.max_bytes, max_operators=args.max_operators)
+    supplied = None
+    if args.file:
+        from .selection import load_file_operators
+
+        supplied = {op.name: op for op in load_file_operators(args.file)}
     rechecker = _rechecker()
     out = _stdout()
     failures = 0
@@ -389,7 +397,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
             failures += left
             break
         try:
-            results = rechecker.recheck_report(r)
+            results = rechecker.recheck_report(r, operators=supplied)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(f"recheck: {args.report[:200]!r}: malformed report for {str(r['operator']['name'])[:80]!r}: "
                              f"{str(exc)[:200]}") from None

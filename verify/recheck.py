@@ -1344,7 +1344,10 @@ def _parse_param(name: str, text: str) -> Any:
     return Param(name, lower=lo, upper=hi, lower_closed=m.group(1) == "[", upper_closed=m.group(4) == "]")
 
 
-def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
+def _rebuild(obj: Mapping[str, Any], supplied: Mapping[str, Any] | None = None) -> tuple[Any | None, str]:
+    """The operator a report speaks of: a separable one from its definition (the safe parser), a
+    vector one from the built-in library or from ``supplied`` (the operators of a file the user
+    names: a report carries no code), its hash equal to the report's in every case."""
     from skd.operators import library, separable
 
     kind = obj.get("kind")
@@ -1357,10 +1360,14 @@ def _rebuild(obj: Mapping[str, Any]) -> tuple[Any | None, str]:
         except Exception as exc:  # noqa: BLE001
             return None, _short(f"cannot rebuild the operator from its definition: {exc}")
     elif kind == "vector":
-        try:
-            op = library.get(name)
-        except Exception:  # noqa: BLE001
-            return None, f"vector operator {name!r} is not a built-in: it cannot be rebuilt from a report"
+        if supplied is not None and isinstance(name, str) and name in supplied:
+            op = supplied[name]
+        else:
+            try:
+                op = library.get(name)
+            except Exception:  # noqa: BLE001
+                return None, (f"vector operator {name!r} is not a built-in: it cannot be rebuilt from a report "
+                              "(give the file that defines it: skd recheck REPORT --file PATH)")
     else:
         return None, f"unknown operator kind {kind!r}"
     if obj.get("hash") != op.hash:
@@ -1432,16 +1439,18 @@ def recheck_claims(report_json: Mapping[str, Any], op: Operator | None, why: str
     return rows
 
 
-def recheck_report(report_json: Any, *, claims: bool = True) -> list[tuple[str, bool, str]]:
+def recheck_report(report_json: Any, *, claims: bool = True,
+                   operators: Mapping[str, Any] | None = None) -> list[tuple[str, bool, str]]:
     """Recheck one operator report (dict, JSON text or Report): its own claims
-    (:func:`recheck_claims`, unless ``claims=False``), then every decided verdict."""
+    (:func:`recheck_claims`, unless ``claims=False``), then every decided verdict. ``operators``:
+    user vector operators by name (a report holds no code), each matched by its hash."""
     if isinstance(report_json, (str, bytes)):
         report_json = json.loads(report_json)
     elif hasattr(report_json, "to_json"):
         report_json = report_json.to_json()
     obj = report_json["operator"]
     profile = report_json.get("profile", "paper")
-    op, why = _rebuild(obj)
+    op, why = _rebuild(obj, operators)
     out: list[tuple[str, bool, str]] = recheck_claims(report_json, op, why) if claims else []
     seen: set[str] = set()
     for raw in report_json["verdicts"]:

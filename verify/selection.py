@@ -122,8 +122,14 @@ def _probed(ops: list[Operator], path: Path) -> list[Operator]:
             p = [Fraction(w, sum(weights)) for w in weights]
             for t in (Fraction(1, 2), Fraction(1), Fraction(2)):
                 where = f"--file {path}: operator {op.name!r}: its algorithm(p, T, ar) at V = {size}, T = {t}"
+                ar = ArbArith(128)
                 try:
-                    out = op.algorithm(list(p), t, ArbArith(128))
+                    try:
+                        out = op.algorithm(list(p), t, ar)
+                    except TypeError:
+                        # ar.num(1) / T: an Arb ball does not combine with a Fraction (the other
+                        # arithmetics do); the same number as an exact ball, as skd recheck does
+                        out = op.algorithm(list(p), ar.num(t), ar)
                 except (Undecided, NotWellDefined):
                     continue
                 except Exception as exc:  # noqa: BLE001 - the user's code: show it, exit 2
