@@ -83,6 +83,30 @@ def _sparsemax_at(scale: Fraction, square_T: bool = False) -> Alg:
     return alg
 
 
+def entmax15_by_sorting(p, T, ar):
+    """1.5-entmax of log p / T written by a user (the sort-based exact threshold of Peters, Niculae &
+    Martins 2019): u = z / 2 sorted, tau_k = mean_k - sqrt(delta_k), output (u_i - tau)^2 on the
+    support (alpha = 1.5 between temperature scaling's alpha = 1 and sparsemax's 2)."""
+    order = _order(p)
+    u = {i: ar.log(ar.num(p[i])) / T * ar.num(Fraction(1, 2)) for i in order}
+    one, zero = ar.num(1), ar.num(0)
+    k_best, tau_best = 1, u[order[0]] - one
+    s = q = None
+    for k, i in enumerate(order, start=1):
+        s = u[i] if s is None else s + u[i]
+        q = u[i] * u[i] if q is None else q + u[i] * u[i]
+        mean = s / ar.num(k)
+        delta = (one - (q - ar.num(k) * mean * mean)) / ar.num(k)
+        if not ar.ge(delta, zero):
+            break
+        tau = mean - ar.sqrt(delta)
+        if not ar.gt(u[i], tau):
+            break
+        k_best, tau_best = k, tau
+    support = set(order[:k_best])
+    return [(u[i] - tau_best) * (u[i] - tau_best) if i in support else zero for i in range(len(p))]
+
+
 def sparsemax_clipped_by_max(p, T, ar):
     """Sparsemax written as most users would: the threshold from the sorted logits, then
     ``max(z_i - tau, 0)`` for every entry (the clipping opens boundary pieces where z_i = tau)."""
@@ -197,6 +221,7 @@ CORPUS: list[tuple[str, Alg, bool, str]] = [
     ("sparsemax_x2", _sparsemax_at(Fraction(2)), True, "sparsemax at temperature 2T"),
     ("sparsemax_x1/3", _sparsemax_at(Fraction(1, 3)), True, "sparsemax at temperature T/3"),
     ("sparsemax_clipped_by_max", sparsemax_clipped_by_max, True, "sparsemax(log p / T) with max(z - tau, 0)"),
+    ("entmax15_by_sorting", entmax15_by_sorting, True, "1.5-entmax of log p / T (the exact sort-based threshold)"),
     ("keep_above_mean", keep_above_mean, True, "the largest entry is always at least the mean"),
     ("top_p_nine_tenths", top_p_nine_tenths, True, "the kept prefix is never empty"),
     ("mixed_with_uniform", mixed_with_uniform, True, "a convex combination of two distributions"),
@@ -237,6 +262,8 @@ POINTWISE: dict[str, dict[str, tuple[bool, str, tuple[list[float], float] | None
                        "identity": (False, "sparsemax(3 log p) != p", ([0.7, 0.3], 1))},
     "sparsemax_clipped_by_max": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
                                  "identity": (False, "sparsemax(log p) != p", ([0.7, 0.3], 1))},
+    "entmax15_by_sorting": {"ranking": (False, "two entries below the threshold both get 0", ([0.5, 0.3, 0.2], 0.1)),
+                            "identity": (False, "1.5-entmax(log p) != p", ([0.7, 0.3], 1))},
     "keep_above_mean": {"ranking": (False, "V = 3: only the largest is kept, F_1 = F_2 = 0", ([0.5, 0.3, 0.2], 1)),
                         "identity": (False, "V = 3: F = (1, 0, 0)", ([0.5, 0.3, 0.2], 1))},
     "top_p_nine_tenths": {"ranking": (False, "V = 3: 19/20 >= 9/10 keeps the largest only, F_1 = F_2 = 0",
@@ -276,6 +303,8 @@ LIMITS: dict[str, dict[str, tuple[bool, str, tuple[list[Fraction], list[Fraction
                        "boundary_hot": (True, "sparsemax at temperature T/3: as at T", None)},
     "sparsemax_clipped_by_max": {"boundary_cold": (True, "sparsemax(log p / T): u_M for T <= m log(p_max / p_next)", None),
                                  "boundary_hot": (True, "sparsemax(log p / T) -> u_V", None)},
+    "entmax15_by_sorting": {"boundary_cold": (True, "1.5-entmax(log p / T) -> u_M (L.3 of docs/theory/vector.md)", None),
+                            "boundary_hot": (True, "1.5-entmax(log p / T) -> u_V (L.3)", None)},
     "keep_above_mean": {"boundary_cold": (True, "the argmax entries are kept; power-softened, they dominate", None),
                         "boundary_hot": (False, "V = 2: only the larger entry is at least the mean",
                                          ([Fraction(7, 10), Fraction(3, 10)], [Fraction(1), Fraction(0)]))},
@@ -339,6 +368,8 @@ SMOOTH: dict[str, dict[str, tuple[bool, str, tuple[Any, ...] | None]]] = {
                        "entropy": (True, "sparsemax at temperature T/3", None)},
     "sparsemax_clipped_by_max": {"continuity": (True, "sparsemax(log p / T)", None),
                                  "entropy": (True, "sparsemax's entropy grows with T", None)},
+    "entmax15_by_sorting": {"continuity": (True, "1.5-entmax is continuous (V.8 of docs/theory/vector.md)", None),
+                            "entropy": (True, "1.5-entmax's entropy grows with T (V.9)", None)},
     "keep_above_mean": {"continuity": (False, "V = 3: an entry at the mean is kept, just below it dropped",
                                        ([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)],
                                         [Fraction(1, 2) + Fraction(1, 10**40), Fraction(1, 3) - Fraction(1, 10**40), Fraction(1, 6)], 1)),
