@@ -445,8 +445,8 @@ def _settle_on_simplex_memo(d: sp.Expr, rel: str, a: sp.Symbol, inv_w: sp.Expr) 
     if sp.expand(d.xreplace({a: 2 * a}) - 2 * d) == 0:  # homogeneous in the scale: the simplex adds nothing
         return None
     ds = d.xreplace({a: inv_w})
-    # (most such comparisons depend on the gaps: no proof to look for; and with more than two gaps
-    # the sign rules on these rational functions of exponentials are slow and rarely succeed)
+    # (most such comparisons depend on the gaps: no proof to look for; and with more than
+    # _SIMPLEX_MAX_GAPS gaps the sign rules on these rational functions of exponentials are slow)
     if len(ds.free_symbols) > _SIMPLEX_MAX_GAPS or _takes_both_signs(ds):
         return None
     # one fraction: the sign of its expanded numerator (a mass against a number: a sum of
