@@ -217,6 +217,33 @@ def _param_env(op: Operator, values: Mapping[str, Any] | None, ar: Arith) -> dic
     return env
 
 
+class _Watched:
+    """An arithmetic that remembers the first exception any of its operations raised (the run
+    that caught it is not trusted: :func:`exact_algorithm`)."""
+
+    def __init__(self, ar: Any) -> None:
+        self._ar = ar
+        self.raised: BaseException | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            attr = getattr(self._ar, name)
+        except Exception as exc:  # (a property such as ar.pi may raise)
+            self.raised = self.raised or exc
+            raise
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attr(*args, **kwargs)
+            except Exception as exc:
+                self.raised = self.raised or exc
+                raise
+
+        return call
+
+
 def exact_algorithm(op: Operator, values: Mapping[str, Any] | None = None) -> Callable[[Sequence[Any], Any, Arith], list[Any]]:
     """``f(p, T, ar)``: the operator as an algorithm over any arithmetic.
 
@@ -225,7 +252,19 @@ def exact_algorithm(op: Operator, values: Mapping[str, Any] | None = None) -> Ca
     zero raises :class:`~skd.operators.errors.NotWellDefined`.
     """
     if op.kind == "vector":
-        return cast("Callable[[Sequence[Any], Any, Arith], list[Any]]", op.algorithm)
+        user = cast("Callable[[Sequence[Any], Any, Arith], list[Any]]", op.algorithm)
+
+        def watched(p: Sequence[Any], T: Any, ar: Arith) -> list[Any]:
+            # an algorithm that catches an exception of the arithmetic (Undecided: "cannot tell")
+            # and goes on would take a path the arithmetic never chose: its run is the exception
+            w = _Watched(ar)
+            out = user(p, T, w)  # type: ignore[arg-type]  # an Arith in all but name
+            if w.raised is not None:  # (never a certain failure either: that path was not the user's)
+                raise Undecided(f"the algorithm caught an exception of the arithmetic and went on "
+                                f"({type(w.raised).__name__}: {str(w.raised)[:80]}): its result is not trusted")
+            return out
+
+        return watched
 
     score = op.score
     # side conditions of the formula as written that SymPy's simplification removed from the

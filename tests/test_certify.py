@@ -27,6 +27,7 @@ from skd.verify.certify import (
 )
 from skd.verify.limits import score_one_sided_limit, separable_T_limit
 from skd.verify.recheck import recheck_counterexample
+from skd.verify.verdict import Counterexample, Enclosure
 
 MAX_QUARTER = separable("Max(x, 1/4)", name="max_quarter")
 CUBIC = separable("x**2*(2 - x)", name="cubic")
@@ -424,3 +425,39 @@ def test_no_discontinuity_is_certified_for_a_continuous_map_that_escapes_the_ari
     notes: list[str] = []
     assert certify_vector_discontinuity(op, [Q(1, 3)] * 3, [Q(-1), Q(1), Q(0)], Q(1), notes=notes) is None
     assert any(refusal in n for n in notes), notes
+
+
+def _catches_the_arithmetics_exceptions(p, T, ar):
+    """Temperature scaling (continuous) behind a comparison that holds in exact arithmetic and that
+    no ball can decide near a tie ((p_0 - p_1)^6 in exp(x) >= exp(-x)); the algorithm catches the
+    arithmetic's Undecided and returns a one-hot vector instead (adversarial review, 2026-12-08)."""
+    a, b = ar.num(p[0]), ar.num(p[1])
+    x = (a - b) * (a - b)
+    x = x * x * x
+    try:
+        ar.ge(ar.exp(x), ar.exp(ar.num(0) - x))
+    except ArithmeticError:
+        top = sorted(range(len(p)), key=lambda i: (-p[i], i))[0]
+        return [ar.num(1) if i == top else ar.num(0) for i in range(len(p))]
+    s = [ar.pow(ar.num(v), ar.num(1) / T) for v in p]
+    tot = s[0]
+    for v in s[1:]:
+        tot = tot + v
+    return [v / tot for v in s]
+
+
+def test_a_run_that_caught_an_exception_of_the_arithmetic_is_never_evidence():
+    """The certifier and skd recheck run a user's algorithm through an arithmetic that remembers any
+    exception it raised: a run that caught one and went on is Undecided, so no discontinuity is
+    certified for this continuous map, and a hand-made certificate of one (which recheck accepted
+    before: the balls at p + 2^-130 d could not decide either, and its 'approach' looked fine) fails."""
+    op = vector(_catches_the_arithmetics_exceptions, name="catcher", definition="test", sizes=(2,))
+    notes: list[str] = []
+    assert certify_vector_discontinuity(op, [Q(1, 2), Q(1, 2)], [Q(-1), Q(1)], Q(1), notes=notes) is None, notes
+    forged = Counterexample(
+        statement="F_T is discontinuous at p: lim_{t->0+} F_T(p + t*d)_1 != F_T(p)_1 at T = 1",
+        p=("1/2", "1/2"), V=2, T="1", lhs=Enclosure(ball="1", decimal="1"), rhs=Enclosure(ball="0.5", decimal="0.5"),
+        relation="!=", reproduce="p = [Q(1,2), Q(1,2)]; d = [Q(-1), Q(1)]; print(F[1])",
+        certified_by="hand-made", T2=None, i=1, j=None, values=(), limit="lim_{t->0+} F_T(p + t*d), d = [-1, 1]")
+    ok, msg = recheck_counterexample(op, "continuity", forged)
+    assert not ok and "caught an exception" in msg, msg

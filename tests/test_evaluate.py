@@ -172,8 +172,23 @@ def test_evaluate_mp_takes_float_inputs_exactly_and_honours_dps() -> None:
     assert 0 < abs(coarse - fine) < REF.mpf(10) ** -8
 
 
-def test_evaluate_exact_algorithm_of_a_vector_operator_is_its_algorithm() -> None:
-    assert exact_algorithm(library.topk) is library.topk.algorithm
+def test_evaluate_exact_algorithm_of_a_vector_operator_is_its_algorithm_watched() -> None:
+    """A vector operator's algorithm as it is (same outputs), run through an arithmetic that
+    remembers an exception the algorithm caught: then the run is Undecided, never evidence."""
+    from skd.operators import vector
+
+    p = [Q(5, 9), Q(3, 9), Q(1, 9)]
+    assert exact_algorithm(library.topk)(p, Q(2), MpArith(30)) == library.topk.algorithm(p, Q(2), MpArith(30))
+
+    def swallows(p, T, ar):
+        try:
+            ar.log(ar.num(0) - ar.num(p[0]))  # log of a negative number: the arithmetic raises
+        except Exception:  # noqa: BLE001 - the behaviour under test
+            pass
+        return [ar.num(v) for v in p]
+
+    with pytest.raises(Undecided, match="caught an exception"):
+        exact_algorithm(vector(swallows, name="swallows", definition="test", sizes=(3,)))(p, Q(1), ArbArith(64))
     assert exact_algorithm(library.power).__qualname__ == "separable[x**(1/T)]"
 
 

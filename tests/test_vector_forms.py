@@ -477,3 +477,27 @@ def test_a_comparison_of_a_mass_is_decided_on_the_simplex_and_only_there(rel, th
     ok, msg = check_vector_proof("well_defined", op, dataclasses.replace(out, status="proved",
                                                                           scope="V in {" + str(sizes[0]) + "}"))
     assert ok is holds, msg
+
+
+def test_review_inputs_of_2026_12_08_end_in_a_verdict_not_a_crash_or_a_hang():
+    """A piece pinned to log(p_0/p_1) = log 2 (an equality from two >= comparisons) made the kernel
+    raise AttributeError instead of answering; a condition 2^-T > 1/2 made the prover evaluate
+    2^(-10^40) exactly (no end). Both are answered now: the kernel refuses the false ranking, the
+    prover leaves the hot limit unknown."""
+    def eq_pin(p, T, ar):
+        x = ar.log(ar.num(p[0])) - ar.log(ar.num(p[1])) - ar.log(ar.num(2))
+        if ar.ge(x, ar.num(0)) and ar.ge(ar.num(0) - x, ar.num(0)):
+            return [ar.num(0) - ar.num(v) for v in p]
+        return [ar.num(v) for v in p]
+
+    ok, msg = check_vector_proof("ranking", vector(eq_pin, name="eq_pin", definition="test", sizes=SIZES),
+                                 dataclasses.replace(_u0_certificate(), steps=[]))
+    assert not ok, msg
+
+    def pow2(p, T, ar):
+        if ar.gt(ar.pow(ar.num(2), ar.num(0) - T), ar.num(Fraction(1, 2))):
+            top = sorted(range(len(p)), key=lambda i: (-p[i], i))[0]
+            return [ar.num(1) if i == top else ar.num(0) for i in range(len(p))]
+        return _ts(p, T, ar)
+
+    assert prove("boundary_hot", vector(pow2, name="pow2", definition="test", sizes=SIZES)).status == "unknown"

@@ -68,9 +68,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import sympy as sp
 
-from skd.operators.arith import MpArith, Undecided
+from skd.operators.arith import Arith, MpArith, Undecided
 from skd.operators.errors import NotWellDefined
-from skd.operators.evaluate import eval_expr
+from skd.operators.evaluate import eval_expr, exact_algorithm
 from skd.operators.symbols import T as T_SYM
 from skd.operators.symbols import V as V_SYM
 from skd.operators.symbols import x as X_SYM
@@ -200,7 +200,7 @@ def _F(op: Operator, P: Sequence[Fraction], T: Fraction, ar: HybridArith, vals: 
         if not (total < 0 if negative else total > 0):
             raise NotWellDefined("the scores sum to 0")
         return [gi / total for gi in g]
-    out = cast("Callable[..., list[Any]]", op.algorithm)(list(P), T, ar)
+    out = exact_algorithm(op)(list(P), T, ar)
     if len(out) != len(P):
         raise NotWellDefined(f"the algorithm returned {len(out)} entries for V = {len(P)}")
     return [lift(v) for v in out]
@@ -332,7 +332,7 @@ def _mp_agrees(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[s
         return True
     ar = MpArith(60)
     try:
-        out = cast("Callable[..., list[Any]]", op.algorithm)(list(P), T, ar)
+        out = exact_algorithm(op)(list(P), T, ar)
     except Exception as exc:  # noqa: BLE001 - any failure means no cross-check, so no certificate
         note(notes, f"mpmath cross-check failed to evaluate: {type(exc).__name__}: {exc}")
         return False
@@ -634,7 +634,7 @@ def _well_defined_attempt(op: Operator, P: Sequence[Fraction], t: Fraction,
             F = [gk / total for gk in g]  # Undecided if the normaliser's sign is unknown
         else:
             try:
-                F = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ar)]
+                F = [lift(v) for v in exact_algorithm(op)(list(P), t, ar)]
             except (NotWellDefined, ExactZeroDivision) as exc:
                 return _Sides(XV(Fraction(0)), XV(Fraction(0)), None, info={"kind": "undefined", "why": str(exc)})
             if len(F) != V:
@@ -1397,14 +1397,14 @@ def _directional_limit(op: Operator, P: Sequence[Fraction], D: Sequence[Fraction
     entries compare as ``P + s D``, every derived comparison strict at ``P``), else V.3'' (a derived
     comparison equal at ``P`` decided by its derivative along ``D``). Undecided when neither
     applies."""
-    alg = cast("Callable[..., list[Any]]", op.algorithm)
+    alg = exact_algorithm(op)
     entries = [_TieBroken(a, b) for a, b in zip(P, D, strict=True)]
     try:
         return [lift(v) for v in alg(list(entries), t, HybridArith(ar.prec, strict=True))]
     except Undecided:
         pass
     try:
-        out = alg(list(entries), t, _DualArith(HybridArith(ar.prec)))
+        out = alg(list(entries), t, cast("Arith", _DualArith(HybridArith(ar.prec))))  # an Arith in all but name
     except (NotWellDefined, ZeroDivisionError) as exc:  # at t = 0 on the path: no limit from here
         raise Undecided(f"the path's value at t = 0 is undefined ({exc})") from None
     return [_Dual.of(v).a for v in out]
@@ -1442,15 +1442,14 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
 
     def attempt(ar: HybridArith) -> _Sides | None:
         # Theorem V.3 needs every derived comparison of the forced program to be strict
+        # (else Theorems V.3' and V.3'' of docs/theory/vector.md: entries that compare as p0 + t d)
         strict = HybridArith(ar.prec, strict=True)
-        if order_based:
-            out = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(Q), t, strict)]
-        else:  # Theorems V.3' and V.3'' (docs/theory/vector.md): entries that compare as p0 + t d
-            out = _directional_limit(op, P, D, t, ar)
+        out = ([lift(v) for v in exact_algorithm(op)(list(Q), t, strict)] if order_based
+               else _directional_limit(op, P, D, t, ar))
         L: list[XV] = [XV(Fraction(0))] * len(P)
         for r, k in enumerate(sigma):
             L[k] = out[r]
-        F0 = [lift(v) for v in cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ar)]
+        F0 = [lift(v) for v in exact_algorithm(op)(list(P), t, ar)]
         sides = _largest_gap(L, F0, ar.hint, "limit vs value")
         if sides is not None:
             sides.info["L"] = L

@@ -373,7 +373,8 @@ class _KArith:
         key = (d, rel, tuple(self.conds))
         if key not in self.settled:
             self.settled[key] = _settle(d, rel, key[2])
-            if self.settled[key] is None and self.simplex is not None:
+            if (self.settled[key] is None and self.simplex is not None and not d.has(sp.log)
+                    and next(iter(self.simplex)) in d.free_symbols):
                 self.settled[key] = _settle_on_simplex(d, rel, self.simplex)
                 if self.settled[key] is not None:
                     self.settled[("simplex", key)] = True
@@ -586,10 +587,16 @@ class _PathList(list["_Path"]):
     on_simplex = False
 
 
-def _simplex_scale(values: Sequence[sp.Expr], a: sp.Symbol) -> dict[sp.Symbol, sp.Expr]:
+@functools.lru_cache(maxsize=4096)
+def _simplex_scale_of(groups: tuple[tuple[int, ...], ...]) -> tuple[sp.Symbol, sp.Expr]:
+    values, syms = _class_values(groups)
+    return syms[0], 1 / sp.Add(*[v / syms[0] for v in values])
+
+
+def _simplex_scale(groups: tuple[tuple[int, ...], ...]) -> dict[sp.Symbol, sp.Expr]:
     """``a -> 1 / W``: the class's values (``a`` times exponentials of gaps) then sum to 1."""
-    W = sp.Add(*[v / a for v in values])
-    return {a: 1 / W}
+    a, inv_w = _simplex_scale_of(groups)
+    return {a: inv_w}
 
 
 def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
@@ -598,7 +605,7 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
     out = _PathList()
     pending: list[tuple[bool, ...]] = [()]
     settled: dict[Any, bool | None] = {}
-    simplex = _simplex_scale(values, syms[0])
+    simplex = _simplex_scale(groups)
     while pending:
         if len(out) >= MAX_PATHS_PER_CLASS:
             raise KernelRejection(f"more than {MAX_PATHS_PER_CLASS} paths on the order class {groups}")
@@ -732,8 +739,8 @@ def _log_linear(e: sp.Expr) -> sp.Expr:
 def _constant(e: sp.Expr) -> sp.Expr:
     """The part of a log-linear form that no entry of ``p`` moves: every logarithm and every
     symbol of the class set to 0 (``T`` kept)."""
-    e = e.xreplace({g: 0 for g in e.atoms(sp.log)})
-    return e.xreplace({s: 0 for s in e.free_symbols if s != T})
+    e = sp.sympify(e.xreplace({g: sp.Integer(0) for g in e.atoms(sp.log)}))
+    return sp.sympify(e.xreplace({s: sp.Integer(0) for s in e.free_symbols if s != T}))
 
 
 def _is_log_linear(e: sp.Expr) -> bool:
@@ -1940,6 +1947,7 @@ def check_vector_proof(axiom: str, op: Any, outcome: Any, *, sizes: Sequence[int
                 n_pieces += len(paths)
     except KernelRejection as exc:
         return False, f"kernel (vector) rejected the proof: {exc}"
-    except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError, sp.PolynomialError) as exc:
+    except (TypeError, ValueError, AttributeError, ArithmeticError, NotImplementedError, RecursionError,
+            sp.PolynomialError) as exc:
         return False, f"kernel (vector) could not check the proof ({type(exc).__name__}: {str(exc)[:200]})"
     return True, f"kernel (vector): {want}: {n_classes} order classes, {n_pieces} pieces checked"

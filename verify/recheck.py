@@ -49,7 +49,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
@@ -1059,13 +1059,13 @@ class _Recheck:
                 return self._undefined_at_constant()
             try:
                 with _Ctx(self.prec):
-                    cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, ArbArith(self.prec))
+                    exact_algorithm(op)(list(P), t, ArbArith(self.prec))
             except NotWellDefined as exc:
                 return f"the algorithm is undefined: {exc}"
             except Undecided:
                 pass
             try:
-                cast("Callable[..., list[Any]]", op.algorithm)(list(P), t, _ExactArith())
+                exact_algorithm(op)(list(P), t, _ExactArith())
             except ZeroDivisionError:
                 return "the algorithm divides by exactly 0"
             except (_NotExact, Undecided, NotWellDefined, TypeError):

@@ -678,7 +678,7 @@ def _looks_eventually_empty(piece: Piece) -> bool:
             continue
         points = [{x: sp.Rational(1, (k + 2) ** scale) for k, x in enumerate(others)} for scale in (1, 3)]
         try:
-            if all(c.holds({**pt, T: sp.Integer(10) ** k}) is False for pt in points for k in (40, 80)):
+            if all(c.holds({**pt, T: sp.Float(10) ** k}) is False for pt in points for k in (40, 80)):
                 return True
         except (ValueError, TypeError, ArithmeticError):  # a proposal only: no answer is no proposal
             continue
