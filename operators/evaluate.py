@@ -251,7 +251,7 @@ def exact_algorithm(op: Operator, values: Mapping[str, Any] | None = None) -> Ca
     normalised as declared (negative scores are not repaired); a normaliser that is certainly
     zero raises :class:`~skd.operators.errors.NotWellDefined`.
     """
-    if op.kind == "vector":
+    if op.kind == "vector" or op.algorithm is not None:  # (any kind declared by an algorithm)
         user = cast("Callable[[Sequence[Any], Any, Arith], list[Any]]", op.algorithm)
 
         def watched(p: Sequence[Any], T: Any, ar: Arith) -> list[Any]:
