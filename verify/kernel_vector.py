@@ -739,8 +739,13 @@ def _log_linear(e: sp.Expr) -> sp.Expr:
 def _constant(e: sp.Expr) -> sp.Expr:
     """The part of a log-linear form that no entry of ``p`` moves: every logarithm and every
     symbol of the class set to 0 (``T`` kept)."""
-    e = sp.sympify(e.xreplace({g: sp.Integer(0) for g in e.atoms(sp.log)}))
-    return sp.sympify(e.xreplace({s: sp.Integer(0) for s in e.free_symbols if s != T}))
+    e = _as_expr(e.xreplace({g: sp.Integer(0) for g in e.atoms(sp.log)}))
+    return _as_expr(e.xreplace({s: sp.Integer(0) for s in e.free_symbols if s != T}))
+
+
+def _as_expr(v: Any) -> sp.Expr:
+    """A SymPy number for the plain 0 an ``xreplace`` of the whole expression may return."""
+    return sp.Integer(v) if isinstance(v, int) else v
 
 
 def _is_log_linear(e: sp.Expr) -> bool:

@@ -67,6 +67,18 @@ def _direction_gap(s: Search, P: Sequence[Fraction], d: Sequence[Fraction], T: F
     return float(np.max(np.abs(L - F0)))
 
 
+def _certify_direction(s: Search, P: Sequence[Fraction], d: Sequence[Fraction], T: Fraction,
+                       vals: Mapping[str, Fraction]) -> Counterexample | None:
+    """The exact one-sided limit along ``d`` against ``F(P)`` (the certifier); a refusal is logged."""
+    notes: list[str] = []
+    s.certify_attempts += 1
+    ce = C.certify_vector_discontinuity(s.op, P, d, T, values=vals or None, open_simplex=s.open_simplex, notes=notes)
+    if ce is None:
+        s.uncertified.append(f"{s.describe((tuple(P), (T,), vals))}, d={tuple(map(str, d))} "
+                             f"({notes[-1] if notes else 'not certified'})")
+    return ce
+
+
 def _run_vector(s: Search) -> Counterexample | SearchLog:
     s.strategies.append("tied p0 x tie-breaking directions d (order classes; exact one-sided limits, Theorem V.3/V.3')")
     for Vn in s.sizes:
@@ -86,14 +98,9 @@ def _run_vector(s: Search) -> Counterexample | SearchLog:
                         s.observe(-gap, cand)
                         if gap <= 1e-12:
                             continue
-                        notes: list[str] = []
-                        s.certify_attempts += 1
-                        ce = C.certify_vector_discontinuity(s.op, P, d, T, values=vals or None,
-                                                            open_simplex=s.open_simplex, notes=notes)
+                        ce = _certify_direction(s, P, d, T, vals)
                         if ce is not None:
                             return ce
-                        s.uncertified.append(f"{s.describe(cand)}, d={tuple(map(str, d))} "
-                                             f"({notes[-1] if notes else 'not certified'})")
     if not s.op.order_based:
         return _run_derived_boundaries(s)
     return s.result()
@@ -142,14 +149,9 @@ def _run_derived_boundaries(s: Search) -> Counterexample | SearchLog:
                             gap = _direction_gap(s, P, d, T, vals)
                             if gap is None or gap <= 1e-12:
                                 continue
-                            notes: list[str] = []
-                            s.certify_attempts += 1
-                            ce = C.certify_vector_discontinuity(s.op, P, d, T, values=vals or None,
-                                                                open_simplex=s.open_simplex, notes=notes)
+                            ce = _certify_direction(s, P, d, T, vals)
                             if ce is not None:
                                 return ce
-                            s.uncertified.append(f"{s.describe((P, (T,), vals))}, d={tuple(map(str, d))} "
-                                                 f"({notes[-1] if notes else 'not certified'})")
     return s.result()
 
 

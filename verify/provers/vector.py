@@ -717,6 +717,13 @@ def _settle_everywhere(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) 
     return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
 
 
+#: what theorem U.0 concludes, per axiom it proves
+_U0_CONCLUSION = {
+    "continuity": "so jointly continuous",
+    "boundary_hot": "and by the limit laws every entry tends to 1/V as T -> oo for every p",
+}
+
+
 class FormProver:
     """Continuity, entropy or a limit of a vector operator declared by an algorithm, on its
     declared sizes, from the form of its pieces (Theorems U.1, U.2 of docs/theory/vector.md): every
@@ -738,21 +745,14 @@ class FormProver:
         sizes = tuple(sorted(set(op.sizes)))
         scope = spec_of(op).scope(op)
         why: list[str] = []
-        if self.axiom_id == "continuity":
+        if self.axiom_id in _U0_CONCLUSION:  # theorem U.0 first: one expression, if the algorithm compares nothing
             problem = _comparison_free_problem(op, sizes)
+            if problem is None and self.axiom_id == "boundary_hot":
+                problem = _hot_by_numbers(op, sizes)
             if problem is None:
                 text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
-                        "expression, defined for every p and T; theorem U.0 "
-                        "(docs/theory/vector.md#user-operators-in-a-recognised-form): jointly continuous")
-                step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
-                return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
-            why.append(f"comparison-free: {problem}")
-        if self.axiom_id == "boundary_hot":
-            problem = _comparison_free_problem(op, sizes) or _hot_by_numbers(op, sizes)
-            if problem is None:
-                text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
-                        "expression, defined for every p and T, and by the limit laws every entry tends to 1/V as "
-                        "T -> oo for every p; theorem U.0 (docs/theory/vector.md#user-operators-in-a-recognised-form)")
+                        f"expression, defined for every p and T, {_U0_CONCLUSION[self.axiom_id]}; theorem U.0 "
+                        "(docs/theory/vector.md#user-operators-in-a-recognised-form)")
                 step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
                 return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
             why.append(f"comparison-free: {problem}")
