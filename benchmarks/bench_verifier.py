@@ -22,6 +22,12 @@ operator of ``tests/corpus.py`` and ``tests/adversarial_corpus.py`` in this proc
 defaults: ``timeout`` 20 s, attack 1 s), the distribution over operators (median, p90, max) and
 per axiom; and ``skd check --score`` as a cold process on every ``--stride``-th operator.
 
+``--vector`` times ``check`` on the user vector operators of ``tests/vector_corpus.py`` declared on
+``V in {2, ..., 5}`` (issue 14) and counts their cells against the corpus's truths
+(``tests.vector_corpus.truth``): decided of the *settled* cells (a cell whose literal and
+"where defined" readings disagree is not settled — the convention of ``tests/adversarial_corpus.py``),
+decided of all cells, verdicts on unsettled cells, and every verdict contradicting a truth.
+
 Every cold run also records its CPU seconds (the process and all its workers, user + system) and
 the load average: on a machine that is not idle the CPU time is the figure to compare, and an A/B
 comparison should alternate the two versions under the same load. ``--library-only`` times only
@@ -170,14 +176,18 @@ def vector_corpus(sizes: tuple[int, ...], stride: int) -> dict[str, object]:
     5, per-axiom seconds reported)."""
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
-    from tests.vector_corpus import CORPUS
+    from tests.vector_corpus import CORPUS, truth
 
     from skd.operators import vector
     from skd.verify import check
 
+    if max(sizes) not in (3, 5):
+        raise SystemExit(f"the corpus's truths are written for V up to 3 or 5, not {max(sizes)}")
     per_op: list[float] = []
     per_axiom: dict[str, list[float]] = {}
     rows = []
+    tally = {"cells": 0, "settled": 0, "decided": 0, "decided_unsettled": 0}
+    contradictions: list[str] = []
     chosen = CORPUS[::stride]
     for k, (name, alg, _, _) in enumerate(chosen, 1):
         op = vector(alg, name=name, definition=f"tests/vector_corpus.py: {name}", sizes=sizes)
@@ -189,11 +199,19 @@ def vector_corpus(sizes: tuple[int, ...], stride: int) -> dict[str, object]:
             per_axiom.setdefault(v.axiom, []).append(v.seconds)
         rows.append({"operator": name, "seconds": round(dt, 2),
                      "verdicts": {v.axiom: [v.status, round(v.seconds, 2)] for v in report.verdicts}})
+        for v in report.verdicts:
+            holds, _ = truth(name, v.axiom, largest_V=max(sizes))
+            tally["cells"] += 1
+            tally["settled"] += holds is not None
+            tally["decided"] += holds is not None and v.status in ("proved", "refuted")
+            tally["decided_unsettled"] += holds is None and v.status in ("proved", "refuted")
+            if holds is not None and v.status == ("refuted" if holds else "proved"):
+                contradictions.append(f"{name} / {v.axiom}: {v.status}, the truth is {holds}")
         print(f"  [{k}/{len(chosen)}] {dt:6.2f} s  {name}: "
               + " ".join(f"{v.axiom}={v.status}({v.seconds:.1f}s)" for v in report.verdicts), flush=True)
     return {"sizes": list(sizes), "stride": stride, "in_process": _dist(per_op),
             "per_axiom": {a: _dist(v) for a, v in per_axiom.items()}, "operators": rows,
-            "loadavg_at_end": os.getloadavg()[0]}
+            "cells": {**tally, "contradictions": contradictions}, "loadavg_at_end": os.getloadavg()[0]}
 
 
 def profiles(runs: int) -> dict[str, object]:
@@ -246,6 +264,11 @@ def main() -> int:
               f"{d['max_s']:.2f} s |")  # type: ignore[index]
         for a, d in res["per_axiom"].items():  # type: ignore[attr-defined]
             print(f"| axiom {a} (Verdict.seconds) | {d['n']} | {d['median_s']:.2f} s | {d['p90_s']:.2f} s | {d['max_s']:.2f} s |")
+        c = res["cells"]
+        print(f"cells: {c['decided']} of {c['settled']} settled cells decided ({c['decided'] / c['settled']:.1%}); "  # type: ignore[index]
+              f"{c['decided']} of all {c['cells']} ({c['decided'] / c['cells']:.1%}); "  # type: ignore[index]
+              f"verdicts on unsettled cells: {c['decided_unsettled']}; contradicting a truth: "  # type: ignore[index]
+              f"{len(c['contradictions'])} {c['contradictions']}")  # type: ignore[index]
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps({"machine": machine, **res}, indent=2) + "\n", encoding="utf-8")

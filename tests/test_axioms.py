@@ -57,6 +57,7 @@ def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
     Theorems U.0-U.2); well_defined by theorem first, then symbolically."""
     from skd.verify.provers import theorems as TH
     from skd.verify.provers import vector as V
+    from skd.verify.provers import vector_forms as VF
 
     assert callable(prover_for(axiom, "separable"))
     assert prover_for(axiom, OperatorKind.SEPARABLE) is prover_for(axiom, "separable")
@@ -70,7 +71,7 @@ def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
         assert vec.provers[0].axiom_id == axiom and vec.provers[1] is mechanical
     else:
         assert isinstance(vec, TH.FirstOf)
-        assert [type(p) for p in vec.provers] == [TH.TheoremProver, V.FormProver]
+        assert [type(p) for p in vec.provers] == [TH.TheoremProver, VF.FormProver]
         assert all(p.axiom_id == axiom for p in vec.provers)
     assert prover_for(axiom, "quantum") is None
 

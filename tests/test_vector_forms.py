@@ -30,10 +30,8 @@ SIZES = (2, 3)
 
 #: true cells not proved today, and the reason the verdict gives (a change here is news)
 KNOWN_UNDECIDED: dict[tuple[str, str], str] = {
-    # a user's 1.5-entmax: its squared threshold form is not offered to users (the built-in's
-    # theorems use it; a user form would need the prover to check T2 itself)
-    **{("entmax15_by_sorting", axiom): "recognised form"
-       for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
+    # (a user's 1.5-entmax was here, all four cells, until its squared threshold form was offered to
+    # users: Theorem U.3)
     # (top_p_nine_tenths's cold limit was here until a comparison of a mass with 9/10 was decided on
     # the class's part of the simplex: two tied entries cannot carry 9/10 alone there)
 }
@@ -191,6 +189,57 @@ def test_the_kernel_refuses_a_form_certificate_on_an_operator_outside_it(proofs,
     ok, msg = check_vector_proof(axiom, op, outs[axiom])
     assert not ok and refusal in msg, msg
     assert prove(axiom, op).status != "proved"
+
+
+def _squared_softmax(p, T, ar):
+    """(p_i^(1/(2T)))^2 / sum: outputs that are squares and sum to 1 (temperature scaling), but whose
+    square roots are not beta log p_i - tau for one tau: not the entmax15 form."""
+    s = [ar.pow(ar.num(v), ar.num(1) / (ar.num(2) * T)) for v in p]
+    tot = s[0] * s[0]
+    for v in s[1:]:
+        tot = tot + v * v
+    return [(v / ar.sqrt(tot)) * (v / ar.sqrt(tot)) for v in s]
+
+
+def _entmax15_keeping_all(p, T, ar):
+    """1.5-entmax's threshold over every entry, never dropping one: (u_i - tau)^2 sums to 1 where
+    delta >= 0, but an entry below tau is squared to a positive output (off the form: u_i - tau < 0)."""
+    u = [ar.log(ar.num(v)) / T * ar.num(Fraction(1, 2)) for v in p]
+    n = ar.num(len(p))
+    s = u[0]
+    q = u[0] * u[0]
+    for v in u[1:]:
+        s, q = s + v, q + v * v
+    mean = s / n
+    delta = (ar.num(1) - (q - n * mean * mean)) / n
+    if not ar.ge(delta, ar.num(0)):
+        return [ar.num(1) if i == _top(p) else ar.num(0) for i in range(len(p))]
+    tau = mean - ar.sqrt(delta)
+    return [(v - tau) * (v - tau) for v in u]
+
+
+def _top(p):
+    return max(range(len(p)), key=lambda i: (p[i], -i))
+
+
+@pytest.mark.parametrize("label, alg, refusal, continuous", [
+    ("squared_softmax", _squared_softmax, "is not a square", True),   # U.0 proves it: it compares nothing
+    ("entmax15_keeping_all", _entmax15_keeping_all, "is not proved >= 0", False),  # jumps to one-hot
+])
+def test_the_kernel_refuses_the_entmax15_form_for_squares_off_it(label, alg, refusal, continuous):
+    """Theorem U.3 needs the threshold form on every piece: one tau, u_i - tau >= 0 on the support and
+    u_j <= tau off it. The certificate proved for the user 1.5-entmax, attached to squares that sum to
+    1 without that form, is refused; the prover does not prove the discontinuous one."""
+    ent = _op("entmax15_by_sorting", ALGS["entmax15_by_sorting"])
+    out = prove("continuity", ent)
+    assert out.status == "proved" and "U.3" in out.method, (out.status, out.reason)
+    ok, msg = check_vector_proof("continuity", ent, out)
+    assert ok and "entmax15 form" in msg, msg
+    op = _op(label, alg)
+    ok, msg = check_vector_proof("continuity", op, out)
+    assert not ok and refusal in msg, msg
+    if not continuous:
+        assert prove("continuity", op).status != "proved"
 
 
 def test_sharpening_is_really_against_entropy_and_refuted():

@@ -385,3 +385,117 @@ SMOOTH: dict[str, dict[str, tuple[bool, str, tuple[Any, ...] | None]]] = {
     "renormalised_p": {"continuity": (True, "F = p", None),
                        "entropy": (True, "F = p: H constant in T", None)},
 }
+
+
+#: the gap of ``large_gap_flips_sign``'s jump: at T = 1 the flip happens where log(p_0 / p_1) = 30,
+#: i.e. p_1 = 1 / (1 + e^30) = 9.35762296883929895383956...e-14 (irrational); these two rationals
+#: lie 10^-50 apart on either side of it
+_FLIP_BELOW = Fraction(9357622968839298953839562653284984111, 10**50)
+_FLIP_ABOVE = _FLIP_BELOW + Fraction(1, 10**50)
+
+#: the axioms other than ``well_defined`` of the maps that are no operators (well_defined false),
+#: read as tests/adversarial_corpus.py reads them: a cell is *settled* (True / False) only where the
+#: literal reading (a statement about an undefined value fails) and the "where defined" reading
+#: agree, and ``None`` where they disagree — no verdict is right under both, so the tool must leave
+#: it ``unknown`` (the axioms presuppose F defined; "false because undefined" would be a reading of
+#: our own). Shannon entropy is a function of a *distribution*: ``H(F_T(p))`` of a vector that is no
+#: distribution is undefined, so entropy is ``None`` for every map here (vacuous where defined).
+#: The limits are in ``LIMITS`` (a cell here only when it is ``None`` or not yet decided there).
+#: name -> {axiom: (holds | None, why, witness)}: witnesses as in ``POINTWISE`` (ranking, identity;
+#: floats, checked in 50 digits), ``SMOOTH`` (continuity: exact p, q, T) and, for a limit that does
+#: not exist, ``(p, entry)``: that entry of F_T(p) is unbounded as T -> 0+.
+NON_OPERATORS: dict[str, dict[str, tuple[bool | None, str, Any]]] = {
+    "renormalised_with_a_thousandth_too_much": {
+        "ranking": (True, "1001/1000 times temperature scaling: increasing in p", None),
+        "identity": (False, "F_1 = (1001/1000) p", ([0.7, 0.3], 1)),
+        "continuity": (True, "1001/1000 times one formula", None),
+        "entropy": (None, "F sums to 1001/1000: H(F) is the entropy of no distribution", None)},
+    "sparsemax_without_clipping": {
+        "ranking": (True, "z_i - tau with z = log p / T: increasing in p", None),
+        "identity": (False, "F_1(p)_0 = (log(7/3) + 1) / 2 = 0.92 at p = (0.7, 0.3)", ([0.7, 0.3], 1)),
+        "continuity": (True, "one formula, log p / T - (sum log p / T - 1) / V", None),
+        "entropy": (None, "an entry is negative at small T: H undefined there, non-decreasing where defined", None),
+        "boundary_cold": (False, "(log(p_i) - mean log p) / T + 1/V: the smaller entry tends to -oo, no limit",
+                          ([Fraction(7, 10), Fraction(3, 10)], 1))},
+    "truncation_without_renormalising": {
+        "ranking": (False, "V = 3: F = (p_0, 0, 0), F_1 = F_2 although p_1 > p_2", ([0.5, 0.3, 0.2], 1)),
+        "identity": (False, "F_1(p) = (p_max, 0)", ([0.7, 0.3], 1)),
+        "continuity": (False, "the kept entry jumps across a tie",
+                       ([Fraction(1, 2), Fraction(1, 2)],
+                        [Fraction(1, 2) - Fraction(1, 10**40), Fraction(1, 2) + Fraction(1, 10**40)], 1)),
+        "entropy": (None, "F sums to p_max < 1: H(F) is the entropy of no distribution", None)},
+    "negative_from_V3": {
+        "ranking": (True, "the largest output grows, the smallest is -1/10 < every other output (each > 0); "
+                    "V = 2: temperature scaling", None),
+        "identity": (False, "V = 3: F_1(p)_2 = -1/10", ([0.5, 0.3, 0.2], 1)),
+        "continuity": (False, "V = 3: which of two tied largest entries gets the extra mass jumps",
+                       ([Fraction(2, 5), Fraction(2, 5), Fraction(1, 5)],
+                        [Fraction(2, 5) - Fraction(1, 10**40), Fraction(2, 5) + Fraction(1, 10**40), Fraction(1, 5)], 1)),
+        "entropy": (None, "V = 3: an entry is -1/10 for every p, T: H undefined", None)},
+    "pole_at_ties": {
+        "ranking": (None, "V = 3: F undefined at p = (1/4, 1/4, 1/2), where p_2 > p_0; temperature scaling "
+                    "where defined", None),
+        "identity": (None, "F_1 undefined at ties, = p elsewhere", None),
+        "continuity": (None, "a removable pole at ties: continuous where defined", None),
+        "entropy": (None, "undefined at ties, temperature scaling elsewhere", None),
+        "boundary_cold": (None, "at a tie p_0 = p_1 F_T(p) is undefined for every T", None),
+        "boundary_hot": (None, "at a tie p_0 = p_1 F_T(p) is undefined for every T", None)},
+    "log_of_a_difference": {
+        "ranking": (None, "undefined where p_1 > p_0 (a pair the axiom quantifies over); temperature scaling "
+                    "where defined", None),
+        "identity": (None, "F_1 undefined where p_0 <= p_1, = p elsewhere", None),
+        "continuity": (None, "continuous where defined (p_0 > p_1)", None),
+        "entropy": (None, "undefined where p_0 <= p_1, temperature scaling elsewhere", None),
+        "boundary_cold": (None, "undefined for every T where p_0 <= p_1", None),
+        "boundary_hot": (None, "undefined for every T where p_0 <= p_1", None)},
+    "sqrt_squared_of_a_log_gap": {
+        "ranking": (None, "undefined where p_1 > p_0; temperature scaling where defined", None),
+        "identity": (None, "F_1 undefined where p_0 < p_1, = p elsewhere", None),
+        "continuity": (None, "continuous where defined (p_0 >= p_1)", None),
+        "entropy": (None, "undefined where p_0 < p_1, temperature scaling elsewhere", None),
+        "boundary_cold": (None, "undefined for every T where p_0 < p_1", None),
+        "boundary_hot": (None, "undefined for every T where p_0 < p_1", None)},
+    "large_gap_flips_sign": {
+        "ranking": (True, "the largest output grows, the smallest is -1 < every other output (each > 0)", None),
+        "identity": (False, "T = 1, log(p_0 / p_1) > 30: F_1(p) = (2, -1)", ([1 - 1e-14, 1e-14], 1)),
+        "continuity": (False, "T = 1: the flip at log(p_0 / p_1) = 30 (p_1 = 1 / (1 + e^30), irrational)",
+                       ([1 - _FLIP_BELOW, _FLIP_BELOW], [1 - _FLIP_ABOVE, _FLIP_ABOVE], 1)),
+        "entropy": (None, "an entry is -1 at small T: H undefined there, non-decreasing where defined", None)},
+}
+
+AXIOMS = ("well_defined", "ranking", "continuity", "entropy", "identity", "boundary_cold", "boundary_hot")
+
+
+#: the cells whose truth on V in {2, ..., 5} (the benchmark's sizes) differs from that on {2, 3}:
+#: top3 keeps every entry only while V <= 3 (every other entry's truth above holds for every V)
+LARGER_V: dict[tuple[str, str], tuple[bool, str]] = {
+    ("top3", "ranking"): (False, "V = 5: the two smallest entries both get 0"),
+    ("top3", "identity"): (False, "V = 4: the smallest entry gets 0"),
+    ("top3", "continuity"): (False, "V = 4: the kept set jumps across a tie of the two smallest entries"),
+    ("top3", "boundary_cold"): (False, "V = 4, four tied entries: three kept, (1/3, 1/3, 1/3, 0) for every T"),
+    ("top3", "boundary_hot"): (False, "V = 4: uniform on the three kept entries"),
+}
+
+
+def truth(name: str, axiom: str, largest_V: int = 3) -> tuple[bool | None, str]:
+    """The truth of one cell on V in {2, ..., largest_V} (3 or 5) and why (``None``: not
+    settled, see ``NON_OPERATORS``).
+
+    >>> truth("temperature_scaling", "entropy")[0], truth("pole_at_ties", "identity")[0]
+    (True, None)
+    >>> truth("top3", "identity")[0], truth("top3", "identity", largest_V=5)[0]
+    (True, False)
+    """
+    if largest_V not in (3, 5):
+        raise ValueError(f"largest_V must be 3 or 5, got {largest_V!r}")
+    if largest_V == 5 and (name, axiom) in LARGER_V:
+        return LARGER_V[(name, axiom)]
+    if axiom == "well_defined":
+        row = next(c for c in CORPUS if c[0] == name)
+        return row[2], row[3]
+    found = [t[name][axiom][:2] for t in (POINTWISE, LIMITS, SMOOTH, NON_OPERATORS)
+             if axiom in t.get(name, {})]
+    if len(found) != 1:
+        raise KeyError(f"{name} / {axiom}: {len(found)} truths (exactly one expected)")
+    holds, why = found[0]
+    return holds, why

@@ -633,6 +633,24 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
     return out
 
 
+def _ratio_moves(a: sp.Expr, b: sp.Expr) -> bool:
+    """``b / a`` differs clearly between two rational points (30-digit values): it is no number, and
+    the exact ``cancel`` (slow on square roots) is skipped — which only leaves a path unpinned.
+    False whenever the values are not plain nonzero reals."""
+    syms = sorted(a.free_symbols | b.free_symbols, key=lambda x: x.name)
+    seen = []
+    for k in (3, 5):
+        at = {x: sp.Rational(2 * i + k, i + 2) for i, x in enumerate(syms)}
+        try:
+            va, vb = complex(a.xreplace(at).evalf(30)), complex(b.xreplace(at).evalf(30))
+        except (TypeError, ValueError, ArithmeticError):
+            return False
+        if va == 0 or va.imag or vb.imag:
+            return False
+        seen.append(vb.real / va.real)
+    return abs(seen[0] - seen[1]) > 1e-9 * max(1.0, abs(seen[0]))
+
+
 def _on_its_equalities(path: _Path) -> _Path:
     """A path whose conditions pin ``c = 0`` (``c == 0``, or ``c >= 0`` with ``-λ c >= 0`` for a
     number ``λ > 0``: the boundary piece of a clipping ``max(w, 0)``) holds only where ``c = 0``. When ``c`` is linear in
@@ -648,7 +666,7 @@ def _on_its_equalities(path: _Path) -> _Path:
     signed = [(k, _log_linear(c if rel == ">=" else -c)) for k, (c, rel) in enumerate(conds) if rel in (">=", "<=")]
     for a, (ka, sa) in enumerate(signed):  # sa >= 0 and sb = -λ sa >= 0 (λ > 0 a number): sa = 0
         for kb, sb in signed[a + 1:]:
-            ratio = sp.cancel(sb / sa) if sa != 0 else None
+            ratio = sp.cancel(sb / sa) if sa != 0 and not _ratio_moves(sa, sb) else None
             if ratio is not None and ratio.is_number and kernel_sign(ratio) == "neg" and conds[ka][0] not in eqs:
                 eqs.append(conds[ka][0])
                 pinned |= {ka, kb}
@@ -775,9 +793,30 @@ def _nonneg(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     lin = _log_linear(e)
     if not _is_log_linear(lin):
         return kernel_sign(e) in ("pos", "zero") or kernel_sign(lin) in ("pos", "zero")
-    if kernel_sign(lin) in ("pos", "zero"):
+    if kernel_sign(lin) in ("pos", "zero") or _paired(lin, strict=False):
         return True
     return _by_one_condition(lin, conds, strict=False)
+
+
+def _paired(e: sp.Expr, *, strict: bool) -> bool:
+    """``e >= 0`` (``strict``: ``> 0``) term by term: each term of no positive sign (by the sign
+    rules) cancelled by a positive term, the pair's sum ``>= 0`` over a common denominator; strictly,
+    one such sum ``> 0`` or a positive term unused. A sum of non-negative parts, one positive."""
+    terms = sp.Add.make_args(e)
+    if not 2 <= len(terms) <= 8:
+        return False
+    signs = [kernel_sign(t) for t in terms]
+    unused = [i for i, s in enumerate(signs) if s == "pos"]
+    positive_pair = False
+    for i, s in enumerate(signs):
+        if s in ("pos", "zero"):
+            continue
+        partner = next((j for j in unused if kernel_sign(sp.together(terms[i] + terms[j])) in ("pos", "zero")), None)
+        if partner is None:
+            return False
+        unused.remove(partner)
+        positive_pair = positive_pair or kernel_sign(sp.together(terms[i] + terms[partner])) == "pos"
+    return not strict or positive_pair or bool(unused)
 
 
 def _by_one_condition(lin: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...], *, strict: bool) -> bool:
@@ -877,7 +916,7 @@ def _positive(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     if kernel_sign(e) == "pos":
         return True
     lin = _log_linear(e)
-    if kernel_sign(lin) == "pos":
+    if kernel_sign(lin) == "pos" or _paired(lin, strict=True):
         return True
     return _is_log_linear(lin) and _by_one_condition(lin, conds, strict=True)
 
@@ -1579,8 +1618,7 @@ class _MpArith:
 
 # -- a user's operator in a recognised form (docs/theory/vector.md, Theorems U.1, U.2) ---------------
 
-#: the forms a user's operator may be proved to compute (entmax15's squared form is not offered to
-#: users yet: only its built-in's theorems use it), per axiom: (theorem, what the kernel
+#: the forms a user's operator may be proved to compute, per axiom: (theorem, what the kernel
 #: requires beyond the form on every piece). ``beta`` is the exponent ``c * T**(-k)`` read off the
 #: pieces (one for the whole operator); "k>0": the limits need ``beta -> oo`` as ``T -> 0+`` and
 #: ``-> 0`` as ``T -> oo``; "all": every entry kept on every piece; "prefix": every dropped entry
@@ -1592,12 +1630,17 @@ _USER_FORMS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     ("power", "boundary_hot"): ("U.1", frozenset({"all", "k>0"})),
     **{(form, axiom): ("U.2", frozenset({"k>0"} if axiom.startswith("boundary") else set()))
        for form in ("sparsemax",) for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
+    **{("entmax15", axiom): ("U.3", frozenset({"k>0"} if axiom.startswith("boundary") else set()))
+       for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
 }
 
 
 def _form_bases(path: _Path, form: str) -> dict[int, sp.Expr]:
     """Per entry of the support, the expression that is affine in ``beta log p_i`` with one common
-    offset under ``form``: ``log F_i`` (power) or ``F_i`` (sparsemax)."""
+    offset under ``form``: ``log F_i`` (power), ``F_i`` (sparsemax) or the base of the square
+    ``F_i`` (entmax15; an output that is no square has none: the form check then rejects it)."""
+    if form == "entmax15":
+        return {i: o.base for i, o in enumerate(path.outs) if isinstance(o, sp.Pow) and o.exp == 2}
     return {i: _log_linear(sp.log(o)) if form == "power" else o
             for i, o in enumerate(path.outs) if not (o.is_number and o == 0)}
 
@@ -1629,7 +1672,8 @@ def _monomial_in_T(beta: sp.Expr) -> tuple[sp.Expr, sp.Rational]:
 def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], want: str) -> str:
     """A proof that a user's vector operator computes, on the declared sizes, one map of a
     recognised form (Theorem U.1: the power-softening ``p_i ** beta(T)`` renormalised on a kept
-    set; U.2: ``sparsemax(beta(T) log p)``), with ``beta = c T**(-k)``: every
+    set; U.2: ``sparsemax(beta(T) log p)``; U.3: ``(beta(T) log p_i - tau)_+**2``, 1.5-entmax),
+    with ``beta = c T**(-k)``: every
     piece of every order class of every size is defined (:func:`_check_piece`), has the form with
     the one ``beta`` (:func:`_is_power_piece`, :func:`_is_threshold_piece`), and meets what the
     axiom needs (:data:`_USER_FORMS`); each class is spot-checked in 40 digits. No lemma and no
@@ -1681,7 +1725,7 @@ def _check_user_form(axiom: str, op: Any, outcome: Any, sizes: tuple[int, ...], 
             _common([beta * _ell(values[i]) - _log_linear(sp.log(path.outs[i])) for i in _support(path, where)],
                     where, "beta log p_i - log F_i")
         else:
-            _is_threshold_piece(path, values, where, power=1, beta=beta)
+            _is_threshold_piece(path, values, where, power=2 if form == "entmax15" else 1, beta=beta)
         support = _support(path, where)
         if "all" in needs and len(support) != len(values):
             raise KernelRejection(f"{where}: the entries {sorted(set(range(len(values))) - set(support))} are dropped "

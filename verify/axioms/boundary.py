@@ -37,7 +37,7 @@ from ..limits import separable_T_limit, vector_T_limit
 from ..outcome import Prover
 from ..provers.boundary import prove_boundary_cold, prove_boundary_hot
 from ..provers.theorems import FirstOf, TheoremProver
-from ..provers.vector import FormProver
+from ..provers.vector_forms import FormProver
 from ..reproduce import is_builtin
 from ..search import Search, SearchLog
 from ..shrink import shrink_vector

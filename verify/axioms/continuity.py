@@ -34,7 +34,7 @@ from ..hybrid import HoldsNote, HybridArith
 from ..outcome import Prover
 from ..provers.separable import prove_continuity
 from ..provers.theorems import FirstOf, TheoremProver
-from ..provers.vector import FormProver
+from ..provers.vector_forms import FormProver
 from ..sampling import nice_rationals, roots_1d, switch_exprs
 from ..search import Candidate, Search, SearchLog, tie_directions
 from ..verdict import Counterexample

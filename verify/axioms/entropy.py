@@ -26,7 +26,7 @@ from .. import certify as C
 from ..outcome import Prover
 from ..provers.separable import prove_entropy
 from ..provers.theorems import FirstOf, TheoremProver
-from ..provers.vector import FormProver
+from ..provers.vector_forms import FormProver
 from ..search import Candidate, Search
 from ..verdict import Counterexample
 from .base import AxiomRules, Structured

@@ -24,10 +24,10 @@ first classes, at no cost); refutations are the certified search's.
 
 Continuity, entropy and the limits: the built-ins' are proved for every ``V`` by theorem
 (:mod:`skd.verify.provers.theorems`, which is also tried first for ``well_defined``); a user's,
-on the declared sizes, by :class:`FormProver` when every piece has a recognised form (the
-power-softening ``p**beta`` on a kept set, or sparsemax of ``beta log p``, with one exponent
-``beta = c T**(-k)``: Theorems U.1, U.2 of docs/theory/vector.md); else ``unknown`` unless
-refuted. Proving for all positive
+on the declared sizes, by :class:`skd.verify.provers.vector_forms.FormProver` when the algorithm
+compares nothing or every piece has a recognised form (Theorems U.0-U.3 of docs/theory/vector.md);
+else ``unknown`` unless refuted. The helpers that module shares with this one (the class's chained
+symbols, the pieces' settling and pinning, signs on a piece) are public here for it. Proving for all positive
 vectors proves it on the open simplex (a subset); the closed simplex (zeros) is out of scope
 here (the dispatcher answers ``unknown`` for that profile before any prover runs).
 """
@@ -37,7 +37,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -47,7 +46,7 @@ from skd.operators.symbols import T
 
 from ..outcome import LemmaFn, Outcome
 from ..signs import Sign, number_sign, sign_of
-from ..symexec import Condition, Entry, NotSymbolic, OrderClass, PathArith, PathLimit, Piece, Settle, order_classes, pieces
+from ..symexec import Condition, NotSymbolic, OrderClass, PathLimit, Piece, Settle, order_classes, pieces
 from ..verdict import Step
 from .theorems import THEOREM_SCOPE
 
@@ -55,14 +54,15 @@ if TYPE_CHECKING:  # annotations only
     from skd.operators.declare import Operator
     from skd.theory.axioms import Profile
 
-__all__ = ["FormProver", "prove_identity_vector", "prove_ranking_vector", "prove_well_defined_vector"]
+__all__ = ["MAX_PATHS", "identically_zero", "in_order", "logs_split", "nonneg_on_piece", "pinned", "prove_identity_vector",
+           "prove_ranking_vector", "prove_well_defined_vector", "settler", "values_of"]
 
 #: more paths than this on one order class: unknown (the kernel's own bound is the same)
 MAX_PATHS = 512
 
 
 @functools.lru_cache(maxsize=20_000)
-def _logs_split(e: sp.Expr) -> sp.Expr:
+def logs_split(e: sp.Expr) -> sp.Expr:
     """``e`` with logarithms of products of positive factors split, expanded (pure: memoised,
     the pieces of one class share most of their expressions)."""
     return sp.expand(sp.expand_log(e, force=False))
@@ -83,7 +83,7 @@ def _order_substitution(order: OrderClass) -> dict[sp.Symbol, sp.Expr]:
 
 
 @functools.lru_cache(maxsize=20_000)
-def _in_order(e: sp.Expr, order: OrderClass) -> sp.Expr:
+def in_order(e: sp.Expr, order: OrderClass) -> sp.Expr:
     """``e`` in the chained symbols of ``order`` (memoised: the paths of a class share expressions)."""
     return e.xreplace(_order_substitution(order))
 
@@ -99,7 +99,7 @@ def _constant_part(e: sp.Expr) -> sp.Expr:
 @functools.lru_cache(maxsize=20_000)
 def _sign_nonneg(e: sp.Expr) -> bool:
     """``e >= 0`` for every positive value of its (positive) symbols, by SymPy's assumptions."""
-    split = _logs_split(e)
+    split = logs_split(e)
     if split == 0 or split.is_nonnegative is True or sp.factor_terms(split).is_nonnegative is True:
         return True
     try:
@@ -109,14 +109,15 @@ def _sign_nonneg(e: sp.Expr) -> bool:
 
 
 @functools.lru_cache(maxsize=20_000)
-def _nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
+def nonneg_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
     if o.is_number:
         return bool(o.is_nonnegative)
     if isinstance(o, sp.Pow) and o.exp.is_Integer and o.exp % 2 == 0:
         return True
     if _sign_nonneg(o):
         return True
-    return _by_one_condition(_logs_split(o), conditions, strict=False)
+    split = logs_split(o)
+    return _by_pairs(split, strict=False) or _by_one_condition(split, conditions, strict=False)
 
 
 def _by_one_condition(lin: sp.Expr, conditions: tuple[Condition, ...], *, strict: bool) -> bool:
@@ -127,7 +128,7 @@ def _by_one_condition(lin: sp.Expr, conditions: tuple[Condition, ...], *, strict
     for c in conditions:
         if c.rel not in (">", ">=", "<", "<="):
             continue
-        cl = _logs_split(c.expr if c.rel in (">", ">=") else -c.expr)
+        cl = logs_split(c.expr if c.rel in (">", ">=") else -c.expr)
         c0 = _constant_part(cl)
         if c0 == 0:
             continue
@@ -151,7 +152,7 @@ def _by_one_condition(lin: sp.Expr, conditions: tuple[Condition, ...], *, strict
 def _empty(conds: tuple[Condition, ...]) -> bool:
     """A later condition contradicts an earlier one: ``d = λ c + r`` (``λ > 0``) with the signs
     of ``c`` and ``r`` forcing ``d`` to the other side. Such a path is taken by no point."""
-    lin = [_logs_split(c.expr) for c in conds]
+    lin = [logs_split(c.expr) for c in conds]
     const = [_constant_part(e) for e in lin]
     for j, cj in enumerate(conds):
         if cj.rel not in (">", ">=", "<", "<="):
@@ -203,7 +204,7 @@ def _has_root(e: sp.Expr) -> bool:
     return any(not a.exp.is_Integer and a.exp.free_symbols == set() for a in e.atoms(sp.Pow))
 
 
-def _settler(order: OrderClass) -> Settle:
+def settler(order: OrderClass) -> Settle:
     """Decides a comparison of the algorithm when its sign on the whole class is proved
     (:func:`skd.verify.signs.sign_of`) or one earlier condition of the path forces it
     (:func:`_empty`): the other branch is then no path."""
@@ -211,16 +212,16 @@ def _settler(order: OrderClass) -> Settle:
     seen: dict[tuple[sp.Expr, str, tuple[Condition, ...]], bool | None] = {}
 
     a = sp.Symbol("_pa", positive=True)
-    scale = {a: 1 / sp.Add(*[_in_order(v, order) / a for v in order.values()])}
+    scale = {a: 1 / sp.Add(*[in_order(v, order) / a for v in order.values()])}
 
     def settle(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
         # the paths of a class replay the same prefixes: each comparison is settled once per class,
         # and once in all, in the chained symbols, for the classes whose questions coincide there
         key = (d, rel, conditions)
         if key not in seen:
-            chained = _in_order(d, order)
+            chained = in_order(d, order)
             seen[key] = _settle_chained(chained, rel,
-                                        tuple(Condition(_in_order(c.expr, order), c.rel) for c in conditions))
+                                        tuple(Condition(in_order(c.expr, order), c.rel) for c in conditions))
             if (seen[key] is None and not chained.has(sp.log) and a in chained.free_symbols
                     and sp.expand(chained.xreplace({a: 2 * a}) - 2 * chained) != 0):  # (homogeneous: nothing to gain)
                 seen[key] = _settle_on_simplex(chained.xreplace(scale), rel)
@@ -271,14 +272,14 @@ def _sign_with_gaps_as_logs(e: sp.Expr) -> Sign | None:
 
 @functools.lru_cache(maxsize=20_000)
 def _settle_chained(e: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
-    """The decision of :func:`_settler` for ``e rel 0`` after ``conditions``, all in the chained
+    """The decision of :func:`settler` for ``e rel 0`` after ``conditions``, all in the chained
     symbols of their class (``a, d_k > 0``, :func:`_order_substitution`). A pure function of its
     arguments (the chained symbols carry the class's every fact), so it is memoised across classes:
     a permutation-equivariant algorithm asks the classes of one shape the same questions there."""
     # square roots and products of logarithms (entmax's thresholds): the sign rules rarely decide, slowly
-    if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(_logs_split(e)):
+    if e.free_symbols and not _has_root(e) and _at_most_linear_in_logs(logs_split(e)):
         try:
-            sign = sign_of(_logs_split(e))
+            sign = sign_of(logs_split(e))
             if sign is None and not e.has(sp.log):
                 sign = _sign_with_gaps_as_logs(e)
         except ValueError:
@@ -318,26 +319,44 @@ class _Pinned(Piece):
     sub: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
 
 
-def _values_of(piece: Piece) -> list[sp.Expr]:
+def values_of(piece: Piece) -> list[sp.Expr]:
     """The class's values in the chained symbols, on the piece (an eliminated gap solved)."""
-    vals = [_in_order(v, piece.order) for v in piece.order.values()]
+    vals = [in_order(v, piece.order) for v in piece.order.values()]
     sub = dict(getattr(piece, "sub", ()))
     return [v.xreplace(sub) for v in vals] if sub else vals
 
 
-def _pinned(piece: Piece) -> Piece | None:
+def _may_be_proportional(a: sp.Expr, b: sp.Expr) -> bool:
+    """False when ``b / a`` takes two clearly different values at two points (so it is no number:
+    no exact ``cancel``, which is slow on entmax's square roots); True when it may be a number (or
+    the points say nothing). Skipping a pin only leaves a piece unpinned."""
+    ratios = []
+    for k in (1, 2):
+        point = {x: sp.Rational(k + i + 2, 3 * k + 2 * i + 1) for i, x in
+                 enumerate(sorted(a.free_symbols | b.free_symbols, key=lambda x: x.name))}
+        try:
+            va, vb = complex(a.xreplace(point).evalf(30)), complex(b.xreplace(point).evalf(30))
+        except (TypeError, ValueError, ArithmeticError):
+            return True
+        if va == 0 or va.imag or vb.imag:
+            return True
+        ratios.append(vb.real / va.real)
+    return abs(ratios[0] - ratios[1]) <= 1e-9 * max(1.0, abs(ratios[0]))
+
+
+def pinned(piece: Piece) -> Piece | None:
     """``piece`` restricted to the equality its conditions pin, when one does and it is linear in a
     gap with a coefficient of proved sign (the boundary piece of a clipping ``max(w, 0)``); None when
     a condition then has a proved sign against it (no point takes the piece); else ``piece``
     unchanged. Every check of the result holds for all positive values of the remaining
     symbols that meet its conditions, a superset of the piece's points."""
-    conds = [Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions]
+    conds = [Condition(in_order(c.expr, piece.order), c.rel) for c in piece.conditions]
     eqs = [c.expr for c in conds if c.rel == "=="]
     pinned: set[int] = set()
-    signed = [(k, _logs_split(c.expr if c.rel == ">=" else -c.expr)) for k, c in enumerate(conds) if c.rel in (">=", "<=")]
+    signed = [(k, logs_split(c.expr if c.rel == ">=" else -c.expr)) for k, c in enumerate(conds) if c.rel in (">=", "<=")]
     for n, (ka, sa) in enumerate(signed):
         for kb, sb in signed[n + 1:]:
-            ratio = sp.cancel(sb / sa) if sa != 0 else None
+            ratio = sp.cancel(sb / sa) if sa != 0 and _may_be_proportional(sa, sb) else None
             if ratio is not None and ratio.is_number and number_sign(ratio) == "neg" and conds[ka].expr not in eqs:
                 eqs.append(conds[ka].expr)
                 pinned |= {ka, kb}
@@ -346,7 +365,7 @@ def _pinned(piece: Piece) -> Piece | None:
     sub: dict[sp.Symbol, sp.Expr] = {}
     positive: list[Condition] = []
     for c in eqs:
-        e = _logs_split(c.xreplace(sub))
+        e = logs_split(c.xreplace(sub))
         for g in sorted((g for g in e.free_symbols if g.name.startswith("_pd")), key=lambda g: g.name):
             slope = sp.expand(e.diff(g))
             rest = sp.expand(e - slope * g)
@@ -367,12 +386,12 @@ def _pinned(piece: Piece) -> Piece | None:
     kept = [Condition(c.expr.xreplace(sub), c.rel) for k, c in enumerate(conds) if k not in pinned and c.rel != "=="]
     for c in kept:  # on the equality a condition may have a proved sign against it: no point takes the piece
         try:
-            sign = sign_of(_logs_split(c.expr))
+            sign = sign_of(logs_split(c.expr))
         except ValueError:
             continue
         if sign in _CONTRADICTED_BY[c.rel]:
             return None
-    outs = tuple(_in_order(o, piece.order).xreplace(sub) for o in piece.outputs)
+    outs = tuple(in_order(o, piece.order).xreplace(sub) for o in piece.outputs)
     return _Pinned(piece.order, tuple(kept + positive + [Condition(c, "==") for c in eqs]), outs, piece.path,
                    tuple(sub.items()))
 
@@ -385,12 +404,12 @@ def _sums_to_one(total: sp.Expr) -> bool:
 
 def _piece_problem(piece: Piece) -> str | None:
     """What keeps this piece from the proof, or None when it passes."""
-    outs = [_in_order(o, piece.order) for o in piece.outputs]
-    conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
+    outs = [in_order(o, piece.order) for o in piece.outputs]
+    conds = tuple(Condition(in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
     if not _sums_to_one(sp.Add(*outs)):
         return f"the outputs do not sum to exactly 1 (sum - 1 = {sp.sstr(sp.Add(*piece.outputs) - 1)[:160]})"
     for i, o in enumerate(outs):
-        if not _nonneg_on_piece(o, conds):
+        if not nonneg_on_piece(o, conds):
             return f"output {i} = {sp.sstr(piece.outputs[i])[:160]} is not proved >= 0"
     return None
 
@@ -401,21 +420,49 @@ def _positive_on_piece(o: sp.Expr, conditions: tuple[Condition, ...]) -> bool:
     and ``c > 0`` strict with ``r >= 0``, or ``λ >= 0`` and ``r > 0``)."""
     if o.is_number:
         return bool(o.is_positive)
-    split = _logs_split(o)
+    split = logs_split(o)
     try:
         if split.is_positive is True or sign_of(o) == "pos" or sign_of(split) == "pos":
             return True
     except ValueError:  # a symbol that is not positive: no sign
         return False
-    return _by_one_condition(split, conditions, strict=True)
+    return _by_pairs(split, strict=True) or _by_one_condition(split, conditions, strict=True)
+
+
+def _by_pairs(e: sp.Expr, *, strict: bool) -> bool:
+    """``e >= 0`` (``strict``: ``> 0``) as a sum whose terms of no proved positive sign are each
+    paired with a positive term, every pair's sum of proved sign ``>= 0``, and (strictly) a pair
+    of positive sum or a positive term left over — e.g. ``(s_0 - s_1 + s_2) / S + 1/10`` with
+    ``s_0 > s_1``: a larger entry's output raised by a constant (``negative_from_V3``)."""
+    terms = sp.Add.make_args(e)
+    if not 2 <= len(terms) <= 8:
+        return False
+    try:
+        signs = [sign_of(t) for t in terms]
+        free = [i for i, s in enumerate(signs) if s == "pos"]
+        strictly = False
+        for i, s in enumerate(signs):
+            if s in ("pos", "zero"):
+                continue
+            for j in free:
+                pair = sign_of(sp.together(terms[i] + terms[j]))
+                if pair in ("pos", "zero"):
+                    free.remove(j)
+                    strictly = strictly or pair == "pos"
+                    break
+            else:
+                return False
+    except ValueError:
+        return False
+    return not strict or strictly or bool(free)
 
 
 def _ranking_problem(piece: Piece, weak: bool = False) -> str | None:
     """Ranking on the piece: each output of a group above (``weak``: at least) the outputs of the
     next group down (transitivity covers the groups further down); tied entries are not compared."""
-    outs = [_in_order(o, piece.order) for o in piece.outputs]
-    conds = tuple(Condition(_in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
-    holds, rel = (_nonneg_on_piece, ">= 0") if weak else (_positive_on_piece, "> 0")
+    outs = [in_order(o, piece.order) for o in piece.outputs]
+    conds = tuple(Condition(in_order(c.expr, piece.order), c.rel) for c in piece.conditions)
+    holds, rel = (nonneg_on_piece, ">= 0") if weak else (_positive_on_piece, "> 0")
     groups = piece.order.groups
     for k in range(len(groups) - 1):
         for i in groups[k]:
@@ -429,7 +476,7 @@ def _on_simplex_at_one(piece: Piece) -> dict[sp.Symbol, sp.Expr]:
     """``T = 1`` and the class's scale chosen so that its entries sum to 1 (the chained symbols;
     on a pinned piece, with its eliminated gap solved)."""
     a = sp.Symbol("_pa", positive=True)
-    total = sp.Add(*_values_of(piece)) / a
+    total = sp.Add(*values_of(piece)) / a
     return {T: sp.Integer(1), a: 1 / sp.expand(total)}
 
 
@@ -437,7 +484,7 @@ _CONTRADICTED_BY = {">": ("neg", "zero"), ">=": ("neg",), "<": ("pos", "zero"), 
                     "!=": ("zero",)}
 
 
-def _identically_zero(e: sp.Expr) -> bool:
+def identically_zero(e: sp.Expr) -> bool:
     """``e`` is 0 as an expression: it expands to 0, or — with every ``exp(±d_k)`` of a gap a
     positive symbol ``E_k**±1`` (so a rational function of symbols, whose algebra has no
     assumptions to ask) — its numerator over a common denominator expands to 0. A rational function that is 0 as such is 0 for every
@@ -463,16 +510,16 @@ def _identity_problem(piece: Piece) -> str | None:
     takes this piece (a condition's sign there contradicts it)."""
     at = _on_simplex_at_one(piece)
     for c in piece.conditions:
-        c1 = _in_order(c.expr, piece.order).xreplace(at)
+        c1 = in_order(c.expr, piece.order).xreplace(at)
         try:
-            sign = "zero" if _identically_zero(c1) else sign_of(_logs_split(c1))
+            sign = "zero" if identically_zero(c1) else sign_of(logs_split(c1))
         except ValueError:
             continue
         if sign in _CONTRADICTED_BY[c.rel]:
             return None
-    for i, (o, v) in enumerate(zip(piece.outputs, _values_of(piece), strict=True)):
-        d = (_in_order(o, piece.order) - v).xreplace(at)
-        if not _identically_zero(d):
+    for i, (o, v) in enumerate(zip(piece.outputs, values_of(piece), strict=True)):
+        d = (in_order(o, piece.order) - v).xreplace(at)
+        if not identically_zero(d):
             return f"at T = 1 on the simplex, output {i} = {sp.sstr(o.xreplace({T: 1}))[:160]} is not p_{i}"
     return None
 
@@ -490,8 +537,8 @@ def _prove_on_pieces(op: Operator, problem: Callable[[Piece], str | None], claim
         n_classes = n_pieces = 0
         for order in order_classes(Vn):
             try:
-                found = [q for pc in pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
-                         if (q := _pinned(pc)) is not None]
+                found = [q for pc in pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=settler(order))
+                         if (q := pinned(pc)) is not None]
             except (NotSymbolic, PathLimit) as exc:
                 return Outcome("unknown", "symbolic execution", reason=f"V = {Vn}, order class {order.groups}: {exc}",
                                reason_kind="unsupported", scope=scope)
@@ -538,248 +585,3 @@ def prove_identity_vector(op: Operator, profile: Profile | None, lemma: LemmaFn)
                        f"which is not proved on {out.scope}", reason_kind="undecided", scope=out.scope)
     step = Step(spec_of(op).defined_lemma, "lemma", (("axiom", "well_defined"),))
     return Outcome(out.status, out.method, steps=[step, *out.steps], scope=out.scope)
-
-
-# -- continuity, entropy and the limits of a user's operator in a recognised form ------------------
-
-#: (form, axiom) -> (theorem of docs/theory/vector.md, what the axiom needs beyond the form on every
-#: piece): "k>0" beta -> oo as T -> 0+ and -> 0 as T -> oo; "all" every entry kept; "prefix" every
-#: dropped entry is smaller than some kept one (argmax p is kept); "T-free" no condition involves T
-_FORM_NEEDS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
-    ("power", "continuity"): ("U.1", frozenset({"all"})),
-    ("power", "entropy"): ("U.1", frozenset({"T-free"})),
-    ("power", "boundary_cold"): ("U.1", frozenset({"T-free", "prefix", "k>0"})),
-    ("power", "boundary_hot"): ("U.1", frozenset({"all", "k>0"})),
-    **{(form, axiom): ("U.2", frozenset({"k>0"} if axiom.startswith("boundary") else set()))
-       for form in ("sparsemax",) for axiom in ("continuity", "entropy", "boundary_cold", "boundary_hot")},
-}
-_FORM_TEXT = {
-    "power": "F_T(p)_i = p_i**beta / sum over the kept set K of p_j**beta on K, 0 off K",
-    "sparsemax": "F_T(p) = sparsemax(beta log p)",
-}
-_AXIOM_TEXT = {
-    "continuity": "one jointly continuous map on every piece",
-    "entropy": "H(F_T(p)) does not decrease as beta decreases",
-    "boundary_cold": "beta -> oo as T -> 0+, and the kept set holds argmax p",
-    "boundary_hot": "beta -> 0 as T -> oo, and every entry is kept",
-}
-
-
-def _form_bases(outs: list[sp.Expr], form: str) -> dict[int, sp.Expr]:
-    """Per kept entry, the expression affine in ``beta log p_i`` with a common offset: ``log F_i``
-    (power) or ``F_i`` (sparsemax)."""
-    return {i: _logs_split(sp.log(o)) if form == "power" else o for i, o in enumerate(outs) if o != 0}
-
-
-def _fits_form(form: str, found: list[Piece], needs: frozenset[str]) -> tuple[sp.Expr | None, str | None]:
-    """``(beta, None)`` when every piece has ``form`` with one exponent ``beta = c T**(-k)`` and
-    meets ``needs``; else ``(None, why not)``."""
-    beta: sp.Expr | None = None
-    prepared = []
-    for piece in found:
-        outs = [_in_order(o, piece.order) for o in piece.outputs]
-        ells = [_logs_split(sp.log(v)) for v in _values_of(piece)]
-        bases = _form_bases(outs, form)
-        if not bases:
-            return None, f"every output of {piece.order.groups} is 0"
-        prepared.append((piece, outs, ells, bases))
-        if beta is None:
-            idx = sorted(bases)
-            for j in idx[1:]:
-                gap = sp.expand(ells[j] - ells[idx[0]])
-                if gap != 0:
-                    beta = sp.cancel(sp.expand(bases[j] - bases[idx[0]]) / gap)
-                    break
-    if beta is None:  # on every piece the kept entries tie: the form holds for every exponent
-        beta = 1 / T
-    if beta.free_symbols - {T}:  # the "exponent" moves with p: the outputs are not of the form at all
-        what = "log F_i - log F_j" if form == "power" else "F_i - F_j"
-        return None, f"the outputs are not of the {form} form ({what} is not proportional to log p_i - log p_j)"
-    c, e = beta.as_coeff_exponent(T)
-    if c.free_symbols or not e.is_Rational or e > 0 or not c.is_positive or sp.simplify(beta - c * T ** e) != 0:
-        return None, f"the exponent {sp.sstr(beta)[:80]} is not c * T**(-k) with c > 0, k >= 0"
-    if "k>0" in needs and e == 0:
-        return None, f"the exponent {sp.sstr(beta)} does not move with T"
-    for piece, outs, ells, bases in prepared:
-        where = f"V = {piece.order.V}, order class {piece.order.groups}, path {list(piece.path)}"
-        offsets = [sp.expand(beta * ells[i] - b) for i, b in bases.items()]
-        if any(not _identically_zero(_logs_split(o - offsets[0])) for o in offsets[1:]):
-            return None, f"{where}: not the {form} form with beta = {sp.sstr(beta)}"
-        kept = set(bases)
-        if "all" in needs and len(kept) != len(outs):
-            return None, f"{where}: entries {sorted(set(range(len(outs))) - kept)} are dropped"
-        if "T-free" in needs and any(T in _in_order(c_.expr, piece.order).free_symbols for c_ in piece.conditions):
-            return None, f"{where}: a condition involves T (the kept set may move with T)"
-        if "prefix" in needs:
-            for i in set(range(len(outs))) - kept:
-                if not any(_smaller(ells[i], ells[j]) for j in kept):
-                    return None, f"{where}: entry {i} is dropped but not proved smaller than a kept entry"
-        if form == "sparsemax":
-            conds = tuple(Condition(_in_order(c_.expr, piece.order), c_.rel) for c_ in piece.conditions)
-            tau = offsets[0]
-            for j in set(range(len(outs))) - kept:
-                if not _nonneg_on_piece(sp.expand(tau - beta * ells[j]), conds):
-                    return None, f"{where}: entry {j} is outside the support but not proved below the threshold"
-    return beta, None
-
-
-def _smaller(ell_i: sp.Expr, ell_j: sp.Expr) -> bool:
-    """``log p_i < log p_j`` on the whole class (the sign rules), else False."""
-    try:
-        return sign_of(sp.expand(ell_j - ell_i)) == "pos"
-    except ValueError:
-        return False
-
-
-class _OpaqueEntry(Entry):
-    """An entry of ``p`` with no order: compares with 0 (positive), never with another entry."""
-
-    __slots__ = ()
-
-    def _key(self, other: object) -> tuple[int, int]:
-        if isinstance(other, Entry):
-            raise NotSymbolic("the algorithm compares entries of p")
-        return super()._key(other)
-
-    def __neg__(self) -> _OpaqueEntry:  # -p_i is no more ordered than p_i
-        return _OpaqueEntry(self.index, self.rank, -self.value, self.is_zero, -self.sign)
-
-
-def _comparison_free_problem(op: Operator, sizes: tuple[int, ...]) -> str | None:
-    """None when, on each size, the algorithm run on positive symbols with no order opens no
-    branch (SymPy settles every comparison it makes for all positive values) and its outputs hold
-    no undefined node; else what stops it. (Theorem U.0: then F is one elementary expression.)"""
-    for Vn in sizes:
-        syms = [sp.Symbol(f"_pq{i}", positive=True) for i in range(Vn)]
-        ar = PathArith((), _settle_everywhere)
-        try:
-            algorithm = op.algorithm
-            if algorithm is None:
-                return "a vector operator without an algorithm"
-            result = list(algorithm([_OpaqueEntry(i, 0, v, False) for i, v in enumerate(syms)], T, ar))
-            if any(not isinstance(v, (sp.Basic, int, Fraction)) or isinstance(v, bool) for v in result):
-                return f"V = {Vn}: an output is not a number of the arithmetic"
-            outs = [sp.sympify(v) for v in result]  # safe: SymPy objects and exact numbers only (checked above), never text
-        except Exception as exc:  # noqa: BLE001 - user code: not comparison-free
-            return f"V = {Vn}: {type(exc).__name__}: {str(exc)[:120]}"
-        if ar.conditions:
-            return f"V = {Vn}: a comparison not settled for every p and T ({ar.conditions[0]})"
-        if any(o.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I) for o in outs):
-            return f"V = {Vn}: an output is not finite and real"
-    return None
-
-
-def _looks_eventually_empty(piece: Piece) -> bool:
-    """Some condition of the piece involving ``T`` is false at ``T = 10^40`` and ``10^80`` at a few
-    points of its class (a proposal: the kernel proves it by the limit laws, or checks the piece)."""
-    for c in piece.conditions:
-        others = sorted(c.expr.free_symbols - {T}, key=lambda x: x.name)
-        if T not in c.expr.free_symbols:
-            continue
-        points = [{x: sp.Rational(1, (k + 2) ** scale) for k, x in enumerate(others)} for scale in (1, 3)]
-        try:
-            if all(c.holds({**pt, T: sp.Float(10) ** k}) is False for pt in points for k in (40, 80)):
-                return True
-        except (ValueError, TypeError, ArithmeticError):  # a proposal only: no answer is no proposal
-            continue
-    return False
-
-
-def _hot_by_numbers(op: Operator, sizes: tuple[int, ...]) -> str | None:
-    """None when, in 50 digits at a few unequal ``p`` of each size, ``F_T(p)`` approaches the
-    uniform vector along ``T = 2^40, 2^400`` (closer at the second, within 1/100: slow limits such
-    as ``1/log T`` pass; a proposal only: the kernel proves the limit by the limit laws,
-    :func:`skd.verify.kernel_vector.check_vector_proof`); else what it saw."""
-    import mpmath
-
-    from skd.operators.evaluate import evaluate_mp
-
-    for Vn in sizes:
-        w = [Fraction(k + 1) for k in range(Vn)]
-        for p in ([v / sum(w) for v in w], [v * v / sum(u * u for u in w) for v in w]):
-            try:
-                far = [max(abs(f - mpmath.mpf(1) / Vn) for f in evaluate_mp(op, p, Fraction(2) ** k)) for k in (40, 400)]
-            except Exception as exc:  # noqa: BLE001 - user code; nothing proposed
-                return f"V = {Vn}: F could not be evaluated at large T ({type(exc).__name__})"
-            if not far[1] < mpmath.mpf(1) / 100 or far[1] > far[0]:
-                return f"V = {Vn}: F does not approach the uniform vector as T grows (numerically)"
-    return None
-
-
-def _settle_everywhere(d: sp.Expr, rel: str, conditions: tuple[Condition, ...]) -> bool | None:
-    """A comparison decided for every positive value of its symbols (their sign), else None."""
-    try:
-        sign = sign_of(d)
-    except ValueError:
-        return None
-    if sign is None:
-        return None
-    return {">": sign == "pos", ">=": sign != "neg", "==": sign == "zero"}[rel]
-
-
-#: what theorem U.0 concludes, per axiom it proves
-_U0_CONCLUSION = {
-    "continuity": "so jointly continuous",
-    "boundary_hot": "and by the limit laws every entry tends to 1/V as T -> oo for every p",
-}
-
-
-class FormProver:
-    """Continuity, entropy or a limit of a vector operator declared by an algorithm, on its
-    declared sizes, from the form of its pieces (Theorems U.1, U.2 of docs/theory/vector.md): every
-    piece of every order class is the power-softening ``p**beta`` on a kept set, or sparsemax of
-    ``beta log p``, with one exponent ``beta = c T**(-k)``. The kernel
-    (:func:`skd.verify.kernel_vector.check_vector_proof`) re-runs the algorithm and re-checks every
-    piece (definedness included) before anyone sees the proof."""
-
-    def __init__(self, axiom_id: str) -> None:
-        self.axiom_id = axiom_id
-
-    def __repr__(self) -> str:
-        return f"FormProver({self.axiom_id!r})"
-
-    def __call__(self, op: Operator, profile: Profile | None, lemma: LemmaFn) -> Outcome:
-        if op.algorithm is None:
-            return Outcome("unknown", "form of the pieces", reason="a vector operator without an algorithm",
-                           reason_kind="unsupported")
-        sizes = tuple(sorted(set(op.sizes)))
-        scope = spec_of(op).scope(op)
-        why: list[str] = []
-        if self.axiom_id in _U0_CONCLUSION:  # theorem U.0 first: one expression, if the algorithm compares nothing
-            problem = _comparison_free_problem(op, sizes)
-            if problem is None and self.axiom_id == "boundary_hot":
-                problem = _hot_by_numbers(op, sizes)
-            if problem is None:
-                text = (f"on V in {set(sizes)}, the algorithm makes no comparison that depends on p or T: F is one "
-                        f"expression, defined for every p and T, {_U0_CONCLUSION[self.axiom_id]}; theorem U.0 "
-                        "(docs/theory/vector.md#user-operators-in-a-recognised-form)")
-                step = Step(text, "vector_form", (("form", "comparison-free"), ("theorem", "U.0")))
-                return Outcome("proved", "form of the algorithm (theorem U.0)", steps=[step], scope=scope)
-            why.append(f"comparison-free: {problem}")
-        found: list[Piece] = []
-        for Vn in sizes:
-            for order in order_classes(Vn):
-                try:
-                    found += [q for pc in pieces(op.algorithm, order, max_paths=MAX_PATHS, settle=_settler(order))
-                              if (q := _pinned(pc)) is not None]
-                except (NotSymbolic, PathLimit) as exc:
-                    return Outcome("unknown", "form of the pieces", reason=f"V = {Vn}, order class {order.groups}: {exc}",
-                                   reason_kind="unsupported", scope=scope)
-        n_all = len(found)
-        if self.axiom_id == "boundary_hot":  # pieces off which every p is for all large T do not count
-            found = [pc for pc in found if not _looks_eventually_empty(pc)]
-        left = (f" (except {n_all - len(found)} pieces with a condition false for all large T at every p)"
-                if len(found) < n_all else "")
-        for form in ("power", "sparsemax"):
-            theorem, needs = _FORM_NEEDS[(form, self.axiom_id)]
-            beta, problem = _fits_form(form, found, needs)
-            if beta is None:
-                why.append(f"{form}: {problem}")
-                continue
-            text = (f"on V in {set(sizes)}, every piece of every order class (ties included){left} is {_FORM_TEXT[form]}, "
-                    f"with beta = {sp.sstr(beta)}; theorem {theorem} (docs/theory/vector.md#user-operators-in-a-recognised-form): "
-                    f"{_AXIOM_TEXT[self.axiom_id]}")
-            step = Step(text, "vector_form", (("form", form), ("theorem", theorem), ("beta", sp.sstr(beta))))
-            return Outcome("proved", f"form of the pieces (theorem {theorem})", steps=[step], scope=scope)
-        return Outcome("unknown", "form of the pieces", reason=(f"{self.axiom_id} of a vector operator is proved when its "
-                       "pieces have a recognised form; " + "; ".join(why))[:600], reason_kind="undecided", scope=scope)
