@@ -425,6 +425,24 @@ def test_the_hot_limit_of_a_comparison_free_algorithm_is_accepted_only_by_the_li
     assert (out.status == "proved") is accepted, out
 
 
+@pytest.mark.parametrize("base, exponent, limit", [
+    ("T", (-1, 2), 0), ("-T", (-1, 1), 0), ("1000 - T", (-2, 1), 0),
+    ("-T", (-1, 3), None), ("1000 - T", (-1, 2), None),   # undefined (complex) for large T
+])
+def test_a_base_tending_to_minus_oo_has_a_real_power_only_for_an_integer_exponent(base, exponent, limit):
+    """The kernel's limit laws: ``1/oo = 0`` for a real power of a base tending to ``-oo`` only when
+    the exponent is an integer (found by the adversarial review of 2026-12-08: ``(-T)**(-1/3)`` was
+    given the limit 0, though it is no real number for any T > 0)."""
+    import sympy as sp
+
+    from skd.operators.symbols import T
+    from skd.verify.kernel_vector import _hot_limit
+
+    b = {"T": T, "-T": -T, "1000 - T": 1000 - T}[base]
+    got = _hot_limit(sp.Pow(b, sp.Rational(*exponent), evaluate=False))
+    assert (got is None) if limit is None else (got is not None and got[0] == "fin" and got[1] == limit), got
+
+
 def test_the_hot_limit_of_a_map_that_is_no_operator_is_proved_literally_and_rechecked():
     """sparsemax without its clipping is not well defined, but every entry tends to 1/V: U.0's hot
     limit is a statement about F alone; ``skd recheck`` re-derives it and refuses it for an

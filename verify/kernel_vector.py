@@ -628,7 +628,8 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
             raise KernelRejection(f"the algorithm returns {len(outs)} values for V = {len(values)}")
         for k in range(len(script), len(ar.taken)):
             pending.append((*ar.taken[:k], not ar.taken[k]))
-        out.append(_on_its_equalities(_Path(ar.conds, outs, list(ar._needs))))
+        pinned = _pinned_parts(tuple(ar.conds), tuple(outs), tuple(ar._needs))
+        out.append(_Path(list(pinned[0]), list(pinned[1]), list(pinned[2]), pinned[3]))
         out.on_simplex = out.on_simplex or ar.used_simplex
     return out
 
@@ -636,7 +637,7 @@ def _paths(algorithm: Any, groups: tuple[tuple[int, ...], ...]) -> _PathList:
 def _ratio_moves(a: sp.Expr, b: sp.Expr) -> bool:
     """``b / a`` differs clearly between two rational points (30-digit values): it is no number, and
     the exact ``cancel`` (slow on square roots) is skipped — which only leaves a path unpinned.
-    False whenever the values are not plain nonzero reals."""
+    False whenever a value is not a number or ``a`` is 0 there."""
     syms = sorted(a.free_symbols | b.free_symbols, key=lambda x: x.name)
     seen = []
     for k in (3, 5):
@@ -645,10 +646,20 @@ def _ratio_moves(a: sp.Expr, b: sp.Expr) -> bool:
             va, vb = complex(a.xreplace(at).evalf(30)), complex(b.xreplace(at).evalf(30))
         except (TypeError, ValueError, ArithmeticError):
             return False
-        if va == 0 or va.imag or vb.imag:
+        if va == 0 or va != va or vb != vb:  # (a NaN is not equal to itself)
             return False
-        seen.append(vb.real / va.real)
+        seen.append(vb / va)  # complex at a point where a square root's argument is negative: b = c a holds there too
     return abs(seen[0] - seen[1]) > 1e-9 * max(1.0, abs(seen[0]))
+
+
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _pinned_parts(conds: tuple[tuple[sp.Expr, str], ...], outs: tuple[sp.Expr, ...],
+                  needs: tuple[tuple[sp.Expr, str], ...]) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...],
+                                                               tuple[tuple[sp.Symbol, sp.Expr], ...]]:
+    """:func:`_on_its_equalities` of the path with these parts, memoised: a pure function of them (the
+    classes of one shape share most of their paths: entmax15 on V <= 5)."""
+    path = _on_its_equalities(_Path(list(conds), list(outs), list(needs)))
+    return tuple(path.conds), tuple(path.outs), tuple(path.needs), path.sub
 
 
 def _on_its_equalities(path: _Path) -> _Path:
@@ -1102,12 +1113,13 @@ def _is_threshold_piece(path: _Path, values: Sequence[sp.Expr], where: str, *, p
     for j in range(len(values)):
         if j in support:
             continue
-        if _below_threshold_sq([w[i] for i in support], w[j], conds) if power == 2 else _nonneg(tau - w[j], conds):
+        if _below_threshold_sq(tuple(w[i] for i in support), w[j], conds) if power == 2 else _nonneg(tau - w[j], conds):
             continue
         raise KernelRejection(f"{where}: entry {j} is outside the support but tau - w_{j} = "
                               f"{sp.sstr(tau - w[j])[:160]} is not proved >= 0")
 
 
+@functools.lru_cache(maxsize=_MEMO_MAX)
 def _above_a_condition(e: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """``e >= 0`` as ``c' + r``: ``c' >= 0`` a condition of the path (``<``/``<=`` ones negated)
     and ``r = e - c'`` (logarithms split, expanded: square roots of equal arguments cancel)
@@ -1147,7 +1159,8 @@ def _plainly_nonneg(e: sp.Expr) -> bool:
     return False
 
 
-def _below_threshold_sq(ws: Sequence[sp.Expr], wj: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
+@functools.lru_cache(maxsize=_MEMO_MAX)
+def _below_threshold_sq(ws: tuple[sp.Expr, ...], wj: sp.Expr, conds: tuple[tuple[sp.Expr, str], ...]) -> bool:
     """``w_j <= τ`` for the squared threshold form, where ``Σ_S (w_i - τ)^2 = 1`` with every
     ``w_i - τ >= 0`` (both checked before): ``Q(t) = Σ_S (w_i - t)^2`` is strictly decreasing
     for ``t <= min_S w``, so if ``w_j <= min_S w`` then ``w_j <= τ  <=  Q(w_j) >= Q(τ) = 1``.
@@ -1860,8 +1873,8 @@ def _hot_limit(e: sp.Expr, free_defined: Callable[[sp.Expr], bool] | None = None
                 if sb == "pos" or (ex.is_Integer and sb == "neg"):
                     return ("fin", sp.Pow(lb[1], ex))
                 return None
-            if ex < 0:
-                return ("fin", sp.Integer(0))
+            if ex < 0:  # 1/oo: a real power of a base -> -oo only for an integer exponent
+                return ("fin", sp.Integer(0)) if lb[0] == "+oo" or ex.is_Integer else None
             if lb[0] == "+oo":
                 return ("+oo", sp.oo)
             if ex.is_Integer:

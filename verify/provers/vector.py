@@ -329,7 +329,8 @@ def values_of(piece: Piece) -> list[sp.Expr]:
 def _may_be_proportional(a: sp.Expr, b: sp.Expr) -> bool:
     """False when ``b / a`` takes two clearly different values at two points (so it is no number:
     no exact ``cancel``, which is slow on entmax's square roots); True when it may be a number (or
-    the points say nothing). Skipping a pin only leaves a piece unpinned."""
+    the points say nothing). The values may be complex (a square root of a negative number at the
+    point): an identity ``b = c a`` holds there too. Skipping a pin only leaves a piece unpinned."""
     ratios = []
     for k in (1, 2):
         point = {x: sp.Rational(k + i + 2, 3 * k + 2 * i + 1) for i, x in
@@ -338,10 +339,29 @@ def _may_be_proportional(a: sp.Expr, b: sp.Expr) -> bool:
             va, vb = complex(a.xreplace(point).evalf(30)), complex(b.xreplace(point).evalf(30))
         except (TypeError, ValueError, ArithmeticError):
             return True
-        if va == 0 or va.imag or vb.imag:
+        if va == 0 or va != va or vb != vb:  # (a NaN is not equal to itself)
             return True
-        ratios.append(vb.real / va.real)
+        ratios.append(vb / va)  # complex where a square root's argument is negative at the point
+    if not all(abs(r) < float("inf") for r in ratios):
+        return True
     return abs(ratios[0] - ratios[1]) <= 1e-9 * max(1.0, abs(ratios[0]))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _equalities(conds: tuple[tuple[sp.Expr, str], ...]) -> tuple[tuple[sp.Expr, ...], frozenset[int]]:
+    """The equalities ``c = 0`` these conditions pin (``==``, or ``c >= 0`` with ``-λ c >= 0``) and
+    the indices of the inequality pairs that pin them; memoised (the classes of one shape share
+    their paths)."""
+    eqs = [e for e, rel in conds if rel == "=="]
+    pinned: set[int] = set()
+    signed = [(k, logs_split(e if rel == ">=" else -e)) for k, (e, rel) in enumerate(conds) if rel in (">=", "<=")]
+    for n, (ka, sa) in enumerate(signed):
+        for kb, sb in signed[n + 1:]:
+            ratio = sp.cancel(sb / sa) if sa != 0 and _may_be_proportional(sa, sb) else None
+            if ratio is not None and ratio.is_number and number_sign(ratio) == "neg" and conds[ka][0] not in eqs:
+                eqs.append(conds[ka][0])
+                pinned |= {ka, kb}
+    return tuple(eqs), frozenset(pinned)
 
 
 def pinned(piece: Piece) -> Piece | None:
@@ -351,15 +371,8 @@ def pinned(piece: Piece) -> Piece | None:
     unchanged. Every check of the result holds for all positive values of the remaining
     symbols that meet its conditions, a superset of the piece's points."""
     conds = [Condition(in_order(c.expr, piece.order), c.rel) for c in piece.conditions]
-    eqs = [c.expr for c in conds if c.rel == "=="]
-    pinned: set[int] = set()
-    signed = [(k, logs_split(c.expr if c.rel == ">=" else -c.expr)) for k, c in enumerate(conds) if c.rel in (">=", "<=")]
-    for n, (ka, sa) in enumerate(signed):
-        for kb, sb in signed[n + 1:]:
-            ratio = sp.cancel(sb / sa) if sa != 0 and _may_be_proportional(sa, sb) else None
-            if ratio is not None and ratio.is_number and number_sign(ratio) == "neg" and conds[ka].expr not in eqs:
-                eqs.append(conds[ka].expr)
-                pinned |= {ka, kb}
+    found, pinned = _equalities(tuple((c.expr, c.rel) for c in conds))
+    eqs = list(found)
     if not eqs:
         return piece
     sub: dict[sp.Symbol, sp.Expr] = {}
