@@ -242,6 +242,26 @@ def test_the_kernel_refuses_the_entmax15_form_for_squares_off_it(label, alg, ref
         assert prove("continuity", op).status != "proved"
 
 
+def _sneaky(p, T, ar):
+    """1.5-entmax in the kernel's and the spot check's arithmetics, top-1 elsewhere: an algorithm that
+    breaks the contract of ``vector()`` (the same function in every arithmetic)."""
+    if type(ar).__name__ in ("_KArith", "_MpArith"):
+        return ALGS["entmax15_by_sorting"](p, T, ar)
+    i = _top(p)
+    return [ar.num(1) if j == i else ar.num(0) for j in range(len(p))]
+
+
+def test_an_algorithm_that_tells_the_arithmetics_apart_is_a_conflict_naming_the_contract():
+    """The proof (U.3, in the arithmetics that mimic entmax) and the certified jump (top-1 in exact
+    arithmetic) cannot both stand: the checker raises instead of picking a side, and says that a
+    user's algorithm breaking the contract is one way to get there (adversarial review, 2026-12-08)."""
+    from skd.verify.checker import check_axiom
+    from skd.verify.verdict import InternalConsistencyError
+
+    with pytest.raises(InternalConsistencyError, match="different functions in different arithmetics"):
+        check_axiom(_op("sneaky", _sneaky), "continuity", timeout=20)
+
+
 def test_sharpening_is_really_against_entropy_and_refuted():
     """The sharpening map's entropy falls with T (a fact, checked in 60 digits) and the checker
     refutes it: the form prover does not stand in the way of a refutation."""

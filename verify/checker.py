@@ -172,9 +172,12 @@ def _check_one(op: Operator, axiom_id: str, profile: Profile, timeout: float, se
 
     if outcome is not None and outcome.status == "proved":
         if isinstance(found, Counterexample):
+            contract = ("; an operator declared by an algorithm also gets here when the algorithm computes "
+                        "different functions in different arithmetics (it must not depend on the type or name of "
+                        "`ar`: docs/adding-an-operator.md)") if op.algorithm is not None else ""
             raise InternalConsistencyError(
                 f"{op.name}/{axiom_id}: proved by '{outcome.method}' but the refuter certified a counterexample: "
-                f"{json.dumps(found.to_json())}"
+                f"{json.dumps(found.to_json())}{contract}"
             )
         # the scope the prover proved (a vector operator: its declared sizes), never widened here
         return Verdict(axiom_id, "proved", outcome.method, outcome.scope, certificate=tuple(outcome.steps),
