@@ -287,6 +287,25 @@ def test_recheck_re_derives_a_form_proof_and_refuses_a_tampered_one(proofs):
     assert not ok and "differs from its re-derivation" in msg, msg
 
 
+def test_recheck_re_derives_a_u3_proof_and_refuses_it_retitled_or_for_another_map():
+    """A user 1.5-entmax's continuity (Theorem U.3): ``skd recheck`` re-derives it, refuses the same
+    certificate citing the sparsemax form or theorem U.2, and refuses it for squares off the form."""
+    from skd.verify.checker import check_axiom
+    from skd.verify.proofcheck import recheck_certificate
+
+    op = _op("entmax15_by_sorting", ALGS["entmax15_by_sorting"])
+    v = check_axiom(op, "continuity", timeout=60)
+    assert v.status == "proved" and "U.3" in v.method, (v.status, v.reason)
+    ok, msg = recheck_certificate(op, v)
+    assert ok, msg
+    for change in ({"form": "sparsemax"}, {"theorem": "U.2"}):
+        forged = dataclasses.replace(v, certificate=list(_with_form_args(_outcome_of(v), **change).steps))
+        ok, msg = recheck_certificate(op, forged)
+        assert not ok and "differs from its re-derivation" in msg, (change, msg)
+    ok, msg = recheck_certificate(_op("entmax15_keeping_all", _entmax15_keeping_all), v)
+    assert not ok, msg
+
+
 def _outcome_of(v):
     from skd.verify.outcome import Outcome
 
