@@ -27,8 +27,8 @@ ALGS = {name: alg for name, alg, _, _ in CORPUS}
 KNOWN_UNDECIDED: dict[tuple[str, str], str] = {
     # a limit that does not exist: the certifier refutes a limit by the exact limit it finds
     ("sparsemax_without_clipping", "boundary_cold"): "",
-    # a jump where log(p_max / p_min) / T = 30: at rational T that point is irrational
-    ("large_gap_flips_sign", "continuity"): "no certified counterexample",
+    # (large_gap_flips_sign's continuity was here until a jump somewhere in a segment of T was
+    # certified, Theorem V.3''': its flip at log(p_max / p_min) / T = 30 is irrational at rational p)
 }
 
 

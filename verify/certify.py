@@ -41,7 +41,7 @@ for separable pair violations, then simple temperatures and entries (the search 
 Modules: :mod:`skd.verify.hybrid` (numbers) <- :mod:`skd.verify.limits` (symbolic limits) <-
 this module -> :mod:`skd.verify.shrink` (the search); none of them imports this one.
 
-Size: one decision loop and the nine certifiers that share its private helpers.
+Size: one decision loop and the ten certifiers that share its private helpers.
 (Each function is under 120 lines; splitting the certifiers by axiom would export ``_decide``,
 ``_Sides``, ``_make``, ``_evidence`` and ``_largest_gap`` across modules.)
 
@@ -66,6 +66,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+import flint
 import sympy as sp
 
 from skd.operators.arith import Arith, MpArith, Undecided
@@ -104,6 +105,7 @@ __all__ = [
     "certify_entropy",
     "certify_identity",
     "certify_limit",
+    "certify_T_segment_jump",
     "certify_ranking",
     "certify_undefined_at_constant",
     "certify_vector_discontinuity",
@@ -1492,6 +1494,267 @@ def certify_vector_discontinuity(op: Operator, p0: Sequence[Any], d: Sequence[An
                                       "the algorithm run with the entries compared as p + t*d for small t, and every derived "
                                       "comparison equal at p decided by its derivative along d, Theorems V.3' and V.3''")
                                    + f", docs/theory/vector.md); {ev}"))
+
+
+# -- a jump somewhere in a segment of T (Theorem V.3''') -------------------------------------------
+
+
+class _Box:
+    """A real number known only to lie in an Arb ball (the algorithm's value for some T of a
+    segment): arithmetic only; a Python comparison, truth value or float is refused — a branch on
+    such a value would be decided for the whole segment at once (the contract: derived comparisons
+    go through ``ar``)."""
+
+    __slots__ = ("a",)
+    #: the refusals and undecided operations raised by values since the run began: an algorithm that
+    #: catches one and goes on takes a path no arithmetic chose, and its run is discarded
+    raised: list[str] = []
+
+    def __init__(self, a: Any) -> None:
+        self.a = a
+
+    @classmethod
+    def _raise(cls, exc: Exception) -> Any:
+        cls.raised.append(str(exc))
+        raise exc
+
+    @staticmethod
+    def of(v: Any) -> Any:
+        if isinstance(v, _Box):
+            return v.a
+        if isinstance(v, bool) or not isinstance(v, (int, Fraction)):
+            _Box._raise(TypeError(f"a segment value combines with exact rationals only, not {type(v).__name__}"))
+        return ball_of(Fraction(v))
+
+    def __add__(self, o: Any) -> _Box:
+        return _Box(self.a + self.of(o))
+
+    __radd__ = __add__
+
+    def __sub__(self, o: Any) -> _Box:
+        return _Box(self.a - self.of(o))
+
+    def __rsub__(self, o: Any) -> _Box:
+        return _Box(self.of(o) - self.a)
+
+    def __mul__(self, o: Any) -> _Box:
+        return _Box(self.a * self.of(o))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o: Any) -> _Box:
+        d = self.of(o)
+        if d.contains(0):
+            self._raise(Undecided("a divisor whose ball contains 0 on the segment"))
+        return _Box(self.a / d)
+
+    def __rtruediv__(self, o: Any) -> _Box:
+        return _Box(self.of(o)) / self
+
+    def __neg__(self) -> _Box:
+        return _Box(-self.a)
+
+    def __pos__(self) -> _Box:
+        return self
+
+    def __abs__(self) -> _Box:
+        return _Box(abs(self.a))
+
+    def __pow__(self, k: Any) -> _Box:
+        if isinstance(k, bool) or not isinstance(k, int):
+            self._raise(TypeError("a segment value to a power other than a Python int: use ar.pow"))
+        if k < 0 and self.a.contains(0):
+            self._raise(Undecided("a negative power of a ball that contains 0"))
+        return _Box(self.a ** k)
+
+    def _refuse(self, *_: Any) -> Any:
+        return self._raise(TypeError("a value of the algorithm compared, tested or converted outside the "
+                                     "arithmetic (ar.gt, ar.ge)"))
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse
+    __bool__ = __float__ = __int__ = __index__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+#: the named functions a segment run evaluates: continuous on the whole real line (no pole for a
+#: ball to straddle, no step to hide)
+_EVERYWHERE_CONTINUOUS = frozenset({"sin", "cos", "sinh", "cosh", "tanh", "atan", "erf"})
+
+
+class _ForcedArith(Arith):
+    """Arb balls over a segment of ``T``; the first derived comparison the balls cannot decide is
+    answered ``choice`` (recorded in ``forced``), a second one raises: every ``T`` of the segment
+    then takes this run's path or the other choice's (Theorem V.3''' of docs/theory/vector.md)."""
+
+    name = "arb-segment"
+
+    def __init__(self, choice: bool) -> None:
+        self.choice = choice
+        self.forced: str | None = None
+
+    def num(self, v: Any) -> _Box:
+        return _Box(_Box.of(v))
+
+    def _positive(self, a: Any, what: str) -> Any:
+        b = self.num(a).a
+        if not b > 0:
+            raise Undecided(f"{what} of a ball not certainly positive on the segment")
+        return b
+
+    def log(self, a: Any) -> _Box:
+        return _Box(self._positive(a, "log").log())
+
+    def exp(self, a: Any) -> _Box:
+        return _Box(self.num(a).a.exp())
+
+    def sqrt(self, a: Any) -> _Box:
+        b = self.num(a).a
+        if not b >= 0:
+            raise Undecided("sqrt of a ball not certainly >= 0 on the segment")
+        return _Box(b.sqrt())
+
+    def pow(self, a: Any, b: Any) -> _Box:
+        return _Box((self.num(b).a * self._positive(a, "a real power").log()).exp())
+
+    def max(self, a: Any, b: Any) -> _Box:
+        return _Box(self.num(a).a.max(self.num(b).a))
+
+    def min(self, a: Any, b: Any) -> _Box:
+        return _Box(self.num(a).a.min(self.num(b).a))
+
+    def _branch(self, certain: bool, impossible: bool, what: str) -> bool:
+        if certain or impossible:
+            return certain
+        if self.forced is not None:
+            raise Undecided(f"a second comparison undecided on the segment ({what})")
+        self.forced = what
+        return self.choice
+
+    def gt(self, a: Any, b: Any) -> bool:
+        x, y = self.num(a).a, self.num(b).a
+        return self._branch(bool(x > y), bool(x <= y), "gt")
+
+    def ge(self, a: Any, b: Any) -> bool:
+        x, y = self.num(a).a, self.num(b).a
+        return self._branch(bool(x >= y), bool(x < y), "ge")
+
+    def is_zero(self, a: Any) -> bool:
+        x = self.num(a).a
+        return self._branch(bool(x.is_zero()), not x.contains(0), "is_zero")
+
+    def func(self, name: str, a: Any) -> _Box:
+        if name not in _EVERYWHERE_CONTINUOUS:
+            raise Undecided(f"ar.func({name!r}) on a segment: {sorted(_EVERYWHERE_CONTINUOUS)} only")
+        return _Box(getattr(self.num(a).a, name)())
+
+    @property
+    def pi(self) -> _Box:
+        return _Box(flint.arb.pi())
+
+    @property
+    def e(self) -> _Box:
+        return _Box(flint.arb(1).exp())
+
+
+def _segment_run(op: Operator, P: Sequence[Fraction], T1: Fraction, T2: Fraction, prec: int,
+                 choice: bool) -> list[Any] | None:
+    """The algorithm at ``P`` for all ``T`` in ``[T1, T2]`` at once, the one undecided comparison
+    answered ``choice``: the outputs' balls, or None (no comparison undecided, two of them, or an
+    operation undecided on the segment)."""
+    old = flint.ctx.prec
+    flint.ctx.prec = prec
+    _Box.raised = []
+    try:
+        ar = _ForcedArith(choice)
+        out = exact_algorithm(op)(list(P), _Box(ball_of(T1).union(ball_of(T2))), ar)
+        if ar.forced is None or len(out) != len(P) or _Box.raised:
+            return None
+        balls = [_Box.of(v) for v in out]
+        return balls if all(b.is_finite() for b in balls) and not _Box.raised else None
+    except (Undecided, NotWellDefined, TypeError, ValueError, ArithmeticError):
+        return None
+    finally:
+        flint.ctx.prec = old
+
+
+def _ball_enclosure(b: Any) -> Enclosure:
+    return Enclosure(ball=b.str(radius=True), decimal=b.str(50, radius=False, more=True))
+
+
+def certify_T_segment_jump(op: Operator, p: Sequence[Any], T1: Any, T2: Any, *, open_simplex: bool = True,
+                           notes: list[str] | None = None) -> Counterexample | None:
+    """``T -> F_T(p)`` is discontinuous somewhere in ``[T1, T2]`` (Theorem V.3''' of
+    docs/theory/vector.md): run over the whole segment at once in Arb, the algorithm meets exactly
+    one comparison its balls cannot decide; each answer gives a run whose other comparisons are all
+    decided, so every ``T`` of the segment follows one of the two runs and ``F_T(p)_i`` lies in one
+    of their two balls ``X``, ``Y`` — disjoint — with ``F_T1(p)_i`` outside ``Y`` and ``F_T2(p)_i``
+    outside ``X``. A continuous ``F_T(p)_i`` would map the connected segment into one of them.
+    Where the jump is (an irrational ``T``, say) is not said."""
+    if op.kind != "vector" or op.algorithm is None or op.params:
+        note(notes, "a jump in a segment of T is certified for vector operators with an algorithm")
+        return None
+    P = _exact_p(op, p, open_simplex, notes)
+    t1, t2 = _exact_T(T1, notes), _exact_T(T2, notes)
+    if P is None or t1 is None or t2 is None:
+        return None
+    if not t1 < t2:
+        note(notes, "the segment needs T1 < T2")
+        return None
+    q1, q2 = format_fraction(t1), format_fraction(t2)
+    for prec in PRECISIONS:
+        A, B = _segment_run(op, P, t1, t2, prec, True), _segment_run(op, P, t1, t2, prec, False)
+        if A is None or B is None:
+            continue
+        ar = HybridArith(prec)
+        try:
+            with ar.active():
+                F1 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t1, ar)]
+                F2 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t2, ar)]
+        except (Undecided, NotWellDefined, ArithmeticError):
+            continue
+        for i in range(len(P)):
+            for X, Y, label in ((A, B, "True"), (B, A, "False")):
+                if X[i].overlaps(Y[i]) or F1[i].overlaps(Y[i]) or F2[i].overlaps(X[i]):
+                    continue
+                if not _segment_evidence(op, P, t1, t2, X[i], Y[i], i, prec, notes):
+                    return None
+                body = (f"p = {list_code(P)}; print(evaluate_mp(op, p, {fraction_code(t1)})[{i}], "
+                        f"evaluate_mp(op, p, {fraction_code(t2)})[{i}])")
+                return Counterexample(
+                    statement=(f"T -> F_T(p)_{i} is discontinuous at some T in [{q1}, {q2}]: on the segment it "
+                               f"lies in two disjoint balls, at T = {q1} in the first, at T = {q2} in the second"),
+                    p=tuple(format_fraction(v) for v in P), V=len(P), T=q1, T2=q2, i=i, j=None, values=(),
+                    limit=f"jump in T in [{q1}, {q2}], the undecided comparison answered {label} at T1",
+                    lhs=_ball_enclosure(X[i]), rhs=_ball_enclosure(Y[i]), relation="!=",
+                    certified_by=(f"Arb at {prec} bits over the segment [{q1}, {q2}] of T, the one comparison the "
+                                  "balls leave open answered both ways, the two runs' balls disjoint and each end "
+                                  "in its own: Theorem V.3''' (docs/theory/vector.md)"),
+                    reproduce=snippet(op, {}, body))
+    note(notes, f"no certified jump in T in [{q1}, {q2}]")
+    return None
+
+
+def _segment_evidence(op: Operator, P: Sequence[Fraction], t1: Fraction, t2: Fraction, X: Any, Y: Any, i: int,
+                      prec: int, notes: list[str] | None) -> bool:
+    """Evidence against an algorithm that breaks the arithmetic's contract: at nine rationals of the
+    segment the certified point value of ``F_T(p)_i`` lies in one of the two balls."""
+    ar = HybridArith(prec)
+    for k in range(1, 10):
+        t = t1 + (t2 - t1) * k / 10
+        try:
+            with ar.active():
+                v = _ball(lift(exact_algorithm(op)(list(P), t, ar)[i]))
+        except (Undecided, NotWellDefined, ArithmeticError):
+            continue
+        if not (X.contains(v) or Y.contains(v)):
+            note(notes, f"F_T(p)_{i} at T = {format_fraction(t)} lies in neither ball of the segment's two runs: "
+                 "the algorithm does not compute one function in every arithmetic; refusing to certify")
+            return False
+    return True
+
+
+def _ball(v: XV) -> Any:
+    return ball_of(v.q) if v.q is not None else v.ball
 
 
 def _evidence_vec(op: Operator, vals: Mapping[str, Fraction], L: Sequence[XV], gap: float,

@@ -17,7 +17,9 @@ with fresh arithmetic and without calling the refuter or the certifier:
   ``T0 -+ 2^-k`` / ``p + 2^-k d`` for discontinuities, and must approach the stored limits; a
   directional limit of a vector algorithm is recomputed with entries compared as ``p + t d``
   (strict derived comparisons, Theorem V.3'), else to first order along ``d`` (V.3''), in this
-  module's own arithmetic. A stored limit in ``T`` (cold, hot, one-sided in ``T``) is *not*
+  module's own arithmetic; a jump somewhere in a segment of ``T`` (V.3''') is re-derived by
+  running the algorithm over the whole segment in this module's own ball arithmetic (``_Seg``).
+  A stored limit in ``T`` (cold, hot, one-sided in ``T``) is *not*
   recomputed here: approaching it along ``k = 8 .. 128`` is evidence, and a map converging like
   ``T**(1e-6)`` would pass it with a wrong limit (found by an adversarial review with a
   hand-supplied limit; the certifier's limits come from the limit laws, not from the caller).
@@ -857,6 +859,170 @@ def _written_side_condition_fails(op: Operator, env: dict[Any, Any], ar: Any, pr
     return None
 
 
+# -- a jump in a segment of T (Theorem V.3'''), independent of the certifier's -------------------
+
+
+class _Seg:
+    """A value of the algorithm for every T of a segment at once: an Arb ball, arithmetic only (a
+    comparison, truth value or conversion outside the arithmetic is refused and remembered)."""
+
+    __slots__ = ("b",)
+    refused: list[str] = []
+
+    def __init__(self, b: Any) -> None:
+        self.b = b
+
+    @classmethod
+    def fail(cls, exc: Exception) -> Any:
+        cls.refused.append(str(exc))
+        raise exc
+
+    @staticmethod
+    def ball(v: Any) -> Any:
+        if isinstance(v, _Seg):
+            return v.b
+        if isinstance(v, bool) or not isinstance(v, (int, Fraction)):
+            return _Seg.fail(TypeError(f"{type(v).__name__} does not combine with a segment value"))
+        q = Fraction(v)
+        return flint.arb(flint.fmpq(q.numerator, q.denominator))
+
+    def __add__(self, o: Any) -> _Seg:
+        return _Seg(self.b + _Seg.ball(o))
+
+    def __radd__(self, o: Any) -> _Seg:
+        return _Seg(_Seg.ball(o) + self.b)
+
+    def __sub__(self, o: Any) -> _Seg:
+        return _Seg(self.b - _Seg.ball(o))
+
+    def __rsub__(self, o: Any) -> _Seg:
+        return _Seg(_Seg.ball(o) - self.b)
+
+    def __mul__(self, o: Any) -> _Seg:
+        return _Seg(self.b * _Seg.ball(o))
+
+    def __rmul__(self, o: Any) -> _Seg:
+        return _Seg(_Seg.ball(o) * self.b)
+
+    def __truediv__(self, o: Any) -> _Seg:
+        d = _Seg.ball(o)
+        return _Seg(self.b / d) if not d.contains(0) else _Seg.fail(Undecided("division by a ball holding 0"))
+
+    def __rtruediv__(self, o: Any) -> _Seg:
+        return _Seg(_Seg.ball(o)) / self
+
+    def __neg__(self) -> _Seg:
+        return _Seg(-self.b)
+
+    def __pow__(self, k: Any) -> _Seg:
+        if isinstance(k, bool) or not isinstance(k, int) or (k < 0 and self.b.contains(0)):
+            return _Seg.fail(TypeError(f"** {k!r} of a segment value"))
+        return _Seg(self.b ** k)
+
+    def _no(self, *_: Any) -> Any:
+        return _Seg.fail(TypeError("a segment value used outside the arithmetic"))
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __bool__ = __float__ = __int__ = __index__ = _no
+    __abs__ = __pos__ = _no
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _SegArith(Arith):
+    """The arithmetic of a segment run: balls decide what they can; the first comparison they
+    cannot is answered ``answer``, a second is refused."""
+
+    name = "recheck-segment"
+    _FUNCS = frozenset({"sin", "cos", "sinh", "cosh", "tanh", "atan", "erf"})
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.open_comparisons = 0
+
+    def num(self, v: Any) -> _Seg:
+        return _Seg(_Seg.ball(v))
+
+    def _pos(self, a: Any) -> Any:
+        b = _Seg.ball(a)
+        if not b > 0:
+            raise Undecided("not certainly positive on the segment")
+        return b
+
+    def log(self, a: Any) -> _Seg:
+        return _Seg(self._pos(a).log())
+
+    def exp(self, a: Any) -> _Seg:
+        return _Seg(_Seg.ball(a).exp())
+
+    def sqrt(self, a: Any) -> _Seg:
+        b = _Seg.ball(a)
+        if not b >= 0:
+            raise Undecided("sqrt: not certainly >= 0 on the segment")
+        return _Seg(b.sqrt())
+
+    def pow(self, a: Any, b: Any) -> _Seg:
+        return _Seg((_Seg.ball(b) * self._pos(a).log()).exp())
+
+    def max(self, a: Any, b: Any) -> _Seg:
+        return _Seg(_Seg.ball(a).max(_Seg.ball(b)))
+
+    def min(self, a: Any, b: Any) -> _Seg:
+        return _Seg(_Seg.ball(a).min(_Seg.ball(b)))
+
+    def _open(self, yes: bool, no: bool) -> bool:
+        if yes != no:
+            return yes
+        self.open_comparisons += 1
+        if self.open_comparisons > 1:
+            raise Undecided("a second comparison the balls leave open on the segment")
+        return self.answer
+
+    def gt(self, a: Any, b: Any) -> bool:
+        x, y = _Seg.ball(a), _Seg.ball(b)
+        return self._open(bool(x > y), bool(x <= y))
+
+    def ge(self, a: Any, b: Any) -> bool:
+        x, y = _Seg.ball(a), _Seg.ball(b)
+        return self._open(bool(x >= y), bool(x < y))
+
+    def is_zero(self, a: Any) -> bool:
+        x = _Seg.ball(a)
+        return self._open(bool(x.is_zero()), not x.contains(0))
+
+    def func(self, name: str, a: Any) -> _Seg:
+        if name not in self._FUNCS:
+            raise Undecided(f"ar.func({name!r}) is not continuous on the whole line")
+        return _Seg(getattr(_Seg.ball(a), name)())
+
+    @property
+    def pi(self) -> _Seg:
+        return _Seg(flint.arb.pi())
+
+    @property
+    def e(self) -> _Seg:
+        return _Seg(flint.arb(1).exp())
+
+
+def _segment_balls(op: Operator, P: Sequence[Fraction], T1: Fraction, T2: Fraction, prec: int,
+                   answer: bool) -> list[Any]:
+    """F over the whole segment ``[T1, T2]`` with its one open comparison answered ``answer``."""
+    _Seg.refused = []
+    with _Ctx(prec):
+        ar = _SegArith(answer)
+        T = _Seg(_Seg.ball(T1).union(_Seg.ball(T2)))
+        try:
+            out = exact_algorithm(op)(list(P), T, ar)
+        except (Undecided, NotWellDefined, TypeError, ArithmeticError) as exc:
+            raise RecheckError(f"the segment run (answer {answer}) fails: {type(exc).__name__}: {str(exc)[:120]}") from None
+        if _Seg.refused:
+            raise RecheckError(f"the algorithm went on after a refusal on the segment ({_Seg.refused[0][:80]})")
+        if ar.open_comparisons != 1:
+            raise RecheckError(f"the segment run leaves {ar.open_comparisons} comparisons open (exactly 1 needed)")
+        balls = [_Seg.ball(v) for v in out]
+    if len(balls) != len(P) or not all(b.is_finite() for b in balls):
+        raise RecheckError("the segment run's outputs are not V finite balls")
+    return balls
+
+
 class _Recheck:
     def __init__(self, op: Operator, axiom: str, ce: Counterexample, profile: str) -> None:
         if profile not in PROFILES:
@@ -1166,7 +1332,35 @@ class _Recheck:
         m = re.fullmatch(r"lim_\{T->T0([+-])\} F_T\(p\) = \[(.*)\]; F_T0\(p\)", lim)
         if m:
             return self._one_sided_vs_value(m.group(1), m.group(2))
+        m = re.fullmatch(r"jump in T in \[([^,\]]+), ([^,\]]+)\], the undecided comparison answered (True|False) at T1", lim)
+        if m:
+            return self._segment(m.group(1), m.group(2), m.group(3) == "True")
         raise RecheckError(f"limit field {lim!r} describes no discontinuity")
+
+    def _segment(self, t1_text: str, t2_text: str, answer: bool) -> str:
+        """Theorem V.3''': over the segment the algorithm leaves exactly one comparison open; the
+        two runs' balls of F_i are disjoint, F_T1(p)_i is outside the other answer's ball and
+        F_T2(p)_i outside this one's, so F_T(p)_i, in one of the two balls for every T of the
+        segment, is not continuous on it."""
+        if self.op.kind != "vector" or self.op.algorithm is None or self.vals:
+            raise RecheckError("a jump in a segment of T is re-derived for vector operators with an algorithm only")
+        t1, t2 = _parse_q(t1_text, "T1"), _parse_q(t2_text, "T2")
+        if not 0 < t1 < t2 or self.ce.T != _fmt_q(t1) or self.ce.T2 != _fmt_q(t2):
+            raise RecheckError("the segment [T1, T2] does not match the stored T and T2, or is not 0 < T1 < T2")
+        i = self.index(self.ce.i, "i")
+        self.mentions(statement=[f"F_T(p)_{i}", f"[{_fmt_q(t1)}, {_fmt_q(t2)}]"],
+                      reproduce=[_list_lit(self.P), f"[{i}]"])
+        X = _segment_balls(self.op, self.P, t1, t2, self.prec, answer)
+        Y = _segment_balls(self.op, self.P, t1, t2, self.prec, not answer)
+        F1 = _F_arb(self.op, self.P, t1, self.vals, self.prec)
+        F2 = _F_arb(self.op, self.P, t2, self.vals, self.prec)
+        with _Ctx(self.prec):
+            if X[i].overlaps(Y[i]) or F1[i].overlaps(Y[i]) or F2[i].overlaps(X[i]):
+                raise RecheckError(f"entry {i}: the two runs' balls overlap, or an end of the segment is not in "
+                                   "its own run's ball only")
+        self.sides(X[i], Y[i])
+        return (f"one comparison open on [{_fmt_q(t1)}, {_fmt_q(t2)}]; F_T(p)_{i} in two disjoint balls, each end in "
+                "its own: a jump in the segment re-established")
 
     def _one_sided(self, left_text: str, right_text: str) -> str:
         t0 = self.T()

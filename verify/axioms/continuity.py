@@ -102,7 +102,62 @@ def _run_vector(s: Search) -> Counterexample | SearchLog:
                         if ce is not None:
                             return ce
     if not s.op.order_based:
-        return _run_derived_boundaries(s)
+        found = _run_derived_boundaries(s)
+        if isinstance(found, Counterexample):
+            return found
+    return _run_T_jumps(s)
+
+
+#: temperatures scanned for a jump in T: 2^k and 3 * 2^(k-1), k = -10..6
+_T_SCAN = sorted({Fraction(2) ** k * m for k in range(-10, 7) for m in (Fraction(1), Fraction(3, 2))})
+
+
+def _bisect_jump(s: Search, P: Sequence[Fraction], lo: Fraction, hi: Fraction) -> tuple[Fraction, Fraction] | None:
+    """Halve ``[lo, hi]`` 40 times towards the half where ``F_T(p)`` changes most (floats); the
+    last segment, widened by its length on each side (the floats place a flip only to ~10^-16 of
+    T), if ``F`` still changes across it by more than 10^-3 (a jump, to be certified)."""
+    Flo, Fhi = s.F_float(P, lo, {}), s.F_float(P, hi, {})
+    if Flo is None or Fhi is None:
+        return None
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        Fm = s.F_float(P, mid, {})
+        if Fm is None:
+            return None
+        if float(np.max(np.abs(Fm - Flo))) >= float(np.max(np.abs(Fhi - Fm))):
+            hi, Fhi = mid, Fm
+        else:
+            lo, Flo = mid, Fm
+    return (lo - (hi - lo), hi + (hi - lo)) if float(np.max(np.abs(Fhi - Flo))) > 1e-3 else None
+
+
+def _run_T_jumps(s: Search) -> Counterexample | SearchLog:
+    """A jump in ``T`` at fixed ``p`` where a derived comparison flips at an irrational ``T`` (no
+    exact point to take one-sided limits at): along a scan of ``T``, a change of ``F`` between two
+    neighbouring temperatures is bisected in exact rationals to a segment ~2^-40 of it long, where a
+    jump is certified by running the algorithm over the whole segment at once (Theorem V.3''')."""
+    if s.op.params:
+        return s.result()
+    s.strategies.append("scan of T at structured p, a change of F bisected to a short segment of T (a jump "
+                        "somewhere in it, Theorem V.3''')")
+    for Vn in s.sizes:
+        for P in s.p_candidates(Vn)[:12]:
+            Fs = [(T, s.F_float(P, T, {})) for T in _T_SCAN]
+            for (Ta, Fa), (Tb, Fb) in zip(Fs, Fs[1:], strict=False):
+                if s.late():
+                    return s.result()
+                if Fa is None or Fb is None or float(np.max(np.abs(Fa - Fb))) <= 0.05:
+                    continue
+                s.candidates += 1
+                seg = _bisect_jump(s, P, Ta, Tb)
+                if seg is None:
+                    continue
+                notes: list[str] = []
+                s.certify_attempts += 1
+                ce = C.certify_T_segment_jump(s.op, P, seg[0], seg[1], open_simplex=s.open_simplex, notes=notes)
+                if ce is not None:
+                    return ce
+                s.uncertified.append(f"{s.describe((tuple(P), (seg[0],), {}))} ({notes[-1] if notes else 'not certified'})")
     return s.result()
 
 
