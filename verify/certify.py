@@ -1572,8 +1572,12 @@ class _Box:
                                      "arithmetic (ar.gt, ar.ge)"))
 
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse
-    __bool__ = __float__ = __int__ = __index__ = _refuse
+    __bool__ = __float__ = __int__ = __index__ = __complex__ = __round__ = __trunc__ = __floor__ = __ceil__ = _refuse
+    __rpow__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __divmod__ = __rdivmod__ = _refuse
     __hash__ = None  # type: ignore[assignment]
+
+    def __getattr__(self, name: str) -> Any:  # (only for names a _Box does not have: refused and remembered)
+        return self._raise(AttributeError(f"a segment value has no attribute {name!r}"))
 
 
 #: the named functions a segment run evaluates: continuous on the whole real line (no pole for a

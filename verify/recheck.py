@@ -923,8 +923,12 @@ class _Seg:
         return _Seg.fail(TypeError("a segment value used outside the arithmetic"))
 
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __bool__ = __float__ = __int__ = __index__ = _no
-    __abs__ = __pos__ = _no
+    __abs__ = __pos__ = __complex__ = __round__ = __trunc__ = __floor__ = __ceil__ = _no
+    __rpow__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __divmod__ = __rdivmod__ = _no
     __hash__ = None  # type: ignore[assignment]
+
+    def __getattr__(self, name: str) -> Any:
+        return _Seg.fail(AttributeError(f"no attribute {name!r} on a segment value"))
 
 
 class _SegArith(Arith):
@@ -1358,6 +1362,16 @@ class _Recheck:
             if X[i].overlaps(Y[i]) or F1[i].overlaps(Y[i]) or F2[i].overlaps(X[i]):
                 raise RecheckError(f"entry {i}: the two runs' balls overlap, or an end of the segment is not in "
                                    "its own run's ball only")
+        for k in range(1, 8):  # evidence that the segment runs compute the algorithm's own function
+            t = t1 + (t2 - t1) * Fraction(k, 8)
+            try:
+                v = _F_arb(self.op, self.P, t, self.vals, self.prec)[i]
+            except (Undecided, NotWellDefined, ArithmeticError):
+                continue
+            with _Ctx(self.prec):
+                if not (X[i].contains(v) or Y[i].contains(v)):
+                    raise RecheckError(f"F_T(p)_{i} at T = {_fmt_q(t)} lies in neither segment ball: the algorithm "
+                                       "does not compute one function in every arithmetic")
         self.sides(X[i], Y[i])
         return (f"one comparison open on [{_fmt_q(t1)}, {_fmt_q(t2)}]; F_T(p)_{i} in two disjoint balls, each end in "
                 "its own: a jump in the segment re-established")
