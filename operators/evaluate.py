@@ -258,7 +258,9 @@ def exact_algorithm(op: Operator, values: Mapping[str, Any] | None = None) -> Ca
             # an algorithm that catches an exception of the arithmetic (Undecided: "cannot tell")
             # and goes on would take a path the arithmetic never chose: its run is the exception
             w = _Watched(ar)
-            out = user(p, T, w)  # type: ignore[arg-type]  # an Arith in all but name
+            # list(): outputs returned lazily (a generator) are computed here, before the check below
+            # (else the arithmetic's exceptions they catch would come after it: adversarial review)
+            out = list(user(p, T, w))  # type: ignore[arg-type]  # an Arith in all but name
             if w.raised is not None:  # (never a certain failure either: that path was not the user's)
                 raise Undecided(f"the algorithm caught an exception of the arithmetic and went on "
                                 f"({type(w.raised).__name__}: {str(w.raised)[:80]}): its result is not trusted")

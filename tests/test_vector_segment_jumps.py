@@ -130,3 +130,84 @@ def test_a_tampered_segment_certificate_fails_the_recheck(jump):
         assert not ok, (bad.limit, msg)
     ok, msg = recheck_counterexample(_op(temperature_scaling, "continuous"), "continuity", ce)
     assert not ok, msg
+
+
+# -- the adversarial review of 2026-12-08 ----------------------------------------------------------
+
+
+def _bump(s, ar):
+    try:
+        return ar.sqrt((s - ar.num(30)) * (s - ar.num(30))) * ar.num(100)   # 100 |s - 30|
+    except ArithmeticError:
+        return ar.num(1)   # a "defensive" fallback: never taken in exact arithmetic
+
+
+def _lazy_and_continuous(p, T, ar):
+    """Continuous (temperature scaling + 100 max(s - 30, 0), s = log(max p / min p) / T), its outputs
+    returned as a generator on one branch — whose catch of the arithmetic's exception came after the
+    watched run's check, and let ``skd recheck`` accept a forged jump."""
+    s = (ar.log(ar.num(max(p))) - ar.log(ar.num(min(p)))) / T
+    out = temperature_scaling(p, T, ar)
+    if ar.gt(ar.num(30), s):
+        return out
+    return (v + _bump(s, ar) for v in out)
+
+
+def _lazy_catcher(p, T, ar):
+    def outputs():
+        for v in p:
+            try:
+                ar.log(ar.num(-1))   # raises in Arb: the run must not be trusted
+            except Exception:  # noqa: BLE001 - the point of the test
+                pass
+            yield ar.num(v)
+    return outputs()
+
+
+def test_outputs_returned_lazily_are_computed_before_the_run_is_trusted():
+    from skd.operators.arith import ArbArith, Undecided
+    from skd.operators.evaluate import exact_algorithm
+
+    with pytest.raises(Undecided, match="caught an exception of the arithmetic"):
+        exact_algorithm(_op(_lazy_catcher, "lazy"))([Fraction(2, 3), Fraction(1, 3)], Fraction(1), ArbArith(64))
+
+
+def test_recheck_refuses_a_forged_jump_of_a_continuous_map_with_lazy_outputs():
+    real = _op(large_gap_flips_sign, "large_gap")
+    P2 = [Fraction(2, 3), Fraction(1, 3)]
+    lo = Fraction(math.log(2) / 30).limit_denominator(10**15) - Fraction(1, 10**10)   # the flip in the first
+    hi = lo + Fraction(2, 10**9)                                                        # eighth of the segment
+    ce = C.certify_T_segment_jump(real, P2, lo, hi)
+    assert ce is not None and "answered True" in ce.limit
+    # the lazy map compares the other way round (30 > s): its caught fallback is the "False" run
+    forged = dataclasses.replace(ce, limit=ce.limit.replace("answered True", "answered False"))
+    ok, msg = recheck_counterexample(_op(_lazy_and_continuous, "lazy"), "continuity", forged)
+    assert not ok and "caught an exception" in msg, msg
+
+
+def _fraction_outputs(p, T, ar):
+    """The flip of large_gap_flips_sign with exact Python outputs on the flipped branch: a real jump."""
+    out = temperature_scaling(p, T, ar)
+    gap = ar.log(ar.num(max(p))) - ar.log(ar.num(min(p)))
+    if ar.gt(gap / T, ar.num(30)):
+        return [Fraction(2), Fraction(-1)] if len(p) == 2 else out
+    return out
+
+
+def _asserting(p, T, ar):
+    """A sanity check that raises AssertionError on a branch the real map never takes."""
+    out = large_gap_flips_sign(p, T, ar)
+    if ar.gt(T * (ar.num(1) / T), ar.num(2)):
+        raise AssertionError("unreachable")
+    return out
+
+
+def test_exact_outputs_are_rechecked_and_a_raising_branch_is_no_crash():
+    P2 = [Fraction(2, 3), Fraction(1, 3)]
+    lo, hi = _around(math.log(2) / 30, Fraction(1, 10**9))
+    op = _op(_fraction_outputs, "fractions")
+    ce = C.certify_T_segment_jump(op, P2, lo, hi)
+    assert ce is not None
+    ok, msg = recheck_counterexample(op, "continuity", ce)
+    assert ok, msg
+    C.certify_T_segment_jump(_op(_asserting, "asserting"), P2, lo, hi)   # a verdict or None, never a raise

@@ -1675,7 +1675,7 @@ def _segment_run(op: Operator, P: Sequence[Fraction], T1: Fraction, T2: Fraction
             return None
         balls = [_Box.of(v) for v in out]
         return balls if all(b.is_finite() for b in balls) and not _Box.raised else None
-    except (Undecided, NotWellDefined, TypeError, ValueError, ArithmeticError):
+    except Exception:  # noqa: BLE001 - user code raising on the segment: no run, no certificate
         return None
     finally:
         flint.ctx.prec = old
@@ -1714,7 +1714,7 @@ def certify_T_segment_jump(op: Operator, p: Sequence[Any], T1: Any, T2: Any, *, 
             with ar.active():
                 F1 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t1, ar)]
                 F2 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t2, ar)]
-        except (Undecided, NotWellDefined, ArithmeticError):
+        except Exception:  # noqa: BLE001 - user code failing at an end of the segment: no certificate
             continue
         for i in range(len(P)):
             for X, Y, label in ((A, B, "True"), (B, A, "False")):
@@ -1750,6 +1750,8 @@ def _segment_evidence(op: Operator, P: Sequence[Fraction], t1: Fraction, t2: Fra
                 v = _ball(lift(exact_algorithm(op)(list(P), t, ar)[i]))
         except (Undecided, NotWellDefined, ArithmeticError):
             continue
+        except Exception:  # noqa: BLE001 - user code failing inside the segment: no evidence, no certificate
+            return False
         if not (X.contains(v) or Y.contains(v)):
             note(notes, f"F_T(p)_{i} at T = {format_fraction(t)} lies in neither ball of the segment's two runs: "
                  "the algorithm does not compute one function in every arithmetic; refusing to certify")

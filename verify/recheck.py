@@ -631,7 +631,7 @@ def _F_arb(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, 
             with _Ctx(p):
                 ar = _StrictArb(p) if strict else ArbArith(p)
                 out = exact_algorithm(op, vals)(list(P), ar.num(T) if as_ball else T, ar)
-                return [v if isinstance(v, flint.arb) else flint.arb(v) for v in out]
+                return [v if isinstance(v, flint.arb) else flint.arb(_ball(v)) for v in out]
         except TypeError:
             if as_ball or op.kind != "vector":
                 raise
@@ -914,6 +914,12 @@ class _Seg:
     def __neg__(self) -> _Seg:
         return _Seg(-self.b)
 
+    def __pos__(self) -> _Seg:
+        return self
+
+    def __abs__(self) -> _Seg:  # continuous: a ball of |x| for every x of the ball
+        return _Seg(abs(self.b))
+
     def __pow__(self, k: Any) -> _Seg:
         if isinstance(k, bool) or not isinstance(k, int) or (k < 0 and self.b.contains(0)):
             return _Seg.fail(TypeError(f"** {k!r} of a segment value"))
@@ -923,7 +929,7 @@ class _Seg:
         return _Seg.fail(TypeError("a segment value used outside the arithmetic"))
 
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = __bool__ = __float__ = __int__ = __index__ = _no
-    __abs__ = __pos__ = __complex__ = __round__ = __trunc__ = __floor__ = __ceil__ = _no
+    __complex__ = __round__ = __trunc__ = __floor__ = __ceil__ = _no
     __rpow__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __divmod__ = __rdivmod__ = _no
     __hash__ = None  # type: ignore[assignment]
 
@@ -1015,7 +1021,7 @@ def _segment_balls(op: Operator, P: Sequence[Fraction], T1: Fraction, T2: Fracti
         T = _Seg(_Seg.ball(T1).union(_Seg.ball(T2)))
         try:
             out = exact_algorithm(op)(list(P), T, ar)
-        except (Undecided, NotWellDefined, TypeError, ArithmeticError) as exc:
+        except Exception as exc:  # noqa: BLE001 - user code raising on the segment: the certificate fails
             raise RecheckError(f"the segment run (answer {answer}) fails: {type(exc).__name__}: {str(exc)[:120]}") from None
         if _Seg.refused:
             raise RecheckError(f"the algorithm went on after a refusal on the segment ({_Seg.refused[0][:80]})")
