@@ -54,7 +54,7 @@ def test_axioms_rules_for_unknown_id_raises_keyerror_naming_the_axioms():
 def test_axioms_every_axiom_has_a_separable_and_a_vector_prover(axiom):
     """Vector operators: the pointwise axioms by symbolic execution on the declared sizes, the
     others by a theorem about a built-in, then from the form of the pieces (a user's operator,
-    Theorems U.0-U.2); well_defined by theorem first, then symbolically."""
+    Theorems U.0-U.3); well_defined by theorem first, then symbolically."""
     from skd.verify.provers import theorems as TH
     from skd.verify.provers import vector as V
     from skd.verify.provers import vector_forms as VF

@@ -23,7 +23,7 @@ confirmed finding is an unsound refutation. Either fails the test, naming the op
 definition (``vector_operator_from_definition(definition)`` rebuilds it) and the point.
 
 When ``well_defined`` is proved, ``continuity``, ``entropy`` and the two limits are proved too where
-the form of the pieces allows (Theorems U.0-U.2, prover and kernel) and each proof is confronted
+the form of the pieces allows (Theorems U.0-U.3, prover and kernel) and each proof is confronted
 with the oracle (:func:`form_finding`: moves of ``10**-40`` in ``p`` and ``T``, the entropy along 25
 temperatures from 1/1000 to 1000, ``F`` at ``T = 10**-12`` and ``10**20`` against the limit; found
 again at 100 digits). Measured at 2a40e40 + this file (AMD EPYC, ``-n 2``): 17 continuity, 27
@@ -406,7 +406,7 @@ def _mpvals(got: tuple[list[Any], OracleArith]) -> list[Any]:
 
 
 def form_finding(op: Any, axiom: str, p: list[Fraction], T: Fraction, dps: int = DPS) -> str | None:
-    """What contradicts a proof by form (docs/theory/vector.md, U.0-U.2) at ``p``, computed by the
+    """What contradicts a proof by form (docs/theory/vector.md, U.0-U.3) at ``p``, computed by the
     oracle at ``dps`` digits (the offsets shrink with the precision, ``10**-(dps - 10)``):
 
     * ``continuity``: ``|F_T(p + e d) - F_T(p)| > 10**-10`` for ``d = e_i - e_j`` over every
@@ -550,7 +550,7 @@ def test_oracle_on_drawn_shapes_that_fail_only_at_ties_or_sizes(definition: str,
 
 
 #: the axioms proved (never refuted here) on top of ``well_defined``, and confronted when proved:
-#: pointwise from the pieces, and from the form of the pieces (Theorems U.0-U.2)
+#: pointwise from the pieces, and from the form of the pieces (Theorems U.0-U.3)
 POINTWISE = ("ranking", "identity", *FORM_AXIOMS)
 
 
