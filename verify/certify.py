@@ -323,8 +323,7 @@ def _dec50(q: Fraction) -> str:
 def _enclosure(v: XV) -> Enclosure:
     if v.q is not None:
         return Enclosure(ball=ball_of(v.q).str(radius=True), decimal=_dec50(v.q))
-    b = v.ball
-    return Enclosure(ball=b.str(radius=True), decimal=b.str(50, radius=False, more=True))
+    return _ball_enclosure(v.ball)
 
 
 def _mp_agrees(op: Operator, P: Sequence[Fraction], T: Fraction, vals: Mapping[str, Fraction],
@@ -1712,15 +1711,17 @@ def certify_T_segment_jump(op: Operator, p: Sequence[Any], T1: Any, T2: Any, *, 
         ar = HybridArith(prec)
         try:
             with ar.active():
-                F1 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t1, ar)]
-                F2 = [_ball(lift(v)) for v in exact_algorithm(op)(list(P), t2, ar)]
+                V1 = [lift(v) for v in exact_algorithm(op)(list(P), t1, ar)]
+                V2 = [lift(v) for v in exact_algorithm(op)(list(P), t2, ar)]
         except Exception:  # noqa: BLE001 - user code failing at an end of the segment: no certificate
             continue
+        F1, F2 = [v.ball for v in V1], [v.ball for v in V2]
         for i in range(len(P)):
             for X, Y, label in ((A, B, "True"), (B, A, "False")):
                 if X[i].overlaps(Y[i]) or F1[i].overlaps(Y[i]) or F2[i].overlaps(X[i]):
                     continue
-                if not _segment_evidence(op, P, t1, t2, X[i], Y[i], i, prec, notes):
+                if not (_segment_evidence(op, P, t1, t2, X[i], Y[i], i, prec, notes)
+                        and _mp_agrees(op, P, t1, {}, {i: V1[i]}, notes) and _mp_agrees(op, P, t2, {}, {i: V2[i]}, notes)):
                     return None
                 body = (f"p = {list_code(P)}; print(evaluate_mp(op, p, {fraction_code(t1)})[{i}], "
                         f"evaluate_mp(op, p, {fraction_code(t2)})[{i}])")
@@ -1747,7 +1748,7 @@ def _segment_evidence(op: Operator, P: Sequence[Fraction], t1: Fraction, t2: Fra
         t = t1 + (t2 - t1) * k / 10
         try:
             with ar.active():
-                v = _ball(lift(exact_algorithm(op)(list(P), t, ar)[i]))
+                v = lift(exact_algorithm(op)(list(P), t, ar)[i]).ball
         except (Undecided, NotWellDefined, ArithmeticError):
             continue
         except Exception:  # noqa: BLE001 - user code failing inside the segment: no evidence, no certificate
@@ -1757,10 +1758,6 @@ def _segment_evidence(op: Operator, P: Sequence[Fraction], t1: Fraction, t2: Fra
                  "the algorithm does not compute one function in every arithmetic; refusing to certify")
             return False
     return True
-
-
-def _ball(v: XV) -> Any:
-    return ball_of(v.q) if v.q is not None else v.ball
 
 
 def _evidence_vec(op: Operator, vals: Mapping[str, Fraction], L: Sequence[XV], gap: float,
