@@ -25,8 +25,11 @@ So the choice is made **per CPU at run time**, by a one-time calibration:
    every call). Without Numba (``jit.available()`` False) the answer is ``numpy``.
 2. Otherwise the cached result for this machine is used: a JSON file in ``$SKD_CACHE_DIR`` (else
    ``~/.cache/skd/``), named after a hash of the **key** — the CPU model string of
-   ``/proc/cpuinfo`` (``platform.processor()`` elsewhere), the NumPy and Numba versions and the
-   candidate set — and holding the key itself, which must match. The file is written atomically
+   ``/proc/cpuinfo`` (``platform.processor()`` elsewhere) with the CPU's family, model,
+   stepping and a digest of its flags (:func:`cpu_identity`: a virtual machine's model string
+   can be a bare ``AMD EPYC``), the NumPy version and the SIMD extensions it dispatches to, the
+   Numba version and the form of its kernels (``+fma``), the candidate set — and holding the key
+   itself, which must match. The file is written atomically
    (a temporary file renamed over it); a missing, corrupt or unreadable file, or one with another
    key, is ignored and the calibration is redone (never an error); a cache directory that
    cannot be written only means the result lives in this process.
@@ -36,8 +39,13 @@ So the choice is made **per CPU at run time**, by a one-time calibration:
    NumPy variant one in-cache pass and the Numba variant none), on a fixed synthetic input
    (``(8, 32768)`` rows of a softmax of N(0, 3²) logits), interleaved, :data:`CALIBRATION_REPS`
    times each, and keeps the faster by the minimum time (the minimum is the figure least
-   disturbed by other processes; one thread, because a competing process takes a core from
-   either candidate alike, and both parallelise over rows the same way). Ties go to Numba. It
+   disturbed by other processes), once on one thread and once on all usable CPUs. Ties go to
+   Numba. **A calibration that another process disturbed is not cached**: if a process was
+   running on this process's CPUs just before or just after the timings, or a candidate's
+   parallel time exceeds :data:`DISTURBED_RATIO` times its one-thread time (:func:`disturbed`),
+   the choice serves this process only (:func:`provisional`) and is timed again after
+   :data:`PROVISIONAL_RETRY` seconds. (Before this rule a calibration under load cached the
+   choice of a collapsed parallel run for good.) It
    takes about 50 ms once the Numba kernels are loaded (loading them — a disk cache of compiled
    code — is paid by the first large call anyway).
 
@@ -90,6 +98,10 @@ __all__ = [
     "cache_key",
     "cache_path",
     "cpu_model",
+    "cpu_identity",
+    "numpy_simd",
+    "disturbed",
+    "provisional",
     "threads",
     "free_cpus",
     "Candidates",
@@ -106,11 +118,18 @@ BUSY_INTERVAL = 0.5
 #: Shape of the calibration input (rows, V): large enough for the cache behaviour of real rows,
 #: small enough that the whole calibration takes ~50 ms.
 CALIBRATION_SHAPE = (8, 32768)
-_FORMAT = 3  # version of the cache layout (3: a second choice per primitive for the parallel run, "@<cpus>" keys)
+#: A candidate's parallel time above this multiple of its one-thread time means another process
+#: took a core during the calibration (no variant gets slower by parallelising over 8 rows).
+DISTURBED_RATIO = 1.25
+#: Seconds after which a provisional choice (from a disturbed calibration) is calibrated again.
+PROVISIONAL_RETRY = 60.0
+_FORMAT = 4  # version of the cache layout (3: a second choice per primitive for the parallel run, "@<cpus>"
+# keys; 4: CPU identity and SIMD dispatch in the key, nothing cached from a disturbed calibration)
 
 _lock = threading.Lock()
 _memo: dict[str, str] | None = None
 _memo_key: str | None = None
+_provisional_at: float | None = None  # time.monotonic() of a disturbed calibration, else None
 
 
 # -- the key and the cache file --------------------------------------------------------------
@@ -164,10 +183,44 @@ def _numba_version() -> str:
     return "none" if version is None else version
 
 
+def cpu_identity() -> str:
+    """What tells this CPU apart from another with the same model string: ``/proc/cpuinfo``'s
+    family, model and stepping and a digest of its feature flags (a virtual machine's
+    ``model name`` can be as generic as ``AMD EPYC``, shared by generations whose vector units
+    differ). Empty without ``/proc/cpuinfo``."""
+    fields: dict[str, str] = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if not line.strip():
+                    break  # the first processor is enough
+                name, _, value = line.partition(":")
+                fields[name.strip()] = value.strip()
+    except OSError:
+        return ""
+    flags = fields.get("flags", fields.get("Features", ""))
+    digest = hashlib.sha256(" ".join(sorted(flags.split())).encode()).hexdigest()[:12]
+    return "/".join(fields.get(k, "?") for k in ("cpu family", "model", "stepping")) + f"/flags:{digest}"
+
+
+def numpy_simd() -> str:
+    """The SIMD extensions NumPy dispatches to on this CPU (what its ``log``/``exp`` run), e.g.
+    ``X86_V3,X86_V4,AVX512_ICL``; empty when NumPy does not say."""
+    import importlib
+
+    try:
+        umath = importlib.import_module("numpy._core._multiarray_umath")
+        dispatch, features = umath.__cpu_dispatch__, umath.__cpu_features__
+    except (ImportError, AttributeError):  # another NumPy layout: the key is then only less specific
+        return ""
+    return ",".join(f for f in dispatch if features.get(f))
+
+
 def cache_key() -> str:
-    """What the calibration depends on: CPU model, NumPy and Numba versions, candidates."""
-    return (f"cpu={cpu_model()}|numpy={np.__version__}|numba={_numba_version()}"
-            f"|candidates={','.join(CANDIDATES)}|format={_FORMAT}")
+    """What the calibration depends on: CPU model and identity, NumPy's version and SIMD
+    dispatch, the Numba kernels' version (:attr:`Candidates.numba_version`), the candidates."""
+    return (f"cpu={cpu_model()}|id={cpu_identity()}|numpy={np.__version__}|simd={numpy_simd()}"
+            f"|numba={_numba_version()}|candidates={','.join(CANDIDATES)}|format={_FORMAT}")
 
 
 def cache_dir() -> Path:
@@ -273,18 +326,42 @@ def _timings_at(prims: dict[str, dict[str, Callable[[np.ndarray], Any]]], reps: 
     return out
 
 
+def disturbed(times: dict[str, dict[str, float]]) -> bool:
+    """Whether the timings show another process at work: some candidate ran slower on all CPUs
+    (``"power/float64@2"``) than on one (``"power/float64"``) by more than
+    :data:`DISTURBED_RATIO`. (A calibration under load once cached the choice of a collapsed
+    parallel run — Numba at 6.6 ms on two threads against 1.1 ms on one — for good.)"""
+    for key, per in times.items():
+        base, _, n = key.partition("@")
+        if n and base in times and any(per[c] > DISTURBED_RATIO * times[base][c] for c in per if c in times[base]):
+            return True
+    return False
+
+
+def _quiet() -> bool:
+    """No other process running on this process's CPUs right now (a fresh :func:`free_cpus`)."""
+    return free_cpus() >= _allowed_cpus()
+
+
 def calibrate(*, write: bool = True) -> dict[str, str]:
     """Time the candidates now, store the result (unless ``write=False``) and return
-    ``{"power/float64": "numba" | "numpy", ...}``."""
-    global _memo, _memo_key
+    ``{"power/float64": "numba" | "numpy", ...}``.
+
+    A calibration that another process disturbed — the machine not quiet before or after the
+    timings, or :func:`disturbed` timings — is used by this process only (:func:`provisional`
+    is then True), never written, and redone after :data:`PROVISIONAL_RETRY` seconds."""
+    global _memo, _memo_key, _provisional_at
     key = cache_key()
     if candidates().numba_version() is None:
         choice = {f"{prim}/{dt}": "numpy" for prim in ("power", "shifted") for dt in ("float64", "float32")}
         times: dict[str, dict[str, float]] = {}
+        settled = True
     else:
+        quiet_before = _quiet()
         times = _timings()
+        settled = quiet_before and _quiet() and not disturbed(times)
         choice = {k: min(CANDIDATES, key=lambda c: (t[c], CANDIDATES.index(c))) for k, t in times.items()}
-    if write:
+    if write and settled:
         _write(cache_path(key), {
             "key": key,
             "choice": choice,
@@ -294,17 +371,25 @@ def calibrate(*, write: bool = True) -> dict[str, str]:
             "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
         })
     _memo, _memo_key = choice, key
+    _provisional_at = None if settled else time.monotonic()
     return dict(choice)
+
+
+def provisional() -> bool:
+    """Whether this process's choice comes from a disturbed calibration (not cached; redone
+    after :data:`PROVISIONAL_RETRY` seconds)."""
+    return _provisional_at is not None
 
 
 def choices() -> dict[str, str]:
     """This machine's calibrated choice: memoised, else read from the cache file, else
-    :func:`calibrate` (once per process at most)."""
+    :func:`calibrate` (once per process, or again every :data:`PROVISIONAL_RETRY` seconds while
+    it is provisional)."""
     global _memo, _memo_key
-    if _memo is not None:
+    if _memo is not None and (_provisional_at is None or time.monotonic() - _provisional_at < PROVISIONAL_RETRY):
         return _memo
     with _lock:
-        if _memo is not None:
+        if _memo is not None and (_provisional_at is None or time.monotonic() - _provisional_at < PROVISIONAL_RETRY):
             return _memo
         key = cache_key()
         got = _read(cache_path(key), key)
@@ -316,8 +401,9 @@ def choices() -> dict[str, str]:
 
 def reset() -> None:
     """Forget the memoised choice (the next :func:`choices` reads the cache file again)."""
-    global _memo, _memo_key
+    global _memo, _memo_key, _provisional_at
     _memo = _memo_key = None
+    _provisional_at = None
 
 
 _warned: set[str] = set()

@@ -664,14 +664,16 @@ def variant(name: str, which: str) -> Any:
 
 
 def _numba_version() -> str | None:
-    """Numba's version when the Numba kernels are usable, else None."""
-    from . import jit
+    """Numba's version when the Numba kernels are usable, else None; ``+fma`` when the float64
+    kernels use their fused forms (:data:`skd.operators.jit_math.FMA`): another kernel, another
+    calibration."""
+    from . import jit, jit_math
 
     if not jit.available():
         return None
     import numba
 
-    return str(numba.__version__)
+    return f"{numba.__version__}{'+fma' if jit_math.FMA else ''}"
 
 
 def _calibration_primitive(candidate: str, primitive: str) -> Callable[..., Any]:

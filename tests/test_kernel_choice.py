@@ -54,6 +54,7 @@ def cache(tmp_path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped
         return {k: dict(v) for k, v in FAKE.items()}
 
     monkeypatch.setattr(choice, "_timings", fake)
+    monkeypatch.setattr(choice, "_quiet", lambda: True)  # the test suite's other worker is no load here
     choice.reset()
     yield calls
     choice.reset()
@@ -111,6 +112,9 @@ def test_choice_unwritable_cache_directory_is_not_an_error(cache, tmp_path, monk
 def test_choice_key_names_cpu_versions_and_candidates() -> None:
     key = choice.cache_key()
     assert f"cpu={choice.cpu_model()}" in key and f"numpy={np.__version__}" in key
+    assert f"|id={choice.cpu_identity()}|" in key and f"|simd={choice.numpy_simd()}|" in key
+    if os.path.exists("/proc/cpuinfo"):
+        assert "/flags:" in choice.cpu_identity()  # a bare "AMD EPYC" no longer names every generation alike
     assert "numba=" in key and "candidates=numba,numpy" in key
     assert choice.cache_path(key).name.startswith("kernel-choice-")
     assert choice.cache_path("a") != choice.cache_path("b")
@@ -122,13 +126,49 @@ def test_choice_real_calibration_returns_a_valid_choice(tmp_path, monkeypatch: p
     choice.reset()
     try:
         got = choice.calibrate()
+        disturbed = choice.provisional()
     finally:
         choice.reset()
     cpus = choice._allowed_cpus()
     parallel = {f"{k}@{cpus}" for k in FAKE_CHOICE} if cpus > 1 else set()
     assert set(got) == set(FAKE_CHOICE) | parallel and set(got.values()) <= set(choice.CANDIDATES)
+    if disturbed:  # another process (e.g. the other test worker) disturbed it: not cached
+        assert not choice.cache_path().exists()
+        return
     record = json.loads(choice.cache_path().read_text())
     assert record["choice"] == got and set(record["seconds"]) == set(got)
+
+
+DISTURBED = {**FAKE, "power/float64@2": {"numba": 6.6, "numpy": 1.1}, "power/float32@2": {"numba": 0.6, "numpy": 1.5}}
+
+
+@pytest.mark.skipif(not _numba(), reason="without numba there is nothing to calibrate")
+@pytest.mark.parametrize("how", ["busy before", "busy after", "parallel run collapsed"])
+def test_choice_a_disturbed_calibration_is_used_but_never_cached(cache, monkeypatch: pytest.MonkeyPatch, how: str) -> None:  # type: ignore[no-untyped-def]
+    """The defect it pins: a calibration run while another process held a core cached the choice
+    of a collapsed parallel run (Numba 6.6 ms on two threads, 1.1 ms on one) for good."""
+    quiet = iter([how != "busy before", how != "busy after"])
+    monkeypatch.setattr(choice, "_quiet", lambda: next(quiet))
+    timings = DISTURBED if how == "parallel run collapsed" else FAKE
+    monkeypatch.setattr(choice, "_timings", lambda reps=5: {k: dict(v) for k, v in timings.items()})
+    got = choice.choices()
+    assert got["power/float32"] == "numba" and choice.provisional()
+    assert not choice.cache_path().exists()
+    assert choice.choices() is choice.choices()  # memoised in the process until the retry ...
+    clock = [choice._provisional_at + choice.PROVISIONAL_RETRY + 1.0]
+    monkeypatch.setattr(choice.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(choice, "_quiet", lambda: True)
+    monkeypatch.setattr(choice, "_timings", lambda reps=5: {k: dict(v) for k, v in FAKE.items()})
+    assert choice.choices() == FAKE_CHOICE and not choice.provisional()  # ... then timed again, quietly
+    assert json.loads(choice.cache_path().read_text())["choice"] == FAKE_CHOICE
+
+
+def test_choice_disturbed_compares_each_candidate_with_itself_on_one_thread() -> None:
+    assert not choice.disturbed(FAKE)  # no parallel timings
+    assert choice.disturbed(DISTURBED)  # numba: 6.6 > 1.25 x 2.0
+    even = {**FAKE, "power/float64@2": {"numba": 2.4, "numpy": 1.2}}  # neither got faster, none collapsed
+    assert not choice.disturbed(even)
+    assert choice.disturbed({**FAKE, "power/float64@2": {"numba": 1.0, "numpy": 1.3}})  # numpy: 1.3 > 1.25
 
 
 def test_choice_a_parallel_run_uses_the_parallel_calibration(monkeypatch: pytest.MonkeyPatch) -> None:

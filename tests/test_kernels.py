@@ -455,10 +455,10 @@ def test_kernels_numba_functions_use_no_fastmath_flags() -> None:
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit
+    from skd.operators import jit, jit_math
 
-    dispatchers = [v for v in vars(jit).values() if isinstance(v, numba.core.registry.CPUDispatcher)]
-    assert len(dispatchers) >= 8
+    dispatchers = [v for m in (jit, jit_math) for v in vars(m).values() if isinstance(v, numba.core.registry.CPUDispatcher)]
+    assert len(dispatchers) >= 8 and jit_math.log64_fma in dispatchers and jit_math.exp64_nonpos_fma in dispatchers
     for d in dispatchers:
         assert not d.targetoptions.get("fastmath"), d.py_func.__name__
         assert type(d._cache).__name__ != "NullCache", f"{d.py_func.__name__} is not cache=True"
@@ -514,7 +514,7 @@ def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() 
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit
+    from skd.operators import jit_math as jit  # the elementary functions
 
     @numba.njit
     def logs(x, kscale):  # type: ignore[no-untyped-def]
@@ -538,6 +538,68 @@ def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() 
     y = np.concatenate([y, np.array([-np.inf, -0.0, 0.0], dtype=np.float32)])
     got, want = exps(y), _musl_expf_nonpos(y)
     assert np.array_equal(got, want), f"first mismatch at x={y[np.argmax(got != want)]!r}"
+
+
+def _ulps64(got: np.ndarray, x: np.ndarray, fn: str) -> float:
+    """The largest ``|got − f(x)| / ulp(f(x))`` over the sample (``f`` = mpmath's ``exp`` or ``log``,
+    40 digits; the ulp of a subnormal result is 2^-1074)."""
+    ctx = mpmath.MPContext()
+    ctx.dps = 40
+    worst = 0.0
+    for g, xi in zip(got.tolist(), x.tolist()):
+        ref = ctx.exp(xi) if fn == "exp" else ctx.log(xi)
+        if ref == 0:
+            assert g == 0.0, f"{fn}({xi!r}) = {g!r}, expected 0"
+            continue
+        ulp = max(math.ulp(abs(float(ref))), 2.0**-1074)
+        worst = max(worst, float(abs(ctx.mpf(g) - ref) / ulp))  # in mpmath: a float of a tiny error would round
+    return worst
+
+
+@pytest.mark.parametrize("form", ["plain", "fma"])
+def test_jit_float64_log_and_exp_are_within_one_ulp_of_mpmath(form: str) -> None:
+    """Both forms of the float64 ``log``/``exp`` of the Numba kernels (fdlibm; the fused one,
+    used where the CPU has FMA, with ``exp`` by a Taylor polynomial) stay below 1 ulp on a
+    sample of every binade of ``log``'s domain and the whole range of ``exp`` (the subnormal
+    results, the clamp at -746, ``-inf``, ``±0``), and the kernels use the fused form exactly
+    when :data:`jit.FMA` says the CPU has FMA."""
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit_math as jit  # the elementary functions
+
+    assert (jit.exp64_nonpos is jit.exp64_nonpos_fma) == jit.FMA == (jit.log64 is jit.log64_fma)
+    if form == "fma" and not jit.FMA:
+        pytest.skip("this CPU has no FMA instructions: the fused form is not used (nor fast) here")
+    log_f = jit.log64_fma if form == "fma" else jit.log64_plain
+    exp_f = jit.exp64_nonpos_fma if form == "fma" else jit.exp64_nonpos_plain
+
+    @numba.njit
+    def logs(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = log_f(x[i], 0)
+        return out
+
+    @numba.njit
+    def exps(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = exp_f(x[i])
+        return out
+
+    rng = np.random.default_rng(20261208)
+    bits = rng.integers(0x0010000000000000, 0x7FF0000000000000, 1500, dtype=np.int64)
+    x = np.concatenate([bits.view(np.float64), 1.0 + rng.uniform(-0.3, 0.42, 800),
+                        1.0 + rng.uniform(-1e-8, 1e-8, 200), [1.0, 2.0, 0.5, 2.0**-1022, np.nextafter(1.0, 0.0)]])
+    assert _ulps64(logs(x), x, "log") < 1.0
+    ln2 = math.log(2.0)
+    y = np.concatenate([-rng.uniform(0.0, 746.0, 1500), -rng.uniform(0.0, 1.0, 500),
+                        -rng.uniform(700.0, 746.0, 500),  # subnormal results and the clamp
+                        -(rng.integers(0, 1076, 300) + 0.5) * ln2 + rng.uniform(-1e-9, 1e-9, 300),  # |r| at its largest
+                        [0.0, -0.0, -745.2, -745.1, -746.0, -1e4, -np.inf, -1e-300]])
+    assert _ulps64(exps(y), y, "exp") < 1.0
 
 
 def _reference_accurate_sum(a: np.ndarray) -> float:
