@@ -43,7 +43,8 @@ So the choice is made **per CPU at run time**, by a one-time calibration:
    Numba. **A calibration that another process disturbed is not cached**: if a process was
    running on this process's CPUs just before or just after the timings, or a candidate's
    parallel time exceeds :data:`DISTURBED_RATIO` times its one-thread time (:func:`disturbed`),
-   the choice serves this process only (:func:`provisional`) and is timed again after
+   the timings are taken again (:data:`CALIBRATION_ATTEMPTS` in all); if every attempt was
+   disturbed the choice serves this process only (:func:`provisional`) and is timed again after
    :data:`PROVISIONAL_RETRY` seconds. (Before this rule a calibration under load cached the
    choice of a collapsed parallel run for good.) It
    takes about 50 ms once the Numba kernels are loaded (loading them — a disk cache of compiled
@@ -121,6 +122,8 @@ CALIBRATION_SHAPE = (8, 32768)
 #: A candidate's parallel time above this multiple of its one-thread time means another process
 #: took a core during the calibration (no variant gets slower by parallelising over 8 rows).
 DISTURBED_RATIO = 1.25
+#: Calibrations tried in a row before a disturbed one is accepted as provisional.
+CALIBRATION_ATTEMPTS = 3
 #: Seconds after which a provisional choice (from a disturbed calibration) is calibrated again.
 PROVISIONAL_RETRY = 60.0
 _FORMAT = 4  # version of the cache layout (3: a second choice per primitive for the parallel run, "@<cpus>"
@@ -348,7 +351,8 @@ def calibrate(*, write: bool = True) -> dict[str, str]:
     ``{"power/float64": "numba" | "numpy", ...}``.
 
     A calibration that another process disturbed — the machine not quiet before or after the
-    timings, or :func:`disturbed` timings — is used by this process only (:func:`provisional`
+    timings, or :func:`disturbed` timings — is tried again, up to :data:`CALIBRATION_ATTEMPTS`
+    times in all; the last is then used by this process only (:func:`provisional`
     is then True), never written, and redone after :data:`PROVISIONAL_RETRY` seconds."""
     global _memo, _memo_key, _provisional_at
     key = cache_key()
@@ -357,9 +361,12 @@ def calibrate(*, write: bool = True) -> dict[str, str]:
         times: dict[str, dict[str, float]] = {}
         settled = True
     else:
-        quiet_before = _quiet()
-        times = _timings()
-        settled = quiet_before and _quiet() and not disturbed(times)
+        for _ in range(CALIBRATION_ATTEMPTS):  # a burst of another process spoils one attempt, rarely three
+            quiet_before = _quiet()
+            times = _timings()
+            settled = quiet_before and _quiet() and not disturbed(times)
+            if settled:
+                break
         choice = {k: min(CANDIDATES, key=lambda c: (t[c], CANDIDATES.index(c))) for k, t in times.items()}
     if write and settled:
         _write(cache_path(key), {
