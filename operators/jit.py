@@ -344,6 +344,32 @@ if _IMPORT_ERROR is None:
         shifted_row(xr, c, orow)
         return True
 
+    # -- the row maxima of the NumPy kernels' blocks (called from their worker threads) ----------
+
+    nogil = numba.njit(cache=True, error_model="numpy", nogil=True)
+
+    @nogil
+    def rows_max(x: FloatArray, m: FloatArray) -> None:
+        """``m[r] = max(x[r])`` for the rows of a block (exact: :func:`row_max`), without the GIL."""
+        for r in range(x.shape[0]):
+            m[r] = row_max(x[r])
+
+    @nogil
+    def rows_max_checked(x: FloatArray, tol: float, m: FloatArray) -> bool:
+        """:func:`rows_max` after the entry and row-sum checks, in the same pass (:func:`sum_umax`);
+        False as soon as a row fails them (``m`` then partly written)."""
+        for r in range(x.shape[0]):
+            s, u = sum_umax(x[r])
+            if x.itemsize == 4:
+                if not row_ok32(s, u, tol):
+                    return False
+                m[r] = as_float(np.int32(u))
+            else:
+                if not row_ok64(s, u, tol):
+                    return False
+                m[r] = as_float(u)
+        return True
+
     # rows in parallel (large inputs) and serially (small inputs: no thread start-up); every row
     # is computed by the same code whichever driver runs it, so the bits do not depend on the
     # number of threads

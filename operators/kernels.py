@@ -191,22 +191,60 @@ def _fix_tiny_quotients(x: np.ndarray, m: np.ndarray, L: np.ndarray) -> None:
     L[rows, cols] = np.log(xs / m[rows, 0]) - dt.type(s * _LN2)
 
 
-def _power_block(x: np.ndarray, o: np.ndarray, inv_t: float, tol: float) -> bool:
+def _numba_max_pass(x: np.ndarray) -> bool:
+    """Whether the blocks of ``x`` take their row maxima (and checks) in Numba: for large inputs
+    (where loading the Numba kernels, once, is worth it; importing skd or a small call never
+    imports Numba) whose rows the Numba passes can read (native byte order, aligned, C order)."""
+    if x.size < _PARALLEL_MIN_SIZE or x.dtype not in (np.float32, np.float64) or not x.dtype.isnative:
+        return False
+    if not (x.flags.aligned and x.flags.c_contiguous):
+        return False
+    from . import jit
+
+    return jit.available()
+
+
+def _block_max(x: np.ndarray, tol: float, fast: bool) -> np.ndarray | None:
+    """The row maxima of a block, shape ``(rows, 1)``; with ``tol >= 0`` after the row checks
+    (finite entries ``>= 0``, row sum within ``tol`` of 1), ``None`` when a row fails them.
+
+    ``fast`` (:func:`_numba_max_pass`): one Numba pass without the GIL
+    (:func:`.jit.rows_max_checked`: the checks cost no pass of their own); else NumPy's max, and
+    its pairwise sum for the checks (a ufunc, which releases the GIL: ``einsum`` did not, and
+    serialised the threads), the few sums of a block compared in Python (four tiny array
+    operations per block cost more than the sum). The maxima are exact either way, so the
+    output's bits do not depend on which ran. (Only the entry checks differ: without ``fast`` a
+    negative entry or NaN shows up as NaN in the caller's ``log(x/max)``.)
+    """
+    if fast:  # see _numba_max_pass
+        from . import jit
+
+        m = np.empty(x.shape[0], dtype=x.dtype)
+        if tol >= 0.0:
+            if not jit.rows_max_checked(x, tol, m):
+                return None
+        else:
+            jit.rows_max(x, m)
+        return m[:, None]
+    if tol >= 0.0 and not all(abs(v - 1.0) <= tol for v in np.add.reduce(x, axis=1).tolist()):
+        return None
+    return x.max(axis=1, keepdims=True)
+
+
+def _power_block(x: np.ndarray, o: np.ndarray, inv_t: float, tol: float, fast: bool = False) -> bool:
     """``o = normalise(exp(log(x/max)·inv_t))`` row-wise, in place, in the dtype of ``x``.
 
-    With ``tol >= 0`` (the checked kernels) the rows are first checked: row sums within ``tol``
-    of 1, and no NaN in ``log(x/max)`` — a negative entry, ``±inf`` or NaN makes one (``x/m < 0``,
-    ``inf/inf``, ``-inf/m``, NaN), while ``-0.0`` gives ``-inf`` like ``+0.0``. Returns False (``o``
-    partly written) when a row fails; the arithmetic is the same in both modes.
+    With ``tol >= 0`` (the checked kernels) the rows are first checked (:func:`_block_max`: row
+    sums within ``tol`` of 1; with ``fast``, also every entry finite and ``>= 0``, ``-0.0`` sent
+    to the exact check) and then, in NumPy's own passes, no NaN in ``log(x/max)`` — a negative
+    entry, ``±inf`` or NaN makes one (``x/m < 0``, ``inf/inf``, ``-inf/m``, NaN), while ``-0.0``
+    gives ``-inf`` like ``+0.0``. Returns False (``o`` partly written) when a row fails; the
+    arithmetic is the same in both modes.
     """
     dt = x.dtype
-    if tol >= 0.0:
-        # float64: einsum's unrolled sum (~30% faster than the pairwise one, error <= V·u);
-        # float32: NumPy's pairwise float32 sum (see check_tolerance)
-        s_in = np.einsum("ij->i", x) if dt == np.float64 else x.sum(axis=1)
-        if not (np.abs(s_in - 1.0) <= tol).all():
-            return False
-    m = x.max(axis=1, keepdims=True)
+    m = _block_max(x, tol, fast)
+    if m is None:
+        return False
     np.divide(x, m, out=o)
     np.log(o, out=o)
     mn = o.min()
@@ -339,9 +377,10 @@ def power_tempered(p: np.ndarray, t_eff: float, *, threads: int | None = None, c
     out = np.empty_like(x)
     inv_t = 1.0 / t_eff
     tol = check_tolerance(x.dtype, V) if check else -1.0
+    fast = _numba_max_pass(x)
 
     def work(r0: int, r1: int) -> bool:
-        return _power_block(x[r0:r1], out[r0:r1], inv_t, tol)
+        return _power_block(x[r0:r1], out[r0:r1], inv_t, tol, fast)
 
     if not _over_blocks(work, n, V, threads):
         return None
