@@ -520,14 +520,14 @@ def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() 
     def logs(x, kscale):  # type: ignore[no-untyped-def]
         out = np.empty_like(x)
         for i in range(x.shape[0]):
-            out[i] = jit.log32(x[i], kscale)
+            out[i] = jit.log32_plain(x[i], kscale)
         return out
 
     @numba.njit
     def exps(x):  # type: ignore[no-untyped-def]
         out = np.empty_like(x)
         for i in range(x.shape[0]):
-            out[i] = jit.exp32_nonpos(x[i])
+            out[i] = jit.exp32_nonpos_plain(x[i])
         return out
 
     x = _positive_normal_float32_sample()  # every binade, ~10^7 values
@@ -540,9 +540,9 @@ def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() 
     assert np.array_equal(got, want), f"first mismatch at x={y[np.argmax(got != want)]!r}"
 
 
-def _ulps64(got: np.ndarray, x: np.ndarray, fn: str) -> float:
+def _ulps(got: np.ndarray, x: np.ndarray, fn: str) -> float:
     """The largest ``|got − f(x)| / ulp(f(x))`` over the sample (``f`` = mpmath's ``exp`` or ``log``,
-    40 digits; the ulp of a subnormal result is 2^-1074)."""
+    40 digits; ulps of ``got``'s dtype, the ulp of a subnormal result being the smallest one)."""
     ctx = mpmath.MPContext()
     ctx.dps = 40
     worst = 0.0
@@ -551,7 +551,8 @@ def _ulps64(got: np.ndarray, x: np.ndarray, fn: str) -> float:
         if ref == 0:
             assert g == 0.0, f"{fn}({xi!r}) = {g!r}, expected 0"
             continue
-        ulp = max(math.ulp(abs(float(ref))), 2.0**-1074)
+        fi = np.finfo(got.dtype)
+        ulp = max(float(np.spacing(got.dtype.type(abs(float(ref))))), float(fi.smallest_subnormal))
         worst = max(worst, float(abs(ctx.mpf(g) - ref) / ulp))  # in mpmath: a float of a tiny error would round
     return worst
 
@@ -593,14 +594,57 @@ def test_jit_float64_log_and_exp_are_within_one_ulp_of_mpmath(form: str) -> None
     bits = rng.integers(0x0010000000000000, 0x7FF0000000000000, 1500, dtype=np.int64)
     x = np.concatenate([bits.view(np.float64), 1.0 + rng.uniform(-0.3, 0.42, 800),
                         1.0 + rng.uniform(-1e-8, 1e-8, 200), [1.0, 2.0, 0.5, 2.0**-1022, np.nextafter(1.0, 0.0)]])
-    assert _ulps64(logs(x), x, "log") < 1.0
+    assert _ulps(logs(x), x, "log") < 1.0
     ln2 = math.log(2.0)
     y = np.concatenate([-rng.uniform(0.0, 746.0, 1500), -rng.uniform(0.0, 1.0, 500),
                         -rng.uniform(700.0, 746.0, 500),  # subnormal results and the clamp
                         -(rng.integers(0, 1076, 300) + 0.5) * ln2 + rng.uniform(-1e-9, 1e-9, 300),  # |r| at its largest
                         [0.0, -0.0, -745.2, -745.1, -746.0, -1e4, -np.inf, -1e-300]])
-    assert _ulps64(exps(y), y, "exp") < 1.0
+    assert _ulps(exps(y), y, "exp") < 1.0
 
+
+
+@pytest.mark.parametrize("form", ["plain", "fma"])
+def test_jit_float32_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None:
+    """float32: musl's ``logf``/``expf`` below 1 ulp; the fused forms used on CPUs with FMA —
+    ``logf`` below 1 ulp, ``expf`` by a Taylor polynomial below 1.25 ulp (it reaches ~1 ulp just
+    below 1, see :func:`jit_math.exp32_nonpos_fma`) — on every binade of ``logf``'s domain and the
+    whole range of ``expf`` (subnormal results, the clamp at -104, ``-inf``, ``±0``)."""
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit_math as jit  # the elementary functions
+
+    assert (jit.exp32_nonpos is jit.exp32_nonpos_fma) == jit.FMA == (jit.log32 is jit.log32_fma)
+    if form == "fma" and not jit.FMA:
+        pytest.skip("this CPU has no FMA instructions: the fused form is not used (nor fast) here")
+    log_f = jit.log32_fma if form == "fma" else jit.log32_plain
+    exp_f = jit.exp32_nonpos_fma if form == "fma" else jit.exp32_nonpos_plain
+
+    @numba.njit
+    def logs(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = log_f(x[i], np.float32(0.0))
+        return out
+
+    @numba.njit
+    def exps(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = exp_f(x[i])
+        return out
+
+    rng = np.random.default_rng(20261208)
+    x = np.concatenate([rng.integers(0x00800000, 0x7F800000, 3000).astype(np.int32).view(np.float32),
+                        (1.0 + rng.uniform(-0.3, 0.42, 1000)).astype(np.float32),
+                        np.array([1.0, 2.0, 0.5, 2.0**-126, np.nextafter(np.float32(1.0), np.float32(0.0))], np.float32)])
+    assert _ulps(logs(x), x, "log") < 1.0
+    y = np.concatenate([-rng.uniform(0.0, 104.0, 6000), -rng.uniform(0.0, 1.0, 1000),
+                        -rng.uniform(85.0, 104.0, 1000),  # subnormal results and the clamp
+                        [0.0, -0.0, -103.9, -104.0, -1e4, -np.inf, -1e-30]]).astype(np.float32)
+    assert _ulps(exps(y), y, "exp") < (1.25 if form == "fma" else 1.0)
 
 def _reference_accurate_sum(a: np.ndarray) -> float:
     """The summation order documented in jit.accurate_sum, in plain Python floats."""
