@@ -709,3 +709,39 @@ def test_kernels_numba_accepts_big_endian_and_unaligned_inputs(name: str, shape:
         got = K.NUMBA_KERNELS[name](q, 1.5)
         assert got.dtype == np.float64 and got.dtype.isnative
         assert np.array_equal(got, want)
+
+
+@pytest.mark.slow
+def test_kernels_without_fma_use_the_plain_forms_and_meet_the_bound(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A CPU without FMA (here: Numba told to compile for the generic x86-64 CPU, in a process of
+    its own with its own Numba cache) gets fdlibm's and musl's forms, and its Numba kernels meet
+    the documented bound on Dirichlet, LM-like and tiny-entry rows in both dtypes."""
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    code = (
+        "import sys, numpy as np\n"
+        "from skd.operators import jit_math, kernels as K\n"
+        "print(jit_math.FMA, jit_math.exp64_nonpos is jit_math.exp64_nonpos_plain,"
+        " jit_math.log32 is jit_math.log32_plain)\n"
+        "p = np.load(sys.argv[1])\n"
+        "for dt in (np.float64, np.float32):\n"
+        "    q = p.astype(dt) / p.astype(dt).sum(axis=1, keepdims=True, dtype=dt)\n"
+        "    np.save(sys.argv[1].replace('.npy', f'_{np.dtype(dt).name}_in.npy'), q)\n"
+        "    np.save(sys.argv[1].replace('.npy', f'_{np.dtype(dt).name}_out.npy'), K.NUMBA_KERNELS['power'](q, 1.5))\n"
+    )
+    rng = np.random.default_rng(7)
+    z = rng.normal(0.0, 3.0, 64)
+    rows_ = [rng.dirichlet(np.ones(64)), np.exp(z - z.max()) / np.exp(z - z.max()).sum(),
+             np.r_[1.0, np.full(63, 1e-300)] / (1.0 + 63e-300), np.r_[0.5, 0.5, np.zeros(62)]]
+    path = tmp_path / "p.npy"
+    np.save(path, np.array(rows_))
+    env = {**__import__("os").environ, "NUMBA_CPU_NAME": "generic", "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    res = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600, env=env)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["False", "True", "True"]
+    for dt in ("float64", "float32"):
+        p = np.load(tmp_path / f"p_{dt}_in.npy")
+        out = np.load(tmp_path / f"p_{dt}_out.npy")
+        for r in range(p.shape[0]):
+            check_row_basics(p[r], out[r], f"power/numba-generic/{dt}")
+            check_entries("power", p[r], 1.5, out[r], dict(enumerate(reference("power", p[r], 1.5))), f"power/numba-generic/{dt}")
