@@ -185,47 +185,49 @@ if _IMPORT_ERROR is None:
         y = y * as_float((kk + 1023) << 52)
         return y * TWO_M1000 if big else y
 
-    # exp by a Taylor polynomial (no division): 1/i! for i = 2..13, rounded
-    E2, E3, E4, E5, E6, E7, E8, E9, E10, E11, E12, E13 = (1.0 / math.factorial(i) for i in range(2, 14))
+    #: ``exp(r) = 1 + r + r²·g(r)``, ``g(r) = Σ G[k]·r^k`` (k = 0..9): mpmath's Chebyshev fit
+    #: (``chebyfit``, 60 digits) of ``(exp(r) − 1 − r)/r²`` on ``|r| <= 1.0001·ln2/2``, error
+    #: below ``0.12u`` relative to ``exp``; rounded to double (``tests/test_kernels.py`` re-derives
+    #: them).
+    EXP_G = (0.5000000000000001, 0.16666666666666669, 0.04166666666662413, 0.008333333333330062,
+             0.0013888888917213717, 0.00019841269863053618, 2.4801521295954376e-05,
+             2.7557268459997064e-06, 2.7620088445409746e-07, 2.510038549551032e-08)
+    G0, G1, G2, G3, G4, G5, G6, G7, G8, G9 = EXP_G
     #: 1.5·2^52: ``x + SHIFT - SHIFT`` rounds ``|x| < 2^51`` to the nearest integer
     SHIFT = 6755399441055744.0
     SHIFT_BITS = 0x4338000000000000
-    LN2_HI53 = 0.6931471805599453  # ln 2 rounded to 53 bits
-    LN2_LO53 = 2.3190468138462996e-17  # ln 2 − LN2_HI53, rounded
 
     @jit
     def exp64_nonpos_fma(x: float) -> float:
-        """exp(x) for x <= 0, x = -inf allowed, without a division (for CPUs with FMA).
+        """exp(x) for x <= 0, x = -inf allowed, without a division or a branch (for CPUs with FMA).
 
-        ``k = round(x/ln 2)`` (by the 1.5·2^52 shift), ``r = x − k·ln 2`` in two fused steps
-        (``ln 2`` as a 53-bit head and a tail: ``|r| <= 0.3466``, error ``<= 2u|r|``), ``exp(r) =
-        1 + r + r²·Σ_{i=2}^{13} r^{i−2}/i!`` by Horner's rule in fused steps (truncation below
-        ``0.35^14/14!·e^0.35 < 0.05u``), then ``·2^k`` from the bits (two steps below
-        ``2^-1000``, so a subnormal result is rounded once). Error below 1 ulp (the kernel tests
-        and ``benchmarks/bench_kernels.py --accuracy`` measure it against mpmath).
+        ``k = round(x/ln 2)`` (by the 1.5·2^52 shift), ``r = x − k·ln 2`` in two fused steps with
+        fdlibm's two-part ``ln 2`` (the first exact: ``LN2_HI`` has 32 bits), ``exp(r) = 1 + r +
+        r²·g(r)`` with the degree-9 fit :data:`EXP_G` by Horner's rule in fused steps, then
+        ``·2^k`` as two factors ``2^⌊k/2⌋·2^(k−⌊k/2⌋)``, each normal (``k >= -1076``), so a
+        subnormal result is rounded once and no select is needed. Error about 1 ulp (the last
+        additions ``1 + q`` round where the result is just below 1; measured below 1.25 ulp by the
+        tests, and the kernels' bound ``8u(1 + (1 + |L|)/T)`` absorbs it many times over).
         """
         x = x if x > -746.0 else -746.0
         kd = fma64(x, INV_LN2, SHIFT)
         dk = kd - SHIFT
-        r = fma64(-dk, LN2_HI53, x)
-        r = fma64(-dk, LN2_LO53, r)
-        p = fma64(r, E13, E12)
-        p = fma64(p, r, E11)
-        p = fma64(p, r, E10)
-        p = fma64(p, r, E9)
-        p = fma64(p, r, E8)
-        p = fma64(p, r, E7)
-        p = fma64(p, r, E6)
-        p = fma64(p, r, E5)
-        p = fma64(p, r, E4)
-        p = fma64(p, r, E3)
-        p = fma64(p, r, E2)
+        r = fma64(-dk, LN2_HI, x)
+        r = fma64(-dk, LN2_LO, r)
+        p = fma64(r, G9, G8)
+        p = fma64(p, r, G7)
+        p = fma64(p, r, G6)
+        p = fma64(p, r, G5)
+        p = fma64(p, r, G4)
+        p = fma64(p, r, G3)
+        p = fma64(p, r, G2)
+        p = fma64(p, r, G1)
+        p = fma64(p, r, G0)
         y = 1.0 + fma64(p, r * r, r)
         k = as_int(kd) - SHIFT_BITS
-        big = k < -1000
-        kk = k + 1000 if big else k
-        y = y * as_float((kk + 1023) << 52)
-        return y * TWO_M1000 if big else y
+        k1 = k >> 1
+        y = y * as_float((k1 + 1023) << 52)
+        return y * as_float((k - k1 + 1023) << 52)
 
     #: Whether the float64 kernels use the fused forms (:func:`log64_fma`, :func:`exp64_nonpos_fma`):
     #: only when Numba compiles for this machine's CPU and it has FMA instructions.
