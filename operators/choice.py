@@ -484,7 +484,8 @@ def free_cpus() -> int:
 
     ``procs_running`` is an instantaneous count: one sample misreads a short burst (a system
     task, a process starting) as a busy core. The least of a few samples a couple of
-    milliseconds apart counts only what keeps running."""
+    milliseconds apart counts only what keeps running. An idle reading needs no confirmation:
+    the first sample that sees no other process ends the check (no sleeping on an idle machine)."""
     n = _allowed_cpus()
     samples = []
     for k in range(_BUSY_SAMPLES):
@@ -494,6 +495,8 @@ def free_cpus() -> int:
         if got is None:
             break
         samples.append(got)
+        if got == 0:
+            break
     others = min(samples) if samples else None
     if others is None:
         try:
@@ -506,7 +509,7 @@ def free_cpus() -> int:
 def threads() -> int:
     """How many threads a parallel kernel should use now: ``SKD_THREADS`` if set, else
     :func:`free_cpus` (so one when the other cores are busy), sampled at most every
-    :data:`BUSY_INTERVAL` seconds."""
+    :data:`BUSY_INTERVAL` seconds while every CPU is free, every tenth of it while some are busy."""
     global _busy_at, _busy_val
     env = os.environ.get("SKD_THREADS")
     if env:
@@ -515,7 +518,10 @@ def threads() -> int:
         except ValueError:
             pass
     now = time.monotonic()
-    if now - _busy_at >= BUSY_INTERVAL:
+    # a reading of busy cores is kept for a tenth of the interval only: one burst of another
+    # process must not send the next half second of kernel calls to one thread
+    held = BUSY_INTERVAL if _busy_val >= _allowed_cpus() else BUSY_INTERVAL / 10
+    if now - _busy_at >= held:
         _busy_val = free_cpus()
         _busy_at = now
     return _busy_val

@@ -236,13 +236,28 @@ def test_busy_check_gives_one_thread_when_the_other_core_is_busy(two_cpus) -> No
 
 
 def test_busy_check_is_sampled_at_most_every_interval(two_cpus, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    clock = [1000.0]
+    monkeypatch.setattr(choice.time, "monotonic", lambda: clock[0])
     assert choice.threads() == 2
     two_cpus["others"] = 1
-    assert choice.threads() == 2  # the sample is reused for BUSY_INTERVAL seconds
-    monkeypatch.setattr(choice, "_busy_at", -1e9)
+    clock[0] += choice.BUSY_INTERVAL * 0.9
+    assert choice.threads() == 2  # an idle reading is reused for BUSY_INTERVAL seconds
+    clock[0] += choice.BUSY_INTERVAL * 0.2
     assert choice.threads() == 1
+    two_cpus["others"] = 0
+    clock[0] += choice.BUSY_INTERVAL * 0.05
+    assert choice.threads() == 1  # a busy reading is reused for a tenth of it ...
+    clock[0] += choice.BUSY_INTERVAL * 0.06
+    assert choice.threads() == 2  # ... so a burst costs the parallel kernel 0.05 s, not 0.5 s
     monkeypatch.setenv("SKD_THREADS", "3")
     assert choice.threads() == 3
+
+
+def test_busy_check_on_an_idle_machine_takes_one_sample_and_never_sleeps(two_cpus, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    monkeypatch.setattr(choice, "_running_elsewhere", lambda: calls.append(1) or 0)
+    monkeypatch.setattr(choice.time, "sleep", lambda s: pytest.fail("an idle reading needs no second sample"))
+    assert choice.free_cpus() == 2 and len(calls) == 1
 
 
 def test_busy_check_reads_this_machine_without_error() -> None:
