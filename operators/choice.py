@@ -3,21 +3,25 @@
 :data:`skd.operators.kernels.KERNELS` has two implementations of each separable built-in: blocked
 NumPy (:data:`~skd.operators.kernels.NUMPY_KERNELS`: NumPy's own SIMD ``log``/``exp`` over
 cache-sized row blocks, the blocks shared among threads) and Numba
-(:data:`~skd.operators.kernels.NUMBA_KERNELS`: one fused pass per row with hand-written
-fdlibm/musl ``log``/``exp``, rows in parallel). Which one is faster depends on the CPU, not on the
+(:data:`~skd.operators.kernels.NUMBA_KERNELS`: per row a log loop and an exp loop over the
+in-cache row, with the hand-written ``log``/``exp`` of :mod:`.jit_math` — fused, division-free
+forms on CPUs with FMA — rows in parallel). Which one is faster depends on the CPU, not on the
 input, and it goes both ways:
 
 * **Intel Xeon, AVX-512 (Sapphire Rapids)**, NumPy 2.4.6 dispatching its own AVX-512 ``log`` and
   ``exp``: one thread of ``np.log`` + ``np.exp`` (the *floor*) takes 2.55 ms on ``(64, 32768)``
-  float64, while the two-thread Numba kernel takes 4.28 ms (2.34x the floor): Numba's scalar
-  fdlibm code, vectorised by LLVM without SVML, loses to NumPy's hand-tuned AVX-512 routines, and
-  the blocked NumPy kernel (the floor plus ~6 cheap in-cache passes) is faster on one thread
-  already. The calibration picks **numpy** there.
-* **AMD EPYC** (this project's other machine type; NumPy dispatches AVX-512 here too, but the
-  floor is 3.5-3.7 ms): the Numba kernel runs at about 1.1-1.25x the floor on one thread, the
-  blocked NumPy kernel at about 1.6-1.8x (its extra passes cost relatively more when the floor
-  is slower). The calibration picks **numba** there. (``benchmarks/README.md`` has both sets of
-  figures and the commands.)
+  float64, while the two-thread Numba kernel of 2026-12-06 (fdlibm with its two divisions, no
+  FMA, one fused loop) took 4.28 ms (2.34x the floor): LLVM's vectorisation of scalar code lost
+  to NumPy's hand-tuned AVX-512 routines there. The Numba kernel of 2026-12-08 does ~35 % less
+  work per entry (measured on AMD: one thread 6.85 → 4.5 ms); if Intel gains as much, it runs
+  at ~2.8 ms there on two threads, while the blocked NumPy kernel (the floor plus a few in-cache
+  passes, its maxima and checks in one Numba pass) is estimated at 2.3-2.8 ms. Which wins is
+  not known without the machine: the calibration measures it there (not measured here).
+* **AMD EPYC** (Zen 4, family 25 model 17; NumPy dispatches AVX-512 here too, but the floor is
+  3.5-3.7 ms): the Numba kernel runs at about 1.25x the floor on one thread (4.5 ms) and 0.65x on
+  two (2.3 ms), the blocked NumPy kernel at about 1.8x on one and 1.05-1.2x on two. The
+  calibration picks **numba** there. (``benchmarks/README.md`` has both sets of figures and the
+  commands.)
 
 So the choice is made **per CPU at run time**, by a one-time calibration:
 
