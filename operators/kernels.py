@@ -560,8 +560,13 @@ class _NumbaTable(Mapping[str, Callable[[np.ndarray, float], _Out]]):
     def _table(self) -> dict[str, Callable[[np.ndarray, float], _Out]]:
         raise NotImplementedError
 
+    _loaded: dict[str, Callable[[np.ndarray, float], _Out]] | None = None
+
     def __getitem__(self, name: str) -> Callable[[np.ndarray, float], _Out]:
-        return self._table()[name]
+        table = self._loaded
+        if table is None:  # loaded once (whether Numba is usable does not change in a process)
+            table = self._loaded = self._table()
+        return table[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(SEPARABLE)
