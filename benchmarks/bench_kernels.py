@@ -116,7 +116,7 @@ KINDS_TIMED = ("dirichlet1", "dirichlet0.1", "lm", "zipf")
 
 def timing(runs: int, T: float, kinds: tuple[str, ...], shapes: list[tuple[int, int]]) -> None:
     """``apply`` vs ``KERNELS`` vs each variant vs SciPy vs the floor, per input kind."""
-    from skd.operators import apply, choice, jit, library
+    from skd.operators import apply, choice, jit, jit_math, library
     from skd.operators import kernels as K
 
     try:
@@ -133,7 +133,11 @@ def timing(runs: int, T: float, kinds: tuple[str, ...], shapes: list[tuple[int, 
     print(f"CPU {choice.cpu_model()!r}, {os.cpu_count()} CPUs; numpy {np.__version__}, numba "
           f"{__import__('numba').__version__ if numba_ok else 'n/a'} ({nthreads} threads); T={T}; "
           f"median of {runs} runs, ms ({'wall' if CLOCK is time.perf_counter else 'CPU'} time)")
-    print(f"calibrated choice (cache {choice.cache_path()}): {choice.choices()}")
+    fma = jit_math.FMA if numba_ok else False
+    print(f"CPU identity {choice.cpu_identity()!r}; NumPy SIMD dispatch {choice.numpy_simd()!r}; Numba kernels in "
+          f"{'fused (FMA)' if fma else 'plain'} forms")
+    print(f"calibrated choice (cache {choice.cache_path()}): {choice.choices()}"
+          f"{' (provisional: the calibration was disturbed)' if choice.provisional() else ''}")
     print(f"SKD_KERNEL={os.environ.get('SKD_KERNEL')!r}; threads the kernels would use now: {choice.threads()}"
           f" (free CPUs {choice.free_cpus()})")
     cols = ["floor", "scipy", "apply", "KERNELS", "numpy", "numba"]
