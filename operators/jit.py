@@ -13,8 +13,9 @@ Design:
 * per row after the row maximum: a loop writing ``log(p_i/p_max)/T`` to the output and a loop
   replacing it by its ``exp`` over the in-cache row (two short vector loops run ~20 % faster than
   one fused loop, with the same operations and bits), then an accurate sum (blocks of 256
-  summed in 16 float64 vector lanes by an LLVM intrinsic, the block sums added with Neumaier compensation; float32 entries are widened, so
-  the normaliser is accumulated in float64), then the scaling; rows in parallel (``prange``);
+  summed in 16 float64 vector lanes by an LLVM intrinsic, the block sums added with Neumaier
+  compensation; float32 entries are widened, so the normaliser is accumulated in float64), then
+  the scaling; rows in parallel (``prange``);
 * ``log`` and ``exp`` are those of :mod:`.jit_math`: fdlibm/musl (error below 1 ulp) written
   out in Numba with bit casts, so that LLVM vectorises the loop — calls to libm would not
   vectorise — in fused, division-free forms on CPUs with FMA (``exp`` about 1 ulp, well inside
