@@ -30,6 +30,11 @@ Accuracy survey::
 
     python benchmarks/bench_kernels.py --accuracy [--trials 400] [--seed 0]
 
+Worst ulp error of each elementary function (``log``/``exp``, plain and fused forms, float64 and
+float32; 10 rounds of ``--samples`` random arguments, against ``longdouble``/float64 NumPy)::
+
+    python benchmarks/bench_kernels.py --ulps [--samples 2000000] [--seed 0]
+
 draws random rows (entries down to 1e-300, ties, zeros, one-hot rows, near-ties; ``V`` up to
 64, and rows up to ``V = 65536`` built from at most 256 distinct values), temperatures
 log-uniform in ``[1e-4, 1e4]`` plus the extremes, and prints for every kernel variant and dtype
@@ -46,6 +51,7 @@ import sys
 import time
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -395,10 +401,63 @@ def passes(runs: int, T: float) -> None:
         print(f"  {np.dtype(dtype).name:8s} " + "  ".join(f"{k} {v:6.3f}" for k, v in row.items()))
 
 
+def ulps(samples: int, seed: int) -> None:
+    """The worst error, in ulps, of each elementary function of the Numba kernels (both forms,
+    both dtypes) on ``samples`` random arguments per function and round: ``exp`` on ``[-708, 0]``
+    (normal results) and ``[-1, 0]``, ``log`` on ``e^[-700, 700]`` and ``[0.7, 1.42]``; the
+    reference is NumPy's ``exp``/``log`` in ``longdouble`` (x87 extended, 64-bit significand) for
+    float64 and in float64 for float32. Ten rounds."""
+    import numba
+
+    from skd.operators import jit_math as M
+
+    if not M.FMA:
+        print("this CPU has no FMA: only the plain forms are used (and scanned)")
+
+    def runner(fn: Any, scale: Any) -> Any:
+        @numba.njit
+        def run(x):  # type: ignore[no-untyped-def]
+            o = np.empty_like(x)
+            for i in range(x.shape[0]):
+                o[i] = fn(x[i]) if scale is None else fn(x[i], scale)
+            return o
+
+        return run
+
+    forms = ["plain"] + (["fma"] if M.FMA else [])
+    fns = {}
+    for form in forms:
+        fns[("exp", "float64", form)] = runner(getattr(M, f"exp64_nonpos_{form}"), None)
+        fns[("log", "float64", form)] = runner(getattr(M, f"log64_{form}"), 0)
+        fns[("exp", "float32", form)] = runner(getattr(M, f"exp32_nonpos_{form}"), None)
+        fns[("log", "float32", form)] = runner(getattr(M, f"log32_{form}"), np.float32(0.0))
+    rng = np.random.default_rng(seed)
+    worst = dict.fromkeys(fns, 0.0)
+    for _ in range(10):
+        q = samples // 4
+        x64 = np.concatenate([-rng.uniform(0.0, 708.0, samples - q), -rng.uniform(0.0, 1.0, q)])
+        y64 = np.concatenate([np.exp(rng.uniform(-700.0, 700.0, samples - q)), 1.0 + rng.uniform(-0.3, 0.42, q)])
+        x32 = np.concatenate([-rng.uniform(0.0, 87.0, samples - q), -rng.uniform(0.0, 1.0, q)]).astype(np.float32)
+        y32 = np.concatenate([np.exp(rng.uniform(-80.0, 80.0, samples - q)), 1.0 + rng.uniform(-0.3, 0.42, q)]).astype(np.float32)
+        for (fn, dt, form), run in fns.items():
+            arg = {("exp", "float64"): x64, ("log", "float64"): y64, ("exp", "float32"): x32, ("log", "float32"): y32}[(fn, dt)]
+            wide = np.longdouble if dt == "float64" else np.float64
+            ref = (np.exp if fn == "exp" else np.log)(arg.astype(wide))
+            got = run(arg).astype(wide)
+            keep = ref != 0
+            ulp = np.spacing(np.abs(ref[keep]).astype(dt)).astype(wide)
+            worst[(fn, dt, form)] = max(worst[(fn, dt, form)], float(np.max(np.abs(got[keep] - ref[keep]) / ulp)))
+    print(f"worst error in ulps over {10 * samples} arguments per function (seed {seed})")
+    for (fn, dt, form), w in worst.items():
+        print(f"  {fn:4s} {dt:8s} {form:6s} {w:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--accuracy", action="store_true", help="run the accuracy survey instead of the timing")
     ap.add_argument("--passes", action="store_true", help="time each pass of the Numba power kernel (one thread)")
+    ap.add_argument("--ulps", action="store_true", help="scan the kernels' log/exp (both forms and dtypes) for their worst ulp error")
+    ap.add_argument("--samples", type=int, default=2_000_000, help="arguments per function and round of --ulps")
     ap.add_argument("--runs", type=int, default=15, help="timed runs per case (median reported; >= 9)")
     ap.add_argument("--T", type=float, default=1.5, help="temperature for the timing (not 2: p**0.5 is a sqrt fast path in NumPy)")
     ap.add_argument("--trials", type=int, default=400, help="random inputs for the accuracy survey")
@@ -418,6 +477,8 @@ def main() -> None:
     CLOCK = time.perf_counter if args.clock == "wall" else time.process_time
     if args.accuracy:
         accuracy(args.trials, args.seed)
+    elif args.ulps:
+        ulps(args.samples, args.seed)
     elif args.passes:
         passes(max(9, args.runs), args.T)
     else:
