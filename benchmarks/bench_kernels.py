@@ -122,7 +122,7 @@ KINDS_TIMED = ("dirichlet1", "dirichlet0.1", "lm", "zipf")
 
 def timing(runs: int, T: float, kinds: tuple[str, ...], shapes: list[tuple[int, int]]) -> None:
     """``apply`` vs ``KERNELS`` vs each variant vs SciPy vs the floor, per input kind."""
-    from skd.operators import apply, choice, jit, jit_math, library
+    from skd.operators import apply, choice, jit, library
     from skd.operators import kernels as K
 
     try:
@@ -139,7 +139,7 @@ def timing(runs: int, T: float, kinds: tuple[str, ...], shapes: list[tuple[int, 
     print(f"CPU {choice.cpu_model()!r}, {os.cpu_count()} CPUs; numpy {np.__version__}, numba "
           f"{__import__('numba').__version__ if numba_ok else 'n/a'} ({nthreads} threads); T={T}; "
           f"median of {runs} runs, ms ({'wall' if CLOCK is time.perf_counter else 'CPU'} time)")
-    fma = jit_math.FMA if numba_ok else False
+    fma = jit.FMA if numba_ok else False
     print(f"CPU identity {choice.cpu_identity()!r}; NumPy SIMD dispatch {choice.numpy_simd()!r}; Numba kernels in "
           f"{'fused (FMA)' if fma else 'plain'} forms")
     print(f"calibrated choice (cache {choice.cache_path()}): {choice.choices()}"
@@ -341,7 +341,6 @@ def passes(runs: int, T: float) -> None:
     import numba
 
     from skd.operators import jit as J
-    from skd.operators import jit_math
     from skd.operators import kernels as K
 
     if not J.available():
@@ -386,7 +385,7 @@ def passes(runs: int, T: float) -> None:
     rng = np.random.default_rng(0)
     base = rng.dirichlet(np.ones(32768), size=64)
     print(f"one thread, (64, 32768), T={T}, median of {runs} runs (ms); the log/exp pass includes its row maximum; "
-          f"float64 log/exp in {'fused (FMA)' if jit_math.FMA else 'plain'} forms")
+          f"float64 log/exp in {'fused (FMA)' if J.FMA else 'plain'} forms")
     for dtype in (np.float64, np.float32):
         x = base.astype(dtype)
         out = np.empty_like(x)
@@ -409,7 +408,7 @@ def ulps(samples: int, seed: int) -> None:
     float64 and in float64 for float32. Ten rounds."""
     import numba
 
-    from skd.operators import jit_math as M
+    from skd.operators import jit as M
 
     if not M.FMA:
         print("this CPU has no FMA: only the plain forms are used (and scanned)")

@@ -4,7 +4,7 @@
 NumPy (:data:`~skd.operators.kernels.NUMPY_KERNELS`: NumPy's own SIMD ``log``/``exp`` over
 cache-sized row blocks, the blocks shared among threads) and Numba
 (:data:`~skd.operators.kernels.NUMBA_KERNELS`: per row a log loop and an exp loop over the
-in-cache row, with the hand-written ``log``/``exp`` of :mod:`.jit_math` — fused, division-free
+in-cache row, with the hand-written ``log``/``exp`` of :mod:`.jit` — fused, division-free
 forms on CPUs with FMA — rows in parallel). Which one is faster depends on the CPU, not on the
 input, and it goes both ways:
 

@@ -709,15 +709,15 @@ def variant(name: str, which: str) -> Any:
 
 def _numba_version() -> str | None:
     """Numba's version when the Numba kernels are usable, else None; ``+fma`` when the float64
-    kernels use their fused forms (:data:`skd.operators.jit_math.FMA`): another kernel, another
+    kernels use their fused forms (:data:`skd.operators.jit.FMA`): another kernel, another
     calibration."""
-    from . import jit, jit_math
+    from . import jit
 
     if not jit.available():
         return None
     import numba
 
-    return f"{numba.__version__}{'+fma' if jit_math.FMA else ''}"
+    return f"{numba.__version__}{'+fma' if jit.FMA else ''}"
 
 
 def _calibration_primitive(candidate: str, primitive: str) -> Callable[..., Any]:

@@ -455,10 +455,10 @@ def test_kernels_numba_functions_use_no_fastmath_flags() -> None:
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit, jit_math
+    from skd.operators import jit
 
-    dispatchers = [v for m in (jit, jit_math) for v in vars(m).values() if isinstance(v, numba.core.registry.CPUDispatcher)]
-    assert len(dispatchers) >= 8 and jit_math.log64_fma in dispatchers and jit_math.exp64_nonpos_fma in dispatchers
+    dispatchers = [v for v in vars(jit).values() if isinstance(v, numba.core.registry.CPUDispatcher)]
+    assert len(dispatchers) >= 8 and jit.log64_fma in dispatchers and jit.exp64_nonpos_fma in dispatchers
     for d in dispatchers:
         assert not d.targetoptions.get("fastmath"), d.py_func.__name__
         assert type(d._cache).__name__ != "NullCache", f"{d.py_func.__name__} is not cache=True"
@@ -514,7 +514,7 @@ def test_jit_float32_log_and_exp_match_the_int64_musl_formulation_bit_for_bit() 
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit_math as jit  # the elementary functions
+    from skd.operators import jit
 
     @numba.njit
     def logs(x, kscale):  # type: ignore[no-untyped-def]
@@ -561,7 +561,7 @@ def _ulps(got: np.ndarray, x: np.ndarray, fn: str) -> float:
 def test_jit_float64_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None:
     """The float64 ``log``/``exp`` of the Numba kernels: fdlibm's below 1 ulp; the fused forms
     used where the CPU has FMA — ``log`` below 1 ulp, ``exp`` by a fitted polynomial below 1.25
-    ulp (about 1 ulp just below 1, see :func:`jit_math.exp64_nonpos_fma`) — on a sample of every
+    ulp (about 1 ulp just below 1, see :func:`jit.exp64_nonpos_fma`) — on a sample of every
     binade of ``log``'s domain and the whole range of ``exp`` (the subnormal results, the clamp
     at -746, ``-inf``, ``±0``); the kernels use the fused forms exactly when :data:`jit.FMA` says
     the CPU has FMA."""
@@ -569,7 +569,7 @@ def test_jit_float64_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit_math as jit  # the elementary functions
+    from skd.operators import jit
 
     assert (jit.exp64_nonpos is jit.exp64_nonpos_fma) == jit.FMA == (jit.log64 is jit.log64_fma)
     if form == "fma" and not jit.FMA:
@@ -605,12 +605,12 @@ def test_jit_float64_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None
 
 
 def test_jit_exp_coefficients_are_the_chebyshev_fit_they_claim() -> None:
-    """:data:`jit_math.EXP_G` is re-derived: mpmath's ``chebyfit`` (60 digits) of
+    """:data:`jit.EXP_G` is re-derived: mpmath's ``chebyfit`` (60 digits) of
     ``(exp(r) − 1 − r)/r²`` on ``|r| <= 1.0001·ln2/2``, degree 9, rounded to double, with the fit's
     error below 0.12u relative to ``exp``."""
     if not _numba_available():
         pytest.skip("numba cannot be imported here")
-    from skd.operators import jit_math
+    from skd.operators import jit
 
     ctx = mpmath.MPContext()
     ctx.dps = 60
@@ -621,8 +621,8 @@ def test_jit_exp_coefficients_are_the_chebyshev_fit_they_claim() -> None:
             return sum(r**k / ctx.factorial(k + 2) for k in range(8))
         return (ctx.exp(r) - 1 - r) / r**2
 
-    poly, err = ctx.chebyfit(g, [-a, a], len(jit_math.EXP_G), error=True)
-    assert tuple(float(c) for c in reversed(poly)) == jit_math.EXP_G
+    poly, err = ctx.chebyfit(g, [-a, a], len(jit.EXP_G), error=True)
+    assert tuple(float(c) for c in reversed(poly)) == jit.EXP_G
     assert err * a**2 < ctx.mpf("0.12") * ctx.mpf(2) ** -53
 
 
@@ -631,13 +631,13 @@ def test_jit_exp_coefficients_are_the_chebyshev_fit_they_claim() -> None:
 def test_jit_float32_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None:
     """float32: musl's ``logf``/``expf`` below 1 ulp; the fused forms used on CPUs with FMA —
     ``logf`` below 1 ulp, ``expf`` by a Taylor polynomial below 1.25 ulp (it reaches ~1 ulp just
-    below 1, see :func:`jit_math.exp32_nonpos_fma`) — on every binade of ``logf``'s domain and the
+    below 1, see :func:`jit.exp32_nonpos_fma`) — on every binade of ``logf``'s domain and the
     whole range of ``expf`` (subnormal results, the clamp at -104, ``-inf``, ``±0``)."""
     if not _numba_available():
         pytest.skip("numba cannot be imported here")
     import numba
 
-    from skd.operators import jit_math as jit  # the elementary functions
+    from skd.operators import jit
 
     assert (jit.exp32_nonpos is jit.exp32_nonpos_fma) == jit.FMA == (jit.log32 is jit.log32_fma)
     if form == "fma" and not jit.FMA:
@@ -743,9 +743,9 @@ def test_kernels_without_fma_use_the_plain_forms_and_meet_the_bound(tmp_path) ->
         pytest.skip("numba cannot be imported here")
     code = (
         "import sys, numpy as np\n"
-        "from skd.operators import jit_math, kernels as K\n"
-        "print(jit_math.FMA, jit_math.exp64_nonpos is jit_math.exp64_nonpos_plain,"
-        " jit_math.log32 is jit_math.log32_plain)\n"
+        "from skd.operators import jit, kernels as K\n"
+        "print(jit.FMA, jit.exp64_nonpos is jit.exp64_nonpos_plain,"
+        " jit.log32 is jit.log32_plain)\n"
         "p = np.load(sys.argv[1])\n"
         "for dt in (np.float64, np.float32):\n"
         "    q = p.astype(dt) / p.astype(dt).sum(axis=1, keepdims=True, dtype=dt)\n"
@@ -768,3 +768,19 @@ def test_kernels_without_fma_use_the_plain_forms_and_meet_the_bound(tmp_path) ->
         for r in range(p.shape[0]):
             check_row_basics(p[r], out[r], f"power/numba-generic/{dt}")
             check_entries("power", p[r], 1.5, out[r], dict(enumerate(reference("power", p[r], 1.5))), f"power/numba-generic/{dt}")
+
+
+def test_kernels_call_only_numba_functions_defined_in_jit_py() -> None:
+    """Numba invalidates a cached function only when its own file changes: a kernel that inlined
+    an elementary function from another module kept running the old code after that module was
+    edited (the float64 ``exp`` of 2026-12-08, measured stale for half an hour). So every Numba
+    function reachable from :mod:`skd.operators.jit`'s globals is defined in ``jit.py``."""
+    if not _numba_available():
+        pytest.skip("numba cannot be imported here")
+    import numba
+
+    from skd.operators import jit
+
+    foreign = [name for name, v in vars(jit).items() if isinstance(v, numba.core.registry.CPUDispatcher)
+               and v.py_func.__code__.co_filename != jit.__file__]
+    assert not foreign, f"Numba functions defined outside jit.py: {foreign}"
