@@ -163,18 +163,21 @@ if _IMPORT_ERROR is None:
     TWO_24 = 2.0**24
 
     @kernel_intrinsic
-    def fma64(typingctx: Any, a: Any, b: Any, c: Any) -> Typing:
-        """``a·b + c`` rounded once (``llvm.fma.f64``; LLVM vectorises it). Used only when the CPU
-        has FMA instructions (:data:`FMA`): elsewhere LLVM would call libm's slow software fma."""
-        if not (a == b == c == types.float64):
+    def fma(typingctx: Any, a: Any, b: Any, c: Any) -> Typing:
+        """``a·b + c`` rounded once, for three float64 or three float32 (``llvm.fma.f64`` /
+        ``.f32``; LLVM vectorises it). Used only when the CPU has FMA instructions (:data:`FMA`):
+        elsewhere LLVM would call libm's slow software fma."""
+        if not (a == b == c and a in (types.float64, types.float32)):
             return None
+        lt, name = (ir.DoubleType(), "llvm.fma.f64") if a == types.float64 else (ir.FloatType(), "llvm.fma.f32")
 
         def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
-            d = ir.DoubleType()
-            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(d, [d, d, d]), "llvm.fma.f64")
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(lt, [lt, lt, lt]), name)
             return builder.call(fn, list(args))
 
-        return types.float64(a, b, c), codegen
+        return a(a, b, c), codegen
+
+    fma64 = fma32 = fma  # the float64 and float32 forms read as what they compute
 
     @jit
     def log64_plain(x: float, kscale: int) -> float:
@@ -397,19 +400,6 @@ if _IMPORT_ERROR is None:
         kk = dk + HUNDRED_F if big else dk
         y = y * pow2f(kk)
         return y * TWO_M100F if big else y
-
-    @kernel_intrinsic
-    def fma32(typingctx: Any, a: Any, b: Any, c: Any) -> Typing:
-        """``a·b + c`` rounded once in float32 (``llvm.fma.f32``), as :func:`fma64`."""
-        if not (a == b == c == types.float32):
-            return None
-
-        def codegen(context: Any, builder: ir.IRBuilder, sig: Any, args: Sequence[Any]) -> Any:
-            f = ir.FloatType()
-            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(f, [f, f, f]), "llvm.fma.f32")
-            return builder.call(fn, list(args))
-
-        return types.float32(a, b, c), codegen
 
     @jit
     def log32_fma(x: np.float32, kscale: np.float32) -> np.float32:
