@@ -396,7 +396,7 @@ def choices() -> dict[str, str]:
     """This machine's calibrated choice: memoised, else read from the cache file, else
     :func:`calibrate` (once per process, or again every :data:`PROVISIONAL_RETRY` seconds while
     it is provisional)."""
-    global _memo, _memo_key
+    global _memo, _memo_key, _provisional_at
     if _memo is not None and (_provisional_at is None or time.monotonic() - _provisional_at < PROVISIONAL_RETRY):
         return _memo
     with _lock:
@@ -404,8 +404,8 @@ def choices() -> dict[str, str]:
             return _memo
         key = cache_key()
         got = _read(cache_path(key), key)
-        if got is not None:
-            _memo, _memo_key = got, key
+        if got is not None:  # (another process may have calibrated quietly since a provisional one)
+            _memo, _memo_key, _provisional_at = got, key, None
             return got
         return calibrate()
 

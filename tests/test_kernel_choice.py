@@ -164,6 +164,18 @@ def test_choice_a_disturbed_calibration_is_used_but_never_cached(cache, monkeypa
 
 
 @pytest.mark.skipif(not _numba(), reason="without numba there is nothing to calibrate")
+def test_choice_a_provisional_choice_gives_way_to_a_cache_another_process_wrote(cache, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(choice, "_quiet", lambda: False)
+    assert choice.choices() == FAKE_CHOICE and choice.provisional() and not choice.cache_path().exists()
+    other = {k: "numba" for k in FAKE_CHOICE}
+    choice.cache_path().write_text(json.dumps({"key": choice.cache_key(), "choice": other}))
+    clock = [choice._provisional_at + choice.PROVISIONAL_RETRY + 1.0]
+    monkeypatch.setattr(choice.time, "monotonic", lambda: clock[0])
+    calls = len(cache)
+    assert choice.choices() == other and not choice.provisional() and len(cache) == calls  # read, not timed
+
+
+@pytest.mark.skipif(not _numba(), reason="without numba there is nothing to calibrate")
 def test_choice_one_disturbed_attempt_is_timed_again_and_the_quiet_one_cached(cache, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     runs = iter([DISTURBED, FAKE])
     monkeypatch.setattr(choice, "_timings", lambda reps=5: {k: dict(v) for k, v in next(runs).items()})
