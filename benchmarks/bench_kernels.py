@@ -30,6 +30,10 @@ Accuracy survey::
 
     python benchmarks/bench_kernels.py --accuracy [--trials 400] [--seed 0]
 
+Each variant on one and two threads, unchecked and checked, and the paired cost of the checks::
+
+    python benchmarks/bench_kernels.py --overhead [--runs 31]
+
 Worst ulp error of each elementary function (``log``/``exp``, plain and fused forms, float64 and
 float32; 10 rounds of ``--samples`` random arguments, against ``longdouble``/float64 NumPy)::
 
@@ -400,6 +404,36 @@ def passes(runs: int, T: float) -> None:
         print(f"  {np.dtype(dtype).name:8s} " + "  ".join(f"{k} {v:6.3f}" for k, v in row.items()))
 
 
+def overhead(runs: int, T: float) -> None:
+    """``(64, 32768)`` float64 Dirichlet(1): each variant on one and on two threads, unchecked and
+    checked (what ``apply`` runs), against the one-thread floor; and the paired cost of the checks
+    (ABBA order), in the variants' wrappers and in the bare Numba drivers (preallocated output)."""
+    from skd.operators import jit as J
+    from skd.operators import kernels as K
+    from skd.operators.primitives import check_tolerance
+
+    p = as_rows(make_input("dirichlet1", (64, 32768)), np.float64)
+    a, b = np.empty_like(p), np.empty_like(p)
+    floor = median_ms(lambda: (np.log(p, out=a), np.exp(p, out=b)), runs)
+    print(f"(64, 32768) float64 dirichlet1, T={T}, median of {runs} runs (ms); floor {floor:.2f}; "
+          f"paired ratios: median of {runs} per-run ratios, ABBA order")
+    variants = {"numpy": K.power_tempered}
+    if J.available():
+        variants["numba"] = J.power_tempered
+    for name, fn in variants.items():
+        for n in (1, 2):
+            t = median_ms(lambda: fn(p, T, threads=n), runs)
+            tc = median_ms(lambda: fn(p, T, threads=n, check=True), runs)
+            r = paired_ratio(lambda: fn(p, T, threads=n, check=True), lambda: fn(p, T, threads=n), runs)
+            print(f"  {name:5s} {n} thread(s): unchecked {t:6.2f} ({t / floor:.2f}x floor)  checked {tc:6.2f}  "
+                  f"checked/unchecked paired {r:.3f}")
+    if J.available():
+        o, ok = np.empty_like(p), np.empty(p.shape[0], dtype=np.bool_)
+        tol = check_tolerance(p.dtype, p.shape[1])
+        r = paired_ratio(lambda: J.power_rows64_checked(p, 1.0 / T, o, tol, ok), lambda: J.power_rows64(p, 1.0 / T, o), runs)
+        print(f"  bare Numba drivers (two threads, preallocated output): power_rows64_checked / power_rows64 paired {r:.3f}")
+
+
 def ulps(samples: int, seed: int) -> None:
     """The worst error, in ulps, of each elementary function of the Numba kernels (both forms,
     both dtypes) on ``samples`` random arguments per function and round: ``exp`` on ``[-708, 0]``
@@ -455,6 +489,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--accuracy", action="store_true", help="run the accuracy survey instead of the timing")
     ap.add_argument("--passes", action="store_true", help="time each pass of the Numba power kernel (one thread)")
+    ap.add_argument("--overhead", action="store_true", help="each variant on one and two threads, unchecked and checked")
     ap.add_argument("--ulps", action="store_true", help="scan the kernels' log/exp (both forms and dtypes) for their worst ulp error")
     ap.add_argument("--samples", type=int, default=2_000_000, help="arguments per function and round of --ulps")
     ap.add_argument("--runs", type=int, default=15, help="timed runs per case (median reported; >= 9)")
@@ -478,6 +513,8 @@ def main() -> None:
         accuracy(args.trials, args.seed)
     elif args.ulps:
         ulps(args.samples, args.seed)
+    elif args.overhead:
+        overhead(max(9, args.runs), args.T)
     elif args.passes:
         passes(max(9, args.runs), args.T)
     else:

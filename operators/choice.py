@@ -13,13 +13,14 @@ input, and it goes both ways:
   float64, while the two-thread Numba kernel of 2026-12-06 (fdlibm with its two divisions, no
   FMA, one fused loop) took 4.28 ms (2.34x the floor): LLVM's vectorisation of scalar code lost
   to NumPy's hand-tuned AVX-512 routines there. The Numba kernel of 2026-12-08 does ~35 % less
-  work per entry (measured on AMD: one thread 6.85 → 4.5 ms); if Intel gains as much, it runs
+  work per entry (measured on AMD: one thread 6.85 → 4.2-4.5 ms); if Intel gains as much, it runs
   at ~2.8 ms there on two threads, while the blocked NumPy kernel (the floor plus a few in-cache
   passes, its maxima and checks in one Numba pass) is estimated at 2.3-2.8 ms. Which wins is
   not known without the machine: the calibration measures it there (not measured here).
 * **AMD EPYC** (Zen 4, family 25 model 17; NumPy dispatches AVX-512 here too, but the floor is
-  3.5-3.7 ms): the Numba kernel runs at about 1.25x the floor on one thread (4.5 ms) and 0.65x on
-  two (2.3 ms), the blocked NumPy kernel at about 1.8x on one and 1.05-1.2x on two. The
+  3.5-3.9 ms): the Numba kernel runs at 1.06-1.24x the floor on one thread and 0.54-0.63x on two,
+  the blocked NumPy kernel at 1.6-1.9x on one and 0.9-1.1x on two
+  (``python benchmarks/bench_kernels.py --overhead``). The
   calibration picks **numba** there. (``benchmarks/README.md`` has both sets of figures and the
   commands.)
 

@@ -557,6 +557,40 @@ def _ulps(got: np.ndarray, x: np.ndarray, fn: str) -> float:
     return worst
 
 
+def _elementary(dtype: str, form: str):  # type: ignore[no-untyped-def]
+    """Vectorised runners ``(logs, exps)`` of the kernels' ``log``/``exp`` of ``dtype`` in ``form``
+    (``plain`` or ``fma``), after checking that the kernels use the fused forms exactly when
+    :data:`jit.FMA` says the CPU has FMA; skips ``fma`` on a CPU without it."""
+    import numba
+
+    from skd.operators import jit
+
+    bits = "64" if dtype == "float64" else "32"
+    assert (getattr(jit, f"exp{bits}_nonpos") is getattr(jit, f"exp{bits}_nonpos_fma")) == jit.FMA \
+        == (getattr(jit, f"log{bits}") is getattr(jit, f"log{bits}_fma"))
+    if form == "fma" and not jit.FMA:
+        pytest.skip("this CPU has no FMA instructions: the fused form is not used (nor fast) here")
+    log_f = getattr(jit, f"log{bits}_{form}")
+    exp_f = getattr(jit, f"exp{bits}_nonpos_{form}")
+    kscale = 0 if bits == "64" else np.float32(0.0)
+
+    @numba.njit
+    def logs(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = log_f(x[i], kscale)
+        return out
+
+    @numba.njit
+    def exps(x):  # type: ignore[no-untyped-def]
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = exp_f(x[i])
+        return out
+
+    return logs, exps
+
+
 @pytest.mark.parametrize("form", ["plain", "fma"])
 def test_jit_float64_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None:
     """The float64 ``log``/``exp`` of the Numba kernels: fdlibm's below 1 ulp; the fused forms
@@ -567,29 +601,7 @@ def test_jit_float64_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None
     the CPU has FMA."""
     if not _numba_available():
         pytest.skip("numba cannot be imported here")
-    import numba
-
-    from skd.operators import jit
-
-    assert (jit.exp64_nonpos is jit.exp64_nonpos_fma) == jit.FMA == (jit.log64 is jit.log64_fma)
-    if form == "fma" and not jit.FMA:
-        pytest.skip("this CPU has no FMA instructions: the fused form is not used (nor fast) here")
-    log_f = jit.log64_fma if form == "fma" else jit.log64_plain
-    exp_f = jit.exp64_nonpos_fma if form == "fma" else jit.exp64_nonpos_plain
-
-    @numba.njit
-    def logs(x):  # type: ignore[no-untyped-def]
-        out = np.empty_like(x)
-        for i in range(x.shape[0]):
-            out[i] = log_f(x[i], 0)
-        return out
-
-    @numba.njit
-    def exps(x):  # type: ignore[no-untyped-def]
-        out = np.empty_like(x)
-        for i in range(x.shape[0]):
-            out[i] = exp_f(x[i])
-        return out
+    logs, exps = _elementary("float64", form)
 
     rng = np.random.default_rng(20261208)
     bits = rng.integers(0x0010000000000000, 0x7FF0000000000000, 1500, dtype=np.int64)
@@ -635,29 +647,7 @@ def test_jit_float32_log_and_exp_stay_within_their_ulp_bounds(form: str) -> None
     whole range of ``expf`` (subnormal results, the clamp at -104, ``-inf``, ``±0``)."""
     if not _numba_available():
         pytest.skip("numba cannot be imported here")
-    import numba
-
-    from skd.operators import jit
-
-    assert (jit.exp32_nonpos is jit.exp32_nonpos_fma) == jit.FMA == (jit.log32 is jit.log32_fma)
-    if form == "fma" and not jit.FMA:
-        pytest.skip("this CPU has no FMA instructions: the fused form is not used (nor fast) here")
-    log_f = jit.log32_fma if form == "fma" else jit.log32_plain
-    exp_f = jit.exp32_nonpos_fma if form == "fma" else jit.exp32_nonpos_plain
-
-    @numba.njit
-    def logs(x):  # type: ignore[no-untyped-def]
-        out = np.empty_like(x)
-        for i in range(x.shape[0]):
-            out[i] = log_f(x[i], np.float32(0.0))
-        return out
-
-    @numba.njit
-    def exps(x):  # type: ignore[no-untyped-def]
-        out = np.empty_like(x)
-        for i in range(x.shape[0]):
-            out[i] = exp_f(x[i])
-        return out
+    logs, exps = _elementary("float32", form)
 
     rng = np.random.default_rng(20261208)
     x = np.concatenate([rng.integers(0x00800000, 0x7F800000, 3000).astype(np.int32).view(np.float32),
